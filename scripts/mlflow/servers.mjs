@@ -1,0 +1,200 @@
+// Starts and stops real MLflow tracking servers on free loopback ports for
+// the tests and the demo: one plain server and one running MLflow's
+// basic-auth app. Each server gets its own state directory (SQLite stores
+// and artifacts) and runs in its own process group, so stopping it also
+// ends its uvicorn workers.
+import { spawn } from 'node:child_process'
+import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
+const MLFLOW = path.join(ROOT, '.venv/bin/mlflow')
+const HEALTH_TIMEOUT_MS = 120_000
+
+/** The admin of the basic-auth server; a test-only password. */
+export const ADMIN = { username: 'admin', password: 'admin-password-for-tests' }
+
+/** Finds a free TCP port on 127.0.0.1. */
+export async function freePort() {
+  const server = createServer()
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address()
+  await new Promise(resolve => server.close(resolve))
+  return port
+}
+
+/**
+ * Starts one MLflow server and waits for /health.
+ * @param {{ name: string, stateDir: string, basicAuth?: boolean,
+ *           extraArgs?: string[], env?: Record<string, string> }} options
+ * @returns {Promise<{ name: string, url: string, pid: number, dir: string,
+ *           log: string }>}
+ */
+export async function startMlflowServer(options) {
+  const dir = path.join(options.stateDir, options.name)
+  mkdirSync(dir, { recursive: true })
+  const port = await freePort()
+  const log = path.join(dir, 'server.log')
+  // The job runner serves GenAI features the registry does not use; it
+  // would start a dozen extra processes per server.
+  const env = {
+    ...process.env,
+    MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false',
+    ...options.env
+  }
+  delete env.MLFLOW_TRACKING_URI
+  const args = [
+    'server',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--workers',
+    '2',
+    '--backend-store-uri',
+    `sqlite:///${path.join(dir, 'mlflow.db')}`,
+    '--artifacts-destination',
+    path.join(dir, 'artifacts'),
+    ...(options.extraArgs ?? [])
+  ]
+  if (options.basicAuth) {
+    args.push('--app-name', 'basic-auth')
+    env.MLFLOW_AUTH_CONFIG_PATH = writeAuthConfig(dir)
+    env.MLFLOW_FLASK_SERVER_SECRET_KEY = 'test-only-secret-key'
+  }
+  const out = openSync(log, 'a')
+  const child = spawn(MLFLOW, args, {
+    cwd: dir,
+    env,
+    detached: true,
+    stdio: ['ignore', out, out]
+  })
+  const server = {
+    name: options.name,
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    dir,
+    log
+  }
+  await waitForHealth(server, child, options.prefix ?? '')
+  child.unref()
+  return server
+}
+
+function writeAuthConfig(dir) {
+  const file = path.join(dir, 'basic_auth.ini')
+  writeFileSync(
+    file,
+    [
+      '[mlflow]',
+      'default_permission = READ',
+      `database_uri = sqlite:///${path.join(dir, 'basic_auth.db')}`,
+      `admin_username = ${ADMIN.username}`,
+      `admin_password = ${ADMIN.password}`,
+      ''
+    ].join('\n')
+  )
+  return file
+}
+
+async function waitForHealth(server, child, prefix) {
+  let exited
+  child.on('exit', code => {
+    exited = code ?? 'signal'
+  })
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS
+  while (Date.now() < deadline) {
+    if (exited !== undefined) {
+      throw new Error(
+        `MLflow server "${server.name}" exited with ${exited} before it ` +
+          `was healthy. Its log:\n${tail(server.log)}`
+      )
+    }
+    try {
+      const response = await fetch(`${server.url}${prefix}/health`)
+      if (response.ok) return
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(250)
+  }
+  stopMlflowServer(server)
+  throw new Error(
+    `MLflow server "${server.name}" was not healthy after ` +
+      `${HEALTH_TIMEOUT_MS / 1000} s. Its log:\n${tail(server.log)}`
+  )
+}
+
+function tail(file) {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-30).join('\n')
+  } catch {
+    return '(no log)'
+  }
+}
+
+/** Stops a server and its workers: SIGTERM to its process group, then SIGKILL. */
+export async function stopMlflowServer(server) {
+  const signalGroup = signal => {
+    try {
+      process.kill(-server.pid, signal)
+      return true
+    } catch {
+      return false
+    }
+  }
+  if (!signalGroup('SIGTERM')) return
+  for (let i = 0; i < 40; i++) {
+    await sleep(100)
+    if (!signalGroup(0)) return
+  }
+  signalGroup('SIGKILL')
+}
+
+/** Calls the basic-auth server's REST API as the admin. */
+export async function adminRequest(server, method, apiPath, body) {
+  const auth = Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString(
+    'base64'
+  )
+  const response = await fetch(`${server.url}/api/2.0/mlflow/${apiPath}`, {
+    method,
+    headers: {
+      authorization: `Basic ${auth}`,
+      'content-type': 'application/json'
+    },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  })
+  const text = await response.text()
+  if (!response.ok) {
+    throw new Error(`${method} ${apiPath} returned ${response.status}: ${text}`)
+  }
+  return text ? JSON.parse(text) : {}
+}
+
+/** Creates a user on the basic-auth server (passwords need 12+ characters). */
+export async function createUser(server, username, password) {
+  await adminRequest(server, 'POST', 'users/create', { username, password })
+}
+
+/** Grants a user a permission on a registered model. */
+export async function grantModelPermission(server, name, username, permission) {
+  await adminRequest(server, 'POST', 'registered-models/permissions/create', {
+    name,
+    username,
+    permission
+  })
+}
+
+/**
+ * Starts the plain and the basic-auth server side by side.
+ * @param {string} stateDir
+ */
+export async function startMlflowServers(stateDir) {
+  const [plain, basicAuth] = await Promise.all([
+    startMlflowServer({ name: 'plain', stateDir }),
+    startMlflowServer({ name: 'basic-auth', stateDir, basicAuth: true })
+  ])
+  return { plain, basicAuth, admin: ADMIN }
+}

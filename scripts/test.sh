@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs every test suite: unit tests in-process, integration and end-to-end
+# tests against real MLflow servers that jest's global setup starts on
+# loopback. Arguments go to jest, for example `npm test -- --selectProjects unit`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/mlflow/setup-venv.sh
+if [[ ! -f dist/index.js || ! -f dist/cli/index.js ]]; then
+  npm run bundle
+fi
+NODE_OPTIONS=--experimental-vm-modules NODE_NO_WARNINGS=1 exec jest "$@"

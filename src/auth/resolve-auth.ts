@@ -1,0 +1,124 @@
+import type { AuthSettings } from '../config/config.js'
+import type { InputName } from '../config/inputs.js'
+import type { MaskSecret } from '../config/secrets.js'
+import { configError } from '../diagnosis/diagnosis.js'
+import { BasicAuth } from './basic.js'
+import { BearerAuth } from './bearer.js'
+import { NoAuth } from './none.js'
+import type { AuthMode, AuthProvider } from './provider.js'
+
+/** The chosen auth provider, why it won, and what it left unused. */
+export interface AuthResolution {
+  readonly provider: AuthProvider
+  /** Why this mode was chosen, for example `auth-mode: basic`. */
+  readonly reason: string
+  /** Settings that were present but not used, with the reason. */
+  readonly ignored: readonly string[]
+}
+
+type Origins = ReadonlyMap<InputName, string>
+
+/**
+ * Picks the auth provider. `auto` follows the MLflow Python client's
+ * precedence: a username and password win over a token, as in
+ * `mlflow/utils/rest_utils.py`.
+ */
+export function resolveAuth(
+  auth: AuthSettings,
+  origins: Origins,
+  mask: MaskSecret
+): AuthResolution {
+  const mode = auth.mode === 'auto' ? pickAutoMode(auth) : auth.mode
+  const reason =
+    auth.mode === 'auto'
+      ? `auth-mode auto chose ${mode}: ${autoReason(mode, origins)}`
+      : `auth-mode is ${mode} (${origins.get('auth-mode') ?? 'input'})`
+  return {
+    provider: createProvider(mode, auth, mask),
+    reason,
+    ignored: listIgnored(mode, auth, origins)
+  }
+}
+
+function pickAutoMode(auth: AuthSettings): AuthMode {
+  if (auth.username !== undefined && auth.password !== undefined) {
+    return 'basic'
+  }
+  if (auth.token !== undefined) return 'bearer'
+  if (auth.username === undefined && auth.password === undefined) {
+    return 'none'
+  }
+  const missing = auth.username === undefined ? 'username' : 'password'
+  const present = missing === 'username' ? 'password' : 'username'
+  throw configError(
+    `input \`${missing}\``,
+    `a ${present} is set but the ${missing} is missing, so the Basic ` +
+      'credentials are incomplete',
+    `Set \`${missing}\` (or MLFLOW_TRACKING_${missing.toUpperCase()}), ` +
+      `or remove the ${present}.`
+  )
+}
+
+function autoReason(mode: AuthMode, origins: Origins): string {
+  const from = (name: InputName): string => origins.get(name) ?? name
+  if (mode === 'basic') {
+    return `username from ${from('username')}, password from ${from('password')}`
+  }
+  if (mode === 'bearer') return `token from ${from('token')}`
+  return 'no credentials are set'
+}
+
+function createProvider(
+  mode: AuthMode,
+  auth: AuthSettings,
+  mask: MaskSecret
+): AuthProvider {
+  switch (mode) {
+    case 'none':
+      return new NoAuth()
+    case 'basic':
+      if (auth.username === undefined || auth.password === undefined) {
+        const missing = auth.username === undefined ? 'username' : 'password'
+        throw configError(
+          `input \`${missing}\``,
+          `auth-mode is basic but no ${missing} is set`,
+          `Set \`${missing}\` or MLFLOW_TRACKING_${missing.toUpperCase()}.`
+        )
+      }
+      return new BasicAuth(auth.username, auth.password, mask)
+    case 'bearer':
+      if (auth.token === undefined) {
+        throw configError(
+          'input `token`',
+          'auth-mode is bearer but no token is set',
+          'Set `token` or MLFLOW_TRACKING_TOKEN to the token or API key.'
+        )
+      }
+      return new BearerAuth(auth.token, auth.tokenHeader)
+  }
+}
+
+function listIgnored(
+  mode: AuthMode,
+  auth: AuthSettings,
+  origins: Origins
+): string[] {
+  const from = (name: InputName): string => origins.get(name) ?? name
+  const ignored: string[] = []
+  if (mode !== 'bearer' && auth.token !== undefined) {
+    ignored.push(
+      `token (from ${from('token')}): ` +
+        (mode === 'basic'
+          ? 'Basic credentials take precedence, as in the MLflow client'
+          : `auth-mode is ${mode}`)
+    )
+  }
+  if (mode !== 'basic') {
+    for (const name of ['username', 'password'] as const) {
+      if (auth[name] !== undefined) {
+        ignored.push(`${name} (from ${from(name)}): auth-mode is ${mode}`)
+      }
+    }
+  }
+  return ignored
+}

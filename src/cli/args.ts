@@ -1,0 +1,78 @@
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util'
+
+import { INPUTS } from '../config/inputs.js'
+
+/** The CLI's commands; each runs the action in one mode. */
+export const COMMANDS = ['register', 'preflight'] as const
+
+/** A CLI command. */
+export type Command = (typeof COMMANDS)[number]
+
+/** A parsed command line. */
+export interface CliArgs {
+  readonly command?: Command
+  readonly flags: Map<string, string>
+  readonly help: boolean
+  readonly json: boolean
+  readonly debug: boolean
+  readonly summaryFile?: string
+}
+
+/** A command line that cannot be run, with the reason. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+const INPUT_FLAGS = INPUTS.filter(input => input.name !== 'mode')
+
+/** Parses the command line; every action input is a `--<input>` flag. */
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  const options: ParseArgsOptionsConfig = {
+    help: { type: 'boolean', short: 'h' },
+    json: { type: 'boolean' },
+    debug: { type: 'boolean' },
+    'summary-file': { type: 'string' }
+  }
+  for (const input of INPUT_FLAGS) options[input.name] = { type: 'string' }
+  let parsed: ReturnType<typeof parseArgs>
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options,
+      allowPositionals: true,
+      strict: true
+    })
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
+  const [command, ...extra] = parsed.positionals
+  if (
+    command !== undefined &&
+    !(COMMANDS as readonly string[]).includes(command)
+  ) {
+    throw new UsageError(
+      `Unknown command "${command}". Commands: ${COMMANDS.join(', ')}.`
+    )
+  }
+  if (extra.length > 0) {
+    throw new UsageError(`Unexpected argument "${extra.join(' ')}".`)
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>
+  const flags = new Map<string, string>()
+  for (const input of INPUT_FLAGS) {
+    const value = values[input.name]
+    if (typeof value === 'string') flags.set(input.name, value)
+  }
+  const summaryFile = values['summary-file']
+  return {
+    ...(command ? { command: command as Command } : {}),
+    flags,
+    help: values.help === true,
+    json: values.json === true,
+    debug: values.debug === true,
+    ...(typeof summaryFile === 'string' ? { summaryFile } : {})
+  }
+}

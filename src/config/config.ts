@@ -1,0 +1,48 @@
+import type { AUTH_MODES, InputName, MODES } from './inputs.js'
+
+/** An auth mode the action can be asked for. */
+export type AuthModeSetting = (typeof AUTH_MODES)[number]
+
+/** What the action does in this run. */
+export type Mode = (typeof MODES)[number]
+
+/** Credentials and how to send them; secrets are masked before use. */
+export interface AuthSettings {
+  readonly mode: AuthModeSetting
+  readonly username?: string
+  readonly password?: string
+  readonly token?: string
+  /** The header that carries the token; `Authorization` means Bearer. */
+  readonly tokenHeader: string
+}
+
+/** A model version tag as MLflow stores it. */
+export interface Tag {
+  readonly key: string
+  readonly value: string
+}
+
+/** The validated configuration of one run of the action. */
+export interface Config {
+  readonly mode: Mode
+  /** The tracking server URL, without credentials and without a query. */
+  readonly trackingUri: URL
+  readonly modelName: string
+  /** A model URI to register; exclusive with {@link modelPath}. */
+  readonly source?: string
+  /** A local MLflow model directory to upload; exclusive with source. */
+  readonly modelPath?: string
+  readonly artifactPath: string
+  readonly experimentName: string
+  readonly description?: string
+  readonly tags: readonly Tag[]
+  readonly aliases: readonly string[]
+  readonly auth: AuthSettings
+  readonly idempotencyKey?: string
+  readonly forceNewVersion: boolean
+  readonly waitTimeoutMs: number
+  readonly requestTimeoutMs: number
+  readonly maxAttempts: number
+  /** Where each setting came from, for the auth report and the summary. */
+  readonly origins: ReadonlyMap<InputName, string>
+}

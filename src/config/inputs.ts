@@ -1,0 +1,183 @@
+/**
+ * The action's inputs: one table that `action.yml`, the CLI flags and the
+ * configuration reader are all generated from, so the three cannot drift.
+ */
+
+/** One action input, as declared in `action.yml` and as a CLI flag. */
+export interface InputSpec {
+  /** The kebab-case input name, also the CLI flag without `--`. */
+  readonly name: string
+  /** One or two sentences for `action.yml` and `--help`. */
+  readonly description: string
+  /** The value used when neither the input nor an environment variable is set. */
+  readonly default?: string
+  /** Environment variables read, in order, when the input is empty. */
+  readonly env?: readonly string[]
+  /** Whether the value is a credential that must be masked. */
+  readonly secret?: boolean
+  /** The CLI commands that take this input; all of them when unset. */
+  readonly commands?: readonly string[]
+}
+
+/** The auth modes the action can use; `auto` picks one from the credentials. */
+export const AUTH_MODES = ['auto', 'none', 'basic', 'bearer'] as const
+
+/** What the action does: register a version, or only prove the setup. */
+export const MODES = ['register', 'preflight'] as const
+
+export const INPUTS = [
+  {
+    name: 'mode',
+    description:
+      '`register` registers a model version; `preflight` only checks that ' +
+      'the server is reachable, is MLflow and accepts the credentials.',
+    default: 'register'
+  },
+  {
+    name: 'tracking-uri',
+    description:
+      'URL of the MLflow tracking server, including any path prefix it is ' +
+      'served under.',
+    env: ['MLFLOW_TRACKING_URI']
+  },
+  {
+    name: 'model-name',
+    description: 'Name of the registered model to add a version to.'
+  },
+  {
+    name: 'source',
+    description:
+      'Where the model already is: a `runs:/<run-id>/<path>`, ' +
+      '`models:/...` or artifact URI. Give this or `model-path`.'
+  },
+  {
+    name: 'model-path',
+    description:
+      'Local MLflow model directory (with an `MLmodel` file) to upload ' +
+      "through the server's artifact proxy and register. Give this or " +
+      '`source`.'
+  },
+  {
+    name: 'artifact-path',
+    description: 'Path inside the run where `model-path` is uploaded.',
+    default: 'model'
+  },
+  {
+    name: 'experiment-name',
+    description:
+      'Experiment that holds the run created for a `model-path` upload; ' +
+      'created when missing.',
+    env: ['MLFLOW_EXPERIMENT_NAME'],
+    default: 'mlflow-register'
+  },
+  {
+    name: 'description',
+    description: 'Description of the new model version.'
+  },
+  {
+    name: 'tags',
+    description:
+      'Model version tags, one `key=value` per line. CI provenance tags ' +
+      'are added automatically.'
+  },
+  {
+    name: 'aliases',
+    description:
+      'Aliases to point at the new version, separated by commas or ' +
+      'newlines (for example `champion`).'
+  },
+  {
+    name: 'auth-mode',
+    description:
+      '`auto` (default) picks `basic` when a username and password are ' +
+      'set, else `bearer` when a token is set, else `none`.',
+    default: 'auto'
+  },
+  {
+    name: 'username',
+    description: 'Username for HTTP Basic authentication.',
+    env: ['MLFLOW_TRACKING_USERNAME']
+  },
+  {
+    name: 'password',
+    description: 'Password for HTTP Basic authentication.',
+    env: ['MLFLOW_TRACKING_PASSWORD'],
+    secret: true
+  },
+  {
+    name: 'token',
+    description: 'Bearer token or API key.',
+    env: ['MLFLOW_TRACKING_TOKEN'],
+    secret: true
+  },
+  {
+    name: 'token-header',
+    description:
+      'Header that carries `token`. `Authorization` sends ' +
+      '`Bearer <token>`; any other header (such as `X-API-Key`) sends the ' +
+      'token as it is.',
+    default: 'Authorization'
+  },
+  {
+    name: 'idempotency-key',
+    description:
+      'Key that identifies this registration across re-runs. Defaults to ' +
+      'a hash of the repository, workflow run, model name and source.'
+  },
+  {
+    name: 'force-new-version',
+    description:
+      'Create a new version even when one with the same idempotency key ' +
+      'exists.',
+    default: 'false'
+  },
+  {
+    name: 'wait-timeout',
+    description: 'Seconds to wait for the new version to become `READY`.',
+    default: '300'
+  },
+  {
+    name: 'request-timeout',
+    description: 'Seconds to wait for each HTTP response.',
+    default: '60'
+  },
+  {
+    name: 'max-attempts',
+    description:
+      'Attempts per request when the server is unavailable (connection ' +
+      'refused, timeouts, 429, 5xx), with exponential backoff.',
+    default: '5'
+  }
+] as const satisfies readonly InputSpec[]
+
+/** The name of an input declared in {@link INPUTS}. */
+export type InputName = (typeof INPUTS)[number]['name']
+
+/** The outputs the action sets, with their descriptions. */
+export const OUTPUTS = [
+  {
+    name: 'outcome',
+    description:
+      '`registered` (a new version), `reused` (an earlier run already ' +
+      'registered it), `checked` (preflight mode) or `failed`.'
+  },
+  { name: 'model-name', description: 'Name of the registered model.' },
+  { name: 'model-version', description: 'The model version number.' },
+  {
+    name: 'model-uri',
+    description: 'URI of the version, `models:/<name>/<version>`.'
+  },
+  {
+    name: 'model-url',
+    description: "Link to the version's page in the MLflow UI."
+  },
+  { name: 'auth-mode', description: 'The auth mode that was used.' },
+  {
+    name: 'diagnosis',
+    description:
+      'Diagnosis code when the step failed, for example `AUTH_REJECTED`.'
+  }
+] as const
+
+/** The name of an output declared in {@link OUTPUTS}. */
+export type OutputName = (typeof OUTPUTS)[number]['name']

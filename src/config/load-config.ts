@@ -1,0 +1,21 @@
+import type { Host } from '../host/host.js'
+import type { Config } from './config.js'
+import type { InputName } from './inputs.js'
+import { parseConfig } from './parse-config.js'
+import { maskSecretSettings } from './secrets.js'
+import { readSettings } from './settings.js'
+
+/**
+ * Reads, masks and validates the configuration. Secrets are masked before
+ * validation, so even an error message about them is safe to print.
+ */
+export function loadConfig(host: Host): Config {
+  const settings = readSettings(
+    (name: InputName) => host.getInput(name),
+    host.env
+  )
+  maskSecretSettings(settings, value => {
+    host.setSecret(value)
+  })
+  return parseConfig(settings, host.env.GITHUB_WORKSPACE ?? process.cwd())
+}

@@ -1,0 +1,95 @@
+import { statSync } from 'node:fs'
+import path from 'node:path'
+
+import { configError } from '../diagnosis/diagnosis.js'
+import { quote, settingLabel } from './fields.js'
+import type { Setting } from './settings.js'
+
+/** The model to register: a URI already on a server, or a local folder. */
+export type ModelLocation =
+  { readonly source: string } | { readonly modelPath: string }
+
+const URI_SCHEME = /^[a-z][a-z0-9+.-]*:/i
+
+/**
+ * Checks that exactly one of `source` and `model-path` is set, that a
+ * source is a URI the server can resolve, and that a model path is a
+ * readable MLflow model directory.
+ */
+export function parseModelLocation(
+  source: Setting | undefined,
+  modelPath: Setting | undefined,
+  workspace: string
+): ModelLocation {
+  if (source && modelPath) {
+    throw configError(
+      'inputs `source` and `model-path`',
+      'both are set, but a version has exactly one origin',
+      'Set `source` for a model already on the server, or `model-path` ' +
+        'for a local model directory, not both.'
+    )
+  }
+  if (source) return { source: checkSource(source) }
+  if (modelPath) return { modelPath: checkModelPath(modelPath, workspace) }
+  throw configError(
+    'inputs `source` and `model-path`',
+    'neither is set, so there is no model to register',
+    'Set `source` (for example runs:/<run-id>/model) or `model-path` ' +
+      '(a directory with an MLmodel file).'
+  )
+}
+
+function checkSource(setting: Setting): string {
+  const value = setting.value
+  const label = settingLabel('source', setting)
+  if (!URI_SCHEME.test(value) || /^file:/i.test(value)) {
+    throw configError(
+      label,
+      `${quote(value)} is a local path, which a tracking server cannot read`,
+      'Use `model-path` to upload a local model directory, or give a ' +
+        'runs:/, models:/ or artifact URI.'
+    )
+  }
+  if (value.split(/[/\\]/).includes('..') || value.includes('\0')) {
+    throw configError(
+      label,
+      `${quote(value)} contains a ".." segment, which MLflow rejects`,
+      'Use the normalised URI of the model.'
+    )
+  }
+  if (/^runs:\/[^/]+\/?$/i.test(value)) {
+    throw configError(
+      label,
+      `${quote(value)} names a run but no model path inside it`,
+      'Add the artifact path of the model, as in runs:/<run-id>/model.'
+    )
+  }
+  return value
+}
+
+function checkModelPath(setting: Setting, workspace: string): string {
+  const label = settingLabel('model-path', setting)
+  const directory = path.resolve(workspace, setting.value)
+  const stats = statSync(directory, { throwIfNoEntry: false })
+  if (!stats?.isDirectory()) {
+    throw configError(
+      label,
+      `${quote(setting.value)} is not a directory` +
+        (stats ? '' : ` (nothing exists at ${directory})`),
+      'Point `model-path` at the directory that mlflow.<flavor>.save_model ' +
+        'wrote, relative to the workspace.'
+    )
+  }
+  const mlmodel = statSync(path.join(directory, 'MLmodel'), {
+    throwIfNoEntry: false
+  })
+  if (!mlmodel?.isFile()) {
+    throw configError(
+      label,
+      `${directory} is not an MLflow model directory: it has no MLmodel file`,
+      'Point `model-path` at the directory that contains the MLmodel ' +
+        'file, not its parent or a single model file.'
+    )
+  }
+  return directory
+}

@@ -1,0 +1,101 @@
+import { configError } from '../diagnosis/diagnosis.js'
+import { quote, settingLabel } from './fields.js'
+import type { Setting } from './settings.js'
+
+/** A tracking URI with any credentials taken out of its user info. */
+export interface TrackingUri {
+  readonly url: URL
+  readonly username?: string
+  readonly password?: string
+}
+
+const MANAGED_SCHEMES = ['databricks', 'databricks-uc', 'arn', 'azureml', 'uc']
+const STORE_SCHEMES = ['file', 'sqlite', 'postgresql', 'mysql', 'mssql']
+
+/**
+ * Parses the tracking URI. Only `http` and `https` servers are supported;
+ * the base path is kept (MLflow may be served under a prefix) and its
+ * trailing slashes are dropped so that API paths join without `//`.
+ */
+export function parseTrackingUri(setting: Setting | undefined): TrackingUri {
+  const label = settingLabel('tracking-uri', setting)
+  if (!setting) {
+    throw configError(
+      'input `tracking-uri`',
+      'no tracking server is configured',
+      'Set the `tracking-uri` input or the MLFLOW_TRACKING_URI variable ' +
+        'to the URL of your MLflow server, such as https://mlflow.example.com.'
+    )
+  }
+
+  const shown = redactUserinfo(setting.value)
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(setting.value)?.[1]
+  rejectUnsupportedScheme(label, shown, scheme?.toLowerCase())
+  let url: URL
+  try {
+    url = new URL(setting.value)
+  } catch {
+    throw configError(
+      label,
+      `${quote(shown)} is not a valid URL`,
+      'Use an absolute URL such as https://mlflow.example.com/mlflow.'
+    )
+  }
+  if (url.search || url.hash) {
+    throw configError(
+      label,
+      'the URL has a query string or fragment, which MLflow does not use',
+      'Remove everything from the first "?" or "#".'
+    )
+  }
+  return takeCredentials(url)
+}
+
+function rejectUnsupportedScheme(
+  label: string,
+  value: string,
+  scheme: string | undefined
+): void {
+  if (scheme === 'http' || scheme === 'https') return
+  if (scheme && MANAGED_SCHEMES.includes(scheme)) {
+    // NOTE: managed services (Databricks, SageMaker, Azure ML) need their
+    // own auth modes and are not supported by this version.
+    throw configError(
+      label,
+      `${scheme}: tracking URIs are not supported by this version`,
+      'Use the https:// URL of the tracking server and a token.'
+    )
+  }
+  if (!scheme || STORE_SCHEMES.includes(scheme)) {
+    throw configError(
+      label,
+      `${quote(value)} is a local store, not a tracking server`,
+      'Start a tracking server (`mlflow server`) and set its http:// or ' +
+        'https:// URL.'
+    )
+  }
+  throw configError(
+    label,
+    `expected an http:// or https:// URL, got scheme "${scheme}:"`,
+    'Use the URL of the MLflow tracking server.'
+  )
+}
+
+/** Replaces the user info of a URL-like string, which may hold a password. */
+export function redactUserinfo(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@')
+}
+
+function takeCredentials(url: URL): TrackingUri {
+  const username = decodeURIComponent(url.username)
+  const password = decodeURIComponent(url.password)
+  const clean = new URL(url.href)
+  clean.username = ''
+  clean.password = ''
+  clean.pathname = clean.pathname.replace(/\/+$/, '')
+  return {
+    url: clean,
+    ...(username ? { username } : {}),
+    ...(password ? { password } : {})
+  }
+}

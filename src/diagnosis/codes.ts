@@ -1,0 +1,41 @@
+/**
+ * Diagnosis codes: stable identifiers for each kind of failure. They are
+ * outputs of the action, so renaming one is a breaking change, and each has
+ * a heading in `docs/troubleshooting.md`.
+ */
+export const DIAGNOSIS_CODES = {
+  CLIENT_CONFIG: 'The action is configured wrongly',
+  UNREACHABLE: 'The tracking server cannot be reached',
+  SERVER_UNAVAILABLE: 'The tracking server is unavailable',
+  NOT_MLFLOW: 'Something other than MLflow answered',
+  BASE_PATH: 'The MLflow API is not at this URL',
+  PROXY_LOGIN: 'An access proxy answered with a login page',
+  PROXY_AUTH: 'The outbound HTTP proxy requires authentication',
+  TLS_UNTRUSTED: "The server's TLS certificate is not trusted",
+  TLS_HOSTNAME: "The server's TLS certificate is for another host name",
+  TLS_PROTOCOL: 'The port does not speak TLS',
+  TLS_CLIENT_CERT: 'The server requires a client certificate',
+  AUTH_MISSING: 'The server requires credentials and none were sent',
+  AUTH_REJECTED: 'The server rejected the credentials',
+  FORBIDDEN_PERMISSION: 'MLflow denied permission for this operation',
+  FORBIDDEN_NON_MLFLOW: 'A 403 came from something other than MLflow',
+  SERVER_CONFIG: 'The tracking server is configured wrongly',
+  UNSUPPORTED_FEATURE: 'The server does not support what this needs',
+  SOURCE_NOT_FOUND: 'The model source holds no model',
+  PAYLOAD_TOO_LARGE: 'A request body was larger than the server accepts',
+  TIMEOUT_PENDING: 'The model version did not become READY in time',
+  REGISTRATION_FAILED: 'The registry failed to register the version',
+  MLFLOW_ERROR: 'MLflow rejected a request'
+} as const
+
+/** A stable diagnosis code, such as `AUTH_REJECTED`. */
+export type DiagnosisCode = keyof typeof DIAGNOSIS_CODES
+
+/**
+ * Codes of failures that may clear up on their own: only these are retried,
+ * and only these may later lead to a deferred registration.
+ */
+export const AVAILABILITY_CODES: ReadonlySet<DiagnosisCode> = new Set([
+  'UNREACHABLE',
+  'SERVER_UNAVAILABLE'
+])

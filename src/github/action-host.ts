@@ -1,0 +1,39 @@
+import * as core from '@actions/core'
+
+import type { Host } from '../host/host.js'
+
+/** The host for a GitHub Actions runner, backed by `@actions/core`. */
+export function createActionHost(): Host {
+  return {
+    env: process.env,
+    log: {
+      info: message => {
+        core.info(message)
+      },
+      debug: message => {
+        core.debug(message)
+      },
+      warning: (message, options) => {
+        core.warning(message, options)
+      },
+      error: (message, options) => {
+        core.error(message, options)
+      },
+      group: (name, body) => core.group(name, body)
+    },
+    getInput: name => core.getInput(name),
+    setSecret: value => {
+      core.setSecret(value)
+    },
+    setOutput: (name, value) => {
+      core.setOutput(name, value)
+    },
+    writeSummary: async markdown => {
+      if (!process.env.GITHUB_STEP_SUMMARY) return
+      await core.summary.addRaw(markdown, true).write()
+    },
+    setFailed: message => {
+      core.setFailed(message)
+    }
+  }
+}

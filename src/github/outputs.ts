@@ -1,0 +1,73 @@
+import type { AuthResolution } from '../auth/resolve-auth.js'
+import type { Config } from '../config/config.js'
+import type { OutputName } from '../config/inputs.js'
+import type { Diagnosis } from '../diagnosis/diagnosis.js'
+import type { Host } from '../host/host.js'
+import { describeUrl } from '../http/url.js'
+import type { ModelVersion } from '../mlflow/schemas.js'
+import type { PreflightReport } from '../preflight/preflight.js'
+import type { RunSummary } from './summary.js'
+
+/** Everything one run found out, filled in as it goes. */
+export interface RunResult {
+  outcome: 'registered' | 'reused' | 'checked' | 'failed'
+  config?: Config
+  auth?: AuthResolution
+  preflight?: PreflightReport
+  version?: ModelVersion
+  diagnosis?: Diagnosis
+}
+
+/** The link to a version's page in the MLflow UI. */
+export function modelVersionUrl(
+  trackingUri: URL,
+  version: ModelVersion
+): string {
+  const base = describeUrl(trackingUri).replace(/\/+$/, '')
+  const name = encodeURIComponent(version.name)
+  return `${base}/#/models/${name}/versions/${version.version}`
+}
+
+/** Returns the action's outputs for a result; unknown values are empty. */
+export function collectOutputs(result: RunResult): Record<OutputName, string> {
+  const { config, version } = result
+  return {
+    outcome: result.outcome,
+    'model-name': version?.name ?? config?.modelName ?? '',
+    'model-version': version?.version ?? '',
+    'model-uri': version ? `models:/${version.name}/${version.version}` : '',
+    'model-url':
+      version && config ? modelVersionUrl(config.trackingUri, version) : '',
+    'auth-mode': result.auth?.provider.mode ?? '',
+    diagnosis: result.diagnosis?.code ?? ''
+  }
+}
+
+/** Sets every output, so later steps can rely on each one existing. */
+export function writeOutputs(host: Host, result: RunResult): void {
+  for (const [name, value] of Object.entries(collectOutputs(result))) {
+    host.setOutput(name, value)
+  }
+}
+
+/** Builds the job summary's content from a result. */
+export function summarize(result: RunResult): RunSummary {
+  const { config, auth, preflight, version } = result
+  const outputs = collectOutputs(result)
+  return {
+    mode: config?.mode ?? 'register',
+    trackingUri: config ? describeUrl(config.trackingUri) : '',
+    modelName: outputs['model-name'],
+    outcome: result.outcome,
+    ...(auth ? { authMode: auth.provider.mode, authReason: auth.reason } : {}),
+    ignored: auth?.ignored ?? [],
+    ...(version
+      ? { version: version.version, modelUrl: outputs['model-url'] }
+      : {}),
+    ...(version?.source ? { source: version.source } : {}),
+    aliases: version ? (config?.aliases ?? []) : [],
+    checks: preflight?.passed ?? [],
+    notVerified: preflight?.notVerified ?? [],
+    ...(result.diagnosis ? { diagnosis: result.diagnosis } : {})
+  }
+}

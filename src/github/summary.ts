@@ -1,0 +1,81 @@
+import type { Diagnosis } from '../diagnosis/diagnosis.js'
+
+/** What one run did, for the job summary. */
+export interface RunSummary {
+  readonly mode: string
+  readonly trackingUri: string
+  readonly modelName: string
+  readonly outcome: string
+  readonly authMode?: string
+  readonly authReason?: string
+  readonly ignored: readonly string[]
+  readonly version?: string
+  readonly modelUrl?: string
+  readonly source?: string
+  readonly aliases: readonly string[]
+  readonly checks: readonly string[]
+  readonly notVerified: readonly string[]
+  readonly diagnosis?: Diagnosis
+}
+
+const OUTCOME_ICONS: Record<string, string> = {
+  registered: '✅',
+  reused: '♻️',
+  checked: '✅',
+  failed: '❌'
+}
+
+/** Renders the job summary as GitHub-flavoured Markdown. */
+export function renderSummary(summary: RunSummary): string {
+  const icon = OUTCOME_ICONS[summary.outcome] ?? ''
+  const lines = [
+    `### ${icon} MLflow ${summary.mode}: ${summary.outcome}`,
+    '',
+    '| | |',
+    '| --- | --- |',
+    row('Tracking server', summary.trackingUri),
+    row('Registered model', summary.modelName),
+    row('Version', versionCell(summary)),
+    row('Source', summary.source),
+    row('Aliases', summary.aliases.join(', ')),
+    row('Auth mode', summary.authMode),
+    row('Auth decision', summary.authReason),
+    row('Ignored settings', summary.ignored.join('; ')),
+    row('Checks passed', summary.checks.join('; ')),
+    row('Not verified', summary.notVerified.join('; '))
+  ].filter(line => line !== undefined)
+  if (summary.diagnosis) lines.push('', ...renderDiagnosis(summary.diagnosis))
+  return `${lines.join('\n')}\n`
+}
+
+function versionCell(summary: RunSummary): string | undefined {
+  if (!summary.version) return undefined
+  return summary.modelUrl
+    ? `[${summary.version}](${summary.modelUrl})`
+    : summary.version
+}
+
+function row(label: string, value: string | undefined): string | undefined {
+  return value ? `| ${label} | ${escapeCell(value)} |` : undefined
+}
+
+function escapeCell(value: string): string {
+  return value.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+}
+
+/** Renders a diagnosis as Markdown: code, detail, fix and evidence. */
+export function renderDiagnosis(diagnosis: Diagnosis): string[] {
+  const evidence = Object.entries(diagnosis.evidence).map(
+    ([key, value]) => `| ${key} | ${escapeCell(String(value))} |`
+  )
+  return [
+    `#### \`${diagnosis.code}\`: ${diagnosis.title}`,
+    '',
+    diagnosis.detail,
+    '',
+    `**Fix:** ${diagnosis.fix}`,
+    ...(evidence.length > 0
+      ? ['', '| Evidence | |', '| --- | --- |', ...evidence]
+      : [])
+  ]
+}

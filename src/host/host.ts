@@ -1,0 +1,33 @@
+/** Options for an annotation: its title, shown in bold on the run page. */
+export interface AnnotationOptions {
+  readonly title: string
+}
+
+/** Where log lines go: the runner's log, or a terminal for the CLI. */
+export interface Logger {
+  info(message: string): void
+  /** Request metadata and other detail; hidden unless debugging is on. */
+  debug(message: string): void
+  warning(message: string, options?: AnnotationOptions): void
+  error(message: string, options?: AnnotationOptions): void
+  /** Runs `body` inside a collapsible group of log lines. */
+  group<T>(name: string, body: () => Promise<T>): Promise<T>
+}
+
+/**
+ * What the action needs from where it runs. The GitHub Actions host is
+ * backed by `@actions/core`; the CLI host writes to a terminal.
+ */
+export interface Host {
+  readonly log: Logger
+  readonly env: NodeJS.ProcessEnv
+  /** Reads an input; returns '' when it is not set. */
+  getInput(name: string): string
+  /** Hides a value in every later log line. */
+  setSecret(value: string): void
+  setOutput(name: string, value: string): void
+  /** Appends Markdown to the job summary, where there is one. */
+  writeSummary(markdown: string): Promise<void>
+  /** Marks the run failed; the process exits with code 1. */
+  setFailed(message: string): void
+}

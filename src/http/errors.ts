@@ -1,0 +1,93 @@
+import type { Credential } from '../auth/provider.js'
+
+/** The request side of a failure, safe to show: no headers, no query. */
+export interface RequestFacts {
+  readonly method: string
+  /** The URL without user info, query or fragment. */
+  readonly url: string
+  /** What the request was for, in words: `create model version`. */
+  readonly operation: string
+  /** The object it acted on: `registered model 'fraud-model'`. */
+  readonly resource?: string
+  readonly credential: Credential
+  /** The `Host` header sent, which MLflow's host check compares. */
+  readonly host: string
+}
+
+/** The shape of a JSON error body, which tells who wrote it. */
+export type ErrorBodyShape =
+  /** MLflow's own `{"error_code", "message"}`. */
+  | 'mlflow'
+  /** `{"message"}` alone, as auth plugins answer. */
+  | 'message'
+  /** `{"error": {"code", "message"}}`, as some distributions nest it. */
+  | 'nested'
+  /** FastAPI's `{"detail": ...}`, as API gateways built on it answer. */
+  | 'detail'
+
+/** An error read from a JSON body. */
+export interface ErrorBody {
+  readonly shape: ErrorBodyShape
+  readonly errorCode?: string
+  readonly message: string
+}
+
+/** The response side of a failure. */
+export interface ResponseFacts {
+  readonly status: number
+  readonly contentType?: string
+  readonly server?: string
+  readonly via?: string
+  readonly wwwAuthenticate?: string
+  readonly location?: string
+  readonly retryAfter?: string
+  /** The start of the body, whitespace collapsed. */
+  readonly body: string
+  readonly errorBody?: ErrorBody
+  /** The `<title>` of an HTML page. */
+  readonly pageTitle?: string
+}
+
+/** A request that got an HTTP answer other than the expected JSON. */
+export class HttpError extends Error {
+  readonly request: RequestFacts
+  readonly response: ResponseFacts
+
+  constructor(request: RequestFacts, response: ResponseFacts, reason: string) {
+    super(`${request.method} ${request.url} ${reason}`)
+    this.name = 'HttpError'
+    this.request = request
+    this.response = response
+  }
+
+  /** The MLflow `error_code`, when the body is MLflow's JSON error. */
+  get errorCode(): string | undefined {
+    return this.response.errorBody?.errorCode
+  }
+}
+
+/** A request that got no HTTP answer: refused, reset, timed out, TLS. */
+export class ConnectionError extends Error {
+  readonly request: RequestFacts
+  /** The Node.js or undici error code, such as `ECONNREFUSED`. */
+  readonly code: string
+
+  constructor(request: RequestFacts, code: string, options: ErrorOptions) {
+    const cause = options.cause instanceof Error ? options.cause.message : ''
+    super(
+      `${request.method} ${request.url} failed: ${code} ${cause}`.trim(),
+      options
+    )
+    this.name = 'ConnectionError'
+    this.request = request
+    this.code = code
+  }
+}
+
+/** An error from the transport: an HTTP answer or no answer at all. */
+export type RequestError = HttpError | ConnectionError
+
+/** Whether a value is one of the transport's errors. */
+export function isRequestError(error: unknown): error is RequestError {
+  return error instanceof HttpError || error instanceof ConnectionError
+}

@@ -1,0 +1,112 @@
+import { ConnectionError, HttpError, type RequestError } from './errors.js'
+
+/** How often and how long to retry a request the server did not serve. */
+export interface RetryPolicy {
+  readonly maxAttempts: number
+  /** The first backoff delay; each later one doubles, with full jitter. */
+  readonly baseDelayMs: number
+  readonly maxDelayMs: number
+  /** The longest `Retry-After` the action will wait for. */
+  readonly maxRetryAfterMs: number
+  /** The total time retries may add to one request. */
+  readonly budgetMs: number
+  readonly sleep: (ms: number) => Promise<void>
+  readonly random: () => number
+  readonly now: () => number
+}
+
+/** Builds the default policy around an attempt count. */
+export function defaultRetryPolicy(maxAttempts: number): RetryPolicy {
+  return {
+    maxAttempts,
+    baseDelayMs: 500,
+    maxDelayMs: 15_000,
+    maxRetryAfterMs: 60_000,
+    budgetMs: 120_000,
+    sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+    random: Math.random,
+    now: Date.now
+  }
+}
+
+/** Statuses that mean "not now" rather than "no". */
+const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504])
+
+/** MLflow error codes that a 5xx may carry and that do not clear up. */
+const PERMANENT_ERROR_CODES = new Set([
+  'BAD_REQUEST',
+  'INVALID_PARAMETER_VALUE',
+  'INVALID_STATE',
+  'DATA_LOSS',
+  'NOT_IMPLEMENTED'
+])
+
+/** Connection error codes that mean the server may come back. */
+const TRANSIENT_CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED'
+])
+
+/**
+ * Whether a failure may clear up on its own. Authentication, permission,
+ * TLS and validation failures never do, so they are never retried.
+ */
+export function isTransient(error: RequestError): boolean {
+  if (error instanceof ConnectionError) {
+    return TRANSIENT_CONNECTION_CODES.has(error.code)
+  }
+  if (!(error instanceof HttpError)) return false
+  const { status, errorBody } = error.response
+  if (!TRANSIENT_STATUSES.has(status)) return false
+  const code = errorBody?.errorCode
+  return code === undefined || !PERMANENT_ERROR_CODES.has(code)
+}
+
+/** The backoff before retry number `retry` (1-based), with full jitter. */
+export function backoffDelay(policy: RetryPolicy, retry: number): number {
+  const ceiling = Math.min(
+    policy.maxDelayMs,
+    policy.baseDelayMs * 2 ** (retry - 1)
+  )
+  return Math.round(policy.random() * ceiling)
+}
+
+/**
+ * Reads `Retry-After` in either form (RFC 9110): delay-seconds or an
+ * HTTP date. Returns the wait in milliseconds, or undefined.
+ */
+export function parseRetryAfter(
+  value: string | undefined,
+  now: number
+): number | undefined {
+  if (value === undefined) return undefined
+  const trimmed = value.trim()
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
+  const date = Date.parse(trimmed)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+/** The wait before the next attempt: `Retry-After` if given, else backoff. */
+export function retryDelay(
+  policy: RetryPolicy,
+  retry: number,
+  error: RequestError
+): number {
+  const retryAfter =
+    error instanceof HttpError
+      ? parseRetryAfter(error.response.retryAfter, policy.now())
+      : undefined
+  if (retryAfter === undefined) return backoffDelay(policy, retry)
+  return Math.min(retryAfter, policy.maxRetryAfterMs)
+}

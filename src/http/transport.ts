@@ -1,0 +1,246 @@
+import type { Readable } from 'node:stream'
+
+import { request as undiciRequest, type Dispatcher } from 'undici'
+import type { z } from 'zod'
+
+import type { AuthProvider } from '../auth/provider.js'
+import type { Logger } from '../host/host.js'
+import {
+  ConnectionError,
+  HttpError,
+  type RequestError,
+  type RequestFacts
+} from './errors.js'
+import { readResponseFacts } from './response-facts.js'
+import { isTransient, retryDelay, type RetryPolicy } from './retry.js'
+import { describeUrl, joinUrl, type Query } from './url.js'
+
+/** A request body that can be produced again for a retry. */
+export interface ReplayableBody {
+  readonly contentType: string
+  readonly length: number
+  open(): Readable | string
+}
+
+/** One call to the tracking server. */
+export interface ApiRequest {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
+  /** The path below the tracking URI, such as `api/2.0/mlflow/...`. */
+  readonly path: string
+  readonly query?: Query
+  readonly json?: unknown
+  readonly body?: ReplayableBody
+  /** What the request does, in words, for logs and diagnoses. */
+  readonly operation: string
+  readonly resource?: string
+  /**
+   * Whether re-sending after a lost answer is safe. Creates are not: the
+   * caller reads back and decides, so a retry never duplicates a version.
+   */
+  readonly idempotent: boolean
+}
+
+/** A successful answer. */
+export interface ApiResponse {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>
+  readonly text: string
+}
+
+/** Settings of the HTTP client for one tracking server. */
+export interface HttpClientOptions {
+  readonly baseUrl: URL
+  readonly auth: AuthProvider
+  readonly dispatcher: Dispatcher
+  readonly timeoutMs: number
+  readonly retry: RetryPolicy
+  readonly log: Logger
+  readonly userAgent: string
+}
+
+const MAX_REDIRECTS = 3
+
+/**
+ * The HTTP client for the MLflow REST API: credentials only for the
+ * tracking server's origin, explicit timeouts, retries of idempotent
+ * requests when the server is unavailable, and redirects followed only
+ * within the same origin and without changing the method.
+ */
+export class HttpClient {
+  readonly options: HttpClientOptions
+  /** How many HTTP requests were sent, retries included. */
+  requestCount = 0
+
+  constructor(options: HttpClientOptions) {
+    this.options = options
+  }
+
+  /** Sends a request, retrying when it is idempotent and transient. */
+  async send(request: ApiRequest): Promise<ApiResponse> {
+    const { retry, log } = this.options
+    const started = retry.now()
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.sendOnce(request)
+      } catch (error) {
+        if (!(error instanceof HttpError || error instanceof ConnectionError)) {
+          throw error
+        }
+        const delay = retryDelay(retry, attempt, error)
+        const elapsed = retry.now() - started
+        if (
+          !request.idempotent ||
+          !isTransient(error) ||
+          attempt >= retry.maxAttempts ||
+          elapsed + delay > retry.budgetMs
+        ) {
+          throw error
+        }
+        log.info(
+          `Retrying ${request.operation} (attempt ${attempt + 1} of ` +
+            `${retry.maxAttempts}) in ${(delay / 1000).toFixed(1)} s: ` +
+            failureSummary(error)
+        )
+        await retry.sleep(delay)
+      }
+    }
+  }
+
+  /** Sends a request and validates its JSON answer with a zod schema. */
+  async json<T>(request: ApiRequest, schema: z.ZodType<T>): Promise<T> {
+    const response = await this.send(request)
+    const facts = this.describe(
+      request,
+      joinUrl(this.options.baseUrl, request.path)
+    )
+    let parsed: unknown
+    try {
+      parsed = response.text.trim() === '' ? {} : JSON.parse(response.text)
+    } catch {
+      throw new HttpError(
+        facts,
+        readResponseFacts(response.status, response.headers, response.text),
+        `returned HTTP ${response.status} with a body that is not JSON`
+      )
+    }
+    const result = schema.safeParse(parsed)
+    if (result.success) return result.data
+    throw new HttpError(
+      facts,
+      readResponseFacts(response.status, response.headers, response.text),
+      `returned JSON of an unexpected shape: ${result.error.message}`
+    )
+  }
+
+  private async sendOnce(request: ApiRequest): Promise<ApiResponse> {
+    let url = joinUrl(this.options.baseUrl, request.path, request.query)
+    for (let redirects = 0; ; redirects++) {
+      const response = await this.dispatch(request, url)
+      const location = response.headers.location
+      const isRedirect = response.status >= 300 && response.status < 400
+      if (!isRedirect) return this.check(request, url, response)
+      const target =
+        typeof location === 'string' ? new URL(location, url) : undefined
+      const followable =
+        target !== undefined &&
+        (response.status === 307 || response.status === 308) &&
+        target.origin === this.options.baseUrl.origin &&
+        redirects < MAX_REDIRECTS
+      if (!followable) return this.check(request, url, response)
+      this.options.log.debug(
+        `Following HTTP ${response.status} to ${describeUrl(target)}`
+      )
+      url = target
+    }
+  }
+
+  private async dispatch(request: ApiRequest, url: URL): Promise<ApiResponse> {
+    const headers: Record<string, string> = {
+      'user-agent': this.options.userAgent,
+      accept: 'application/json'
+    }
+    if (url.origin === this.options.baseUrl.origin) {
+      await this.options.auth.authorize(headers)
+    }
+    const body = this.body(request, headers)
+    const started = Date.now()
+    this.requestCount++
+    try {
+      const response = await undiciRequest(url, {
+        method: request.method,
+        headers,
+        body: body ?? null,
+        dispatcher: this.options.dispatcher,
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs
+      })
+      const text = await response.body.text()
+      this.options.log.debug(
+        `${request.method} ${describeUrl(url)} -> HTTP ` +
+          `${response.statusCode} in ${Date.now() - started} ms`
+      )
+      return { status: response.statusCode, headers: response.headers, text }
+    } catch (error) {
+      throw new ConnectionError(this.describe(request, url), errorCode(error), {
+        cause: error
+      })
+    }
+  }
+
+  private body(
+    request: ApiRequest,
+    headers: Record<string, string>
+  ): Readable | string | undefined {
+    if (request.json !== undefined) {
+      headers['content-type'] = 'application/json'
+      return JSON.stringify(request.json)
+    }
+    if (request.body) {
+      headers['content-type'] = request.body.contentType
+      headers['content-length'] = String(request.body.length)
+      return request.body.open()
+    }
+    return undefined
+  }
+
+  private check(
+    request: ApiRequest,
+    url: URL,
+    response: ApiResponse
+  ): ApiResponse {
+    if (response.status >= 200 && response.status < 300) return response
+    throw new HttpError(
+      this.describe(request, url),
+      readResponseFacts(response.status, response.headers, response.text),
+      `returned HTTP ${response.status}`
+    )
+  }
+
+  private describe(request: ApiRequest, url: URL): RequestFacts {
+    return {
+      method: request.method,
+      url: describeUrl(url),
+      operation: request.operation,
+      ...(request.resource ? { resource: request.resource } : {}),
+      credential: this.options.auth.credential,
+      host: url.host
+    }
+  }
+}
+
+/** Reads the most specific error code from an undici or Node.js error. */
+export function errorCode(error: unknown): string {
+  let current: unknown = error
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string' && code !== 'UND_ERR') return code
+    current = (current as { cause?: unknown }).cause
+  }
+  return 'UNKNOWN'
+}
+
+function failureSummary(error: RequestError): string {
+  if (error instanceof ConnectionError) return error.code
+  const code = error.errorCode ? ` ${error.errorCode}` : ''
+  return `HTTP ${error.response.status}${code}`
+}

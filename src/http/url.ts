@@ -1,0 +1,38 @@
+/** Query parameters; undefined values are left out, arrays repeat a key. */
+export type Query = Readonly<
+  Record<string, string | number | boolean | readonly string[] | undefined>
+>
+
+/**
+ * Joins an API path to the tracking URI without losing its base path.
+ * `new URL('/api/...', base)` would drop a prefix such as `/mlflow`, and
+ * naive concatenation can produce `//`.
+ */
+export function joinUrl(base: URL, path: string, query: Query = {}): URL {
+  const url = new URL(base.href)
+  const basePath = url.pathname.replace(/\/+$/, '')
+  const relative = path.replace(/^\/+/, '')
+  url.pathname = `${basePath}/${relative}`
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue
+    const values = Array.isArray(value) ? value : [String(value)]
+    for (const item of values) url.searchParams.append(key, String(item))
+  }
+  return url
+}
+
+/** Shows a URL without user info, query or fragment, safe for logs. */
+export function describeUrl(url: URL | string): string {
+  const copy = new URL(String(url))
+  copy.username = ''
+  copy.password = ''
+  copy.search = ''
+  copy.hash = ''
+  return copy.href
+}
+
+/** Whether a host name is a loopback address. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '')
+  return host === 'localhost' || host === '::1' || host.startsWith('127.')
+}

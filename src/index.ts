@@ -1,0 +1,4 @@
+import { createActionHost } from './github/action-host.js'
+import { run } from './main.js'
+
+await run(createActionHost())

@@ -1,0 +1,98 @@
+import type { Dispatcher } from 'undici'
+
+import { resolveAuth, type AuthResolution } from './auth/resolve-auth.js'
+import type { Config } from './config/config.js'
+import { loadConfig } from './config/load-config.js'
+import type { Diagnosis } from './diagnosis/diagnosis.js'
+import { summarize, writeOutputs, type RunResult } from './github/outputs.js'
+import { renderSummary } from './github/summary.js'
+import type { Host, Logger } from './host/host.js'
+import { createDispatcher } from './http/dispatcher.js'
+import { defaultRetryPolicy } from './http/retry.js'
+import { HttpClient } from './http/transport.js'
+import { classifyFailure } from './preflight/classify.js'
+import { runPreflight } from './preflight/preflight.js'
+import { readProvenance } from './register/provenance.js'
+import { registerModel, type RegistrationContext } from './register/register.js'
+import { USER_AGENT } from './version.js'
+
+/**
+ * Runs the action: configuration, auth, then a preflight or a
+ * registration. Every failure ends here as one diagnosis; the outputs and
+ * the job summary are written whatever happened.
+ */
+export async function run(host: Host): Promise<RunResult> {
+  const result: RunResult = { outcome: 'failed' }
+  let dispatcher: Dispatcher | undefined
+  try {
+    const config = loadConfig(host)
+    result.config = config
+    const auth = resolveAuth(config.auth, config.origins, value => {
+      host.setSecret(value)
+    })
+    result.auth = auth
+    logAuth(host.log, config, auth)
+
+    dispatcher = createDispatcher({ connectTimeoutMs: config.requestTimeoutMs })
+    const http = createHttpClient(config, auth, dispatcher, host.log)
+    if (config.mode === 'preflight') {
+      result.preflight = await runPreflight(http, config.modelName, host.log)
+      result.outcome = 'checked'
+    } else {
+      const progress: RegistrationContext['progress'] = {}
+      try {
+        const provenance = readProvenance(host.env)
+        const context = { http, config, provenance, log: host.log, progress }
+        const registration = await registerModel(context)
+        result.version = registration.version
+        result.outcome = registration.outcome
+      } finally {
+        if (progress.version) result.version ??= progress.version
+      }
+    }
+  } catch (error) {
+    result.diagnosis = classifyFailure(error)
+    reportFailure(host, result.diagnosis)
+  } finally {
+    writeOutputs(host, result)
+    await host.writeSummary(renderSummary(summarize(result)))
+    await dispatcher?.close()
+  }
+  return result
+}
+
+function createHttpClient(
+  config: Config,
+  auth: AuthResolution,
+  dispatcher: Dispatcher,
+  log: Logger
+): HttpClient {
+  return new HttpClient({
+    baseUrl: config.trackingUri,
+    auth: auth.provider,
+    dispatcher,
+    timeoutMs: config.requestTimeoutMs,
+    retry: defaultRetryPolicy(config.maxAttempts),
+    log,
+    userAgent: USER_AGENT
+  })
+}
+
+function logAuth(log: Logger, config: Config, auth: AuthResolution): void {
+  log.info(`Tracking server: ${config.trackingUri.href}`)
+  log.info(`Auth: ${auth.reason}`)
+  for (const ignored of auth.ignored) log.info(`Ignored ${ignored}`)
+}
+
+function reportFailure(host: Host, diagnosis: Diagnosis): void {
+  const evidence = Object.entries(diagnosis.evidence).map(
+    ([key, value]) => `  ${key}: ${String(value)}`
+  )
+  const message = [
+    diagnosis.detail,
+    `Fix: ${diagnosis.fix}`,
+    ...(evidence.length > 0 ? ['Evidence:', ...evidence] : [])
+  ].join('\n')
+  host.log.error(message, { title: `${diagnosis.code}: ${diagnosis.title}` })
+  host.setFailed(`${diagnosis.code}: ${diagnosis.title}`)
+}

@@ -1,0 +1,219 @@
+import type { Tag } from '../config/config.js'
+import { HttpError } from '../http/errors.js'
+import type { HttpClient } from '../http/transport.js'
+import { API, modelResource } from './api-paths.js'
+import {
+  emptyResponse,
+  getRegisteredModelResponse,
+  modelVersionResponse,
+  searchModelVersionsResponse,
+  type ModelVersion,
+  type RegisteredModel
+} from './schemas.js'
+
+/** Whether an error is MLflow's "no such object" answer. */
+export function isNotFound(error: unknown): boolean {
+  return (
+    error instanceof HttpError &&
+    error.response.status === 404 &&
+    error.errorCode === 'RESOURCE_DOES_NOT_EXIST'
+  )
+}
+
+/**
+ * Whether an error says the object exists already: HTTP 400
+ * `RESOURCE_ALREADY_EXISTS` on open-source MLflow, 409 `ALREADY_EXISTS`
+ * on Unity Catalog.
+ */
+export function isAlreadyExists(error: unknown): boolean {
+  return (
+    error instanceof HttpError &&
+    (error.errorCode === 'RESOURCE_ALREADY_EXISTS' ||
+      error.errorCode === 'ALREADY_EXISTS' ||
+      (error.response.status === 409 && error.errorCode === undefined))
+  )
+}
+
+/** Gets a registered model by exact name; undefined when it is absent. */
+export async function getRegisteredModel(
+  http: HttpClient,
+  name: string
+): Promise<RegisteredModel | undefined> {
+  try {
+    const response = await http.json(
+      {
+        method: 'GET',
+        path: `${API}/registered-models/get`,
+        query: { name },
+        operation: 'get registered model',
+        resource: modelResource(name),
+        idempotent: true
+      },
+      getRegisteredModelResponse
+    )
+    return response.registered_model
+  } catch (error) {
+    if (isNotFound(error)) return undefined
+    throw error
+  }
+}
+
+/** Creates a registered model; the caller reads back on any doubt. */
+export async function createRegisteredModel(
+  http: HttpClient,
+  name: string
+): Promise<void> {
+  await http.json(
+    {
+      method: 'POST',
+      path: `${API}/registered-models/create`,
+      json: { name },
+      operation: 'create registered model',
+      resource: modelResource(name),
+      idempotent: false
+    },
+    emptyResponse
+  )
+}
+
+/** Finds model versions that match a filter, following every page. */
+export async function searchModelVersions(
+  http: HttpClient,
+  filter: string,
+  resource: string
+): Promise<ModelVersion[]> {
+  const versions: ModelVersion[] = []
+  let pageToken: string | undefined
+  do {
+    const page = await http.json(
+      {
+        method: 'GET',
+        path: `${API}/model-versions/search`,
+        query: { filter, max_results: 200, page_token: pageToken },
+        operation: 'search model versions',
+        resource,
+        idempotent: true
+      },
+      searchModelVersionsResponse
+    )
+    versions.push(...page.model_versions)
+    pageToken = page.next_page_token
+  } while (pageToken)
+  return versions
+}
+
+/** Gets one model version by name and number. */
+export async function getModelVersion(
+  http: HttpClient,
+  name: string,
+  version: string
+): Promise<ModelVersion> {
+  const response = await http.json(
+    {
+      method: 'GET',
+      path: `${API}/model-versions/get`,
+      query: { name, version },
+      operation: 'get model version',
+      resource: `version ${version} of ${modelResource(name)}`,
+      idempotent: true
+    },
+    modelVersionResponse
+  )
+  return response.model_version
+}
+
+/** The fields of a model version create request. */
+export interface CreateModelVersion {
+  readonly name: string
+  readonly source: string
+  readonly runId?: string
+  readonly modelId?: string
+  readonly description?: string
+  readonly tags: readonly Tag[]
+}
+
+/** Creates a model version. Not idempotent: never re-sent blindly. */
+export async function createModelVersion(
+  http: HttpClient,
+  create: CreateModelVersion
+): Promise<ModelVersion> {
+  const response = await http.json(
+    {
+      method: 'POST',
+      path: `${API}/model-versions/create`,
+      json: {
+        name: create.name,
+        source: create.source,
+        run_id: create.runId,
+        model_id: create.modelId,
+        description: create.description,
+        tags: create.tags
+      },
+      operation: 'create model version',
+      resource: modelResource(create.name),
+      idempotent: false
+    },
+    modelVersionResponse
+  )
+  return response.model_version
+}
+
+/** Sets one tag on a model version; setting a tag twice is harmless. */
+export async function setModelVersionTag(
+  http: HttpClient,
+  name: string,
+  version: string,
+  tag: Tag
+): Promise<void> {
+  await http.json(
+    {
+      method: 'POST',
+      path: `${API}/model-versions/set-tag`,
+      json: { name, version, key: tag.key, value: tag.value },
+      operation: 'set model version tag',
+      resource: `version ${version} of ${modelResource(name)}`,
+      idempotent: true
+    },
+    emptyResponse
+  )
+}
+
+/** Replaces the description of a model version. */
+export async function updateModelVersionDescription(
+  http: HttpClient,
+  name: string,
+  version: string,
+  description: string
+): Promise<void> {
+  await http.json(
+    {
+      method: 'PATCH',
+      path: `${API}/model-versions/update`,
+      json: { name, version, description },
+      operation: 'update model version',
+      resource: `version ${version} of ${modelResource(name)}`,
+      idempotent: true
+    },
+    emptyResponse
+  )
+}
+
+/** Points an alias at a version; moving an alias twice is harmless. */
+export async function setAlias(
+  http: HttpClient,
+  name: string,
+  alias: string,
+  version: string
+): Promise<void> {
+  await http.json(
+    {
+      method: 'POST',
+      path: `${API}/registered-models/alias`,
+      json: { name, alias, version },
+      operation: 'set alias',
+      resource: `alias '${alias}' of ${modelResource(name)}`,
+      idempotent: true
+    },
+    emptyResponse
+  )
+}

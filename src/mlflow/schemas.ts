@@ -1,0 +1,109 @@
+import { z } from 'zod'
+
+/**
+ * zod schemas for the MLflow REST answers the action reads. MLflow omits
+ * empty fields (no `tags: []`), so lists default to empty, and unknown
+ * fields are kept so newer servers validate too.
+ */
+
+const tag = z.object({ key: z.string(), value: z.string() })
+
+export const modelVersionSchema = z.looseObject({
+  name: z.string(),
+  version: z.string(),
+  status: z.string().optional(),
+  status_message: z.string().optional(),
+  source: z.string().optional(),
+  run_id: z.string().optional(),
+  model_id: z.string().optional(),
+  description: z.string().optional(),
+  tags: z.array(tag).default([]),
+  aliases: z.array(z.string()).default([])
+})
+
+/** A model version as MLflow returns it. */
+export type ModelVersion = z.infer<typeof modelVersionSchema>
+
+export const registeredModelSchema = z.looseObject({
+  name: z.string(),
+  description: z.string().optional(),
+  tags: z.array(tag).default([]),
+  aliases: z
+    .array(z.object({ alias: z.string(), version: z.string() }))
+    .default([])
+})
+
+/** A registered model as MLflow returns it. */
+export type RegisteredModel = z.infer<typeof registeredModelSchema>
+
+export const getRegisteredModelResponse = z.object({
+  registered_model: registeredModelSchema
+})
+
+export const modelVersionResponse = z.object({
+  model_version: modelVersionSchema
+})
+
+export const searchModelVersionsResponse = z.object({
+  model_versions: z.array(modelVersionSchema).default([]),
+  next_page_token: z.string().optional()
+})
+
+export const experimentResponse = z.object({
+  experiment: z.looseObject({
+    experiment_id: z.string(),
+    name: z.string(),
+    lifecycle_stage: z.string().optional()
+  })
+})
+
+export const createExperimentResponse = z.object({
+  experiment_id: z.string()
+})
+
+const runInfo = z.looseObject({
+  run_id: z.string(),
+  experiment_id: z.string(),
+  artifact_uri: z.string().optional(),
+  lifecycle_stage: z.string().optional()
+})
+
+/** The `info` part of a run. */
+export type RunInfo = z.infer<typeof runInfo>
+
+export const runResponse = z.object({
+  run: z.looseObject({ info: runInfo })
+})
+
+export const listArtifactsResponse = z.object({
+  root_uri: z.string().optional(),
+  files: z
+    .array(
+      z.object({
+        path: z.string(),
+        is_dir: z.boolean().default(false),
+        file_size: z.union([z.number(), z.string()]).optional()
+      })
+    )
+    .default([]),
+  next_page_token: z.string().optional()
+})
+
+const loggedModel = z.looseObject({
+  info: z.looseObject({
+    model_id: z.string(),
+    name: z.string().optional(),
+    source_run_id: z.string().optional(),
+    artifact_uri: z.string().optional()
+  })
+})
+
+/** An MLflow 3 logged model. */
+export type LoggedModel = z.infer<typeof loggedModel>
+
+export const searchLoggedModelsResponse = z.object({
+  models: z.array(loggedModel).default([]),
+  next_page_token: z.string().optional()
+})
+
+export const emptyResponse = z.looseObject({})

@@ -1,0 +1,174 @@
+import type { Tag } from '../config/config.js'
+import type { HttpClient } from '../http/transport.js'
+import { API } from './api-paths.js'
+import {
+  createExperimentResponse,
+  emptyResponse,
+  experimentResponse,
+  listArtifactsResponse,
+  runResponse,
+  searchLoggedModelsResponse,
+  type LoggedModel,
+  type RunInfo
+} from './schemas.js'
+import { isNotFound } from './registry.js'
+
+/** Gets an experiment's id by name; undefined when there is none. */
+export async function getExperimentId(
+  http: HttpClient,
+  name: string
+): Promise<string | undefined> {
+  try {
+    const response = await http.json(
+      {
+        method: 'GET',
+        path: `${API}/experiments/get-by-name`,
+        query: { experiment_name: name },
+        operation: 'get experiment',
+        resource: `experiment '${name}'`,
+        idempotent: true
+      },
+      experimentResponse
+    )
+    return response.experiment.experiment_id
+  } catch (error) {
+    if (isNotFound(error)) return undefined
+    throw error
+  }
+}
+
+/** Creates an experiment and returns its id. */
+export async function createExperiment(
+  http: HttpClient,
+  name: string
+): Promise<string> {
+  const response = await http.json(
+    {
+      method: 'POST',
+      path: `${API}/experiments/create`,
+      json: { name },
+      operation: 'create experiment',
+      resource: `experiment '${name}'`,
+      idempotent: false
+    },
+    createExperimentResponse
+  )
+  return response.experiment_id
+}
+
+/** Creates a run in an experiment. */
+export async function createRun(
+  http: HttpClient,
+  experimentId: string,
+  runName: string,
+  tags: readonly Tag[]
+): Promise<RunInfo> {
+  const response = await http.json(
+    {
+      method: 'POST',
+      path: `${API}/runs/create`,
+      json: {
+        experiment_id: experimentId,
+        run_name: runName,
+        start_time: Date.now(),
+        tags
+      },
+      operation: 'create run',
+      resource: `experiment ${experimentId}`,
+      idempotent: false
+    },
+    runResponse
+  )
+  return response.run.info
+}
+
+/** Marks a run finished or failed. */
+export async function endRun(
+  http: HttpClient,
+  runId: string,
+  status: 'FINISHED' | 'FAILED'
+): Promise<void> {
+  await http.json(
+    {
+      method: 'POST',
+      path: `${API}/runs/update`,
+      json: { run_id: runId, status, end_time: Date.now() },
+      operation: 'end run',
+      resource: `run ${runId}`,
+      idempotent: true
+    },
+    emptyResponse
+  )
+}
+
+/** Gets a run's info. */
+export async function getRun(
+  http: HttpClient,
+  runId: string
+): Promise<RunInfo> {
+  const response = await http.json(
+    {
+      method: 'GET',
+      path: `${API}/runs/get`,
+      query: { run_id: runId },
+      operation: 'get run',
+      resource: `run ${runId}`,
+      idempotent: true
+    },
+    runResponse
+  )
+  return response.run.info
+}
+
+/** Lists a run's artifacts directly under `path`. */
+export async function listRunArtifacts(
+  http: HttpClient,
+  runId: string,
+  path: string
+): Promise<{ rootUri?: string; paths: string[] }> {
+  const response = await http.json(
+    {
+      method: 'GET',
+      path: `${API}/artifacts/list`,
+      query: { run_id: runId, path },
+      operation: 'list run artifacts',
+      resource: `run ${runId}`,
+      idempotent: true
+    },
+    listArtifactsResponse
+  )
+  return {
+    ...(response.root_uri ? { rootUri: response.root_uri } : {}),
+    paths: response.files.map(file => file.path)
+  }
+}
+
+/** Finds an experiment's logged models (MLflow 3) that match a filter. */
+export async function searchLoggedModels(
+  http: HttpClient,
+  experimentId: string,
+  filter: string
+): Promise<LoggedModel[]> {
+  const models: LoggedModel[] = []
+  let pageToken: string | undefined
+  do {
+    const page = await http.json(
+      {
+        method: 'POST',
+        path: `${API}/logged-models/search`,
+        json: {
+          experiment_ids: [experimentId],
+          filter,
+          page_token: pageToken
+        },
+        operation: 'search logged models',
+        resource: `experiment ${experimentId}`,
+        idempotent: true
+      },
+      searchLoggedModelsResponse
+    )
+    models.push(...page.models)
+    pageToken = page.next_page_token
+  } while (pageToken)
+  return models
+}

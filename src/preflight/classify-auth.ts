@@ -1,0 +1,133 @@
+import { describeCredential } from '../auth/provider.js'
+import { diagnose, type Diagnosis } from '../diagnosis/diagnosis.js'
+import type { HttpError } from '../http/errors.js'
+import { httpEvidence } from './evidence.js'
+import {
+  describeResponder,
+  identifyResponder,
+  isMlflowResponder
+} from './responder.js'
+
+/** Classifies a 401: missing, wrong or wrong-kind credentials. */
+export function classifyUnauthorized(error: HttpError): Diagnosis {
+  const { request, response } = error
+  const evidence = httpEvidence(error)
+  const responder = identifyResponder(response)
+  const who = describeResponder(responder, response)
+  const challenge = response.wwwAuthenticate ?? ''
+  const credential = request.credential
+  const wantsBasic = /^basic\b/i.test(challenge)
+
+  if (credential.kind === 'none') {
+    return diagnose(
+      'AUTH_MISSING',
+      `${who} requires authentication for ${request.operation}, and the ` +
+        `action sent no credentials${challengeText(challenge)}.`,
+      wantsBasic
+        ? 'Set `username` and `password` (or MLFLOW_TRACKING_USERNAME and ' +
+            'MLFLOW_TRACKING_PASSWORD).'
+        : 'Set `token` (or MLFLOW_TRACKING_TOKEN), or the credentials ' +
+            'this server expects.',
+      evidence
+    )
+  }
+  if (credential.kind === 'token' && wantsBasic) {
+    return diagnose(
+      'AUTH_REJECTED',
+      `${who} asked for Basic credentials${challengeText(challenge)}, ` +
+        `but the action sent ${describeCredential(credential)}. MLflow's ` +
+        'basic-auth app accepts only a username and password.',
+      'Use `auth-mode: basic` with `username` and `password`.',
+      evidence
+    )
+  }
+  if (credential.kind === 'basic') {
+    return diagnose(
+      'AUTH_REJECTED',
+      `${who} rejected the Basic credentials for user ` +
+        `'${credential.username}': the user does not exist or the ` +
+        'password is wrong.',
+      `Check the password of '${credential.username}', and that the user ` +
+        'exists on this server. An admin can reset it.',
+      evidence
+    )
+  }
+  const invalidToken = /error="?invalid_token/i.test(challenge)
+  return diagnose(
+    'AUTH_REJECTED',
+    `${who} rejected ${describeCredential(credential)}` +
+      (invalidToken ? ' as invalid or expired' : '') +
+      `${challengeText(challenge)}.`,
+    isMlflowResponder(responder)
+      ? 'Check that the token is current and issued for this server.'
+      : 'The layer in front of MLflow did not accept the token: check ' +
+          'its audience and that this layer is set up to accept it.',
+    evidence
+  )
+}
+
+/** Classifies a 403 by who sent it: MLflow's permission check or not. */
+export function classifyForbidden(error: HttpError): Diagnosis {
+  const { request, response } = error
+  const evidence = httpEvidence(error)
+  const responder = identifyResponder(response)
+
+  if (responder === 'mlflow-host-check') {
+    return diagnose(
+      'SERVER_CONFIG',
+      "MLflow's host-header check rejected the Host header " +
+        `'${request.host}'. The credentials are not at fault.`,
+      `Add '${request.host}' to the server's --allowed-hosts (or ` +
+        'MLFLOW_SERVER_ALLOWED_HOSTS), including the port if there is one.',
+      evidence
+    )
+  }
+  if (responder === 'mlflow-cors') {
+    return diagnose(
+      'SERVER_CONFIG',
+      "MLflow's cross-origin check rejected the request because an " +
+        'Origin header reached it; the action sends none, so a proxy ' +
+        'added it.',
+      'Stop the proxy from adding an Origin header, or add the origin to ' +
+        "the server's --cors-allowed-origins.",
+      evidence
+    )
+  }
+  if (
+    responder === 'mlflow-auth' ||
+    (responder === 'mlflow' && error.errorCode === 'PERMISSION_DENIED')
+  ) {
+    return permissionDenied(error)
+  }
+  return diagnose(
+    'FORBIDDEN_NON_MLFLOW',
+    `A 403 for ${request.operation} came from ` +
+      `${describeResponder(responder, response)}, not from MLflow, so it ` +
+      'is not an MLflow permission problem.',
+    'Find the proxy, gateway or firewall in front of MLflow and check its ' +
+      'rules for this path, method and credential.',
+    evidence
+  )
+}
+
+function permissionDenied(error: HttpError): Diagnosis {
+  const { request } = error
+  const user =
+    request.credential.kind === 'basic'
+      ? `user '${request.credential.username}'`
+      : describeCredential(request.credential)
+  const target = request.resource ? ` on ${request.resource}` : ''
+  return diagnose(
+    'FORBIDDEN_PERMISSION',
+    `MLflow authenticated ${user} but denied permission to ` +
+      `${request.operation}${target}.`,
+    `An admin or the owner must grant ${user} the permission this needs ` +
+      '(EDIT on the registered model to create versions, set tags and ' +
+      'aliases; EDIT on the experiment to create runs and upload artifacts).',
+    httpEvidence(error)
+  )
+}
+
+function challengeText(challenge: string): string {
+  return challenge ? ` (WWW-Authenticate: ${challenge})` : ''
+}

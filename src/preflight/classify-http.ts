@@ -1,0 +1,225 @@
+import { diagnose, type Diagnosis } from '../diagnosis/diagnosis.js'
+import type { HttpError } from '../http/errors.js'
+import { classifyForbidden, classifyUnauthorized } from './classify-auth.js'
+import { httpEvidence, stripQuery } from './evidence.js'
+import { describeResponder, identifyResponder } from './responder.js'
+
+const LOGIN_WORDS = /sign[ -]?in|log[ -]?in|authenticat|single sign-on|sso/i
+const SQL_TEXT =
+  /sqlalchemy|psycopg|pymysql|sqlite3|data too long|value too long/i
+
+/** Classifies a request that got an HTTP answer it could not use. */
+export function classifyHttpError(error: HttpError): Diagnosis {
+  const { status } = error.response
+  if (status >= 200 && status < 300) return classifyUnexpectedBody(error)
+  if (status >= 300 && status < 400) return classifyRedirect(error)
+  switch (status) {
+    case 401:
+      return classifyUnauthorized(error)
+    case 403:
+      return classifyForbidden(error)
+    case 404:
+    case 405:
+      return classifyNotFound(error)
+    case 407:
+      return diagnose(
+        'PROXY_AUTH',
+        'The outbound HTTP proxy requires authentication ' +
+          `(Proxy-Authenticate) for ${error.request.url}.`,
+        'Put the proxy credentials in HTTPS_PROXY, or add the tracking ' +
+          'host to NO_PROXY if it should be reached directly.',
+        httpEvidence(error)
+      )
+    case 413:
+      return diagnose(
+        'PAYLOAD_TOO_LARGE',
+        `${describeResponder(identifyResponder(error.response), error.response)} ` +
+          `refused the body of ${error.request.operation} as too large.`,
+        "Raise the body limit of the proxy in front of MLflow (nginx's " +
+          'client_max_body_size), or upload large models to the artifact ' +
+          'store directly.',
+        httpEvidence(error)
+      )
+  }
+  if (status >= 500 || status === 408 || status === 429) {
+    return classifyServerError(error)
+  }
+  return classifyClientError(error)
+}
+
+function classifyUnexpectedBody(error: HttpError): Diagnosis {
+  const { response } = error
+  const evidence = httpEvidence(error)
+  const isLogin =
+    identifyResponder(response) === 'html-page' &&
+    LOGIN_WORDS.test(`${response.pageTitle ?? ''} ${response.body}`)
+  if (isLogin) {
+    return diagnose(
+      'PROXY_LOGIN',
+      `${error.request.url} answered HTTP ${response.status} with an HTML ` +
+        `login page${titleText(response.pageTitle)} instead of JSON: an ` +
+        'access proxy intercepted the call and does not accept this ' +
+        'credential for API use.',
+      'Configure the proxy to accept machine credentials (a service token ' +
+        'or bearer token) on API paths, and send them.',
+      evidence
+    )
+  }
+  return diagnose(
+    'NOT_MLFLOW',
+    `${error.request.url} answered HTTP ${response.status} with ` +
+      `${describeResponder(identifyResponder(response), response)} ` +
+      "instead of MLflow's JSON.",
+    'Check that the tracking URI points at the MLflow server and not at ' +
+      'another service, a load balancer page or a login portal.',
+    evidence
+  )
+}
+
+function classifyRedirect(error: HttpError): Diagnosis {
+  const { request, response } = error
+  const evidence = httpEvidence(error)
+  if (!response.location) {
+    return diagnose(
+      'NOT_MLFLOW',
+      `${request.url} answered HTTP ${response.status} without a Location.`,
+      'Check the tracking URI.',
+      evidence
+    )
+  }
+  const from = new URL(request.url)
+  const to = new URL(response.location, from)
+  if (
+    to.protocol === 'https:' &&
+    from.protocol === 'http:' &&
+    to.hostname === from.hostname
+  ) {
+    return diagnose(
+      'CLIENT_CONFIG',
+      `The tracking URI uses http, but the server redirects to ${to.origin}. ` +
+        'Credentials are not re-sent across a change of scheme.',
+      `Set the tracking URI to start with ${to.origin}.`,
+      evidence
+    )
+  }
+  if (to.origin !== from.origin) {
+    return diagnose(
+      'PROXY_LOGIN',
+      `${request.url} redirected to ${stripQuery(to.href)}: a login or ` +
+        'access proxy in front of MLflow sent the call to another host, ' +
+        'and the action does not follow it with credentials.',
+      'Configure the proxy to accept bearer tokens or service tokens on ' +
+        'API paths instead of redirecting them to a login page.',
+      evidence
+    )
+  }
+  return diagnose(
+    'CLIENT_CONFIG',
+    `${request.url} redirected to ${stripQuery(to.href)} with HTTP ` +
+      `${response.status}, which would change the request method.`,
+    'Set the tracking URI to the address the server redirects to.',
+    evidence
+  )
+}
+
+function classifyNotFound(error: HttpError): Diagnosis {
+  const { request, response } = error
+  if (error.errorCode === 'ENDPOINT_NOT_FOUND') {
+    return diagnose(
+      'UNSUPPORTED_FEATURE',
+      `This MLflow server has no endpoint for ${request.operation}.`,
+      'Upgrade the server, or use a feature it supports.',
+      httpEvidence(error)
+    )
+  }
+  if (error.errorCode) {
+    return diagnose(
+      'MLFLOW_ERROR',
+      `MLflow answered ${request.operation} with ${error.errorCode}: ` +
+        (response.errorBody?.message ?? ''),
+      'Check the names and ids in the inputs.',
+      httpEvidence(error)
+    )
+  }
+  return diagnose(
+    'BASE_PATH',
+    `${request.url} answered HTTP ${response.status} with ` +
+      `${describeResponder(identifyResponder(response), response)}: the ` +
+      'MLflow API is not at this path. The credentials were not checked.',
+    'Check the path of the tracking URI: a server started with ' +
+      '--static-prefix, or mounted under a path by a proxy, needs that ' +
+      'prefix in the URI (for example https://host/mlflow).',
+    httpEvidence(error)
+  )
+}
+
+function classifyServerError(error: HttpError): Diagnosis {
+  const { request, response } = error
+  const evidence = httpEvidence(error)
+  const message = response.errorBody?.message ?? response.body
+  if (SQL_TEXT.test(message)) {
+    return diagnose(
+      'SERVER_CONFIG',
+      `The server's database failed on ${request.operation}; a column may ` +
+        "be narrower than MLflow's own limit (a missing migration).",
+      'Run `mlflow db upgrade` on the tracking database and check the ' +
+        'server log.',
+      { ...evidence, body: 'database error text (see debug log)' }
+    )
+  }
+  if (/--no-serve-artifacts|serve.artifacts/i.test(message)) {
+    return diagnose(
+      'SERVER_CONFIG',
+      'The server does not proxy artifacts (--no-serve-artifacts), so ' +
+        'a local model directory cannot be uploaded through it.',
+      'Start the server with --serve-artifacts, or register a `source` ' +
+        'that is already in the artifact store.',
+      evidence
+    )
+  }
+  if (response.status === 501) {
+    return diagnose(
+      'UNSUPPORTED_FEATURE',
+      `The server does not implement ${request.operation}: ${message}`,
+      'Upgrade the server or use another way to register.',
+      evidence
+    )
+  }
+  return diagnose(
+    'SERVER_UNAVAILABLE',
+    `${describeResponder(identifyResponder(response), response)} answered ` +
+      `${request.operation} with HTTP ${response.status}` +
+      `${error.errorCode ? ` ${error.errorCode}` : ''}.`,
+    'The server is overloaded, restarting or failing; check its logs. ' +
+      'The action retried within its budget.',
+    evidence
+  )
+}
+
+function classifyClientError(error: HttpError): Diagnosis {
+  const { request, response } = error
+  const evidence = httpEvidence(error)
+  const text = `${response.pageTitle ?? ''} ${response.body}`
+  if (/ssl certificate|client certificate/i.test(text)) {
+    return diagnose(
+      'TLS_CLIENT_CERT',
+      `${describeResponder(identifyResponder(response), response)} refused ` +
+        'the request because no valid client certificate was sent.',
+      'Provide the client certificate and key the server trusts.',
+      evidence
+    )
+  }
+  if (SQL_TEXT.test(text)) return classifyServerError(error)
+  const reason = response.errorBody?.message ?? response.body
+  return diagnose(
+    error.errorCode ? 'CLIENT_CONFIG' : 'MLFLOW_ERROR',
+    `MLflow rejected ${request.operation}` +
+      `${request.resource ? ` on ${request.resource}` : ''}: ${reason}`,
+    'Correct the input the message names.',
+    evidence
+  )
+}
+
+function titleText(title: string | undefined): string {
+  return title ? ` titled "${title}"` : ''
+}

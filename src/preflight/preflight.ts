@@ -1,0 +1,140 @@
+import { z } from 'zod'
+
+import type { Logger } from '../host/host.js'
+import { HttpError } from '../http/errors.js'
+import type { HttpClient } from '../http/transport.js'
+import { API } from '../mlflow/api-paths.js'
+import { getRegisteredModel } from '../mlflow/registry.js'
+import type { RegisteredModel } from '../mlflow/schemas.js'
+
+/** What the preflight proved about the server and the credentials. */
+export interface PreflightReport {
+  /** Checks that passed, in words, in the order they ran. */
+  readonly passed: readonly string[]
+  /** The target registered model, when it exists and a name was given. */
+  readonly model?: RegisteredModel
+  readonly serverVersion?: string
+  /** The user the server sees, where it can tell (basic-auth app). */
+  readonly identity?: string
+  /** What could not be verified without writing. */
+  readonly notVerified: readonly string[]
+}
+
+const searchResponse = z.looseObject({})
+const currentUserResponse = z.object({
+  user: z.looseObject({
+    username: z.string(),
+    is_admin: z.boolean().optional()
+  })
+})
+
+/**
+ * The preflight of a registration, in one request: reading the target
+ * model proves the server is reachable, is MLflow, has a registry and
+ * accepts the credentials for reading, and the answer is needed anyway.
+ * A missing model is MLflow's JSON `RESOURCE_DOES_NOT_EXIST`, which
+ * proves the same.
+ */
+export async function checkTargetModel(
+  http: HttpClient,
+  modelName: string,
+  log: Logger
+): Promise<PreflightReport> {
+  const model = await getRegisteredModel(http, modelName)
+  log.info(
+    `Preflight passed: MLflow answered and accepted the credentials; ` +
+      `registered model '${modelName}' ${model ? 'exists' : 'does not exist yet'}.`
+  )
+  return {
+    passed: [
+      'tracking server reachable',
+      'MLflow API at the tracking URI',
+      'model registry available',
+      'credentials accepted for reading'
+    ],
+    ...(model ? { model } : {}),
+    notVerified: ['write permission (checked when the version is created)']
+  }
+}
+
+/**
+ * The full preflight of `mode: preflight`: the registry, the server
+ * version, the identity the server sees and, when a model name is given,
+ * read access to that model.
+ */
+export async function runPreflight(
+  http: HttpClient,
+  modelName: string,
+  log: Logger
+): Promise<PreflightReport> {
+  const passed: string[] = []
+  await http.json(
+    {
+      method: 'GET',
+      path: `${API}/registered-models/search`,
+      query: { max_results: 1 },
+      operation: 'search registered models',
+      idempotent: true
+    },
+    searchResponse
+  )
+  passed.push(
+    'tracking server reachable',
+    'MLflow API at the tracking URI',
+    'model registry available',
+    'credentials accepted for reading'
+  )
+  const serverVersion = await readServerVersion(http)
+  const identity = await readIdentity(http)
+  const model = modelName
+    ? await getRegisteredModel(http, modelName)
+    : undefined
+  if (modelName) passed.push(`read access to registered model '${modelName}'`)
+  log.info(`Preflight passed: ${passed.join('; ')}.`)
+  return {
+    passed,
+    ...(model ? { model } : {}),
+    ...(serverVersion ? { serverVersion } : {}),
+    ...(identity ? { identity } : {}),
+    // NOTE: write permission is not probed; a dry write would leave traces.
+    notVerified: ['write permission on the registered model']
+  }
+}
+
+async function readServerVersion(
+  http: HttpClient
+): Promise<string | undefined> {
+  try {
+    const response = await http.send({
+      method: 'GET',
+      path: 'version',
+      operation: 'get server version',
+      idempotent: true
+    })
+    const version = response.text.trim()
+    return /^\d+\.\d+/.test(version) ? version : undefined
+  } catch (error) {
+    if (error instanceof HttpError) return undefined
+    throw error
+  }
+}
+
+/** Reads the current user from the basic-auth app; other servers have none. */
+async function readIdentity(http: HttpClient): Promise<string | undefined> {
+  try {
+    const response = await http.json(
+      {
+        method: 'GET',
+        path: `${API}/users/current`,
+        operation: 'get current user',
+        idempotent: true
+      },
+      currentUserResponse
+    )
+    const { username, is_admin: isAdmin } = response.user
+    return isAdmin ? `${username} (admin)` : username
+  } catch (error) {
+    if (error instanceof HttpError) return undefined
+    throw error
+  }
+}

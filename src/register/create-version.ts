@@ -1,0 +1,119 @@
+import type { Tag } from '../config/config.js'
+import type { Logger } from '../host/host.js'
+import { ConnectionError, HttpError, isRequestError } from '../http/errors.js'
+import { isTransient, retryDelay } from '../http/retry.js'
+import type { HttpClient } from '../http/transport.js'
+import {
+  createModelVersion,
+  createRegisteredModel,
+  getRegisteredModel,
+  isAlreadyExists
+} from '../mlflow/registry.js'
+import type { ModelVersion } from '../mlflow/schemas.js'
+import { findVersionByKey } from './find-version.js'
+import type { ResolvedSource } from './source.js'
+
+/**
+ * Creates the registered model when it is missing. "Already exists" is
+ * success (another job won the race); after a lost answer the model is
+ * read back before the create is sent again.
+ */
+export async function ensureRegisteredModel(
+  http: HttpClient,
+  name: string,
+  log: Logger
+): Promise<void> {
+  await createWithReadBack(http, log, `create registered model '${name}'`, {
+    create: async () => {
+      try {
+        await createRegisteredModel(http, name)
+        log.info(`Created registered model '${name}'`)
+      } catch (error) {
+        if (!isAlreadyExists(error)) throw error
+        log.info(`Registered model '${name}' was created meanwhile; using it`)
+      }
+      return true
+    },
+    readBack: async () =>
+      (await getRegisteredModel(http, name)) ? true : undefined
+  })
+}
+
+/** What a new model version is created with. */
+export interface VersionRequest {
+  readonly modelName: string
+  readonly source: ResolvedSource
+  readonly description?: string
+  readonly tags: readonly Tag[]
+  readonly idempotencyKey: string
+}
+
+/**
+ * Creates a model version with its tags and description in the same
+ * request, so a refusal leaves no half-tagged version. A create whose
+ * answer was lost is re-sent only after a lookup by idempotency key shows
+ * that it did not commit.
+ */
+export async function createVersion(
+  http: HttpClient,
+  request: VersionRequest,
+  log: Logger
+): Promise<ModelVersion> {
+  return createWithReadBack(http, log, 'create model version', {
+    create: () =>
+      createModelVersion(http, {
+        name: request.modelName,
+        source: request.source.source,
+        ...(request.source.runId ? { runId: request.source.runId } : {}),
+        ...(request.source.modelId ? { modelId: request.source.modelId } : {}),
+        ...(request.description ? { description: request.description } : {}),
+        tags: request.tags
+      }),
+    readBack: () =>
+      findVersionByKey(http, request.modelName, request.idempotencyKey, log)
+  })
+}
+
+interface ReadBackCreate<T> {
+  readonly create: () => Promise<T>
+  /** Looks for what an earlier attempt may have committed. */
+  readonly readBack: () => Promise<T | undefined>
+}
+
+async function createWithReadBack<T>(
+  http: HttpClient,
+  log: Logger,
+  operation: string,
+  steps: ReadBackCreate<T>
+): Promise<T> {
+  const policy = http.options.retry
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await steps.create()
+    } catch (error) {
+      if (!isRequestError(error) || !isTransient(error)) throw error
+      if (attempt >= policy.maxAttempts) throw error
+      const found = await steps.readBack()
+      if (found !== undefined) {
+        log.warning(
+          `The server reported ${describe(error)} for ${operation}, but it ` +
+            'had committed; continuing with the committed result.',
+          { title: 'Create committed despite an error' }
+        )
+        return found
+      }
+      const delay = retryDelay(policy, attempt, error)
+      log.info(
+        `${operation} did not commit (${describe(error)}); sending it ` +
+          `again (attempt ${attempt + 1} of ${policy.maxAttempts}) in ` +
+          `${(delay / 1000).toFixed(1)} s`
+      )
+      await policy.sleep(delay)
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof HttpError) return `HTTP ${error.response.status}`
+  return error instanceof ConnectionError ? error.code : 'an error'
+}

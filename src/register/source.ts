@@ -1,0 +1,133 @@
+import {
+  DiagnosedError,
+  configError,
+  diagnose
+} from '../diagnosis/diagnosis.js'
+import type { Logger } from '../host/host.js'
+import { HttpError } from '../http/errors.js'
+import type { HttpClient } from '../http/transport.js'
+import { listProxyArtifacts, proxyPath } from '../mlflow/artifacts.js'
+import {
+  getRun,
+  listRunArtifacts,
+  searchLoggedModels
+} from '../mlflow/tracking.js'
+
+/** A source as the create request needs it. */
+export interface ResolvedSource {
+  readonly source: string
+  readonly runId?: string
+  readonly modelId?: string
+}
+
+const LOGGED_MODEL_URI = /^models:\/(m-[0-9a-f]{32})\/?$/
+const RUNS_URI = /^runs:\/([^/]+)\/(.+?)\/?$/
+
+/**
+ * Resolves a model URI to what `model-versions/create` needs, and checks
+ * that it holds a model, so a version never points at nothing.
+ */
+export async function resolveSource(
+  http: HttpClient,
+  source: string,
+  log: Logger
+): Promise<ResolvedSource> {
+  const runs = RUNS_URI.exec(source)
+  if (runs?.[1] && runs[2]) return resolveRunsUri(http, runs[1], runs[2], log)
+
+  const loggedModel = LOGGED_MODEL_URI.exec(source)?.[1]
+  if (loggedModel) return { source, modelId: loggedModel }
+
+  const proxied = proxyPath(source)
+  if (proxied !== undefined) return resolveProxiedUri(http, source, proxied)
+
+  log.info(`Registering ${source} as given; its contents are not checked.`)
+  return { source }
+}
+
+/**
+ * Resolves `runs:/<run>/<path>` as MLflow's own client does: the run's
+ * artifact directory when it holds an MLmodel file, else the logged model
+ * of that name from the run (MLflow 3 stores named models there).
+ */
+async function resolveRunsUri(
+  http: HttpClient,
+  runId: string,
+  artifactPath: string,
+  log: Logger
+): Promise<ResolvedSource> {
+  const listing = await listRunArtifacts(http, runId, artifactPath)
+  if (listing.paths.includes(`${artifactPath}/MLmodel`) && listing.rootUri) {
+    return { source: `${listing.rootUri}/${artifactPath}`, runId }
+  }
+
+  const run = await getRun(http, runId)
+  const models = await findLoggedModels(http, run.experiment_id, artifactPath)
+  const matching = models.filter(m => m.info.source_run_id === runId)
+  const [only, ...others] = matching
+  if (only && others.length === 0) {
+    const modelId = only.info.model_id
+    log.info(
+      `Run ${runId} has no MLmodel under '${artifactPath}'; registering ` +
+        `its logged model '${artifactPath}' (models:/${modelId}) instead, ` +
+        'as MLflow 3 stores named models there.'
+    )
+    return { source: `models:/${modelId}`, runId, modelId }
+  }
+  if (others.length > 0) {
+    throw configError(
+      'input `source`',
+      `run ${runId} has ${matching.length} logged models named ` +
+        `'${artifactPath}': ${matching.map(m => m.info.model_id).join(', ')}`,
+      'Register one of them as models:/<model-id>.'
+    )
+  }
+  throw new DiagnosedError(
+    diagnose(
+      'SOURCE_NOT_FOUND',
+      `runs:/${runId}/${artifactPath} holds no model: the run has no ` +
+        `MLmodel file under '${artifactPath}', and no logged model named ` +
+        `'${artifactPath}' comes from it.`,
+      'Check the run id and the artifact path (the name given to ' +
+        'log_model), or register models:/<model-id>.'
+    )
+  )
+}
+
+async function findLoggedModels(
+  http: HttpClient,
+  experimentId: string,
+  name: string
+): ReturnType<typeof searchLoggedModels> {
+  if (name.includes("'")) return []
+  try {
+    return await searchLoggedModels(http, experimentId, `name = '${name}'`)
+  } catch (error) {
+    // MLflow 2 has no logged models; the source then simply holds nothing.
+    if (error instanceof HttpError && error.response.status === 404) return []
+    throw error
+  }
+}
+
+/**
+ * Checks an `mlflow-artifacts:` source for an MLmodel file and names the
+ * run that holds it, which MLflow 3.17 requires for such sources.
+ */
+async function resolveProxiedUri(
+  http: HttpClient,
+  source: string,
+  path: string
+): Promise<ResolvedSource> {
+  const files = await listProxyArtifacts(http, path)
+  if (!files.includes('MLmodel')) {
+    throw new DiagnosedError(
+      diagnose(
+        'SOURCE_NOT_FOUND',
+        `${source} holds no MLmodel file, so it is not an MLflow model.`,
+        'Point `source` at the directory that contains the MLmodel file.'
+      )
+    )
+  }
+  const runId = /^\d+\/([0-9a-f]{32})\/artifacts\//.exec(path)?.[1]
+  return runId ? { source, runId } : { source }
+}

@@ -1,0 +1,133 @@
+import type { Tag } from '../config/config.js'
+import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
+import type { Logger } from '../host/host.js'
+import type { HttpClient } from '../http/transport.js'
+import { proxyPath, uploadArtifact } from '../mlflow/artifacts.js'
+import { isAlreadyExists } from '../mlflow/registry.js'
+import {
+  createExperiment,
+  createRun,
+  endRun,
+  getExperimentId
+} from '../mlflow/tracking.js'
+import type { ModelDirectory } from './model-directory.js'
+import type { ResolvedSource } from './source.js'
+
+/** Where and how to upload a local model directory. */
+export interface UploadPlan {
+  readonly experimentName: string
+  readonly artifactPath: string
+  readonly runName: string
+  readonly runTags: readonly Tag[]
+}
+
+/** Files uploaded at once; the artifact proxy takes one PUT per file. */
+const UPLOAD_CONCURRENCY = 4
+
+/**
+ * Uploads a local model directory into a new run through the server's
+ * artifact proxy, and returns the run's model directory as the source.
+ */
+export async function uploadModelDirectory(
+  http: HttpClient,
+  directory: ModelDirectory,
+  plan: UploadPlan,
+  log: Logger
+): Promise<ResolvedSource> {
+  const experimentId = await ensureExperiment(http, plan.experimentName, log)
+  const run = await createRun(http, experimentId, plan.runName, plan.runTags)
+  const root = run.artifact_uri ? proxyPath(run.artifact_uri) : undefined
+  if (root === undefined) {
+    await endRun(http, run.run_id, 'FAILED')
+    throw new DiagnosedError(
+      diagnose(
+        'UNSUPPORTED_FEATURE',
+        `Run ${run.run_id} stores artifacts at ${run.artifact_uri ?? '(none)'}, ` +
+          "not through the server's artifact proxy, so the action cannot " +
+          'upload into it.',
+        'Start the server with --serve-artifacts and the default artifact ' +
+          'root, or upload the model with the MLflow client and register ' +
+          'its `source`.'
+      )
+    )
+  }
+
+  log.info(
+    `Uploading ${directory.files.length} files ` +
+      `(${formatBytes(directory.totalBytes)}) into run ${run.run_id} ` +
+      `of experiment '${plan.experimentName}'`
+  )
+  try {
+    await uploadFiles(http, directory, `${root}/${plan.artifactPath}`, log)
+  } catch (error) {
+    await endRun(http, run.run_id, 'FAILED').catch(() => undefined)
+    throw error
+  }
+  await endRun(http, run.run_id, 'FINISHED')
+  return {
+    source: `${run.artifact_uri}/${plan.artifactPath}`,
+    runId: run.run_id
+  }
+}
+
+async function ensureExperiment(
+  http: HttpClient,
+  name: string,
+  log: Logger
+): Promise<string> {
+  const existing = await getExperimentId(http, name)
+  if (existing !== undefined) return existing
+  try {
+    const created = await createExperiment(http, name)
+    log.info(`Created experiment '${name}' (id ${created})`)
+    return created
+  } catch (error) {
+    const raced = isAlreadyExists(error)
+      ? await getExperimentId(http, name)
+      : undefined
+    if (raced === undefined) throw error
+    return raced
+  }
+}
+
+async function uploadFiles(
+  http: HttpClient,
+  directory: ModelDirectory,
+  destination: string,
+  log: Logger
+): Promise<void> {
+  const queue = [...directory.files]
+  let doneBytes = 0
+  let doneFiles = 0
+  let nextReport = 0.25
+  const worker = async (): Promise<void> => {
+    for (let file = queue.shift(); file; file = queue.shift()) {
+      await uploadArtifact(http, `${destination}/${file.relativePath}`, file)
+      doneBytes += file.size
+      doneFiles++
+      const share = fraction(doneBytes, doneFiles, directory)
+      if (share >= nextReport && share < 1) {
+        log.info(`Uploaded ${Math.floor(share * 100)}% (${doneFiles} files)`)
+        nextReport = Math.floor(share * 4) / 4 + 0.25
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: UPLOAD_CONCURRENCY }, () => worker()))
+  log.info(`Uploaded all ${directory.files.length} files`)
+}
+
+function fraction(bytes: number, files: number, dir: ModelDirectory): number {
+  return dir.totalBytes > 0 ? bytes / dir.totalBytes : files / dir.files.length
+}
+
+/** Formats a byte count for logs, such as `1.5 MiB`. */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB']
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`
+}
