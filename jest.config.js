@@ -7,7 +7,10 @@ const tsJest = {
   resolver: 'ts-jest-resolver',
   testEnvironment: 'node',
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', useESM: true }]
+    '^.+\\.ts$': [
+      'ts-jest',
+      { tsconfig: '<rootDir>/__tests__/tsconfig.json', useESM: true }
+    ]
   }
 }
 
@@ -17,6 +20,9 @@ const withServers = {
 }
 
 export default {
+  // Jest reads testTimeout from the top level only, not per project.
+  // Integration tests run real servers and Python, so they get two minutes.
+  testTimeout: 120000,
   projects: [
     {
       ...tsJest,
@@ -27,15 +33,13 @@ export default {
       ...tsJest,
       ...withServers,
       displayName: 'integration',
-      testMatch: ['<rootDir>/__tests__/integration/**/*.test.ts'],
-      testTimeout: 120000
+      testMatch: ['<rootDir>/__tests__/integration/**/*.test.ts']
     },
     {
       ...tsJest,
       ...withServers,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
-      testTimeout: 120000
+      testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts']
     }
   ]
 }

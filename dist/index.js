@@ -77071,8 +77071,10 @@ function createActionHost() {
                 return;
             await summary.addRaw(markdown, true).write();
         },
-        setFailed: message => {
-            setFailed(message);
+        // run() has already logged the failure as a titled ::error annotation,
+        // and core.setFailed would add a second, untitled one.
+        setFailed: () => {
+            process.exitCode = ExitCode.Failure;
         }
     };
 }
@@ -77342,8 +77344,10 @@ function maskSecretSettings(settings, mask) {
         if (setting)
             maskSecret(mask, setting.value);
     }
+    // The user info ends at the last `@` before the path, as the URL parser
+    // reads it, so a password may itself contain an unencoded `@`.
     const uri = settings.get('tracking-uri')?.value ?? '';
-    const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#@]*)@/i.exec(uri)?.[1];
+    const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\\]*)@/i.exec(uri)?.[1];
     const password = userinfo?.split(':').slice(1).join(':');
     if (password) {
         maskSecret(mask, password);
@@ -77480,7 +77484,7 @@ function listIgnored(mode, auth, origins) {
     const ignored = [];
     if (mode !== 'bearer' && auth.token !== undefined) {
         ignored.push(`token (from ${from('token')}): ` +
-            (mode === 'basic'
+            (auth.mode === 'auto'
                 ? 'Basic credentials take precedence, as in the MLflow client'
                 : `auth-mode is ${mode}`));
     }
@@ -87113,8 +87117,10 @@ function checkTagKey(key) {
     }
     const segments = key.split('/');
     if (key.startsWith('/') ||
+        key.startsWith('..') ||
         segments.some(s => s === '' || s === '.' || s === '..')) {
-        return 'tag keys must be relative paths without empty, "." or ".." parts';
+        return ('tag keys must be relative paths that do not start with ".." and ' +
+            'have no empty, "." or ".." parts');
     }
     return undefined;
 }
@@ -87203,6 +87209,8 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 
 
 const URI_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+/** A Windows drive path such as `C:\model`, which looks like a URI scheme. */
+const DRIVE_PATH = /^[a-z]:[\\/]/i;
 /**
  * Checks that exactly one of `source` and `model-path` is set, that a
  * source is a URI the server can resolve, and that a model path is a
@@ -87223,7 +87231,8 @@ function parseModelLocation(source, modelPath, workspace) {
 function checkSource(setting) {
     const value = setting.value;
     const label = settingLabel('source', setting);
-    if (!URI_SCHEME.test(value) || /^file:/i.test(value)) {
+    const isLocal = !URI_SCHEME.test(value) || DRIVE_PATH.test(value) || /^file:/i.test(value);
+    if (isLocal) {
         throw configError(label, `${quote(value)} is a local path, which a tracking server cannot read`, 'Use `model-path` to upload a local model directory, or give a ' +
             'runs:/, models:/ or artifact URI.');
     }
@@ -87311,8 +87320,7 @@ function parseTrackingUri(setting) {
             'to the URL of your MLflow server, such as https://mlflow.example.com.');
     }
     const shown = redactUserinfo(setting.value);
-    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(setting.value)?.[1];
-    rejectUnsupportedScheme(label, shown, scheme?.toLowerCase());
+    rejectUnsupportedScheme(label, shown, readScheme(setting.value));
     let url;
     try {
         url = new URL(setting.value);
@@ -87324,6 +87332,17 @@ function parseTrackingUri(setting) {
         throw configError(label, 'the URL has a query string or fragment, which MLflow does not use', 'Remove everything from the first "?" or "#".');
     }
     return takeCredentials(url);
+}
+/**
+ * Returns the lower-case scheme of a URI. MLflow also accepts a bare
+ * `databricks` or `databricks-uc`, which counts as that scheme.
+ */
+function readScheme(value) {
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1];
+    if (scheme)
+        return scheme.toLowerCase();
+    const bare = value.toLowerCase();
+    return MANAGED_SCHEMES.includes(bare) ? bare : undefined;
 }
 function rejectUnsupportedScheme(label, value, scheme) {
     if (scheme === 'http' || scheme === 'https')
@@ -87339,22 +87358,38 @@ function rejectUnsupportedScheme(label, value, scheme) {
     }
     throw configError(label, `expected an http:// or https:// URL, got scheme "${scheme}:"`, 'Use the URL of the MLflow tracking server.');
 }
-/** Replaces the user info of a URL-like string, which may hold a password. */
+/**
+ * Replaces the text between `://` and the last `@` of a URL-like string
+ * with `***`. That text may hold a password even when the URL does not
+ * parse, for example when the password contains an unencoded `/` or `#`.
+ */
 function redactUserinfo(value) {
-    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/).*@/i, '$1***@');
 }
 function takeCredentials(url) {
-    const username = decodeURIComponent(url.username);
-    const password = decodeURIComponent(url.password);
+    const username = decodeUserinfo(url.username);
+    const password = decodeUserinfo(url.password);
     const clean = new URL(url.href);
     clean.username = '';
     clean.password = '';
+    // An empty `?` or `#` passes the query check, so it is removed here.
+    clean.search = '';
+    clean.hash = '';
     clean.pathname = clean.pathname.replace(/\/+$/, '');
     return {
         url: clean,
         ...(username ? { username } : {}),
         ...(password ? { password } : {})
     };
+}
+/** Percent-decodes user info. A `%` that starts no valid escape stays. */
+function decodeUserinfo(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/config/parse-config.ts
@@ -87508,7 +87543,7 @@ function describeUrl(url) {
 /** Whether a host name is a loopback address. */
 function isLoopbackHost(hostname) {
     const host = hostname.replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host === '::1' || host.startsWith('127.');
+    return (host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host));
 }
 
 ;// CONCATENATED MODULE: ./src/github/outputs.ts
@@ -87570,11 +87605,7 @@ const OUTCOME_ICONS = {
 /** Renders the job summary as GitHub-flavoured Markdown. */
 function renderSummary(summary) {
     const icon = OUTCOME_ICONS[summary.outcome] ?? '';
-    const lines = [
-        `### ${icon} MLflow ${summary.mode}: ${summary.outcome}`,
-        '',
-        '| | |',
-        '| --- | --- |',
+    const rows = [
         row('Tracking server', summary.trackingUri),
         row('Registered model', summary.modelName),
         row('Version', versionCell(summary)),
@@ -87586,6 +87617,11 @@ function renderSummary(summary) {
         row('Checks passed', summary.checks.join('; ')),
         row('Not verified', summary.notVerified.join('; '))
     ].filter(line => line !== undefined);
+    // When the configuration is invalid none of these values is known, and
+    // a table without rows would render as an empty box.
+    const lines = [`### ${icon} MLflow ${summary.mode}: ${summary.outcome}`];
+    if (rows.length > 0)
+        lines.push('', '| | |', '| --- | --- |', ...rows);
     if (summary.diagnosis)
         lines.push('', ...renderDiagnosis(summary.diagnosis));
     return `${lines.join('\n')}\n`;
@@ -87739,8 +87775,15 @@ function parseRetryAfter(value, now) {
     if (value === undefined)
         return undefined;
     const trimmed = value.trim();
-    if (/^\d+$/.test(trimmed))
-        return Number(trimmed) * 1000;
+    // Fractional seconds are not in RFC 9110, but some servers send them.
+    if (/^\d+(\.\d+)?$/.test(trimmed)) {
+        return Math.round(Number(trimmed) * 1000);
+    }
+    // An HTTP date names a day or month. Without this check, Date.parse in
+    // V8 reads values such as "-1" as dates in 2001, so the retry would not
+    // wait at all.
+    if (!/[a-z]/i.test(trimmed))
+        return undefined;
     const date = Date.parse(trimmed);
     return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
@@ -88244,9 +88287,9 @@ function permissionDenied(error) {
         : describeCredential(request.credential);
     const target = request.resource ? ` on ${request.resource}` : '';
     return diagnose('FORBIDDEN_PERMISSION', `MLflow authenticated ${user} but denied permission to ` +
-        `${request.operation}${target}.`, `An admin or the owner must grant ${user} the permission this needs ` +
-        '(EDIT on the registered model to create versions, set tags and ' +
-        'aliases; EDIT on the experiment to create runs and upload artifacts).', httpEvidence(error));
+        `${request.operation}${target}.`, `An admin or the owner must grant ${user} the permission this needs: ` +
+        'EDIT on the registered model to create versions and set tags and ' +
+        'aliases, EDIT on the experiment to create runs and upload artifacts.', httpEvidence(error));
 }
 function challengeText(challenge) {
     return challenge ? ` (WWW-Authenticate: ${challenge})` : '';
@@ -88692,6 +88735,8 @@ async function runPreflight(http, modelName, log) {
     if (modelName)
         passed.push(`read access to registered model '${modelName}'`);
     log.info(`Preflight passed: ${passed.join('; ')}.`);
+    log.info(`MLflow server version: ${serverVersion ?? 'not reported'}`);
+    log.info(`Authenticated as: ${identity ?? 'not reported by this server'}`);
     return {
         passed,
         ...(model ? { model } : {}),
@@ -89025,10 +89070,16 @@ async function followLink(root, relativePath, absolutePath) {
     const info = target ? await (0,promises_.stat)(target) : undefined;
     if (!inside || !info?.isFile()) {
         throw configError('input `model-path`', `${relativePath} is a symbolic link to ` +
-            `${inside ? 'a directory' : 'a path outside the model directory'}, ` +
-            'which is not uploaded', 'Copy the file into the model directory instead of linking it.');
+            `${describeLinkTarget(target, inside)}, which is not uploaded`, 'Copy the file into the model directory instead of linking it.');
     }
     return { relativePath, absolutePath: target, size: info.size };
+}
+function describeLinkTarget(target, inside) {
+    if (target === undefined)
+        return 'a path that does not exist';
+    if (!inside)
+        return 'a path outside the model directory';
+    return 'a directory';
 }
 async function hashFile(file) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
@@ -89204,6 +89255,7 @@ async function searchLoggedModels(http, experimentId, filter) {
 
 
 
+
 const LOGGED_MODEL_URI = /^models:\/(m-[0-9a-f]{32})\/?$/;
 const RUNS_URI = /^runs:\/([^/]+)\/(.+?)\/?$/;
 /**
@@ -89229,7 +89281,7 @@ async function resolveSource(http, source, log) {
  * of that name from the run (MLflow 3 stores named models there).
  */
 async function resolveRunsUri(http, runId, artifactPath, log) {
-    const listing = await listRunArtifacts(http, runId, artifactPath);
+    const listing = await listArtifactsOfRun(http, runId, artifactPath);
     if (listing.paths.includes(`${artifactPath}/MLmodel`) && listing.rootUri) {
         return { source: `${listing.rootUri}/${artifactPath}`, runId };
     }
@@ -89252,6 +89304,21 @@ async function resolveRunsUri(http, runId, artifactPath, log) {
         `MLmodel file under '${artifactPath}', and no logged model named ` +
         `'${artifactPath}' comes from it.`, 'Check the run id and the artifact path (the name given to ' +
         'log_model), or register models:/<model-id>.'));
+}
+/**
+ * Lists a run's artifacts. A run that the tracking server does not have
+ * contains no model, so its absence is SOURCE_NOT_FOUND.
+ */
+async function listArtifactsOfRun(http, runId, artifactPath) {
+    try {
+        return await listRunArtifacts(http, runId, artifactPath);
+    }
+    catch (error) {
+        if (!isNotFound(error))
+            throw error;
+        throw new diagnosis_DiagnosedError(diagnose('SOURCE_NOT_FOUND', `runs:/${runId}/${artifactPath} holds no model: the tracking server ` +
+            `has no run ${runId}.`, 'Check the run id: it must name a run on this tracking server.'), { cause: error });
+    }
 }
 async function findLoggedModels(http, experimentId, name) {
     if (name.includes("'"))
@@ -89442,7 +89509,8 @@ async function registerModel(context) {
     if (existing) {
         log.info(`Version ${existing.version} of '${config.modelName}' was already ` +
             'registered by this run (same idempotency key); reusing it.');
-        await updateReusedVersion(http, existing, tags, config.description, log);
+        // The provenance tags stay those of the attempt that created it.
+        await updateReusedVersion(http, existing, config.tags, config.description, log);
     }
     const version = existing ?? (await createNewVersion(context, directory, tags, key));
     context.progress.version = version;

@@ -1,14 +1,16 @@
 // Bundles the action and the CLI into dist/ with @vercel/ncc. The output
-// is committed; CI rebuilds it and fails when it differs.
+// is committed; CI rebuilds it and fails when it differs. The bundle is
+// built in a temporary folder first, so a failed build leaves dist/ as it
+// was.
 import { spawnSync } from 'node:child_process'
-import { chmodSync, rmSync } from 'node:fs'
+import { chmodSync, renameSync, rmSync } from 'node:fs'
 
 const entries = [
-  { entry: 'src/index.ts', out: 'dist' },
-  { entry: 'src/cli/index.ts', out: 'dist/cli' }
+  { entry: 'src/index.ts', out: '.dist-build' },
+  { entry: 'src/cli/index.ts', out: '.dist-build/cli' }
 ]
 
-rmSync('dist', { recursive: true, force: true })
+rmSync('.dist-build', { recursive: true, force: true })
 for (const { entry, out } of entries) {
   const result = spawnSync(
     'ncc',
@@ -24,6 +26,11 @@ for (const { entry, out } of entries) {
     ],
     { stdio: 'inherit' }
   )
-  if (result.status !== 0) process.exit(result.status ?? 1)
+  if (result.status !== 0) {
+    rmSync('.dist-build', { recursive: true, force: true })
+    process.exit(result.status ?? 1)
+  }
 }
-chmodSync('dist/cli/index.js', 0o755)
+chmodSync('.dist-build/cli/index.js', 0o755)
+rmSync('dist', { recursive: true, force: true })
+renameSync('.dist-build', 'dist')

@@ -1,7 +1,7 @@
 // Writes action.yml from the input and output tables in
 // src/config/inputs.ts, so the action, the CLI and the docs share one
 // source. A unit test fails when action.yml is out of date.
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 
 import { stringify } from 'yaml'
 
@@ -53,6 +53,54 @@ export function renderActionYml() {
   return header + stringify(actionDefinition(), { lineWidth: 78 })
 }
 
+/** Renders a Markdown table row, escaping the cell separators. */
+function tableRow(cells) {
+  return `| ${cells.map(cell => cell.replace(/\|/g, '\\|')).join(' | ')} |`
+}
+
+/** Renders the README's table of inputs. */
+export function renderInputsTable() {
+  const rows = INPUTS.map(input => {
+    const fallback = [
+      input.env?.length ? input.env.map(name => `\`${name}\``).join(', ') : '',
+      input.default !== undefined ? `default \`${input.default}\`` : ''
+    ]
+      .filter(Boolean)
+      .join('; ')
+    return tableRow([`\`${input.name}\``, input.description, fallback])
+  })
+  return [
+    tableRow(['Input', 'Description', 'Fallback']),
+    '| --- | --- | --- |',
+    ...rows
+  ].join('\n')
+}
+
+/** Renders the README's table of outputs. */
+export function renderOutputsTable() {
+  const rows = OUTPUTS.map(output =>
+    tableRow([`\`${output.name}\``, output.description])
+  )
+  return [tableRow(['Output', 'Description']), '| --- | --- |', ...rows].join(
+    '\n'
+  )
+}
+
+/** Replaces the text between two marker comments of the README. */
+export function replaceSection(text, name, content) {
+  const pattern = new RegExp(
+    `(<!-- ${name}:start -->\\n)[\\s\\S]*?(<!-- ${name}:end -->)`
+  )
+  return text.replace(pattern, `$1${content}\n$2`)
+}
+
+/** Renders the README with fresh input and output tables. */
+export function renderReadme(readme) {
+  const withInputs = replaceSection(readme, 'inputs', renderInputsTable())
+  return replaceSection(withInputs, 'outputs', renderOutputsTable())
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   writeFileSync('action.yml', renderActionYml())
+  writeFileSync('README.md', renderReadme(readFileSync('README.md', 'utf8')))
 }

@@ -2,7 +2,7 @@
 // projects (jest calls this once per project; the second call finds them
 // running) and publishes their URLs to the test workers through
 // MLFLOW_TEST_SERVERS. A server that cannot start fails the run.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import path from 'node:path'
 
 import {
@@ -10,18 +10,18 @@ import {
   stopMlflowServer
 } from '../../scripts/mlflow/servers.mjs'
 
-export const STATE_DIR = path.resolve(import.meta.dirname, '../../.test-state')
+const STATE_ROOT = path.resolve(import.meta.dirname, '../../.test-state')
 
 let started
 
 export default async function globalSetup() {
   if (process.env.MLFLOW_TEST_SERVERS) return
+  // Each run gets a folder of its own, so two test runs on one checkout
+  // never share or delete each other's server state.
   started ??= (async () => {
-    rmSync(STATE_DIR, { recursive: true, force: true })
-    mkdirSync(STATE_DIR, { recursive: true })
-    const servers = await startMlflowServers(STATE_DIR)
-    writeFileSync(path.join(STATE_DIR, 'servers.json'), JSON.stringify(servers))
-    return servers
+    mkdirSync(STATE_ROOT, { recursive: true })
+    const stateDir = mkdtempSync(path.join(STATE_ROOT, 'servers-'))
+    return { stateDir, ...(await startMlflowServers(stateDir)) }
   })()
   const servers = await started
   process.env.MLFLOW_TEST_SERVERS = JSON.stringify(servers)
@@ -36,4 +36,5 @@ export async function stopStartedServers() {
     stopMlflowServer(servers.plain),
     stopMlflowServer(servers.basicAuth)
   ])
+  rmSync(servers.stateDir, { recursive: true, force: true })
 }

@@ -89,7 +89,13 @@ export function asAdmin<T = Record<string, unknown>>(
   })
 }
 
-let userCounter = 0
+/** A suffix unique across test files, which share workers and servers. */
+function uniqueSuffix(): string {
+  return (
+    `${process.pid}-${Date.now().toString(36)}-` +
+    Math.random().toString(36).slice(2, 8)
+  )
+}
 
 /**
  * Creates a user with a unique name on the basic-auth server and returns
@@ -98,8 +104,7 @@ let userCounter = 0
 export async function createTestUser(
   prefix = 'ci-bot'
 ): Promise<{ username: string; password: string }> {
-  userCounter++
-  const username = `${prefix}-${process.pid}-${userCounter}`
+  const username = `${prefix}-${uniqueSuffix()}`
   const password = `pw-${username}-${Math.random().toString(36).slice(2, 10)}`
   await asAdmin('POST', 'users/create', { body: { username, password } })
   return { username, password }
@@ -107,6 +112,5 @@ export async function createTestUser(
 
 /** A registered model name no other test uses. */
 export function uniqueModelName(prefix = 'model'): string {
-  userCounter++
-  return `${prefix}-${process.pid}-${userCounter}-${Date.now().toString(36)}`
+  return `${prefix}-${uniqueSuffix()}`
 }

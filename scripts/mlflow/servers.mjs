@@ -153,12 +153,15 @@ export async function stopMlflowServer(server) {
   signalGroup('SIGKILL')
 }
 
-/** Calls the basic-auth server's REST API as the admin. */
+/**
+ * Calls the basic-auth server's REST API as the admin; `apiPath` is below
+ * /api/, such as `2.0/mlflow/users/create`.
+ */
 export async function adminRequest(server, method, apiPath, body) {
   const auth = Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString(
     'base64'
   )
-  const response = await fetch(`${server.url}/api/2.0/mlflow/${apiPath}`, {
+  const response = await fetch(`${server.url}/api/${apiPath}`, {
     method,
     headers: {
       authorization: `Basic ${auth}`,
@@ -175,14 +178,22 @@ export async function adminRequest(server, method, apiPath, body) {
 
 /** Creates a user on the basic-auth server (passwords need 12+ characters). */
 export async function createUser(server, username, password) {
-  await adminRequest(server, 'POST', 'users/create', { username, password })
+  await adminRequest(server, 'POST', '2.0/mlflow/users/create', {
+    username,
+    password
+  })
 }
 
-/** Grants a user a permission on a registered model. */
+/**
+ * Grants a user a permission on a registered model. MLflow 3.17 serves
+ * grants at /api/3.0/mlflow/users/permissions/grant; the older
+ * registered-models/permissions/create route answers 404 there.
+ */
 export async function grantModelPermission(server, name, username, permission) {
-  await adminRequest(server, 'POST', 'registered-models/permissions/create', {
-    name,
+  await adminRequest(server, 'POST', '3.0/mlflow/users/permissions/grant', {
     username,
+    resource_type: 'registered_model',
+    resource_id: name,
     permission
   })
 }
@@ -192,9 +203,20 @@ export async function grantModelPermission(server, name, username, permission) {
  * @param {string} stateDir
  */
 export async function startMlflowServers(stateDir) {
-  const [plain, basicAuth] = await Promise.all([
+  const results = await Promise.allSettled([
     startMlflowServer({ name: 'plain', stateDir }),
     startMlflowServer({ name: 'basic-auth', stateDir, basicAuth: true })
   ])
+  const failure = results.find(result => result.status === 'rejected')
+  if (failure) {
+    // Stop the one that did start, so a failed setup leaves nothing behind.
+    await Promise.all(
+      results
+        .filter(result => result.status === 'fulfilled')
+        .map(result => stopMlflowServer(result.value))
+    )
+    throw failure.reason
+  }
+  const [plain, basicAuth] = results.map(result => result.value)
   return { plain, basicAuth, admin: ADMIN }
 }

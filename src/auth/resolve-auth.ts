@@ -108,7 +108,7 @@ function listIgnored(
   if (mode !== 'bearer' && auth.token !== undefined) {
     ignored.push(
       `token (from ${from('token')}): ` +
-        (mode === 'basic'
+        (auth.mode === 'auto'
           ? 'Basic credentials take precedence, as in the MLflow client'
           : `auth-mode is ${mode}`)
     )

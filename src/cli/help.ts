@@ -31,7 +31,7 @@ export function helpText(command?: Command): string {
   return [
     `Usage: mlflow-register ${command} [options]`,
     '',
-    SUMMARIES[command],
+    ...wrap(SUMMARIES[command], 78),
     '',
     'Options (each can also be set in the variable shown):',
     ...inputs.flatMap(describeInput),

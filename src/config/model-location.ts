@@ -10,6 +10,8 @@ export type ModelLocation =
   { readonly source: string } | { readonly modelPath: string }
 
 const URI_SCHEME = /^[a-z][a-z0-9+.-]*:/i
+/** A Windows drive path such as `C:\model`, which looks like a URI scheme. */
+const DRIVE_PATH = /^[a-z]:[\\/]/i
 
 /**
  * Checks that exactly one of `source` and `model-path` is set, that a
@@ -42,7 +44,9 @@ export function parseModelLocation(
 function checkSource(setting: Setting): string {
   const value = setting.value
   const label = settingLabel('source', setting)
-  if (!URI_SCHEME.test(value) || /^file:/i.test(value)) {
+  const isLocal =
+    !URI_SCHEME.test(value) || DRIVE_PATH.test(value) || /^file:/i.test(value)
+  if (isLocal) {
     throw configError(
       label,
       `${quote(value)} is a local path, which a tracking server cannot read`,

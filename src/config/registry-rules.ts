@@ -45,9 +45,13 @@ export function checkTagKey(key: string): string | undefined {
   const segments = key.split('/')
   if (
     key.startsWith('/') ||
+    key.startsWith('..') ||
     segments.some(s => s === '' || s === '.' || s === '..')
   ) {
-    return 'tag keys must be relative paths without empty, "." or ".." parts'
+    return (
+      'tag keys must be relative paths that do not start with ".." and ' +
+      'have no empty, "." or ".." parts'
+    )
   }
   return undefined
 }

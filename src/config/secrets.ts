@@ -35,8 +35,10 @@ export function maskSecretSettings(settings: Settings, mask: MaskSecret): void {
     if (setting) maskSecret(mask, setting.value)
   }
 
+  // The user info ends at the last `@` before the path, as the URL parser
+  // reads it, so a password may itself contain an unencoded `@`.
   const uri = settings.get('tracking-uri')?.value ?? ''
-  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#@]*)@/i.exec(uri)?.[1]
+  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\\]*)@/i.exec(uri)?.[1]
   const password = userinfo?.split(':').slice(1).join(':')
   if (password) {
     maskSecret(mask, password)

@@ -29,8 +29,7 @@ export function parseTrackingUri(setting: Setting | undefined): TrackingUri {
   }
 
   const shown = redactUserinfo(setting.value)
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(setting.value)?.[1]
-  rejectUnsupportedScheme(label, shown, scheme?.toLowerCase())
+  rejectUnsupportedScheme(label, shown, readScheme(setting.value))
   let url: URL
   try {
     url = new URL(setting.value)
@@ -49,6 +48,17 @@ export function parseTrackingUri(setting: Setting | undefined): TrackingUri {
     )
   }
   return takeCredentials(url)
+}
+
+/**
+ * Returns the lower-case scheme of a URI. MLflow also accepts a bare
+ * `databricks` or `databricks-uc`, which counts as that scheme.
+ */
+function readScheme(value: string): string | undefined {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1]
+  if (scheme) return scheme.toLowerCase()
+  const bare = value.toLowerCase()
+  return MANAGED_SCHEMES.includes(bare) ? bare : undefined
 }
 
 function rejectUnsupportedScheme(
@@ -81,21 +91,37 @@ function rejectUnsupportedScheme(
   )
 }
 
-/** Replaces the user info of a URL-like string, which may hold a password. */
+/**
+ * Replaces the text between `://` and the last `@` of a URL-like string
+ * with `***`. That text may hold a password even when the URL does not
+ * parse, for example when the password contains an unencoded `/` or `#`.
+ */
 export function redactUserinfo(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@')
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/).*@/i, '$1***@')
 }
 
 function takeCredentials(url: URL): TrackingUri {
-  const username = decodeURIComponent(url.username)
-  const password = decodeURIComponent(url.password)
+  const username = decodeUserinfo(url.username)
+  const password = decodeUserinfo(url.password)
   const clean = new URL(url.href)
   clean.username = ''
   clean.password = ''
+  // An empty `?` or `#` passes the query check, so it is removed here.
+  clean.search = ''
+  clean.hash = ''
   clean.pathname = clean.pathname.replace(/\/+$/, '')
   return {
     url: clean,
     ...(username ? { username } : {}),
     ...(password ? { password } : {})
+  }
+}
+
+/** Percent-decodes user info. A `%` that starts no valid escape stays. */
+function decodeUserinfo(value: string): string {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
   }
 }

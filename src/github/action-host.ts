@@ -32,8 +32,10 @@ export function createActionHost(): Host {
       if (!process.env.GITHUB_STEP_SUMMARY) return
       await core.summary.addRaw(markdown, true).write()
     },
-    setFailed: message => {
-      core.setFailed(message)
+    // run() has already logged the failure as a titled ::error annotation,
+    // and core.setFailed would add a second, untitled one.
+    setFailed: () => {
+      process.exitCode = core.ExitCode.Failure
     }
   }
 }

@@ -28,11 +28,7 @@ const OUTCOME_ICONS: Record<string, string> = {
 /** Renders the job summary as GitHub-flavoured Markdown. */
 export function renderSummary(summary: RunSummary): string {
   const icon = OUTCOME_ICONS[summary.outcome] ?? ''
-  const lines = [
-    `### ${icon} MLflow ${summary.mode}: ${summary.outcome}`,
-    '',
-    '| | |',
-    '| --- | --- |',
+  const rows = [
     row('Tracking server', summary.trackingUri),
     row('Registered model', summary.modelName),
     row('Version', versionCell(summary)),
@@ -44,6 +40,10 @@ export function renderSummary(summary: RunSummary): string {
     row('Checks passed', summary.checks.join('; ')),
     row('Not verified', summary.notVerified.join('; '))
   ].filter(line => line !== undefined)
+  // When the configuration is invalid none of these values is known, and
+  // a table without rows would render as an empty box.
+  const lines = [`### ${icon} MLflow ${summary.mode}: ${summary.outcome}`]
+  if (rows.length > 0) lines.push('', '| | |', '| --- | --- |', ...rows)
   if (summary.diagnosis) lines.push('', ...renderDiagnosis(summary.diagnosis))
   return `${lines.join('\n')}\n`
 }

@@ -92,7 +92,14 @@ export function parseRetryAfter(
 ): number | undefined {
   if (value === undefined) return undefined
   const trimmed = value.trim()
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
+  // Fractional seconds are not in RFC 9110, but some servers send them.
+  if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    return Math.round(Number(trimmed) * 1000)
+  }
+  // An HTTP date names a day or month. Without this check, Date.parse in
+  // V8 reads values such as "-1" as dates in 2001, so the retry would not
+  // wait at all.
+  if (!/[a-z]/i.test(trimmed)) return undefined
   const date = Date.parse(trimmed)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }

@@ -34,5 +34,7 @@ export function describeUrl(url: URL | string): string {
 /** Whether a host name is a loopback address. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '')
-  return host === 'localhost' || host === '::1' || host.startsWith('127.')
+  return (
+    host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
+  )
 }

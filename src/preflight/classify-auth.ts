@@ -121,9 +121,9 @@ function permissionDenied(error: HttpError): Diagnosis {
     'FORBIDDEN_PERMISSION',
     `MLflow authenticated ${user} but denied permission to ` +
       `${request.operation}${target}.`,
-    `An admin or the owner must grant ${user} the permission this needs ` +
-      '(EDIT on the registered model to create versions, set tags and ' +
-      'aliases; EDIT on the experiment to create runs and upload artifacts).',
+    `An admin or the owner must grant ${user} the permission this needs: ` +
+      'EDIT on the registered model to create versions and set tags and ' +
+      'aliases, EDIT on the experiment to create runs and upload artifacts.',
     httpEvidence(error)
   )
 }

@@ -91,6 +91,8 @@ export async function runPreflight(
     : undefined
   if (modelName) passed.push(`read access to registered model '${modelName}'`)
   log.info(`Preflight passed: ${passed.join('; ')}.`)
+  log.info(`MLflow server version: ${serverVersion ?? 'not reported'}`)
+  log.info(`Authenticated as: ${identity ?? 'not reported by this server'}`)
   return {
     passed,
     ...(model ? { model } : {}),

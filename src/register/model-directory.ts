@@ -81,12 +81,20 @@ async function followLink(
     throw configError(
       'input `model-path`',
       `${relativePath} is a symbolic link to ` +
-        `${inside ? 'a directory' : 'a path outside the model directory'}, ` +
-        'which is not uploaded',
+        `${describeLinkTarget(target, inside)}, which is not uploaded`,
       'Copy the file into the model directory instead of linking it.'
     )
   }
   return { relativePath, absolutePath: target, size: info.size }
+}
+
+function describeLinkTarget(
+  target: string | undefined,
+  inside: boolean
+): string {
+  if (target === undefined) return 'a path that does not exist'
+  if (!inside) return 'a path outside the model directory'
+  return 'a directory'
 }
 
 async function hashFile(file: string): Promise<string> {

@@ -60,7 +60,14 @@ export async function registerModel(
       `Version ${existing.version} of '${config.modelName}' was already ` +
         'registered by this run (same idempotency key); reusing it.'
     )
-    await updateReusedVersion(http, existing, tags, config.description, log)
+    // The provenance tags stay those of the attempt that created it.
+    await updateReusedVersion(
+      http,
+      existing,
+      config.tags,
+      config.description,
+      log
+    )
   }
 
   const version =

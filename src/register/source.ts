@@ -7,6 +7,7 @@ import type { Logger } from '../host/host.js'
 import { HttpError } from '../http/errors.js'
 import type { HttpClient } from '../http/transport.js'
 import { listProxyArtifacts, proxyPath } from '../mlflow/artifacts.js'
+import { isNotFound } from '../mlflow/registry.js'
 import {
   getRun,
   listRunArtifacts,
@@ -56,7 +57,7 @@ async function resolveRunsUri(
   artifactPath: string,
   log: Logger
 ): Promise<ResolvedSource> {
-  const listing = await listRunArtifacts(http, runId, artifactPath)
+  const listing = await listArtifactsOfRun(http, runId, artifactPath)
   if (listing.paths.includes(`${artifactPath}/MLmodel`) && listing.rootUri) {
     return { source: `${listing.rootUri}/${artifactPath}`, runId }
   }
@@ -92,6 +93,31 @@ async function resolveRunsUri(
         'log_model), or register models:/<model-id>.'
     )
   )
+}
+
+/**
+ * Lists a run's artifacts. A run that the tracking server does not have
+ * contains no model, so its absence is SOURCE_NOT_FOUND.
+ */
+async function listArtifactsOfRun(
+  http: HttpClient,
+  runId: string,
+  artifactPath: string
+): ReturnType<typeof listRunArtifacts> {
+  try {
+    return await listRunArtifacts(http, runId, artifactPath)
+  } catch (error) {
+    if (!isNotFound(error)) throw error
+    throw new DiagnosedError(
+      diagnose(
+        'SOURCE_NOT_FOUND',
+        `runs:/${runId}/${artifactPath} holds no model: the tracking server ` +
+          `has no run ${runId}.`,
+        'Check the run id: it must name a run on this tracking server.'
+      ),
+      { cause: error }
+    )
+  }
 }
 
 async function findLoggedModels(

@@ -1,0 +1,144 @@
+import { beforeAll, describe, expect, it, jest } from '@jest/globals'
+
+import {
+  createTarget,
+  createUniqueUser,
+  grantModelPermission,
+  leakedSecrets,
+  listVersionNumbers,
+  runAction,
+  targetInputs,
+  type ActionRun,
+  type Target
+} from '../support/registration.js'
+import { mlflowApi, testServers, uniqueModelName } from '../support/servers.js'
+
+// Jest reads `testTimeout` only from the top-level configuration, so the
+// integration project's value in jest.config.js does not reach this file.
+jest.setTimeout(120_000)
+
+/** Returns the error annotation of a failed run. */
+function errorMessage(run: ActionRun): string {
+  return run.host.lines.find(line => line.level === 'error')?.message ?? ''
+}
+
+describe('basic auth', () => {
+  let target: Target
+
+  beforeAll(async () => {
+    target = await createTarget('basicAuth')
+  })
+
+  function registration(overrides: Record<string, string>) {
+    return runAction({
+      ...targetInputs(target),
+      'model-name': uniqueModelName('basic-auth'),
+      'model-path': 'examples/model',
+      ...overrides
+    })
+  }
+
+  it('right password registers', async () => {
+    const run = await registration({})
+
+    expect(run.result.outcome).toBe('registered')
+    expect(run.host.outputs.get('auth-mode')).toBe('basic')
+    expect(run.host.secrets).toContain(target.user?.password)
+    expect(leakedSecrets(run.host, [], target.user)).toEqual([])
+  })
+
+  it('wrong password is AUTH_REJECTED naming the user', async () => {
+    const username = target.user?.username ?? ''
+    const wrong = { username, password: 'wrong-password-for-tests' }
+    const run = await registration(wrong)
+
+    expect(run.host.outputs.get('diagnosis')).toBe('AUTH_REJECTED')
+    expect(errorMessage(run)).toContain(`user '${username}'`)
+    expect(run.host.failure).toMatch(/^AUTH_REJECTED/)
+    expect(leakedSecrets(run.host, [], wrong)).toEqual([])
+  })
+
+  it('bearer token is AUTH_REJECTED asking for Basic', async () => {
+    const token = 'bearer-token-for-tests-0123456789'
+    const run = await runAction({
+      'tracking-uri': target.server.url,
+      'model-name': uniqueModelName('basic-auth'),
+      'model-path': 'examples/model',
+      token
+    })
+
+    expect(run.host.outputs.get('diagnosis')).toBe('AUTH_REJECTED')
+    expect(run.host.outputs.get('auth-mode')).toBe('bearer')
+    expect(errorMessage(run)).toContain('asked for Basic credentials')
+    expect(leakedSecrets(run.host, [token])).toEqual([])
+  })
+
+  it('no credentials is AUTH_MISSING', async () => {
+    const run = await runAction({
+      'tracking-uri': target.server.url,
+      'model-name': uniqueModelName('basic-auth'),
+      'model-path': 'examples/model'
+    })
+
+    expect(run.host.outputs.get('diagnosis')).toBe('AUTH_MISSING')
+    expect(run.result.diagnosis?.evidence.status).toBe(401)
+    expect(errorMessage(run)).toContain('sent no credentials')
+  })
+})
+
+describe('basic auth without EDIT on the model', () => {
+  let target: Target
+  let modelName: string
+  let denied: ActionRun
+
+  // A second user creates the model and so owns it. Every other user has
+  // only READ on it, the server's default permission.
+  beforeAll(async () => {
+    target = await createTarget('basicAuth')
+    const owner = await createUniqueUser('owner')
+    modelName = uniqueModelName('owned')
+    await mlflowApi(
+      testServers().basicAuth,
+      'POST',
+      'registered-models/create',
+      { body: { name: modelName }, auth: owner }
+    )
+    denied = await register()
+  })
+
+  function register(): Promise<ActionRun> {
+    return runAction({
+      ...targetInputs(target),
+      'model-name': modelName,
+      'model-path': 'examples/model'
+    })
+  }
+
+  it('registration is FORBIDDEN_PERMISSION', () => {
+    expect(denied.host.outputs.get('diagnosis')).toBe('FORBIDDEN_PERMISSION')
+  })
+
+  it('message names the user, model and operation', () => {
+    const message = errorMessage(denied)
+    expect(message).toContain(`user '${target.user?.username ?? ''}'`)
+    expect(message).toContain(`registered model '${modelName}'`)
+    expect(message).toContain('create model version')
+  })
+
+  it('denied registration creates no version', async () => {
+    expect(await listVersionNumbers('basicAuth', modelName)).toEqual([])
+  })
+
+  it('denied run shows no secret', () => {
+    expect(leakedSecrets(denied.host, [], target.user)).toEqual([])
+  })
+
+  it('registration succeeds after an EDIT grant', async () => {
+    await grantModelPermission(target.user?.username ?? '', modelName, 'EDIT')
+    const granted = await register()
+
+    expect(granted.result.outcome).toBe('registered')
+    expect(await listVersionNumbers('basicAuth', modelName)).toEqual(['1'])
+    expect(leakedSecrets(granted.host, [], target.user)).toEqual([])
+  })
+})

@@ -1,0 +1,124 @@
+/**
+ * A private certificate authority made at test time with openssl: a CA,
+ * server certificates with chosen names, and client certificates for
+ * mutual TLS. Nothing here is trusted outside the test that made it.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+/** A certificate and its key, as PEM file paths. */
+export interface CertificateFiles {
+  readonly cert: string
+  readonly key: string
+}
+
+/** A private CA and the directory its files are in. */
+export interface PrivateCa extends CertificateFiles {
+  readonly dir: string
+  /** Issues a server certificate for the DNS names and IP addresses given. */
+  issueServer(name: string, altNames: readonly string[]): CertificateFiles
+  /** Issues a client certificate with the given common name. */
+  issueClient(commonName: string): CertificateFiles
+}
+
+function openssl(args: readonly string[], cwd: string): void {
+  execFileSync('openssl', args, { cwd, stdio: 'pipe' })
+}
+
+/** Creates a CA with a one-day certificate. */
+export function createPrivateCa(commonName = 'Test Root CA'): PrivateCa {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pki-'))
+  const ca = { cert: path.join(dir, 'ca.crt'), key: path.join(dir, 'ca.key') }
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${commonName}`,
+      '-keyout',
+      ca.key,
+      '-out',
+      ca.cert,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign'
+    ],
+    dir
+  )
+  const issue = (
+    name: string,
+    subject: string,
+    extensions: string
+  ): CertificateFiles => {
+    const files = {
+      cert: path.join(dir, `${name}.crt`),
+      key: path.join(dir, `${name}.key`)
+    }
+    const csr = path.join(dir, `${name}.csr`)
+    const ext = path.join(dir, `${name}.ext`)
+    writeFileSync(ext, extensions)
+    openssl(
+      [
+        'req',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        subject,
+        '-keyout',
+        files.key,
+        '-out',
+        csr
+      ],
+      dir
+    )
+    openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        csr,
+        '-CA',
+        ca.cert,
+        '-CAkey',
+        ca.key,
+        '-CAcreateserial',
+        '-days',
+        '1',
+        '-extfile',
+        ext,
+        '-out',
+        files.cert
+      ],
+      dir
+    )
+    return files
+  }
+  return {
+    ...ca,
+    dir,
+    issueServer: (name, altNames) =>
+      issue(
+        name,
+        `/CN=${altNames[0] ?? name}`,
+        `subjectAltName=${altNames.map(sanEntry).join(',')}\n` +
+          'extendedKeyUsage=serverAuth\n'
+      ),
+    issueClient: commonName =>
+      issue(commonName, `/CN=${commonName}`, 'extendedKeyUsage=clientAuth\n')
+  }
+}
+
+function sanEntry(name: string): string {
+  return /^[\d.]+$/.test(name) || name.includes(':')
+    ? `IP:${name}`
+    : `DNS:${name}`
+}

@@ -1,0 +1,196 @@
+/**
+ * Checks that no form of a test's credentials reaches anything a user of
+ * the action or the CLI can read. Every end-to-end test that gives the
+ * action a secret calls one of these checks.
+ */
+import { expect } from '@jest/globals'
+
+import { parseWorkflowCommands, type ActionResult } from './run-action.js'
+
+/** The credentials a test gave the action. */
+export interface TestSecrets {
+  /** Passwords, tokens and other secret values. */
+  readonly values?: readonly string[]
+  /**
+   * Credentials the action sent as HTTP Basic auth. The password counts as
+   * a secret value, and the encoded header must be masked too.
+   */
+  readonly basic?: { readonly username: string; readonly password: string }
+}
+
+/** One way a secret can be written, with a label for failure messages. */
+export interface SecretForm {
+  readonly label: string
+  readonly text: string
+  /**
+   * Whether the action must register this form with `::add-mask::`.
+   * Header values need no mask of their own: the runner hides them
+   * through the masked token or encoded credentials inside them.
+   */
+  readonly maskRequired: boolean
+}
+
+const MASK = '***'
+
+/**
+ * Returns every form of the secrets that could leak: as they are,
+ * percent-encoded, base64-encoded, the base64 of `user:password`, and
+ * the `Basic` and `Bearer` header values.
+ */
+export function secretForms(secrets: TestSecrets): SecretForm[] {
+  const values = [...(secrets.values ?? [])]
+  if (secrets.basic) values.push(secrets.basic.password)
+
+  const forms: SecretForm[] = []
+  for (const [index, value] of [...new Set(values)].entries()) {
+    const name = `secret ${index + 1}`
+    forms.push(
+      { label: name, text: value, maskRequired: true },
+      {
+        label: `${name}, percent-encoded`,
+        text: encodeURIComponent(value),
+        maskRequired: true
+      },
+      { label: `${name}, base64`, text: base64(value), maskRequired: true },
+      {
+        label: `Bearer header of ${name}`,
+        text: `Bearer ${value}`,
+        maskRequired: false
+      }
+    )
+  }
+  if (secrets.basic) {
+    const { username, password } = secrets.basic
+    const encoded = base64(`${username}:${password}`)
+    forms.push(
+      { label: 'base64 of user:password', text: encoded, maskRequired: true },
+      { label: 'Basic header', text: `Basic ${encoded}`, maskRequired: false }
+    )
+  }
+  return dropDuplicateTexts(forms)
+}
+
+/**
+ * Checks one run of the action. Each form that must be masked was
+ * registered with `::add-mask::` before it first appeared on stdout, and
+ * no form survives the runner's masking of stdout. No form may appear at
+ * all in stderr, the outputs, the command files or `texts`, which holds
+ * other files the test reads, by label.
+ */
+export function expectSecretsMasked(
+  result: ActionResult,
+  secrets: TestSecrets,
+  texts: Readonly<Record<string, string>> = {}
+): void {
+  const forms = secretForms(secrets)
+  expect(forms.length).toBeGreaterThan(0)
+  expect(unmaskedForms(result.stdout, forms)).toEqual([])
+
+  const masked = maskAsRunner(result.stdout)
+  expect(findLeaks(forms, { 'stdout after masking': masked })).toEqual([])
+
+  const outputs = Object.entries(result.outputs).map(
+    ([name, value]): [string, string] => [`output ${name}`, value]
+  )
+  const files = Object.entries(result.files).map(
+    ([name, text]): [string, string] => [`command file ${name}`, text]
+  )
+  const readable = {
+    stderr: result.stderr,
+    ...Object.fromEntries(outputs),
+    ...Object.fromEntries(files),
+    ...texts
+  }
+  expect(findLeaks(forms, readable)).toEqual([])
+}
+
+/**
+ * Checks text that nothing masks, such as the CLI's output: no form of
+ * the secrets may appear in it.
+ */
+export function expectSecretsAbsent(
+  secrets: TestSecrets,
+  texts: Readonly<Record<string, string>>
+): void {
+  const forms = secretForms(secrets)
+  expect(forms.length).toBeGreaterThan(0)
+  expect(findLeaks(forms, texts)).toEqual([])
+}
+
+/**
+ * Lists the forms that must be masked but were not registered, or were
+ * registered only after a line that already contained them.
+ */
+function unmaskedForms(stdout: string, forms: readonly SecretForm[]): string[] {
+  const registered = new Map<string, number>()
+  for (const command of parseWorkflowCommands(stdout)) {
+    if (command.name !== 'add-mask') continue
+    if (!registered.has(command.value)) {
+      registered.set(command.value, command.line)
+    }
+  }
+  const lines = stdout.split(/\r?\n/)
+  const problems: string[] = []
+  for (const form of forms.filter(f => f.maskRequired)) {
+    const maskLine = registered.get(form.text)
+    const firstUse = lines.findIndex(
+      line => !line.startsWith('::add-mask::') && line.includes(form.text)
+    )
+    if (maskLine === undefined) {
+      problems.push(`${form.label}: never registered with ::add-mask::`)
+    } else if (firstUse >= 0 && firstUse < maskLine) {
+      problems.push(`${form.label}: printed before ::add-mask::`)
+    }
+  }
+  return problems
+}
+
+/**
+ * Returns stdout as the runner's log shows it: `::add-mask::` lines are
+ * consumed, and every value registered so far is replaced by `***` in
+ * each later line, longest value first.
+ */
+export function maskAsRunner(stdout: string): string {
+  const masks: string[] = []
+  const logLines: string[] = []
+  for (const line of stdout.split(/\r?\n/)) {
+    const [command] = parseWorkflowCommands(line)
+    if (command?.name === 'add-mask') {
+      if (command.value !== '') masks.push(command.value)
+      masks.sort((a, b) => b.length - a.length)
+      continue
+    }
+    let masked = line
+    for (const mask of masks) masked = masked.split(mask).join(MASK)
+    logLines.push(masked)
+  }
+  return logLines.join('\n')
+}
+
+function findLeaks(
+  forms: readonly SecretForm[],
+  texts: Readonly<Record<string, string>>
+): string[] {
+  const leaks: string[] = []
+  for (const [where, text] of Object.entries(texts)) {
+    for (const form of forms) {
+      if (text.includes(form.text)) leaks.push(`${form.label} in ${where}`)
+    }
+  }
+  return leaks
+}
+
+function dropDuplicateTexts(forms: readonly SecretForm[]): SecretForm[] {
+  const seen = new Map<string, SecretForm>()
+  for (const form of forms) {
+    const earlier = seen.get(form.text)
+    if (!earlier || (form.maskRequired && !earlier.maskRequired)) {
+      seen.set(form.text, form)
+    }
+  }
+  return [...seen.values()]
+}
+
+function base64(text: string): string {
+  return Buffer.from(text).toString('base64')
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from '@jest/globals'
+
+import { UsageError, parseCliArgs } from '../../../src/cli/args.js'
+import { INPUTS } from '../../../src/config/inputs.js'
+import { thrownBy } from '../fixtures/thrown.js'
+
+describe('parseCliArgs commands', () => {
+  it.each(['register', 'preflight'])('reads the %s command', command => {
+    expect(parseCliArgs([command]).command).toBe(command)
+  })
+
+  it('reads no command from an empty line', () => {
+    const args = parseCliArgs([])
+    expect(args).not.toHaveProperty('command')
+    expect(args.help).toBe(false)
+  })
+
+  it('rejects an unknown command', () => {
+    const error = thrownBy(() => parseCliArgs(['deploy']))
+    expect(error).toBeInstanceOf(UsageError)
+    expect((error as UsageError).message).toBe(
+      'Unknown command "deploy". Commands: register, preflight.'
+    )
+  })
+
+  it('rejects an extra positional argument', () => {
+    const error = thrownBy(() => parseCliArgs(['register', 'fraud-model']))
+    expect(error).toBeInstanceOf(UsageError)
+    expect((error as UsageError).message).toBe(
+      'Unexpected argument "fraud-model".'
+    )
+  })
+})
+
+describe('parseCliArgs flags', () => {
+  it('reads input flags in both spellings', () => {
+    const args = parseCliArgs([
+      'register',
+      '--model-name',
+      'fraud-model',
+      '--tracking-uri=https://mlflow.test'
+    ])
+    expect(args.flags).toEqual(
+      new Map([
+        ['model-name', 'fraud-model'],
+        ['tracking-uri', 'https://mlflow.test']
+      ])
+    )
+  })
+
+  it.each(INPUTS.filter(input => input.name !== 'mode').map(i => i.name))(
+    'accepts --%s',
+    name => {
+      const args = parseCliArgs(['register', `--${name}`, 'x'])
+      expect(args.flags.get(name)).toBe('x')
+    }
+  )
+
+  it('keeps an empty flag value', () => {
+    const args = parseCliArgs(['register', '--description='])
+    expect(args.flags.get('description')).toBe('')
+  })
+
+  it('reads the switches and the summary file', () => {
+    const args = parseCliArgs([
+      'preflight',
+      '--json',
+      '--debug',
+      '--summary-file',
+      'summary.md'
+    ])
+    expect(args).toMatchObject({
+      command: 'preflight',
+      json: true,
+      debug: true,
+      help: false,
+      summaryFile: 'summary.md'
+    })
+  })
+
+  it.each([['--help'], ['-h']])('reads %s', flag => {
+    expect(parseCliArgs(['register', flag]).help).toBe(true)
+  })
+
+  it.each([
+    ['an unknown flag', ['register', '--model', 'x']],
+    ['the mode flag', ['register', '--mode', 'preflight']],
+    ['a flag without its value', ['register', '--model-name']],
+    ['a value for a switch', ['register', '--json=yes']]
+  ])('rejects %s', (_, argv) => {
+    expect(thrownBy(() => parseCliArgs(argv))).toBeInstanceOf(UsageError)
+  })
+})

@@ -1,0 +1,103 @@
+import { describe, expect, it, jest } from '@jest/globals'
+
+import {
+  maskSecretSettings,
+  secretForms,
+  type MaskSecret
+} from '../../../src/config/secrets.js'
+import { settingsFrom, type InputValues } from '../fixtures/settings.js'
+
+const base64 = (text: string): string => Buffer.from(text).toString('base64')
+
+function maskedBy(inputs: InputValues, env: NodeJS.ProcessEnv = {}): string[] {
+  const mask = jest.fn<MaskSecret>()
+  maskSecretSettings(settingsFrom(inputs, env), mask)
+  return mask.mock.calls.map(([value]) => value)
+}
+
+describe('secretForms', () => {
+  it('lists the raw, percent-encoded and base64 forms', () => {
+    expect(secretForms('p@ss w')).toEqual([
+      'p@ss w',
+      'p%40ss%20w',
+      base64('p@ss w')
+    ])
+  })
+
+  it('lists a form once when encoding does not change it', () => {
+    expect(secretForms('token')).toEqual(['token', base64('token')])
+  })
+
+  it('lists nothing for an empty secret', () => {
+    expect(secretForms('')).toEqual([])
+  })
+})
+
+describe('maskSecretSettings', () => {
+  it('masks every form of the password', () => {
+    const masked = maskedBy({ password: 'p@ss w' })
+    expect(masked).toContain('p@ss w')
+    expect(masked).toContain('p%40ss%20w')
+    expect(masked).toContain(base64('p@ss w'))
+  })
+
+  it('masks every form of the token', () => {
+    const masked = maskedBy({ token: 'tok/en+1' })
+    expect(masked).toContain('tok/en+1')
+    expect(masked).toContain('tok%2Fen%2B1')
+    expect(masked).toContain(base64('tok/en+1'))
+  })
+
+  it('masks a token read from its variable', () => {
+    expect(maskedBy({}, { MLFLOW_TRACKING_TOKEN: 'env-token' })).toContain(
+      'env-token'
+    )
+  })
+
+  it('masks a password read from its variable', () => {
+    const env = { MLFLOW_TRACKING_PASSWORD: 'env-pass' }
+    expect(maskedBy({}, env)).toContain('env-pass')
+  })
+
+  it('does not mask the username', () => {
+    expect(maskedBy({ username: 'ci-bot' })).toEqual([])
+  })
+
+  it('masks nothing when no secret is set', () => {
+    expect(maskedBy({ 'tracking-uri': 'https://mlflow.test' })).toEqual([])
+  })
+
+  it.each([
+    ['https://ci:s3cret@mlflow.test', 's3cret'],
+    ['HTTPS://ci:s3cret@mlflow.test/path', 's3cret'],
+    ['https://ci:a:b@mlflow.test', 'a:b'],
+    ['https://ci:p@ss@mlflow.test/m', 'p@ss']
+  ])('masks the user info password of %s', (uri, password) => {
+    expect(maskedBy({ 'tracking-uri': uri })).toContain(password)
+  })
+
+  it('masks the encoded and decoded user info password', () => {
+    const masked = maskedBy({ 'tracking-uri': 'https://ci:p%40ss@h.test' })
+    expect(masked).toContain('p%40ss')
+    expect(masked).toContain('p@ss')
+    expect(masked).toContain(base64('p@ss'))
+  })
+
+  it('masks a user info password from MLFLOW_TRACKING_URI', () => {
+    const env = { MLFLOW_TRACKING_URI: 'https://ci:s3cret@mlflow.test' }
+    expect(maskedBy({}, env)).toContain('s3cret')
+  })
+
+  it('keeps a malformed escape in the password as it is', () => {
+    const masked = maskedBy({ 'tracking-uri': 'https://ci:p%zz@h.test' })
+    expect(masked).toContain('p%zz')
+  })
+
+  it.each([
+    'https://ci@mlflow.test',
+    'https://mlflow.test/@scope',
+    'https://mlflow.test/?user=a:b@c'
+  ])('masks no password in %s', uri => {
+    expect(maskedBy({ 'tracking-uri': uri })).toEqual([])
+  })
+})

@@ -1,0 +1,123 @@
+import { describe, expect, it } from '@jest/globals'
+
+import { readResponseFacts } from '../../../src/http/response-facts.js'
+import {
+  describeResponder,
+  identifyResponder,
+  isMlflowResponder,
+  type Responder
+} from '../../../src/preflight/responder.js'
+
+const MLFLOW_JSON = '{"error_code": "PERMISSION_DENIED", "message": "no"}'
+const HOST_CHECK =
+  'Invalid Host header - possible DNS rebinding attack detected'
+const NOT_AUTHENTICATED =
+  'You are not authenticated. Please see https://mlflow.org/docs/latest/' +
+  'auth/index.html#authenticating-to-mlflow on how to authenticate.'
+
+describe('identifyResponder', () => {
+  it.each<[string, Record<string, string>, string, Responder]>([
+    ['MLflow JSON', {}, MLFLOW_JSON, 'mlflow'],
+    [
+      'MLflow JSON in HTML',
+      { 'content-type': 'text/html' },
+      MLFLOW_JSON,
+      'mlflow'
+    ],
+    ['the host check', {}, HOST_CHECK, 'mlflow-host-check'],
+    ['the CORS check', {}, 'Cross-origin request blocked', 'mlflow-cors'],
+    [
+      'Permission denied labelled HTML',
+      { 'content-type': 'text/html; charset=utf-8' },
+      'Permission denied',
+      'mlflow-auth'
+    ],
+    [
+      'Permission denied with a newline',
+      {},
+      'Permission denied\n',
+      'mlflow-auth'
+    ],
+    ['the not-authenticated text', {}, NOT_AUTHENTICATED, 'mlflow-auth'],
+    [
+      'the mlflow Basic realm',
+      { 'www-authenticate': 'Basic realm="mlflow"' },
+      '',
+      'mlflow-auth'
+    ],
+    [
+      'another Basic realm',
+      { 'www-authenticate': 'Basic realm="corp"' },
+      '',
+      'unknown'
+    ],
+    ['a message JSON', {}, '{"message": "Unauthorized"}', 'json-gateway'],
+    ['a FastAPI detail', {}, '{"detail": "Not authenticated"}', 'json-gateway'],
+    ['a nested error', {}, '{"error": {"message": "no"}}', 'json-gateway'],
+    ['an HTML page', {}, '<html><body>Forbidden</body></html>', 'html-page'],
+    ['a doctype', {}, '<!DOCTYPE html><p>x</p>', 'html-page'],
+    ['a bare title', {}, '<title>Login</title>', 'html-page'],
+    ['a longer denial text', {}, 'Permission denied: ask IT', 'unknown'],
+    ['plain text', {}, 'Forbidden', 'unknown'],
+    ['an empty body', {}, '', 'unknown']
+  ])('identifies %s', (_, headers, body, expected) => {
+    const facts = readResponseFacts(403, headers, body)
+    expect(identifyResponder(facts)).toBe(expected)
+  })
+})
+
+describe('describeResponder', () => {
+  const facts = (headers: Record<string, string>, body: string) =>
+    readResponseFacts(403, headers, body)
+
+  it.each<[Responder, string]>([
+    ['mlflow', 'MLflow (JSON error)'],
+    ['mlflow-auth', "MLflow's basic-auth app"],
+    ['mlflow-host-check', "MLflow's host-header check"],
+    ['mlflow-cors', "MLflow's cross-origin check"]
+  ])('names %s without proxy headers', (responder, expected) => {
+    const response = facts({ server: 'nginx' }, 'x')
+    expect(describeResponder(responder, response)).toBe(expected)
+  })
+
+  it('names an HTML page by title, Server and Via', () => {
+    const response = facts(
+      { server: 'nginx', via: '1.1 google' },
+      '<html><title>403 Forbidden</title></html>'
+    )
+    expect(describeResponder('html-page', response)).toBe(
+      'an HTML page titled "403 Forbidden" (Server: nginx, Via: 1.1 google)'
+    )
+  })
+
+  it('names a gateway by its Server', () => {
+    const response = facts({ server: 'envoy' }, '{"message": "no"}')
+    expect(describeResponder('json-gateway', response)).toBe(
+      'a gateway or auth plugin (JSON without error_code) (Server: envoy)'
+    )
+  })
+
+  it('names an empty body', () => {
+    expect(describeResponder('unknown', facts({}, ''))).toBe('an empty body')
+  })
+
+  it('names plain text', () => {
+    expect(describeResponder('unknown', facts({}, 'Forbidden'))).toBe(
+      "plain text that is not MLflow's"
+    )
+  })
+})
+
+describe('isMlflowResponder', () => {
+  it.each<[Responder, boolean]>([
+    ['mlflow', true],
+    ['mlflow-auth', true],
+    ['mlflow-host-check', true],
+    ['mlflow-cors', true],
+    ['json-gateway', false],
+    ['html-page', false],
+    ['unknown', false]
+  ])('%s: %s', (responder, expected) => {
+    expect(isMlflowResponder(responder)).toBe(expected)
+  })
+})

@@ -1,0 +1,162 @@
+import {
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+
+import { DiagnosedError } from '../../../src/diagnosis/diagnosis.js'
+import { readModelDirectory } from '../../../src/register/model-directory.js'
+import { rejectionOf } from '../fixtures/thrown.js'
+
+let sandbox: string
+let model: string
+
+/** Writes a file below the model directory, creating its folders. */
+function write(relative: string, content: string): void {
+  const file = path.join(model, relative)
+  mkdirSync(path.dirname(file), { recursive: true })
+  writeFileSync(file, content)
+}
+
+beforeEach(() => {
+  sandbox = realpathSync(mkdtempSync(path.join(tmpdir(), 'model-dir-')))
+  model = path.join(sandbox, 'model')
+  write('MLmodel', 'flavors: {}\n')
+  write('model.pkl', 'weights')
+  write('data/nested/params.json', '{"a": 1}')
+})
+
+afterEach(() => {
+  rmSync(sandbox, { recursive: true, force: true })
+})
+
+describe('readModelDirectory listing', () => {
+  it('lists files with posix paths relative to the model', async () => {
+    const directory = await readModelDirectory(model)
+    expect(directory.files.map(file => file.relativePath)).toEqual([
+      'MLmodel',
+      'data/nested/params.json',
+      'model.pkl'
+    ])
+  })
+
+  it('records each file size and the total', async () => {
+    const directory = await readModelDirectory(model)
+    const sizes = directory.files.map(file => file.size)
+    expect(sizes).toEqual([12, 8, 7])
+    expect(directory.totalBytes).toBe(27)
+  })
+
+  it('gives absolute paths to read from', async () => {
+    const directory = await readModelDirectory(model)
+    expect(directory.files[1]?.absolutePath).toBe(
+      path.join(model, 'data', 'nested', 'params.json')
+    )
+    expect(directory.root).toBe(model)
+  })
+
+  it('skips empty directories', async () => {
+    mkdirSync(path.join(model, 'empty'))
+    const directory = await readModelDirectory(model)
+    expect(directory.files).toHaveLength(3)
+  })
+})
+
+describe('readModelDirectory digest', () => {
+  it('is stable for the same contents', async () => {
+    const first = await readModelDirectory(model)
+    const second = await readModelDirectory(model)
+    expect(second.contentDigest).toBe(first.contentDigest)
+    expect(first.contentDigest).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it('changes when one byte changes', async () => {
+    const before = (await readModelDirectory(model)).contentDigest
+    write('model.pkl', 'weighty')
+    const after = (await readModelDirectory(model)).contentDigest
+    expect(after).not.toBe(before)
+  })
+
+  it('changes when a file is renamed', async () => {
+    const before = (await readModelDirectory(model)).contentDigest
+    renameSync(path.join(model, 'model.pkl'), path.join(model, 'model.bin'))
+    const after = (await readModelDirectory(model)).contentDigest
+    expect(after).not.toBe(before)
+  })
+
+  it('does not depend on where the directory is', async () => {
+    const before = (await readModelDirectory(model)).contentDigest
+    const moved = path.join(sandbox, 'moved')
+    renameSync(model, moved)
+    expect((await readModelDirectory(moved)).contentDigest).toBe(before)
+  })
+})
+
+describe('readModelDirectory symbolic links', () => {
+  it('follows a link to a file inside the model', async () => {
+    symlinkSync('model.pkl', path.join(model, 'alias.pkl'))
+    const directory = await readModelDirectory(model)
+    const alias = directory.files.find(f => f.relativePath === 'alias.pkl')
+    expect(alias?.absolutePath).toBe(path.join(model, 'model.pkl'))
+    expect(alias?.size).toBe(7)
+  })
+
+  it('reads a model directory that is itself a link', async () => {
+    const link = path.join(sandbox, 'link')
+    symlinkSync(model, link)
+    const directory = await readModelDirectory(link)
+    expect(directory.root).toBe(model)
+    expect(directory.files).toHaveLength(3)
+  })
+
+  it('rejects a link to a file outside the model', async () => {
+    writeFileSync(path.join(sandbox, 'secret.txt'), 'outside')
+    symlinkSync('../secret.txt', path.join(model, 'leak.txt'))
+    const error = await rejectionOf(readModelDirectory(model))
+    expect(error).toBeInstanceOf(DiagnosedError)
+    const { diagnosis } = error as DiagnosedError
+    expect(diagnosis.code).toBe('CLIENT_CONFIG')
+    expect(diagnosis.detail).toContain(
+      'leak.txt is a symbolic link to a path outside the model directory'
+    )
+  })
+
+  it('rejects a link to a sibling whose name starts the same', async () => {
+    mkdirSync(path.join(sandbox, 'model-other'))
+    writeFileSync(path.join(sandbox, 'model-other', 'x'), 'outside')
+    symlinkSync('../model-other/x', path.join(model, 'x'))
+    const error = await rejectionOf(readModelDirectory(model))
+    expect((error as DiagnosedError).diagnosis.code).toBe('CLIENT_CONFIG')
+  })
+
+  it('rejects a link to a directory inside the model', async () => {
+    symlinkSync('data', path.join(model, 'data-link'))
+    const error = await rejectionOf(readModelDirectory(model))
+    expect((error as DiagnosedError).diagnosis.detail).toContain(
+      'data-link is a symbolic link to a directory'
+    )
+  })
+
+  it('rejects a dangling link as missing', async () => {
+    symlinkSync('missing.pkl', path.join(model, 'dangling.pkl'))
+    const error = await rejectionOf(readModelDirectory(model))
+    expect((error as DiagnosedError).diagnosis.detail).toContain(
+      'dangling.pkl is a symbolic link to a path that does not exist'
+    )
+  })
+
+  it('tells the user to copy the file instead', async () => {
+    writeFileSync(path.join(sandbox, 'weights.bin'), 'outside')
+    symlinkSync(path.join(sandbox, 'weights.bin'), path.join(model, 'w.bin'))
+    const error = await rejectionOf(readModelDirectory(model))
+    expect((error as DiagnosedError).diagnosis.fix).toMatch(/Copy the file/)
+  })
+})
