@@ -48,6 +48,7 @@ export async function run(host: Host): Promise<RunResult> {
         result.outcome = registration.outcome
       } finally {
         if (progress.version) result.version ??= progress.version
+        if (progress.comparison) result.comparison = progress.comparison
       }
     }
   } catch (error) {

@@ -105,9 +105,31 @@ describe('mlflow-register register', () => {
       'model-uri': `models:/${model}/1`,
       'model-url': `${server.url}/#/models/${model}/versions/1`,
       'auth-mode': 'basic',
+      comparison: null,
       diagnosis: ''
     })
     expect(summary).toContain('MLflow register: registered')
+  })
+
+  it('prints the release comparison as an object', async () => {
+    const model = uniqueModelName('e2e-cli-release')
+    const result = await runCli([
+      'register',
+      ...['--tracking-uri', server.url, '--model-name', model],
+      ...['--model-path', 'examples/model', '--experiment-name', experiment],
+      ...['--username', user.username, '--password', user.password],
+      ...['--aliases', 'champion', '--json']
+    ])
+    const comparison = parseCliOutputs(result.stdout).comparison as {
+      alias: string
+      verdict: string
+    }
+
+    expect(result.exitCode).toBe(0)
+    expect(comparison.alias).toBe('champion')
+    expect(comparison.verdict).toBe(
+      "Version 1 is the first with alias 'champion'."
+    )
   })
 
   it('registers a version from MLFLOW_REGISTER_* variables', async () => {

@@ -13,8 +13,11 @@ import {
 
 const CLI_ENTRY = path.join(ROOT, 'dist/cli/index.js')
 
-/** The outputs that `--json` prints, by output name. */
-export type CliOutputs = Readonly<Record<string, string>>
+/**
+ * The outputs that `--json` prints, by output name: strings, except
+ * `comparison`, which is an object or null.
+ */
+export type CliOutputs = Readonly<Record<string, unknown>>
 
 /** Runs `mlflow-register <args>` in the repository root. */
 export function runCli(

@@ -51,11 +51,23 @@ export async function runCli(
   const outputs = Object.fromEntries(host.outputs)
   streams.stdout(
     args.json
-      ? `${JSON.stringify(outputs, null, 2)}\n`
+      ? `${JSON.stringify(jsonOutputs(outputs), null, 2)}\n`
       : Object.entries(outputs)
           .filter(([, value]) => value !== '')
           .map(([name, value]) => `${name}=${value}\n`)
           .join('')
   )
   return host.failed ? 1 : 0
+}
+
+/**
+ * Returns the outputs for `--json`, with the `comparison` output as an
+ * object (or null) rather than a JSON string inside JSON.
+ */
+function jsonOutputs(outputs: Record<string, string>): Record<string, unknown> {
+  const { comparison, ...rest } = outputs
+  return {
+    ...rest,
+    comparison: comparison ? (JSON.parse(comparison) as unknown) : null
+  }
 }

@@ -1,4 +1,5 @@
 import type { AUTH_MODES, InputName, MODES } from './inputs.js'
+import type { MetricGate } from './metric-gates.js'
 
 /** An auth mode the action can be asked for. */
 export type AuthModeSetting = (typeof AUTH_MODES)[number]
@@ -37,6 +38,8 @@ export interface Config {
   readonly description?: string
   readonly tags: readonly Tag[]
   readonly aliases: readonly string[]
+  /** Conditions checked before the aliases move. */
+  readonly metricGates: readonly MetricGate[]
   readonly auth: AuthSettings
   readonly idempotencyKey?: string
   readonly forceNewVersion: boolean

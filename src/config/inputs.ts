@@ -87,6 +87,15 @@ export const INPUTS = [
       'newlines (for example `champion`).'
   },
   {
+    name: 'require-metric',
+    description:
+      "Conditions on the source run's metrics that must hold before the " +
+      'aliases move, one per line: `val_auc >= 0.91`, or ' +
+      '`val_loss <= champion` to compare with the version the first ' +
+      'alias points to now. A failed condition leaves the aliases where ' +
+      'they are.'
+  },
+  {
     name: 'auth-mode',
     description:
       '`auto` (default) picks `basic` when a username and password are ' +
@@ -172,6 +181,13 @@ export const OUTPUTS = [
     description: "Link to the version's page in the MLflow UI."
   },
   { name: 'auth-mode', description: 'The auth mode that was used.' },
+  {
+    name: 'comparison',
+    description:
+      'JSON comparison of the new version with the version the first ' +
+      'alias pointed to: metrics, params, signature, flavors, tags, ' +
+      'provenance and metric gate results. Empty when no alias is set.'
+  },
   {
     name: 'diagnosis',
     description:

@@ -12,6 +12,7 @@ import {
 } from './fields.js'
 import { AUTH_MODES, MODES, type InputName } from './inputs.js'
 import { parseAliases, parseTags } from './lists.js'
+import { parseMetricGates } from './metric-gates.js'
 import { parseModelLocation } from './model-location.js'
 import { checkModelName } from './registry-rules.js'
 import { describeOrigin, type Setting, type Settings } from './settings.js'
@@ -42,6 +43,7 @@ export function parseConfig(settings: Settings, workspace: string): Config {
     mode === 'register'
       ? parseModelLocation(get('source'), get('model-path'), workspace)
       : {}
+  const aliases = parseAliases(get('aliases'))
 
   return {
     mode,
@@ -52,7 +54,8 @@ export function parseConfig(settings: Settings, workspace: string): Config {
     experimentName: required('experiment-name').value,
     ...optional('description', get('description')?.value),
     tags: parseTags(get('tags')),
-    aliases: parseAliases(get('aliases')),
+    aliases,
+    metricGates: parseMetricGates(get('require-metric'), aliases),
     auth: parseAuthSettings(get, tracking),
     ...optional('idempotencyKey', get('idempotency-key')?.value),
     forceNewVersion: parseSetting(

@@ -25,6 +25,7 @@ export const DIAGNOSIS_CODES = {
   PAYLOAD_TOO_LARGE: 'A request body was larger than the server accepts',
   TIMEOUT_PENDING: 'The model version did not become READY in time',
   REGISTRATION_FAILED: 'The registry failed to register the version',
+  METRIC_GATE_FAILED: 'A metric gate kept the aliases where they were',
   MLFLOW_ERROR: 'MLflow rejected a request'
 } as const
 

@@ -6,6 +6,7 @@ import type { Host } from '../host/host.js'
 import { describeUrl } from '../http/url.js'
 import type { ModelVersion } from '../mlflow/schemas.js'
 import type { PreflightReport } from '../preflight/preflight.js'
+import type { ReleaseComparison } from '../release/release.js'
 import type { RunSummary } from './summary.js'
 
 /** Everything one run found out, filled in as it goes. */
@@ -15,6 +16,7 @@ export interface RunResult {
   auth?: AuthResolution
   preflight?: PreflightReport
   version?: ModelVersion
+  comparison?: ReleaseComparison
   diagnosis?: Diagnosis
 }
 
@@ -39,6 +41,7 @@ export function collectOutputs(result: RunResult): Record<OutputName, string> {
     'model-url':
       version && config ? modelVersionUrl(config.trackingUri, version) : '',
     'auth-mode': result.auth?.provider.mode ?? '',
+    comparison: result.comparison ? JSON.stringify(result.comparison) : '',
     diagnosis: result.diagnosis?.code ?? ''
   }
 }
@@ -66,6 +69,7 @@ export function summarize(result: RunResult): RunSummary {
       : {}),
     ...(version?.source ? { source: version.source } : {}),
     aliases: version ? (config?.aliases ?? []) : [],
+    ...(result.comparison ? { comparison: result.comparison } : {}),
     checks: preflight?.passed ?? [],
     notVerified: preflight?.notVerified ?? [],
     ...(result.diagnosis ? { diagnosis: result.diagnosis } : {})

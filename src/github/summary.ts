@@ -1,4 +1,6 @@
 import type { Diagnosis } from '../diagnosis/diagnosis.js'
+import type { ReleaseComparison } from '../release/release.js'
+import { renderComparison } from '../release/render.js'
 
 /** What one run did, for the job summary. */
 export interface RunSummary {
@@ -15,6 +17,7 @@ export interface RunSummary {
   readonly aliases: readonly string[]
   readonly checks: readonly string[]
   readonly notVerified: readonly string[]
+  readonly comparison?: ReleaseComparison
   readonly diagnosis?: Diagnosis
 }
 
@@ -44,6 +47,9 @@ export function renderSummary(summary: RunSummary): string {
   // a table without rows would render as an empty box.
   const lines = [`### ${icon} MLflow ${summary.mode}: ${summary.outcome}`]
   if (rows.length > 0) lines.push('', '| | |', '| --- | --- |', ...rows)
+  if (summary.comparison) {
+    lines.push('', ...renderComparison(summary.comparison))
+  }
   if (summary.diagnosis) lines.push('', ...renderDiagnosis(summary.diagnosis))
   return `${lines.join('\n')}\n`
 }

@@ -3,6 +3,7 @@ import { HttpError } from '../http/errors.js'
 import type { HttpClient } from '../http/transport.js'
 import { API, modelResource } from './api-paths.js'
 import {
+  downloadUriResponse,
   emptyResponse,
   getRegisteredModelResponse,
   modelVersionResponse,
@@ -216,4 +217,41 @@ export async function setAlias(
     },
     emptyResponse
   )
+}
+
+/**
+ * Gets the version an alias points to; undefined when the model or the
+ * alias does not exist. It reads the registered model's alias list,
+ * because for a missing alias MLflow 3.17's `registered-models/alias`
+ * returns 400 `INVALID_PARAMETER_VALUE`, a code that also means bad input.
+ */
+export async function getModelVersionByAlias(
+  http: HttpClient,
+  name: string,
+  alias: string
+): Promise<ModelVersion | undefined> {
+  const model = await getRegisteredModel(http, name)
+  const target = model?.aliases.find(entry => entry.alias === alias)
+  if (!target) return undefined
+  return getModelVersion(http, name, target.version)
+}
+
+/** Gets the URI where a model version's files can be downloaded. */
+export async function getModelVersionDownloadUri(
+  http: HttpClient,
+  name: string,
+  version: string
+): Promise<string> {
+  const response = await http.json(
+    {
+      method: 'GET',
+      path: `${API}/model-versions/get-download-uri`,
+      query: { name, version },
+      operation: 'get model version download URI',
+      resource: `version ${version} of ${modelResource(name)}`,
+      idempotent: true
+    },
+    downloadUriResponse
+  )
+  return response.artifact_uri
 }

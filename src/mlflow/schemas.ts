@@ -18,7 +18,10 @@ export const modelVersionSchema = z.looseObject({
   model_id: z.string().optional(),
   description: z.string().optional(),
   tags: z.array(tag).default([]),
-  aliases: z.array(z.string()).default([])
+  aliases: z.array(z.string()).default([]),
+  user_id: z.string().optional(),
+  /** Milliseconds since the epoch; int64 values may come as strings. */
+  creation_timestamp: z.coerce.number().optional()
 })
 
 /** A model version as MLflow returns it. */
@@ -74,6 +77,27 @@ export type RunInfo = z.infer<typeof runInfo>
 export const runResponse = z.object({
   run: z.looseObject({ info: runInfo })
 })
+
+const metric = z.object({ key: z.string(), value: z.coerce.number() })
+
+/** A run's latest metric values, params and tags. */
+export const runDataResponse = z.object({
+  run: z.looseObject({
+    info: runInfo,
+    data: z
+      .looseObject({
+        metrics: z.array(metric).default([]),
+        params: z.array(tag).default([]),
+        tags: z.array(tag).default([])
+      })
+      .default({ metrics: [], params: [], tags: [] })
+  })
+})
+
+/** A run with its data as MLflow returns it. */
+export type RunWithData = z.infer<typeof runDataResponse>['run']
+
+export const downloadUriResponse = z.object({ artifact_uri: z.string() })
 
 export const listArtifactsResponse = z.object({
   root_uri: z.string().optional(),

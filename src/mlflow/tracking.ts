@@ -6,8 +6,10 @@ import {
   emptyResponse,
   experimentResponse,
   listArtifactsResponse,
+  runDataResponse,
   runResponse,
   searchLoggedModelsResponse,
+  type RunWithData,
   type LoggedModel,
   type RunInfo
 } from './schemas.js'
@@ -106,6 +108,17 @@ export async function getRun(
   http: HttpClient,
   runId: string
 ): Promise<RunInfo> {
+  return (await getRunWithData(http, runId)).info
+}
+
+/**
+ * Gets a run with its latest metric values, params and tags. `runs/get`
+ * returns every key at once; MLflow pages only a metric's history.
+ */
+export async function getRunWithData(
+  http: HttpClient,
+  runId: string
+): Promise<RunWithData> {
   const response = await http.json(
     {
       method: 'GET',
@@ -115,9 +128,9 @@ export async function getRun(
       resource: `run ${runId}`,
       idempotent: true
     },
-    runResponse
+    runDataResponse
   )
-  return response.run.info
+  return response.run
 }
 
 /** Lists a run's artifacts directly under `path`. */

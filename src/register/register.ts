@@ -3,6 +3,11 @@ import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
 import type { ModelVersion } from '../mlflow/schemas.js'
 import { checkTargetModel } from '../preflight/preflight.js'
+import {
+  compareRelease,
+  enforceGates,
+  type ReleaseComparison
+} from '../release/release.js'
 import { createVersion, ensureRegisteredModel } from './create-version.js'
 import { findVersionByKey } from './find-version.js'
 import { deriveIdempotencyKey } from './idempotency.js'
@@ -31,7 +36,10 @@ export interface RegistrationContext {
   readonly provenance: Provenance
   readonly log: Logger
   /** Filled in as the run goes, so a later failure can still report it. */
-  readonly progress: { version?: ModelVersion | undefined }
+  readonly progress: {
+    version?: ModelVersion | undefined
+    comparison?: ReleaseComparison | undefined
+  }
 }
 
 /**
@@ -74,12 +82,35 @@ export async function registerModel(
     existing ?? (await createNewVersion(context, directory, tags, key))
   context.progress.version = version
   const ready = await waitUntilReady(http, version, config.waitTimeoutMs, log)
+  await compareBeforeAliases(context, ready)
   await setAliases(http, ready, config.aliases, log)
   return {
     outcome: existing ? 'reused' : 'registered',
     version: ready,
     idempotencyKey: key
   }
+}
+
+/**
+ * Compares the new version with the one the first alias points to now,
+ * and stops before any alias moves when a metric gate fails.
+ */
+async function compareBeforeAliases(
+  context: RegistrationContext,
+  version: ModelVersion
+): Promise<void> {
+  const { http, config, log } = context
+  const alias = config.aliases[0]
+  if (alias === undefined) return
+  const comparison = await compareRelease(
+    http,
+    version,
+    alias,
+    config.metricGates,
+    log
+  )
+  context.progress.comparison = comparison
+  enforceGates(comparison)
 }
 
 async function createNewVersion(

@@ -64,6 +64,7 @@ describe('collectOutputs', () => {
       'model-url':
         'https://mlflow.test/mlflow/#/models/fraud%20model/versions/3',
       'auth-mode': 'basic',
+      comparison: '',
       diagnosis: ''
     })
   })
@@ -83,6 +84,7 @@ describe('collectOutputs', () => {
       'model-uri': '',
       'model-url': '',
       'auth-mode': '',
+      comparison: '',
       diagnosis: 'CLIENT_CONFIG'
     })
   })

@@ -1,0 +1,134 @@
+import { ConnectionError, HttpError } from '../http/errors.js'
+import type { HttpClient } from '../http/transport.js'
+import { isNotFound } from '../mlflow/registry.js'
+import type { ModelVersion } from '../mlflow/schemas.js'
+import { getRunWithData } from '../mlflow/tracking.js'
+import { IDEMPOTENCY_TAG } from '../register/provenance.js'
+import { readModelFacts, type ModelFacts } from './model-file.js'
+
+/** A version's origin, read back from its CI provenance tags. */
+export interface VersionProvenance {
+  readonly repository?: string
+  readonly commit?: string
+  readonly runUrl?: string
+}
+
+/** The facts about one model version that the release comparison uses. */
+export interface VersionFacts {
+  readonly version: string
+  readonly source?: string
+  readonly runId?: string
+  readonly creator?: string
+  /** Registration time as an ISO 8601 string. */
+  readonly createdAt?: string
+  readonly provenance: VersionProvenance
+  /** Version tags set by users, without the provenance tags. */
+  readonly tags: ReadonlyMap<string, string>
+  readonly metrics?: ReadonlyMap<string, number>
+  readonly params?: ReadonlyMap<string, string>
+  /** The reason metrics and params are missing, or a note on deletion. */
+  readonly runNote?: string
+  readonly model?: ModelFacts
+  /** The reason the flavors, signature and size are missing. */
+  readonly modelNote?: string
+}
+
+/**
+ * Reads a version's source run and `MLmodel` file. A run or file that
+ * cannot be read leaves a note instead of failing the registration.
+ */
+export async function readVersionFacts(
+  http: HttpClient,
+  version: ModelVersion
+): Promise<VersionFacts> {
+  const tags = new Map(version.tags.map(tag => [tag.key, tag.value]))
+  const run = await readRun(http, version.run_id)
+  const model = await readModel(http, version)
+  return {
+    version: version.version,
+    ...present('source', version.source),
+    ...present('runId', version.run_id),
+    ...present('creator', version.user_id),
+    ...present('createdAt', isoTime(version.creation_timestamp)),
+    provenance: {
+      ...present('repository', tags.get('ci.repository')),
+      ...present('commit', tags.get('ci.commit')),
+      ...present('runUrl', tags.get('ci.run_url'))
+    },
+    tags: new Map(
+      [...tags].filter(
+        ([key]) => !key.startsWith('ci.') && key !== IDEMPOTENCY_TAG
+      )
+    ),
+    ...run,
+    ...model
+  }
+}
+
+type RunPart = Pick<VersionFacts, 'metrics' | 'params' | 'runNote'>
+
+async function readRun(
+  http: HttpClient,
+  runId: string | undefined
+): Promise<RunPart> {
+  if (!runId) return { runNote: 'the version has no source run' }
+  try {
+    const { info, data } = await getRunWithData(http, runId)
+    // MLflow deletes runs softly: a deleted run's data is still readable.
+    const deleted = info.lifecycle_stage === 'deleted'
+    return {
+      metrics: new Map(data.metrics.map(m => [m.key, m.value])),
+      params: new Map(data.params.map(p => [p.key, p.value])),
+      ...(deleted ? { runNote: `source run ${runId} is deleted` } : {})
+    }
+  } catch (error) {
+    return { runNote: unreadableReason(error, `source run ${runId}`) }
+  }
+}
+
+type ModelPart = Pick<VersionFacts, 'model' | 'modelNote'>
+
+async function readModel(
+  http: HttpClient,
+  version: ModelVersion
+): Promise<ModelPart> {
+  try {
+    const facts = await readModelFacts(http, version)
+    if ('unreadable' in facts) {
+      return { modelNote: `MLmodel not read: ${facts.unreadable}` }
+    }
+    return { model: facts }
+  } catch (error) {
+    return { modelNote: unreadableReason(error, 'MLmodel') }
+  }
+}
+
+/**
+ * Describes why a read failed. Only HTTP and connection failures are
+ * expected here; anything else is a bug and propagates.
+ */
+function unreadableReason(error: unknown, what: string): string {
+  if (isNotFound(error)) return `${what} was not found (deleted?)`
+  if (error instanceof HttpError) {
+    const code = error.errorCode ? ` ${error.errorCode}` : ''
+    return `${what} could not be read: HTTP ${error.response.status}${code}`
+  }
+  if (error instanceof ConnectionError) {
+    return `${what} could not be read: ${error.code}`
+  }
+  throw error
+}
+
+function isoTime(milliseconds: number | undefined): string | undefined {
+  if (milliseconds === undefined || !Number.isFinite(milliseconds)) {
+    return undefined
+  }
+  return new Date(milliseconds).toISOString()
+}
+
+function present<K extends string>(
+  key: K,
+  value: string | undefined
+): Partial<Record<K, string>> {
+  return value ? ({ [key]: value } as Record<K, string>) : {}
+}
