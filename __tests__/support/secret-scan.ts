@@ -16,6 +16,15 @@ export interface TestSecrets {
    * a secret value, and the encoded header must be masked too.
    */
   readonly basic?: { readonly username: string; readonly password: string }
+  /**
+   * AWS credentials from the environment. All three count as secret
+   * values, the access key id too, as configure-aws-credentials masks it.
+   */
+  readonly aws?: {
+    readonly accessKeyId: string
+    readonly secretAccessKey: string
+    readonly sessionToken?: string
+  }
 }
 
 /** One way a secret can be written, with a label for failure messages. */
@@ -40,6 +49,14 @@ const MASK = '***'
 export function secretForms(secrets: TestSecrets): SecretForm[] {
   const values = [...(secrets.values ?? [])]
   if (secrets.basic) values.push(secrets.basic.password)
+  if (secrets.aws) {
+    const { accessKeyId, secretAccessKey, sessionToken } = secrets.aws
+    values.push(
+      accessKeyId,
+      secretAccessKey,
+      ...(sessionToken ? [sessionToken] : [])
+    )
+  }
 
   const forms: SecretForm[] = []
   for (const [index, value] of [...new Set(values)].entries()) {

@@ -1,5 +1,7 @@
+import type { Readable } from 'node:stream'
+
 /** An auth mode that sends requests; `auto` resolves to one of these. */
-export type AuthMode = 'none' | 'basic' | 'bearer'
+export type AuthMode = 'none' | 'basic' | 'bearer' | 'sigv4' | 'hokusai'
 
 /** What kind of credential a provider sends, for diagnoses and logs. */
 export type Credential =
@@ -10,7 +12,30 @@ export type Credential =
       readonly header: string
       /** `Bearer` when the token goes in `Authorization`. */
       readonly scheme?: 'Bearer'
+      /** What the token is, when a platform issued it: `Hokusai API key`. */
+      readonly label?: string
     }
+  | {
+      readonly kind: 'aws'
+      readonly region: string
+      readonly service: string
+    }
+
+/** A request body as the transport sends it. */
+export type OutgoingBody = string | { open(): Readable | string } | undefined
+
+/**
+ * What a request-signing provider needs besides the headers. The
+ * transport calls {@link AuthProvider.authorize} after every other header
+ * is set, so a signature covers them all.
+ */
+export interface OutgoingRequest {
+  readonly method: string
+  /** The full URL, with the query exactly as it is sent. */
+  readonly url: URL
+  /** The body; a stream can be opened again to hash it before sending. */
+  readonly body: OutgoingBody
+}
 
 /**
  * One auth mode. The transport calls {@link authorize} for every request
@@ -19,8 +44,14 @@ export type Credential =
 export interface AuthProvider {
   readonly mode: AuthMode
   readonly credential: Credential
-  /** Adds this mode's credential headers to a request. */
-  authorize(headers: Record<string, string>): Promise<void>
+  /**
+   * Adds this mode's credential headers to a request. Modes with a static
+   * credential ignore `request`; SigV4 signs its method, URL and body.
+   */
+  authorize(
+    headers: Record<string, string>,
+    request: OutgoingRequest
+  ): Promise<void>
 }
 
 /** Describes a credential in words, without the secret. */
@@ -31,8 +62,16 @@ export function describeCredential(credential: Credential): string {
     case 'basic':
       return `Basic credentials for user '${credential.username}'`
     case 'token':
+      if (credential.label) {
+        return `a ${credential.label} in the ${credential.header} header`
+      }
       return credential.scheme
         ? `a ${credential.scheme} token in ${credential.header}`
         : `a token in the ${credential.header} header`
+    case 'aws':
+      return (
+        `AWS SigV4 signatures (service ${credential.service}, region ` +
+        `${credential.region})`
+      )
   }
 }

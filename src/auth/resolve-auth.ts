@@ -6,6 +6,16 @@ import { BasicAuth } from './basic.js'
 import { BearerAuth } from './bearer.js'
 import { NoAuth } from './none.js'
 import type { AuthMode, AuthProvider } from './provider.js'
+import {
+  createHokusaiProvider,
+  hokusaiReason,
+  isHokusaiKey
+} from './resolve-hokusai.js'
+import {
+  checkSigV4Mode,
+  createSigV4Provider,
+  SIGV4_AUTO_REASON
+} from './resolve-sigv4.js'
 
 /** The chosen auth provider, why it won, and what it left unused. */
 export interface AuthResolution {
@@ -29,9 +39,10 @@ export function resolveAuth(
   mask: MaskSecret
 ): AuthResolution {
   const mode = auth.mode === 'auto' ? pickAutoMode(auth) : auth.mode
+  checkSigV4Mode(mode, auth)
   const reason =
     auth.mode === 'auto'
-      ? `auth-mode auto chose ${mode}: ${autoReason(mode, origins)}`
+      ? `auth-mode auto chose ${mode}: ${autoReason(mode, auth, origins)}`
       : `auth-mode is ${mode} (${origins.get('auth-mode') ?? 'input'})`
   return {
     provider: createProvider(mode, auth, mask),
@@ -41,9 +52,11 @@ export function resolveAuth(
 }
 
 function pickAutoMode(auth: AuthSettings): AuthMode {
+  if (auth.sagemaker) return 'sigv4'
   if (auth.username !== undefined && auth.password !== undefined) {
     return 'basic'
   }
+  if (isHokusaiKey(auth)) return 'hokusai'
   if (auth.token !== undefined) return 'bearer'
   if (auth.username === undefined && auth.password === undefined) {
     return 'none'
@@ -59,12 +72,18 @@ function pickAutoMode(auth: AuthSettings): AuthMode {
   )
 }
 
-function autoReason(mode: AuthMode, origins: Origins): string {
+function autoReason(
+  mode: AuthMode,
+  auth: AuthSettings,
+  origins: Origins
+): string {
   const from = (name: InputName): string => origins.get(name) ?? name
   if (mode === 'basic') {
     return `username from ${from('username')}, password from ${from('password')}`
   }
   if (mode === 'bearer') return `token from ${from('token')}`
+  if (mode === 'sigv4') return SIGV4_AUTO_REASON
+  if (mode === 'hokusai') return hokusaiReason(auth, from('token'))
   return 'no credentials are set'
 }
 
@@ -95,6 +114,10 @@ function createProvider(
         )
       }
       return new BearerAuth(auth.token, auth.tokenHeader)
+    case 'sigv4':
+      return createSigV4Provider(auth)
+    case 'hokusai':
+      return createHokusaiProvider(auth)
   }
 }
 
@@ -105,20 +128,32 @@ function listIgnored(
 ): string[] {
   const from = (name: InputName): string => origins.get(name) ?? name
   const ignored: string[] = []
-  if (mode !== 'bearer' && auth.token !== undefined) {
+  const usesToken = mode === 'bearer' || mode === 'hokusai'
+  if (!usesToken && auth.token !== undefined) {
     ignored.push(
-      `token (from ${from('token')}): ` +
-        (auth.mode === 'auto'
-          ? 'Basic credentials take precedence, as in the MLflow client'
-          : `auth-mode is ${mode}`)
+      `token (from ${from('token')}): ` + ignoredTokenReason(mode, auth)
     )
   }
   if (mode !== 'basic') {
     for (const name of ['username', 'password'] as const) {
       if (auth[name] !== undefined) {
-        ignored.push(`${name} (from ${from(name)}): auth-mode is ${mode}`)
+        ignored.push(
+          `${name} (from ${from(name)}): ` +
+            (mode === 'sigv4' ? SIGV4_IGNORED : `auth-mode is ${mode}`)
+        )
       }
     }
   }
   return ignored
+}
+
+const SIGV4_IGNORED =
+  'a SageMaker ARN is signed with AWS SigV4, and no token or password is ' +
+  'sent to it'
+
+function ignoredTokenReason(mode: AuthMode, auth: AuthSettings): string {
+  if (mode === 'sigv4') return SIGV4_IGNORED
+  return auth.mode === 'auto'
+    ? 'Basic credentials take precedence, as in the MLflow client'
+    : `auth-mode is ${mode}`
 }

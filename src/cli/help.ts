@@ -53,7 +53,9 @@ function describeInput(input: InputSpec): string[] {
     ...wrap(`${input.description.replace(/`/g, '')}${fallback}`, 72).map(
       line => `      ${line}`
     ),
-    `      Variables: ${variables.join(', ')}`
+    ...wrap(`Variables: ${variables.join(', ')}`, 72).map(
+      line => `      ${line}`
+    )
   ]
 }
 

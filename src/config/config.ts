@@ -1,5 +1,7 @@
+import type { AwsCredentials } from './aws-credentials.js'
 import type { AUTH_MODES, InputName, MODES } from './inputs.js'
 import type { MetricGate } from './metric-gates.js'
+import type { SageMakerTarget } from './sagemaker-arn.js'
 
 /** An auth mode the action can be asked for. */
 export type AuthModeSetting = (typeof AUTH_MODES)[number]
@@ -15,6 +17,12 @@ export interface AuthSettings {
   readonly token?: string
   /** The header that carries the token; `Authorization` means Bearer. */
   readonly tokenHeader: string
+  /** The SageMaker server to sign for, when the tracking URI is an ARN. */
+  readonly sagemaker?: SageMakerTarget
+  /** AWS credentials from the environment, complete or not, for SigV4. */
+  readonly aws?: Partial<AwsCredentials>
+  /** HOKUSAI_API_KEY, present only where the Hokusai mode may use it. */
+  readonly hokusaiKey?: string
 }
 
 /** A model version tag as MLflow stores it. */

@@ -20,7 +20,14 @@ export interface InputSpec {
 }
 
 /** The auth modes the action can use; `auto` picks one from the credentials. */
-export const AUTH_MODES = ['auto', 'none', 'basic', 'bearer'] as const
+export const AUTH_MODES = [
+  'auto',
+  'none',
+  'basic',
+  'bearer',
+  'sigv4',
+  'hokusai'
+] as const
 
 /** What the action does: register a version, or only prove the setup. */
 export const MODES = ['register', 'preflight'] as const
@@ -37,8 +44,16 @@ export const INPUTS = [
     name: 'tracking-uri',
     description:
       'URL of the MLflow tracking server, including any path prefix it is ' +
-      'served under.',
+      'served under, or the ARN of a SageMaker MLflow tracking server.',
     env: ['MLFLOW_TRACKING_URI']
+  },
+  {
+    name: 'sagemaker-endpoint',
+    description:
+      'URL that replaces the endpoint derived from a SageMaker ARN ' +
+      'tracking URI, such as a VPC endpoint. Requests are still signed ' +
+      "for the ARN's region.",
+    env: ['SAGEMAKER_MLFLOW_CUSTOM_ENDPOINT']
   },
   {
     name: 'model-name',
@@ -98,8 +113,12 @@ export const INPUTS = [
   {
     name: 'auth-mode',
     description:
-      '`auto` (default) picks `basic` when a username and password are ' +
-      'set, else `bearer` when a token is set, else `none`.',
+      '`auto` (default) picks `sigv4` for a SageMaker ARN tracking URI, ' +
+      'else `basic` when a username and password are set, else `hokusai` ' +
+      'for a Hokusai API key (`hk_...`), else `bearer` when a token is ' +
+      'set, else `none`. `sigv4` signs with the AWS credentials in ' +
+      'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. ' +
+      '`hokusai` sends `token` or HOKUSAI_API_KEY to the Hokusai platform.',
     default: 'auto'
   },
   {

@@ -1,5 +1,7 @@
 import type { Host } from '../host/host.js'
+import { maskAwsCredentials } from './aws-credentials.js'
 import type { Config } from './config.js'
+import { maskHokusaiKey } from './hokusai-settings.js'
 import type { InputName } from './inputs.js'
 import { parseConfig } from './parse-config.js'
 import { maskSecretSettings } from './secrets.js'
@@ -14,8 +16,12 @@ export function loadConfig(host: Host): Config {
     (name: InputName) => host.getInput(name),
     host.env
   )
-  maskSecretSettings(settings, value => {
+  const mask = (value: string): void => {
     host.setSecret(value)
-  })
-  return parseConfig(settings, host.env.GITHUB_WORKSPACE ?? process.cwd())
+  }
+  maskSecretSettings(settings, mask)
+  maskAwsCredentials(host.env, mask)
+  maskHokusaiKey(host.env, mask)
+  const workspace = host.env.GITHUB_WORKSPACE ?? process.cwd()
+  return parseConfig(settings, workspace, host.env)
 }

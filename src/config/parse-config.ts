@@ -15,6 +15,8 @@ import { parseAliases, parseTags } from './lists.js'
 import { parseMetricGates } from './metric-gates.js'
 import { parseModelLocation } from './model-location.js'
 import { checkModelName } from './registry-rules.js'
+import { readHokusaiSettings } from './hokusai-settings.js'
+import { readSageMakerSettings } from './sagemaker-settings.js'
 import { describeOrigin, type Setting, type Settings } from './settings.js'
 import { parseTrackingUri, type TrackingUri } from './tracking-uri.js'
 
@@ -24,7 +26,11 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
  * Validates every setting into one typed configuration. Nothing here
  * touches the network; each failure names the input and the fix.
  */
-export function parseConfig(settings: Settings, workspace: string): Config {
+export function parseConfig(
+  settings: Settings,
+  workspace: string,
+  env: NodeJS.ProcessEnv = {}
+): Config {
   const get = (name: InputName): Setting | undefined => settings.get(name)
   const required = (name: InputName): Setting => requireSetting(name, get)
 
@@ -35,7 +41,8 @@ export function parseConfig(settings: Settings, workspace: string): Config {
     MODES.join(' or '),
     'Set `mode` to register or preflight.'
   )
-  const tracking = parseTrackingUri(get('tracking-uri'))
+  const sagemaker = readSageMakerSettings(get, env)
+  const tracking = sagemaker?.tracking ?? parseTrackingUri(get('tracking-uri'))
   const modelName = parseModelName(
     mode === 'register' ? required('model-name') : get('model-name')
   )
@@ -56,7 +63,11 @@ export function parseConfig(settings: Settings, workspace: string): Config {
     tags: parseTags(get('tags')),
     aliases,
     metricGates: parseMetricGates(get('require-metric'), aliases),
-    auth: parseAuthSettings(get, tracking),
+    auth: {
+      ...parseAuthSettings(get, tracking),
+      ...sagemaker?.auth,
+      ...readHokusaiSettings(get, env, tracking)
+    },
     ...optional('idempotencyKey', get('idempotency-key')?.value),
     forceNewVersion: parseSetting(
       'force-new-version',

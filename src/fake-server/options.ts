@@ -1,3 +1,4 @@
+import type { HokusaiGatewayOptions } from './auth/hokusai-gateway.js'
 import type { PermissionName } from './auth/permissions.js'
 import type { RefusalShape } from './auth/refusals.js'
 import type { SearchQuirks } from './state.js'
@@ -49,6 +50,8 @@ export interface FakeServerOptions {
   /** `Host` patterns to accept; MLflow's defaults when absent. */
   readonly allowedHosts?: readonly string[]
   readonly auth?: AuthOptions
+  /** Puts Hokusai's API-key admin gateway in front of the fake MLflow. */
+  readonly hokusaiGateway?: HokusaiGatewayOptions
   /** The path prefix of the control endpoints; `/__fake` by default. */
   readonly controlPrefix?: string
   readonly quirks?: Partial<SearchQuirks>

@@ -3,6 +3,10 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { unrestrictedAccess, userAccess, type Access } from './auth/access.js'
 import { authenticate, isUnprotectedPath } from './auth/authenticate.js'
 import {
+  checkHokusaiGateway,
+  type HokusaiGatewayOptions
+} from './auth/hokusai-gateway.js'
+import {
   permissionDenied,
   unauthenticated,
   type RefusalShape
@@ -41,6 +45,7 @@ export interface Pipeline {
   readonly sleep: (ms: number) => Promise<void>
   readonly clearData: () => Promise<void>
   readonly log: (message: string) => void
+  readonly hokusaiGateway?: HokusaiGatewayOptions
 }
 
 /** One received request, before routing. */
@@ -80,6 +85,11 @@ export async function processRequest(
   if (decision.before.kind === 'respond') {
     return cannedToResponse(decision.before.response)
   }
+
+  const gateway = pipeline.hokusaiGateway
+  const refusal =
+    gateway && checkHokusaiGateway(gateway, method, url.pathname, headers)
+  if (refusal) return refusal
 
   const response = await serveMlflow(pipeline, incoming, path)
   const after = decision.afterCommit

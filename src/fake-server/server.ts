@@ -77,7 +77,10 @@ export async function startFakeServer(
     controlPrefix: options.controlPrefix ?? '/__fake',
     sleep: options.sleep ?? (ms => sleep(ms)),
     clearData,
-    log: options.log ?? (() => undefined)
+    log: options.log ?? (() => undefined),
+    ...(options.hokusaiGateway
+      ? { hokusaiGateway: options.hokusaiGateway }
+      : {})
   }
   const server = createServer((request, response) => {
     void serve(pipeline, request, response)

@@ -41,6 +41,8 @@ export interface ResponseFacts {
   readonly wwwAuthenticate?: string
   readonly location?: string
   readonly retryAfter?: string
+  /** AWS's `x-amzn-ErrorType` header, which names an AWS error. */
+  readonly amznErrorType?: string
   /** The start of the body, whitespace collapsed. */
   readonly body: string
   readonly errorBody?: ErrorBody

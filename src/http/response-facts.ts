@@ -26,6 +26,7 @@ export function readResponseFacts(
     ...defined('wwwAuthenticate', header('www-authenticate')),
     ...defined('location', header('location')),
     ...defined('retryAfter', header('retry-after')),
+    ...defined('amznErrorType', header('x-amzn-errortype')),
     ...(errorBody ? { errorBody } : {}),
     ...defined('pageTitle', pageTitle)
   }

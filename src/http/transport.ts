@@ -159,10 +159,14 @@ export class HttpClient {
       'user-agent': this.options.userAgent,
       accept: 'application/json'
     }
-    if (url.origin === this.options.baseUrl.origin) {
-      await this.options.auth.authorize(headers)
-    }
     const body = this.body(request, headers)
+    if (url.origin === this.options.baseUrl.origin) {
+      await this.options.auth.authorize(headers, {
+        method: request.method,
+        url,
+        body: request.body ?? (typeof body === 'string' ? body : undefined)
+      })
+    }
     const started = Date.now()
     this.requestCount++
     try {

@@ -18,6 +18,10 @@ export function joinUrl(base: URL, path: string, query: Query = {}): URL {
     const values = Array.isArray(value) ? value : [String(value)]
     for (const item of values) url.searchParams.append(key, String(item))
   }
+  // URLSearchParams writes a space as `+`, which AWS SigV4 verifiers read
+  // as a literal plus, so spaces are sent as `%20`. A literal `+` is
+  // already `%2B` here, so every `+` left is a space.
+  url.search = url.search.replace(/\+/g, '%20')
   return url
 }
 

@@ -1,6 +1,7 @@
 import { diagnose, type Diagnosis } from '../diagnosis/diagnosis.js'
 import type { HttpError } from '../http/errors.js'
 import { classifyForbidden, classifyUnauthorized } from './classify-auth.js'
+import { classifyPlatformError } from './classify-platform.js'
 import { httpEvidence, stripQuery } from './evidence.js'
 import { describeResponder, identifyResponder } from './responder.js'
 
@@ -11,6 +12,8 @@ const SQL_TEXT =
 /** Classifies a request that got an HTTP answer it could not use. */
 export function classifyHttpError(error: HttpError): Diagnosis {
   const { status } = error.response
+  const platform = classifyPlatformError(error)
+  if (platform) return platform
   if (status >= 200 && status < 300) return classifyUnexpectedBody(error)
   if (status >= 300 && status < 400) return classifyRedirect(error)
   switch (status) {

@@ -34,10 +34,18 @@ describe.each(['register', 'preflight'] as const)('helpText of %s', command => {
       const flagLine = lines.indexOf(`  --${name}`)
       expect(flagLine).toBeGreaterThan(0)
       const variables = [inputVariable(name), ...(input.env ?? [])]
-      const variableLine = lines
-        .slice(flagLine)
-        .find(line => line.startsWith('      Variables: '))
-      expect(variableLine).toBe(`      Variables: ${variables.join(', ')}`)
+      const start = lines.findIndex(
+        (line, index) =>
+          index > flagLine && line.startsWith('      Variables: ')
+      )
+      // A long list wraps onto indented lines of its own.
+      const rest = lines.slice(start + 1)
+      const end = rest.findIndex(line => !line.startsWith('      '))
+      const wrapped = rest.slice(0, end < 0 ? rest.length : end)
+      const variableText = [lines[start], ...wrapped]
+        .map(line => line?.trim())
+        .join(' ')
+      expect(variableText).toBe(`Variables: ${variables.join(', ')}`)
     }
   )
 

@@ -1,0 +1,51 @@
+import type { ResponseFacts } from '../http/errors.js'
+
+/** An error in one of AWS's response shapes. */
+export interface AwsError {
+  /** The error type, such as `AccessDeniedException`. */
+  readonly type: string
+  readonly message: string
+  /** The IAM action the message names, such as `sagemaker-mlflow:CreateRun`. */
+  readonly action?: string
+}
+
+const IAM_ACTION = /not authorized to perform:? ([a-z0-9-]+:[A-Za-z0-9*]+)/
+
+/**
+ * Reads an AWS error from a response: the `x-amzn-ErrorType` header or
+ * `__type` of the JSON protocols, or the `<Code>` of the XML ones.
+ * Returns undefined for any other response.
+ */
+export function readAwsError(response: ResponseFacts): AwsError | undefined {
+  const json = readJson(response.body)
+  const xmlCode = /<Code>([^<]+)<\/Code>/.exec(response.body)?.[1]
+  const rawType =
+    response.amznErrorType ?? textOf(json?.__type) ?? xmlCode ?? undefined
+  if (!rawType) return undefined
+
+  // `__type` may carry a namespace (`com.amazon...#AccessDenied`) and the
+  // header a suffix after a colon.
+  const type = rawType.replace(/^.*#/, '').replace(/:.*$/, '')
+  const message =
+    textOf(json?.message) ??
+    textOf(json?.Message) ??
+    /<Message>([^<]*)<\/Message>/.exec(response.body)?.[1] ??
+    ''
+  const action = IAM_ACTION.exec(message)?.[1]
+  return { type, message, ...(action ? { action } : {}) }
+}
+
+function readJson(body: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body)
+    return typeof parsed === 'object' && parsed !== null
+      ? (parsed as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
