@@ -27,8 +27,13 @@ export async function run(host: Host): Promise<RunResult> {
   try {
     const config = loadConfig(host)
     result.config = config
-    const auth = resolveAuth(config.auth, config.origins, value => {
+    const mask = (value: string) => {
       host.setSecret(value)
+    }
+    const auth = resolveAuth(config.auth, config.origins, mask, {
+      log: host.log,
+      timeoutMs: config.requestTimeoutMs,
+      now: Date.now
     })
     result.auth = auth
     logAuth(host.log, config, auth)

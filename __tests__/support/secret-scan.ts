@@ -25,6 +25,15 @@ export interface TestSecrets {
     readonly secretAccessKey: string
     readonly sessionToken?: string
   }
+  /**
+   * An OAuth client that authenticated at the token endpoint. The secret
+   * counts as a secret value, and its client_secret_basic header value
+   * must be masked too. Issued access tokens go in `values`.
+   */
+  readonly oauthClient?: {
+    readonly clientId: string
+    readonly clientSecret: string
+  }
 }
 
 /** One way a secret can be written, with a label for failure messages. */
@@ -43,8 +52,9 @@ const MASK = '***'
 
 /**
  * Returns every form of the secrets that could leak: as they are,
- * percent-encoded, base64-encoded, the base64 of `user:password`, and
- * the `Basic` and `Bearer` header values.
+ * percent-encoded, base64-encoded, the base64 of `user:password` and of
+ * an OAuth client's `client_id:client_secret`, and the `Basic` and
+ * `Bearer` header values.
  */
 export function secretForms(secrets: TestSecrets): SecretForm[] {
   const values = [...(secrets.values ?? [])]
@@ -57,6 +67,7 @@ export function secretForms(secrets: TestSecrets): SecretForm[] {
       ...(sessionToken ? [sessionToken] : [])
     )
   }
+  if (secrets.oauthClient) values.push(secrets.oauthClient.clientSecret)
 
   const forms: SecretForm[] = []
   for (const [index, value] of [...new Set(values)].entries()) {
@@ -84,7 +95,37 @@ export function secretForms(secrets: TestSecrets): SecretForm[] {
       { label: 'Basic header', text: `Basic ${encoded}`, maskRequired: false }
     )
   }
+  if (secrets.oauthClient) forms.push(...clientSecretBasicForms(secrets))
   return dropDuplicateTexts(forms)
+}
+
+/**
+ * Returns the client_secret_basic forms: the base64 of the form-encoded
+ * `client_id:client_secret` (RFC 6749, 2.3.1), and its header value.
+ */
+function clientSecretBasicForms(secrets: TestSecrets): SecretForm[] {
+  if (!secrets.oauthClient) return []
+  const { clientId, clientSecret } = secrets.oauthClient
+  const encoded = base64(`${formEncode(clientId)}:${formEncode(clientSecret)}`)
+  return [
+    {
+      label: 'base64 of client_id:client_secret',
+      text: encoded,
+      maskRequired: true
+    },
+    {
+      label: 'client_secret_basic header',
+      text: `Basic ${encoded}`,
+      maskRequired: false
+    }
+  ]
+}
+
+/** Encodes as `application/x-www-form-urlencoded`, as oauth4webapi does. */
+function formEncode(value: string): string {
+  return encodeURIComponent(value).replace(/[-_.!~*'()]|%20/g, match =>
+    match === '%20' ? '+' : `%${match.charCodeAt(0).toString(16).toUpperCase()}`
+  )
 }
 
 /**

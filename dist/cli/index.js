@@ -57763,7 +57763,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5225);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6757);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2), process.env, {
     stdout: text => process.stdout.write(text),
@@ -57775,7 +57775,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5225:
+/***/ 6757:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57804,6 +57804,7 @@ const DIAGNOSIS_CODES = {
     TLS_CLIENT_CERT: 'The server requires a client certificate',
     AUTH_MISSING: 'The server requires credentials and none were sent',
     AUTH_REJECTED: 'The server rejected the credentials',
+    AUTH_REFRESH: 'The OAuth token request failed',
     FORBIDDEN_PERMISSION: 'MLflow denied permission for this operation',
     FORBIDDEN_NON_MLFLOW: 'A 403 came from something other than MLflow',
     SERVER_CONFIG: 'The tracking server is configured wrongly',
@@ -57856,7 +57857,8 @@ const AUTH_MODES = [
     'basic',
     'bearer',
     'sigv4',
-    'hokusai'
+    'hokusai',
+    'oauth-client-credentials'
 ];
 /** What the action does: register a version, or only prove the setup. */
 const MODES = ['register', 'preflight'];
@@ -57934,7 +57936,8 @@ const INPUTS = [
         description: '`auto` (default) picks `sigv4` for a SageMaker ARN tracking URI, ' +
             'else `basic` when a username and password are set, else `hokusai` ' +
             'for a Hokusai API key (`hk_...`), else `bearer` when a token is ' +
-            'set, else `none`. `sigv4` signs with the AWS credentials in ' +
+            'set, else `oauth-client-credentials` when a client ID and secret ' +
+            'are set, else `none`. `sigv4` signs with the AWS credentials in ' +
             'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. ' +
             '`hokusai` sends `token` or HOKUSAI_API_KEY to the Hokusai platform.',
         default: 'auto'
@@ -57962,6 +57965,45 @@ const INPUTS = [
             '`Bearer <token>`; any other header (such as `X-API-Key`) sends the ' +
             'token as it is.',
         default: 'Authorization'
+    },
+    {
+        name: 'token-endpoint',
+        description: 'OAuth token endpoint URL for `oauth-client-credentials`. Give this ' +
+            'or `oauth-issuer`.'
+    },
+    {
+        name: 'oauth-issuer',
+        description: 'OAuth issuer URL; the token endpoint is read from its ' +
+            '`/.well-known/openid-configuration`. Give this or `token-endpoint`.'
+    },
+    {
+        name: 'client-id',
+        description: 'OAuth client ID for the client credentials grant.'
+    },
+    {
+        name: 'client-secret',
+        description: 'OAuth client secret for the client credentials grant.',
+        secret: true
+    },
+    {
+        name: 'scope',
+        description: 'OAuth scopes to request, separated by spaces.'
+    },
+    {
+        name: 'audience',
+        description: 'Value of the `audience` parameter of the token request, for ' +
+            'providers that take one (such as Auth0).'
+    },
+    {
+        name: 'resource',
+        description: 'Resource indicator (RFC 8707) of the token request: the absolute ' +
+            'URI of the API the access token is for.'
+    },
+    {
+        name: 'client-auth',
+        description: 'How the client authenticates at the token endpoint: `basic` (HTTP ' +
+            'Basic header) or `post` (client ID and secret in the form body).',
+        default: 'basic'
     },
     {
         name: 'idempotency-key',
@@ -58128,425 +58170,2602 @@ class NoAuth {
     }
 }
 
-;// CONCATENATED MODULE: ./src/config/hokusai-settings.ts
-
-/** The variable the Hokusai SDK and CLI read the platform's API key from. */
-const HOKUSAI_KEY_VARIABLE = 'HOKUSAI_API_KEY';
-/** The prefix of Hokusai API keys, such as `hk_live_` and `hk_test_`. */
-const HOKUSAI_KEY_PREFIX = 'hk_';
-/** Masks HOKUSAI_API_KEY in all its forms when it is set. */
-function maskHokusaiKey(env, mask) {
-    const key = env[HOKUSAI_KEY_VARIABLE]?.trim();
-    if (key)
-        maskSecret(mask, key);
-}
-/** Checks whether a host is `hokus.ai` or a subdomain of it. */
-function isHokusaiHost(hostname) {
-    const host = hostname.toLowerCase();
-    return host === 'hokus.ai' || host.endsWith('.hokus.ai');
+;// CONCATENATED MODULE: ./src/auth/token-cache.ts
+/**
+ * Caches one access token and replaces it before it expires. Callers that
+ * need a token while a request is under way share that request, so the
+ * token endpoint receives at most one request at a time.
+ */
+class TokenCache {
+    #options;
+    #current;
+    #pending;
+    constructor(options) {
+        this.#options = options;
+    }
+    /** Returns a token that is not within the margin of its expiry. */
+    async get() {
+        const current = this.#current;
+        if (current && this.#options.now() < current.refreshAt) {
+            return current.value;
+        }
+        return this.#requestOnce();
+    }
+    /**
+     * Replaces the token a server rejected. When the cache already contains a
+     * newer token, or a request for one is under way, no second request is
+     * sent, so several requests rejected with one token cause one refresh.
+     */
+    async refresh(rejected) {
+        if (this.#pending) {
+            await this.#pending;
+            return;
+        }
+        if (rejected !== undefined && this.#current?.value !== rejected)
+            return;
+        this.#current = undefined;
+        await this.#requestOnce();
+    }
+    #requestOnce() {
+        this.#pending ??= this.#load().finally(() => {
+            this.#pending = undefined;
+        });
+        return this.#pending;
+    }
+    async #load() {
+        // The lifetime counts from before the request was sent, so a slow
+        // response makes the cache refresh early, never late.
+        const requestedAt = this.#options.now();
+        const token = await this.#options.request();
+        this.#current = {
+            value: token.accessToken,
+            refreshAt: refreshTime(requestedAt, token.expiresInMs, this.#options)
+        };
+        return token.accessToken;
+    }
 }
 /**
- * Reads HOKUSAI_API_KEY when it may be used: with `auth-mode: hokusai`,
- * or in `auto` mode for a tracking URI on hokus.ai, so that the key is
- * never sent to another host by accident.
+ * Returns when to replace a token: `marginMs` before expiry, or halfway
+ * through its lifetime when the lifetime is shorter than twice the
+ * margin, so a short-lived token is not requested anew for every call.
  */
-function readHokusaiSettings(get, env, tracking) {
-    const key = env[HOKUSAI_KEY_VARIABLE]?.trim();
-    if (!key)
+function refreshTime(requestedAt, lifetimeMs, options) {
+    if (lifetimeMs === undefined)
+        return Number.POSITIVE_INFINITY;
+    const margin = Math.min(options.marginMs, lifetimeMs / 2);
+    return requestedAt + lifetimeMs - margin;
+}
+
+;// CONCATENATED MODULE: ./node_modules/oauth4webapi/build/index.js
+let USER_AGENT;
+if (typeof navigator === 'undefined' || !navigator.userAgent?.startsWith?.('Mozilla/5.0 ')) {
+    const NAME = 'oauth4webapi';
+    const VERSION = 'v3.8.8';
+    USER_AGENT = `${NAME}/${VERSION}`;
+}
+function looseInstanceOf(input, expected) {
+    if (input == null) {
+        return false;
+    }
+    try {
+        return (input instanceof expected ||
+            Object.getPrototypeOf(input)[Symbol.toStringTag] === expected.prototype[Symbol.toStringTag]);
+    }
+    catch {
+        return false;
+    }
+}
+const ERR_INVALID_ARG_VALUE = 'ERR_INVALID_ARG_VALUE';
+const ERR_INVALID_ARG_TYPE = 'ERR_INVALID_ARG_TYPE';
+function CodedTypeError(message, code, cause) {
+    const err = new TypeError(message, { cause });
+    Object.assign(err, { code });
+    return err;
+}
+const allowInsecureRequests = Symbol();
+const clockSkew = Symbol();
+const clockTolerance = Symbol();
+const customFetch = Symbol();
+const modifyAssertion = Symbol();
+const jweDecrypt = Symbol();
+const jwksCache = Symbol();
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+function buf(input) {
+    if (typeof input === 'string') {
+        return encoder.encode(input);
+    }
+    return decoder.decode(input);
+}
+let encodeBase64Url;
+if (Uint8Array.prototype.toBase64) {
+    encodeBase64Url = (input) => {
+        if (input instanceof ArrayBuffer) {
+            input = new Uint8Array(input);
+        }
+        return input.toBase64({ alphabet: 'base64url', omitPadding: true });
+    };
+}
+else {
+    const CHUNK_SIZE = 0x8000;
+    encodeBase64Url = (input) => {
+        if (input instanceof ArrayBuffer) {
+            input = new Uint8Array(input);
+        }
+        const arr = [];
+        for (let i = 0; i < input.byteLength; i += CHUNK_SIZE) {
+            arr.push(String.fromCharCode.apply(null, input.subarray(i, i + CHUNK_SIZE)));
+        }
+        return btoa(arr.join('')).replace(/=/g, '').replace(/\+/g, '-').replace(/\//g, '_');
+    };
+}
+let decodeBase64Url;
+if (Uint8Array.fromBase64) {
+    decodeBase64Url = (input) => {
+        try {
+            return Uint8Array.fromBase64(input, { alphabet: 'base64url' });
+        }
+        catch (cause) {
+            throw CodedTypeError('The input to be decoded is not correctly encoded.', ERR_INVALID_ARG_VALUE, cause);
+        }
+    };
+}
+else {
+    decodeBase64Url = (input) => {
+        try {
+            const binary = atob(input.replace(/-/g, '+').replace(/_/g, '/').replace(/\s/g, ''));
+            const bytes = new Uint8Array(binary.length);
+            for (let i = 0; i < binary.length; i++) {
+                bytes[i] = binary.charCodeAt(i);
+            }
+            return bytes;
+        }
+        catch (cause) {
+            throw CodedTypeError('The input to be decoded is not correctly encoded.', ERR_INVALID_ARG_VALUE, cause);
+        }
+    };
+}
+function b64u(input) {
+    if (typeof input === 'string') {
+        return decodeBase64Url(input);
+    }
+    return encodeBase64Url(input);
+}
+class UnsupportedOperationError extends Error {
+    code;
+    constructor(message, options) {
+        super(message, options);
+        this.name = this.constructor.name;
+        this.code = UNSUPPORTED_OPERATION;
+        Error.captureStackTrace?.(this, this.constructor);
+    }
+}
+class OperationProcessingError extends Error {
+    code;
+    constructor(message, options) {
+        super(message, options);
+        this.name = this.constructor.name;
+        if (options?.code) {
+            this.code = options?.code;
+        }
+        Error.captureStackTrace?.(this, this.constructor);
+    }
+}
+function OPE(message, code, cause) {
+    return new OperationProcessingError(message, { code, cause });
+}
+async function calculateJwkThumbprint(jwk) {
+    let components;
+    switch (jwk.kty) {
+        case 'EC':
+            components = {
+                crv: jwk.crv,
+                kty: jwk.kty,
+                x: jwk.x,
+                y: jwk.y,
+            };
+            break;
+        case 'OKP':
+            components = {
+                crv: jwk.crv,
+                kty: jwk.kty,
+                x: jwk.x,
+            };
+            break;
+        case 'AKP':
+            components = {
+                alg: jwk.alg,
+                kty: jwk.kty,
+                pub: jwk.pub,
+            };
+            break;
+        case 'RSA':
+            components = {
+                e: jwk.e,
+                kty: jwk.kty,
+                n: jwk.n,
+            };
+            break;
+        default:
+            throw new UnsupportedOperationError('unsupported JWK key type', { cause: jwk });
+    }
+    return b64u(await crypto.subtle.digest('SHA-256', buf(JSON.stringify(components))));
+}
+function assertCryptoKey(key, it) {
+    if (!(key instanceof CryptoKey)) {
+        throw CodedTypeError(`${it} must be a CryptoKey`, ERR_INVALID_ARG_TYPE);
+    }
+}
+function assertPrivateKey(key, it) {
+    assertCryptoKey(key, it);
+    if (key.type !== 'private') {
+        throw CodedTypeError(`${it} must be a private CryptoKey`, ERR_INVALID_ARG_VALUE);
+    }
+}
+function assertPublicKey(key, it) {
+    assertCryptoKey(key, it);
+    if (key.type !== 'public') {
+        throw CodedTypeError(`${it} must be a public CryptoKey`, ERR_INVALID_ARG_VALUE);
+    }
+}
+function normalizeTyp(value) {
+    return value.toLowerCase().replace(/^application\//, '');
+}
+function isJsonObject(input) {
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+        return false;
+    }
+    return true;
+}
+function prepareHeaders(input) {
+    if (looseInstanceOf(input, Headers)) {
+        input = Object.fromEntries(input.entries());
+    }
+    const headers = new Headers(input ?? {});
+    if (USER_AGENT && !headers.has('user-agent')) {
+        headers.set('user-agent', USER_AGENT);
+    }
+    if (headers.has('authorization')) {
+        throw CodedTypeError('"options.headers" must not include the "authorization" header name', ERR_INVALID_ARG_VALUE);
+    }
+    return headers;
+}
+function signal(url, value) {
+    if (value !== undefined) {
+        if (typeof value === 'function') {
+            value = value(url.href);
+        }
+        if (!(value instanceof AbortSignal)) {
+            throw CodedTypeError('"options.signal" must return or be an instance of AbortSignal', ERR_INVALID_ARG_TYPE);
+        }
+        return value;
+    }
+    return undefined;
+}
+function replaceDoubleSlash(pathname) {
+    if (pathname.includes('//')) {
+        return pathname.replace('//', '/');
+    }
+    return pathname;
+}
+function prependWellKnown(url, wellKnown, allowTerminatingSlash = false) {
+    if (url.pathname === '/') {
+        url.pathname = wellKnown;
+    }
+    else {
+        url.pathname = replaceDoubleSlash(`${wellKnown}/${allowTerminatingSlash ? url.pathname : url.pathname.replace(/(\/)$/, '')}`);
+    }
+    return url;
+}
+function appendWellKnown(url, wellKnown) {
+    url.pathname = replaceDoubleSlash(`${url.pathname}/${wellKnown}`);
+    return url;
+}
+async function performDiscovery(input, urlName, transform, options) {
+    if (!(input instanceof URL)) {
+        throw CodedTypeError(`"${urlName}" must be an instance of URL`, ERR_INVALID_ARG_TYPE);
+    }
+    checkProtocol(input, options?.[allowInsecureRequests] !== true);
+    const url = transform(new URL(input.href));
+    const headers = prepareHeaders(options?.headers);
+    headers.set('accept', 'application/json');
+    return (options?.[customFetch] || fetch)(url.href, {
+        body: undefined,
+        headers: Object.fromEntries(headers.entries()),
+        method: 'GET',
+        redirect: 'manual',
+        signal: signal(url, options?.signal),
+    });
+}
+async function discoveryRequest(issuerIdentifier, options) {
+    return performDiscovery(issuerIdentifier, 'issuerIdentifier', (url) => {
+        switch (options?.algorithm) {
+            case undefined:
+            case 'oidc':
+                appendWellKnown(url, '.well-known/openid-configuration');
+                break;
+            case 'oauth2':
+                prependWellKnown(url, '.well-known/oauth-authorization-server');
+                break;
+            default:
+                throw CodedTypeError('"options.algorithm" must be "oidc" (default), or "oauth2"', ERR_INVALID_ARG_VALUE);
+        }
+        return url;
+    }, options);
+}
+function assertNumber(input, allow0, it, code, cause) {
+    try {
+        if (typeof input !== 'number' || !Number.isFinite(input)) {
+            throw CodedTypeError(`${it} must be a number`, ERR_INVALID_ARG_TYPE, cause);
+        }
+        if (input > 0)
+            return;
+        if (allow0) {
+            if (input !== 0) {
+                throw CodedTypeError(`${it} must be a non-negative number`, ERR_INVALID_ARG_VALUE, cause);
+            }
+            return;
+        }
+        throw CodedTypeError(`${it} must be a positive number`, ERR_INVALID_ARG_VALUE, cause);
+    }
+    catch (err) {
+        if (code) {
+            throw OPE(err.message, code, cause);
+        }
+        throw err;
+    }
+}
+function assertString(input, it, code, cause) {
+    try {
+        if (typeof input !== 'string') {
+            throw CodedTypeError(`${it} must be a string`, ERR_INVALID_ARG_TYPE, cause);
+        }
+        if (input.length === 0) {
+            throw CodedTypeError(`${it} must not be empty`, ERR_INVALID_ARG_VALUE, cause);
+        }
+    }
+    catch (err) {
+        if (code) {
+            throw OPE(err.message, code, cause);
+        }
+        throw err;
+    }
+}
+async function processDiscoveryResponse(expectedIssuerIdentifier, response) {
+    const expected = expectedIssuerIdentifier;
+    if (!(expected instanceof URL) && expected !== _nodiscoverycheck) {
+        throw CodedTypeError('"expectedIssuerIdentifier" must be an instance of URL', ERR_INVALID_ARG_TYPE);
+    }
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    if (response.status !== 200) {
+        throw OPE('"response" is not a conform Authorization Server Metadata response (unexpected HTTP status code)', RESPONSE_IS_NOT_CONFORM, response);
+    }
+    assertReadableResponse(response);
+    const json = await getResponseJsonBody(response);
+    assertString(json.issuer, '"response" body "issuer" property', INVALID_RESPONSE, { body: json });
+    if (expected !== _nodiscoverycheck && new URL(json.issuer).href !== expected.href) {
+        throw OPE('"response" body "issuer" property does not match the expected value', JSON_ATTRIBUTE_COMPARISON, { expected: expected.href, body: json, attribute: 'issuer' });
+    }
+    return json;
+}
+function assertApplicationJson(response) {
+    assertContentType(response, 'application/json');
+}
+function notJson(response, ...types) {
+    let msg = '"response" content-type must be ';
+    if (types.length > 2) {
+        const last = types.pop();
+        msg += `${types.join(', ')}, or ${last}`;
+    }
+    else if (types.length === 2) {
+        msg += `${types[0]} or ${types[1]}`;
+    }
+    else {
+        msg += types[0];
+    }
+    return OPE(msg, RESPONSE_IS_NOT_JSON, response);
+}
+function assertContentTypes(response, ...types) {
+    if (!types.includes(getContentType(response))) {
+        throw notJson(response, ...types);
+    }
+}
+function assertContentType(response, contentType) {
+    if (getContentType(response) !== contentType) {
+        throw notJson(response, contentType);
+    }
+}
+function randomBytes() {
+    return b64u(crypto.getRandomValues(new Uint8Array(32)));
+}
+function generateRandomCodeVerifier() {
+    return randomBytes();
+}
+function generateRandomState() {
+    return randomBytes();
+}
+function generateRandomNonce() {
+    return randomBytes();
+}
+async function calculatePKCECodeChallenge(codeVerifier) {
+    assertString(codeVerifier, 'codeVerifier');
+    return b64u(await crypto.subtle.digest('SHA-256', buf(codeVerifier)));
+}
+function getKeyAndKid(input) {
+    if (input instanceof CryptoKey) {
+        return { key: input };
+    }
+    if (!(input?.key instanceof CryptoKey)) {
         return {};
-    const mode = get('auth-mode')?.value ?? 'auto';
-    const usable = mode === 'hokusai' ||
-        (mode === 'auto' && isHokusaiHost(tracking.url.hostname));
-    return usable ? { hokusaiKey: key } : {};
-}
-
-;// CONCATENATED MODULE: ./src/auth/hokusai.ts
-
-/**
- * A Hokusai platform API key (`hk_...`). Both of the platform's MLflow
- * entry points, the API proxy and the admin gateway, read the key from
- * `Authorization: Bearer`, `Authorization: ApiKey` or `X-API-Key`, so it
- * is sent as a Bearer token unless `token-header` names another header.
- */
-class HokusaiAuth {
-    mode = 'hokusai';
-    credential;
-    #bearer;
-    constructor(key, headerName) {
-        this.#bearer = new BearerAuth(key, headerName);
-        const isAuthorization = headerName.toLowerCase() === 'authorization';
-        this.credential = {
-            kind: 'token',
-            header: isAuthorization ? 'Authorization' : headerName,
-            ...(isAuthorization ? { scheme: 'Bearer' } : {}),
-            label: 'Hokusai API key'
-        };
     }
-    authorize(headers) {
-        return this.#bearer.authorize(headers);
+    if (input.kid !== undefined) {
+        assertString(input.kid, '"kid"');
     }
-}
-
-;// CONCATENATED MODULE: ./src/auth/resolve-hokusai.ts
-
-
-
-/**
- * Whether `auto` should pick the Hokusai mode: the token is a Hokusai key
- * by its prefix, or there is no token but HOKUSAI_API_KEY applies.
- */
-function isHokusaiKey(auth) {
-    if (auth.token !== undefined) {
-        return auth.token.startsWith(HOKUSAI_KEY_PREFIX);
-    }
-    return auth.hokusaiKey !== undefined;
-}
-/** Explains why `auto` chose the Hokusai mode, for the auth report. */
-function hokusaiReason(auth, tokenOrigin) {
-    return auth.token === undefined
-        ? `Hokusai API key from ${HOKUSAI_KEY_VARIABLE}`
-        : `the token from ${tokenOrigin} is a Hokusai API key ` +
-            `(${HOKUSAI_KEY_PREFIX}...)`;
-}
-/** Creates the Hokusai provider, or raises when no key is set. */
-function createHokusaiProvider(auth) {
-    const key = auth.token ?? auth.hokusaiKey;
-    if (key === undefined) {
-        throw configError('input `token`', 'auth-mode is hokusai but no Hokusai API key is set', `Set \`token\` (or MLFLOW_TRACKING_TOKEN or ${HOKUSAI_KEY_VARIABLE}) ` +
-            'to the Hokusai API key, which starts with hk_.');
-    }
-    return new HokusaiAuth(key, auth.tokenHeader);
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./node_modules/@aws-crypto/sha256-js/build/main/index.js
-var main = __nccwpck_require__(3156);
-// EXTERNAL MODULE: ./node_modules/@smithy/signature-v4/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(5118);
-;// CONCATENATED MODULE: ./src/auth/sigv4-signer.ts
-
-
-/** The SHA-256 of an empty body, in hex. */
-const EMPTY_PAYLOAD_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-const PAYLOAD_HASH_HEADER = 'x-amz-content-sha256';
-/**
- * Signs a request with AWS Signature Version 4 and returns the headers to
- * add: `authorization`, `x-amz-date`, and `x-amz-security-token` and
- * `x-amz-content-sha256` when they apply. The path is signed as it is on
- * the wire and encoded once more, as botocore does for every service
- * except S3.
- */
-async function signRequest(request, credentials, scope, options) {
-    const signer = new dist_cjs/* SignatureV4 */.BB({
-        credentials,
-        region: scope.region,
-        service: scope.service,
-        sha256: main.Sha256,
-        uriEscapePath: true,
-        applyChecksum: false
-    });
-    const { url } = request;
-    const headers = {
-        ...request.headers,
-        host: url.host,
-        [PAYLOAD_HASH_HEADER]: request.payloadHash
-    };
-    const signed = await signer.sign({
-        method: request.method,
-        protocol: url.protocol,
-        hostname: url.hostname,
-        ...(url.port ? { port: Number(url.port) } : {}),
-        path: url.pathname,
-        query: readQuery(url),
-        headers
-    }, {
-        signingDate: options.signingDate,
-        ...(options.sendPayloadHash
-            ? {}
-            : { unsignableHeaders: new Set([PAYLOAD_HASH_HEADER]) })
-    });
-    return pickAddedHeaders(signed.headers, request.headers, options);
-}
-/**
- * Decodes the query's percent escapes, leaving a `+` as a plus, and the
- * signer encodes each name and value again. The transport sends spaces
- * as `%20` and never a bare `+`, whose meaning servers disagree on.
- */
-function readQuery(url) {
-    const query = {};
-    const raw = url.search.replace(/^\?/, '');
-    if (raw === '')
-        return query;
-    for (const pair of raw.split('&')) {
-        const [rawName = '', ...rest] = pair.split('=');
-        const name = decodeURIComponent(rawName);
-        const value = decodeURIComponent(rest.join('='));
-        const existing = query[name];
-        if (existing === undefined)
-            query[name] = value;
-        else if (Array.isArray(existing))
-            existing.push(value);
-        else
-            query[name] = [existing, value];
-    }
-    return query;
-}
-function pickAddedHeaders(signed, original, options) {
-    const added = {};
-    for (const [name, value] of Object.entries(signed)) {
-        const lower = name.toLowerCase();
-        if (lower === 'host' || lower in original)
-            continue;
-        if (lower === PAYLOAD_HASH_HEADER && !options.sendPayloadHash)
-            continue;
-        added[lower] = value;
-    }
-    return added;
-}
-
-;// CONCATENATED MODULE: ./src/auth/sigv4.ts
-
-
-/**
- * AWS Signature Version 4 for SageMaker managed MLflow, as the
- * `sagemaker-mlflow` plugin (0.3.0) signs: the ARN routing header, the
- * body's real SHA-256 in `X-Amz-Content-SHA256`, and the region and
- * service from the ARN. Streamed artifact bodies are hashed by reading
- * them once before they are sent, because the plugin sends the real hash
- * and whether the service accepts `UNSIGNED-PAYLOAD` is not documented.
- */
-class SigV4Auth {
-    mode = 'sigv4';
-    credential;
-    #target;
-    #credentials;
-    #now;
-    constructor(target, credentials, now = () => new Date()) {
-        this.#target = target;
-        this.#credentials = credentials;
-        this.#now = now;
-        this.credential = {
-            kind: 'aws',
-            region: target.region,
-            service: target.service
-        };
-    }
-    async authorize(headers, request) {
-        headers[this.#target.arnHeader] = this.#target.arn;
-        const signed = await signRequest({
-            method: request.method,
-            url: request.url,
-            headers,
-            payloadHash: await hashPayload(request.body)
-        }, this.#credentials, this.#target, { signingDate: this.#now(), sendPayloadHash: true });
-        Object.assign(headers, signed);
-    }
-}
-/** Returns the hex SHA-256 of a body, reading a stream to its end. */
-async function hashPayload(body) {
-    if (body === undefined)
-        return EMPTY_PAYLOAD_HASH;
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const source = typeof body === 'string' ? body : body.open();
-    if (typeof source === 'string')
-        return hash.update(source).digest('hex');
-    for await (const chunk of source)
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-
-;// CONCATENATED MODULE: ./src/auth/resolve-sigv4.ts
-
-
-/** Why `auto` chose SigV4, for the auth report. */
-const SIGV4_AUTO_REASON = 'the tracking URI is a SageMaker ARN, so requests are signed with the ' +
-    'AWS credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
-/**
- * Rejects a mode that does not fit the tracking URI: an ARN needs SigV4,
- * and SigV4 needs an ARN. A token or password is never sent to AWS.
- */
-function checkSigV4Mode(mode, auth) {
-    if (auth.sagemaker && mode !== 'sigv4') {
-        throw configError('input `auth-mode`', `auth-mode is ${mode}, but the tracking URI is a SageMaker ARN, ` +
-            'which accepts only AWS SigV4 signatures', 'Set `auth-mode` to sigv4 or auto, and provide AWS credentials ' +
-            '(for example with aws-actions/configure-aws-credentials).');
-    }
-    if (!auth.sagemaker && mode === 'sigv4') {
-        throw configError('input `auth-mode`', 'auth-mode is sigv4, but the tracking URI is not a SageMaker ARN', 'Set `tracking-uri` to the ARN of the SageMaker MLflow tracking ' +
-            'server, such as arn:aws:sagemaker:us-east-1:123456789012:' +
-            'mlflow-tracking-server/my-server.');
-    }
-}
-/**
- * Creates the SigV4 provider, or raises a configuration error naming the
- * missing AWS variables before any request is sent.
- */
-function createSigV4Provider(auth, now) {
-    const { sagemaker, aws = {} } = auth;
-    if (!sagemaker) {
-        throw new Error('createSigV4Provider needs a SageMaker target');
-    }
-    const { accessKeyId, secretAccessKey, sessionToken } = aws;
-    if (!accessKeyId || !secretAccessKey) {
-        const missing = [
-            accessKeyId ? '' : 'AWS_ACCESS_KEY_ID',
-            secretAccessKey ? '' : 'AWS_SECRET_ACCESS_KEY'
-        ].filter(Boolean);
-        throw configError(`environment variable ${missing.join(' and ')}`, 'SigV4 signing for the SageMaker ARN needs AWS credentials, and ' +
-            `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} ` +
-            'not set', 'Run aws-actions/configure-aws-credentials before this step (with ' +
-            'OIDC and `permissions: id-token: write`), or set the AWS ' +
-            'credential variables.');
-    }
-    return new SigV4Auth(sagemaker, { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }, now);
-}
-
-;// CONCATENATED MODULE: ./src/auth/resolve-auth.ts
-
-
-
-
-
-
-/**
- * Picks the auth provider. `auto` follows the MLflow Python client's
- * precedence: a username and password win over a token, as in
- * `mlflow/utils/rest_utils.py`.
- */
-function resolveAuth(auth, origins, mask) {
-    const mode = auth.mode === 'auto' ? pickAutoMode(auth) : auth.mode;
-    checkSigV4Mode(mode, auth);
-    const reason = auth.mode === 'auto'
-        ? `auth-mode auto chose ${mode}: ${autoReason(mode, auth, origins)}`
-        : `auth-mode is ${mode} (${origins.get('auth-mode') ?? 'input'})`;
     return {
-        provider: createProvider(mode, auth, mask),
-        reason,
-        ignored: listIgnored(mode, auth, origins)
+        key: input.key,
+        kid: input.kid,
     };
 }
-function pickAutoMode(auth) {
-    if (auth.sagemaker)
-        return 'sigv4';
-    if (auth.username !== undefined && auth.password !== undefined) {
-        return 'basic';
+function psAlg(key) {
+    switch (key.algorithm.hash.name) {
+        case 'SHA-256':
+            return 'PS256';
+        case 'SHA-384':
+            return 'PS384';
+        case 'SHA-512':
+            return 'PS512';
+        default:
+            throw new UnsupportedOperationError('unsupported RsaHashedKeyAlgorithm hash name', {
+                cause: key,
+            });
     }
-    if (isHokusaiKey(auth))
-        return 'hokusai';
-    if (auth.token !== undefined)
-        return 'bearer';
-    if (auth.username === undefined && auth.password === undefined) {
-        return 'none';
-    }
-    const missing = auth.username === undefined ? 'username' : 'password';
-    const present = missing === 'username' ? 'password' : 'username';
-    throw configError(`input \`${missing}\``, `a ${present} is set but the ${missing} is missing, so the Basic ` +
-        'credentials are incomplete', `Set \`${missing}\` (or MLFLOW_TRACKING_${missing.toUpperCase()}), ` +
-        `or remove the ${present}.`);
 }
-function autoReason(mode, auth, origins) {
-    const from = (name) => origins.get(name) ?? name;
-    if (mode === 'basic') {
-        return `username from ${from('username')}, password from ${from('password')}`;
+function rsAlg(key) {
+    switch (key.algorithm.hash.name) {
+        case 'SHA-256':
+            return 'RS256';
+        case 'SHA-384':
+            return 'RS384';
+        case 'SHA-512':
+            return 'RS512';
+        default:
+            throw new UnsupportedOperationError('unsupported RsaHashedKeyAlgorithm hash name', {
+                cause: key,
+            });
     }
-    if (mode === 'bearer')
-        return `token from ${from('token')}`;
-    if (mode === 'sigv4')
-        return SIGV4_AUTO_REASON;
-    if (mode === 'hokusai')
-        return hokusaiReason(auth, from('token'));
-    return 'no credentials are set';
 }
-function createProvider(mode, auth, mask) {
-    switch (mode) {
-        case 'none':
-            return new NoAuth();
-        case 'basic':
-            if (auth.username === undefined || auth.password === undefined) {
-                const missing = auth.username === undefined ? 'username' : 'password';
-                throw configError(`input \`${missing}\``, `auth-mode is basic but no ${missing} is set`, `Set \`${missing}\` or MLFLOW_TRACKING_${missing.toUpperCase()}.`);
+function esAlg(key) {
+    switch (key.algorithm.namedCurve) {
+        case 'P-256':
+            return 'ES256';
+        case 'P-384':
+            return 'ES384';
+        case 'P-521':
+            return 'ES512';
+        default:
+            throw new UnsupportedOperationError('unsupported EcKeyAlgorithm namedCurve', { cause: key });
+    }
+}
+function keyToJws(key) {
+    switch (key.algorithm.name) {
+        case 'RSA-PSS':
+            return psAlg(key);
+        case 'RSASSA-PKCS1-v1_5':
+            return rsAlg(key);
+        case 'ECDSA':
+            return esAlg(key);
+        case 'Ed25519':
+        case 'ML-DSA-44':
+        case 'ML-DSA-65':
+        case 'ML-DSA-87':
+            return key.algorithm.name;
+        case 'EdDSA':
+            return 'Ed25519';
+        default:
+            throw new UnsupportedOperationError('unsupported CryptoKey algorithm name', { cause: key });
+    }
+}
+function getClockSkew(client) {
+    const skew = client?.[clockSkew];
+    return typeof skew === 'number' && Number.isFinite(skew) ? skew : 0;
+}
+function getClockTolerance(client) {
+    const tolerance = client?.[clockTolerance];
+    return typeof tolerance === 'number' && Number.isFinite(tolerance) && Math.sign(tolerance) !== -1
+        ? tolerance
+        : 30;
+}
+function epochTime() {
+    return Math.floor(Date.now() / 1000);
+}
+function assertAs(as) {
+    if (typeof as !== 'object' || as === null) {
+        throw CodedTypeError('"as" must be an object', ERR_INVALID_ARG_TYPE);
+    }
+    assertString(as.issuer, '"as.issuer"');
+}
+function assertClient(client) {
+    if (typeof client !== 'object' || client === null) {
+        throw CodedTypeError('"client" must be an object', ERR_INVALID_ARG_TYPE);
+    }
+    assertString(client.client_id, '"client.client_id"');
+}
+function formUrlEncode(token) {
+    return encodeURIComponent(token).replace(/(?:[-_.!~*'()]|%20)/g, (substring) => {
+        switch (substring) {
+            case '-':
+            case '_':
+            case '.':
+            case '!':
+            case '~':
+            case '*':
+            case "'":
+            case '(':
+            case ')':
+                return `%${substring.charCodeAt(0).toString(16).toUpperCase()}`;
+            case '%20':
+                return '+';
+            default:
+                throw new Error();
+        }
+    });
+}
+function ClientSecretPost(clientSecret) {
+    assertString(clientSecret, '"clientSecret"');
+    return (_as, client, body, _headers) => {
+        body.set('client_id', client.client_id);
+        body.set('client_secret', clientSecret);
+    };
+}
+function ClientSecretBasic(clientSecret) {
+    assertString(clientSecret, '"clientSecret"');
+    return (_as, client, _body, headers) => {
+        const username = formUrlEncode(client.client_id);
+        const password = formUrlEncode(clientSecret);
+        const credentials = btoa(`${username}:${password}`);
+        headers.set('authorization', `Basic ${credentials}`);
+    };
+}
+function clientAssertionPayload(as, client) {
+    const now = epochTime() + getClockSkew(client);
+    return {
+        jti: randomBytes(),
+        aud: as.issuer,
+        exp: now + 60,
+        iat: now,
+        nbf: now,
+        iss: client.client_id,
+        sub: client.client_id,
+    };
+}
+function PrivateKeyJwt(clientPrivateKey, options) {
+    const { key, kid } = getKeyAndKid(clientPrivateKey);
+    assertPrivateKey(key, '"clientPrivateKey.key"');
+    return async (as, client, body, _headers) => {
+        const header = { alg: keyToJws(key), kid };
+        const payload = clientAssertionPayload(as, client);
+        options?.[modifyAssertion]?.(header, payload);
+        body.set('client_id', client.client_id);
+        body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+        body.set('client_assertion', await signJwt(header, payload, key));
+    };
+}
+function ClientSecretJwt(clientSecret, options) {
+    assertString(clientSecret, '"clientSecret"');
+    const modify = options?.[modifyAssertion];
+    let key;
+    return async (as, client, body, _headers) => {
+        key ||= await crypto.subtle.importKey('raw', buf(clientSecret), { hash: 'SHA-256', name: 'HMAC' }, false, ['sign']);
+        const header = { alg: 'HS256' };
+        const payload = clientAssertionPayload(as, client);
+        modify?.(header, payload);
+        const data = `${b64u(buf(JSON.stringify(header)))}.${b64u(buf(JSON.stringify(payload)))}`;
+        const hmac = await crypto.subtle.sign(key.algorithm, key, buf(data));
+        body.set('client_id', client.client_id);
+        body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+        body.set('client_assertion', `${data}.${b64u(new Uint8Array(hmac))}`);
+    };
+}
+function None() {
+    return (_as, client, body, _headers) => {
+        body.set('client_id', client.client_id);
+    };
+}
+function TlsClientAuth() {
+    return None();
+}
+async function signJwt(header, payload, key) {
+    if (!key.usages.includes('sign')) {
+        throw CodedTypeError('CryptoKey instances used for signing assertions must include "sign" in their "usages"', ERR_INVALID_ARG_VALUE);
+    }
+    const input = `${b64u(buf(JSON.stringify(header)))}.${b64u(buf(JSON.stringify(payload)))}`;
+    const signature = b64u(await crypto.subtle.sign(keyToSubtle(key), key, buf(input)));
+    return `${input}.${signature}`;
+}
+async function issueRequestObject(as, client, parameters, privateKey, options) {
+    assertAs(as);
+    assertClient(client);
+    parameters = new URLSearchParams(parameters);
+    const { key, kid } = getKeyAndKid(privateKey);
+    assertPrivateKey(key, '"privateKey.key"');
+    parameters.set('client_id', client.client_id);
+    const now = epochTime() + getClockSkew(client);
+    const claims = {
+        ...Object.fromEntries(parameters.entries()),
+        jti: randomBytes(),
+        aud: as.issuer,
+        exp: now + 60,
+        iat: now,
+        nbf: now,
+        iss: client.client_id,
+    };
+    let resource;
+    if (parameters.has('resource') &&
+        (resource = parameters.getAll('resource')) &&
+        resource.length > 1) {
+        claims.resource = resource;
+    }
+    {
+        let value = parameters.get('max_age');
+        if (value !== null) {
+            claims.max_age = parseInt(value, 10);
+            assertNumber(claims.max_age, true, '"max_age" parameter');
+        }
+    }
+    {
+        let value = parameters.get('claims');
+        if (value !== null) {
+            try {
+                claims.claims = JSON.parse(value);
             }
-            return new BasicAuth(auth.username, auth.password, mask);
-        case 'bearer':
-            if (auth.token === undefined) {
-                throw configError('input `token`', 'auth-mode is bearer but no token is set', 'Set `token` or MLFLOW_TRACKING_TOKEN to the token or API key.');
+            catch (cause) {
+                throw OPE('failed to parse the "claims" parameter as JSON', PARSE_ERROR, cause);
             }
-            return new BearerAuth(auth.token, auth.tokenHeader);
-        case 'sigv4':
-            return createSigV4Provider(auth);
-        case 'hokusai':
-            return createHokusaiProvider(auth);
-    }
-}
-function listIgnored(mode, auth, origins) {
-    const from = (name) => origins.get(name) ?? name;
-    const ignored = [];
-    const usesToken = mode === 'bearer' || mode === 'hokusai';
-    if (!usesToken && auth.token !== undefined) {
-        ignored.push(`token (from ${from('token')}): ` + ignoredTokenReason(mode, auth));
-    }
-    if (mode !== 'basic') {
-        for (const name of ['username', 'password']) {
-            if (auth[name] !== undefined) {
-                ignored.push(`${name} (from ${from(name)}): ` +
-                    (mode === 'sigv4' ? SIGV4_IGNORED : `auth-mode is ${mode}`));
+            if (!isJsonObject(claims.claims)) {
+                throw CodedTypeError('"claims" parameter must be a JSON with a top level object', ERR_INVALID_ARG_VALUE);
             }
         }
     }
-    return ignored;
+    {
+        let value = parameters.get('authorization_details');
+        if (value !== null) {
+            try {
+                claims.authorization_details = JSON.parse(value);
+            }
+            catch (cause) {
+                throw OPE('failed to parse the "authorization_details" parameter as JSON', PARSE_ERROR, cause);
+            }
+            if (!Array.isArray(claims.authorization_details)) {
+                throw CodedTypeError('"authorization_details" parameter must be a JSON with a top level array', ERR_INVALID_ARG_VALUE);
+            }
+        }
+    }
+    const header = {
+        alg: keyToJws(key),
+        typ: 'oauth-authz-req+jwt',
+        kid,
+    };
+    options?.[modifyAssertion]?.(header, claims);
+    return signJwt(header, claims, key);
 }
-const SIGV4_IGNORED = 'a SageMaker ARN is signed with AWS SigV4, and no token or password is ' +
-    'sent to it';
-function ignoredTokenReason(mode, auth) {
-    if (mode === 'sigv4')
-        return SIGV4_IGNORED;
-    return auth.mode === 'auto'
-        ? 'Basic credentials take precedence, as in the MLflow client'
-        : `auth-mode is ${mode}`;
+let jwkCache;
+async function getSetPublicJwkCache(key, alg) {
+    const { kty, e, n, x, y, crv, pub } = await crypto.subtle.exportKey('jwk', key);
+    const jwk = { kty, e, n, x, y, crv, pub };
+    if (kty === 'AKP')
+        jwk.alg = alg;
+    jwkCache.set(key, jwk);
+    return jwk;
 }
-
-;// CONCATENATED MODULE: ./src/config/aws-credentials.ts
-
-/**
- * The variables that `aws-actions/configure-aws-credentials` exports and
- * the AWS SDKs read first.
- */
-const AWS_CREDENTIAL_VARIABLES = [
-    'AWS_ACCESS_KEY_ID',
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_SESSION_TOKEN'
-];
-/**
- * Masks every AWS credential variable that is set, in all its forms. The
- * access key id is masked too, as configure-aws-credentials does.
- */
-function maskAwsCredentials(env, mask) {
-    for (const name of AWS_CREDENTIAL_VARIABLES) {
-        const value = env[name]?.trim();
-        if (value)
-            maskSecret(mask, value);
+async function publicJwk(key, alg) {
+    jwkCache ||= new WeakMap();
+    return jwkCache.get(key) || getSetPublicJwkCache(key, alg);
+}
+const URLParse = URL.parse
+    ?
+        (url, base) => URL.parse(url, base)
+    : (url, base) => {
+        try {
+            return new URL(url, base);
+        }
+        catch {
+            return null;
+        }
+    };
+function checkProtocol(url, enforceHttps) {
+    if (enforceHttps && url.protocol !== 'https:') {
+        throw OPE('only requests to HTTPS are allowed', HTTP_REQUEST_FORBIDDEN, url);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw OPE('only HTTP and HTTPS requests are allowed', REQUEST_PROTOCOL_FORBIDDEN, url);
     }
 }
-/**
- * Reads the AWS credentials from the environment. Returns what is set,
- * complete or not; the SigV4 provider reports what is missing.
- */
-function readAwsCredentials(env) {
-    const read = (name) => {
-        const value = env[name]?.trim();
-        return value === '' ? undefined : value;
-    };
-    const accessKeyId = read('AWS_ACCESS_KEY_ID');
-    const secretAccessKey = read('AWS_SECRET_ACCESS_KEY');
-    const sessionToken = read('AWS_SESSION_TOKEN');
-    return {
-        ...(accessKeyId ? { accessKeyId } : {}),
-        ...(secretAccessKey ? { secretAccessKey } : {}),
-        ...(sessionToken ? { sessionToken } : {})
-    };
+function validateEndpoint(value, endpoint, useMtlsAlias, enforceHttps) {
+    let url;
+    if (typeof value !== 'string' || !(url = URLParse(value))) {
+        throw OPE(`authorization server metadata does not contain a valid ${useMtlsAlias ? `"as.mtls_endpoint_aliases.${endpoint}"` : `"as.${endpoint}"`}`, value === undefined ? MISSING_SERVER_METADATA : INVALID_SERVER_METADATA, { attribute: useMtlsAlias ? `mtls_endpoint_aliases.${endpoint}` : endpoint });
+    }
+    checkProtocol(url, enforceHttps);
+    return url;
 }
-
+function resolveEndpoint(as, endpoint, useMtlsAlias, enforceHttps) {
+    if (useMtlsAlias && as.mtls_endpoint_aliases && endpoint in as.mtls_endpoint_aliases) {
+        return validateEndpoint(as.mtls_endpoint_aliases[endpoint], endpoint, useMtlsAlias, enforceHttps);
+    }
+    return validateEndpoint(as[endpoint], endpoint, useMtlsAlias, enforceHttps);
+}
+async function pushedAuthorizationRequest(as, client, clientAuthentication, parameters, options) {
+    assertAs(as);
+    assertClient(client);
+    const url = resolveEndpoint(as, 'pushed_authorization_request_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
+    const body = new URLSearchParams(parameters);
+    body.set('client_id', client.client_id);
+    const headers = prepareHeaders(options?.headers);
+    headers.set('accept', 'application/json');
+    if (options?.DPoP !== undefined) {
+        assertDPoP(options.DPoP);
+        await options.DPoP.addProof(url, headers, 'POST');
+    }
+    const response = await authenticatedRequest(as, client, clientAuthentication, url, body, headers, options);
+    options?.DPoP?.cacheNonce(response, url);
+    return response;
+}
+class DPoPHandler {
+    #header;
+    #privateKey;
+    #publicKey;
+    #clockSkew;
+    #modifyAssertion;
+    #map;
+    #jkt;
+    constructor(client, keyPair, options) {
+        assertPrivateKey(keyPair?.privateKey, '"DPoP.privateKey"');
+        assertPublicKey(keyPair?.publicKey, '"DPoP.publicKey"');
+        if (!keyPair.publicKey.extractable) {
+            throw CodedTypeError('"DPoP.publicKey.extractable" must be true', ERR_INVALID_ARG_VALUE);
+        }
+        this.#modifyAssertion = options?.[modifyAssertion];
+        this.#clockSkew = getClockSkew(client);
+        this.#privateKey = keyPair.privateKey;
+        this.#publicKey = keyPair.publicKey;
+        branded.add(this);
+    }
+    #get(key) {
+        this.#map ||= new Map();
+        let item = this.#map.get(key);
+        if (item) {
+            this.#map.delete(key);
+            this.#map.set(key, item);
+        }
+        return item;
+    }
+    #set(key, val) {
+        this.#map ||= new Map();
+        this.#map.delete(key);
+        if (this.#map.size === 100) {
+            this.#map.delete(this.#map.keys().next().value);
+        }
+        this.#map.set(key, val);
+    }
+    async calculateThumbprint() {
+        if (!this.#jkt) {
+            const jwk = await crypto.subtle.exportKey('jwk', this.#publicKey);
+            this.#jkt ||= await calculateJwkThumbprint(jwk);
+        }
+        return this.#jkt;
+    }
+    async addProof(url, headers, htm, accessToken) {
+        const alg = keyToJws(this.#privateKey);
+        this.#header ||= {
+            alg,
+            typ: 'dpop+jwt',
+            jwk: await publicJwk(this.#publicKey, alg),
+        };
+        const nonce = this.#get(url.origin);
+        const now = epochTime() + this.#clockSkew;
+        const payload = {
+            iat: now,
+            jti: randomBytes(),
+            htm,
+            nonce,
+            htu: `${url.origin}${url.pathname}`,
+            ath: accessToken
+                ? b64u(await crypto.subtle.digest('SHA-256', buf(accessToken)))
+                : undefined,
+        };
+        this.#modifyAssertion?.(this.#header, payload);
+        headers.set('dpop', await signJwt(this.#header, payload, this.#privateKey));
+    }
+    cacheNonce(response, url) {
+        try {
+            const nonce = response.headers.get('dpop-nonce');
+            if (nonce) {
+                this.#set(url.origin, nonce);
+            }
+        }
+        catch { }
+    }
+}
+function isDPoPNonceError(err) {
+    if (err instanceof WWWAuthenticateChallengeError) {
+        return err.cause.some((challenge) => challenge.scheme === 'dpop' && challenge.parameters.error === 'use_dpop_nonce');
+    }
+    if (err instanceof ResponseBodyError) {
+        return err.error === 'use_dpop_nonce';
+    }
+    return false;
+}
+function DPoP(client, keyPair, options) {
+    return new DPoPHandler(client, keyPair, options);
+}
+class ResponseBodyError extends Error {
+    cause;
+    code;
+    error;
+    status;
+    error_description;
+    response;
+    constructor(message, options) {
+        super(message, options);
+        this.name = this.constructor.name;
+        this.code = RESPONSE_BODY_ERROR;
+        this.cause = options.cause;
+        this.error = options.cause.error;
+        this.status = options.response.status;
+        this.error_description = options.cause.error_description;
+        Object.defineProperty(this, 'response', { enumerable: false, value: options.response });
+        Error.captureStackTrace?.(this, this.constructor);
+    }
+}
+class AuthorizationResponseError extends Error {
+    cause;
+    code;
+    error;
+    error_description;
+    constructor(message, options) {
+        super(message, options);
+        this.name = this.constructor.name;
+        this.code = AUTHORIZATION_RESPONSE_ERROR;
+        this.cause = options.cause;
+        this.error = options.cause.get('error');
+        this.error_description = options.cause.get('error_description') ?? undefined;
+        Error.captureStackTrace?.(this, this.constructor);
+    }
+}
+class WWWAuthenticateChallengeError extends Error {
+    cause;
+    code;
+    response;
+    status;
+    constructor(message, options) {
+        super(message, options);
+        this.name = this.constructor.name;
+        this.code = WWW_AUTHENTICATE_CHALLENGE;
+        this.cause = options.cause;
+        this.status = options.response.status;
+        this.response = options.response;
+        Object.defineProperty(this, 'response', { enumerable: false });
+        Error.captureStackTrace?.(this, this.constructor);
+    }
+}
+const tokenMatch = "[a-zA-Z0-9!#$%&\\'\\*\\+\\-\\.\\^_`\\|~]+";
+const token68Match = '[a-zA-Z0-9\\-\\._\\~\\+\\/]+={0,2}';
+const quotedMatch = '"((?:[^"\\\\]|\\\\[\\s\\S])*)"';
+const quotedParamMatcher = '(' + tokenMatch + ')\\s*=\\s*' + quotedMatch;
+const paramMatcher = '(' + tokenMatch + ')\\s*=\\s*(' + tokenMatch + ')';
+const schemeRE = new RegExp('^[,\\s]*(' + tokenMatch + ')');
+const quotedParamRE = new RegExp('^[,\\s]*' + quotedParamMatcher + '[,\\s]*(.*)');
+const unquotedParamRE = new RegExp('^[,\\s]*' + paramMatcher + '[,\\s]*(.*)');
+const token68ParamRE = new RegExp('^(' + token68Match + ')(?:$|[,\\s])(.*)');
+function parseWwwAuthenticateChallenges(response) {
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    const header = response.headers.get('www-authenticate');
+    if (header === null) {
+        return undefined;
+    }
+    const challenges = [];
+    let rest = header;
+    while (rest) {
+        let match = rest.match(schemeRE);
+        const scheme = match?.['1'].toLowerCase();
+        if (!scheme) {
+            return undefined;
+        }
+        const afterScheme = rest.substring(match[0].length);
+        if (afterScheme && !afterScheme.match(/^[\s,]/)) {
+            return undefined;
+        }
+        const spaceMatch = afterScheme.match(/^\s+(.*)$/);
+        const hasParameters = !!spaceMatch;
+        rest = spaceMatch ? spaceMatch[1] : undefined;
+        const parameters = {};
+        let token68;
+        if (hasParameters) {
+            while (rest) {
+                let key;
+                let value;
+                if ((match = rest.match(quotedParamRE))) {
+                    ;
+                    [, key, value, rest] = match;
+                    if (value.includes('\\')) {
+                        value = value.replace(/\\([\s\S])/g, '$1');
+                    }
+                    parameters[key.toLowerCase()] = value;
+                    continue;
+                }
+                if ((match = rest.match(unquotedParamRE))) {
+                    ;
+                    [, key, value, rest] = match;
+                    parameters[key.toLowerCase()] = value;
+                    continue;
+                }
+                if ((match = rest.match(token68ParamRE))) {
+                    if (Object.keys(parameters).length) {
+                        break;
+                    }
+                    ;
+                    [, token68, rest] = match;
+                    break;
+                }
+                return undefined;
+            }
+        }
+        else {
+            rest = afterScheme || undefined;
+        }
+        const challenge = { scheme, parameters };
+        if (token68) {
+            challenge.token68 = token68;
+        }
+        challenges.push(challenge);
+    }
+    if (!challenges.length) {
+        return undefined;
+    }
+    return challenges;
+}
+async function processPushedAuthorizationResponse(as, client, response) {
+    assertAs(as);
+    assertClient(client);
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    await checkOAuthBodyError(response, 201, 'Pushed Authorization Request Endpoint');
+    assertReadableResponse(response);
+    const json = await getResponseJsonBody(response);
+    assertString(json.request_uri, '"response" body "request_uri" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    let expiresIn = typeof json.expires_in !== 'number' ? parseFloat(json.expires_in) : json.expires_in;
+    assertNumber(expiresIn, true, '"response" body "expires_in" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    json.expires_in = expiresIn;
+    return json;
+}
+async function parseOAuthResponseErrorBody(response) {
+    if (response.status > 399 && response.status < 500) {
+        assertReadableResponse(response);
+        assertApplicationJson(response);
+        try {
+            const json = await response.clone().json();
+            if (isJsonObject(json) && typeof json.error === 'string' && json.error.length) {
+                return json;
+            }
+        }
+        catch { }
+    }
+    return undefined;
+}
+async function checkOAuthBodyError(response, expected, label) {
+    if (response.status !== expected) {
+        checkAuthenticationChallenges(response);
+        let err;
+        if ((err = await parseOAuthResponseErrorBody(response))) {
+            await response.body?.cancel();
+            throw new ResponseBodyError('server responded with an error in the response body', {
+                cause: err,
+                response,
+            });
+        }
+        throw OPE(`"response" is not a conform ${label} response (unexpected HTTP status code)`, RESPONSE_IS_NOT_CONFORM, response);
+    }
+}
+function assertDPoP(option) {
+    if (!branded.has(option)) {
+        throw CodedTypeError('"options.DPoP" is not a valid DPoPHandle', ERR_INVALID_ARG_VALUE);
+    }
+}
+async function resourceRequest(accessToken, method, url, headers, body, options) {
+    assertString(accessToken, '"accessToken"');
+    if (!(url instanceof URL)) {
+        throw CodedTypeError('"url" must be an instance of URL', ERR_INVALID_ARG_TYPE);
+    }
+    checkProtocol(url, options?.[allowInsecureRequests] !== true);
+    headers = prepareHeaders(headers);
+    if (options?.DPoP) {
+        assertDPoP(options.DPoP);
+        await options.DPoP.addProof(url, headers, method.toUpperCase(), accessToken);
+    }
+    headers.set('authorization', `${headers.has('dpop') ? 'DPoP' : 'Bearer'} ${accessToken}`);
+    const response = await (options?.[customFetch] || fetch)(url.href, {
+        duplex: looseInstanceOf(body, ReadableStream) ? 'half' : undefined,
+        body,
+        headers: Object.fromEntries(headers.entries()),
+        method,
+        redirect: 'manual',
+        signal: signal(url, options?.signal),
+    });
+    options?.DPoP?.cacheNonce(response, url);
+    return response;
+}
+async function protectedResourceRequest(accessToken, method, url, headers, body, options) {
+    const response = await resourceRequest(accessToken, method, url, headers, body, options);
+    checkAuthenticationChallenges(response);
+    return response;
+}
+async function userInfoRequest(as, client, accessToken, options) {
+    assertAs(as);
+    assertClient(client);
+    const url = resolveEndpoint(as, 'userinfo_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
+    const headers = prepareHeaders(options?.headers);
+    if (client.userinfo_signed_response_alg) {
+        headers.set('accept', 'application/jwt');
+    }
+    else {
+        headers.set('accept', 'application/json');
+        headers.append('accept', 'application/jwt');
+    }
+    return resourceRequest(accessToken, 'GET', url, headers, null, {
+        ...options,
+        [clockSkew]: getClockSkew(client),
+    });
+}
+let jwksMap;
+let jwksRequests;
+let jwksKeys;
+function setJwksCache(as, jwks, uat, cache) {
+    jwksMap ||= new WeakMap();
+    jwksMap.set(as, {
+        jwks,
+        uat,
+        get age() {
+            return epochTime() - this.uat;
+        },
+    });
+    if (cache) {
+        Object.assign(cache, { jwks: structuredClone(jwks), uat });
+    }
+}
+function isFreshJwksCache(input) {
+    if (typeof input !== 'object' || input === null) {
+        return false;
+    }
+    if (!('uat' in input) || typeof input.uat !== 'number' || epochTime() - input.uat >= 300) {
+        return false;
+    }
+    if (!('jwks' in input) ||
+        !isJsonObject(input.jwks) ||
+        !Array.isArray(input.jwks.keys) ||
+        !Array.prototype.every.call(input.jwks.keys, isJsonObject)) {
+        return false;
+    }
+    return true;
+}
+function clearJwksCache(as, cache) {
+    jwksMap?.delete(as);
+    delete cache?.jwks;
+    delete cache?.uat;
+}
+async function getPublicSigKeyFromIssuerJwksUri(as, options, header) {
+    const { alg, kid } = header;
+    checkSupportedJwsAlg(header);
+    if (!jwksMap?.has(as) && isFreshJwksCache(options?.[jwksCache])) {
+        setJwksCache(as, options?.[jwksCache].jwks, options?.[jwksCache].uat);
+    }
+    let jwks;
+    let age;
+    if (jwksMap?.has(as)) {
+        ;
+        ({ jwks, age } = jwksMap.get(as));
+        if (age >= 300) {
+            clearJwksCache(as, options?.[jwksCache]);
+            return getPublicSigKeyFromIssuerJwksUri(as, options, header);
+        }
+    }
+    else {
+        const downloaded = await jwksRequest(as, options);
+        jwks = downloaded.jwks;
+        age = epochTime() - downloaded.uat;
+        setJwksCache(as, jwks, downloaded.uat, options?.[jwksCache]);
+    }
+    let kty;
+    switch (alg.slice(0, 2)) {
+        case 'RS':
+        case 'PS':
+            kty = 'RSA';
+            break;
+        case 'ES':
+            kty = 'EC';
+            break;
+        case 'Ed':
+            kty = 'OKP';
+            break;
+        case 'ML':
+            kty = 'AKP';
+            break;
+        default:
+            throw new UnsupportedOperationError('unsupported JWS algorithm', { cause: { alg } });
+    }
+    const candidates = jwks.keys.filter((jwk) => {
+        if (jwk.kty !== kty) {
+            return false;
+        }
+        if (kid !== undefined && kid !== jwk.kid) {
+            return false;
+        }
+        if (jwk.alg !== undefined && alg !== jwk.alg) {
+            return false;
+        }
+        if (jwk.use !== undefined && jwk.use !== 'sig') {
+            return false;
+        }
+        if (jwk.key_ops?.includes('verify') === false) {
+            return false;
+        }
+        switch (true) {
+            case alg === 'ES256' && jwk.crv !== 'P-256':
+            case alg === 'ES384' && jwk.crv !== 'P-384':
+            case alg === 'ES512' && jwk.crv !== 'P-521':
+            case alg === 'Ed25519' && jwk.crv !== 'Ed25519':
+            case alg === 'EdDSA' && jwk.crv !== 'Ed25519':
+                return false;
+        }
+        return true;
+    });
+    const { 0: jwk, length } = candidates;
+    if (!length) {
+        if (age >= 60) {
+            clearJwksCache(as, options?.[jwksCache]);
+            return getPublicSigKeyFromIssuerJwksUri(as, options, header);
+        }
+        throw OPE('error when selecting a JWT verification key, no applicable keys found', KEY_SELECTION, { header, candidates, jwks_uri: new URL(as.jwks_uri) });
+    }
+    if (length !== 1) {
+        throw OPE('error when selecting a JWT verification key, multiple applicable keys found, a "kid" JWT Header Parameter is required', KEY_SELECTION, { header, candidates, jwks_uri: new URL(as.jwks_uri) });
+    }
+    jwksKeys ||= new WeakMap();
+    let keys = jwksKeys.get(jwk);
+    if (!keys) {
+        keys = new Map();
+        jwksKeys.set(jwk, keys);
+    }
+    let key = keys.get(alg);
+    if (!key) {
+        key = importJwk(alg, jwk).catch((cause) => {
+            keys.delete(alg);
+            throw cause;
+        });
+        keys.set(alg, key);
+    }
+    return key;
+}
+const skipSubjectCheck = Symbol();
+function getContentType(input) {
+    return input.headers.get('content-type')?.split(';')[0];
+}
+async function processUserInfoResponse(as, client, expectedSubject, response, options) {
+    assertAs(as);
+    assertClient(client);
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    checkAuthenticationChallenges(response);
+    if (response.status !== 200) {
+        throw OPE('"response" is not a conform UserInfo Endpoint response (unexpected HTTP status code)', RESPONSE_IS_NOT_CONFORM, response);
+    }
+    assertReadableResponse(response);
+    let json;
+    if (getContentType(response) === 'application/jwt') {
+        const { claims, jwt } = await validateJwt(await response.text(), checkSigningAlgorithm.bind(undefined, client.userinfo_signed_response_alg, as.userinfo_signing_alg_values_supported, undefined), getClockSkew(client), getClockTolerance(client), options?.[jweDecrypt])
+            .then(validateOptionalAudience.bind(undefined, client.client_id))
+            .then(validateOptionalIssuer.bind(undefined, as));
+        jwtRefs.set(response, jwt);
+        json = claims;
+    }
+    else {
+        if (client.userinfo_signed_response_alg) {
+            throw OPE('JWT UserInfo Response expected', JWT_USERINFO_EXPECTED, response);
+        }
+        json = await getResponseJsonBody(response);
+    }
+    assertString(json.sub, '"response" body "sub" property', INVALID_RESPONSE, { body: json });
+    switch (expectedSubject) {
+        case skipSubjectCheck:
+            break;
+        default:
+            assertString(expectedSubject, '"expectedSubject"');
+            if (json.sub !== expectedSubject) {
+                throw OPE('unexpected "response" body "sub" property value', JSON_ATTRIBUTE_COMPARISON, {
+                    expected: expectedSubject,
+                    body: json,
+                    attribute: 'sub',
+                });
+            }
+    }
+    return json;
+}
+async function authenticatedRequest(as, client, clientAuthentication, url, body, headers, options) {
+    await clientAuthentication(as, client, body, headers);
+    headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
+    return (options?.[customFetch] || fetch)(url.href, {
+        body,
+        headers: Object.fromEntries(headers.entries()),
+        method: 'POST',
+        redirect: 'manual',
+        signal: signal(url, options?.signal),
+    });
+}
+async function tokenEndpointRequest(as, client, clientAuthentication, grantType, parameters, options) {
+    const url = resolveEndpoint(as, 'token_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
+    parameters.set('grant_type', grantType);
+    const headers = prepareHeaders(options?.headers);
+    headers.set('accept', 'application/json');
+    if (options?.DPoP !== undefined) {
+        assertDPoP(options.DPoP);
+        await options.DPoP.addProof(url, headers, 'POST');
+    }
+    const response = await authenticatedRequest(as, client, clientAuthentication, url, parameters, headers, options);
+    options?.DPoP?.cacheNonce(response, url);
+    return response;
+}
+async function refreshTokenGrantRequest(as, client, clientAuthentication, refreshToken, options) {
+    assertAs(as);
+    assertClient(client);
+    assertString(refreshToken, '"refreshToken"');
+    const parameters = new URLSearchParams(options?.additionalParameters);
+    parameters.set('refresh_token', refreshToken);
+    return tokenEndpointRequest(as, client, clientAuthentication, 'refresh_token', parameters, options);
+}
+const idTokenClaims = new WeakMap();
+const jwtRefs = new WeakMap();
+function getValidatedIdTokenClaims(ref) {
+    if (!ref.id_token) {
+        return undefined;
+    }
+    const claims = idTokenClaims.get(ref);
+    if (!claims) {
+        throw CodedTypeError('"ref" was already garbage collected or did not resolve from the proper sources', ERR_INVALID_ARG_VALUE);
+    }
+    return claims;
+}
+async function validateApplicationLevelSignature(as, ref, options) {
+    assertAs(as);
+    if (!jwtRefs.has(ref)) {
+        throw CodedTypeError('"ref" does not contain a processed JWT Response to verify the signature of', ERR_INVALID_ARG_VALUE);
+    }
+    const { 0: protectedHeader, 1: payload, 2: encodedSignature } = jwtRefs.get(ref).split('.');
+    const header = JSON.parse(buf(b64u(protectedHeader)));
+    if (header.alg.startsWith('HS')) {
+        throw new UnsupportedOperationError('unsupported JWS algorithm', { cause: { alg: header.alg } });
+    }
+    let key;
+    key = await getPublicSigKeyFromIssuerJwksUri(as, options, header);
+    await validateJwsSignature(protectedHeader, payload, key, b64u(encodedSignature));
+}
+async function processGenericAccessTokenResponse(as, client, response, additionalRequiredIdTokenClaims, decryptFn, recognizedTokenTypes) {
+    assertAs(as);
+    assertClient(client);
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    await checkOAuthBodyError(response, 200, 'Token Endpoint');
+    assertReadableResponse(response);
+    const json = await getResponseJsonBody(response);
+    assertString(json.access_token, '"response" body "access_token" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    assertString(json.token_type, '"response" body "token_type" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    json.token_type = json.token_type.toLowerCase();
+    if (json.expires_in !== undefined) {
+        let expiresIn = typeof json.expires_in !== 'number' ? parseFloat(json.expires_in) : json.expires_in;
+        assertNumber(expiresIn, true, '"response" body "expires_in" property', INVALID_RESPONSE, {
+            body: json,
+        });
+        json.expires_in = expiresIn;
+    }
+    if (json.refresh_token !== undefined) {
+        assertString(json.refresh_token, '"response" body "refresh_token" property', INVALID_RESPONSE, {
+            body: json,
+        });
+    }
+    if (json.scope !== undefined && typeof json.scope !== 'string') {
+        throw OPE('"response" body "scope" property must be a string', INVALID_RESPONSE, { body: json });
+    }
+    if (json.id_token !== undefined) {
+        assertString(json.id_token, '"response" body "id_token" property', INVALID_RESPONSE, {
+            body: json,
+        });
+        const requiredClaims = [];
+        if (client.require_auth_time === true) {
+            requiredClaims.push('auth_time');
+        }
+        if (client.default_max_age !== undefined) {
+            assertNumber(client.default_max_age, true, '"client.default_max_age"');
+            requiredClaims.push('auth_time');
+        }
+        if (additionalRequiredIdTokenClaims?.length) {
+            requiredClaims.push(...additionalRequiredIdTokenClaims);
+        }
+        const { claims, jwt } = await validateIdTokenClaims(as, client, json.id_token, requiredClaims, decryptFn);
+        validateIdTokenAuthorizedParty(client, claims);
+        validateIdTokenAuthTimeClaim(claims);
+        jwtRefs.set(response, jwt);
+        idTokenClaims.set(json, claims);
+    }
+    if (recognizedTokenTypes?.[json.token_type] !== undefined) {
+        recognizedTokenTypes[json.token_type](response, json);
+    }
+    else if (json.token_type !== 'dpop' && json.token_type !== 'bearer') {
+        throw new UnsupportedOperationError('unsupported `token_type` value', { cause: { body: json } });
+    }
+    return json;
+}
+function checkAuthenticationChallenges(response) {
+    let challenges;
+    if ((challenges = parseWwwAuthenticateChallenges(response))) {
+        throw new WWWAuthenticateChallengeError('server responded with a challenge in the WWW-Authenticate HTTP Header', { cause: challenges, response });
+    }
+}
+async function processRefreshTokenResponse(as, client, response, options) {
+    return processGenericAccessTokenResponse(as, client, response, undefined, options?.[jweDecrypt], options?.recognizedTokenTypes);
+}
+function validateOptionalAudience(expected, result) {
+    if (result.claims.aud !== undefined) {
+        return validateAudience(expected, result);
+    }
+    return result;
+}
+function validateAudience(expected, result) {
+    if (Array.isArray(result.claims.aud)) {
+        if (!result.claims.aud.includes(expected)) {
+            throw OPE('unexpected JWT "aud" (audience) claim value', JWT_CLAIM_COMPARISON, {
+                expected,
+                claims: result.claims,
+                claim: 'aud',
+            });
+        }
+    }
+    else if (result.claims.aud !== expected) {
+        throw OPE('unexpected JWT "aud" (audience) claim value', JWT_CLAIM_COMPARISON, {
+            expected,
+            claims: result.claims,
+            claim: 'aud',
+        });
+    }
+    return result;
+}
+function validateOptionalIssuer(as, result) {
+    if (result.claims.iss !== undefined) {
+        return validateIssuer(as, result);
+    }
+    return result;
+}
+function validateIssuer(as, result) {
+    const expected = as[_expectedIssuer]?.(result) ?? as.issuer;
+    if (result.claims.iss !== expected) {
+        throw OPE('unexpected JWT "iss" (issuer) claim value', JWT_CLAIM_COMPARISON, {
+            expected,
+            claims: result.claims,
+            claim: 'iss',
+        });
+    }
+    return result;
+}
+const branded = new WeakSet();
+function brand(searchParams) {
+    branded.add(searchParams);
+    return searchParams;
+}
+const nopkce = Symbol();
+async function authorizationCodeGrantRequest(as, client, clientAuthentication, callbackParameters, redirectUri, codeVerifier, options) {
+    assertAs(as);
+    assertClient(client);
+    if (!branded.has(callbackParameters)) {
+        throw CodedTypeError('"callbackParameters" must be an instance of URLSearchParams obtained from "validateAuthResponse()", or "validateJwtAuthResponse()', ERR_INVALID_ARG_VALUE);
+    }
+    assertString(redirectUri, '"redirectUri"');
+    const code = getURLSearchParameter(callbackParameters, 'code');
+    if (!code) {
+        throw OPE('no authorization code in "callbackParameters"', INVALID_RESPONSE);
+    }
+    const parameters = new URLSearchParams(options?.additionalParameters);
+    parameters.set('redirect_uri', redirectUri);
+    parameters.set('code', code);
+    if (codeVerifier !== nopkce) {
+        assertString(codeVerifier, '"codeVerifier"');
+        parameters.set('code_verifier', codeVerifier);
+    }
+    return tokenEndpointRequest(as, client, clientAuthentication, 'authorization_code', parameters, options);
+}
+const jwtClaimNames = {
+    aud: 'audience',
+    c_hash: 'code hash',
+    client_id: 'client id',
+    exp: 'expiration time',
+    iat: 'issued at',
+    iss: 'issuer',
+    jti: 'jwt id',
+    nonce: 'nonce',
+    s_hash: 'state hash',
+    sub: 'subject',
+    ath: 'access token hash',
+    htm: 'http method',
+    htu: 'http uri',
+    cnf: 'confirmation',
+    auth_time: 'authentication time',
+};
+function validatePresence(required, result) {
+    for (const claim of required) {
+        if (result.claims[claim] === undefined) {
+            throw OPE(`JWT "${claim}" (${jwtClaimNames[claim]}) claim missing`, INVALID_RESPONSE, {
+                claims: result.claims,
+            });
+        }
+    }
+    return result;
+}
+function validateStringClaim(claim, result) {
+    if (typeof result.claims[claim] !== 'string') {
+        throw OPE(`unexpected JWT "${claim}" (${jwtClaimNames[claim]}) claim type`, INVALID_RESPONSE, {
+            claims: result.claims,
+        });
+    }
+    return result;
+}
+function validateIdTokenClaims(as, client, idToken, requiredClaims, decryptFn) {
+    return validateJwt(idToken, checkSigningAlgorithm.bind(undefined, client.id_token_signed_response_alg, as.id_token_signing_alg_values_supported, 'RS256'), getClockSkew(client), getClockTolerance(client), decryptFn)
+        .then(validatePresence.bind(undefined, ['aud', 'exp', 'iat', 'iss', 'sub', ...requiredClaims]))
+        .then(validateIssuer.bind(undefined, as))
+        .then(validateAudience.bind(undefined, client.client_id))
+        .then(validateStringClaim.bind(undefined, 'sub'));
+}
+function resolveIdTokenMaxAge(client, maxAge) {
+    if (maxAge === skipAuthTimeCheck) {
+        return maxAge;
+    }
+    const fromClient = maxAge === undefined;
+    if (fromClient) {
+        maxAge = client.default_max_age;
+    }
+    if (maxAge === undefined) {
+        return skipAuthTimeCheck;
+    }
+    assertNumber(maxAge, true, fromClient ? '"client.default_max_age"' : '"maxAge" argument');
+    return maxAge;
+}
+function validateIdTokenAuthTimeClaim(claims) {
+    if (claims.auth_time !== undefined) {
+        assertNumber(claims.auth_time, true, 'ID Token "auth_time" (authentication time)', INVALID_RESPONSE, { claims });
+    }
+}
+function validateIdTokenAuthTime(client, claims, maxAge) {
+    if (maxAge === skipAuthTimeCheck) {
+        return;
+    }
+    const now = epochTime() + getClockSkew(client);
+    const tolerance = getClockTolerance(client);
+    if (claims.auth_time + maxAge < now - tolerance) {
+        throw OPE('too much time has elapsed since the last End-User authentication', JWT_TIMESTAMP_CHECK, { claims, now, tolerance, claim: 'auth_time' });
+    }
+}
+function validateIdTokenNonce(claims, expectedNonce) {
+    const expected = expectedNonce === expectNoNonce ? undefined : expectedNonce;
+    if (claims.nonce !== expected) {
+        throw OPE('unexpected ID Token "nonce" claim value', JWT_CLAIM_COMPARISON, {
+            expected,
+            claims,
+            claim: 'nonce',
+        });
+    }
+}
+function validateIdTokenAuthorizedParty(client, claims) {
+    if (Array.isArray(claims.aud) && claims.aud.length !== 1) {
+        if (claims.azp === undefined) {
+            throw OPE('ID Token "aud" (audience) claim includes additional untrusted audiences', JWT_CLAIM_COMPARISON, { claims, claim: 'aud' });
+        }
+        if (claims.azp !== client.client_id) {
+            throw OPE('unexpected ID Token "azp" (authorized party) claim value', JWT_CLAIM_COMPARISON, {
+                expected: client.client_id,
+                claims,
+                claim: 'azp',
+            });
+        }
+    }
+}
+const expectNoNonce = Symbol();
+const skipAuthTimeCheck = Symbol();
+async function processAuthorizationCodeResponse(as, client, response, options) {
+    if (typeof options?.expectedNonce === 'string' ||
+        typeof options?.maxAge === 'number' ||
+        options?.requireIdToken) {
+        return processAuthorizationCodeOpenIDResponse(as, client, response, options.expectedNonce, options.maxAge, options[jweDecrypt], options.recognizedTokenTypes);
+    }
+    return processAuthorizationCodeOAuth2Response(as, client, response, options?.maxAge, options?.[jweDecrypt], options?.recognizedTokenTypes);
+}
+async function processAuthorizationCodeOpenIDResponse(as, client, response, expectedNonce, maxAge, decryptFn, recognizedTokenTypes) {
+    const additionalRequiredClaims = [];
+    switch (expectedNonce) {
+        case undefined:
+            expectedNonce = expectNoNonce;
+            break;
+        case expectNoNonce:
+            break;
+        default:
+            assertString(expectedNonce, '"expectedNonce" argument');
+            additionalRequiredClaims.push('nonce');
+    }
+    maxAge = resolveIdTokenMaxAge(client, maxAge);
+    if (maxAge !== skipAuthTimeCheck) {
+        additionalRequiredClaims.push('auth_time');
+    }
+    const result = await processGenericAccessTokenResponse(as, client, response, additionalRequiredClaims, decryptFn, recognizedTokenTypes);
+    assertString(result.id_token, '"response" body "id_token" property', INVALID_RESPONSE, {
+        body: result,
+    });
+    const claims = getValidatedIdTokenClaims(result);
+    validateIdTokenAuthTime(client, claims, maxAge);
+    validateIdTokenNonce(claims, expectedNonce);
+    return result;
+}
+async function processAuthorizationCodeOAuth2Response(as, client, response, maxAge, decryptFn, recognizedTokenTypes) {
+    const result = await processGenericAccessTokenResponse(as, client, response, undefined, decryptFn, recognizedTokenTypes);
+    const claims = getValidatedIdTokenClaims(result);
+    if (claims) {
+        validateIdTokenAuthTime(client, claims, resolveIdTokenMaxAge(client, maxAge));
+        validateIdTokenNonce(claims, expectNoNonce);
+    }
+    return result;
+}
+const WWW_AUTHENTICATE_CHALLENGE = 'OAUTH_WWW_AUTHENTICATE_CHALLENGE';
+const RESPONSE_BODY_ERROR = 'OAUTH_RESPONSE_BODY_ERROR';
+const UNSUPPORTED_OPERATION = 'OAUTH_UNSUPPORTED_OPERATION';
+const AUTHORIZATION_RESPONSE_ERROR = 'OAUTH_AUTHORIZATION_RESPONSE_ERROR';
+const JWT_USERINFO_EXPECTED = 'OAUTH_JWT_USERINFO_EXPECTED';
+const PARSE_ERROR = 'OAUTH_PARSE_ERROR';
+const INVALID_RESPONSE = 'OAUTH_INVALID_RESPONSE';
+const INVALID_REQUEST = 'OAUTH_INVALID_REQUEST';
+const RESPONSE_IS_NOT_JSON = 'OAUTH_RESPONSE_IS_NOT_JSON';
+const RESPONSE_IS_NOT_CONFORM = 'OAUTH_RESPONSE_IS_NOT_CONFORM';
+const HTTP_REQUEST_FORBIDDEN = 'OAUTH_HTTP_REQUEST_FORBIDDEN';
+const REQUEST_PROTOCOL_FORBIDDEN = 'OAUTH_REQUEST_PROTOCOL_FORBIDDEN';
+const JWT_TIMESTAMP_CHECK = 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED';
+const JWT_CLAIM_COMPARISON = 'OAUTH_JWT_CLAIM_COMPARISON_FAILED';
+const JSON_ATTRIBUTE_COMPARISON = 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED';
+const KEY_SELECTION = 'OAUTH_KEY_SELECTION_FAILED';
+const MISSING_SERVER_METADATA = 'OAUTH_MISSING_SERVER_METADATA';
+const INVALID_SERVER_METADATA = 'OAUTH_INVALID_SERVER_METADATA';
+function checkJwtType(expected, result) {
+    if (typeof result.header.typ !== 'string' || normalizeTyp(result.header.typ) !== expected) {
+        throw OPE('unexpected JWT "typ" header parameter value', INVALID_RESPONSE, {
+            header: result.header,
+        });
+    }
+    return result;
+}
+async function clientCredentialsGrantRequest(as, client, clientAuthentication, parameters, options) {
+    assertAs(as);
+    assertClient(client);
+    return tokenEndpointRequest(as, client, clientAuthentication, 'client_credentials', new URLSearchParams(parameters), options);
+}
+async function genericTokenEndpointRequest(as, client, clientAuthentication, grantType, parameters, options) {
+    assertAs(as);
+    assertClient(client);
+    assertString(grantType, '"grantType"');
+    return tokenEndpointRequest(as, client, clientAuthentication, grantType, new URLSearchParams(parameters), options);
+}
+async function processGenericTokenEndpointResponse(as, client, response, options) {
+    return processGenericAccessTokenResponse(as, client, response, undefined, options?.[jweDecrypt], options?.recognizedTokenTypes);
+}
+async function processClientCredentialsResponse(as, client, response, options) {
+    return processGenericAccessTokenResponse(as, client, response, undefined, options?.[jweDecrypt], options?.recognizedTokenTypes);
+}
+async function revocationRequest(as, client, clientAuthentication, token, options) {
+    assertAs(as);
+    assertClient(client);
+    assertString(token, '"token"');
+    const url = resolveEndpoint(as, 'revocation_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
+    const body = new URLSearchParams(options?.additionalParameters);
+    body.set('token', token);
+    const headers = prepareHeaders(options?.headers);
+    headers.delete('accept');
+    return authenticatedRequest(as, client, clientAuthentication, url, body, headers, options);
+}
+async function processRevocationResponse(response) {
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    await checkOAuthBodyError(response, 200, 'Revocation Endpoint');
+    return undefined;
+}
+function assertReadableResponse(response) {
+    if (response.bodyUsed) {
+        throw CodedTypeError('"response" body has been used already', ERR_INVALID_ARG_VALUE);
+    }
+}
+async function introspectionRequest(as, client, clientAuthentication, token, options) {
+    assertAs(as);
+    assertClient(client);
+    assertString(token, '"token"');
+    const url = resolveEndpoint(as, 'introspection_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
+    const body = new URLSearchParams(options?.additionalParameters);
+    body.set('token', token);
+    const headers = prepareHeaders(options?.headers);
+    if (options?.requestJwtResponse ?? client.introspection_signed_response_alg) {
+        headers.set('accept', 'application/token-introspection+jwt');
+    }
+    else {
+        headers.set('accept', 'application/json');
+    }
+    return authenticatedRequest(as, client, clientAuthentication, url, body, headers, options);
+}
+async function processIntrospectionResponse(as, client, response, options) {
+    assertAs(as);
+    assertClient(client);
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    await checkOAuthBodyError(response, 200, 'Introspection Endpoint');
+    let json;
+    if (getContentType(response) === 'application/token-introspection+jwt') {
+        assertReadableResponse(response);
+        const { claims, jwt } = await validateJwt(await response.text(), checkSigningAlgorithm.bind(undefined, client.introspection_signed_response_alg, as.introspection_signing_alg_values_supported, 'RS256'), getClockSkew(client), getClockTolerance(client), options?.[jweDecrypt])
+            .then(checkJwtType.bind(undefined, 'token-introspection+jwt'))
+            .then(validatePresence.bind(undefined, ['aud', 'iat', 'iss']))
+            .then(validateIssuer.bind(undefined, as))
+            .then(validateAudience.bind(undefined, client.client_id));
+        jwtRefs.set(response, jwt);
+        if (!isJsonObject(claims.token_introspection)) {
+            throw OPE('JWT "token_introspection" claim must be a JSON object', INVALID_RESPONSE, {
+                claims,
+            });
+        }
+        json = claims.token_introspection;
+    }
+    else {
+        assertReadableResponse(response);
+        json = await getResponseJsonBody(response);
+    }
+    if (typeof json.active !== 'boolean') {
+        throw OPE('"response" body "active" property must be a boolean', INVALID_RESPONSE, {
+            body: json,
+        });
+    }
+    return json;
+}
+async function jwksRequest(as, options) {
+    assertAs(as);
+    const url = resolveEndpoint(as, 'jwks_uri', false, options?.[allowInsecureRequests] !== true);
+    const headers = prepareHeaders(options?.headers);
+    headers.set('accept', 'application/json');
+    headers.append('accept', 'application/jwk-set+json');
+    const requestHeaders = Object.fromEntries(headers.entries());
+    const headersKey = JSON.stringify(requestHeaders);
+    const fetcher = options?.[customFetch] || fetch;
+    const requestSignal = signal(url, options?.signal);
+    jwksRequests ||= new WeakMap();
+    const requests = jwksRequests.get(as) ?? new Set();
+    for (const pending of requests) {
+        if (pending.url === url.href &&
+            pending.headers === headersKey &&
+            pending.fetch === fetcher &&
+            pending.signal === requestSignal) {
+            return pending.promise;
+        }
+    }
+    const pending = {
+        url: url.href,
+        headers: headersKey,
+        fetch: fetcher,
+        signal: requestSignal,
+        promise: Promise.resolve()
+            .then(() => fetcher(url.href, {
+            body: undefined,
+            headers: requestHeaders,
+            method: 'GET',
+            redirect: 'manual',
+            signal: requestSignal,
+        }))
+            .then(processJwksResponse)
+            .then((jwks) => {
+            const uat = epochTime();
+            setJwksCache(as, jwks, uat);
+            return { jwks, uat };
+        })
+            .finally(() => {
+            requests.delete(pending);
+            if (!requests.size) {
+                jwksRequests.delete(as);
+            }
+        }),
+    };
+    requests.add(pending);
+    jwksRequests.set(as, requests);
+    return pending.promise;
+}
+async function processJwksResponse(response) {
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    if (response.status !== 200) {
+        throw OPE('"response" is not a conform JSON Web Key Set response (unexpected HTTP status code)', RESPONSE_IS_NOT_CONFORM, response);
+    }
+    assertReadableResponse(response);
+    const json = await getResponseJsonBody(response, (response) => assertContentTypes(response, 'application/json', 'application/jwk-set+json'));
+    if (!Array.isArray(json.keys)) {
+        throw OPE('"response" body "keys" property must be an array', INVALID_RESPONSE, { body: json });
+    }
+    if (!Array.prototype.every.call(json.keys, isJsonObject)) {
+        throw OPE('"response" body "keys" property members must be JWK formatted objects', INVALID_RESPONSE, { body: json });
+    }
+    return json;
+}
+function supported(alg) {
+    switch (alg) {
+        case 'PS256':
+        case 'ES256':
+        case 'RS256':
+        case 'PS384':
+        case 'ES384':
+        case 'RS384':
+        case 'PS512':
+        case 'ES512':
+        case 'RS512':
+        case 'Ed25519':
+        case 'EdDSA':
+        case 'ML-DSA-44':
+        case 'ML-DSA-65':
+        case 'ML-DSA-87':
+            return true;
+        default:
+            return false;
+    }
+}
+function checkSupportedJwsAlg(header) {
+    if (!supported(header.alg)) {
+        throw new UnsupportedOperationError('unsupported JWS "alg" identifier', {
+            cause: { alg: header.alg },
+        });
+    }
+}
+function checkRsaKeyAlgorithm(key) {
+    const { algorithm } = key;
+    if (typeof algorithm.modulusLength !== 'number' || algorithm.modulusLength < 2048) {
+        throw new UnsupportedOperationError(`unsupported ${algorithm.name} modulusLength`, {
+            cause: key,
+        });
+    }
+}
+function ecdsaHashName(key) {
+    const { algorithm } = key;
+    switch (algorithm.namedCurve) {
+        case 'P-256':
+            return 'SHA-256';
+        case 'P-384':
+            return 'SHA-384';
+        case 'P-521':
+            return 'SHA-512';
+        default:
+            throw new UnsupportedOperationError('unsupported ECDSA namedCurve', { cause: key });
+    }
+}
+function keyToSubtle(key) {
+    switch (key.algorithm.name) {
+        case 'ECDSA':
+            return {
+                name: key.algorithm.name,
+                hash: ecdsaHashName(key),
+            };
+        case 'RSA-PSS': {
+            checkRsaKeyAlgorithm(key);
+            switch (key.algorithm.hash.name) {
+                case 'SHA-256':
+                case 'SHA-384':
+                case 'SHA-512':
+                    return {
+                        name: key.algorithm.name,
+                        saltLength: parseInt(key.algorithm.hash.name.slice(-3), 10) >> 3,
+                    };
+                default:
+                    throw new UnsupportedOperationError('unsupported RSA-PSS hash name', { cause: key });
+            }
+        }
+        case 'RSASSA-PKCS1-v1_5':
+            checkRsaKeyAlgorithm(key);
+            return key.algorithm.name;
+        case 'ML-DSA-44':
+        case 'ML-DSA-65':
+        case 'ML-DSA-87':
+        case 'Ed25519':
+            return key.algorithm.name;
+    }
+    throw new UnsupportedOperationError('unsupported CryptoKey algorithm name', { cause: key });
+}
+async function validateJwsSignature(protectedHeader, payload, key, signature) {
+    const data = buf(`${protectedHeader}.${payload}`);
+    const algorithm = keyToSubtle(key);
+    const verified = await crypto.subtle.verify(algorithm, key, signature, data);
+    if (!verified) {
+        throw OPE('JWT signature verification failed', INVALID_RESPONSE, {
+            key,
+            data,
+            signature,
+            algorithm,
+        });
+    }
+}
+async function validateJwt(jws, checkAlg, clockSkew, clockTolerance, decryptJwt) {
+    let { 0: protectedHeader, 1: payload, length } = jws.split('.');
+    if (length === 5) {
+        if (decryptJwt !== undefined) {
+            jws = await decryptJwt(jws);
+            ({ 0: protectedHeader, 1: payload, length } = jws.split('.'));
+        }
+        else {
+            throw new UnsupportedOperationError('JWE decryption is not configured', { cause: jws });
+        }
+    }
+    if (length !== 3) {
+        throw OPE('Invalid JWT', INVALID_RESPONSE, jws);
+    }
+    let header;
+    try {
+        header = JSON.parse(buf(b64u(protectedHeader)));
+    }
+    catch (cause) {
+        throw OPE('failed to parse JWT Header body as base64url encoded JSON', PARSE_ERROR, cause);
+    }
+    if (!isJsonObject(header)) {
+        throw OPE('JWT Header must be a top level object', INVALID_RESPONSE, jws);
+    }
+    checkAlg(header);
+    if (header.crit !== undefined) {
+        throw new UnsupportedOperationError('no JWT "crit" header parameter extensions are supported', {
+            cause: { header },
+        });
+    }
+    let claims;
+    try {
+        claims = JSON.parse(buf(b64u(payload)));
+    }
+    catch (cause) {
+        throw OPE('failed to parse JWT Payload body as base64url encoded JSON', PARSE_ERROR, cause);
+    }
+    if (!isJsonObject(claims)) {
+        throw OPE('JWT Payload must be a top level object', INVALID_RESPONSE, jws);
+    }
+    const now = epochTime() + clockSkew;
+    if (claims.exp !== undefined) {
+        if (typeof claims.exp !== 'number') {
+            throw OPE('unexpected JWT "exp" (expiration time) claim type', INVALID_RESPONSE, { claims });
+        }
+        if (claims.exp <= now - clockTolerance) {
+            throw OPE('unexpected JWT "exp" (expiration time) claim value, expiration is past current timestamp', JWT_TIMESTAMP_CHECK, { claims, now, tolerance: clockTolerance, claim: 'exp' });
+        }
+    }
+    if (claims.iat !== undefined) {
+        if (typeof claims.iat !== 'number') {
+            throw OPE('unexpected JWT "iat" (issued at) claim type', INVALID_RESPONSE, { claims });
+        }
+    }
+    if (claims.iss !== undefined) {
+        if (typeof claims.iss !== 'string') {
+            throw OPE('unexpected JWT "iss" (issuer) claim type', INVALID_RESPONSE, { claims });
+        }
+    }
+    if (claims.nbf !== undefined) {
+        if (typeof claims.nbf !== 'number') {
+            throw OPE('unexpected JWT "nbf" (not before) claim type', INVALID_RESPONSE, { claims });
+        }
+        if (claims.nbf > now + clockTolerance) {
+            throw OPE('unexpected JWT "nbf" (not before) claim value', JWT_TIMESTAMP_CHECK, {
+                claims,
+                now,
+                tolerance: clockTolerance,
+                claim: 'nbf',
+            });
+        }
+    }
+    if (claims.aud !== undefined) {
+        if (typeof claims.aud !== 'string' && !Array.isArray(claims.aud)) {
+            throw OPE('unexpected JWT "aud" (audience) claim type', INVALID_RESPONSE, { claims });
+        }
+    }
+    return { header, claims, jwt: jws };
+}
+async function validateJwtAuthResponse(as, client, parameters, expectedState, options) {
+    assertAs(as);
+    assertClient(client);
+    if (parameters instanceof URL) {
+        parameters = parameters.searchParams;
+    }
+    if (!(parameters instanceof URLSearchParams)) {
+        throw CodedTypeError('"parameters" must be an instance of URLSearchParams, or URL', ERR_INVALID_ARG_TYPE);
+    }
+    const response = getURLSearchParameter(parameters, 'response');
+    if (!response) {
+        throw OPE('"parameters" does not contain a JARM response', INVALID_RESPONSE);
+    }
+    const { claims, header, jwt } = await validateJwt(response, checkSigningAlgorithm.bind(undefined, client.authorization_signed_response_alg, as.authorization_signing_alg_values_supported, 'RS256'), getClockSkew(client), getClockTolerance(client), options?.[jweDecrypt])
+        .then(validatePresence.bind(undefined, ['aud', 'exp', 'iss']))
+        .then(validateIssuer.bind(undefined, as))
+        .then(validateAudience.bind(undefined, client.client_id));
+    const { 0: protectedHeader, 1: payload, 2: encodedSignature } = jwt.split('.');
+    const signature = b64u(encodedSignature);
+    const key = await getPublicSigKeyFromIssuerJwksUri(as, options, header);
+    await validateJwsSignature(protectedHeader, payload, key, signature);
+    const result = new URLSearchParams();
+    for (const [key, value] of Object.entries(claims)) {
+        if (typeof value === 'string' && key !== 'aud') {
+            result.set(key, value);
+        }
+    }
+    return validateAuthResponse(as, client, result, expectedState);
+}
+async function idTokenHash(data, header, claimName) {
+    let algorithm;
+    switch (header.alg) {
+        case 'RS256':
+        case 'PS256':
+        case 'ES256':
+            algorithm = 'SHA-256';
+            break;
+        case 'RS384':
+        case 'PS384':
+        case 'ES384':
+            algorithm = 'SHA-384';
+            break;
+        case 'RS512':
+        case 'PS512':
+        case 'ES512':
+        case 'Ed25519':
+        case 'EdDSA':
+            algorithm = 'SHA-512';
+            break;
+        case 'ML-DSA-44':
+        case 'ML-DSA-65':
+        case 'ML-DSA-87':
+            algorithm = { name: 'cSHAKE256', length: 512, outputLength: 512 };
+            break;
+        default:
+            throw new UnsupportedOperationError(`unsupported JWS algorithm for ${claimName} calculation`, { cause: { alg: header.alg } });
+    }
+    const digest = await crypto.subtle.digest(algorithm, buf(data));
+    return b64u(digest.slice(0, digest.byteLength / 2));
+}
+async function idTokenHashMatches(data, actual, header, claimName) {
+    const expected = await idTokenHash(data, header, claimName);
+    return actual === expected;
+}
+async function validateDetachedSignatureResponse(as, client, parameters, expectedNonce, expectedState, maxAge, options) {
+    return validateHybridResponse(as, client, parameters, expectedNonce, expectedState, maxAge, options, true);
+}
+async function validateCodeIdTokenResponse(as, client, parameters, expectedNonce, expectedState, maxAge, options) {
+    return validateHybridResponse(as, client, parameters, expectedNonce, expectedState, maxAge, options, false);
+}
+async function consumeStream(request) {
+    if (request.bodyUsed) {
+        throw CodedTypeError('form_post Request instances must contain a readable body', ERR_INVALID_ARG_VALUE, { cause: request });
+    }
+    return request.text();
+}
+async function formPostResponse(request) {
+    if (request.method !== 'POST') {
+        throw CodedTypeError('form_post responses are expected to use the POST method', ERR_INVALID_ARG_VALUE, { cause: request });
+    }
+    if (getContentType(request) !== 'application/x-www-form-urlencoded') {
+        throw CodedTypeError('form_post responses are expected to use the application/x-www-form-urlencoded content-type', ERR_INVALID_ARG_VALUE, { cause: request });
+    }
+    return consumeStream(request);
+}
+async function validateHybridResponse(as, client, parameters, expectedNonce, expectedState, maxAge, options, fapi) {
+    assertAs(as);
+    assertClient(client);
+    if (parameters instanceof URL) {
+        if (!parameters.hash.length) {
+            throw CodedTypeError('"parameters" as an instance of URL must contain a hash (fragment) with the Authorization Response parameters', ERR_INVALID_ARG_VALUE);
+        }
+        parameters = new URLSearchParams(parameters.hash.slice(1));
+    }
+    else if (looseInstanceOf(parameters, Request)) {
+        parameters = new URLSearchParams(await formPostResponse(parameters));
+    }
+    else if (parameters instanceof URLSearchParams) {
+        parameters = new URLSearchParams(parameters);
+    }
+    else {
+        throw CodedTypeError('"parameters" must be an instance of URLSearchParams, URL, or Response', ERR_INVALID_ARG_TYPE);
+    }
+    const id_token = getURLSearchParameter(parameters, 'id_token');
+    parameters.delete('id_token');
+    switch (expectedState) {
+        case undefined:
+        case expectNoState:
+            break;
+        default:
+            assertString(expectedState, '"expectedState" argument');
+    }
+    const result = validateAuthResponse({
+        ...as,
+        authorization_response_iss_parameter_supported: false,
+    }, client, parameters, expectedState);
+    if (!id_token) {
+        throw OPE('"parameters" does not contain an ID Token', INVALID_RESPONSE);
+    }
+    const code = getURLSearchParameter(parameters, 'code');
+    if (!code) {
+        throw OPE('"parameters" does not contain an Authorization Code', INVALID_RESPONSE);
+    }
+    const requiredClaims = ['nonce', 'c_hash'];
+    const state = parameters.get('state');
+    if (fapi && (typeof expectedState === 'string' || state !== null)) {
+        requiredClaims.push('s_hash');
+    }
+    maxAge = resolveIdTokenMaxAge(client, maxAge);
+    if (client.require_auth_time || maxAge !== skipAuthTimeCheck) {
+        requiredClaims.push('auth_time');
+    }
+    const { claims, header, jwt } = await validateIdTokenClaims(as, client, id_token, requiredClaims, options?.[jweDecrypt]);
+    const clockSkew = getClockSkew(client);
+    const now = epochTime() + clockSkew;
+    if (claims.iat < now - 3600) {
+        throw OPE('unexpected JWT "iat" (issued at) claim value, it is too far in the past', JWT_TIMESTAMP_CHECK, { now, claims, claim: 'iat' });
+    }
+    assertString(claims.c_hash, 'ID Token "c_hash" (code hash) claim value', INVALID_RESPONSE, {
+        claims,
+    });
+    validateIdTokenAuthTimeClaim(claims);
+    validateIdTokenAuthTime(client, claims, maxAge);
+    assertString(expectedNonce, '"expectedNonce" argument');
+    validateIdTokenNonce(claims, expectedNonce);
+    validateIdTokenAuthorizedParty(client, claims);
+    const { 0: protectedHeader, 1: payload, 2: encodedSignature } = jwt.split('.');
+    const signature = b64u(encodedSignature);
+    const key = await getPublicSigKeyFromIssuerJwksUri(as, options, header);
+    await validateJwsSignature(protectedHeader, payload, key, signature);
+    if ((await idTokenHashMatches(code, claims.c_hash, header, 'c_hash')) !== true) {
+        throw OPE('invalid ID Token "c_hash" (code hash) claim value', JWT_CLAIM_COMPARISON, {
+            code,
+            alg: header.alg,
+            claim: 'c_hash',
+            claims,
+        });
+    }
+    if ((fapi && state !== null) || claims.s_hash !== undefined) {
+        assertString(claims.s_hash, 'ID Token "s_hash" (state hash) claim value', INVALID_RESPONSE, {
+            claims,
+        });
+        assertString(state, '"state" response parameter', INVALID_RESPONSE, { parameters });
+        if ((await idTokenHashMatches(state, claims.s_hash, header, 's_hash')) !== true) {
+            throw OPE('invalid ID Token "s_hash" (state hash) claim value', JWT_CLAIM_COMPARISON, {
+                state,
+                alg: header.alg,
+                claim: 's_hash',
+                claims,
+            });
+        }
+    }
+    return result;
+}
+function checkSigningAlgorithm(client, issuer, fallback, header) {
+    if (client !== undefined) {
+        if (typeof client === 'string' ? header.alg !== client : !client.includes(header.alg)) {
+            throw OPE('unexpected JWT "alg" header parameter', INVALID_RESPONSE, {
+                header,
+                expected: client,
+                reason: 'client configuration',
+            });
+        }
+        return;
+    }
+    if (Array.isArray(issuer)) {
+        if (!issuer.includes(header.alg)) {
+            throw OPE('unexpected JWT "alg" header parameter', INVALID_RESPONSE, {
+                header,
+                expected: issuer,
+                reason: 'authorization server metadata',
+            });
+        }
+        return;
+    }
+    if (fallback !== undefined) {
+        if (typeof fallback === 'string'
+            ? header.alg !== fallback
+            : typeof fallback === 'function'
+                ? !fallback(header.alg)
+                : !fallback.includes(header.alg)) {
+            throw OPE('unexpected JWT "alg" header parameter', INVALID_RESPONSE, {
+                header,
+                expected: fallback,
+                reason: 'default value',
+            });
+        }
+        return;
+    }
+    throw OPE('missing client or server configuration to verify used JWT "alg" header parameter', undefined, { client, issuer, fallback });
+}
+function getURLSearchParameter(parameters, name) {
+    const { 0: value, length } = parameters.getAll(name);
+    if (length > 1) {
+        throw OPE(`"${name}" parameter must be provided only once`, INVALID_RESPONSE);
+    }
+    return value;
+}
+const skipStateCheck = Symbol();
+const expectNoState = Symbol();
+function validateAuthResponse(as, client, parameters, expectedState) {
+    assertAs(as);
+    assertClient(client);
+    if (parameters instanceof URL) {
+        parameters = parameters.searchParams;
+    }
+    if (!(parameters instanceof URLSearchParams)) {
+        throw CodedTypeError('"parameters" must be an instance of URLSearchParams, or URL', ERR_INVALID_ARG_TYPE);
+    }
+    if (getURLSearchParameter(parameters, 'response')) {
+        throw OPE('"parameters" contains a JARM response, use validateJwtAuthResponse() instead of validateAuthResponse()', INVALID_RESPONSE, { parameters });
+    }
+    const iss = getURLSearchParameter(parameters, 'iss');
+    const state = getURLSearchParameter(parameters, 'state');
+    if (!iss && as.authorization_response_iss_parameter_supported) {
+        throw OPE('response parameter "iss" (issuer) missing', INVALID_RESPONSE, { parameters });
+    }
+    if (iss && iss !== as.issuer) {
+        throw OPE('unexpected "iss" (issuer) response parameter value', INVALID_RESPONSE, {
+            expected: as.issuer,
+            parameters,
+        });
+    }
+    switch (expectedState) {
+        case undefined:
+        case expectNoState:
+            if (state !== undefined) {
+                throw OPE('unexpected "state" response parameter encountered', INVALID_RESPONSE, {
+                    expected: undefined,
+                    parameters,
+                });
+            }
+            break;
+        case skipStateCheck:
+            break;
+        default:
+            assertString(expectedState, '"expectedState" argument');
+            if (state !== expectedState) {
+                throw OPE(state === undefined
+                    ? 'response parameter "state" missing'
+                    : 'unexpected "state" response parameter value', INVALID_RESPONSE, { expected: expectedState, parameters });
+            }
+    }
+    const error = getURLSearchParameter(parameters, 'error');
+    if (error) {
+        throw new AuthorizationResponseError('authorization response from the server is an error', {
+            cause: parameters,
+        });
+    }
+    const id_token = getURLSearchParameter(parameters, 'id_token');
+    const token = getURLSearchParameter(parameters, 'token');
+    if (id_token !== undefined || token !== undefined) {
+        throw new UnsupportedOperationError('implicit and hybrid flows are not supported');
+    }
+    return brand(new URLSearchParams(parameters));
+}
+function algToSubtle(alg) {
+    switch (alg) {
+        case 'PS256':
+        case 'PS384':
+        case 'PS512':
+            return { name: 'RSA-PSS', hash: `SHA-${alg.slice(-3)}` };
+        case 'RS256':
+        case 'RS384':
+        case 'RS512':
+            return { name: 'RSASSA-PKCS1-v1_5', hash: `SHA-${alg.slice(-3)}` };
+        case 'ES256':
+        case 'ES384':
+            return { name: 'ECDSA', namedCurve: `P-${alg.slice(-3)}` };
+        case 'ES512':
+            return { name: 'ECDSA', namedCurve: 'P-521' };
+        case 'EdDSA':
+            return 'Ed25519';
+        case 'Ed25519':
+        case 'ML-DSA-44':
+        case 'ML-DSA-65':
+        case 'ML-DSA-87':
+            return alg;
+        default:
+            throw new UnsupportedOperationError('unsupported JWS algorithm', { cause: { alg } });
+    }
+}
+async function importJwk(alg, jwk) {
+    const { ext, key_ops, use, ...key } = jwk;
+    return crypto.subtle.importKey('jwk', key, algToSubtle(alg), true, ['verify']);
+}
+async function deviceAuthorizationRequest(as, client, clientAuthentication, parameters, options) {
+    assertAs(as);
+    assertClient(client);
+    const url = resolveEndpoint(as, 'device_authorization_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
+    const body = new URLSearchParams(parameters);
+    body.set('client_id', client.client_id);
+    const headers = prepareHeaders(options?.headers);
+    headers.set('accept', 'application/json');
+    return authenticatedRequest(as, client, clientAuthentication, url, body, headers, options);
+}
+async function processDeviceAuthorizationResponse(as, client, response) {
+    assertAs(as);
+    assertClient(client);
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    await checkOAuthBodyError(response, 200, 'Device Authorization Endpoint');
+    assertReadableResponse(response);
+    const json = await getResponseJsonBody(response);
+    assertString(json.device_code, '"response" body "device_code" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    assertString(json.user_code, '"response" body "user_code" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    assertString(json.verification_uri, '"response" body "verification_uri" property', INVALID_RESPONSE, { body: json });
+    let expiresIn = typeof json.expires_in !== 'number' ? parseFloat(json.expires_in) : json.expires_in;
+    assertNumber(expiresIn, true, '"response" body "expires_in" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    json.expires_in = expiresIn;
+    if (json.verification_uri_complete !== undefined) {
+        assertString(json.verification_uri_complete, '"response" body "verification_uri_complete" property', INVALID_RESPONSE, { body: json });
+    }
+    if (json.interval !== undefined) {
+        assertNumber(json.interval, false, '"response" body "interval" property', INVALID_RESPONSE, {
+            body: json,
+        });
+    }
+    return json;
+}
+async function deviceCodeGrantRequest(as, client, clientAuthentication, deviceCode, options) {
+    assertAs(as);
+    assertClient(client);
+    assertString(deviceCode, '"deviceCode"');
+    const parameters = new URLSearchParams(options?.additionalParameters);
+    parameters.set('device_code', deviceCode);
+    return tokenEndpointRequest(as, client, clientAuthentication, 'urn:ietf:params:oauth:grant-type:device_code', parameters, options);
+}
+async function processDeviceCodeResponse(as, client, response, options) {
+    return processGenericAccessTokenResponse(as, client, response, undefined, options?.[jweDecrypt], options?.recognizedTokenTypes);
+}
+async function generateKeyPair(alg, options) {
+    assertString(alg, '"alg"');
+    const algorithm = algToSubtle(alg);
+    if (alg.startsWith('PS') || alg.startsWith('RS')) {
+        Object.assign(algorithm, {
+            modulusLength: options?.modulusLength ?? 2048,
+            publicExponent: new Uint8Array([0x01, 0x00, 0x01]),
+        });
+    }
+    return crypto.subtle.generateKey(algorithm, options?.extractable ?? false, [
+        'sign',
+        'verify',
+    ]);
+}
+function normalizeHtu(htu) {
+    const url = new URL(htu);
+    url.search = '';
+    url.hash = '';
+    return url.href;
+}
+async function validateDPoP(request, accessToken, accessTokenClaims, options) {
+    const headerValue = request.headers.get('dpop');
+    if (headerValue === null) {
+        throw OPE('operation indicated DPoP use but the request has no DPoP HTTP Header', INVALID_REQUEST, { headers: request.headers });
+    }
+    if (request.headers.get('authorization')?.toLowerCase().startsWith('dpop ') === false) {
+        throw OPE(`operation indicated DPoP use but the request's Authorization HTTP Header scheme is not DPoP`, INVALID_REQUEST, { headers: request.headers });
+    }
+    if (typeof accessTokenClaims.cnf?.jkt !== 'string') {
+        throw OPE('operation indicated DPoP use but the JWT Access Token has no jkt confirmation claim', INVALID_REQUEST, { claims: accessTokenClaims });
+    }
+    const clockSkew = getClockSkew(options);
+    const proof = await validateJwt(headerValue, checkSigningAlgorithm.bind(undefined, options?.signingAlgorithms, undefined, supported), clockSkew, getClockTolerance(options), undefined)
+        .then(checkJwtType.bind(undefined, 'dpop+jwt'))
+        .then(validatePresence.bind(undefined, ['iat', 'jti', 'ath', 'htm', 'htu']))
+        .then(validateStringClaim.bind(undefined, 'jti'));
+    const now = epochTime() + clockSkew;
+    const diff = Math.abs(now - proof.claims.iat);
+    if (diff > 300) {
+        throw OPE('DPoP Proof iat is not recent enough', JWT_TIMESTAMP_CHECK, {
+            now,
+            claims: proof.claims,
+            claim: 'iat',
+        });
+    }
+    if (proof.claims.htm !== request.method) {
+        throw OPE('DPoP Proof htm mismatch', JWT_CLAIM_COMPARISON, {
+            expected: request.method,
+            claims: proof.claims,
+            claim: 'htm',
+        });
+    }
+    if (typeof proof.claims.htu !== 'string' ||
+        normalizeHtu(proof.claims.htu) !== normalizeHtu(request.url)) {
+        throw OPE('DPoP Proof htu mismatch', JWT_CLAIM_COMPARISON, {
+            expected: normalizeHtu(request.url),
+            claims: proof.claims,
+            claim: 'htu',
+        });
+    }
+    {
+        const expected = b64u(await crypto.subtle.digest('SHA-256', buf(accessToken)));
+        if (proof.claims.ath !== expected) {
+            throw OPE('DPoP Proof ath mismatch', JWT_CLAIM_COMPARISON, {
+                expected,
+                claims: proof.claims,
+                claim: 'ath',
+            });
+        }
+    }
+    const { jwk, alg } = proof.header;
+    if (!isJsonObject(jwk)) {
+        throw OPE('DPoP Proof jwk header parameter must be a JSON object', INVALID_REQUEST, {
+            header: proof.header,
+        });
+    }
+    {
+        const expected = await calculateJwkThumbprint(jwk);
+        if (accessTokenClaims.cnf.jkt !== expected) {
+            throw OPE('JWT Access Token confirmation mismatch', JWT_CLAIM_COMPARISON, {
+                expected,
+                claims: accessTokenClaims,
+                claim: 'cnf.jkt',
+            });
+        }
+    }
+    const { 0: protectedHeader, 1: payload, 2: encodedSignature } = headerValue.split('.');
+    const signature = b64u(encodedSignature);
+    const key = await importJwk(alg, jwk);
+    if (key.type !== 'public') {
+        throw OPE('DPoP Proof jwk header parameter must contain a public key', INVALID_REQUEST, {
+            header: proof.header,
+        });
+    }
+    await validateJwsSignature(protectedHeader, payload, key, signature);
+}
+async function validateJwtAccessToken(as, request, expectedAudience, options) {
+    assertAs(as);
+    if (!looseInstanceOf(request, Request)) {
+        throw CodedTypeError('"request" must be an instance of Request', ERR_INVALID_ARG_TYPE);
+    }
+    assertString(expectedAudience, '"expectedAudience"');
+    const authorization = request.headers.get('authorization');
+    if (authorization === null) {
+        throw OPE('"request" is missing an Authorization HTTP Header', INVALID_REQUEST, {
+            headers: request.headers,
+        });
+    }
+    let { 0: scheme, 1: accessToken, length } = authorization.split(/ +/);
+    scheme = scheme.toLowerCase();
+    switch (scheme) {
+        case 'dpop':
+        case 'bearer':
+            break;
+        default:
+            throw new UnsupportedOperationError('unsupported Authorization HTTP Header scheme', {
+                cause: { headers: request.headers },
+            });
+    }
+    if (length !== 2) {
+        throw OPE('invalid Authorization HTTP Header format', INVALID_REQUEST, {
+            headers: request.headers,
+        });
+    }
+    const requiredClaims = [
+        'iss',
+        'exp',
+        'aud',
+        'sub',
+        'iat',
+        'jti',
+        'client_id',
+    ];
+    if (options?.requireDPoP || scheme === 'dpop' || request.headers.has('dpop')) {
+        requiredClaims.push('cnf');
+    }
+    const { claims, header } = await validateJwt(accessToken, checkSigningAlgorithm.bind(undefined, options?.signingAlgorithms, undefined, supported), getClockSkew(options), getClockTolerance(options), undefined)
+        .then(checkJwtType.bind(undefined, 'at+jwt'))
+        .then(validatePresence.bind(undefined, requiredClaims))
+        .then(validateIssuer.bind(undefined, as))
+        .then(validateAudience.bind(undefined, expectedAudience))
+        .catch(reassignRSCode);
+    for (const claim of ['client_id', 'jti', 'sub']) {
+        if (typeof claims[claim] !== 'string') {
+            throw OPE(`unexpected JWT "${claim}" claim type`, INVALID_REQUEST, { claims });
+        }
+    }
+    if ('cnf' in claims) {
+        if (!isJsonObject(claims.cnf)) {
+            throw OPE('unexpected JWT "cnf" (confirmation) claim value', INVALID_REQUEST, { claims });
+        }
+        const { 0: cnf, length } = Object.keys(claims.cnf);
+        if (length) {
+            if (length !== 1) {
+                throw new UnsupportedOperationError('multiple confirmation claims are not supported', {
+                    cause: { claims },
+                });
+            }
+            if (cnf !== 'jkt') {
+                throw new UnsupportedOperationError('unsupported JWT Confirmation method', {
+                    cause: { claims },
+                });
+            }
+        }
+    }
+    const { 0: protectedHeader, 1: payload, 2: encodedSignature } = accessToken.split('.');
+    const signature = b64u(encodedSignature);
+    const key = await getPublicSigKeyFromIssuerJwksUri(as, options, header);
+    await validateJwsSignature(protectedHeader, payload, key, signature);
+    if (options?.requireDPoP ||
+        scheme === 'dpop' ||
+        claims.cnf?.jkt !== undefined ||
+        request.headers.has('dpop')) {
+        await validateDPoP(request, accessToken, claims, options).catch(reassignRSCode);
+    }
+    return claims;
+}
+function reassignRSCode(err) {
+    if (err instanceof OperationProcessingError && err?.code === INVALID_REQUEST) {
+        err.code = INVALID_RESPONSE;
+    }
+    throw err;
+}
+async function backchannelAuthenticationRequest(as, client, clientAuthentication, parameters, options) {
+    assertAs(as);
+    assertClient(client);
+    const url = resolveEndpoint(as, 'backchannel_authentication_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
+    const body = new URLSearchParams(parameters);
+    body.set('client_id', client.client_id);
+    const headers = prepareHeaders(options?.headers);
+    headers.set('accept', 'application/json');
+    return authenticatedRequest(as, client, clientAuthentication, url, body, headers, options);
+}
+async function processBackchannelAuthenticationResponse(as, client, response) {
+    assertAs(as);
+    assertClient(client);
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    await checkOAuthBodyError(response, 200, 'Backchannel Authentication Endpoint');
+    assertReadableResponse(response);
+    const json = await getResponseJsonBody(response);
+    assertString(json.auth_req_id, '"response" body "auth_req_id" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    let expiresIn = typeof json.expires_in !== 'number' ? parseFloat(json.expires_in) : json.expires_in;
+    assertNumber(expiresIn, true, '"response" body "expires_in" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    json.expires_in = expiresIn;
+    if (json.interval !== undefined) {
+        assertNumber(json.interval, false, '"response" body "interval" property', INVALID_RESPONSE, {
+            body: json,
+        });
+    }
+    return json;
+}
+async function backchannelAuthenticationGrantRequest(as, client, clientAuthentication, authReqId, options) {
+    assertAs(as);
+    assertClient(client);
+    assertString(authReqId, '"authReqId"');
+    const parameters = new URLSearchParams(options?.additionalParameters);
+    parameters.set('auth_req_id', authReqId);
+    return tokenEndpointRequest(as, client, clientAuthentication, 'urn:openid:params:grant-type:ciba', parameters, options);
+}
+async function processBackchannelAuthenticationGrantResponse(as, client, response, options) {
+    return processGenericAccessTokenResponse(as, client, response, undefined, options?.[jweDecrypt], options?.recognizedTokenTypes);
+}
+async function dynamicClientRegistrationRequest(as, metadata, options) {
+    assertAs(as);
+    const url = resolveEndpoint(as, 'registration_endpoint', metadata.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
+    const headers = prepareHeaders(options?.headers);
+    headers.set('accept', 'application/json');
+    headers.set('content-type', 'application/json');
+    const method = 'POST';
+    if (options?.DPoP) {
+        assertDPoP(options.DPoP);
+        await options.DPoP.addProof(url, headers, method, options.initialAccessToken);
+    }
+    if (options?.initialAccessToken) {
+        headers.set('authorization', `${headers.has('dpop') ? 'DPoP' : 'Bearer'} ${options.initialAccessToken}`);
+    }
+    const response = await (options?.[customFetch] || fetch)(url.href, {
+        body: JSON.stringify(metadata),
+        headers: Object.fromEntries(headers.entries()),
+        method,
+        redirect: 'manual',
+        signal: signal(url, options?.signal),
+    });
+    options?.DPoP?.cacheNonce(response, url);
+    return response;
+}
+async function processDynamicClientRegistrationResponse(response) {
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    await checkOAuthBodyError(response, 201, 'Dynamic Client Registration Endpoint');
+    assertReadableResponse(response);
+    const json = await getResponseJsonBody(response);
+    assertString(json.client_id, '"response" body "client_id" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    if (json.client_secret !== undefined) {
+        assertString(json.client_secret, '"response" body "client_secret" property', INVALID_RESPONSE, {
+            body: json,
+        });
+    }
+    if (json.client_secret) {
+        assertNumber(json.client_secret_expires_at, true, '"response" body "client_secret_expires_at" property', INVALID_RESPONSE, {
+            body: json,
+        });
+    }
+    return json;
+}
+async function resourceDiscoveryRequest(resourceIdentifier, options) {
+    return performDiscovery(resourceIdentifier, 'resourceIdentifier', (url) => {
+        prependWellKnown(url, '.well-known/oauth-protected-resource', true);
+        return url;
+    }, options);
+}
+async function processResourceDiscoveryResponse(expectedResourceIdentifier, response) {
+    const expected = expectedResourceIdentifier;
+    if (!(expected instanceof URL) && expected !== _nodiscoverycheck) {
+        throw CodedTypeError('"expectedResourceIdentifier" must be an instance of URL', ERR_INVALID_ARG_TYPE);
+    }
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    if (response.status !== 200) {
+        throw OPE('"response" is not a conform Resource Server Metadata response (unexpected HTTP status code)', RESPONSE_IS_NOT_CONFORM, response);
+    }
+    assertReadableResponse(response);
+    const json = await getResponseJsonBody(response);
+    assertString(json.resource, '"response" body "resource" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    if (expected !== _nodiscoverycheck && new URL(json.resource).href !== expected.href) {
+        throw OPE('"response" body "resource" property does not match the expected value', JSON_ATTRIBUTE_COMPARISON, { expected: expected.href, body: json, attribute: 'resource' });
+    }
+    return json;
+}
+async function getResponseJsonBody(response, check = assertApplicationJson) {
+    let json;
+    try {
+        json = await response.json();
+    }
+    catch (cause) {
+        check(response);
+        throw OPE('failed to parse "response" body as JSON', PARSE_ERROR, cause);
+    }
+    if (!isJsonObject(json)) {
+        throw OPE('"response" body must be a top level object', INVALID_RESPONSE, { body: json });
+    }
+    return json;
+}
+const _nopkce = (/* unused pure expression or super */ null && (nopkce));
+const _nodiscoverycheck = Symbol();
+const _expectedIssuer = Symbol();
+//# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -68124,6 +70343,1406 @@ const booleanSchema = schemas_string()
     .pipe(schemas_enum(['true', 'false', '1', '0', 'yes', 'no']))
     .transform(value => ['true', '1', 'yes'].includes(value));
 
+;// CONCATENATED MODULE: ./src/config/tracking-uri.ts
+
+
+const MANAGED_SCHEMES = ['databricks', 'databricks-uc', 'arn', 'azureml', 'uc'];
+const STORE_SCHEMES = ['file', 'sqlite', 'postgresql', 'mysql', 'mssql'];
+/**
+ * Parses the tracking URI. Only `http` and `https` servers are supported;
+ * the base path is kept (MLflow may be served under a prefix) and its
+ * trailing slashes are dropped so that API paths join without `//`.
+ */
+function parseTrackingUri(setting) {
+    const label = settingLabel('tracking-uri', setting);
+    if (!setting) {
+        throw configError('input `tracking-uri`', 'no tracking server is configured', 'Set the `tracking-uri` input or the MLFLOW_TRACKING_URI variable ' +
+            'to the URL of your MLflow server, such as https://mlflow.example.com.');
+    }
+    const shown = redactUserinfo(setting.value);
+    rejectUnsupportedScheme(label, shown, readScheme(setting.value));
+    let url;
+    try {
+        url = new URL(setting.value);
+    }
+    catch {
+        throw configError(label, `${quote(shown)} is not a valid URL`, 'Use an absolute URL such as https://mlflow.example.com/mlflow.');
+    }
+    if (url.search || url.hash) {
+        throw configError(label, 'the URL has a query string or fragment, which MLflow does not use', 'Remove everything from the first "?" or "#".');
+    }
+    return takeCredentials(url);
+}
+/**
+ * Returns the lower-case scheme of a URI. MLflow also accepts a bare
+ * `databricks` or `databricks-uc`, which counts as that scheme.
+ */
+function readScheme(value) {
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1];
+    if (scheme)
+        return scheme.toLowerCase();
+    const bare = value.toLowerCase();
+    return MANAGED_SCHEMES.includes(bare) ? bare : undefined;
+}
+function rejectUnsupportedScheme(label, value, scheme) {
+    if (scheme === 'http' || scheme === 'https')
+        return;
+    if (scheme && MANAGED_SCHEMES.includes(scheme)) {
+        // NOTE: managed services (Databricks, SageMaker, Azure ML) need their
+        // own auth modes and are not supported by this version.
+        throw configError(label, `${scheme}: tracking URIs are not supported by this version`, 'Use the https:// URL of the tracking server and a token.');
+    }
+    if (!scheme || STORE_SCHEMES.includes(scheme)) {
+        throw configError(label, `${quote(value)} is a local store, not a tracking server`, 'Start a tracking server (`mlflow server`) and set its http:// or ' +
+            'https:// URL.');
+    }
+    throw configError(label, `expected an http:// or https:// URL, got scheme "${scheme}:"`, 'Use the URL of the MLflow tracking server.');
+}
+/**
+ * Replaces the text between `://` and the last `@` of a URL-like string
+ * with `***`. That text may hold a password even when the URL does not
+ * parse, for example when the password contains an unencoded `/` or `#`.
+ */
+function redactUserinfo(value) {
+    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/).*@/i, '$1***@');
+}
+function takeCredentials(url) {
+    const username = decodeUserinfo(url.username);
+    const password = decodeUserinfo(url.password);
+    const clean = new URL(url.href);
+    clean.username = '';
+    clean.password = '';
+    // An empty `?` or `#` passes the query check, so it is removed here.
+    clean.search = '';
+    clean.hash = '';
+    clean.pathname = clean.pathname.replace(/\/+$/, '');
+    return {
+        url: clean,
+        ...(username ? { username } : {}),
+        ...(password ? { password } : {})
+    };
+}
+/** Percent-decodes user info. A `%` that starts no valid escape stays. */
+function decodeUserinfo(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/config/oauth-settings.ts
+
+
+
+
+/** Client authentication methods at the token endpoint (RFC 6749, 2.3.1). */
+const CLIENT_AUTH_METHODS = ['basic', 'post'];
+// A scope token is one or more printable ASCII characters other than
+// space, double quote and backslash (RFC 6749, section 3.3).
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+/**
+ * Validates the OAuth settings, returned as `{ oauth }` for the auth
+ * settings, or `{}` when no OAuth input is set. Whether the chosen auth
+ * mode needs them is decided when the provider is created, so that `auto`
+ * can see which ones are set.
+ */
+function parseOAuthSettings(get) {
+    const tokenEndpoint = parseEndpoint('token-endpoint', get('token-endpoint'));
+    const issuer = parseEndpoint('oauth-issuer', get('oauth-issuer'));
+    if (tokenEndpoint && issuer) {
+        throw configError('input `token-endpoint`', 'both `token-endpoint` and `oauth-issuer` are set, so the token ' +
+            'endpoint is ambiguous', 'Set only one: `token-endpoint` for a known endpoint, or ' +
+            '`oauth-issuer` to discover it.');
+    }
+    const clientAuth = parseSetting('client-auth', get('client-auth') ?? { value: 'basic', origin: 'default' }, schemas_enum(CLIENT_AUTH_METHODS), 'basic or post', 'Set `client-auth` to basic (HTTP Basic header) or post (form body).');
+    const values = {
+        tokenEndpoint,
+        issuer,
+        clientId: get('client-id')?.value,
+        clientSecret: get('client-secret')?.value,
+        scope: parseScope(get('scope')),
+        audience: get('audience')?.value,
+        resource: parseResource(get('resource'))
+    };
+    const present = Object.entries(values).filter(([, v]) => v !== undefined);
+    if (present.length === 0)
+        return {};
+    const oauth = Object.fromEntries(present);
+    return { oauth: { ...oauth, clientAuth } };
+}
+function parseEndpoint(name, setting) {
+    if (!setting)
+        return undefined;
+    const label = settingLabel(name, setting);
+    // The user info may hold a password, so messages show it redacted.
+    const shown = quote(redactUserinfo(setting.value));
+    const url = URL.parse(setting.value);
+    if (url === null || !['https:', 'http:'].includes(url.protocol)) {
+        throw configError(label, `${shown} is not an absolute http or https URL`, `Set \`${name}\` to a URL such as https://idp.example.com/oauth/token.`);
+    }
+    if (url.username || url.password || url.hash) {
+        throw configError(label, `${shown} contains user info or a fragment`, 'Remove them: the client authenticates with `client-id` and ' +
+            '`client-secret`.');
+    }
+    if (url.protocol !== 'https:' && !isLoopbackHttp(url)) {
+        throw configError(label, `${shown} does not use https, so the client secret and the tokens ` +
+            'would cross the network in clear text', 'Use the https URL of the provider. Plain http is accepted only ' +
+            'for a provider on the loopback interface.');
+    }
+    return url;
+}
+/** Checks whether a URL is plain http to the loopback interface. */
+function isLoopbackHttp(url) {
+    return (url.protocol === 'http:' &&
+        ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
+}
+function parseScope(setting) {
+    if (!setting)
+        return undefined;
+    const tokens = setting.value.split(/\s+/).filter(token => token !== '');
+    const invalid = tokens.find(token => !SCOPE_TOKEN.test(token));
+    if (invalid === undefined)
+        return tokens.join(' ');
+    throw configError(settingLabel('scope', setting), `${quote(invalid)} is not a valid scope: scopes are printable ASCII ` +
+        'without double quotes or backslashes', 'List the scopes separated by spaces, such as `mlflow.write offline`.');
+}
+function parseResource(setting) {
+    if (!setting)
+        return undefined;
+    // RFC 8707, section 2: an absolute URI without a fragment.
+    const valid = URL.canParse(setting.value) && !setting.value.includes('#');
+    if (valid)
+        return setting.value;
+    throw configError(settingLabel('resource', setting), `${quote(setting.value)} is not an absolute URI without a fragment`, 'Set `resource` to the URI of the API, such as ' +
+        'https://mlflow.example.com.');
+}
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/http/errors.ts
+/** A request that got an HTTP answer other than the expected JSON. */
+class HttpError extends Error {
+    request;
+    response;
+    constructor(request, response, reason) {
+        super(`${request.method} ${request.url} ${reason}`);
+        this.name = 'HttpError';
+        this.request = request;
+        this.response = response;
+    }
+    /** The MLflow `error_code`, when the body is MLflow's JSON error. */
+    get errorCode() {
+        return this.response.errorBody?.errorCode;
+    }
+}
+/** A request that got no HTTP answer: refused, reset, timed out, TLS. */
+class ConnectionError extends Error {
+    request;
+    /** The Node.js or undici error code, such as `ECONNREFUSED`. */
+    code;
+    constructor(request, code, options) {
+        const cause = options.cause instanceof Error ? options.cause.message : '';
+        super(`${request.method} ${request.url} failed: ${code} ${cause}`.trim(), options);
+        this.name = 'ConnectionError';
+        this.request = request;
+        this.code = code;
+    }
+}
+/** Whether a value is one of the transport's errors. */
+function isRequestError(error) {
+    return error instanceof HttpError || error instanceof ConnectionError;
+}
+
+;// CONCATENATED MODULE: ./src/http/response-facts.ts
+const BODY_EXCERPT_LENGTH = 500;
+/** Reads what a failed response says about who sent it and why. */
+function readResponseFacts(status, headers, body) {
+    const header = (name) => {
+        const value = headers[name];
+        return Array.isArray(value) ? value.join(', ') : value;
+    };
+    const contentType = header('content-type');
+    const errorBody = parseErrorBody(body);
+    const pageTitle = readPageTitle(body);
+    return {
+        status,
+        body: excerpt(body),
+        ...defined('contentType', contentType),
+        ...defined('server', header('server')),
+        ...defined('via', header('via')),
+        ...defined('wwwAuthenticate', header('www-authenticate')),
+        ...defined('location', header('location')),
+        ...defined('retryAfter', header('retry-after')),
+        ...defined('amznErrorType', header('x-amzn-errortype')),
+        ...(errorBody ? { errorBody } : {}),
+        ...defined('pageTitle', pageTitle)
+    };
+}
+function defined(key, value) {
+    return value ? { [key]: value } : {};
+}
+/** Collapses whitespace and cuts a body down to a readable excerpt. */
+function excerpt(body) {
+    const text = body.replace(/\s+/g, ' ').trim();
+    return text.length > BODY_EXCERPT_LENGTH
+        ? `${text.slice(0, BODY_EXCERPT_LENGTH)}...`
+        : text;
+}
+/** Reads the known JSON error shapes; returns undefined for anything else. */
+function parseErrorBody(body) {
+    let parsed;
+    try {
+        parsed = JSON.parse(body);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return undefined;
+    const record = parsed;
+    const text = (value) => typeof value === 'string' ? value : undefined;
+    if (typeof record.error_code === 'string') {
+        return {
+            shape: 'mlflow',
+            errorCode: record.error_code,
+            message: text(record.message) ?? ''
+        };
+    }
+    if (typeof record.error === 'object' && record.error !== null) {
+        const nested = record.error;
+        const code = text(nested.code) ?? text(nested.error_code);
+        return {
+            shape: 'nested',
+            ...(code ? { errorCode: code } : {}),
+            message: text(nested.message) ?? ''
+        };
+    }
+    if ('detail' in record) {
+        const code = text(record.error);
+        const detail = record.detail;
+        return {
+            shape: 'detail',
+            ...(code ? { errorCode: code } : {}),
+            message: text(detail) ?? JSON.stringify(detail)
+        };
+    }
+    const message = text(record.message);
+    return message === undefined ? undefined : { shape: 'message', message };
+}
+function readPageTitle(body) {
+    const match = /<title[^>]*>([^<]*)<\/title>/i.exec(body);
+    const title = match?.[1]?.replace(/\s+/g, ' ').trim();
+    return title === '' ? undefined : title;
+}
+
+;// CONCATENATED MODULE: ./src/http/retry.ts
+
+/** Builds the default policy around an attempt count. */
+function defaultRetryPolicy(maxAttempts) {
+    return {
+        maxAttempts,
+        baseDelayMs: 500,
+        maxDelayMs: 15_000,
+        maxRetryAfterMs: 60_000,
+        budgetMs: 120_000,
+        sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+        random: Math.random,
+        now: Date.now
+    };
+}
+/** Statuses that mean "not now" rather than "no". */
+const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+/** MLflow error codes that a 5xx may carry and that do not clear up. */
+const PERMANENT_ERROR_CODES = new Set([
+    'BAD_REQUEST',
+    'INVALID_PARAMETER_VALUE',
+    'INVALID_STATE',
+    'DATA_LOSS',
+    'NOT_IMPLEMENTED'
+]);
+/** Connection error codes that mean the server may come back. */
+const TRANSIENT_CONNECTION_CODES = new Set([
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ECONNABORTED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EAI_AGAIN',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CLOSED'
+]);
+/**
+ * Whether a failure may clear up on its own. Authentication, permission,
+ * TLS and validation failures never do, so they are never retried.
+ */
+function isTransient(error) {
+    if (error instanceof ConnectionError) {
+        return TRANSIENT_CONNECTION_CODES.has(error.code);
+    }
+    if (!(error instanceof HttpError))
+        return false;
+    const { status, errorBody } = error.response;
+    if (!TRANSIENT_STATUSES.has(status))
+        return false;
+    const code = errorBody?.errorCode;
+    return code === undefined || !PERMANENT_ERROR_CODES.has(code);
+}
+/** The backoff before retry number `retry` (1-based), with full jitter. */
+function backoffDelay(policy, retry) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+    return Math.round(policy.random() * ceiling);
+}
+/**
+ * Reads `Retry-After` in either form (RFC 9110): delay-seconds or an
+ * HTTP date. Returns the wait in milliseconds, or undefined.
+ */
+function parseRetryAfter(value, now) {
+    if (value === undefined)
+        return undefined;
+    const trimmed = value.trim();
+    // Fractional seconds are not in RFC 9110, but some servers send them.
+    if (/^\d+(\.\d+)?$/.test(trimmed)) {
+        return Math.round(Number(trimmed) * 1000);
+    }
+    // An HTTP date names a day or month. Without this check, Date.parse in
+    // V8 reads values such as "-1" as dates in 2001, so the retry would not
+    // wait at all.
+    if (!/[a-z]/i.test(trimmed))
+        return undefined;
+    const date = Date.parse(trimmed);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** The wait before the next attempt: `Retry-After` if given, else backoff. */
+function retryDelay(policy, retry, error) {
+    const retryAfter = error instanceof HttpError
+        ? parseRetryAfter(error.response.retryAfter, policy.now())
+        : undefined;
+    if (retryAfter === undefined)
+        return backoffDelay(policy, retry);
+    return Math.min(retryAfter, policy.maxRetryAfterMs);
+}
+
+;// CONCATENATED MODULE: ./src/http/url.ts
+/**
+ * Joins an API path to the tracking URI without losing its base path.
+ * `new URL('/api/...', base)` would drop a prefix such as `/mlflow`, and
+ * naive concatenation can produce `//`.
+ */
+function joinUrl(base, path, query = {}) {
+    const url = new URL(base.href);
+    const basePath = url.pathname.replace(/\/+$/, '');
+    const relative = path.replace(/^\/+/, '');
+    url.pathname = `${basePath}/${relative}`;
+    for (const [key, value] of Object.entries(query)) {
+        if (value === undefined)
+            continue;
+        const values = Array.isArray(value) ? value : [String(value)];
+        for (const item of values)
+            url.searchParams.append(key, String(item));
+    }
+    // URLSearchParams writes a space as `+`, which AWS SigV4 verifiers read
+    // as a literal plus, so spaces are sent as `%20`. A literal `+` is
+    // already `%2B` here, so every `+` left is a space.
+    url.search = url.search.replace(/\+/g, '%20');
+    return url;
+}
+/** Shows a URL without user info, query or fragment, safe for logs. */
+function describeUrl(url) {
+    const copy = new URL(String(url));
+    copy.username = '';
+    copy.password = '';
+    copy.search = '';
+    copy.hash = '';
+    return copy.href;
+}
+/** Whether a host name is a loopback address. */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '');
+    return (host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host));
+}
+
+;// CONCATENATED MODULE: ./src/http/transport.ts
+
+
+
+
+
+const MAX_REDIRECTS = 3;
+/**
+ * The HTTP client for the MLflow REST API: credentials only for the
+ * tracking server's origin, explicit timeouts, retries of idempotent
+ * requests when the server is unavailable, and redirects followed only
+ * within the same origin and without changing the method.
+ */
+class HttpClient {
+    options;
+    /** How many HTTP requests were sent, retries included. */
+    requestCount = 0;
+    constructor(options) {
+        this.options = options;
+    }
+    /** Sends a request, retrying when it is idempotent and transient. */
+    async send(request) {
+        const { retry, log } = this.options;
+        const started = retry.now();
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await this.sendOnce(request);
+            }
+            catch (error) {
+                if (!(error instanceof HttpError || error instanceof ConnectionError)) {
+                    throw error;
+                }
+                const delay = retryDelay(retry, attempt, error);
+                const elapsed = retry.now() - started;
+                if (!request.idempotent ||
+                    !isTransient(error) ||
+                    attempt >= retry.maxAttempts ||
+                    elapsed + delay > retry.budgetMs) {
+                    throw error;
+                }
+                log.info(`Retrying ${request.operation} (attempt ${attempt + 1} of ` +
+                    `${retry.maxAttempts}) in ${(delay / 1000).toFixed(1)} s: ` +
+                    failureSummary(error));
+                await retry.sleep(delay);
+            }
+        }
+    }
+    /** Sends a request and validates its JSON answer with a zod schema. */
+    async json(request, schema) {
+        const response = await this.send(request);
+        const facts = this.describe(request, joinUrl(this.options.baseUrl, request.path));
+        let parsed;
+        try {
+            parsed = response.text.trim() === '' ? {} : JSON.parse(response.text);
+        }
+        catch {
+            throw new HttpError(facts, readResponseFacts(response.status, response.headers, response.text), `returned HTTP ${response.status} with a body that is not JSON`);
+        }
+        const result = schema.safeParse(parsed);
+        if (result.success)
+            return result.data;
+        throw new HttpError(facts, readResponseFacts(response.status, response.headers, response.text), `returned JSON of an unexpected shape: ${result.error.message}`);
+    }
+    async sendOnce(request) {
+        let url = joinUrl(this.options.baseUrl, request.path, request.query);
+        for (let redirects = 0;; redirects++) {
+            const response = await this.dispatchWithRefresh(request, url);
+            const location = response.headers.location;
+            const isRedirect = response.status >= 300 && response.status < 400;
+            if (!isRedirect)
+                return this.check(request, url, response);
+            const target = typeof location === 'string' ? new URL(location, url) : undefined;
+            const followable = target !== undefined &&
+                (response.status === 307 || response.status === 308) &&
+                target.origin === this.options.baseUrl.origin &&
+                redirects < MAX_REDIRECTS;
+            if (!followable)
+                return this.check(request, url, response);
+            this.options.log.debug(`Following HTTP ${response.status} to ${describeUrl(target)}`);
+            url = target;
+        }
+    }
+    /**
+     * Sends a request, and once more with a new token when the server
+     * rejects the token as expired or invalid.
+     *
+     * This holds for creates too, which are otherwise never re-sent here. A
+     * 401 whose Bearer challenge carries `invalid_token` (RFC 6750, section 3)
+     * is the response of the layer that authenticates the request, and that
+     * layer runs before the handler: MLflow's auth app checks credentials in
+     * a before-request hook, and an access proxy checks them before it
+     * forwards. So the server did not act on the request, and sending it
+     * again cannot create a second version. Any other 401 proves nothing
+     * about the handler and is not re-sent. Only one refresh is made per
+     * request, so a server that rejects every token ends the run.
+     */
+    async dispatchWithRefresh(request, url) {
+        const { auth, log } = this.options;
+        const sent = {};
+        const response = await this.dispatch(request, url, sent);
+        if (response.status !== 401 ||
+            auth.refresh === undefined ||
+            !('authorization' in sent) ||
+            !isInvalidTokenChallenge(response.headers['www-authenticate'])) {
+            return response;
+        }
+        log.info(`The server rejected the access token as invalid or expired ` +
+            `(HTTP 401) for ${request.operation}; requesting a new token and ` +
+            'sending the request once more');
+        await auth.refresh(sent.authorization);
+        return this.dispatch(request, url, {});
+    }
+    async dispatch(request, url, sent) {
+        const headers = {
+            'user-agent': this.options.userAgent,
+            accept: 'application/json'
+        };
+        const body = this.body(request, headers);
+        if (url.origin === this.options.baseUrl.origin) {
+            await this.options.auth.authorize(headers, {
+                method: request.method,
+                url,
+                body: request.body ?? (typeof body === 'string' ? body : undefined)
+            });
+            if (headers.authorization)
+                sent.authorization = headers.authorization;
+        }
+        const started = Date.now();
+        this.requestCount++;
+        try {
+            const response = await (0,undici/* request */.Em)(url, {
+                method: request.method,
+                headers,
+                body: body ?? null,
+                dispatcher: this.options.dispatcher,
+                headersTimeout: this.options.timeoutMs,
+                bodyTimeout: this.options.timeoutMs
+            });
+            const text = await response.body.text();
+            this.options.log.debug(`${request.method} ${describeUrl(url)} -> HTTP ` +
+                `${response.statusCode} in ${Date.now() - started} ms`);
+            return { status: response.statusCode, headers: response.headers, text };
+        }
+        catch (error) {
+            throw new ConnectionError(this.describe(request, url), errorCode(error), {
+                cause: error
+            });
+        }
+    }
+    body(request, headers) {
+        if (request.json !== undefined) {
+            headers['content-type'] = 'application/json';
+            return JSON.stringify(request.json);
+        }
+        if (request.body) {
+            headers['content-type'] = request.body.contentType;
+            headers['content-length'] = String(request.body.length);
+            return request.body.open();
+        }
+        return undefined;
+    }
+    check(request, url, response) {
+        if (response.status >= 200 && response.status < 300)
+            return response;
+        throw new HttpError(this.describe(request, url), readResponseFacts(response.status, response.headers, response.text), `returned HTTP ${response.status}`);
+    }
+    describe(request, url) {
+        return {
+            method: request.method,
+            url: describeUrl(url),
+            operation: request.operation,
+            ...(request.resource ? { resource: request.resource } : {}),
+            credential: this.options.auth.credential,
+            host: url.host
+        };
+    }
+}
+/** Checks whether `WWW-Authenticate` is a Bearer `invalid_token`. */
+function isInvalidTokenChallenge(header) {
+    const values = Array.isArray(header) ? header : [header ?? ''];
+    return values.some(value => /\bbearer\b[^]*\berror\s*=\s*"?invalid_token\b/i.test(value));
+}
+/** Reads the most specific error code from an undici or Node.js error. */
+function errorCode(error) {
+    let current = error;
+    for (let depth = 0; depth < 4 && current; depth++) {
+        const code = current.code;
+        if (typeof code === 'string' && code !== 'UND_ERR')
+            return code;
+        current = current.cause;
+    }
+    return 'UNKNOWN';
+}
+function failureSummary(error) {
+    if (error instanceof ConnectionError)
+        return error.code;
+    const code = error.errorCode ? ` ${error.errorCode}` : '';
+    return `HTTP ${error.response.status}${code}`;
+}
+
+;// CONCATENATED MODULE: ./src/auth/token-errors.ts
+
+
+
+
+/** Fixes for each OAuth error code (RFC 6749, 5.2; RFC 8707). */
+const FIXES = {
+    invalid_client: 'Check `client-id` and `client-secret`, and set `client-auth` to the ' +
+        'method the client is registered for: basic (HTTP Basic header) or ' +
+        'post (form body).',
+    invalid_scope: 'Check `scope`: request only scopes this client is allowed to have.',
+    invalid_target: 'Check `resource`: the provider does not know it, or this client may ' +
+        'not request tokens for it.',
+    unauthorized_client: 'Allow the client credentials grant for this client at the provider.',
+    unsupported_grant_type: 'Enable the client credentials grant at the provider.',
+    invalid_request: 'Check `scope`, `audience` and `resource` against what the provider ' +
+        'accepts.'
+};
+const DEFAULT_FIX = "Check the client's registration at the provider, and `token-endpoint` " +
+    'or `oauth-issuer`.';
+/**
+ * Turns a failed token or metadata request into an AUTH_REFRESH
+ * diagnosis that names the endpoint's host and the OAuth error code.
+ * Error descriptions are quoted, because providers put the reason there.
+ */
+function tokenRequestError(error, facts) {
+    if (error instanceof diagnosis_DiagnosedError)
+        return error;
+    const failure = describeFailure(error, facts);
+    const action = facts.discovery
+        ? `Reading the OAuth issuer metadata from ${facts.endpoint.host}`
+        : `The token request for client '${facts.clientId}' to ` +
+            facts.endpoint.host;
+    const code = failure.oauthError ? ` with ${failure.oauthError}` : '';
+    const evidence = {
+        request: `${facts.discovery ? 'GET' : 'POST'} ${describeUrl(facts.endpoint)}`,
+        ...(failure.status === undefined ? {} : { status: failure.status }),
+        ...(failure.oauthError ? { oauthError: failure.oauthError } : {}),
+        ...(failure.networkError ? { networkError: failure.networkError } : {})
+    };
+    return new diagnosis_DiagnosedError(diagnose('AUTH_REFRESH', `${action} failed${code}: ${failure.reason}.`, (failure.oauthError && FIXES[failure.oauthError]) ?? DEFAULT_FIX, evidence), { cause: error });
+}
+/** Refuses a token the transport cannot send as a Bearer token. */
+function unusableTokenError(endpoint, clientId, tokenType) {
+    return new diagnosis_DiagnosedError(diagnose('AUTH_REFRESH', `${endpoint.host} issued a token of type '${tokenType}' for client ` +
+        `'${clientId}', but only Bearer tokens are supported.`, 'Configure the client at the provider to issue Bearer access tokens ' +
+        '(no DPoP binding).', { request: `POST ${describeUrl(endpoint)}` }));
+}
+function describeFailure(error, facts) {
+    if (error instanceof ResponseBodyError) {
+        return {
+            reason: withDescription(`HTTP ${error.status}`, error.error_description),
+            status: error.status,
+            oauthError: error.error
+        };
+    }
+    if (error instanceof WWWAuthenticateChallengeError) {
+        const parameters = error.cause[0]?.parameters;
+        return {
+            reason: withDescription(`HTTP ${error.status}`, parameters?.error_description),
+            status: error.status,
+            ...(parameters?.error ? { oauthError: parameters.error } : {})
+        };
+    }
+    // Names, not instanceof: fetch may raise these from another realm.
+    const name = error?.name;
+    if (name === 'TimeoutError') {
+        return {
+            reason: `no answer within ${facts.timeoutMs / 1000} s`,
+            networkError: 'timeout'
+        };
+    }
+    if (name === 'TypeError') {
+        const code = errorCode(error);
+        return { reason: `the request failed (${code})`, networkError: code };
+    }
+    const message = error?.message;
+    return { reason: `the response was not usable: ${String(message)}` };
+}
+function withDescription(text, description) {
+    return description ? `${text}, "${description}"` : text;
+}
+
+;// CONCATENATED MODULE: ./src/auth/token-endpoint.ts
+
+
+
+/**
+ * A client of one token endpoint for the client credentials grant, built
+ * on oauth4webapi. Each call is bounded by `timeoutMs`; the issuer's
+ * metadata is read once.
+ */
+class TokenEndpoint {
+    #grant;
+    #timeoutMs;
+    #server;
+    constructor(grant, timeoutMs) {
+        this.#grant = grant;
+        this.#timeoutMs = timeoutMs;
+    }
+    /** The host of the token endpoint, or of the issuer before discovery. */
+    get host() {
+        const endpoint = this.#grant.endpoint;
+        return 'tokenEndpoint' in endpoint
+            ? endpoint.tokenEndpoint.host
+            : endpoint.issuer.host;
+    }
+    /**
+     * Requests an access token; failures are AUTH_REFRESH diagnoses.
+     * NOTE: a failed request is not retried, even a refused connection or a
+     * 503 that a second attempt might get past.
+     */
+    async requestToken() {
+        const server = await this.#authorizationServer();
+        const endpoint = new URL(server.token_endpoint ?? '');
+        const grant = this.#grant;
+        const client = { client_id: grant.clientId };
+        try {
+            const response = await clientCredentialsGrantRequest(server, client, clientAuthentication(grant), tokenParameters(grant), this.#requestOptions(endpoint));
+            const result = await processClientCredentialsResponse(server, client, response);
+            return readToken(result, endpoint, grant.clientId);
+        }
+        catch (error) {
+            throw tokenRequestError(error, {
+                endpoint,
+                clientId: grant.clientId,
+                timeoutMs: this.#timeoutMs
+            });
+        }
+    }
+    #authorizationServer() {
+        const endpoint = this.#grant.endpoint;
+        if ('tokenEndpoint' in endpoint) {
+            return Promise.resolve({
+                issuer: endpoint.tokenEndpoint.origin,
+                token_endpoint: endpoint.tokenEndpoint.href
+            });
+        }
+        this.#server ??= this.#discover(endpoint.issuer);
+        return this.#server;
+    }
+    async #discover(issuer) {
+        try {
+            const response = await discoveryRequest(issuer, {
+                algorithm: 'oidc',
+                ...this.#requestOptions(issuer)
+            });
+            const server = await processDiscoveryResponse(issuer, response);
+            if (server.token_endpoint === undefined) {
+                throw new OperationProcessingError('the metadata names no token_endpoint');
+            }
+            return server;
+        }
+        catch (error) {
+            const discovery = new URL('.well-known/openid-configuration', issuer.href.endsWith('/') ? issuer : `${issuer.href}/`);
+            throw tokenRequestError(error, {
+                endpoint: discovery,
+                clientId: this.#grant.clientId,
+                timeoutMs: this.#timeoutMs,
+                discovery: true
+            });
+        }
+    }
+    // oauth4webapi marks `allowInsecureRequests` deprecated so that its use
+    // is conspicuous: the settings allow plain http only for a provider on the
+    // loopback interface, where no network carries the secret.
+    #requestOptions(url) {
+        return {
+            signal: AbortSignal.timeout(this.#timeoutMs),
+            // eslint-disable-next-line @typescript-eslint/no-deprecated
+            [allowInsecureRequests]: isLoopbackHttp(url)
+        };
+    }
+}
+function clientAuthentication(grant) {
+    return grant.clientAuth === 'post'
+        ? ClientSecretPost(grant.clientSecret)
+        : ClientSecretBasic(grant.clientSecret);
+}
+function tokenParameters(grant) {
+    const parameters = new URLSearchParams();
+    if (grant.scope)
+        parameters.set('scope', grant.scope);
+    if (grant.audience)
+        parameters.set('audience', grant.audience);
+    if (grant.resource)
+        parameters.set('resource', grant.resource);
+    return parameters;
+}
+function readToken(result, endpoint, clientId) {
+    // A DPoP-bound or other non-Bearer token cannot be sent as a plain
+    // Bearer token, so it is refused here rather than by the server.
+    if (result.token_type.toLowerCase() !== 'bearer') {
+        throw unusableTokenError(endpoint, clientId, result.token_type);
+    }
+    return {
+        accessToken: result.access_token,
+        ...(result.expires_in === undefined
+            ? {}
+            : { expiresInMs: result.expires_in * 1000 })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/auth/oauth-client-credentials.ts
+
+
+
+/** How long before expiry an access token is replaced. */
+const REFRESH_MARGIN_MS = 30_000;
+/**
+ * The OAuth 2.0 client credentials grant (RFC 6749, 4.4): an access token
+ * from the token endpoint, sent as a Bearer token, cached and replaced
+ * 30 s before it expires or when the server rejects it.
+ */
+class OAuthClientCredentials {
+    mode = 'oauth-client-credentials';
+    credential;
+    #cache;
+    /** Masks the client secret's forms, including the Basic header's. */
+    constructor(grant, options) {
+        maskClientSecret(grant, options.mask);
+        const endpoint = new TokenEndpoint(grant, options.timeoutMs);
+        this.credential = {
+            kind: 'oauth',
+            clientId: grant.clientId,
+            provider: endpoint.host
+        };
+        const request = options.request ?? (() => endpoint.requestToken());
+        this.#cache = new TokenCache({
+            now: options.now,
+            marginMs: REFRESH_MARGIN_MS,
+            request: async () => {
+                const token = await request();
+                // Masked before anything can log it: the token is a credential.
+                maskSecret(options.mask, token.accessToken);
+                logToken(options.log, endpoint.host, grant.clientId, token);
+                return token;
+            }
+        });
+    }
+    async authorize(headers) {
+        headers.authorization = `Bearer ${await this.#cache.get()}`;
+    }
+    async refresh(rejected) {
+        const token = rejected?.replace(/^Bearer /, '');
+        await this.#cache.refresh(token);
+    }
+}
+function maskClientSecret(grant, mask) {
+    maskSecret(mask, grant.clientSecret);
+    const basic = `${oauth_client_credentials_encode(grant.clientId)}:${oauth_client_credentials_encode(grant.clientSecret)}`;
+    mask(Buffer.from(basic).toString('base64'));
+}
+/**
+ * Form-encodes a value for client_secret_basic (RFC 6749, 2.3.1) as
+ * oauth4webapi 3.8 does: `application/x-www-form-urlencoded`, which also
+ * escapes the characters `encodeURIComponent` leaves.
+ */
+function oauth_client_credentials_encode(value) {
+    return encodeURIComponent(value).replace(/[-_.!~*'()]|%20/g, match => match === '%20' ? '+' : `%${match.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+function logToken(log, host, clientId, token) {
+    const lifetime = token.expiresInMs === undefined
+        ? 'no expiry given, so it is replaced only when rejected'
+        : `valid for ${Math.round(token.expiresInMs / 1000)} s`;
+    log.info(`Obtained an OAuth access token from ${host} for client ` +
+        `'${clientId}' (${lifetime})`);
+}
+
+;// CONCATENATED MODULE: ./src/auth/oauth-mode.ts
+
+
+/** Checks whether both halves of the client credentials are set. */
+function hasClientCredentials(oauth) {
+    return oauth?.clientId !== undefined && oauth.clientSecret !== undefined;
+}
+/**
+ * Creates the `oauth-client-credentials` provider, after checking that
+ * the client ID, the secret and a token endpoint or issuer are set.
+ */
+function createOAuthProvider(oauth, mask, context) {
+    const grant = readGrant(oauth ?? { clientAuth: 'basic' });
+    return new OAuthClientCredentials(grant, { ...context, mask });
+}
+function readGrant(oauth) {
+    const clientId = requireSetting('client-id', oauth.clientId);
+    const clientSecret = requireSetting('client-secret', oauth.clientSecret);
+    const { tokenEndpoint, issuer } = oauth;
+    const endpoint = tokenEndpoint
+        ? { tokenEndpoint }
+        : issuer
+            ? { issuer }
+            : undefined;
+    if (endpoint === undefined) {
+        throw configError('input `token-endpoint`', 'auth-mode is oauth-client-credentials but neither ' +
+            '`token-endpoint` nor `oauth-issuer` is set', "Set `token-endpoint` to the provider's token URL, or " +
+            '`oauth-issuer` to its issuer URL.');
+    }
+    return {
+        endpoint,
+        clientId,
+        clientSecret,
+        clientAuth: oauth.clientAuth,
+        ...(oauth.scope ? { scope: oauth.scope } : {}),
+        ...(oauth.audience ? { audience: oauth.audience } : {}),
+        ...(oauth.resource ? { resource: oauth.resource } : {})
+    };
+}
+function requireSetting(name, value) {
+    if (value !== undefined)
+        return value;
+    throw configError(`input \`${name}\``, `auth-mode is oauth-client-credentials but no ${name} is set`, `Set \`${name}\`, for example from a repository or organization secret.`);
+}
+
+;// CONCATENATED MODULE: ./src/config/hokusai-settings.ts
+
+/** The variable the Hokusai SDK and CLI read the platform's API key from. */
+const HOKUSAI_KEY_VARIABLE = 'HOKUSAI_API_KEY';
+/** The prefix of Hokusai API keys, such as `hk_live_` and `hk_test_`. */
+const HOKUSAI_KEY_PREFIX = 'hk_';
+/** Masks HOKUSAI_API_KEY in all its forms when it is set. */
+function maskHokusaiKey(env, mask) {
+    const key = env[HOKUSAI_KEY_VARIABLE]?.trim();
+    if (key)
+        maskSecret(mask, key);
+}
+/** Checks whether a host is `hokus.ai` or a subdomain of it. */
+function isHokusaiHost(hostname) {
+    const host = hostname.toLowerCase();
+    return host === 'hokus.ai' || host.endsWith('.hokus.ai');
+}
+/**
+ * Reads HOKUSAI_API_KEY when it may be used: with `auth-mode: hokusai`,
+ * or in `auto` mode for a tracking URI on hokus.ai, so that the key is
+ * never sent to another host by accident.
+ */
+function readHokusaiSettings(get, env, tracking) {
+    const key = env[HOKUSAI_KEY_VARIABLE]?.trim();
+    if (!key)
+        return {};
+    const mode = get('auth-mode')?.value ?? 'auto';
+    const usable = mode === 'hokusai' ||
+        (mode === 'auto' && isHokusaiHost(tracking.url.hostname));
+    return usable ? { hokusaiKey: key } : {};
+}
+
+;// CONCATENATED MODULE: ./src/auth/hokusai.ts
+
+/**
+ * A Hokusai platform API key (`hk_...`). Both of the platform's MLflow
+ * entry points, the API proxy and the admin gateway, read the key from
+ * `Authorization: Bearer`, `Authorization: ApiKey` or `X-API-Key`, so it
+ * is sent as a Bearer token unless `token-header` names another header.
+ */
+class HokusaiAuth {
+    mode = 'hokusai';
+    credential;
+    #bearer;
+    constructor(key, headerName) {
+        this.#bearer = new BearerAuth(key, headerName);
+        const isAuthorization = headerName.toLowerCase() === 'authorization';
+        this.credential = {
+            kind: 'token',
+            header: isAuthorization ? 'Authorization' : headerName,
+            ...(isAuthorization ? { scheme: 'Bearer' } : {}),
+            label: 'Hokusai API key'
+        };
+    }
+    authorize(headers) {
+        return this.#bearer.authorize(headers);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/auth/resolve-hokusai.ts
+
+
+
+/**
+ * Whether `auto` should pick the Hokusai mode: the token is a Hokusai key
+ * by its prefix, or there is no token but HOKUSAI_API_KEY applies.
+ */
+function isHokusaiKey(auth) {
+    if (auth.token !== undefined) {
+        return auth.token.startsWith(HOKUSAI_KEY_PREFIX);
+    }
+    return auth.hokusaiKey !== undefined;
+}
+/** Explains why `auto` chose the Hokusai mode, for the auth report. */
+function hokusaiReason(auth, tokenOrigin) {
+    return auth.token === undefined
+        ? `Hokusai API key from ${HOKUSAI_KEY_VARIABLE}`
+        : `the token from ${tokenOrigin} is a Hokusai API key ` +
+            `(${HOKUSAI_KEY_PREFIX}...)`;
+}
+/** Creates the Hokusai provider, or raises when no key is set. */
+function createHokusaiProvider(auth) {
+    const key = auth.token ?? auth.hokusaiKey;
+    if (key === undefined) {
+        throw configError('input `token`', 'auth-mode is hokusai but no Hokusai API key is set', `Set \`token\` (or MLFLOW_TRACKING_TOKEN or ${HOKUSAI_KEY_VARIABLE}) ` +
+            'to the Hokusai API key, which starts with hk_.');
+    }
+    return new HokusaiAuth(key, auth.tokenHeader);
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./node_modules/@aws-crypto/sha256-js/build/main/index.js
+var main = __nccwpck_require__(3156);
+// EXTERNAL MODULE: ./node_modules/@smithy/signature-v4/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(5118);
+;// CONCATENATED MODULE: ./src/auth/sigv4-signer.ts
+
+
+/** The SHA-256 of an empty body, in hex. */
+const EMPTY_PAYLOAD_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+const PAYLOAD_HASH_HEADER = 'x-amz-content-sha256';
+/**
+ * Signs a request with AWS Signature Version 4 and returns the headers to
+ * add: `authorization`, `x-amz-date`, and `x-amz-security-token` and
+ * `x-amz-content-sha256` when they apply. The path is signed as it is on
+ * the wire and encoded once more, as botocore does for every service
+ * except S3.
+ */
+async function signRequest(request, credentials, scope, options) {
+    const signer = new dist_cjs/* SignatureV4 */.BB({
+        credentials,
+        region: scope.region,
+        service: scope.service,
+        sha256: main.Sha256,
+        uriEscapePath: true,
+        applyChecksum: false
+    });
+    const { url } = request;
+    const headers = {
+        ...request.headers,
+        host: url.host,
+        [PAYLOAD_HASH_HEADER]: request.payloadHash
+    };
+    const signed = await signer.sign({
+        method: request.method,
+        protocol: url.protocol,
+        hostname: url.hostname,
+        ...(url.port ? { port: Number(url.port) } : {}),
+        path: url.pathname,
+        query: readQuery(url),
+        headers
+    }, {
+        signingDate: options.signingDate,
+        ...(options.sendPayloadHash
+            ? {}
+            : { unsignableHeaders: new Set([PAYLOAD_HASH_HEADER]) })
+    });
+    return pickAddedHeaders(signed.headers, request.headers, options);
+}
+/**
+ * Decodes the query's percent escapes, leaving a `+` as a plus, and the
+ * signer encodes each name and value again. The transport sends spaces
+ * as `%20` and never a bare `+`, whose meaning servers disagree on.
+ */
+function readQuery(url) {
+    const query = {};
+    const raw = url.search.replace(/^\?/, '');
+    if (raw === '')
+        return query;
+    for (const pair of raw.split('&')) {
+        const [rawName = '', ...rest] = pair.split('=');
+        const name = decodeURIComponent(rawName);
+        const value = decodeURIComponent(rest.join('='));
+        const existing = query[name];
+        if (existing === undefined)
+            query[name] = value;
+        else if (Array.isArray(existing))
+            existing.push(value);
+        else
+            query[name] = [existing, value];
+    }
+    return query;
+}
+function pickAddedHeaders(signed, original, options) {
+    const added = {};
+    for (const [name, value] of Object.entries(signed)) {
+        const lower = name.toLowerCase();
+        if (lower === 'host' || lower in original)
+            continue;
+        if (lower === PAYLOAD_HASH_HEADER && !options.sendPayloadHash)
+            continue;
+        added[lower] = value;
+    }
+    return added;
+}
+
+;// CONCATENATED MODULE: ./src/auth/sigv4.ts
+
+
+/**
+ * AWS Signature Version 4 for SageMaker managed MLflow, as the
+ * `sagemaker-mlflow` plugin (0.3.0) signs: the ARN routing header, the
+ * body's real SHA-256 in `X-Amz-Content-SHA256`, and the region and
+ * service from the ARN. Streamed artifact bodies are hashed by reading
+ * them once before they are sent, because the plugin sends the real hash
+ * and whether the service accepts `UNSIGNED-PAYLOAD` is not documented.
+ */
+class SigV4Auth {
+    mode = 'sigv4';
+    credential;
+    #target;
+    #credentials;
+    #now;
+    constructor(target, credentials, now = () => new Date()) {
+        this.#target = target;
+        this.#credentials = credentials;
+        this.#now = now;
+        this.credential = {
+            kind: 'aws',
+            region: target.region,
+            service: target.service
+        };
+    }
+    async authorize(headers, request) {
+        headers[this.#target.arnHeader] = this.#target.arn;
+        const signed = await signRequest({
+            method: request.method,
+            url: request.url,
+            headers,
+            payloadHash: await hashPayload(request.body)
+        }, this.#credentials, this.#target, { signingDate: this.#now(), sendPayloadHash: true });
+        Object.assign(headers, signed);
+    }
+}
+/** Returns the hex SHA-256 of a body, reading a stream to its end. */
+async function hashPayload(body) {
+    if (body === undefined)
+        return EMPTY_PAYLOAD_HASH;
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const source = typeof body === 'string' ? body : body.open();
+    if (typeof source === 'string')
+        return hash.update(source).digest('hex');
+    for await (const chunk of source)
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+
+;// CONCATENATED MODULE: ./src/auth/resolve-sigv4.ts
+
+
+/** Why `auto` chose SigV4, for the auth report. */
+const SIGV4_AUTO_REASON = 'the tracking URI is a SageMaker ARN, so requests are signed with the ' +
+    'AWS credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
+/**
+ * Rejects a mode that does not fit the tracking URI: an ARN needs SigV4,
+ * and SigV4 needs an ARN. A token or password is never sent to AWS.
+ */
+function checkSigV4Mode(mode, auth) {
+    if (auth.sagemaker && mode !== 'sigv4') {
+        throw configError('input `auth-mode`', `auth-mode is ${mode}, but the tracking URI is a SageMaker ARN, ` +
+            'which accepts only AWS SigV4 signatures', 'Set `auth-mode` to sigv4 or auto, and provide AWS credentials ' +
+            '(for example with aws-actions/configure-aws-credentials).');
+    }
+    if (!auth.sagemaker && mode === 'sigv4') {
+        throw configError('input `auth-mode`', 'auth-mode is sigv4, but the tracking URI is not a SageMaker ARN', 'Set `tracking-uri` to the ARN of the SageMaker MLflow tracking ' +
+            'server, such as arn:aws:sagemaker:us-east-1:123456789012:' +
+            'mlflow-tracking-server/my-server.');
+    }
+}
+/**
+ * Creates the SigV4 provider, or raises a configuration error naming the
+ * missing AWS variables before any request is sent.
+ */
+function createSigV4Provider(auth, now) {
+    const { sagemaker, aws = {} } = auth;
+    if (!sagemaker) {
+        throw new Error('createSigV4Provider needs a SageMaker target');
+    }
+    const { accessKeyId, secretAccessKey, sessionToken } = aws;
+    if (!accessKeyId || !secretAccessKey) {
+        const missing = [
+            accessKeyId ? '' : 'AWS_ACCESS_KEY_ID',
+            secretAccessKey ? '' : 'AWS_SECRET_ACCESS_KEY'
+        ].filter(Boolean);
+        throw configError(`environment variable ${missing.join(' and ')}`, 'SigV4 signing for the SageMaker ARN needs AWS credentials, and ' +
+            `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} ` +
+            'not set', 'Run aws-actions/configure-aws-credentials before this step (with ' +
+            'OIDC and `permissions: id-token: write`), or set the AWS ' +
+            'credential variables.');
+    }
+    return new SigV4Auth(sagemaker, { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }, now);
+}
+
+;// CONCATENATED MODULE: ./src/auth/resolve-auth.ts
+
+
+
+
+
+
+
+const DEFAULT_CONTEXT = {
+    log: {
+        info: () => undefined,
+        debug: () => undefined,
+        warning: () => undefined,
+        error: () => undefined,
+        group: (_name, body) => body()
+    },
+    timeoutMs: 60_000,
+    now: Date.now
+};
+/**
+ * Picks the auth provider. `auto` follows the MLflow Python client's
+ * precedence: a username and password win over a token, as in
+ * `mlflow/utils/rest_utils.py`. That client has no OAuth mode, so client
+ * credentials come last.
+ */
+function resolveAuth(auth, origins, mask, context = DEFAULT_CONTEXT) {
+    const mode = auth.mode === 'auto' ? pickAutoMode(auth) : auth.mode;
+    checkSigV4Mode(mode, auth);
+    const reason = auth.mode === 'auto'
+        ? `auth-mode auto chose ${mode}: ${autoReason(mode, auth, origins)}`
+        : `auth-mode is ${mode} (${origins.get('auth-mode') ?? 'input'})`;
+    return {
+        provider: createProvider(mode, auth, mask, context),
+        reason,
+        ignored: listIgnored(mode, auth, origins)
+    };
+}
+function pickAutoMode(auth) {
+    if (auth.sagemaker)
+        return 'sigv4';
+    if (auth.username !== undefined && auth.password !== undefined) {
+        return 'basic';
+    }
+    if (isHokusaiKey(auth))
+        return 'hokusai';
+    if (auth.token !== undefined)
+        return 'bearer';
+    if (hasClientCredentials(auth.oauth))
+        return 'oauth-client-credentials';
+    if (auth.username === undefined && auth.password === undefined) {
+        return checkNoClientCredentials(auth);
+    }
+    const missing = auth.username === undefined ? 'username' : 'password';
+    const present = missing === 'username' ? 'password' : 'username';
+    throw configError(`input \`${missing}\``, `a ${present} is set but the ${missing} is missing, so the Basic ` +
+        'credentials are incomplete', `Set \`${missing}\` (or MLFLOW_TRACKING_${missing.toUpperCase()}), ` +
+        `or remove the ${present}.`);
+}
+/** Returns `none`, unless half of the client credentials is set. */
+function checkNoClientCredentials(auth) {
+    const { clientId, clientSecret } = auth.oauth ?? {};
+    if (clientId === undefined && clientSecret === undefined)
+        return 'none';
+    const missing = clientId === undefined ? 'client-id' : 'client-secret';
+    const present = missing === 'client-id' ? 'client-secret' : 'client-id';
+    throw configError(`input \`${missing}\``, `a ${present} is set but the ${missing} is missing, so the OAuth ` +
+        'client credentials are incomplete', `Set \`${missing}\`, or remove the ${present}.`);
+}
+function autoReason(mode, auth, origins) {
+    const from = (name) => origins.get(name) ?? name;
+    if (mode === 'basic') {
+        return `username from ${from('username')}, password from ${from('password')}`;
+    }
+    if (mode === 'bearer')
+        return `token from ${from('token')}`;
+    if (mode === 'sigv4')
+        return SIGV4_AUTO_REASON;
+    if (mode === 'hokusai')
+        return hokusaiReason(auth, from('token'));
+    if (mode === 'oauth-client-credentials') {
+        return (`client ID from ${from('client-id')}, client secret from ` +
+            from('client-secret'));
+    }
+    return 'no credentials are set';
+}
+function createProvider(mode, auth, mask, context) {
+    switch (mode) {
+        case 'none':
+            return new NoAuth();
+        case 'basic':
+            if (auth.username === undefined || auth.password === undefined) {
+                const missing = auth.username === undefined ? 'username' : 'password';
+                throw configError(`input \`${missing}\``, `auth-mode is basic but no ${missing} is set`, `Set \`${missing}\` or MLFLOW_TRACKING_${missing.toUpperCase()}.`);
+            }
+            return new BasicAuth(auth.username, auth.password, mask);
+        case 'bearer':
+            if (auth.token === undefined) {
+                throw configError('input `token`', 'auth-mode is bearer but no token is set', 'Set `token` or MLFLOW_TRACKING_TOKEN to the token or API key.');
+            }
+            return new BearerAuth(auth.token, auth.tokenHeader);
+        case 'sigv4':
+            return createSigV4Provider(auth);
+        case 'hokusai':
+            return createHokusaiProvider(auth);
+        case 'oauth-client-credentials':
+            return createOAuthProvider(auth.oauth, mask, context);
+    }
+}
+function listIgnored(mode, auth, origins) {
+    const from = (name) => origins.get(name) ?? name;
+    const ignored = [];
+    const usesToken = mode === 'bearer' || mode === 'hokusai';
+    if (!usesToken && auth.token !== undefined) {
+        ignored.push(`token (from ${from('token')}): ` + ignoredTokenReason(mode, auth));
+    }
+    if (mode !== 'basic') {
+        for (const name of ['username', 'password']) {
+            if (auth[name] !== undefined) {
+                ignored.push(`${name} (from ${from(name)}): ` +
+                    (mode === 'sigv4' ? SIGV4_IGNORED : `auth-mode is ${mode}`));
+            }
+        }
+    }
+    if (mode !== 'oauth-client-credentials') {
+        const clientInputs = [
+            ['client-id', auth.oauth?.clientId],
+            ['client-secret', auth.oauth?.clientSecret]
+        ];
+        for (const [name, value] of clientInputs) {
+            if (value !== undefined) {
+                ignored.push(`${name} (from ${from(name)}): auth-mode is ${mode}`);
+            }
+        }
+    }
+    return ignored;
+}
+const SIGV4_IGNORED = 'a SageMaker ARN is signed with AWS SigV4, and no token or password is ' +
+    'sent to it';
+function ignoredTokenReason(mode, auth) {
+    if (mode === 'sigv4')
+        return SIGV4_IGNORED;
+    return auth.mode === 'auto'
+        ? 'Basic credentials take precedence, as in the MLflow client'
+        : `auth-mode is ${mode}`;
+}
+
+;// CONCATENATED MODULE: ./src/config/aws-credentials.ts
+
+/**
+ * The variables that `aws-actions/configure-aws-credentials` exports and
+ * the AWS SDKs read first.
+ */
+const AWS_CREDENTIAL_VARIABLES = [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN'
+];
+/**
+ * Masks every AWS credential variable that is set, in all its forms. The
+ * access key id is masked too, as configure-aws-credentials does.
+ */
+function maskAwsCredentials(env, mask) {
+    for (const name of AWS_CREDENTIAL_VARIABLES) {
+        const value = env[name]?.trim();
+        if (value)
+            maskSecret(mask, value);
+    }
+}
+/**
+ * Reads the AWS credentials from the environment. Returns what is set,
+ * complete or not; the SigV4 provider reports what is missing.
+ */
+function readAwsCredentials(env) {
+    const read = (name) => {
+        const value = env[name]?.trim();
+        return value === '' ? undefined : value;
+    };
+    const accessKeyId = read('AWS_ACCESS_KEY_ID');
+    const secretAccessKey = read('AWS_SECRET_ACCESS_KEY');
+    const sessionToken = read('AWS_SESSION_TOKEN');
+    return {
+        ...(accessKeyId ? { accessKeyId } : {}),
+        ...(secretAccessKey ? { secretAccessKey } : {}),
+        ...(sessionToken ? { sessionToken } : {})
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/config/registry-rules.ts
 /**
  * MLflow's own checks on registry names, tags and aliases, applied before
@@ -68370,45 +71989,6 @@ function checkModelPath(setting, workspace) {
     return directory;
 }
 
-;// CONCATENATED MODULE: ./src/http/url.ts
-/**
- * Joins an API path to the tracking URI without losing its base path.
- * `new URL('/api/...', base)` would drop a prefix such as `/mlflow`, and
- * naive concatenation can produce `//`.
- */
-function joinUrl(base, path, query = {}) {
-    const url = new URL(base.href);
-    const basePath = url.pathname.replace(/\/+$/, '');
-    const relative = path.replace(/^\/+/, '');
-    url.pathname = `${basePath}/${relative}`;
-    for (const [key, value] of Object.entries(query)) {
-        if (value === undefined)
-            continue;
-        const values = Array.isArray(value) ? value : [String(value)];
-        for (const item of values)
-            url.searchParams.append(key, String(item));
-    }
-    // URLSearchParams writes a space as `+`, which AWS SigV4 verifiers read
-    // as a literal plus, so spaces are sent as `%20`. A literal `+` is
-    // already `%2B` here, so every `+` left is a space.
-    url.search = url.search.replace(/\+/g, '%20');
-    return url;
-}
-/** Shows a URL without user info, query or fragment, safe for logs. */
-function describeUrl(url) {
-    const copy = new URL(String(url));
-    copy.username = '';
-    copy.password = '';
-    copy.search = '';
-    copy.hash = '';
-    return copy.href;
-}
-/** Whether a host name is a loopback address. */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '');
-    return (host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host));
-}
-
 ;// CONCATENATED MODULE: ./src/config/sagemaker-arn.ts
 
 
@@ -68463,7 +72043,7 @@ function parseSageMakerArn(uri, endpoint) {
         service: resource.service,
         arnHeader: resource.header,
         endpoint: endpoint
-            ? parseEndpoint(endpoint)
+            ? sagemaker_arn_parseEndpoint(endpoint)
             : new URL(`https://${resource.host(region)}`)
     };
 }
@@ -68471,7 +72051,7 @@ function parseSageMakerArn(uri, endpoint) {
  * Parses the endpoint override. Plain http is accepted only on loopback,
  * because an AWS session token travels in a request header.
  */
-function parseEndpoint(setting) {
+function sagemaker_arn_parseEndpoint(setting) {
     const label = settingLabel('sagemaker-endpoint', setting);
     let url;
     try {
@@ -68549,96 +72129,8 @@ function describeOrigin(name, setting) {
     return setting.origin;
 }
 
-;// CONCATENATED MODULE: ./src/config/tracking-uri.ts
-
-
-const MANAGED_SCHEMES = ['databricks', 'databricks-uc', 'arn', 'azureml', 'uc'];
-const STORE_SCHEMES = ['file', 'sqlite', 'postgresql', 'mysql', 'mssql'];
-/**
- * Parses the tracking URI. Only `http` and `https` servers are supported;
- * the base path is kept (MLflow may be served under a prefix) and its
- * trailing slashes are dropped so that API paths join without `//`.
- */
-function parseTrackingUri(setting) {
-    const label = settingLabel('tracking-uri', setting);
-    if (!setting) {
-        throw configError('input `tracking-uri`', 'no tracking server is configured', 'Set the `tracking-uri` input or the MLFLOW_TRACKING_URI variable ' +
-            'to the URL of your MLflow server, such as https://mlflow.example.com.');
-    }
-    const shown = redactUserinfo(setting.value);
-    rejectUnsupportedScheme(label, shown, readScheme(setting.value));
-    let url;
-    try {
-        url = new URL(setting.value);
-    }
-    catch {
-        throw configError(label, `${quote(shown)} is not a valid URL`, 'Use an absolute URL such as https://mlflow.example.com/mlflow.');
-    }
-    if (url.search || url.hash) {
-        throw configError(label, 'the URL has a query string or fragment, which MLflow does not use', 'Remove everything from the first "?" or "#".');
-    }
-    return takeCredentials(url);
-}
-/**
- * Returns the lower-case scheme of a URI. MLflow also accepts a bare
- * `databricks` or `databricks-uc`, which counts as that scheme.
- */
-function readScheme(value) {
-    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1];
-    if (scheme)
-        return scheme.toLowerCase();
-    const bare = value.toLowerCase();
-    return MANAGED_SCHEMES.includes(bare) ? bare : undefined;
-}
-function rejectUnsupportedScheme(label, value, scheme) {
-    if (scheme === 'http' || scheme === 'https')
-        return;
-    if (scheme && MANAGED_SCHEMES.includes(scheme)) {
-        // NOTE: managed services (Databricks, SageMaker, Azure ML) need their
-        // own auth modes and are not supported by this version.
-        throw configError(label, `${scheme}: tracking URIs are not supported by this version`, 'Use the https:// URL of the tracking server and a token.');
-    }
-    if (!scheme || STORE_SCHEMES.includes(scheme)) {
-        throw configError(label, `${quote(value)} is a local store, not a tracking server`, 'Start a tracking server (`mlflow server`) and set its http:// or ' +
-            'https:// URL.');
-    }
-    throw configError(label, `expected an http:// or https:// URL, got scheme "${scheme}:"`, 'Use the URL of the MLflow tracking server.');
-}
-/**
- * Replaces the text between `://` and the last `@` of a URL-like string
- * with `***`. That text may hold a password even when the URL does not
- * parse, for example when the password contains an unencoded `/` or `#`.
- */
-function redactUserinfo(value) {
-    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/).*@/i, '$1***@');
-}
-function takeCredentials(url) {
-    const username = decodeUserinfo(url.username);
-    const password = decodeUserinfo(url.password);
-    const clean = new URL(url.href);
-    clean.username = '';
-    clean.password = '';
-    // An empty `?` or `#` passes the query check, so it is removed here.
-    clean.search = '';
-    clean.hash = '';
-    clean.pathname = clean.pathname.replace(/\/+$/, '');
-    return {
-        url: clean,
-        ...(username ? { username } : {}),
-        ...(password ? { password } : {})
-    };
-}
-/** Percent-decodes user info. A `%` that starts no valid escape stays. */
-function decodeUserinfo(value) {
-    try {
-        return decodeURIComponent(value);
-    }
-    catch {
-        return value;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/config/parse-config.ts
+
 
 
 
@@ -68658,7 +72150,7 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  */
 function parseConfig(settings, workspace, env = {}) {
     const get = (name) => settings.get(name);
-    const required = (name) => requireSetting(name, get);
+    const required = (name) => parse_config_requireSetting(name, get);
     const mode = parseSetting('mode', required('mode'), schemas_enum(MODES), MODES.join(' or '), 'Set `mode` to register or preflight.');
     const sagemaker = readSageMakerSettings(get, env);
     const tracking = sagemaker?.tracking ?? parseTrackingUri(get('tracking-uri'));
@@ -68703,7 +72195,7 @@ function describeOrigins(settings, tracking) {
     }
     return origins;
 }
-function requireSetting(name, get) {
+function parse_config_requireSetting(name, get) {
     const setting = get(name);
     if (setting)
         return setting;
@@ -68745,6 +72237,7 @@ function parseAuthSettings(get, tracking) {
     return {
         mode,
         tokenHeader,
+        ...parseOAuthSettings(get),
         ...(username === undefined ? {} : { username }),
         ...(password === undefined ? {} : { password }),
         ...(token === undefined ? {} : { token })
@@ -69053,8 +72546,6 @@ function renderDiagnosis(diagnosis) {
     ];
 }
 
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/http/dispatcher.ts
 
 /**
@@ -69068,377 +72559,6 @@ function createDispatcher(options) {
         keepAliveTimeout: 10_000,
         connections: 16
     });
-}
-
-;// CONCATENATED MODULE: ./src/http/errors.ts
-/** A request that got an HTTP answer other than the expected JSON. */
-class HttpError extends Error {
-    request;
-    response;
-    constructor(request, response, reason) {
-        super(`${request.method} ${request.url} ${reason}`);
-        this.name = 'HttpError';
-        this.request = request;
-        this.response = response;
-    }
-    /** The MLflow `error_code`, when the body is MLflow's JSON error. */
-    get errorCode() {
-        return this.response.errorBody?.errorCode;
-    }
-}
-/** A request that got no HTTP answer: refused, reset, timed out, TLS. */
-class ConnectionError extends Error {
-    request;
-    /** The Node.js or undici error code, such as `ECONNREFUSED`. */
-    code;
-    constructor(request, code, options) {
-        const cause = options.cause instanceof Error ? options.cause.message : '';
-        super(`${request.method} ${request.url} failed: ${code} ${cause}`.trim(), options);
-        this.name = 'ConnectionError';
-        this.request = request;
-        this.code = code;
-    }
-}
-/** Whether a value is one of the transport's errors. */
-function isRequestError(error) {
-    return error instanceof HttpError || error instanceof ConnectionError;
-}
-
-;// CONCATENATED MODULE: ./src/http/retry.ts
-
-/** Builds the default policy around an attempt count. */
-function defaultRetryPolicy(maxAttempts) {
-    return {
-        maxAttempts,
-        baseDelayMs: 500,
-        maxDelayMs: 15_000,
-        maxRetryAfterMs: 60_000,
-        budgetMs: 120_000,
-        sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
-        random: Math.random,
-        now: Date.now
-    };
-}
-/** Statuses that mean "not now" rather than "no". */
-const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-/** MLflow error codes that a 5xx may carry and that do not clear up. */
-const PERMANENT_ERROR_CODES = new Set([
-    'BAD_REQUEST',
-    'INVALID_PARAMETER_VALUE',
-    'INVALID_STATE',
-    'DATA_LOSS',
-    'NOT_IMPLEMENTED'
-]);
-/** Connection error codes that mean the server may come back. */
-const TRANSIENT_CONNECTION_CODES = new Set([
-    'ECONNREFUSED',
-    'ECONNRESET',
-    'ECONNABORTED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'EAI_AGAIN',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CLOSED'
-]);
-/**
- * Whether a failure may clear up on its own. Authentication, permission,
- * TLS and validation failures never do, so they are never retried.
- */
-function isTransient(error) {
-    if (error instanceof ConnectionError) {
-        return TRANSIENT_CONNECTION_CODES.has(error.code);
-    }
-    if (!(error instanceof HttpError))
-        return false;
-    const { status, errorBody } = error.response;
-    if (!TRANSIENT_STATUSES.has(status))
-        return false;
-    const code = errorBody?.errorCode;
-    return code === undefined || !PERMANENT_ERROR_CODES.has(code);
-}
-/** The backoff before retry number `retry` (1-based), with full jitter. */
-function backoffDelay(policy, retry) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-    return Math.round(policy.random() * ceiling);
-}
-/**
- * Reads `Retry-After` in either form (RFC 9110): delay-seconds or an
- * HTTP date. Returns the wait in milliseconds, or undefined.
- */
-function parseRetryAfter(value, now) {
-    if (value === undefined)
-        return undefined;
-    const trimmed = value.trim();
-    // Fractional seconds are not in RFC 9110, but some servers send them.
-    if (/^\d+(\.\d+)?$/.test(trimmed)) {
-        return Math.round(Number(trimmed) * 1000);
-    }
-    // An HTTP date names a day or month. Without this check, Date.parse in
-    // V8 reads values such as "-1" as dates in 2001, so the retry would not
-    // wait at all.
-    if (!/[a-z]/i.test(trimmed))
-        return undefined;
-    const date = Date.parse(trimmed);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** The wait before the next attempt: `Retry-After` if given, else backoff. */
-function retryDelay(policy, retry, error) {
-    const retryAfter = error instanceof HttpError
-        ? parseRetryAfter(error.response.retryAfter, policy.now())
-        : undefined;
-    if (retryAfter === undefined)
-        return backoffDelay(policy, retry);
-    return Math.min(retryAfter, policy.maxRetryAfterMs);
-}
-
-;// CONCATENATED MODULE: ./src/http/response-facts.ts
-const BODY_EXCERPT_LENGTH = 500;
-/** Reads what a failed response says about who sent it and why. */
-function readResponseFacts(status, headers, body) {
-    const header = (name) => {
-        const value = headers[name];
-        return Array.isArray(value) ? value.join(', ') : value;
-    };
-    const contentType = header('content-type');
-    const errorBody = parseErrorBody(body);
-    const pageTitle = readPageTitle(body);
-    return {
-        status,
-        body: excerpt(body),
-        ...defined('contentType', contentType),
-        ...defined('server', header('server')),
-        ...defined('via', header('via')),
-        ...defined('wwwAuthenticate', header('www-authenticate')),
-        ...defined('location', header('location')),
-        ...defined('retryAfter', header('retry-after')),
-        ...defined('amznErrorType', header('x-amzn-errortype')),
-        ...(errorBody ? { errorBody } : {}),
-        ...defined('pageTitle', pageTitle)
-    };
-}
-function defined(key, value) {
-    return value ? { [key]: value } : {};
-}
-/** Collapses whitespace and cuts a body down to a readable excerpt. */
-function excerpt(body) {
-    const text = body.replace(/\s+/g, ' ').trim();
-    return text.length > BODY_EXCERPT_LENGTH
-        ? `${text.slice(0, BODY_EXCERPT_LENGTH)}...`
-        : text;
-}
-/** Reads the known JSON error shapes; returns undefined for anything else. */
-function parseErrorBody(body) {
-    let parsed;
-    try {
-        parsed = JSON.parse(body);
-    }
-    catch {
-        return undefined;
-    }
-    if (typeof parsed !== 'object' || parsed === null)
-        return undefined;
-    const record = parsed;
-    const text = (value) => typeof value === 'string' ? value : undefined;
-    if (typeof record.error_code === 'string') {
-        return {
-            shape: 'mlflow',
-            errorCode: record.error_code,
-            message: text(record.message) ?? ''
-        };
-    }
-    if (typeof record.error === 'object' && record.error !== null) {
-        const nested = record.error;
-        const code = text(nested.code) ?? text(nested.error_code);
-        return {
-            shape: 'nested',
-            ...(code ? { errorCode: code } : {}),
-            message: text(nested.message) ?? ''
-        };
-    }
-    if ('detail' in record) {
-        const code = text(record.error);
-        const detail = record.detail;
-        return {
-            shape: 'detail',
-            ...(code ? { errorCode: code } : {}),
-            message: text(detail) ?? JSON.stringify(detail)
-        };
-    }
-    const message = text(record.message);
-    return message === undefined ? undefined : { shape: 'message', message };
-}
-function readPageTitle(body) {
-    const match = /<title[^>]*>([^<]*)<\/title>/i.exec(body);
-    const title = match?.[1]?.replace(/\s+/g, ' ').trim();
-    return title === '' ? undefined : title;
-}
-
-;// CONCATENATED MODULE: ./src/http/transport.ts
-
-
-
-
-
-const MAX_REDIRECTS = 3;
-/**
- * The HTTP client for the MLflow REST API: credentials only for the
- * tracking server's origin, explicit timeouts, retries of idempotent
- * requests when the server is unavailable, and redirects followed only
- * within the same origin and without changing the method.
- */
-class HttpClient {
-    options;
-    /** How many HTTP requests were sent, retries included. */
-    requestCount = 0;
-    constructor(options) {
-        this.options = options;
-    }
-    /** Sends a request, retrying when it is idempotent and transient. */
-    async send(request) {
-        const { retry, log } = this.options;
-        const started = retry.now();
-        for (let attempt = 1;; attempt++) {
-            try {
-                return await this.sendOnce(request);
-            }
-            catch (error) {
-                if (!(error instanceof HttpError || error instanceof ConnectionError)) {
-                    throw error;
-                }
-                const delay = retryDelay(retry, attempt, error);
-                const elapsed = retry.now() - started;
-                if (!request.idempotent ||
-                    !isTransient(error) ||
-                    attempt >= retry.maxAttempts ||
-                    elapsed + delay > retry.budgetMs) {
-                    throw error;
-                }
-                log.info(`Retrying ${request.operation} (attempt ${attempt + 1} of ` +
-                    `${retry.maxAttempts}) in ${(delay / 1000).toFixed(1)} s: ` +
-                    failureSummary(error));
-                await retry.sleep(delay);
-            }
-        }
-    }
-    /** Sends a request and validates its JSON answer with a zod schema. */
-    async json(request, schema) {
-        const response = await this.send(request);
-        const facts = this.describe(request, joinUrl(this.options.baseUrl, request.path));
-        let parsed;
-        try {
-            parsed = response.text.trim() === '' ? {} : JSON.parse(response.text);
-        }
-        catch {
-            throw new HttpError(facts, readResponseFacts(response.status, response.headers, response.text), `returned HTTP ${response.status} with a body that is not JSON`);
-        }
-        const result = schema.safeParse(parsed);
-        if (result.success)
-            return result.data;
-        throw new HttpError(facts, readResponseFacts(response.status, response.headers, response.text), `returned JSON of an unexpected shape: ${result.error.message}`);
-    }
-    async sendOnce(request) {
-        let url = joinUrl(this.options.baseUrl, request.path, request.query);
-        for (let redirects = 0;; redirects++) {
-            const response = await this.dispatch(request, url);
-            const location = response.headers.location;
-            const isRedirect = response.status >= 300 && response.status < 400;
-            if (!isRedirect)
-                return this.check(request, url, response);
-            const target = typeof location === 'string' ? new URL(location, url) : undefined;
-            const followable = target !== undefined &&
-                (response.status === 307 || response.status === 308) &&
-                target.origin === this.options.baseUrl.origin &&
-                redirects < MAX_REDIRECTS;
-            if (!followable)
-                return this.check(request, url, response);
-            this.options.log.debug(`Following HTTP ${response.status} to ${describeUrl(target)}`);
-            url = target;
-        }
-    }
-    async dispatch(request, url) {
-        const headers = {
-            'user-agent': this.options.userAgent,
-            accept: 'application/json'
-        };
-        const body = this.body(request, headers);
-        if (url.origin === this.options.baseUrl.origin) {
-            await this.options.auth.authorize(headers, {
-                method: request.method,
-                url,
-                body: request.body ?? (typeof body === 'string' ? body : undefined)
-            });
-        }
-        const started = Date.now();
-        this.requestCount++;
-        try {
-            const response = await (0,undici/* request */.Em)(url, {
-                method: request.method,
-                headers,
-                body: body ?? null,
-                dispatcher: this.options.dispatcher,
-                headersTimeout: this.options.timeoutMs,
-                bodyTimeout: this.options.timeoutMs
-            });
-            const text = await response.body.text();
-            this.options.log.debug(`${request.method} ${describeUrl(url)} -> HTTP ` +
-                `${response.statusCode} in ${Date.now() - started} ms`);
-            return { status: response.statusCode, headers: response.headers, text };
-        }
-        catch (error) {
-            throw new ConnectionError(this.describe(request, url), errorCode(error), {
-                cause: error
-            });
-        }
-    }
-    body(request, headers) {
-        if (request.json !== undefined) {
-            headers['content-type'] = 'application/json';
-            return JSON.stringify(request.json);
-        }
-        if (request.body) {
-            headers['content-type'] = request.body.contentType;
-            headers['content-length'] = String(request.body.length);
-            return request.body.open();
-        }
-        return undefined;
-    }
-    check(request, url, response) {
-        if (response.status >= 200 && response.status < 300)
-            return response;
-        throw new HttpError(this.describe(request, url), readResponseFacts(response.status, response.headers, response.text), `returned HTTP ${response.status}`);
-    }
-    describe(request, url) {
-        return {
-            method: request.method,
-            url: describeUrl(url),
-            operation: request.operation,
-            ...(request.resource ? { resource: request.resource } : {}),
-            credential: this.options.auth.credential,
-            host: url.host
-        };
-    }
-}
-/** Reads the most specific error code from an undici or Node.js error. */
-function errorCode(error) {
-    let current = error;
-    for (let depth = 0; depth < 4 && current; depth++) {
-        const code = current.code;
-        if (typeof code === 'string' && code !== 'UND_ERR')
-            return code;
-        current = current.cause;
-    }
-    return 'UNKNOWN';
-}
-function failureSummary(error) {
-    if (error instanceof ConnectionError)
-        return error.code;
-    const code = error.errorCode ? ` ${error.errorCode}` : '';
-    return `HTTP ${error.response.status}${code}`;
 }
 
 ;// CONCATENATED MODULE: ./src/preflight/responder.ts
@@ -69621,6 +72741,9 @@ function describeCredential(credential) {
         case 'aws':
             return (`AWS SigV4 signatures (service ${credential.service}, region ` +
                 `${credential.region})`);
+        case 'oauth':
+            return (`an OAuth access token for client '${credential.clientId}' ` +
+                `from ${credential.provider}`);
     }
 }
 
@@ -69646,7 +72769,8 @@ function classifyUnauthorized(error) {
             : 'Set `token` (or MLFLOW_TRACKING_TOKEN), or the credentials ' +
                 'this server expects.', evidence);
     }
-    if (credential.kind === 'token' && wantsBasic) {
+    if ((credential.kind === 'token' || credential.kind === 'oauth') &&
+        wantsBasic) {
         return diagnose('AUTH_REJECTED', `${who} asked for Basic credentials${challengeText(challenge)}, ` +
             `but the action sent ${describeCredential(credential)}. MLflow's ` +
             'basic-auth app accepts only a username and password.', 'Use `auth-mode: basic` with `username` and `password`.', evidence);
@@ -71714,7 +74838,7 @@ function versionTags(context, key) {
 /** The version of this action, sent in the User-Agent header. */
 const VERSION = '0.1.0';
 /** The User-Agent of every request, so server logs show who called. */
-const USER_AGENT = `mlflow-register/${VERSION}`;
+const version_USER_AGENT = `mlflow-register/${VERSION}`;
 
 ;// CONCATENATED MODULE: ./src/main.ts
 
@@ -71740,8 +74864,13 @@ async function run(host) {
     try {
         const config = loadConfig(host);
         result.config = config;
-        const auth = resolveAuth(config.auth, config.origins, value => {
+        const mask = (value) => {
             host.setSecret(value);
+        };
+        const auth = resolveAuth(config.auth, config.origins, mask, {
+            log: host.log,
+            timeoutMs: config.requestTimeoutMs,
+            now: Date.now
         });
         result.auth = auth;
         logAuth(host.log, config, auth);
@@ -71787,7 +74916,7 @@ function createHttpClient(config, auth, dispatcher, log) {
         timeoutMs: config.requestTimeoutMs,
         retry: defaultRetryPolicy(config.maxAttempts),
         log,
-        userAgent: USER_AGENT
+        userAgent: version_USER_AGENT
     });
 }
 function logAuth(log, config, auth) {

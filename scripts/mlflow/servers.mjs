@@ -27,7 +27,10 @@ export async function freePort() {
 
 /**
  * Starts one MLflow server and waits for /health.
+ * `authorizationFunction` replaces the basic-auth app's check of the
+ * credentials, as `module:function` (see __tests__/fixtures/jwt_auth.py).
  * @param {{ name: string, stateDir: string, basicAuth?: boolean,
+ *           authorizationFunction?: string,
  *           extraArgs?: string[], env?: Record<string, string> }} options
  * @returns {Promise<{ name: string, url: string, pid: number, dir: string,
  *           log: string }>}
@@ -61,7 +64,10 @@ export async function startMlflowServer(options) {
   ]
   if (options.basicAuth) {
     args.push('--app-name', 'basic-auth')
-    env.MLFLOW_AUTH_CONFIG_PATH = writeAuthConfig(dir)
+    env.MLFLOW_AUTH_CONFIG_PATH = writeAuthConfig(
+      dir,
+      options.authorizationFunction
+    )
     env.MLFLOW_FLASK_SERVER_SECRET_KEY = 'test-only-secret-key'
   }
   const out = openSync(log, 'a')
@@ -83,7 +89,7 @@ export async function startMlflowServer(options) {
   return server
 }
 
-function writeAuthConfig(dir) {
+function writeAuthConfig(dir, authorizationFunction) {
   const file = path.join(dir, 'basic_auth.ini')
   writeFileSync(
     file,
@@ -93,6 +99,9 @@ function writeAuthConfig(dir) {
       `database_uri = sqlite:///${path.join(dir, 'basic_auth.db')}`,
       `admin_username = ${ADMIN.username}`,
       `admin_password = ${ADMIN.password}`,
+      ...(authorizationFunction
+        ? [`authorization_function = ${authorizationFunction}`]
+        : []),
       ''
     ].join('\n')
   )

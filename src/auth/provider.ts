@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream'
 
 /** An auth mode that sends requests; `auto` resolves to one of these. */
-export type AuthMode = 'none' | 'basic' | 'bearer' | 'sigv4' | 'hokusai'
+export type AuthMode =
+  'none' | 'basic' | 'bearer' | 'sigv4' | 'hokusai' | 'oauth-client-credentials'
 
 /** What kind of credential a provider sends, for diagnoses and logs. */
 export type Credential =
@@ -19,6 +20,13 @@ export type Credential =
       readonly kind: 'aws'
       readonly region: string
       readonly service: string
+    }
+  | {
+      /** An access token from the OAuth client credentials grant. */
+      readonly kind: 'oauth'
+      readonly clientId: string
+      /** The host of the token endpoint or of the issuer. */
+      readonly provider: string
     }
 
 /** A request body as the transport sends it. */
@@ -52,6 +60,12 @@ export interface AuthProvider {
     headers: Record<string, string>,
     request: OutgoingRequest
   ): Promise<void>
+  /**
+   * Replaces a credential that the server rejected as expired or invalid,
+   * given as the `Authorization` header it was sent in. Absent for
+   * static credentials, which no refresh can change.
+   */
+  refresh?(rejected: string | undefined): Promise<void>
 }
 
 /** Describes a credential in words, without the secret. */
@@ -72,6 +86,11 @@ export function describeCredential(credential: Credential): string {
       return (
         `AWS SigV4 signatures (service ${credential.service}, region ` +
         `${credential.region})`
+      )
+    case 'oauth':
+      return (
+        `an OAuth access token for client '${credential.clientId}' ` +
+        `from ${credential.provider}`
       )
   }
 }

@@ -5,6 +5,11 @@ import { configError } from '../diagnosis/diagnosis.js'
 import { BasicAuth } from './basic.js'
 import { BearerAuth } from './bearer.js'
 import { NoAuth } from './none.js'
+import {
+  createOAuthProvider,
+  hasClientCredentials,
+  type ProviderContext
+} from './oauth-mode.js'
 import type { AuthMode, AuthProvider } from './provider.js'
 import {
   createHokusaiProvider,
@@ -28,15 +33,29 @@ export interface AuthResolution {
 
 type Origins = ReadonlyMap<InputName, string>
 
+const DEFAULT_CONTEXT: ProviderContext = {
+  log: {
+    info: () => undefined,
+    debug: () => undefined,
+    warning: () => undefined,
+    error: () => undefined,
+    group: (_name, body) => body()
+  },
+  timeoutMs: 60_000,
+  now: Date.now
+}
+
 /**
  * Picks the auth provider. `auto` follows the MLflow Python client's
  * precedence: a username and password win over a token, as in
- * `mlflow/utils/rest_utils.py`.
+ * `mlflow/utils/rest_utils.py`. That client has no OAuth mode, so client
+ * credentials come last.
  */
 export function resolveAuth(
   auth: AuthSettings,
   origins: Origins,
-  mask: MaskSecret
+  mask: MaskSecret,
+  context: ProviderContext = DEFAULT_CONTEXT
 ): AuthResolution {
   const mode = auth.mode === 'auto' ? pickAutoMode(auth) : auth.mode
   checkSigV4Mode(mode, auth)
@@ -45,7 +64,7 @@ export function resolveAuth(
       ? `auth-mode auto chose ${mode}: ${autoReason(mode, auth, origins)}`
       : `auth-mode is ${mode} (${origins.get('auth-mode') ?? 'input'})`
   return {
-    provider: createProvider(mode, auth, mask),
+    provider: createProvider(mode, auth, mask, context),
     reason,
     ignored: listIgnored(mode, auth, origins)
   }
@@ -58,8 +77,9 @@ function pickAutoMode(auth: AuthSettings): AuthMode {
   }
   if (isHokusaiKey(auth)) return 'hokusai'
   if (auth.token !== undefined) return 'bearer'
+  if (hasClientCredentials(auth.oauth)) return 'oauth-client-credentials'
   if (auth.username === undefined && auth.password === undefined) {
-    return 'none'
+    return checkNoClientCredentials(auth)
   }
   const missing = auth.username === undefined ? 'username' : 'password'
   const present = missing === 'username' ? 'password' : 'username'
@@ -69,6 +89,20 @@ function pickAutoMode(auth: AuthSettings): AuthMode {
       'credentials are incomplete',
     `Set \`${missing}\` (or MLFLOW_TRACKING_${missing.toUpperCase()}), ` +
       `or remove the ${present}.`
+  )
+}
+
+/** Returns `none`, unless half of the client credentials is set. */
+function checkNoClientCredentials(auth: AuthSettings): AuthMode {
+  const { clientId, clientSecret } = auth.oauth ?? {}
+  if (clientId === undefined && clientSecret === undefined) return 'none'
+  const missing = clientId === undefined ? 'client-id' : 'client-secret'
+  const present = missing === 'client-id' ? 'client-secret' : 'client-id'
+  throw configError(
+    `input \`${missing}\``,
+    `a ${present} is set but the ${missing} is missing, so the OAuth ` +
+      'client credentials are incomplete',
+    `Set \`${missing}\`, or remove the ${present}.`
   )
 }
 
@@ -84,13 +118,20 @@ function autoReason(
   if (mode === 'bearer') return `token from ${from('token')}`
   if (mode === 'sigv4') return SIGV4_AUTO_REASON
   if (mode === 'hokusai') return hokusaiReason(auth, from('token'))
+  if (mode === 'oauth-client-credentials') {
+    return (
+      `client ID from ${from('client-id')}, client secret from ` +
+      from('client-secret')
+    )
+  }
   return 'no credentials are set'
 }
 
 function createProvider(
   mode: AuthMode,
   auth: AuthSettings,
-  mask: MaskSecret
+  mask: MaskSecret,
+  context: ProviderContext
 ): AuthProvider {
   switch (mode) {
     case 'none':
@@ -118,6 +159,8 @@ function createProvider(
       return createSigV4Provider(auth)
     case 'hokusai':
       return createHokusaiProvider(auth)
+    case 'oauth-client-credentials':
+      return createOAuthProvider(auth.oauth, mask, context)
   }
 }
 
@@ -141,6 +184,17 @@ function listIgnored(
           `${name} (from ${from(name)}): ` +
             (mode === 'sigv4' ? SIGV4_IGNORED : `auth-mode is ${mode}`)
         )
+      }
+    }
+  }
+  if (mode !== 'oauth-client-credentials') {
+    const clientInputs = [
+      ['client-id', auth.oauth?.clientId],
+      ['client-secret', auth.oauth?.clientSecret]
+    ] as const
+    for (const [name, value] of clientInputs) {
+      if (value !== undefined) {
+        ignored.push(`${name} (from ${from(name)}): auth-mode is ${mode}`)
       }
     }
   }

@@ -2,6 +2,7 @@ import type { AwsCredentials } from './aws-credentials.js'
 import type { AUTH_MODES, InputName, MODES } from './inputs.js'
 import type { MetricGate } from './metric-gates.js'
 import type { SageMakerTarget } from './sagemaker-arn.js'
+import type { OAuthSettings } from './oauth-settings.js'
 
 /** An auth mode the action can be asked for. */
 export type AuthModeSetting = (typeof AUTH_MODES)[number]
@@ -23,6 +24,8 @@ export interface AuthSettings {
   readonly aws?: Partial<AwsCredentials>
   /** HOKUSAI_API_KEY, present only where the Hokusai mode may use it. */
   readonly hokusaiKey?: string
+  /** The client credentials grant's settings; absent when none is set. */
+  readonly oauth?: OAuthSettings
 }
 
 /** A model version tag as MLflow stores it. */

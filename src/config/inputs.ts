@@ -26,7 +26,8 @@ export const AUTH_MODES = [
   'basic',
   'bearer',
   'sigv4',
-  'hokusai'
+  'hokusai',
+  'oauth-client-credentials'
 ] as const
 
 /** What the action does: register a version, or only prove the setup. */
@@ -116,7 +117,8 @@ export const INPUTS = [
       '`auto` (default) picks `sigv4` for a SageMaker ARN tracking URI, ' +
       'else `basic` when a username and password are set, else `hokusai` ' +
       'for a Hokusai API key (`hk_...`), else `bearer` when a token is ' +
-      'set, else `none`. `sigv4` signs with the AWS credentials in ' +
+      'set, else `oauth-client-credentials` when a client ID and secret ' +
+      'are set, else `none`. `sigv4` signs with the AWS credentials in ' +
       'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. ' +
       '`hokusai` sends `token` or HOKUSAI_API_KEY to the Hokusai platform.',
     default: 'auto'
@@ -145,6 +147,50 @@ export const INPUTS = [
       '`Bearer <token>`; any other header (such as `X-API-Key`) sends the ' +
       'token as it is.',
     default: 'Authorization'
+  },
+  {
+    name: 'token-endpoint',
+    description:
+      'OAuth token endpoint URL for `oauth-client-credentials`. Give this ' +
+      'or `oauth-issuer`.'
+  },
+  {
+    name: 'oauth-issuer',
+    description:
+      'OAuth issuer URL; the token endpoint is read from its ' +
+      '`/.well-known/openid-configuration`. Give this or `token-endpoint`.'
+  },
+  {
+    name: 'client-id',
+    description: 'OAuth client ID for the client credentials grant.'
+  },
+  {
+    name: 'client-secret',
+    description: 'OAuth client secret for the client credentials grant.',
+    secret: true
+  },
+  {
+    name: 'scope',
+    description: 'OAuth scopes to request, separated by spaces.'
+  },
+  {
+    name: 'audience',
+    description:
+      'Value of the `audience` parameter of the token request, for ' +
+      'providers that take one (such as Auth0).'
+  },
+  {
+    name: 'resource',
+    description:
+      'Resource indicator (RFC 8707) of the token request: the absolute ' +
+      'URI of the API the access token is for.'
+  },
+  {
+    name: 'client-auth',
+    description:
+      'How the client authenticates at the token endpoint: `basic` (HTTP ' +
+      'Basic header) or `post` (client ID and secret in the form body).',
+    default: 'basic'
   },
   {
     name: 'idempotency-key',

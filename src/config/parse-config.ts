@@ -14,6 +14,7 @@ import { AUTH_MODES, MODES, type InputName } from './inputs.js'
 import { parseAliases, parseTags } from './lists.js'
 import { parseMetricGates } from './metric-gates.js'
 import { parseModelLocation } from './model-location.js'
+import { parseOAuthSettings } from './oauth-settings.js'
 import { checkModelName } from './registry-rules.js'
 import { readHokusaiSettings } from './hokusai-settings.js'
 import { readSageMakerSettings } from './sagemaker-settings.js'
@@ -189,6 +190,7 @@ function parseAuthSettings(
   return {
     mode,
     tokenHeader,
+    ...parseOAuthSettings(get),
     ...(username === undefined ? {} : { username }),
     ...(password === undefined ? {} : { password }),
     ...(token === undefined ? {} : { token })

@@ -9,6 +9,8 @@ export interface Evidence {
   /** Who answered, for example `MLflow (JSON error)` or `nginx`. */
   readonly responder?: string
   readonly mlflowErrorCode?: string
+  /** The `error` of an OAuth error response, such as `invalid_client`. */
+  readonly oauthError?: string
   readonly wwwAuthenticate?: string
   readonly server?: string
   readonly via?: string

@@ -135,7 +135,7 @@ export class HttpClient {
   private async sendOnce(request: ApiRequest): Promise<ApiResponse> {
     let url = joinUrl(this.options.baseUrl, request.path, request.query)
     for (let redirects = 0; ; redirects++) {
-      const response = await this.dispatch(request, url)
+      const response = await this.dispatchWithRefresh(request, url)
       const location = response.headers.location
       const isRedirect = response.status >= 300 && response.status < 400
       if (!isRedirect) return this.check(request, url, response)
@@ -154,7 +154,49 @@ export class HttpClient {
     }
   }
 
-  private async dispatch(request: ApiRequest, url: URL): Promise<ApiResponse> {
+  /**
+   * Sends a request, and once more with a new token when the server
+   * rejects the token as expired or invalid.
+   *
+   * This holds for creates too, which are otherwise never re-sent here. A
+   * 401 whose Bearer challenge carries `invalid_token` (RFC 6750, section 3)
+   * is the response of the layer that authenticates the request, and that
+   * layer runs before the handler: MLflow's auth app checks credentials in
+   * a before-request hook, and an access proxy checks them before it
+   * forwards. So the server did not act on the request, and sending it
+   * again cannot create a second version. Any other 401 proves nothing
+   * about the handler and is not re-sent. Only one refresh is made per
+   * request, so a server that rejects every token ends the run.
+   */
+  private async dispatchWithRefresh(
+    request: ApiRequest,
+    url: URL
+  ): Promise<ApiResponse> {
+    const { auth, log } = this.options
+    const sent: Record<string, string> = {}
+    const response = await this.dispatch(request, url, sent)
+    if (
+      response.status !== 401 ||
+      auth.refresh === undefined ||
+      !('authorization' in sent) ||
+      !isInvalidTokenChallenge(response.headers['www-authenticate'])
+    ) {
+      return response
+    }
+    log.info(
+      `The server rejected the access token as invalid or expired ` +
+        `(HTTP 401) for ${request.operation}; requesting a new token and ` +
+        'sending the request once more'
+    )
+    await auth.refresh(sent.authorization)
+    return this.dispatch(request, url, {})
+  }
+
+  private async dispatch(
+    request: ApiRequest,
+    url: URL,
+    sent: Record<string, string>
+  ): Promise<ApiResponse> {
     const headers: Record<string, string> = {
       'user-agent': this.options.userAgent,
       accept: 'application/json'
@@ -166,6 +208,7 @@ export class HttpClient {
         url,
         body: request.body ?? (typeof body === 'string' ? body : undefined)
       })
+      if (headers.authorization) sent.authorization = headers.authorization
     }
     const started = Date.now()
     this.requestCount++
@@ -230,6 +273,16 @@ export class HttpClient {
       host: url.host
     }
   }
+}
+
+/** Checks whether `WWW-Authenticate` is a Bearer `invalid_token`. */
+export function isInvalidTokenChallenge(
+  header: string | string[] | undefined
+): boolean {
+  const values = Array.isArray(header) ? header : [header ?? '']
+  return values.some(value =>
+    /\bbearer\b[^]*\berror\s*=\s*"?invalid_token\b/i.test(value)
+  )
 }
 
 /** Reads the most specific error code from an undici or Node.js error. */

@@ -31,7 +31,10 @@ export function classifyUnauthorized(error: HttpError): Diagnosis {
       evidence
     )
   }
-  if (credential.kind === 'token' && wantsBasic) {
+  if (
+    (credential.kind === 'token' || credential.kind === 'oauth') &&
+    wantsBasic
+  ) {
     return diagnose(
       'AUTH_REJECTED',
       `${who} asked for Basic credentials${challengeText(challenge)}, ` +
