@@ -215,3 +215,37 @@ describe('SigV4 failures', () => {
     expect(verifier.requests).toEqual([])
   })
 })
+
+describe('SigV4 for other requests', () => {
+  let verifier: SigV4Verifier | undefined
+
+  afterEach(async () => {
+    await verifier?.close()
+  })
+
+  it('runs a preflight through the verifier', async () => {
+    verifier = await startSigV4Verifier(verifierOptions())
+    const run = await registerThrough(verifier, AWS, { mode: 'preflight' })
+    expect(run.host.failure).toBeUndefined()
+    expect(run.result.outcome).toBe('checked')
+    expect(verifier.requests.filter(r => r.errorType)).toEqual([])
+  })
+
+  it('signs for an MLflow app ARN', async () => {
+    const appArn =
+      'arn:aws:sagemaker:eu-west-1:123456789012:mlflow-app/app-0a1b2c3d4e'
+    verifier = await startSigV4Verifier(
+      verifierOptions({
+        arn: appArn,
+        arnHeader: 'x-sm-mlflow-app-arn',
+        service: 'sagemaker'
+      })
+    )
+    const run = await registerThrough(verifier, AWS, {
+      'tracking-uri': appArn
+    })
+    expect(run.host.failure).toBeUndefined()
+    expect(run.result.outcome).toBe('registered')
+    expect(verifier.requests.filter(r => r.errorType)).toEqual([])
+  })
+})

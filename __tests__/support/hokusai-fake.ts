@@ -1,6 +1,6 @@
 /**
  * The fake MLflow server set up as the Hokusai platform: the `/mlflow`
- * static prefix and the gateway switch that sends the answers of
+ * static prefix and the gateway switch that sends the responses of
  * Hokusai's admin gateway, which cannot be installed for tests.
  */
 import {

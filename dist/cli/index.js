@@ -70388,8 +70388,9 @@ function rejectUnsupportedScheme(label, value, scheme) {
     if (scheme === 'http' || scheme === 'https')
         return;
     if (scheme && MANAGED_SCHEMES.includes(scheme)) {
-        // NOTE: managed services (Databricks, SageMaker, Azure ML) need their
-        // own auth modes and are not supported by this version.
+        // NOTE: managed services (Databricks, Azure ML) need their own auth
+        // modes and are not supported by this version. SageMaker ARNs are
+        // parsed before this check, in sagemaker-arn.ts.
         throw configError(label, `${scheme}: tracking URIs are not supported by this version`, 'Use the https:// URL of the tracking server and a token.');
     }
     if (!scheme || STORE_SCHEMES.includes(scheme)) {
@@ -70747,9 +70748,10 @@ function joinUrl(base, path, query = {}) {
         for (const item of values)
             url.searchParams.append(key, String(item));
     }
-    // URLSearchParams writes a space as `+`, which AWS SigV4 verifiers read
-    // as a literal plus, so spaces are sent as `%20`. A literal `+` is
-    // already `%2B` here, so every `+` left is a space.
+    // URLSearchParams writes a space as `+`, which servers read either as a
+    // space or as a plus, so a SigV4 signature over it is ambiguous. Spaces
+    // are sent as `%20`, as the sagemaker-mlflow plugin sends them. A
+    // literal `+` is already `%2B` here, so every `+` left is a space.
     url.search = url.search.replace(/\+/g, '%20');
     return url;
 }
@@ -71371,6 +71373,17 @@ function createHokusaiProvider(auth) {
     }
     return new HokusaiAuth(key, auth.tokenHeader);
 }
+/** Reports HOKUSAI_API_KEY as ignored when it was read but not sent. */
+function ignoredHokusaiKey(mode, auth) {
+    if (auth.hokusaiKey === undefined)
+        return [];
+    if (mode === 'hokusai' && auth.token === undefined)
+        return [];
+    const reason = mode === 'hokusai' || mode === 'bearer'
+        ? 'the token input takes precedence'
+        : `auth-mode is ${mode}`;
+    return [`${HOKUSAI_KEY_VARIABLE}: ${reason}`];
+}
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
@@ -71690,6 +71703,7 @@ function listIgnored(mode, auth, origins) {
             }
         }
     }
+    ignored.push(...ignoredHokusaiKey(mode, auth));
     return ignored;
 }
 const SIGV4_IGNORED = 'a SageMaker ARN is signed with AWS SigV4, and no token or password is ' +

@@ -13,7 +13,7 @@ export type Credential =
       readonly header: string
       /** `Bearer` when the token goes in `Authorization`. */
       readonly scheme?: 'Bearer'
-      /** What the token is, when a platform issued it: `Hokusai API key`. */
+      /** The token's kind when a platform issued it: `Hokusai API key`. */
       readonly label?: string
     }
   | {
@@ -33,7 +33,8 @@ export type Credential =
 export type OutgoingBody = string | { open(): Readable | string } | undefined
 
 /**
- * What a request-signing provider needs besides the headers. The
+ * The parts of a request that a signing provider needs besides the
+ * headers. The
  * transport calls {@link AuthProvider.authorize} after every other header
  * is set, so a signature covers them all.
  */

@@ -14,6 +14,7 @@ import type { AuthMode, AuthProvider } from './provider.js'
 import {
   createHokusaiProvider,
   hokusaiReason,
+  ignoredHokusaiKey,
   isHokusaiKey
 } from './resolve-hokusai.js'
 import {
@@ -198,6 +199,7 @@ function listIgnored(
       }
     }
   }
+  ignored.push(...ignoredHokusaiKey(mode, auth))
   return ignored
 }
 

@@ -5,6 +5,7 @@ import {
 } from '../config/hokusai-settings.js'
 import { configError } from '../diagnosis/diagnosis.js'
 import { HokusaiAuth } from './hokusai.js'
+import type { AuthMode } from './provider.js'
 
 /**
  * Whether `auto` should pick the Hokusai mode: the token is a Hokusai key
@@ -37,4 +38,18 @@ export function createHokusaiProvider(auth: AuthSettings): HokusaiAuth {
     )
   }
   return new HokusaiAuth(key, auth.tokenHeader)
+}
+
+/** Reports HOKUSAI_API_KEY as ignored when it was read but not sent. */
+export function ignoredHokusaiKey(
+  mode: AuthMode,
+  auth: AuthSettings
+): string[] {
+  if (auth.hokusaiKey === undefined) return []
+  if (mode === 'hokusai' && auth.token === undefined) return []
+  const reason =
+    mode === 'hokusai' || mode === 'bearer'
+      ? 'the token input takes precedence'
+      : `auth-mode is ${mode}`
+  return [`${HOKUSAI_KEY_VARIABLE}: ${reason}`]
 }

@@ -68,8 +68,9 @@ function rejectUnsupportedScheme(
 ): void {
   if (scheme === 'http' || scheme === 'https') return
   if (scheme && MANAGED_SCHEMES.includes(scheme)) {
-    // NOTE: managed services (Databricks, SageMaker, Azure ML) need their
-    // own auth modes and are not supported by this version.
+    // NOTE: managed services (Databricks, Azure ML) need their own auth
+    // modes and are not supported by this version. SageMaker ARNs are
+    // parsed before this check, in sagemaker-arn.ts.
     throw configError(
       label,
       `${scheme}: tracking URIs are not supported by this version`,

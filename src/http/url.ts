@@ -18,9 +18,10 @@ export function joinUrl(base: URL, path: string, query: Query = {}): URL {
     const values = Array.isArray(value) ? value : [String(value)]
     for (const item of values) url.searchParams.append(key, String(item))
   }
-  // URLSearchParams writes a space as `+`, which AWS SigV4 verifiers read
-  // as a literal plus, so spaces are sent as `%20`. A literal `+` is
-  // already `%2B` here, so every `+` left is a space.
+  // URLSearchParams writes a space as `+`, which servers read either as a
+  // space or as a plus, so a SigV4 signature over it is ambiguous. Spaces
+  // are sent as `%20`, as the sagemaker-mlflow plugin sends them. A
+  // literal `+` is already `%2B` here, so every `+` left is a space.
   url.search = url.search.replace(/\+/g, '%20')
   return url
 }

@@ -76,6 +76,24 @@ describe('resolveAuth for Hokusai keys', () => {
     )
   })
 
+  it('reports HOKUSAI_API_KEY behind a token', () => {
+    const auth = settings({ token: 'hk_a', hokusaiKey: 'hk_b' })
+    expect(resolve(auth).ignored).toEqual([
+      'HOKUSAI_API_KEY: the token input takes precedence'
+    ])
+  })
+
+  it('reports HOKUSAI_API_KEY behind Basic', () => {
+    const auth = settings({ username: 'u', password: 'p', hokusaiKey: 'hk' })
+    expect(resolve(auth).ignored).toEqual([
+      'HOKUSAI_API_KEY: auth-mode is basic'
+    ])
+  })
+
+  it('reports nothing when the key is used', () => {
+    expect(resolve(settings({ hokusaiKey: 'hk_b' })).ignored).toEqual([])
+  })
+
   it('rejects hokusai mode without a key', () => {
     const { diagnosis } = diagnosedErrorOf(() =>
       resolve(settings({ mode: 'hokusai' }))
