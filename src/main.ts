@@ -7,6 +7,8 @@ import type { Diagnosis } from './diagnosis/diagnosis.js'
 import { summarize, writeOutputs, type RunResult } from './github/outputs.js'
 import { renderSummary } from './github/summary.js'
 import type { Host, Logger } from './host/host.js'
+import type { ConnectionFacts } from './http/errors.js'
+import { reportConnection } from './http/connection.js'
 import { createDispatcher } from './http/dispatcher.js'
 import { defaultRetryPolicy } from './http/retry.js'
 import { HttpClient } from './http/transport.js'
@@ -38,8 +40,19 @@ export async function run(host: Host): Promise<RunResult> {
     result.auth = auth
     logAuth(host.log, config, auth)
 
-    dispatcher = createDispatcher({ connectTimeoutMs: config.requestTimeoutMs })
-    const http = createHttpClient(config, auth, dispatcher, host.log)
+    const connection = reportConnection(config, host.log)
+    dispatcher = createDispatcher({
+      connectTimeoutMs: config.requestTimeoutMs,
+      tls: config.tls,
+      proxy: config.proxy
+    })
+    const http = createHttpClient(
+      config,
+      auth,
+      dispatcher,
+      host.log,
+      connection
+    )
     if (config.mode === 'preflight') {
       result.preflight = await runPreflight(http, config.modelName, host.log)
       result.outcome = 'checked'
@@ -71,12 +84,15 @@ function createHttpClient(
   config: Config,
   auth: AuthResolution,
   dispatcher: Dispatcher,
-  log: Logger
+  log: Logger,
+  connection: ConnectionFacts
 ): HttpClient {
   return new HttpClient({
     baseUrl: config.trackingUri,
     auth: auth.provider,
     dispatcher,
+    extraHeaders: config.extraHeaders,
+    connection,
     timeoutMs: config.requestTimeoutMs,
     retry: defaultRetryPolicy(config.maxAttempts),
     log,

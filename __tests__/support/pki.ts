@@ -4,7 +4,7 @@
  * mutual TLS. Nothing here is trusted outside the test that made it.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -121,4 +121,41 @@ function sanEntry(name: string): string {
   return /^[\d.]+$/.test(name) || name.includes(':')
     ? `IP:${name}`
     : `DNS:${name}`
+}
+
+/**
+ * Writes a copy of a private key encrypted with a passphrase (PKCS#8,
+ * AES-256) next to it, and returns its path.
+ */
+export function encryptKey(key: string, passphrase: string): string {
+  const encrypted = key.replace(/\.key$/, '.encrypted.key')
+  openssl(
+    [
+      'pkcs8',
+      '-topk8',
+      '-v2',
+      'aes-256-cbc',
+      '-in',
+      key,
+      '-out',
+      encrypted,
+      '-passout',
+      `pass:${passphrase}`
+    ],
+    path.dirname(key)
+  )
+  return encrypted
+}
+
+/**
+ * Writes a certificate and its key into one PEM file, as MLflow's
+ * MLFLOW_TRACKING_CLIENT_CERT_PATH takes them, and returns its path.
+ */
+export function combinePem(files: CertificateFiles): string {
+  const combined = files.cert.replace(/\.crt$/, '.combined.pem')
+  writeFileSync(
+    combined,
+    readFileSync(files.cert, 'utf8') + readFileSync(files.key, 'utf8')
+  )
+  return combined
 }

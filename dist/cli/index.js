@@ -12083,7 +12083,7 @@ Object.assign(Dispatcher.prototype, api)
 
 __webpack_unused_export__ = Dispatcher
 __webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
+module.exports.bC = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = RoundRobinPool
 __webpack_unused_export__ = Agent
@@ -12115,7 +12115,7 @@ __webpack_unused_export__ = {
 const SqliteCacheStore = __nccwpck_require__(1522)
 __webpack_unused_export__ = SqliteCacheStore
 
-__webpack_unused_export__ = buildConnector
+module.exports.gU = buildConnector
 __webpack_unused_export__ = errors
 __webpack_unused_export__ = {
   parseHeaders: util.parseHeaders,
@@ -57763,7 +57763,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6757);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1273);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2), process.env, {
     stdout: text => process.stdout.write(text),
@@ -57775,7 +57775,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6757:
+/***/ 1273:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57845,2927 +57845,6 @@ function configError(input, problem, fix) {
     return new diagnosis_DiagnosedError(diagnose('CLIENT_CONFIG', `${input}: ${problem}`, fix, {}, `Invalid ${input}`));
 }
 
-;// CONCATENATED MODULE: ./src/config/inputs.ts
-/**
- * The action's inputs: one table that `action.yml`, the CLI flags and the
- * configuration reader are all generated from, so the three cannot drift.
- */
-/** The auth modes the action can use; `auto` picks one from the credentials. */
-const AUTH_MODES = [
-    'auto',
-    'none',
-    'basic',
-    'bearer',
-    'sigv4',
-    'hokusai',
-    'oauth-client-credentials'
-];
-/** What the action does: register a version, or only prove the setup. */
-const MODES = ['register', 'preflight'];
-const INPUTS = [
-    {
-        name: 'mode',
-        description: '`register` registers a model version; `preflight` only checks that ' +
-            'the server is reachable, is MLflow and accepts the credentials.',
-        default: 'register'
-    },
-    {
-        name: 'tracking-uri',
-        description: 'URL of the MLflow tracking server, including any path prefix it is ' +
-            'served under, or the ARN of a SageMaker MLflow tracking server.',
-        env: ['MLFLOW_TRACKING_URI']
-    },
-    {
-        name: 'sagemaker-endpoint',
-        description: 'URL that replaces the endpoint derived from a SageMaker ARN ' +
-            'tracking URI, such as a VPC endpoint. Requests are still signed ' +
-            "for the ARN's region.",
-        env: ['SAGEMAKER_MLFLOW_CUSTOM_ENDPOINT']
-    },
-    {
-        name: 'model-name',
-        description: 'Name of the registered model to add a version to.'
-    },
-    {
-        name: 'source',
-        description: 'Where the model already is: a `runs:/<run-id>/<path>`, ' +
-            '`models:/...` or artifact URI. Give this or `model-path`.'
-    },
-    {
-        name: 'model-path',
-        description: 'Local MLflow model directory (with an `MLmodel` file) to upload ' +
-            "through the server's artifact proxy and register. Give this or " +
-            '`source`.'
-    },
-    {
-        name: 'artifact-path',
-        description: 'Path inside the run where `model-path` is uploaded.',
-        default: 'model'
-    },
-    {
-        name: 'experiment-name',
-        description: 'Experiment that holds the run created for a `model-path` upload; ' +
-            'created when missing.',
-        env: ['MLFLOW_EXPERIMENT_NAME'],
-        default: 'mlflow-register'
-    },
-    {
-        name: 'description',
-        description: 'Description of the new model version.'
-    },
-    {
-        name: 'tags',
-        description: 'Model version tags, one `key=value` per line. CI provenance tags ' +
-            'are added automatically.'
-    },
-    {
-        name: 'aliases',
-        description: 'Aliases to point at the new version, separated by commas or ' +
-            'newlines (for example `champion`).'
-    },
-    {
-        name: 'require-metric',
-        description: "Conditions on the source run's metrics that must hold before the " +
-            'aliases move, one per line: `val_auc >= 0.91`, or ' +
-            '`val_loss <= champion` to compare with the version the first ' +
-            'alias points to now. A failed condition leaves the aliases where ' +
-            'they are.'
-    },
-    {
-        name: 'auth-mode',
-        description: '`auto` (default) picks `sigv4` for a SageMaker ARN tracking URI, ' +
-            'else `basic` when a username and password are set, else `hokusai` ' +
-            'for a Hokusai API key (`hk_...`), else `bearer` when a token is ' +
-            'set, else `oauth-client-credentials` when a client ID and secret ' +
-            'are set, else `none`. `sigv4` signs with the AWS credentials in ' +
-            'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. ' +
-            '`hokusai` sends `token` or HOKUSAI_API_KEY to the Hokusai platform.',
-        default: 'auto'
-    },
-    {
-        name: 'username',
-        description: 'Username for HTTP Basic authentication.',
-        env: ['MLFLOW_TRACKING_USERNAME']
-    },
-    {
-        name: 'password',
-        description: 'Password for HTTP Basic authentication.',
-        env: ['MLFLOW_TRACKING_PASSWORD'],
-        secret: true
-    },
-    {
-        name: 'token',
-        description: 'Bearer token or API key.',
-        env: ['MLFLOW_TRACKING_TOKEN'],
-        secret: true
-    },
-    {
-        name: 'token-header',
-        description: 'Header that carries `token`. `Authorization` sends ' +
-            '`Bearer <token>`; any other header (such as `X-API-Key`) sends the ' +
-            'token as it is.',
-        default: 'Authorization'
-    },
-    {
-        name: 'token-endpoint',
-        description: 'OAuth token endpoint URL for `oauth-client-credentials`. Give this ' +
-            'or `oauth-issuer`.'
-    },
-    {
-        name: 'oauth-issuer',
-        description: 'OAuth issuer URL; the token endpoint is read from its ' +
-            '`/.well-known/openid-configuration`. Give this or `token-endpoint`.'
-    },
-    {
-        name: 'client-id',
-        description: 'OAuth client ID for the client credentials grant.'
-    },
-    {
-        name: 'client-secret',
-        description: 'OAuth client secret for the client credentials grant.',
-        secret: true
-    },
-    {
-        name: 'scope',
-        description: 'OAuth scopes to request, separated by spaces.'
-    },
-    {
-        name: 'audience',
-        description: 'Value of the `audience` parameter of the token request, for ' +
-            'providers that take one (such as Auth0).'
-    },
-    {
-        name: 'resource',
-        description: 'Resource indicator (RFC 8707) of the token request: the absolute ' +
-            'URI of the API the access token is for.'
-    },
-    {
-        name: 'client-auth',
-        description: 'How the client authenticates at the token endpoint: `basic` (HTTP ' +
-            'Basic header) or `post` (client ID and secret in the form body).',
-        default: 'basic'
-    },
-    {
-        name: 'idempotency-key',
-        description: 'Key that identifies this registration across re-runs. Defaults to ' +
-            'a hash of the repository, workflow run, model name and source.'
-    },
-    {
-        name: 'force-new-version',
-        description: 'Create a new version even when one with the same idempotency key ' +
-            'exists.',
-        default: 'false'
-    },
-    {
-        name: 'wait-timeout',
-        description: 'Seconds to wait for the new version to become `READY`.',
-        default: '300'
-    },
-    {
-        name: 'request-timeout',
-        description: 'Seconds to wait for each HTTP response.',
-        default: '60'
-    },
-    {
-        name: 'max-attempts',
-        description: 'Attempts per request when the server is unavailable (connection ' +
-            'refused, timeouts, 429, 5xx), with exponential backoff.',
-        default: '5'
-    }
-];
-/** The outputs the action sets, with their descriptions. */
-const OUTPUTS = [
-    {
-        name: 'outcome',
-        description: '`registered` (a new version), `reused` (an earlier run already ' +
-            'registered it), `checked` (preflight mode) or `failed`.'
-    },
-    { name: 'model-name', description: 'Name of the registered model.' },
-    { name: 'model-version', description: 'The model version number.' },
-    {
-        name: 'model-uri',
-        description: 'URI of the version, `models:/<name>/<version>`.'
-    },
-    {
-        name: 'model-url',
-        description: "Link to the version's page in the MLflow UI."
-    },
-    { name: 'auth-mode', description: 'The auth mode that was used.' },
-    {
-        name: 'comparison',
-        description: 'JSON comparison of the new version with the version the first ' +
-            'alias pointed to: metrics, params, signature, flavors, tags, ' +
-            'provenance and metric gate results. Empty when no alias is set.'
-    },
-    {
-        name: 'diagnosis',
-        description: 'Diagnosis code when the step failed, for example `AUTH_REJECTED`.'
-    }
-];
-
-;// CONCATENATED MODULE: ./src/config/secrets.ts
-
-/**
- * Returns the forms in which a secret could reach a log: as it is,
- * percent-encoded (in a URL) and base64-encoded.
- */
-function secretForms(secret) {
-    if (secret === '')
-        return [];
-    const forms = [
-        secret,
-        encodeURIComponent(secret),
-        Buffer.from(secret).toString('base64')
-    ];
-    return [...new Set(forms)];
-}
-/** Masks every form of a secret, in place, before it is used. */
-function maskSecret(mask, secret) {
-    for (const form of secretForms(secret))
-        mask(form);
-}
-/**
- * Masks every secret input and the password in a tracking URI's user info,
- * straight after the raw settings are read and before they are validated,
- * so that not even a validation message can show one.
- */
-function maskSecretSettings(settings, mask) {
-    for (const spec of INPUTS) {
-        if (!spec.secret)
-            continue;
-        const setting = settings.get(spec.name);
-        if (setting)
-            maskSecret(mask, setting.value);
-    }
-    // The user info ends at the last `@` before the path, as the URL parser
-    // reads it, so a password may itself contain an unencoded `@`.
-    const uri = settings.get('tracking-uri')?.value ?? '';
-    const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\\]*)@/i.exec(uri)?.[1];
-    const password = userinfo?.split(':').slice(1).join(':');
-    if (password) {
-        maskSecret(mask, password);
-        maskSecret(mask, safeDecode(password));
-    }
-}
-function safeDecode(value) {
-    try {
-        return decodeURIComponent(value);
-    }
-    catch {
-        return value;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/auth/basic.ts
-
-/** HTTP Basic authentication, as MLflow's `basic-auth` app expects. */
-class BasicAuth {
-    mode = 'basic';
-    credential;
-    #header;
-    /** Masks the encoded header at once, before any request can log it. */
-    constructor(username, password, mask) {
-        const encoded = Buffer.from(`${username}:${password}`).toString('base64');
-        maskSecret(mask, encoded);
-        this.#header = `Basic ${encoded}`;
-        this.credential = { kind: 'basic', username };
-    }
-    authorize(headers) {
-        headers.authorization = this.#header;
-        return Promise.resolve();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/auth/bearer.ts
-/**
- * A static token: `Authorization: Bearer <token>` by default, or the bare
- * token in another header such as `X-API-Key` for API-key proxies.
- */
-class BearerAuth {
-    mode = 'bearer';
-    credential;
-    #headerName;
-    #headerValue;
-    constructor(token, headerName) {
-        const isAuthorization = headerName.toLowerCase() === 'authorization';
-        this.#headerName = headerName.toLowerCase();
-        this.#headerValue = isAuthorization ? `Bearer ${token}` : token;
-        this.credential = isAuthorization
-            ? { kind: 'token', header: 'Authorization', scheme: 'Bearer' }
-            : { kind: 'token', header: headerName };
-    }
-    authorize(headers) {
-        headers[this.#headerName] = this.#headerValue;
-        return Promise.resolve();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/auth/none.ts
-/** Sends no credentials, for servers without authentication. */
-class NoAuth {
-    mode = 'none';
-    credential = { kind: 'none' };
-    authorize() {
-        return Promise.resolve();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/auth/token-cache.ts
-/**
- * Caches one access token and replaces it before it expires. Callers that
- * need a token while a request is under way share that request, so the
- * token endpoint receives at most one request at a time.
- */
-class TokenCache {
-    #options;
-    #current;
-    #pending;
-    constructor(options) {
-        this.#options = options;
-    }
-    /** Returns a token that is not within the margin of its expiry. */
-    async get() {
-        const current = this.#current;
-        if (current && this.#options.now() < current.refreshAt) {
-            return current.value;
-        }
-        return this.#requestOnce();
-    }
-    /**
-     * Replaces the token a server rejected. When the cache already contains a
-     * newer token, or a request for one is under way, no second request is
-     * sent, so several requests rejected with one token cause one refresh.
-     */
-    async refresh(rejected) {
-        if (this.#pending) {
-            await this.#pending;
-            return;
-        }
-        if (rejected !== undefined && this.#current?.value !== rejected)
-            return;
-        this.#current = undefined;
-        await this.#requestOnce();
-    }
-    #requestOnce() {
-        this.#pending ??= this.#load().finally(() => {
-            this.#pending = undefined;
-        });
-        return this.#pending;
-    }
-    async #load() {
-        // The lifetime counts from before the request was sent, so a slow
-        // response makes the cache refresh early, never late.
-        const requestedAt = this.#options.now();
-        const token = await this.#options.request();
-        this.#current = {
-            value: token.accessToken,
-            refreshAt: refreshTime(requestedAt, token.expiresInMs, this.#options)
-        };
-        return token.accessToken;
-    }
-}
-/**
- * Returns when to replace a token: `marginMs` before expiry, or halfway
- * through its lifetime when the lifetime is shorter than twice the
- * margin, so a short-lived token is not requested anew for every call.
- */
-function refreshTime(requestedAt, lifetimeMs, options) {
-    if (lifetimeMs === undefined)
-        return Number.POSITIVE_INFINITY;
-    const margin = Math.min(options.marginMs, lifetimeMs / 2);
-    return requestedAt + lifetimeMs - margin;
-}
-
-;// CONCATENATED MODULE: ./node_modules/oauth4webapi/build/index.js
-let USER_AGENT;
-if (typeof navigator === 'undefined' || !navigator.userAgent?.startsWith?.('Mozilla/5.0 ')) {
-    const NAME = 'oauth4webapi';
-    const VERSION = 'v3.8.8';
-    USER_AGENT = `${NAME}/${VERSION}`;
-}
-function looseInstanceOf(input, expected) {
-    if (input == null) {
-        return false;
-    }
-    try {
-        return (input instanceof expected ||
-            Object.getPrototypeOf(input)[Symbol.toStringTag] === expected.prototype[Symbol.toStringTag]);
-    }
-    catch {
-        return false;
-    }
-}
-const ERR_INVALID_ARG_VALUE = 'ERR_INVALID_ARG_VALUE';
-const ERR_INVALID_ARG_TYPE = 'ERR_INVALID_ARG_TYPE';
-function CodedTypeError(message, code, cause) {
-    const err = new TypeError(message, { cause });
-    Object.assign(err, { code });
-    return err;
-}
-const allowInsecureRequests = Symbol();
-const clockSkew = Symbol();
-const clockTolerance = Symbol();
-const customFetch = Symbol();
-const modifyAssertion = Symbol();
-const jweDecrypt = Symbol();
-const jwksCache = Symbol();
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-function buf(input) {
-    if (typeof input === 'string') {
-        return encoder.encode(input);
-    }
-    return decoder.decode(input);
-}
-let encodeBase64Url;
-if (Uint8Array.prototype.toBase64) {
-    encodeBase64Url = (input) => {
-        if (input instanceof ArrayBuffer) {
-            input = new Uint8Array(input);
-        }
-        return input.toBase64({ alphabet: 'base64url', omitPadding: true });
-    };
-}
-else {
-    const CHUNK_SIZE = 0x8000;
-    encodeBase64Url = (input) => {
-        if (input instanceof ArrayBuffer) {
-            input = new Uint8Array(input);
-        }
-        const arr = [];
-        for (let i = 0; i < input.byteLength; i += CHUNK_SIZE) {
-            arr.push(String.fromCharCode.apply(null, input.subarray(i, i + CHUNK_SIZE)));
-        }
-        return btoa(arr.join('')).replace(/=/g, '').replace(/\+/g, '-').replace(/\//g, '_');
-    };
-}
-let decodeBase64Url;
-if (Uint8Array.fromBase64) {
-    decodeBase64Url = (input) => {
-        try {
-            return Uint8Array.fromBase64(input, { alphabet: 'base64url' });
-        }
-        catch (cause) {
-            throw CodedTypeError('The input to be decoded is not correctly encoded.', ERR_INVALID_ARG_VALUE, cause);
-        }
-    };
-}
-else {
-    decodeBase64Url = (input) => {
-        try {
-            const binary = atob(input.replace(/-/g, '+').replace(/_/g, '/').replace(/\s/g, ''));
-            const bytes = new Uint8Array(binary.length);
-            for (let i = 0; i < binary.length; i++) {
-                bytes[i] = binary.charCodeAt(i);
-            }
-            return bytes;
-        }
-        catch (cause) {
-            throw CodedTypeError('The input to be decoded is not correctly encoded.', ERR_INVALID_ARG_VALUE, cause);
-        }
-    };
-}
-function b64u(input) {
-    if (typeof input === 'string') {
-        return decodeBase64Url(input);
-    }
-    return encodeBase64Url(input);
-}
-class UnsupportedOperationError extends Error {
-    code;
-    constructor(message, options) {
-        super(message, options);
-        this.name = this.constructor.name;
-        this.code = UNSUPPORTED_OPERATION;
-        Error.captureStackTrace?.(this, this.constructor);
-    }
-}
-class OperationProcessingError extends Error {
-    code;
-    constructor(message, options) {
-        super(message, options);
-        this.name = this.constructor.name;
-        if (options?.code) {
-            this.code = options?.code;
-        }
-        Error.captureStackTrace?.(this, this.constructor);
-    }
-}
-function OPE(message, code, cause) {
-    return new OperationProcessingError(message, { code, cause });
-}
-async function calculateJwkThumbprint(jwk) {
-    let components;
-    switch (jwk.kty) {
-        case 'EC':
-            components = {
-                crv: jwk.crv,
-                kty: jwk.kty,
-                x: jwk.x,
-                y: jwk.y,
-            };
-            break;
-        case 'OKP':
-            components = {
-                crv: jwk.crv,
-                kty: jwk.kty,
-                x: jwk.x,
-            };
-            break;
-        case 'AKP':
-            components = {
-                alg: jwk.alg,
-                kty: jwk.kty,
-                pub: jwk.pub,
-            };
-            break;
-        case 'RSA':
-            components = {
-                e: jwk.e,
-                kty: jwk.kty,
-                n: jwk.n,
-            };
-            break;
-        default:
-            throw new UnsupportedOperationError('unsupported JWK key type', { cause: jwk });
-    }
-    return b64u(await crypto.subtle.digest('SHA-256', buf(JSON.stringify(components))));
-}
-function assertCryptoKey(key, it) {
-    if (!(key instanceof CryptoKey)) {
-        throw CodedTypeError(`${it} must be a CryptoKey`, ERR_INVALID_ARG_TYPE);
-    }
-}
-function assertPrivateKey(key, it) {
-    assertCryptoKey(key, it);
-    if (key.type !== 'private') {
-        throw CodedTypeError(`${it} must be a private CryptoKey`, ERR_INVALID_ARG_VALUE);
-    }
-}
-function assertPublicKey(key, it) {
-    assertCryptoKey(key, it);
-    if (key.type !== 'public') {
-        throw CodedTypeError(`${it} must be a public CryptoKey`, ERR_INVALID_ARG_VALUE);
-    }
-}
-function normalizeTyp(value) {
-    return value.toLowerCase().replace(/^application\//, '');
-}
-function isJsonObject(input) {
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-        return false;
-    }
-    return true;
-}
-function prepareHeaders(input) {
-    if (looseInstanceOf(input, Headers)) {
-        input = Object.fromEntries(input.entries());
-    }
-    const headers = new Headers(input ?? {});
-    if (USER_AGENT && !headers.has('user-agent')) {
-        headers.set('user-agent', USER_AGENT);
-    }
-    if (headers.has('authorization')) {
-        throw CodedTypeError('"options.headers" must not include the "authorization" header name', ERR_INVALID_ARG_VALUE);
-    }
-    return headers;
-}
-function signal(url, value) {
-    if (value !== undefined) {
-        if (typeof value === 'function') {
-            value = value(url.href);
-        }
-        if (!(value instanceof AbortSignal)) {
-            throw CodedTypeError('"options.signal" must return or be an instance of AbortSignal', ERR_INVALID_ARG_TYPE);
-        }
-        return value;
-    }
-    return undefined;
-}
-function replaceDoubleSlash(pathname) {
-    if (pathname.includes('//')) {
-        return pathname.replace('//', '/');
-    }
-    return pathname;
-}
-function prependWellKnown(url, wellKnown, allowTerminatingSlash = false) {
-    if (url.pathname === '/') {
-        url.pathname = wellKnown;
-    }
-    else {
-        url.pathname = replaceDoubleSlash(`${wellKnown}/${allowTerminatingSlash ? url.pathname : url.pathname.replace(/(\/)$/, '')}`);
-    }
-    return url;
-}
-function appendWellKnown(url, wellKnown) {
-    url.pathname = replaceDoubleSlash(`${url.pathname}/${wellKnown}`);
-    return url;
-}
-async function performDiscovery(input, urlName, transform, options) {
-    if (!(input instanceof URL)) {
-        throw CodedTypeError(`"${urlName}" must be an instance of URL`, ERR_INVALID_ARG_TYPE);
-    }
-    checkProtocol(input, options?.[allowInsecureRequests] !== true);
-    const url = transform(new URL(input.href));
-    const headers = prepareHeaders(options?.headers);
-    headers.set('accept', 'application/json');
-    return (options?.[customFetch] || fetch)(url.href, {
-        body: undefined,
-        headers: Object.fromEntries(headers.entries()),
-        method: 'GET',
-        redirect: 'manual',
-        signal: signal(url, options?.signal),
-    });
-}
-async function discoveryRequest(issuerIdentifier, options) {
-    return performDiscovery(issuerIdentifier, 'issuerIdentifier', (url) => {
-        switch (options?.algorithm) {
-            case undefined:
-            case 'oidc':
-                appendWellKnown(url, '.well-known/openid-configuration');
-                break;
-            case 'oauth2':
-                prependWellKnown(url, '.well-known/oauth-authorization-server');
-                break;
-            default:
-                throw CodedTypeError('"options.algorithm" must be "oidc" (default), or "oauth2"', ERR_INVALID_ARG_VALUE);
-        }
-        return url;
-    }, options);
-}
-function assertNumber(input, allow0, it, code, cause) {
-    try {
-        if (typeof input !== 'number' || !Number.isFinite(input)) {
-            throw CodedTypeError(`${it} must be a number`, ERR_INVALID_ARG_TYPE, cause);
-        }
-        if (input > 0)
-            return;
-        if (allow0) {
-            if (input !== 0) {
-                throw CodedTypeError(`${it} must be a non-negative number`, ERR_INVALID_ARG_VALUE, cause);
-            }
-            return;
-        }
-        throw CodedTypeError(`${it} must be a positive number`, ERR_INVALID_ARG_VALUE, cause);
-    }
-    catch (err) {
-        if (code) {
-            throw OPE(err.message, code, cause);
-        }
-        throw err;
-    }
-}
-function assertString(input, it, code, cause) {
-    try {
-        if (typeof input !== 'string') {
-            throw CodedTypeError(`${it} must be a string`, ERR_INVALID_ARG_TYPE, cause);
-        }
-        if (input.length === 0) {
-            throw CodedTypeError(`${it} must not be empty`, ERR_INVALID_ARG_VALUE, cause);
-        }
-    }
-    catch (err) {
-        if (code) {
-            throw OPE(err.message, code, cause);
-        }
-        throw err;
-    }
-}
-async function processDiscoveryResponse(expectedIssuerIdentifier, response) {
-    const expected = expectedIssuerIdentifier;
-    if (!(expected instanceof URL) && expected !== _nodiscoverycheck) {
-        throw CodedTypeError('"expectedIssuerIdentifier" must be an instance of URL', ERR_INVALID_ARG_TYPE);
-    }
-    if (!looseInstanceOf(response, Response)) {
-        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
-    }
-    if (response.status !== 200) {
-        throw OPE('"response" is not a conform Authorization Server Metadata response (unexpected HTTP status code)', RESPONSE_IS_NOT_CONFORM, response);
-    }
-    assertReadableResponse(response);
-    const json = await getResponseJsonBody(response);
-    assertString(json.issuer, '"response" body "issuer" property', INVALID_RESPONSE, { body: json });
-    if (expected !== _nodiscoverycheck && new URL(json.issuer).href !== expected.href) {
-        throw OPE('"response" body "issuer" property does not match the expected value', JSON_ATTRIBUTE_COMPARISON, { expected: expected.href, body: json, attribute: 'issuer' });
-    }
-    return json;
-}
-function assertApplicationJson(response) {
-    assertContentType(response, 'application/json');
-}
-function notJson(response, ...types) {
-    let msg = '"response" content-type must be ';
-    if (types.length > 2) {
-        const last = types.pop();
-        msg += `${types.join(', ')}, or ${last}`;
-    }
-    else if (types.length === 2) {
-        msg += `${types[0]} or ${types[1]}`;
-    }
-    else {
-        msg += types[0];
-    }
-    return OPE(msg, RESPONSE_IS_NOT_JSON, response);
-}
-function assertContentTypes(response, ...types) {
-    if (!types.includes(getContentType(response))) {
-        throw notJson(response, ...types);
-    }
-}
-function assertContentType(response, contentType) {
-    if (getContentType(response) !== contentType) {
-        throw notJson(response, contentType);
-    }
-}
-function randomBytes() {
-    return b64u(crypto.getRandomValues(new Uint8Array(32)));
-}
-function generateRandomCodeVerifier() {
-    return randomBytes();
-}
-function generateRandomState() {
-    return randomBytes();
-}
-function generateRandomNonce() {
-    return randomBytes();
-}
-async function calculatePKCECodeChallenge(codeVerifier) {
-    assertString(codeVerifier, 'codeVerifier');
-    return b64u(await crypto.subtle.digest('SHA-256', buf(codeVerifier)));
-}
-function getKeyAndKid(input) {
-    if (input instanceof CryptoKey) {
-        return { key: input };
-    }
-    if (!(input?.key instanceof CryptoKey)) {
-        return {};
-    }
-    if (input.kid !== undefined) {
-        assertString(input.kid, '"kid"');
-    }
-    return {
-        key: input.key,
-        kid: input.kid,
-    };
-}
-function psAlg(key) {
-    switch (key.algorithm.hash.name) {
-        case 'SHA-256':
-            return 'PS256';
-        case 'SHA-384':
-            return 'PS384';
-        case 'SHA-512':
-            return 'PS512';
-        default:
-            throw new UnsupportedOperationError('unsupported RsaHashedKeyAlgorithm hash name', {
-                cause: key,
-            });
-    }
-}
-function rsAlg(key) {
-    switch (key.algorithm.hash.name) {
-        case 'SHA-256':
-            return 'RS256';
-        case 'SHA-384':
-            return 'RS384';
-        case 'SHA-512':
-            return 'RS512';
-        default:
-            throw new UnsupportedOperationError('unsupported RsaHashedKeyAlgorithm hash name', {
-                cause: key,
-            });
-    }
-}
-function esAlg(key) {
-    switch (key.algorithm.namedCurve) {
-        case 'P-256':
-            return 'ES256';
-        case 'P-384':
-            return 'ES384';
-        case 'P-521':
-            return 'ES512';
-        default:
-            throw new UnsupportedOperationError('unsupported EcKeyAlgorithm namedCurve', { cause: key });
-    }
-}
-function keyToJws(key) {
-    switch (key.algorithm.name) {
-        case 'RSA-PSS':
-            return psAlg(key);
-        case 'RSASSA-PKCS1-v1_5':
-            return rsAlg(key);
-        case 'ECDSA':
-            return esAlg(key);
-        case 'Ed25519':
-        case 'ML-DSA-44':
-        case 'ML-DSA-65':
-        case 'ML-DSA-87':
-            return key.algorithm.name;
-        case 'EdDSA':
-            return 'Ed25519';
-        default:
-            throw new UnsupportedOperationError('unsupported CryptoKey algorithm name', { cause: key });
-    }
-}
-function getClockSkew(client) {
-    const skew = client?.[clockSkew];
-    return typeof skew === 'number' && Number.isFinite(skew) ? skew : 0;
-}
-function getClockTolerance(client) {
-    const tolerance = client?.[clockTolerance];
-    return typeof tolerance === 'number' && Number.isFinite(tolerance) && Math.sign(tolerance) !== -1
-        ? tolerance
-        : 30;
-}
-function epochTime() {
-    return Math.floor(Date.now() / 1000);
-}
-function assertAs(as) {
-    if (typeof as !== 'object' || as === null) {
-        throw CodedTypeError('"as" must be an object', ERR_INVALID_ARG_TYPE);
-    }
-    assertString(as.issuer, '"as.issuer"');
-}
-function assertClient(client) {
-    if (typeof client !== 'object' || client === null) {
-        throw CodedTypeError('"client" must be an object', ERR_INVALID_ARG_TYPE);
-    }
-    assertString(client.client_id, '"client.client_id"');
-}
-function formUrlEncode(token) {
-    return encodeURIComponent(token).replace(/(?:[-_.!~*'()]|%20)/g, (substring) => {
-        switch (substring) {
-            case '-':
-            case '_':
-            case '.':
-            case '!':
-            case '~':
-            case '*':
-            case "'":
-            case '(':
-            case ')':
-                return `%${substring.charCodeAt(0).toString(16).toUpperCase()}`;
-            case '%20':
-                return '+';
-            default:
-                throw new Error();
-        }
-    });
-}
-function ClientSecretPost(clientSecret) {
-    assertString(clientSecret, '"clientSecret"');
-    return (_as, client, body, _headers) => {
-        body.set('client_id', client.client_id);
-        body.set('client_secret', clientSecret);
-    };
-}
-function ClientSecretBasic(clientSecret) {
-    assertString(clientSecret, '"clientSecret"');
-    return (_as, client, _body, headers) => {
-        const username = formUrlEncode(client.client_id);
-        const password = formUrlEncode(clientSecret);
-        const credentials = btoa(`${username}:${password}`);
-        headers.set('authorization', `Basic ${credentials}`);
-    };
-}
-function clientAssertionPayload(as, client) {
-    const now = epochTime() + getClockSkew(client);
-    return {
-        jti: randomBytes(),
-        aud: as.issuer,
-        exp: now + 60,
-        iat: now,
-        nbf: now,
-        iss: client.client_id,
-        sub: client.client_id,
-    };
-}
-function PrivateKeyJwt(clientPrivateKey, options) {
-    const { key, kid } = getKeyAndKid(clientPrivateKey);
-    assertPrivateKey(key, '"clientPrivateKey.key"');
-    return async (as, client, body, _headers) => {
-        const header = { alg: keyToJws(key), kid };
-        const payload = clientAssertionPayload(as, client);
-        options?.[modifyAssertion]?.(header, payload);
-        body.set('client_id', client.client_id);
-        body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
-        body.set('client_assertion', await signJwt(header, payload, key));
-    };
-}
-function ClientSecretJwt(clientSecret, options) {
-    assertString(clientSecret, '"clientSecret"');
-    const modify = options?.[modifyAssertion];
-    let key;
-    return async (as, client, body, _headers) => {
-        key ||= await crypto.subtle.importKey('raw', buf(clientSecret), { hash: 'SHA-256', name: 'HMAC' }, false, ['sign']);
-        const header = { alg: 'HS256' };
-        const payload = clientAssertionPayload(as, client);
-        modify?.(header, payload);
-        const data = `${b64u(buf(JSON.stringify(header)))}.${b64u(buf(JSON.stringify(payload)))}`;
-        const hmac = await crypto.subtle.sign(key.algorithm, key, buf(data));
-        body.set('client_id', client.client_id);
-        body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
-        body.set('client_assertion', `${data}.${b64u(new Uint8Array(hmac))}`);
-    };
-}
-function None() {
-    return (_as, client, body, _headers) => {
-        body.set('client_id', client.client_id);
-    };
-}
-function TlsClientAuth() {
-    return None();
-}
-async function signJwt(header, payload, key) {
-    if (!key.usages.includes('sign')) {
-        throw CodedTypeError('CryptoKey instances used for signing assertions must include "sign" in their "usages"', ERR_INVALID_ARG_VALUE);
-    }
-    const input = `${b64u(buf(JSON.stringify(header)))}.${b64u(buf(JSON.stringify(payload)))}`;
-    const signature = b64u(await crypto.subtle.sign(keyToSubtle(key), key, buf(input)));
-    return `${input}.${signature}`;
-}
-async function issueRequestObject(as, client, parameters, privateKey, options) {
-    assertAs(as);
-    assertClient(client);
-    parameters = new URLSearchParams(parameters);
-    const { key, kid } = getKeyAndKid(privateKey);
-    assertPrivateKey(key, '"privateKey.key"');
-    parameters.set('client_id', client.client_id);
-    const now = epochTime() + getClockSkew(client);
-    const claims = {
-        ...Object.fromEntries(parameters.entries()),
-        jti: randomBytes(),
-        aud: as.issuer,
-        exp: now + 60,
-        iat: now,
-        nbf: now,
-        iss: client.client_id,
-    };
-    let resource;
-    if (parameters.has('resource') &&
-        (resource = parameters.getAll('resource')) &&
-        resource.length > 1) {
-        claims.resource = resource;
-    }
-    {
-        let value = parameters.get('max_age');
-        if (value !== null) {
-            claims.max_age = parseInt(value, 10);
-            assertNumber(claims.max_age, true, '"max_age" parameter');
-        }
-    }
-    {
-        let value = parameters.get('claims');
-        if (value !== null) {
-            try {
-                claims.claims = JSON.parse(value);
-            }
-            catch (cause) {
-                throw OPE('failed to parse the "claims" parameter as JSON', PARSE_ERROR, cause);
-            }
-            if (!isJsonObject(claims.claims)) {
-                throw CodedTypeError('"claims" parameter must be a JSON with a top level object', ERR_INVALID_ARG_VALUE);
-            }
-        }
-    }
-    {
-        let value = parameters.get('authorization_details');
-        if (value !== null) {
-            try {
-                claims.authorization_details = JSON.parse(value);
-            }
-            catch (cause) {
-                throw OPE('failed to parse the "authorization_details" parameter as JSON', PARSE_ERROR, cause);
-            }
-            if (!Array.isArray(claims.authorization_details)) {
-                throw CodedTypeError('"authorization_details" parameter must be a JSON with a top level array', ERR_INVALID_ARG_VALUE);
-            }
-        }
-    }
-    const header = {
-        alg: keyToJws(key),
-        typ: 'oauth-authz-req+jwt',
-        kid,
-    };
-    options?.[modifyAssertion]?.(header, claims);
-    return signJwt(header, claims, key);
-}
-let jwkCache;
-async function getSetPublicJwkCache(key, alg) {
-    const { kty, e, n, x, y, crv, pub } = await crypto.subtle.exportKey('jwk', key);
-    const jwk = { kty, e, n, x, y, crv, pub };
-    if (kty === 'AKP')
-        jwk.alg = alg;
-    jwkCache.set(key, jwk);
-    return jwk;
-}
-async function publicJwk(key, alg) {
-    jwkCache ||= new WeakMap();
-    return jwkCache.get(key) || getSetPublicJwkCache(key, alg);
-}
-const URLParse = URL.parse
-    ?
-        (url, base) => URL.parse(url, base)
-    : (url, base) => {
-        try {
-            return new URL(url, base);
-        }
-        catch {
-            return null;
-        }
-    };
-function checkProtocol(url, enforceHttps) {
-    if (enforceHttps && url.protocol !== 'https:') {
-        throw OPE('only requests to HTTPS are allowed', HTTP_REQUEST_FORBIDDEN, url);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw OPE('only HTTP and HTTPS requests are allowed', REQUEST_PROTOCOL_FORBIDDEN, url);
-    }
-}
-function validateEndpoint(value, endpoint, useMtlsAlias, enforceHttps) {
-    let url;
-    if (typeof value !== 'string' || !(url = URLParse(value))) {
-        throw OPE(`authorization server metadata does not contain a valid ${useMtlsAlias ? `"as.mtls_endpoint_aliases.${endpoint}"` : `"as.${endpoint}"`}`, value === undefined ? MISSING_SERVER_METADATA : INVALID_SERVER_METADATA, { attribute: useMtlsAlias ? `mtls_endpoint_aliases.${endpoint}` : endpoint });
-    }
-    checkProtocol(url, enforceHttps);
-    return url;
-}
-function resolveEndpoint(as, endpoint, useMtlsAlias, enforceHttps) {
-    if (useMtlsAlias && as.mtls_endpoint_aliases && endpoint in as.mtls_endpoint_aliases) {
-        return validateEndpoint(as.mtls_endpoint_aliases[endpoint], endpoint, useMtlsAlias, enforceHttps);
-    }
-    return validateEndpoint(as[endpoint], endpoint, useMtlsAlias, enforceHttps);
-}
-async function pushedAuthorizationRequest(as, client, clientAuthentication, parameters, options) {
-    assertAs(as);
-    assertClient(client);
-    const url = resolveEndpoint(as, 'pushed_authorization_request_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
-    const body = new URLSearchParams(parameters);
-    body.set('client_id', client.client_id);
-    const headers = prepareHeaders(options?.headers);
-    headers.set('accept', 'application/json');
-    if (options?.DPoP !== undefined) {
-        assertDPoP(options.DPoP);
-        await options.DPoP.addProof(url, headers, 'POST');
-    }
-    const response = await authenticatedRequest(as, client, clientAuthentication, url, body, headers, options);
-    options?.DPoP?.cacheNonce(response, url);
-    return response;
-}
-class DPoPHandler {
-    #header;
-    #privateKey;
-    #publicKey;
-    #clockSkew;
-    #modifyAssertion;
-    #map;
-    #jkt;
-    constructor(client, keyPair, options) {
-        assertPrivateKey(keyPair?.privateKey, '"DPoP.privateKey"');
-        assertPublicKey(keyPair?.publicKey, '"DPoP.publicKey"');
-        if (!keyPair.publicKey.extractable) {
-            throw CodedTypeError('"DPoP.publicKey.extractable" must be true', ERR_INVALID_ARG_VALUE);
-        }
-        this.#modifyAssertion = options?.[modifyAssertion];
-        this.#clockSkew = getClockSkew(client);
-        this.#privateKey = keyPair.privateKey;
-        this.#publicKey = keyPair.publicKey;
-        branded.add(this);
-    }
-    #get(key) {
-        this.#map ||= new Map();
-        let item = this.#map.get(key);
-        if (item) {
-            this.#map.delete(key);
-            this.#map.set(key, item);
-        }
-        return item;
-    }
-    #set(key, val) {
-        this.#map ||= new Map();
-        this.#map.delete(key);
-        if (this.#map.size === 100) {
-            this.#map.delete(this.#map.keys().next().value);
-        }
-        this.#map.set(key, val);
-    }
-    async calculateThumbprint() {
-        if (!this.#jkt) {
-            const jwk = await crypto.subtle.exportKey('jwk', this.#publicKey);
-            this.#jkt ||= await calculateJwkThumbprint(jwk);
-        }
-        return this.#jkt;
-    }
-    async addProof(url, headers, htm, accessToken) {
-        const alg = keyToJws(this.#privateKey);
-        this.#header ||= {
-            alg,
-            typ: 'dpop+jwt',
-            jwk: await publicJwk(this.#publicKey, alg),
-        };
-        const nonce = this.#get(url.origin);
-        const now = epochTime() + this.#clockSkew;
-        const payload = {
-            iat: now,
-            jti: randomBytes(),
-            htm,
-            nonce,
-            htu: `${url.origin}${url.pathname}`,
-            ath: accessToken
-                ? b64u(await crypto.subtle.digest('SHA-256', buf(accessToken)))
-                : undefined,
-        };
-        this.#modifyAssertion?.(this.#header, payload);
-        headers.set('dpop', await signJwt(this.#header, payload, this.#privateKey));
-    }
-    cacheNonce(response, url) {
-        try {
-            const nonce = response.headers.get('dpop-nonce');
-            if (nonce) {
-                this.#set(url.origin, nonce);
-            }
-        }
-        catch { }
-    }
-}
-function isDPoPNonceError(err) {
-    if (err instanceof WWWAuthenticateChallengeError) {
-        return err.cause.some((challenge) => challenge.scheme === 'dpop' && challenge.parameters.error === 'use_dpop_nonce');
-    }
-    if (err instanceof ResponseBodyError) {
-        return err.error === 'use_dpop_nonce';
-    }
-    return false;
-}
-function DPoP(client, keyPair, options) {
-    return new DPoPHandler(client, keyPair, options);
-}
-class ResponseBodyError extends Error {
-    cause;
-    code;
-    error;
-    status;
-    error_description;
-    response;
-    constructor(message, options) {
-        super(message, options);
-        this.name = this.constructor.name;
-        this.code = RESPONSE_BODY_ERROR;
-        this.cause = options.cause;
-        this.error = options.cause.error;
-        this.status = options.response.status;
-        this.error_description = options.cause.error_description;
-        Object.defineProperty(this, 'response', { enumerable: false, value: options.response });
-        Error.captureStackTrace?.(this, this.constructor);
-    }
-}
-class AuthorizationResponseError extends Error {
-    cause;
-    code;
-    error;
-    error_description;
-    constructor(message, options) {
-        super(message, options);
-        this.name = this.constructor.name;
-        this.code = AUTHORIZATION_RESPONSE_ERROR;
-        this.cause = options.cause;
-        this.error = options.cause.get('error');
-        this.error_description = options.cause.get('error_description') ?? undefined;
-        Error.captureStackTrace?.(this, this.constructor);
-    }
-}
-class WWWAuthenticateChallengeError extends Error {
-    cause;
-    code;
-    response;
-    status;
-    constructor(message, options) {
-        super(message, options);
-        this.name = this.constructor.name;
-        this.code = WWW_AUTHENTICATE_CHALLENGE;
-        this.cause = options.cause;
-        this.status = options.response.status;
-        this.response = options.response;
-        Object.defineProperty(this, 'response', { enumerable: false });
-        Error.captureStackTrace?.(this, this.constructor);
-    }
-}
-const tokenMatch = "[a-zA-Z0-9!#$%&\\'\\*\\+\\-\\.\\^_`\\|~]+";
-const token68Match = '[a-zA-Z0-9\\-\\._\\~\\+\\/]+={0,2}';
-const quotedMatch = '"((?:[^"\\\\]|\\\\[\\s\\S])*)"';
-const quotedParamMatcher = '(' + tokenMatch + ')\\s*=\\s*' + quotedMatch;
-const paramMatcher = '(' + tokenMatch + ')\\s*=\\s*(' + tokenMatch + ')';
-const schemeRE = new RegExp('^[,\\s]*(' + tokenMatch + ')');
-const quotedParamRE = new RegExp('^[,\\s]*' + quotedParamMatcher + '[,\\s]*(.*)');
-const unquotedParamRE = new RegExp('^[,\\s]*' + paramMatcher + '[,\\s]*(.*)');
-const token68ParamRE = new RegExp('^(' + token68Match + ')(?:$|[,\\s])(.*)');
-function parseWwwAuthenticateChallenges(response) {
-    if (!looseInstanceOf(response, Response)) {
-        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
-    }
-    const header = response.headers.get('www-authenticate');
-    if (header === null) {
-        return undefined;
-    }
-    const challenges = [];
-    let rest = header;
-    while (rest) {
-        let match = rest.match(schemeRE);
-        const scheme = match?.['1'].toLowerCase();
-        if (!scheme) {
-            return undefined;
-        }
-        const afterScheme = rest.substring(match[0].length);
-        if (afterScheme && !afterScheme.match(/^[\s,]/)) {
-            return undefined;
-        }
-        const spaceMatch = afterScheme.match(/^\s+(.*)$/);
-        const hasParameters = !!spaceMatch;
-        rest = spaceMatch ? spaceMatch[1] : undefined;
-        const parameters = {};
-        let token68;
-        if (hasParameters) {
-            while (rest) {
-                let key;
-                let value;
-                if ((match = rest.match(quotedParamRE))) {
-                    ;
-                    [, key, value, rest] = match;
-                    if (value.includes('\\')) {
-                        value = value.replace(/\\([\s\S])/g, '$1');
-                    }
-                    parameters[key.toLowerCase()] = value;
-                    continue;
-                }
-                if ((match = rest.match(unquotedParamRE))) {
-                    ;
-                    [, key, value, rest] = match;
-                    parameters[key.toLowerCase()] = value;
-                    continue;
-                }
-                if ((match = rest.match(token68ParamRE))) {
-                    if (Object.keys(parameters).length) {
-                        break;
-                    }
-                    ;
-                    [, token68, rest] = match;
-                    break;
-                }
-                return undefined;
-            }
-        }
-        else {
-            rest = afterScheme || undefined;
-        }
-        const challenge = { scheme, parameters };
-        if (token68) {
-            challenge.token68 = token68;
-        }
-        challenges.push(challenge);
-    }
-    if (!challenges.length) {
-        return undefined;
-    }
-    return challenges;
-}
-async function processPushedAuthorizationResponse(as, client, response) {
-    assertAs(as);
-    assertClient(client);
-    if (!looseInstanceOf(response, Response)) {
-        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
-    }
-    await checkOAuthBodyError(response, 201, 'Pushed Authorization Request Endpoint');
-    assertReadableResponse(response);
-    const json = await getResponseJsonBody(response);
-    assertString(json.request_uri, '"response" body "request_uri" property', INVALID_RESPONSE, {
-        body: json,
-    });
-    let expiresIn = typeof json.expires_in !== 'number' ? parseFloat(json.expires_in) : json.expires_in;
-    assertNumber(expiresIn, true, '"response" body "expires_in" property', INVALID_RESPONSE, {
-        body: json,
-    });
-    json.expires_in = expiresIn;
-    return json;
-}
-async function parseOAuthResponseErrorBody(response) {
-    if (response.status > 399 && response.status < 500) {
-        assertReadableResponse(response);
-        assertApplicationJson(response);
-        try {
-            const json = await response.clone().json();
-            if (isJsonObject(json) && typeof json.error === 'string' && json.error.length) {
-                return json;
-            }
-        }
-        catch { }
-    }
-    return undefined;
-}
-async function checkOAuthBodyError(response, expected, label) {
-    if (response.status !== expected) {
-        checkAuthenticationChallenges(response);
-        let err;
-        if ((err = await parseOAuthResponseErrorBody(response))) {
-            await response.body?.cancel();
-            throw new ResponseBodyError('server responded with an error in the response body', {
-                cause: err,
-                response,
-            });
-        }
-        throw OPE(`"response" is not a conform ${label} response (unexpected HTTP status code)`, RESPONSE_IS_NOT_CONFORM, response);
-    }
-}
-function assertDPoP(option) {
-    if (!branded.has(option)) {
-        throw CodedTypeError('"options.DPoP" is not a valid DPoPHandle', ERR_INVALID_ARG_VALUE);
-    }
-}
-async function resourceRequest(accessToken, method, url, headers, body, options) {
-    assertString(accessToken, '"accessToken"');
-    if (!(url instanceof URL)) {
-        throw CodedTypeError('"url" must be an instance of URL', ERR_INVALID_ARG_TYPE);
-    }
-    checkProtocol(url, options?.[allowInsecureRequests] !== true);
-    headers = prepareHeaders(headers);
-    if (options?.DPoP) {
-        assertDPoP(options.DPoP);
-        await options.DPoP.addProof(url, headers, method.toUpperCase(), accessToken);
-    }
-    headers.set('authorization', `${headers.has('dpop') ? 'DPoP' : 'Bearer'} ${accessToken}`);
-    const response = await (options?.[customFetch] || fetch)(url.href, {
-        duplex: looseInstanceOf(body, ReadableStream) ? 'half' : undefined,
-        body,
-        headers: Object.fromEntries(headers.entries()),
-        method,
-        redirect: 'manual',
-        signal: signal(url, options?.signal),
-    });
-    options?.DPoP?.cacheNonce(response, url);
-    return response;
-}
-async function protectedResourceRequest(accessToken, method, url, headers, body, options) {
-    const response = await resourceRequest(accessToken, method, url, headers, body, options);
-    checkAuthenticationChallenges(response);
-    return response;
-}
-async function userInfoRequest(as, client, accessToken, options) {
-    assertAs(as);
-    assertClient(client);
-    const url = resolveEndpoint(as, 'userinfo_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
-    const headers = prepareHeaders(options?.headers);
-    if (client.userinfo_signed_response_alg) {
-        headers.set('accept', 'application/jwt');
-    }
-    else {
-        headers.set('accept', 'application/json');
-        headers.append('accept', 'application/jwt');
-    }
-    return resourceRequest(accessToken, 'GET', url, headers, null, {
-        ...options,
-        [clockSkew]: getClockSkew(client),
-    });
-}
-let jwksMap;
-let jwksRequests;
-let jwksKeys;
-function setJwksCache(as, jwks, uat, cache) {
-    jwksMap ||= new WeakMap();
-    jwksMap.set(as, {
-        jwks,
-        uat,
-        get age() {
-            return epochTime() - this.uat;
-        },
-    });
-    if (cache) {
-        Object.assign(cache, { jwks: structuredClone(jwks), uat });
-    }
-}
-function isFreshJwksCache(input) {
-    if (typeof input !== 'object' || input === null) {
-        return false;
-    }
-    if (!('uat' in input) || typeof input.uat !== 'number' || epochTime() - input.uat >= 300) {
-        return false;
-    }
-    if (!('jwks' in input) ||
-        !isJsonObject(input.jwks) ||
-        !Array.isArray(input.jwks.keys) ||
-        !Array.prototype.every.call(input.jwks.keys, isJsonObject)) {
-        return false;
-    }
-    return true;
-}
-function clearJwksCache(as, cache) {
-    jwksMap?.delete(as);
-    delete cache?.jwks;
-    delete cache?.uat;
-}
-async function getPublicSigKeyFromIssuerJwksUri(as, options, header) {
-    const { alg, kid } = header;
-    checkSupportedJwsAlg(header);
-    if (!jwksMap?.has(as) && isFreshJwksCache(options?.[jwksCache])) {
-        setJwksCache(as, options?.[jwksCache].jwks, options?.[jwksCache].uat);
-    }
-    let jwks;
-    let age;
-    if (jwksMap?.has(as)) {
-        ;
-        ({ jwks, age } = jwksMap.get(as));
-        if (age >= 300) {
-            clearJwksCache(as, options?.[jwksCache]);
-            return getPublicSigKeyFromIssuerJwksUri(as, options, header);
-        }
-    }
-    else {
-        const downloaded = await jwksRequest(as, options);
-        jwks = downloaded.jwks;
-        age = epochTime() - downloaded.uat;
-        setJwksCache(as, jwks, downloaded.uat, options?.[jwksCache]);
-    }
-    let kty;
-    switch (alg.slice(0, 2)) {
-        case 'RS':
-        case 'PS':
-            kty = 'RSA';
-            break;
-        case 'ES':
-            kty = 'EC';
-            break;
-        case 'Ed':
-            kty = 'OKP';
-            break;
-        case 'ML':
-            kty = 'AKP';
-            break;
-        default:
-            throw new UnsupportedOperationError('unsupported JWS algorithm', { cause: { alg } });
-    }
-    const candidates = jwks.keys.filter((jwk) => {
-        if (jwk.kty !== kty) {
-            return false;
-        }
-        if (kid !== undefined && kid !== jwk.kid) {
-            return false;
-        }
-        if (jwk.alg !== undefined && alg !== jwk.alg) {
-            return false;
-        }
-        if (jwk.use !== undefined && jwk.use !== 'sig') {
-            return false;
-        }
-        if (jwk.key_ops?.includes('verify') === false) {
-            return false;
-        }
-        switch (true) {
-            case alg === 'ES256' && jwk.crv !== 'P-256':
-            case alg === 'ES384' && jwk.crv !== 'P-384':
-            case alg === 'ES512' && jwk.crv !== 'P-521':
-            case alg === 'Ed25519' && jwk.crv !== 'Ed25519':
-            case alg === 'EdDSA' && jwk.crv !== 'Ed25519':
-                return false;
-        }
-        return true;
-    });
-    const { 0: jwk, length } = candidates;
-    if (!length) {
-        if (age >= 60) {
-            clearJwksCache(as, options?.[jwksCache]);
-            return getPublicSigKeyFromIssuerJwksUri(as, options, header);
-        }
-        throw OPE('error when selecting a JWT verification key, no applicable keys found', KEY_SELECTION, { header, candidates, jwks_uri: new URL(as.jwks_uri) });
-    }
-    if (length !== 1) {
-        throw OPE('error when selecting a JWT verification key, multiple applicable keys found, a "kid" JWT Header Parameter is required', KEY_SELECTION, { header, candidates, jwks_uri: new URL(as.jwks_uri) });
-    }
-    jwksKeys ||= new WeakMap();
-    let keys = jwksKeys.get(jwk);
-    if (!keys) {
-        keys = new Map();
-        jwksKeys.set(jwk, keys);
-    }
-    let key = keys.get(alg);
-    if (!key) {
-        key = importJwk(alg, jwk).catch((cause) => {
-            keys.delete(alg);
-            throw cause;
-        });
-        keys.set(alg, key);
-    }
-    return key;
-}
-const skipSubjectCheck = Symbol();
-function getContentType(input) {
-    return input.headers.get('content-type')?.split(';')[0];
-}
-async function processUserInfoResponse(as, client, expectedSubject, response, options) {
-    assertAs(as);
-    assertClient(client);
-    if (!looseInstanceOf(response, Response)) {
-        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
-    }
-    checkAuthenticationChallenges(response);
-    if (response.status !== 200) {
-        throw OPE('"response" is not a conform UserInfo Endpoint response (unexpected HTTP status code)', RESPONSE_IS_NOT_CONFORM, response);
-    }
-    assertReadableResponse(response);
-    let json;
-    if (getContentType(response) === 'application/jwt') {
-        const { claims, jwt } = await validateJwt(await response.text(), checkSigningAlgorithm.bind(undefined, client.userinfo_signed_response_alg, as.userinfo_signing_alg_values_supported, undefined), getClockSkew(client), getClockTolerance(client), options?.[jweDecrypt])
-            .then(validateOptionalAudience.bind(undefined, client.client_id))
-            .then(validateOptionalIssuer.bind(undefined, as));
-        jwtRefs.set(response, jwt);
-        json = claims;
-    }
-    else {
-        if (client.userinfo_signed_response_alg) {
-            throw OPE('JWT UserInfo Response expected', JWT_USERINFO_EXPECTED, response);
-        }
-        json = await getResponseJsonBody(response);
-    }
-    assertString(json.sub, '"response" body "sub" property', INVALID_RESPONSE, { body: json });
-    switch (expectedSubject) {
-        case skipSubjectCheck:
-            break;
-        default:
-            assertString(expectedSubject, '"expectedSubject"');
-            if (json.sub !== expectedSubject) {
-                throw OPE('unexpected "response" body "sub" property value', JSON_ATTRIBUTE_COMPARISON, {
-                    expected: expectedSubject,
-                    body: json,
-                    attribute: 'sub',
-                });
-            }
-    }
-    return json;
-}
-async function authenticatedRequest(as, client, clientAuthentication, url, body, headers, options) {
-    await clientAuthentication(as, client, body, headers);
-    headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
-    return (options?.[customFetch] || fetch)(url.href, {
-        body,
-        headers: Object.fromEntries(headers.entries()),
-        method: 'POST',
-        redirect: 'manual',
-        signal: signal(url, options?.signal),
-    });
-}
-async function tokenEndpointRequest(as, client, clientAuthentication, grantType, parameters, options) {
-    const url = resolveEndpoint(as, 'token_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
-    parameters.set('grant_type', grantType);
-    const headers = prepareHeaders(options?.headers);
-    headers.set('accept', 'application/json');
-    if (options?.DPoP !== undefined) {
-        assertDPoP(options.DPoP);
-        await options.DPoP.addProof(url, headers, 'POST');
-    }
-    const response = await authenticatedRequest(as, client, clientAuthentication, url, parameters, headers, options);
-    options?.DPoP?.cacheNonce(response, url);
-    return response;
-}
-async function refreshTokenGrantRequest(as, client, clientAuthentication, refreshToken, options) {
-    assertAs(as);
-    assertClient(client);
-    assertString(refreshToken, '"refreshToken"');
-    const parameters = new URLSearchParams(options?.additionalParameters);
-    parameters.set('refresh_token', refreshToken);
-    return tokenEndpointRequest(as, client, clientAuthentication, 'refresh_token', parameters, options);
-}
-const idTokenClaims = new WeakMap();
-const jwtRefs = new WeakMap();
-function getValidatedIdTokenClaims(ref) {
-    if (!ref.id_token) {
-        return undefined;
-    }
-    const claims = idTokenClaims.get(ref);
-    if (!claims) {
-        throw CodedTypeError('"ref" was already garbage collected or did not resolve from the proper sources', ERR_INVALID_ARG_VALUE);
-    }
-    return claims;
-}
-async function validateApplicationLevelSignature(as, ref, options) {
-    assertAs(as);
-    if (!jwtRefs.has(ref)) {
-        throw CodedTypeError('"ref" does not contain a processed JWT Response to verify the signature of', ERR_INVALID_ARG_VALUE);
-    }
-    const { 0: protectedHeader, 1: payload, 2: encodedSignature } = jwtRefs.get(ref).split('.');
-    const header = JSON.parse(buf(b64u(protectedHeader)));
-    if (header.alg.startsWith('HS')) {
-        throw new UnsupportedOperationError('unsupported JWS algorithm', { cause: { alg: header.alg } });
-    }
-    let key;
-    key = await getPublicSigKeyFromIssuerJwksUri(as, options, header);
-    await validateJwsSignature(protectedHeader, payload, key, b64u(encodedSignature));
-}
-async function processGenericAccessTokenResponse(as, client, response, additionalRequiredIdTokenClaims, decryptFn, recognizedTokenTypes) {
-    assertAs(as);
-    assertClient(client);
-    if (!looseInstanceOf(response, Response)) {
-        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
-    }
-    await checkOAuthBodyError(response, 200, 'Token Endpoint');
-    assertReadableResponse(response);
-    const json = await getResponseJsonBody(response);
-    assertString(json.access_token, '"response" body "access_token" property', INVALID_RESPONSE, {
-        body: json,
-    });
-    assertString(json.token_type, '"response" body "token_type" property', INVALID_RESPONSE, {
-        body: json,
-    });
-    json.token_type = json.token_type.toLowerCase();
-    if (json.expires_in !== undefined) {
-        let expiresIn = typeof json.expires_in !== 'number' ? parseFloat(json.expires_in) : json.expires_in;
-        assertNumber(expiresIn, true, '"response" body "expires_in" property', INVALID_RESPONSE, {
-            body: json,
-        });
-        json.expires_in = expiresIn;
-    }
-    if (json.refresh_token !== undefined) {
-        assertString(json.refresh_token, '"response" body "refresh_token" property', INVALID_RESPONSE, {
-            body: json,
-        });
-    }
-    if (json.scope !== undefined && typeof json.scope !== 'string') {
-        throw OPE('"response" body "scope" property must be a string', INVALID_RESPONSE, { body: json });
-    }
-    if (json.id_token !== undefined) {
-        assertString(json.id_token, '"response" body "id_token" property', INVALID_RESPONSE, {
-            body: json,
-        });
-        const requiredClaims = [];
-        if (client.require_auth_time === true) {
-            requiredClaims.push('auth_time');
-        }
-        if (client.default_max_age !== undefined) {
-            assertNumber(client.default_max_age, true, '"client.default_max_age"');
-            requiredClaims.push('auth_time');
-        }
-        if (additionalRequiredIdTokenClaims?.length) {
-            requiredClaims.push(...additionalRequiredIdTokenClaims);
-        }
-        const { claims, jwt } = await validateIdTokenClaims(as, client, json.id_token, requiredClaims, decryptFn);
-        validateIdTokenAuthorizedParty(client, claims);
-        validateIdTokenAuthTimeClaim(claims);
-        jwtRefs.set(response, jwt);
-        idTokenClaims.set(json, claims);
-    }
-    if (recognizedTokenTypes?.[json.token_type] !== undefined) {
-        recognizedTokenTypes[json.token_type](response, json);
-    }
-    else if (json.token_type !== 'dpop' && json.token_type !== 'bearer') {
-        throw new UnsupportedOperationError('unsupported `token_type` value', { cause: { body: json } });
-    }
-    return json;
-}
-function checkAuthenticationChallenges(response) {
-    let challenges;
-    if ((challenges = parseWwwAuthenticateChallenges(response))) {
-        throw new WWWAuthenticateChallengeError('server responded with a challenge in the WWW-Authenticate HTTP Header', { cause: challenges, response });
-    }
-}
-async function processRefreshTokenResponse(as, client, response, options) {
-    return processGenericAccessTokenResponse(as, client, response, undefined, options?.[jweDecrypt], options?.recognizedTokenTypes);
-}
-function validateOptionalAudience(expected, result) {
-    if (result.claims.aud !== undefined) {
-        return validateAudience(expected, result);
-    }
-    return result;
-}
-function validateAudience(expected, result) {
-    if (Array.isArray(result.claims.aud)) {
-        if (!result.claims.aud.includes(expected)) {
-            throw OPE('unexpected JWT "aud" (audience) claim value', JWT_CLAIM_COMPARISON, {
-                expected,
-                claims: result.claims,
-                claim: 'aud',
-            });
-        }
-    }
-    else if (result.claims.aud !== expected) {
-        throw OPE('unexpected JWT "aud" (audience) claim value', JWT_CLAIM_COMPARISON, {
-            expected,
-            claims: result.claims,
-            claim: 'aud',
-        });
-    }
-    return result;
-}
-function validateOptionalIssuer(as, result) {
-    if (result.claims.iss !== undefined) {
-        return validateIssuer(as, result);
-    }
-    return result;
-}
-function validateIssuer(as, result) {
-    const expected = as[_expectedIssuer]?.(result) ?? as.issuer;
-    if (result.claims.iss !== expected) {
-        throw OPE('unexpected JWT "iss" (issuer) claim value', JWT_CLAIM_COMPARISON, {
-            expected,
-            claims: result.claims,
-            claim: 'iss',
-        });
-    }
-    return result;
-}
-const branded = new WeakSet();
-function brand(searchParams) {
-    branded.add(searchParams);
-    return searchParams;
-}
-const nopkce = Symbol();
-async function authorizationCodeGrantRequest(as, client, clientAuthentication, callbackParameters, redirectUri, codeVerifier, options) {
-    assertAs(as);
-    assertClient(client);
-    if (!branded.has(callbackParameters)) {
-        throw CodedTypeError('"callbackParameters" must be an instance of URLSearchParams obtained from "validateAuthResponse()", or "validateJwtAuthResponse()', ERR_INVALID_ARG_VALUE);
-    }
-    assertString(redirectUri, '"redirectUri"');
-    const code = getURLSearchParameter(callbackParameters, 'code');
-    if (!code) {
-        throw OPE('no authorization code in "callbackParameters"', INVALID_RESPONSE);
-    }
-    const parameters = new URLSearchParams(options?.additionalParameters);
-    parameters.set('redirect_uri', redirectUri);
-    parameters.set('code', code);
-    if (codeVerifier !== nopkce) {
-        assertString(codeVerifier, '"codeVerifier"');
-        parameters.set('code_verifier', codeVerifier);
-    }
-    return tokenEndpointRequest(as, client, clientAuthentication, 'authorization_code', parameters, options);
-}
-const jwtClaimNames = {
-    aud: 'audience',
-    c_hash: 'code hash',
-    client_id: 'client id',
-    exp: 'expiration time',
-    iat: 'issued at',
-    iss: 'issuer',
-    jti: 'jwt id',
-    nonce: 'nonce',
-    s_hash: 'state hash',
-    sub: 'subject',
-    ath: 'access token hash',
-    htm: 'http method',
-    htu: 'http uri',
-    cnf: 'confirmation',
-    auth_time: 'authentication time',
-};
-function validatePresence(required, result) {
-    for (const claim of required) {
-        if (result.claims[claim] === undefined) {
-            throw OPE(`JWT "${claim}" (${jwtClaimNames[claim]}) claim missing`, INVALID_RESPONSE, {
-                claims: result.claims,
-            });
-        }
-    }
-    return result;
-}
-function validateStringClaim(claim, result) {
-    if (typeof result.claims[claim] !== 'string') {
-        throw OPE(`unexpected JWT "${claim}" (${jwtClaimNames[claim]}) claim type`, INVALID_RESPONSE, {
-            claims: result.claims,
-        });
-    }
-    return result;
-}
-function validateIdTokenClaims(as, client, idToken, requiredClaims, decryptFn) {
-    return validateJwt(idToken, checkSigningAlgorithm.bind(undefined, client.id_token_signed_response_alg, as.id_token_signing_alg_values_supported, 'RS256'), getClockSkew(client), getClockTolerance(client), decryptFn)
-        .then(validatePresence.bind(undefined, ['aud', 'exp', 'iat', 'iss', 'sub', ...requiredClaims]))
-        .then(validateIssuer.bind(undefined, as))
-        .then(validateAudience.bind(undefined, client.client_id))
-        .then(validateStringClaim.bind(undefined, 'sub'));
-}
-function resolveIdTokenMaxAge(client, maxAge) {
-    if (maxAge === skipAuthTimeCheck) {
-        return maxAge;
-    }
-    const fromClient = maxAge === undefined;
-    if (fromClient) {
-        maxAge = client.default_max_age;
-    }
-    if (maxAge === undefined) {
-        return skipAuthTimeCheck;
-    }
-    assertNumber(maxAge, true, fromClient ? '"client.default_max_age"' : '"maxAge" argument');
-    return maxAge;
-}
-function validateIdTokenAuthTimeClaim(claims) {
-    if (claims.auth_time !== undefined) {
-        assertNumber(claims.auth_time, true, 'ID Token "auth_time" (authentication time)', INVALID_RESPONSE, { claims });
-    }
-}
-function validateIdTokenAuthTime(client, claims, maxAge) {
-    if (maxAge === skipAuthTimeCheck) {
-        return;
-    }
-    const now = epochTime() + getClockSkew(client);
-    const tolerance = getClockTolerance(client);
-    if (claims.auth_time + maxAge < now - tolerance) {
-        throw OPE('too much time has elapsed since the last End-User authentication', JWT_TIMESTAMP_CHECK, { claims, now, tolerance, claim: 'auth_time' });
-    }
-}
-function validateIdTokenNonce(claims, expectedNonce) {
-    const expected = expectedNonce === expectNoNonce ? undefined : expectedNonce;
-    if (claims.nonce !== expected) {
-        throw OPE('unexpected ID Token "nonce" claim value', JWT_CLAIM_COMPARISON, {
-            expected,
-            claims,
-            claim: 'nonce',
-        });
-    }
-}
-function validateIdTokenAuthorizedParty(client, claims) {
-    if (Array.isArray(claims.aud) && claims.aud.length !== 1) {
-        if (claims.azp === undefined) {
-            throw OPE('ID Token "aud" (audience) claim includes additional untrusted audiences', JWT_CLAIM_COMPARISON, { claims, claim: 'aud' });
-        }
-        if (claims.azp !== client.client_id) {
-            throw OPE('unexpected ID Token "azp" (authorized party) claim value', JWT_CLAIM_COMPARISON, {
-                expected: client.client_id,
-                claims,
-                claim: 'azp',
-            });
-        }
-    }
-}
-const expectNoNonce = Symbol();
-const skipAuthTimeCheck = Symbol();
-async function processAuthorizationCodeResponse(as, client, response, options) {
-    if (typeof options?.expectedNonce === 'string' ||
-        typeof options?.maxAge === 'number' ||
-        options?.requireIdToken) {
-        return processAuthorizationCodeOpenIDResponse(as, client, response, options.expectedNonce, options.maxAge, options[jweDecrypt], options.recognizedTokenTypes);
-    }
-    return processAuthorizationCodeOAuth2Response(as, client, response, options?.maxAge, options?.[jweDecrypt], options?.recognizedTokenTypes);
-}
-async function processAuthorizationCodeOpenIDResponse(as, client, response, expectedNonce, maxAge, decryptFn, recognizedTokenTypes) {
-    const additionalRequiredClaims = [];
-    switch (expectedNonce) {
-        case undefined:
-            expectedNonce = expectNoNonce;
-            break;
-        case expectNoNonce:
-            break;
-        default:
-            assertString(expectedNonce, '"expectedNonce" argument');
-            additionalRequiredClaims.push('nonce');
-    }
-    maxAge = resolveIdTokenMaxAge(client, maxAge);
-    if (maxAge !== skipAuthTimeCheck) {
-        additionalRequiredClaims.push('auth_time');
-    }
-    const result = await processGenericAccessTokenResponse(as, client, response, additionalRequiredClaims, decryptFn, recognizedTokenTypes);
-    assertString(result.id_token, '"response" body "id_token" property', INVALID_RESPONSE, {
-        body: result,
-    });
-    const claims = getValidatedIdTokenClaims(result);
-    validateIdTokenAuthTime(client, claims, maxAge);
-    validateIdTokenNonce(claims, expectedNonce);
-    return result;
-}
-async function processAuthorizationCodeOAuth2Response(as, client, response, maxAge, decryptFn, recognizedTokenTypes) {
-    const result = await processGenericAccessTokenResponse(as, client, response, undefined, decryptFn, recognizedTokenTypes);
-    const claims = getValidatedIdTokenClaims(result);
-    if (claims) {
-        validateIdTokenAuthTime(client, claims, resolveIdTokenMaxAge(client, maxAge));
-        validateIdTokenNonce(claims, expectNoNonce);
-    }
-    return result;
-}
-const WWW_AUTHENTICATE_CHALLENGE = 'OAUTH_WWW_AUTHENTICATE_CHALLENGE';
-const RESPONSE_BODY_ERROR = 'OAUTH_RESPONSE_BODY_ERROR';
-const UNSUPPORTED_OPERATION = 'OAUTH_UNSUPPORTED_OPERATION';
-const AUTHORIZATION_RESPONSE_ERROR = 'OAUTH_AUTHORIZATION_RESPONSE_ERROR';
-const JWT_USERINFO_EXPECTED = 'OAUTH_JWT_USERINFO_EXPECTED';
-const PARSE_ERROR = 'OAUTH_PARSE_ERROR';
-const INVALID_RESPONSE = 'OAUTH_INVALID_RESPONSE';
-const INVALID_REQUEST = 'OAUTH_INVALID_REQUEST';
-const RESPONSE_IS_NOT_JSON = 'OAUTH_RESPONSE_IS_NOT_JSON';
-const RESPONSE_IS_NOT_CONFORM = 'OAUTH_RESPONSE_IS_NOT_CONFORM';
-const HTTP_REQUEST_FORBIDDEN = 'OAUTH_HTTP_REQUEST_FORBIDDEN';
-const REQUEST_PROTOCOL_FORBIDDEN = 'OAUTH_REQUEST_PROTOCOL_FORBIDDEN';
-const JWT_TIMESTAMP_CHECK = 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED';
-const JWT_CLAIM_COMPARISON = 'OAUTH_JWT_CLAIM_COMPARISON_FAILED';
-const JSON_ATTRIBUTE_COMPARISON = 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED';
-const KEY_SELECTION = 'OAUTH_KEY_SELECTION_FAILED';
-const MISSING_SERVER_METADATA = 'OAUTH_MISSING_SERVER_METADATA';
-const INVALID_SERVER_METADATA = 'OAUTH_INVALID_SERVER_METADATA';
-function checkJwtType(expected, result) {
-    if (typeof result.header.typ !== 'string' || normalizeTyp(result.header.typ) !== expected) {
-        throw OPE('unexpected JWT "typ" header parameter value', INVALID_RESPONSE, {
-            header: result.header,
-        });
-    }
-    return result;
-}
-async function clientCredentialsGrantRequest(as, client, clientAuthentication, parameters, options) {
-    assertAs(as);
-    assertClient(client);
-    return tokenEndpointRequest(as, client, clientAuthentication, 'client_credentials', new URLSearchParams(parameters), options);
-}
-async function genericTokenEndpointRequest(as, client, clientAuthentication, grantType, parameters, options) {
-    assertAs(as);
-    assertClient(client);
-    assertString(grantType, '"grantType"');
-    return tokenEndpointRequest(as, client, clientAuthentication, grantType, new URLSearchParams(parameters), options);
-}
-async function processGenericTokenEndpointResponse(as, client, response, options) {
-    return processGenericAccessTokenResponse(as, client, response, undefined, options?.[jweDecrypt], options?.recognizedTokenTypes);
-}
-async function processClientCredentialsResponse(as, client, response, options) {
-    return processGenericAccessTokenResponse(as, client, response, undefined, options?.[jweDecrypt], options?.recognizedTokenTypes);
-}
-async function revocationRequest(as, client, clientAuthentication, token, options) {
-    assertAs(as);
-    assertClient(client);
-    assertString(token, '"token"');
-    const url = resolveEndpoint(as, 'revocation_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
-    const body = new URLSearchParams(options?.additionalParameters);
-    body.set('token', token);
-    const headers = prepareHeaders(options?.headers);
-    headers.delete('accept');
-    return authenticatedRequest(as, client, clientAuthentication, url, body, headers, options);
-}
-async function processRevocationResponse(response) {
-    if (!looseInstanceOf(response, Response)) {
-        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
-    }
-    await checkOAuthBodyError(response, 200, 'Revocation Endpoint');
-    return undefined;
-}
-function assertReadableResponse(response) {
-    if (response.bodyUsed) {
-        throw CodedTypeError('"response" body has been used already', ERR_INVALID_ARG_VALUE);
-    }
-}
-async function introspectionRequest(as, client, clientAuthentication, token, options) {
-    assertAs(as);
-    assertClient(client);
-    assertString(token, '"token"');
-    const url = resolveEndpoint(as, 'introspection_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
-    const body = new URLSearchParams(options?.additionalParameters);
-    body.set('token', token);
-    const headers = prepareHeaders(options?.headers);
-    if (options?.requestJwtResponse ?? client.introspection_signed_response_alg) {
-        headers.set('accept', 'application/token-introspection+jwt');
-    }
-    else {
-        headers.set('accept', 'application/json');
-    }
-    return authenticatedRequest(as, client, clientAuthentication, url, body, headers, options);
-}
-async function processIntrospectionResponse(as, client, response, options) {
-    assertAs(as);
-    assertClient(client);
-    if (!looseInstanceOf(response, Response)) {
-        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
-    }
-    await checkOAuthBodyError(response, 200, 'Introspection Endpoint');
-    let json;
-    if (getContentType(response) === 'application/token-introspection+jwt') {
-        assertReadableResponse(response);
-        const { claims, jwt } = await validateJwt(await response.text(), checkSigningAlgorithm.bind(undefined, client.introspection_signed_response_alg, as.introspection_signing_alg_values_supported, 'RS256'), getClockSkew(client), getClockTolerance(client), options?.[jweDecrypt])
-            .then(checkJwtType.bind(undefined, 'token-introspection+jwt'))
-            .then(validatePresence.bind(undefined, ['aud', 'iat', 'iss']))
-            .then(validateIssuer.bind(undefined, as))
-            .then(validateAudience.bind(undefined, client.client_id));
-        jwtRefs.set(response, jwt);
-        if (!isJsonObject(claims.token_introspection)) {
-            throw OPE('JWT "token_introspection" claim must be a JSON object', INVALID_RESPONSE, {
-                claims,
-            });
-        }
-        json = claims.token_introspection;
-    }
-    else {
-        assertReadableResponse(response);
-        json = await getResponseJsonBody(response);
-    }
-    if (typeof json.active !== 'boolean') {
-        throw OPE('"response" body "active" property must be a boolean', INVALID_RESPONSE, {
-            body: json,
-        });
-    }
-    return json;
-}
-async function jwksRequest(as, options) {
-    assertAs(as);
-    const url = resolveEndpoint(as, 'jwks_uri', false, options?.[allowInsecureRequests] !== true);
-    const headers = prepareHeaders(options?.headers);
-    headers.set('accept', 'application/json');
-    headers.append('accept', 'application/jwk-set+json');
-    const requestHeaders = Object.fromEntries(headers.entries());
-    const headersKey = JSON.stringify(requestHeaders);
-    const fetcher = options?.[customFetch] || fetch;
-    const requestSignal = signal(url, options?.signal);
-    jwksRequests ||= new WeakMap();
-    const requests = jwksRequests.get(as) ?? new Set();
-    for (const pending of requests) {
-        if (pending.url === url.href &&
-            pending.headers === headersKey &&
-            pending.fetch === fetcher &&
-            pending.signal === requestSignal) {
-            return pending.promise;
-        }
-    }
-    const pending = {
-        url: url.href,
-        headers: headersKey,
-        fetch: fetcher,
-        signal: requestSignal,
-        promise: Promise.resolve()
-            .then(() => fetcher(url.href, {
-            body: undefined,
-            headers: requestHeaders,
-            method: 'GET',
-            redirect: 'manual',
-            signal: requestSignal,
-        }))
-            .then(processJwksResponse)
-            .then((jwks) => {
-            const uat = epochTime();
-            setJwksCache(as, jwks, uat);
-            return { jwks, uat };
-        })
-            .finally(() => {
-            requests.delete(pending);
-            if (!requests.size) {
-                jwksRequests.delete(as);
-            }
-        }),
-    };
-    requests.add(pending);
-    jwksRequests.set(as, requests);
-    return pending.promise;
-}
-async function processJwksResponse(response) {
-    if (!looseInstanceOf(response, Response)) {
-        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
-    }
-    if (response.status !== 200) {
-        throw OPE('"response" is not a conform JSON Web Key Set response (unexpected HTTP status code)', RESPONSE_IS_NOT_CONFORM, response);
-    }
-    assertReadableResponse(response);
-    const json = await getResponseJsonBody(response, (response) => assertContentTypes(response, 'application/json', 'application/jwk-set+json'));
-    if (!Array.isArray(json.keys)) {
-        throw OPE('"response" body "keys" property must be an array', INVALID_RESPONSE, { body: json });
-    }
-    if (!Array.prototype.every.call(json.keys, isJsonObject)) {
-        throw OPE('"response" body "keys" property members must be JWK formatted objects', INVALID_RESPONSE, { body: json });
-    }
-    return json;
-}
-function supported(alg) {
-    switch (alg) {
-        case 'PS256':
-        case 'ES256':
-        case 'RS256':
-        case 'PS384':
-        case 'ES384':
-        case 'RS384':
-        case 'PS512':
-        case 'ES512':
-        case 'RS512':
-        case 'Ed25519':
-        case 'EdDSA':
-        case 'ML-DSA-44':
-        case 'ML-DSA-65':
-        case 'ML-DSA-87':
-            return true;
-        default:
-            return false;
-    }
-}
-function checkSupportedJwsAlg(header) {
-    if (!supported(header.alg)) {
-        throw new UnsupportedOperationError('unsupported JWS "alg" identifier', {
-            cause: { alg: header.alg },
-        });
-    }
-}
-function checkRsaKeyAlgorithm(key) {
-    const { algorithm } = key;
-    if (typeof algorithm.modulusLength !== 'number' || algorithm.modulusLength < 2048) {
-        throw new UnsupportedOperationError(`unsupported ${algorithm.name} modulusLength`, {
-            cause: key,
-        });
-    }
-}
-function ecdsaHashName(key) {
-    const { algorithm } = key;
-    switch (algorithm.namedCurve) {
-        case 'P-256':
-            return 'SHA-256';
-        case 'P-384':
-            return 'SHA-384';
-        case 'P-521':
-            return 'SHA-512';
-        default:
-            throw new UnsupportedOperationError('unsupported ECDSA namedCurve', { cause: key });
-    }
-}
-function keyToSubtle(key) {
-    switch (key.algorithm.name) {
-        case 'ECDSA':
-            return {
-                name: key.algorithm.name,
-                hash: ecdsaHashName(key),
-            };
-        case 'RSA-PSS': {
-            checkRsaKeyAlgorithm(key);
-            switch (key.algorithm.hash.name) {
-                case 'SHA-256':
-                case 'SHA-384':
-                case 'SHA-512':
-                    return {
-                        name: key.algorithm.name,
-                        saltLength: parseInt(key.algorithm.hash.name.slice(-3), 10) >> 3,
-                    };
-                default:
-                    throw new UnsupportedOperationError('unsupported RSA-PSS hash name', { cause: key });
-            }
-        }
-        case 'RSASSA-PKCS1-v1_5':
-            checkRsaKeyAlgorithm(key);
-            return key.algorithm.name;
-        case 'ML-DSA-44':
-        case 'ML-DSA-65':
-        case 'ML-DSA-87':
-        case 'Ed25519':
-            return key.algorithm.name;
-    }
-    throw new UnsupportedOperationError('unsupported CryptoKey algorithm name', { cause: key });
-}
-async function validateJwsSignature(protectedHeader, payload, key, signature) {
-    const data = buf(`${protectedHeader}.${payload}`);
-    const algorithm = keyToSubtle(key);
-    const verified = await crypto.subtle.verify(algorithm, key, signature, data);
-    if (!verified) {
-        throw OPE('JWT signature verification failed', INVALID_RESPONSE, {
-            key,
-            data,
-            signature,
-            algorithm,
-        });
-    }
-}
-async function validateJwt(jws, checkAlg, clockSkew, clockTolerance, decryptJwt) {
-    let { 0: protectedHeader, 1: payload, length } = jws.split('.');
-    if (length === 5) {
-        if (decryptJwt !== undefined) {
-            jws = await decryptJwt(jws);
-            ({ 0: protectedHeader, 1: payload, length } = jws.split('.'));
-        }
-        else {
-            throw new UnsupportedOperationError('JWE decryption is not configured', { cause: jws });
-        }
-    }
-    if (length !== 3) {
-        throw OPE('Invalid JWT', INVALID_RESPONSE, jws);
-    }
-    let header;
-    try {
-        header = JSON.parse(buf(b64u(protectedHeader)));
-    }
-    catch (cause) {
-        throw OPE('failed to parse JWT Header body as base64url encoded JSON', PARSE_ERROR, cause);
-    }
-    if (!isJsonObject(header)) {
-        throw OPE('JWT Header must be a top level object', INVALID_RESPONSE, jws);
-    }
-    checkAlg(header);
-    if (header.crit !== undefined) {
-        throw new UnsupportedOperationError('no JWT "crit" header parameter extensions are supported', {
-            cause: { header },
-        });
-    }
-    let claims;
-    try {
-        claims = JSON.parse(buf(b64u(payload)));
-    }
-    catch (cause) {
-        throw OPE('failed to parse JWT Payload body as base64url encoded JSON', PARSE_ERROR, cause);
-    }
-    if (!isJsonObject(claims)) {
-        throw OPE('JWT Payload must be a top level object', INVALID_RESPONSE, jws);
-    }
-    const now = epochTime() + clockSkew;
-    if (claims.exp !== undefined) {
-        if (typeof claims.exp !== 'number') {
-            throw OPE('unexpected JWT "exp" (expiration time) claim type', INVALID_RESPONSE, { claims });
-        }
-        if (claims.exp <= now - clockTolerance) {
-            throw OPE('unexpected JWT "exp" (expiration time) claim value, expiration is past current timestamp', JWT_TIMESTAMP_CHECK, { claims, now, tolerance: clockTolerance, claim: 'exp' });
-        }
-    }
-    if (claims.iat !== undefined) {
-        if (typeof claims.iat !== 'number') {
-            throw OPE('unexpected JWT "iat" (issued at) claim type', INVALID_RESPONSE, { claims });
-        }
-    }
-    if (claims.iss !== undefined) {
-        if (typeof claims.iss !== 'string') {
-            throw OPE('unexpected JWT "iss" (issuer) claim type', INVALID_RESPONSE, { claims });
-        }
-    }
-    if (claims.nbf !== undefined) {
-        if (typeof claims.nbf !== 'number') {
-            throw OPE('unexpected JWT "nbf" (not before) claim type', INVALID_RESPONSE, { claims });
-        }
-        if (claims.nbf > now + clockTolerance) {
-            throw OPE('unexpected JWT "nbf" (not before) claim value', JWT_TIMESTAMP_CHECK, {
-                claims,
-                now,
-                tolerance: clockTolerance,
-                claim: 'nbf',
-            });
-        }
-    }
-    if (claims.aud !== undefined) {
-        if (typeof claims.aud !== 'string' && !Array.isArray(claims.aud)) {
-            throw OPE('unexpected JWT "aud" (audience) claim type', INVALID_RESPONSE, { claims });
-        }
-    }
-    return { header, claims, jwt: jws };
-}
-async function validateJwtAuthResponse(as, client, parameters, expectedState, options) {
-    assertAs(as);
-    assertClient(client);
-    if (parameters instanceof URL) {
-        parameters = parameters.searchParams;
-    }
-    if (!(parameters instanceof URLSearchParams)) {
-        throw CodedTypeError('"parameters" must be an instance of URLSearchParams, or URL', ERR_INVALID_ARG_TYPE);
-    }
-    const response = getURLSearchParameter(parameters, 'response');
-    if (!response) {
-        throw OPE('"parameters" does not contain a JARM response', INVALID_RESPONSE);
-    }
-    const { claims, header, jwt } = await validateJwt(response, checkSigningAlgorithm.bind(undefined, client.authorization_signed_response_alg, as.authorization_signing_alg_values_supported, 'RS256'), getClockSkew(client), getClockTolerance(client), options?.[jweDecrypt])
-        .then(validatePresence.bind(undefined, ['aud', 'exp', 'iss']))
-        .then(validateIssuer.bind(undefined, as))
-        .then(validateAudience.bind(undefined, client.client_id));
-    const { 0: protectedHeader, 1: payload, 2: encodedSignature } = jwt.split('.');
-    const signature = b64u(encodedSignature);
-    const key = await getPublicSigKeyFromIssuerJwksUri(as, options, header);
-    await validateJwsSignature(protectedHeader, payload, key, signature);
-    const result = new URLSearchParams();
-    for (const [key, value] of Object.entries(claims)) {
-        if (typeof value === 'string' && key !== 'aud') {
-            result.set(key, value);
-        }
-    }
-    return validateAuthResponse(as, client, result, expectedState);
-}
-async function idTokenHash(data, header, claimName) {
-    let algorithm;
-    switch (header.alg) {
-        case 'RS256':
-        case 'PS256':
-        case 'ES256':
-            algorithm = 'SHA-256';
-            break;
-        case 'RS384':
-        case 'PS384':
-        case 'ES384':
-            algorithm = 'SHA-384';
-            break;
-        case 'RS512':
-        case 'PS512':
-        case 'ES512':
-        case 'Ed25519':
-        case 'EdDSA':
-            algorithm = 'SHA-512';
-            break;
-        case 'ML-DSA-44':
-        case 'ML-DSA-65':
-        case 'ML-DSA-87':
-            algorithm = { name: 'cSHAKE256', length: 512, outputLength: 512 };
-            break;
-        default:
-            throw new UnsupportedOperationError(`unsupported JWS algorithm for ${claimName} calculation`, { cause: { alg: header.alg } });
-    }
-    const digest = await crypto.subtle.digest(algorithm, buf(data));
-    return b64u(digest.slice(0, digest.byteLength / 2));
-}
-async function idTokenHashMatches(data, actual, header, claimName) {
-    const expected = await idTokenHash(data, header, claimName);
-    return actual === expected;
-}
-async function validateDetachedSignatureResponse(as, client, parameters, expectedNonce, expectedState, maxAge, options) {
-    return validateHybridResponse(as, client, parameters, expectedNonce, expectedState, maxAge, options, true);
-}
-async function validateCodeIdTokenResponse(as, client, parameters, expectedNonce, expectedState, maxAge, options) {
-    return validateHybridResponse(as, client, parameters, expectedNonce, expectedState, maxAge, options, false);
-}
-async function consumeStream(request) {
-    if (request.bodyUsed) {
-        throw CodedTypeError('form_post Request instances must contain a readable body', ERR_INVALID_ARG_VALUE, { cause: request });
-    }
-    return request.text();
-}
-async function formPostResponse(request) {
-    if (request.method !== 'POST') {
-        throw CodedTypeError('form_post responses are expected to use the POST method', ERR_INVALID_ARG_VALUE, { cause: request });
-    }
-    if (getContentType(request) !== 'application/x-www-form-urlencoded') {
-        throw CodedTypeError('form_post responses are expected to use the application/x-www-form-urlencoded content-type', ERR_INVALID_ARG_VALUE, { cause: request });
-    }
-    return consumeStream(request);
-}
-async function validateHybridResponse(as, client, parameters, expectedNonce, expectedState, maxAge, options, fapi) {
-    assertAs(as);
-    assertClient(client);
-    if (parameters instanceof URL) {
-        if (!parameters.hash.length) {
-            throw CodedTypeError('"parameters" as an instance of URL must contain a hash (fragment) with the Authorization Response parameters', ERR_INVALID_ARG_VALUE);
-        }
-        parameters = new URLSearchParams(parameters.hash.slice(1));
-    }
-    else if (looseInstanceOf(parameters, Request)) {
-        parameters = new URLSearchParams(await formPostResponse(parameters));
-    }
-    else if (parameters instanceof URLSearchParams) {
-        parameters = new URLSearchParams(parameters);
-    }
-    else {
-        throw CodedTypeError('"parameters" must be an instance of URLSearchParams, URL, or Response', ERR_INVALID_ARG_TYPE);
-    }
-    const id_token = getURLSearchParameter(parameters, 'id_token');
-    parameters.delete('id_token');
-    switch (expectedState) {
-        case undefined:
-        case expectNoState:
-            break;
-        default:
-            assertString(expectedState, '"expectedState" argument');
-    }
-    const result = validateAuthResponse({
-        ...as,
-        authorization_response_iss_parameter_supported: false,
-    }, client, parameters, expectedState);
-    if (!id_token) {
-        throw OPE('"parameters" does not contain an ID Token', INVALID_RESPONSE);
-    }
-    const code = getURLSearchParameter(parameters, 'code');
-    if (!code) {
-        throw OPE('"parameters" does not contain an Authorization Code', INVALID_RESPONSE);
-    }
-    const requiredClaims = ['nonce', 'c_hash'];
-    const state = parameters.get('state');
-    if (fapi && (typeof expectedState === 'string' || state !== null)) {
-        requiredClaims.push('s_hash');
-    }
-    maxAge = resolveIdTokenMaxAge(client, maxAge);
-    if (client.require_auth_time || maxAge !== skipAuthTimeCheck) {
-        requiredClaims.push('auth_time');
-    }
-    const { claims, header, jwt } = await validateIdTokenClaims(as, client, id_token, requiredClaims, options?.[jweDecrypt]);
-    const clockSkew = getClockSkew(client);
-    const now = epochTime() + clockSkew;
-    if (claims.iat < now - 3600) {
-        throw OPE('unexpected JWT "iat" (issued at) claim value, it is too far in the past', JWT_TIMESTAMP_CHECK, { now, claims, claim: 'iat' });
-    }
-    assertString(claims.c_hash, 'ID Token "c_hash" (code hash) claim value', INVALID_RESPONSE, {
-        claims,
-    });
-    validateIdTokenAuthTimeClaim(claims);
-    validateIdTokenAuthTime(client, claims, maxAge);
-    assertString(expectedNonce, '"expectedNonce" argument');
-    validateIdTokenNonce(claims, expectedNonce);
-    validateIdTokenAuthorizedParty(client, claims);
-    const { 0: protectedHeader, 1: payload, 2: encodedSignature } = jwt.split('.');
-    const signature = b64u(encodedSignature);
-    const key = await getPublicSigKeyFromIssuerJwksUri(as, options, header);
-    await validateJwsSignature(protectedHeader, payload, key, signature);
-    if ((await idTokenHashMatches(code, claims.c_hash, header, 'c_hash')) !== true) {
-        throw OPE('invalid ID Token "c_hash" (code hash) claim value', JWT_CLAIM_COMPARISON, {
-            code,
-            alg: header.alg,
-            claim: 'c_hash',
-            claims,
-        });
-    }
-    if ((fapi && state !== null) || claims.s_hash !== undefined) {
-        assertString(claims.s_hash, 'ID Token "s_hash" (state hash) claim value', INVALID_RESPONSE, {
-            claims,
-        });
-        assertString(state, '"state" response parameter', INVALID_RESPONSE, { parameters });
-        if ((await idTokenHashMatches(state, claims.s_hash, header, 's_hash')) !== true) {
-            throw OPE('invalid ID Token "s_hash" (state hash) claim value', JWT_CLAIM_COMPARISON, {
-                state,
-                alg: header.alg,
-                claim: 's_hash',
-                claims,
-            });
-        }
-    }
-    return result;
-}
-function checkSigningAlgorithm(client, issuer, fallback, header) {
-    if (client !== undefined) {
-        if (typeof client === 'string' ? header.alg !== client : !client.includes(header.alg)) {
-            throw OPE('unexpected JWT "alg" header parameter', INVALID_RESPONSE, {
-                header,
-                expected: client,
-                reason: 'client configuration',
-            });
-        }
-        return;
-    }
-    if (Array.isArray(issuer)) {
-        if (!issuer.includes(header.alg)) {
-            throw OPE('unexpected JWT "alg" header parameter', INVALID_RESPONSE, {
-                header,
-                expected: issuer,
-                reason: 'authorization server metadata',
-            });
-        }
-        return;
-    }
-    if (fallback !== undefined) {
-        if (typeof fallback === 'string'
-            ? header.alg !== fallback
-            : typeof fallback === 'function'
-                ? !fallback(header.alg)
-                : !fallback.includes(header.alg)) {
-            throw OPE('unexpected JWT "alg" header parameter', INVALID_RESPONSE, {
-                header,
-                expected: fallback,
-                reason: 'default value',
-            });
-        }
-        return;
-    }
-    throw OPE('missing client or server configuration to verify used JWT "alg" header parameter', undefined, { client, issuer, fallback });
-}
-function getURLSearchParameter(parameters, name) {
-    const { 0: value, length } = parameters.getAll(name);
-    if (length > 1) {
-        throw OPE(`"${name}" parameter must be provided only once`, INVALID_RESPONSE);
-    }
-    return value;
-}
-const skipStateCheck = Symbol();
-const expectNoState = Symbol();
-function validateAuthResponse(as, client, parameters, expectedState) {
-    assertAs(as);
-    assertClient(client);
-    if (parameters instanceof URL) {
-        parameters = parameters.searchParams;
-    }
-    if (!(parameters instanceof URLSearchParams)) {
-        throw CodedTypeError('"parameters" must be an instance of URLSearchParams, or URL', ERR_INVALID_ARG_TYPE);
-    }
-    if (getURLSearchParameter(parameters, 'response')) {
-        throw OPE('"parameters" contains a JARM response, use validateJwtAuthResponse() instead of validateAuthResponse()', INVALID_RESPONSE, { parameters });
-    }
-    const iss = getURLSearchParameter(parameters, 'iss');
-    const state = getURLSearchParameter(parameters, 'state');
-    if (!iss && as.authorization_response_iss_parameter_supported) {
-        throw OPE('response parameter "iss" (issuer) missing', INVALID_RESPONSE, { parameters });
-    }
-    if (iss && iss !== as.issuer) {
-        throw OPE('unexpected "iss" (issuer) response parameter value', INVALID_RESPONSE, {
-            expected: as.issuer,
-            parameters,
-        });
-    }
-    switch (expectedState) {
-        case undefined:
-        case expectNoState:
-            if (state !== undefined) {
-                throw OPE('unexpected "state" response parameter encountered', INVALID_RESPONSE, {
-                    expected: undefined,
-                    parameters,
-                });
-            }
-            break;
-        case skipStateCheck:
-            break;
-        default:
-            assertString(expectedState, '"expectedState" argument');
-            if (state !== expectedState) {
-                throw OPE(state === undefined
-                    ? 'response parameter "state" missing'
-                    : 'unexpected "state" response parameter value', INVALID_RESPONSE, { expected: expectedState, parameters });
-            }
-    }
-    const error = getURLSearchParameter(parameters, 'error');
-    if (error) {
-        throw new AuthorizationResponseError('authorization response from the server is an error', {
-            cause: parameters,
-        });
-    }
-    const id_token = getURLSearchParameter(parameters, 'id_token');
-    const token = getURLSearchParameter(parameters, 'token');
-    if (id_token !== undefined || token !== undefined) {
-        throw new UnsupportedOperationError('implicit and hybrid flows are not supported');
-    }
-    return brand(new URLSearchParams(parameters));
-}
-function algToSubtle(alg) {
-    switch (alg) {
-        case 'PS256':
-        case 'PS384':
-        case 'PS512':
-            return { name: 'RSA-PSS', hash: `SHA-${alg.slice(-3)}` };
-        case 'RS256':
-        case 'RS384':
-        case 'RS512':
-            return { name: 'RSASSA-PKCS1-v1_5', hash: `SHA-${alg.slice(-3)}` };
-        case 'ES256':
-        case 'ES384':
-            return { name: 'ECDSA', namedCurve: `P-${alg.slice(-3)}` };
-        case 'ES512':
-            return { name: 'ECDSA', namedCurve: 'P-521' };
-        case 'EdDSA':
-            return 'Ed25519';
-        case 'Ed25519':
-        case 'ML-DSA-44':
-        case 'ML-DSA-65':
-        case 'ML-DSA-87':
-            return alg;
-        default:
-            throw new UnsupportedOperationError('unsupported JWS algorithm', { cause: { alg } });
-    }
-}
-async function importJwk(alg, jwk) {
-    const { ext, key_ops, use, ...key } = jwk;
-    return crypto.subtle.importKey('jwk', key, algToSubtle(alg), true, ['verify']);
-}
-async function deviceAuthorizationRequest(as, client, clientAuthentication, parameters, options) {
-    assertAs(as);
-    assertClient(client);
-    const url = resolveEndpoint(as, 'device_authorization_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
-    const body = new URLSearchParams(parameters);
-    body.set('client_id', client.client_id);
-    const headers = prepareHeaders(options?.headers);
-    headers.set('accept', 'application/json');
-    return authenticatedRequest(as, client, clientAuthentication, url, body, headers, options);
-}
-async function processDeviceAuthorizationResponse(as, client, response) {
-    assertAs(as);
-    assertClient(client);
-    if (!looseInstanceOf(response, Response)) {
-        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
-    }
-    await checkOAuthBodyError(response, 200, 'Device Authorization Endpoint');
-    assertReadableResponse(response);
-    const json = await getResponseJsonBody(response);
-    assertString(json.device_code, '"response" body "device_code" property', INVALID_RESPONSE, {
-        body: json,
-    });
-    assertString(json.user_code, '"response" body "user_code" property', INVALID_RESPONSE, {
-        body: json,
-    });
-    assertString(json.verification_uri, '"response" body "verification_uri" property', INVALID_RESPONSE, { body: json });
-    let expiresIn = typeof json.expires_in !== 'number' ? parseFloat(json.expires_in) : json.expires_in;
-    assertNumber(expiresIn, true, '"response" body "expires_in" property', INVALID_RESPONSE, {
-        body: json,
-    });
-    json.expires_in = expiresIn;
-    if (json.verification_uri_complete !== undefined) {
-        assertString(json.verification_uri_complete, '"response" body "verification_uri_complete" property', INVALID_RESPONSE, { body: json });
-    }
-    if (json.interval !== undefined) {
-        assertNumber(json.interval, false, '"response" body "interval" property', INVALID_RESPONSE, {
-            body: json,
-        });
-    }
-    return json;
-}
-async function deviceCodeGrantRequest(as, client, clientAuthentication, deviceCode, options) {
-    assertAs(as);
-    assertClient(client);
-    assertString(deviceCode, '"deviceCode"');
-    const parameters = new URLSearchParams(options?.additionalParameters);
-    parameters.set('device_code', deviceCode);
-    return tokenEndpointRequest(as, client, clientAuthentication, 'urn:ietf:params:oauth:grant-type:device_code', parameters, options);
-}
-async function processDeviceCodeResponse(as, client, response, options) {
-    return processGenericAccessTokenResponse(as, client, response, undefined, options?.[jweDecrypt], options?.recognizedTokenTypes);
-}
-async function generateKeyPair(alg, options) {
-    assertString(alg, '"alg"');
-    const algorithm = algToSubtle(alg);
-    if (alg.startsWith('PS') || alg.startsWith('RS')) {
-        Object.assign(algorithm, {
-            modulusLength: options?.modulusLength ?? 2048,
-            publicExponent: new Uint8Array([0x01, 0x00, 0x01]),
-        });
-    }
-    return crypto.subtle.generateKey(algorithm, options?.extractable ?? false, [
-        'sign',
-        'verify',
-    ]);
-}
-function normalizeHtu(htu) {
-    const url = new URL(htu);
-    url.search = '';
-    url.hash = '';
-    return url.href;
-}
-async function validateDPoP(request, accessToken, accessTokenClaims, options) {
-    const headerValue = request.headers.get('dpop');
-    if (headerValue === null) {
-        throw OPE('operation indicated DPoP use but the request has no DPoP HTTP Header', INVALID_REQUEST, { headers: request.headers });
-    }
-    if (request.headers.get('authorization')?.toLowerCase().startsWith('dpop ') === false) {
-        throw OPE(`operation indicated DPoP use but the request's Authorization HTTP Header scheme is not DPoP`, INVALID_REQUEST, { headers: request.headers });
-    }
-    if (typeof accessTokenClaims.cnf?.jkt !== 'string') {
-        throw OPE('operation indicated DPoP use but the JWT Access Token has no jkt confirmation claim', INVALID_REQUEST, { claims: accessTokenClaims });
-    }
-    const clockSkew = getClockSkew(options);
-    const proof = await validateJwt(headerValue, checkSigningAlgorithm.bind(undefined, options?.signingAlgorithms, undefined, supported), clockSkew, getClockTolerance(options), undefined)
-        .then(checkJwtType.bind(undefined, 'dpop+jwt'))
-        .then(validatePresence.bind(undefined, ['iat', 'jti', 'ath', 'htm', 'htu']))
-        .then(validateStringClaim.bind(undefined, 'jti'));
-    const now = epochTime() + clockSkew;
-    const diff = Math.abs(now - proof.claims.iat);
-    if (diff > 300) {
-        throw OPE('DPoP Proof iat is not recent enough', JWT_TIMESTAMP_CHECK, {
-            now,
-            claims: proof.claims,
-            claim: 'iat',
-        });
-    }
-    if (proof.claims.htm !== request.method) {
-        throw OPE('DPoP Proof htm mismatch', JWT_CLAIM_COMPARISON, {
-            expected: request.method,
-            claims: proof.claims,
-            claim: 'htm',
-        });
-    }
-    if (typeof proof.claims.htu !== 'string' ||
-        normalizeHtu(proof.claims.htu) !== normalizeHtu(request.url)) {
-        throw OPE('DPoP Proof htu mismatch', JWT_CLAIM_COMPARISON, {
-            expected: normalizeHtu(request.url),
-            claims: proof.claims,
-            claim: 'htu',
-        });
-    }
-    {
-        const expected = b64u(await crypto.subtle.digest('SHA-256', buf(accessToken)));
-        if (proof.claims.ath !== expected) {
-            throw OPE('DPoP Proof ath mismatch', JWT_CLAIM_COMPARISON, {
-                expected,
-                claims: proof.claims,
-                claim: 'ath',
-            });
-        }
-    }
-    const { jwk, alg } = proof.header;
-    if (!isJsonObject(jwk)) {
-        throw OPE('DPoP Proof jwk header parameter must be a JSON object', INVALID_REQUEST, {
-            header: proof.header,
-        });
-    }
-    {
-        const expected = await calculateJwkThumbprint(jwk);
-        if (accessTokenClaims.cnf.jkt !== expected) {
-            throw OPE('JWT Access Token confirmation mismatch', JWT_CLAIM_COMPARISON, {
-                expected,
-                claims: accessTokenClaims,
-                claim: 'cnf.jkt',
-            });
-        }
-    }
-    const { 0: protectedHeader, 1: payload, 2: encodedSignature } = headerValue.split('.');
-    const signature = b64u(encodedSignature);
-    const key = await importJwk(alg, jwk);
-    if (key.type !== 'public') {
-        throw OPE('DPoP Proof jwk header parameter must contain a public key', INVALID_REQUEST, {
-            header: proof.header,
-        });
-    }
-    await validateJwsSignature(protectedHeader, payload, key, signature);
-}
-async function validateJwtAccessToken(as, request, expectedAudience, options) {
-    assertAs(as);
-    if (!looseInstanceOf(request, Request)) {
-        throw CodedTypeError('"request" must be an instance of Request', ERR_INVALID_ARG_TYPE);
-    }
-    assertString(expectedAudience, '"expectedAudience"');
-    const authorization = request.headers.get('authorization');
-    if (authorization === null) {
-        throw OPE('"request" is missing an Authorization HTTP Header', INVALID_REQUEST, {
-            headers: request.headers,
-        });
-    }
-    let { 0: scheme, 1: accessToken, length } = authorization.split(/ +/);
-    scheme = scheme.toLowerCase();
-    switch (scheme) {
-        case 'dpop':
-        case 'bearer':
-            break;
-        default:
-            throw new UnsupportedOperationError('unsupported Authorization HTTP Header scheme', {
-                cause: { headers: request.headers },
-            });
-    }
-    if (length !== 2) {
-        throw OPE('invalid Authorization HTTP Header format', INVALID_REQUEST, {
-            headers: request.headers,
-        });
-    }
-    const requiredClaims = [
-        'iss',
-        'exp',
-        'aud',
-        'sub',
-        'iat',
-        'jti',
-        'client_id',
-    ];
-    if (options?.requireDPoP || scheme === 'dpop' || request.headers.has('dpop')) {
-        requiredClaims.push('cnf');
-    }
-    const { claims, header } = await validateJwt(accessToken, checkSigningAlgorithm.bind(undefined, options?.signingAlgorithms, undefined, supported), getClockSkew(options), getClockTolerance(options), undefined)
-        .then(checkJwtType.bind(undefined, 'at+jwt'))
-        .then(validatePresence.bind(undefined, requiredClaims))
-        .then(validateIssuer.bind(undefined, as))
-        .then(validateAudience.bind(undefined, expectedAudience))
-        .catch(reassignRSCode);
-    for (const claim of ['client_id', 'jti', 'sub']) {
-        if (typeof claims[claim] !== 'string') {
-            throw OPE(`unexpected JWT "${claim}" claim type`, INVALID_REQUEST, { claims });
-        }
-    }
-    if ('cnf' in claims) {
-        if (!isJsonObject(claims.cnf)) {
-            throw OPE('unexpected JWT "cnf" (confirmation) claim value', INVALID_REQUEST, { claims });
-        }
-        const { 0: cnf, length } = Object.keys(claims.cnf);
-        if (length) {
-            if (length !== 1) {
-                throw new UnsupportedOperationError('multiple confirmation claims are not supported', {
-                    cause: { claims },
-                });
-            }
-            if (cnf !== 'jkt') {
-                throw new UnsupportedOperationError('unsupported JWT Confirmation method', {
-                    cause: { claims },
-                });
-            }
-        }
-    }
-    const { 0: protectedHeader, 1: payload, 2: encodedSignature } = accessToken.split('.');
-    const signature = b64u(encodedSignature);
-    const key = await getPublicSigKeyFromIssuerJwksUri(as, options, header);
-    await validateJwsSignature(protectedHeader, payload, key, signature);
-    if (options?.requireDPoP ||
-        scheme === 'dpop' ||
-        claims.cnf?.jkt !== undefined ||
-        request.headers.has('dpop')) {
-        await validateDPoP(request, accessToken, claims, options).catch(reassignRSCode);
-    }
-    return claims;
-}
-function reassignRSCode(err) {
-    if (err instanceof OperationProcessingError && err?.code === INVALID_REQUEST) {
-        err.code = INVALID_RESPONSE;
-    }
-    throw err;
-}
-async function backchannelAuthenticationRequest(as, client, clientAuthentication, parameters, options) {
-    assertAs(as);
-    assertClient(client);
-    const url = resolveEndpoint(as, 'backchannel_authentication_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
-    const body = new URLSearchParams(parameters);
-    body.set('client_id', client.client_id);
-    const headers = prepareHeaders(options?.headers);
-    headers.set('accept', 'application/json');
-    return authenticatedRequest(as, client, clientAuthentication, url, body, headers, options);
-}
-async function processBackchannelAuthenticationResponse(as, client, response) {
-    assertAs(as);
-    assertClient(client);
-    if (!looseInstanceOf(response, Response)) {
-        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
-    }
-    await checkOAuthBodyError(response, 200, 'Backchannel Authentication Endpoint');
-    assertReadableResponse(response);
-    const json = await getResponseJsonBody(response);
-    assertString(json.auth_req_id, '"response" body "auth_req_id" property', INVALID_RESPONSE, {
-        body: json,
-    });
-    let expiresIn = typeof json.expires_in !== 'number' ? parseFloat(json.expires_in) : json.expires_in;
-    assertNumber(expiresIn, true, '"response" body "expires_in" property', INVALID_RESPONSE, {
-        body: json,
-    });
-    json.expires_in = expiresIn;
-    if (json.interval !== undefined) {
-        assertNumber(json.interval, false, '"response" body "interval" property', INVALID_RESPONSE, {
-            body: json,
-        });
-    }
-    return json;
-}
-async function backchannelAuthenticationGrantRequest(as, client, clientAuthentication, authReqId, options) {
-    assertAs(as);
-    assertClient(client);
-    assertString(authReqId, '"authReqId"');
-    const parameters = new URLSearchParams(options?.additionalParameters);
-    parameters.set('auth_req_id', authReqId);
-    return tokenEndpointRequest(as, client, clientAuthentication, 'urn:openid:params:grant-type:ciba', parameters, options);
-}
-async function processBackchannelAuthenticationGrantResponse(as, client, response, options) {
-    return processGenericAccessTokenResponse(as, client, response, undefined, options?.[jweDecrypt], options?.recognizedTokenTypes);
-}
-async function dynamicClientRegistrationRequest(as, metadata, options) {
-    assertAs(as);
-    const url = resolveEndpoint(as, 'registration_endpoint', metadata.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
-    const headers = prepareHeaders(options?.headers);
-    headers.set('accept', 'application/json');
-    headers.set('content-type', 'application/json');
-    const method = 'POST';
-    if (options?.DPoP) {
-        assertDPoP(options.DPoP);
-        await options.DPoP.addProof(url, headers, method, options.initialAccessToken);
-    }
-    if (options?.initialAccessToken) {
-        headers.set('authorization', `${headers.has('dpop') ? 'DPoP' : 'Bearer'} ${options.initialAccessToken}`);
-    }
-    const response = await (options?.[customFetch] || fetch)(url.href, {
-        body: JSON.stringify(metadata),
-        headers: Object.fromEntries(headers.entries()),
-        method,
-        redirect: 'manual',
-        signal: signal(url, options?.signal),
-    });
-    options?.DPoP?.cacheNonce(response, url);
-    return response;
-}
-async function processDynamicClientRegistrationResponse(response) {
-    if (!looseInstanceOf(response, Response)) {
-        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
-    }
-    await checkOAuthBodyError(response, 201, 'Dynamic Client Registration Endpoint');
-    assertReadableResponse(response);
-    const json = await getResponseJsonBody(response);
-    assertString(json.client_id, '"response" body "client_id" property', INVALID_RESPONSE, {
-        body: json,
-    });
-    if (json.client_secret !== undefined) {
-        assertString(json.client_secret, '"response" body "client_secret" property', INVALID_RESPONSE, {
-            body: json,
-        });
-    }
-    if (json.client_secret) {
-        assertNumber(json.client_secret_expires_at, true, '"response" body "client_secret_expires_at" property', INVALID_RESPONSE, {
-            body: json,
-        });
-    }
-    return json;
-}
-async function resourceDiscoveryRequest(resourceIdentifier, options) {
-    return performDiscovery(resourceIdentifier, 'resourceIdentifier', (url) => {
-        prependWellKnown(url, '.well-known/oauth-protected-resource', true);
-        return url;
-    }, options);
-}
-async function processResourceDiscoveryResponse(expectedResourceIdentifier, response) {
-    const expected = expectedResourceIdentifier;
-    if (!(expected instanceof URL) && expected !== _nodiscoverycheck) {
-        throw CodedTypeError('"expectedResourceIdentifier" must be an instance of URL', ERR_INVALID_ARG_TYPE);
-    }
-    if (!looseInstanceOf(response, Response)) {
-        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
-    }
-    if (response.status !== 200) {
-        throw OPE('"response" is not a conform Resource Server Metadata response (unexpected HTTP status code)', RESPONSE_IS_NOT_CONFORM, response);
-    }
-    assertReadableResponse(response);
-    const json = await getResponseJsonBody(response);
-    assertString(json.resource, '"response" body "resource" property', INVALID_RESPONSE, {
-        body: json,
-    });
-    if (expected !== _nodiscoverycheck && new URL(json.resource).href !== expected.href) {
-        throw OPE('"response" body "resource" property does not match the expected value', JSON_ATTRIBUTE_COMPARISON, { expected: expected.href, body: json, attribute: 'resource' });
-    }
-    return json;
-}
-async function getResponseJsonBody(response, check = assertApplicationJson) {
-    let json;
-    try {
-        json = await response.json();
-    }
-    catch (cause) {
-        check(response);
-        throw OPE('failed to parse "response" body as JSON', PARSE_ERROR, cause);
-    }
-    if (!isJsonObject(json)) {
-        throw OPE('"response" body must be a top level object', INVALID_RESPONSE, { body: json });
-    }
-    return json;
-}
-const _nopkce = (/* unused pure expression or super */ null && (nopkce));
-const _nodiscoverycheck = Symbol();
-const _expectedIssuer = Symbol();
-//# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -68676,7 +65755,7 @@ const safeEncode = /* @__PURE__*/ _safeEncode($ZodRealError);
 const _safeDecode = (_Err) => (schema, value, _ctx) => {
     return _safeParse(_Err)(schema, value, _ctx);
 };
-const parse_safeDecode = /* @__PURE__*/ _safeDecode($ZodRealError);
+const safeDecode = /* @__PURE__*/ _safeDecode($ZodRealError);
 const _safeEncodeAsync = (_Err) => async (schema, value, _ctx) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
     return _safeParseAsync(_Err)(schema, value, ctx);
@@ -68760,7 +65839,7 @@ const parse_decode = /* @__PURE__ */ _decode(ZodRealError);
 const parse_encodeAsync = /* @__PURE__ */ _encodeAsync(ZodRealError);
 const parse_decodeAsync = /* @__PURE__ */ _decodeAsync(ZodRealError);
 const parse_safeEncode = /* @__PURE__ */ _safeEncode(ZodRealError);
-const classic_parse_safeDecode = /* @__PURE__ */ _safeDecode(ZodRealError);
+const parse_safeDecode = /* @__PURE__ */ _safeDecode(ZodRealError);
 const parse_safeEncodeAsync = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
 const parse_safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
 
@@ -68939,7 +66018,7 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         return parse_safeEncode(this, data, params);
     },
     safeDecode(data, params) {
-        return classic_parse_safeDecode(this, data, params);
+        return parse_safeDecode(this, data, params);
     },
     async safeEncodeAsync(data, params) {
         return parse_safeEncodeAsync(this, data, params);
@@ -70343,6 +67422,3103 @@ const booleanSchema = schemas_string()
     .pipe(schemas_enum(['true', 'false', '1', '0', 'yes', 'no']))
     .transform(value => ['true', '1', 'yes'].includes(value));
 
+;// CONCATENATED MODULE: ./src/config/extra-headers.ts
+
+
+
+/** An HTTP field name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/**
+ * Headers the action or the HTTP stack sets itself. Framing and
+ * connection headers would corrupt requests; credentials have their own
+ * inputs, and proxy credentials belong in the proxy URL.
+ */
+const RESERVED = new Set([
+    'authorization',
+    'connection',
+    'content-length',
+    'content-type',
+    'expect',
+    'host',
+    'keep-alive',
+    'proxy-authorization',
+    'proxy-connection',
+    'te',
+    'trailer',
+    'transfer-encoding',
+    'upgrade'
+]);
+const headerLineSchema = schemas_string()
+    .transform((line, context) => {
+    const colon = line.indexOf(':');
+    if (colon < 0) {
+        context.addIssue({
+            code: 'custom',
+            message: 'has no ":"; expected `Name: value`'
+        });
+        return NEVER;
+    }
+    return {
+        name: line.slice(0, colon).trim(),
+        value: line.slice(colon + 1).trim()
+    };
+})
+    .superRefine((header, context) => {
+    if (!HEADER_NAME.test(header.name)) {
+        context.addIssue({
+            code: 'custom',
+            message: `has the header name ${JSON.stringify(header.name)}, which is not a valid HTTP header name`
+        });
+    }
+    else if (header.value === '') {
+        context.addIssue({
+            code: 'custom',
+            message: `gives header ${header.name} an empty value`
+        });
+    }
+    else if (hasControlCharacter(header.value)) {
+        context.addIssue({
+            code: 'custom',
+            message: `gives header ${header.name} a value with control characters`
+        });
+    }
+});
+/** Returns whether a value contains a control character other than a tab. */
+function hasControlCharacter(value) {
+    for (let index = 0; index < value.length; index++) {
+        const code = value.charCodeAt(index);
+        if ((code < 0x20 && code !== 0x09) || code === 0x7f)
+            return true;
+    }
+    return false;
+}
+/**
+ * Returns the values in an `extra-headers` setting, read as loosely as
+ * possible, so they can be masked before the setting is validated and
+ * before any message could show one.
+ */
+function extraHeaderValues(raw) {
+    return (raw ?? '').split(/\r?\n/).flatMap(line => {
+        const colon = line.indexOf(':');
+        const value = colon < 0 ? line.trim() : line.slice(colon + 1).trim();
+        return value === '' ? [] : [value];
+    });
+}
+/**
+ * Parses `extra-headers`: one `Name: value` per line, blank lines
+ * skipped. Names must be valid, unique and not ones the action sets
+ * itself (`tokenHeader` carries the token).
+ */
+function parseExtraHeaders(setting, tokenHeader) {
+    if (!setting)
+        return [];
+    const label = settingLabel('extra-headers', setting);
+    const headers = new Map();
+    for (const [index, line] of setting.value.split(/\r?\n/).entries()) {
+        if (line.trim() === '')
+            continue;
+        const result = headerLineSchema.safeParse(line);
+        if (!result.success) {
+            throw configError(label, `line ${index + 1} ${result.error.issues[0]?.message ?? 'is invalid'}`, 'Write one header per line as `Name: value`, for example ' +
+                '`CF-Access-Client-Id: ${{ secrets.CF_ACCESS_CLIENT_ID }}`.');
+        }
+        const header = result.data;
+        checkName(label, header.name, tokenHeader, headers);
+        headers.set(header.name.toLowerCase(), header);
+    }
+    return [...headers.values()];
+}
+function checkName(label, name, tokenHeader, seen) {
+    const lower = name.toLowerCase();
+    if (RESERVED.has(lower) || lower === tokenHeader.toLowerCase()) {
+        throw configError(label, `header ${name} is set by the action itself`, lower === 'authorization' || lower === tokenHeader.toLowerCase()
+            ? 'Send credentials with `token` (and `token-header`) or ' +
+                '`username` and `password` instead.'
+            : 'Remove it; proxy credentials belong in the HTTPS_PROXY URL.');
+    }
+    if (seen.has(lower)) {
+        throw configError(label, `header ${name} is given twice`, 'Give each header once.');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/config/inputs.ts
+/**
+ * The action's inputs: one table that `action.yml`, the CLI flags and the
+ * configuration reader are all generated from, so the three cannot drift.
+ */
+/** The auth modes the action can use; `auto` picks one from the credentials. */
+const AUTH_MODES = [
+    'auto',
+    'none',
+    'basic',
+    'bearer',
+    'sigv4',
+    'hokusai',
+    'oauth-client-credentials'
+];
+/** What the action does: register a version, or only prove the setup. */
+const MODES = ['register', 'preflight'];
+const INPUTS = [
+    {
+        name: 'mode',
+        description: '`register` registers a model version; `preflight` only checks that ' +
+            'the server is reachable, is MLflow and accepts the credentials.',
+        default: 'register'
+    },
+    {
+        name: 'tracking-uri',
+        description: 'URL of the MLflow tracking server, including any path prefix it is ' +
+            'served under, or the ARN of a SageMaker MLflow tracking server.',
+        env: ['MLFLOW_TRACKING_URI']
+    },
+    {
+        name: 'sagemaker-endpoint',
+        description: 'URL that replaces the endpoint derived from a SageMaker ARN ' +
+            'tracking URI, such as a VPC endpoint. Requests are still signed ' +
+            "for the ARN's region.",
+        env: ['SAGEMAKER_MLFLOW_CUSTOM_ENDPOINT']
+    },
+    {
+        name: 'model-name',
+        description: 'Name of the registered model to add a version to.'
+    },
+    {
+        name: 'source',
+        description: 'Where the model already is: a `runs:/<run-id>/<path>`, ' +
+            '`models:/...` or artifact URI. Give this or `model-path`.'
+    },
+    {
+        name: 'model-path',
+        description: 'Local MLflow model directory (with an `MLmodel` file) to upload ' +
+            "through the server's artifact proxy and register. Give this or " +
+            '`source`.'
+    },
+    {
+        name: 'artifact-path',
+        description: 'Path inside the run where `model-path` is uploaded.',
+        default: 'model'
+    },
+    {
+        name: 'experiment-name',
+        description: 'Experiment that holds the run created for a `model-path` upload; ' +
+            'created when missing.',
+        env: ['MLFLOW_EXPERIMENT_NAME'],
+        default: 'mlflow-register'
+    },
+    {
+        name: 'description',
+        description: 'Description of the new model version.'
+    },
+    {
+        name: 'tags',
+        description: 'Model version tags, one `key=value` per line. CI provenance tags ' +
+            'are added automatically.'
+    },
+    {
+        name: 'aliases',
+        description: 'Aliases to point at the new version, separated by commas or ' +
+            'newlines (for example `champion`).'
+    },
+    {
+        name: 'require-metric',
+        description: "Conditions on the source run's metrics that must hold before the " +
+            'aliases move, one per line: `val_auc >= 0.91`, or ' +
+            '`val_loss <= champion` to compare with the version the first ' +
+            'alias points to now. A failed condition leaves the aliases where ' +
+            'they are.'
+    },
+    {
+        name: 'auth-mode',
+        description: '`auto` (default) picks `sigv4` for a SageMaker ARN tracking URI, ' +
+            'else `basic` when a username and password are set, else `hokusai` ' +
+            'for a Hokusai API key (`hk_...`), else `bearer` when a token is ' +
+            'set, else `oauth-client-credentials` when a client ID and secret ' +
+            'are set, else `none`. `sigv4` signs with the AWS credentials in ' +
+            'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. ' +
+            '`hokusai` sends `token` or HOKUSAI_API_KEY to the Hokusai platform.',
+        default: 'auto'
+    },
+    {
+        name: 'username',
+        description: 'Username for HTTP Basic authentication.',
+        env: ['MLFLOW_TRACKING_USERNAME']
+    },
+    {
+        name: 'password',
+        description: 'Password for HTTP Basic authentication.',
+        env: ['MLFLOW_TRACKING_PASSWORD'],
+        secret: true
+    },
+    {
+        name: 'token',
+        description: 'Bearer token or API key.',
+        env: ['MLFLOW_TRACKING_TOKEN'],
+        secret: true
+    },
+    {
+        name: 'token-header',
+        description: 'Header that carries `token`. `Authorization` sends ' +
+            '`Bearer <token>`; any other header (such as `X-API-Key`) sends the ' +
+            'token as it is.',
+        default: 'Authorization'
+    },
+    {
+        name: 'token-endpoint',
+        description: 'OAuth token endpoint URL for `oauth-client-credentials`. Give this ' +
+            'or `oauth-issuer`.'
+    },
+    {
+        name: 'oauth-issuer',
+        description: 'OAuth issuer URL; the token endpoint is read from its ' +
+            '`/.well-known/openid-configuration`. Give this or `token-endpoint`.'
+    },
+    {
+        name: 'client-id',
+        description: 'OAuth client ID for the client credentials grant.'
+    },
+    {
+        name: 'client-secret',
+        description: 'OAuth client secret for the client credentials grant.',
+        secret: true
+    },
+    {
+        name: 'scope',
+        description: 'OAuth scopes to request, separated by spaces.'
+    },
+    {
+        name: 'audience',
+        description: 'Value of the `audience` parameter of the token request, for ' +
+            'providers that take one (such as Auth0).'
+    },
+    {
+        name: 'resource',
+        description: 'Resource indicator (RFC 8707) of the token request: the absolute ' +
+            'URI of the API the access token is for.'
+    },
+    {
+        name: 'client-auth',
+        description: 'How the client authenticates at the token endpoint: `basic` (HTTP ' +
+            'Basic header) or `post` (client ID and secret in the form body).',
+        default: 'basic'
+    },
+    {
+        name: 'ca-cert',
+        description: 'Path to a PEM bundle of CA certificates to trust for the tracking ' +
+            "server (a private CA), instead of Node's bundled roots.",
+        env: ['MLFLOW_TRACKING_SERVER_CERT_PATH']
+    },
+    {
+        name: 'client-cert',
+        description: 'Path to a PEM client certificate for mutual TLS, or to one PEM ' +
+            'file that holds the certificate and its private key.',
+        env: ['MLFLOW_TRACKING_CLIENT_CERT_PATH']
+    },
+    {
+        name: 'client-key',
+        description: 'Path to the PEM private key of `client-cert`, when the key is in a ' +
+            'file of its own.'
+    },
+    {
+        name: 'client-key-passphrase',
+        description: 'Passphrase of an encrypted client key.',
+        secret: true
+    },
+    {
+        name: 'insecure-tls',
+        description: "Do not verify the tracking server's TLS certificate. For tests " +
+            'only: anyone on the network path could read the credentials.',
+        env: ['MLFLOW_TRACKING_INSECURE_TLS']
+    },
+    {
+        name: 'extra-headers',
+        description: 'Headers sent only to the tracking server, one `Name: value` per ' +
+            'line, such as the service-token headers of an access proxy. The ' +
+            'values are masked.'
+    },
+    {
+        name: 'idempotency-key',
+        description: 'Key that identifies this registration across re-runs. Defaults to ' +
+            'a hash of the repository, workflow run, model name and source.'
+    },
+    {
+        name: 'force-new-version',
+        description: 'Create a new version even when one with the same idempotency key ' +
+            'exists.',
+        default: 'false'
+    },
+    {
+        name: 'wait-timeout',
+        description: 'Seconds to wait for the new version to become `READY`.',
+        default: '300'
+    },
+    {
+        name: 'request-timeout',
+        description: 'Seconds to wait for each HTTP response.',
+        default: '60'
+    },
+    {
+        name: 'max-attempts',
+        description: 'Attempts per request when the server is unavailable (connection ' +
+            'refused, timeouts, 429, 5xx), with exponential backoff.',
+        default: '5'
+    }
+];
+/** The outputs the action sets, with their descriptions. */
+const OUTPUTS = [
+    {
+        name: 'outcome',
+        description: '`registered` (a new version), `reused` (an earlier run already ' +
+            'registered it), `checked` (preflight mode) or `failed`.'
+    },
+    { name: 'model-name', description: 'Name of the registered model.' },
+    { name: 'model-version', description: 'The model version number.' },
+    {
+        name: 'model-uri',
+        description: 'URI of the version, `models:/<name>/<version>`.'
+    },
+    {
+        name: 'model-url',
+        description: "Link to the version's page in the MLflow UI."
+    },
+    { name: 'auth-mode', description: 'The auth mode that was used.' },
+    {
+        name: 'comparison',
+        description: 'JSON comparison of the new version with the version the first ' +
+            'alias pointed to: metrics, params, signature, flavors, tags, ' +
+            'provenance and metric gate results. Empty when no alias is set.'
+    },
+    {
+        name: 'diagnosis',
+        description: 'Diagnosis code when the step failed, for example `AUTH_REJECTED`.'
+    }
+];
+
+;// CONCATENATED MODULE: ./src/config/secrets.ts
+
+
+/**
+ * Returns the forms in which a secret could reach a log: as it is,
+ * percent-encoded (in a URL) and base64-encoded.
+ */
+function secretForms(secret) {
+    if (secret === '')
+        return [];
+    const forms = [
+        secret,
+        encodeURIComponent(secret),
+        Buffer.from(secret).toString('base64')
+    ];
+    return [...new Set(forms)];
+}
+/** Masks every form of a secret, in place, before it is used. */
+function maskSecret(mask, secret) {
+    for (const form of secretForms(secret))
+        mask(form);
+}
+/** The proxy variables whose URLs may carry a password. */
+const PROXY_VARIABLES = [
+    'https_proxy',
+    'HTTPS_PROXY',
+    'http_proxy',
+    'HTTP_PROXY'
+];
+/**
+ * Masks every secret input, each value of `extra-headers`, and the
+ * password in the user info of the tracking URI and of the proxy
+ * variables in `env`. It runs straight after the raw settings are read and
+ * before they are validated, so not even a validation message can show one.
+ */
+function maskSecretSettings(settings, mask, env = {}) {
+    for (const spec of INPUTS) {
+        if (!spec.secret)
+            continue;
+        const setting = settings.get(spec.name);
+        if (setting)
+            maskSecret(mask, setting.value);
+    }
+    for (const value of extraHeaderValues(settings.get('extra-headers')?.value)) {
+        maskSecret(mask, value);
+    }
+    const uris = [
+        settings.get('tracking-uri')?.value,
+        ...PROXY_VARIABLES.map(name => env[name])
+    ];
+    for (const uri of uris) {
+        const password = userinfoPassword(uri ?? '');
+        if (password) {
+            maskSecret(mask, password);
+            maskSecret(mask, secrets_safeDecode(password));
+        }
+    }
+}
+/**
+ * Returns the password in a URL's user info. The user info ends at the
+ * last `@` before the path, as the URL parser reads it, so a password may
+ * itself contain an unencoded `@`.
+ */
+function userinfoPassword(uri) {
+    const userinfo = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/?#\\]*)@/i.exec(uri)?.[1];
+    return userinfo?.split(':').slice(1).join(':');
+}
+function secrets_safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/auth/basic.ts
+
+/** HTTP Basic authentication, as MLflow's `basic-auth` app expects. */
+class BasicAuth {
+    mode = 'basic';
+    credential;
+    #header;
+    /** Masks the encoded header at once, before any request can log it. */
+    constructor(username, password, mask) {
+        const encoded = Buffer.from(`${username}:${password}`).toString('base64');
+        maskSecret(mask, encoded);
+        this.#header = `Basic ${encoded}`;
+        this.credential = { kind: 'basic', username };
+    }
+    authorize(headers) {
+        headers.authorization = this.#header;
+        return Promise.resolve();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/auth/bearer.ts
+/**
+ * A static token: `Authorization: Bearer <token>` by default, or the bare
+ * token in another header such as `X-API-Key` for API-key proxies.
+ */
+class BearerAuth {
+    mode = 'bearer';
+    credential;
+    #headerName;
+    #headerValue;
+    constructor(token, headerName) {
+        const isAuthorization = headerName.toLowerCase() === 'authorization';
+        this.#headerName = headerName.toLowerCase();
+        this.#headerValue = isAuthorization ? `Bearer ${token}` : token;
+        this.credential = isAuthorization
+            ? { kind: 'token', header: 'Authorization', scheme: 'Bearer' }
+            : { kind: 'token', header: headerName };
+    }
+    authorize(headers) {
+        headers[this.#headerName] = this.#headerValue;
+        return Promise.resolve();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/auth/none.ts
+/** Sends no credentials, for servers without authentication. */
+class NoAuth {
+    mode = 'none';
+    credential = { kind: 'none' };
+    authorize() {
+        return Promise.resolve();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/auth/token-cache.ts
+/**
+ * Caches one access token and replaces it before it expires. Callers that
+ * need a token while a request is under way share that request, so the
+ * token endpoint receives at most one request at a time.
+ */
+class TokenCache {
+    #options;
+    #current;
+    #pending;
+    constructor(options) {
+        this.#options = options;
+    }
+    /** Returns a token that is not within the margin of its expiry. */
+    async get() {
+        const current = this.#current;
+        if (current && this.#options.now() < current.refreshAt) {
+            return current.value;
+        }
+        return this.#requestOnce();
+    }
+    /**
+     * Replaces the token a server rejected. When the cache already contains a
+     * newer token, or a request for one is under way, no second request is
+     * sent, so several requests rejected with one token cause one refresh.
+     */
+    async refresh(rejected) {
+        if (this.#pending) {
+            await this.#pending;
+            return;
+        }
+        if (rejected !== undefined && this.#current?.value !== rejected)
+            return;
+        this.#current = undefined;
+        await this.#requestOnce();
+    }
+    #requestOnce() {
+        this.#pending ??= this.#load().finally(() => {
+            this.#pending = undefined;
+        });
+        return this.#pending;
+    }
+    async #load() {
+        // The lifetime counts from before the request was sent, so a slow
+        // response makes the cache refresh early, never late.
+        const requestedAt = this.#options.now();
+        const token = await this.#options.request();
+        this.#current = {
+            value: token.accessToken,
+            refreshAt: refreshTime(requestedAt, token.expiresInMs, this.#options)
+        };
+        return token.accessToken;
+    }
+}
+/**
+ * Returns when to replace a token: `marginMs` before expiry, or halfway
+ * through its lifetime when the lifetime is shorter than twice the
+ * margin, so a short-lived token is not requested anew for every call.
+ */
+function refreshTime(requestedAt, lifetimeMs, options) {
+    if (lifetimeMs === undefined)
+        return Number.POSITIVE_INFINITY;
+    const margin = Math.min(options.marginMs, lifetimeMs / 2);
+    return requestedAt + lifetimeMs - margin;
+}
+
+;// CONCATENATED MODULE: ./node_modules/oauth4webapi/build/index.js
+let USER_AGENT;
+if (typeof navigator === 'undefined' || !navigator.userAgent?.startsWith?.('Mozilla/5.0 ')) {
+    const NAME = 'oauth4webapi';
+    const VERSION = 'v3.8.8';
+    USER_AGENT = `${NAME}/${VERSION}`;
+}
+function looseInstanceOf(input, expected) {
+    if (input == null) {
+        return false;
+    }
+    try {
+        return (input instanceof expected ||
+            Object.getPrototypeOf(input)[Symbol.toStringTag] === expected.prototype[Symbol.toStringTag]);
+    }
+    catch {
+        return false;
+    }
+}
+const ERR_INVALID_ARG_VALUE = 'ERR_INVALID_ARG_VALUE';
+const ERR_INVALID_ARG_TYPE = 'ERR_INVALID_ARG_TYPE';
+function CodedTypeError(message, code, cause) {
+    const err = new TypeError(message, { cause });
+    Object.assign(err, { code });
+    return err;
+}
+const allowInsecureRequests = Symbol();
+const clockSkew = Symbol();
+const clockTolerance = Symbol();
+const customFetch = Symbol();
+const modifyAssertion = Symbol();
+const jweDecrypt = Symbol();
+const jwksCache = Symbol();
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+function buf(input) {
+    if (typeof input === 'string') {
+        return encoder.encode(input);
+    }
+    return decoder.decode(input);
+}
+let encodeBase64Url;
+if (Uint8Array.prototype.toBase64) {
+    encodeBase64Url = (input) => {
+        if (input instanceof ArrayBuffer) {
+            input = new Uint8Array(input);
+        }
+        return input.toBase64({ alphabet: 'base64url', omitPadding: true });
+    };
+}
+else {
+    const CHUNK_SIZE = 0x8000;
+    encodeBase64Url = (input) => {
+        if (input instanceof ArrayBuffer) {
+            input = new Uint8Array(input);
+        }
+        const arr = [];
+        for (let i = 0; i < input.byteLength; i += CHUNK_SIZE) {
+            arr.push(String.fromCharCode.apply(null, input.subarray(i, i + CHUNK_SIZE)));
+        }
+        return btoa(arr.join('')).replace(/=/g, '').replace(/\+/g, '-').replace(/\//g, '_');
+    };
+}
+let decodeBase64Url;
+if (Uint8Array.fromBase64) {
+    decodeBase64Url = (input) => {
+        try {
+            return Uint8Array.fromBase64(input, { alphabet: 'base64url' });
+        }
+        catch (cause) {
+            throw CodedTypeError('The input to be decoded is not correctly encoded.', ERR_INVALID_ARG_VALUE, cause);
+        }
+    };
+}
+else {
+    decodeBase64Url = (input) => {
+        try {
+            const binary = atob(input.replace(/-/g, '+').replace(/_/g, '/').replace(/\s/g, ''));
+            const bytes = new Uint8Array(binary.length);
+            for (let i = 0; i < binary.length; i++) {
+                bytes[i] = binary.charCodeAt(i);
+            }
+            return bytes;
+        }
+        catch (cause) {
+            throw CodedTypeError('The input to be decoded is not correctly encoded.', ERR_INVALID_ARG_VALUE, cause);
+        }
+    };
+}
+function b64u(input) {
+    if (typeof input === 'string') {
+        return decodeBase64Url(input);
+    }
+    return encodeBase64Url(input);
+}
+class UnsupportedOperationError extends Error {
+    code;
+    constructor(message, options) {
+        super(message, options);
+        this.name = this.constructor.name;
+        this.code = UNSUPPORTED_OPERATION;
+        Error.captureStackTrace?.(this, this.constructor);
+    }
+}
+class OperationProcessingError extends Error {
+    code;
+    constructor(message, options) {
+        super(message, options);
+        this.name = this.constructor.name;
+        if (options?.code) {
+            this.code = options?.code;
+        }
+        Error.captureStackTrace?.(this, this.constructor);
+    }
+}
+function OPE(message, code, cause) {
+    return new OperationProcessingError(message, { code, cause });
+}
+async function calculateJwkThumbprint(jwk) {
+    let components;
+    switch (jwk.kty) {
+        case 'EC':
+            components = {
+                crv: jwk.crv,
+                kty: jwk.kty,
+                x: jwk.x,
+                y: jwk.y,
+            };
+            break;
+        case 'OKP':
+            components = {
+                crv: jwk.crv,
+                kty: jwk.kty,
+                x: jwk.x,
+            };
+            break;
+        case 'AKP':
+            components = {
+                alg: jwk.alg,
+                kty: jwk.kty,
+                pub: jwk.pub,
+            };
+            break;
+        case 'RSA':
+            components = {
+                e: jwk.e,
+                kty: jwk.kty,
+                n: jwk.n,
+            };
+            break;
+        default:
+            throw new UnsupportedOperationError('unsupported JWK key type', { cause: jwk });
+    }
+    return b64u(await crypto.subtle.digest('SHA-256', buf(JSON.stringify(components))));
+}
+function assertCryptoKey(key, it) {
+    if (!(key instanceof CryptoKey)) {
+        throw CodedTypeError(`${it} must be a CryptoKey`, ERR_INVALID_ARG_TYPE);
+    }
+}
+function assertPrivateKey(key, it) {
+    assertCryptoKey(key, it);
+    if (key.type !== 'private') {
+        throw CodedTypeError(`${it} must be a private CryptoKey`, ERR_INVALID_ARG_VALUE);
+    }
+}
+function assertPublicKey(key, it) {
+    assertCryptoKey(key, it);
+    if (key.type !== 'public') {
+        throw CodedTypeError(`${it} must be a public CryptoKey`, ERR_INVALID_ARG_VALUE);
+    }
+}
+function normalizeTyp(value) {
+    return value.toLowerCase().replace(/^application\//, '');
+}
+function isJsonObject(input) {
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+        return false;
+    }
+    return true;
+}
+function prepareHeaders(input) {
+    if (looseInstanceOf(input, Headers)) {
+        input = Object.fromEntries(input.entries());
+    }
+    const headers = new Headers(input ?? {});
+    if (USER_AGENT && !headers.has('user-agent')) {
+        headers.set('user-agent', USER_AGENT);
+    }
+    if (headers.has('authorization')) {
+        throw CodedTypeError('"options.headers" must not include the "authorization" header name', ERR_INVALID_ARG_VALUE);
+    }
+    return headers;
+}
+function signal(url, value) {
+    if (value !== undefined) {
+        if (typeof value === 'function') {
+            value = value(url.href);
+        }
+        if (!(value instanceof AbortSignal)) {
+            throw CodedTypeError('"options.signal" must return or be an instance of AbortSignal', ERR_INVALID_ARG_TYPE);
+        }
+        return value;
+    }
+    return undefined;
+}
+function replaceDoubleSlash(pathname) {
+    if (pathname.includes('//')) {
+        return pathname.replace('//', '/');
+    }
+    return pathname;
+}
+function prependWellKnown(url, wellKnown, allowTerminatingSlash = false) {
+    if (url.pathname === '/') {
+        url.pathname = wellKnown;
+    }
+    else {
+        url.pathname = replaceDoubleSlash(`${wellKnown}/${allowTerminatingSlash ? url.pathname : url.pathname.replace(/(\/)$/, '')}`);
+    }
+    return url;
+}
+function appendWellKnown(url, wellKnown) {
+    url.pathname = replaceDoubleSlash(`${url.pathname}/${wellKnown}`);
+    return url;
+}
+async function performDiscovery(input, urlName, transform, options) {
+    if (!(input instanceof URL)) {
+        throw CodedTypeError(`"${urlName}" must be an instance of URL`, ERR_INVALID_ARG_TYPE);
+    }
+    checkProtocol(input, options?.[allowInsecureRequests] !== true);
+    const url = transform(new URL(input.href));
+    const headers = prepareHeaders(options?.headers);
+    headers.set('accept', 'application/json');
+    return (options?.[customFetch] || fetch)(url.href, {
+        body: undefined,
+        headers: Object.fromEntries(headers.entries()),
+        method: 'GET',
+        redirect: 'manual',
+        signal: signal(url, options?.signal),
+    });
+}
+async function discoveryRequest(issuerIdentifier, options) {
+    return performDiscovery(issuerIdentifier, 'issuerIdentifier', (url) => {
+        switch (options?.algorithm) {
+            case undefined:
+            case 'oidc':
+                appendWellKnown(url, '.well-known/openid-configuration');
+                break;
+            case 'oauth2':
+                prependWellKnown(url, '.well-known/oauth-authorization-server');
+                break;
+            default:
+                throw CodedTypeError('"options.algorithm" must be "oidc" (default), or "oauth2"', ERR_INVALID_ARG_VALUE);
+        }
+        return url;
+    }, options);
+}
+function assertNumber(input, allow0, it, code, cause) {
+    try {
+        if (typeof input !== 'number' || !Number.isFinite(input)) {
+            throw CodedTypeError(`${it} must be a number`, ERR_INVALID_ARG_TYPE, cause);
+        }
+        if (input > 0)
+            return;
+        if (allow0) {
+            if (input !== 0) {
+                throw CodedTypeError(`${it} must be a non-negative number`, ERR_INVALID_ARG_VALUE, cause);
+            }
+            return;
+        }
+        throw CodedTypeError(`${it} must be a positive number`, ERR_INVALID_ARG_VALUE, cause);
+    }
+    catch (err) {
+        if (code) {
+            throw OPE(err.message, code, cause);
+        }
+        throw err;
+    }
+}
+function assertString(input, it, code, cause) {
+    try {
+        if (typeof input !== 'string') {
+            throw CodedTypeError(`${it} must be a string`, ERR_INVALID_ARG_TYPE, cause);
+        }
+        if (input.length === 0) {
+            throw CodedTypeError(`${it} must not be empty`, ERR_INVALID_ARG_VALUE, cause);
+        }
+    }
+    catch (err) {
+        if (code) {
+            throw OPE(err.message, code, cause);
+        }
+        throw err;
+    }
+}
+async function processDiscoveryResponse(expectedIssuerIdentifier, response) {
+    const expected = expectedIssuerIdentifier;
+    if (!(expected instanceof URL) && expected !== _nodiscoverycheck) {
+        throw CodedTypeError('"expectedIssuerIdentifier" must be an instance of URL', ERR_INVALID_ARG_TYPE);
+    }
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    if (response.status !== 200) {
+        throw OPE('"response" is not a conform Authorization Server Metadata response (unexpected HTTP status code)', RESPONSE_IS_NOT_CONFORM, response);
+    }
+    assertReadableResponse(response);
+    const json = await getResponseJsonBody(response);
+    assertString(json.issuer, '"response" body "issuer" property', INVALID_RESPONSE, { body: json });
+    if (expected !== _nodiscoverycheck && new URL(json.issuer).href !== expected.href) {
+        throw OPE('"response" body "issuer" property does not match the expected value', JSON_ATTRIBUTE_COMPARISON, { expected: expected.href, body: json, attribute: 'issuer' });
+    }
+    return json;
+}
+function assertApplicationJson(response) {
+    assertContentType(response, 'application/json');
+}
+function notJson(response, ...types) {
+    let msg = '"response" content-type must be ';
+    if (types.length > 2) {
+        const last = types.pop();
+        msg += `${types.join(', ')}, or ${last}`;
+    }
+    else if (types.length === 2) {
+        msg += `${types[0]} or ${types[1]}`;
+    }
+    else {
+        msg += types[0];
+    }
+    return OPE(msg, RESPONSE_IS_NOT_JSON, response);
+}
+function assertContentTypes(response, ...types) {
+    if (!types.includes(getContentType(response))) {
+        throw notJson(response, ...types);
+    }
+}
+function assertContentType(response, contentType) {
+    if (getContentType(response) !== contentType) {
+        throw notJson(response, contentType);
+    }
+}
+function randomBytes() {
+    return b64u(crypto.getRandomValues(new Uint8Array(32)));
+}
+function generateRandomCodeVerifier() {
+    return randomBytes();
+}
+function generateRandomState() {
+    return randomBytes();
+}
+function generateRandomNonce() {
+    return randomBytes();
+}
+async function calculatePKCECodeChallenge(codeVerifier) {
+    assertString(codeVerifier, 'codeVerifier');
+    return b64u(await crypto.subtle.digest('SHA-256', buf(codeVerifier)));
+}
+function getKeyAndKid(input) {
+    if (input instanceof CryptoKey) {
+        return { key: input };
+    }
+    if (!(input?.key instanceof CryptoKey)) {
+        return {};
+    }
+    if (input.kid !== undefined) {
+        assertString(input.kid, '"kid"');
+    }
+    return {
+        key: input.key,
+        kid: input.kid,
+    };
+}
+function psAlg(key) {
+    switch (key.algorithm.hash.name) {
+        case 'SHA-256':
+            return 'PS256';
+        case 'SHA-384':
+            return 'PS384';
+        case 'SHA-512':
+            return 'PS512';
+        default:
+            throw new UnsupportedOperationError('unsupported RsaHashedKeyAlgorithm hash name', {
+                cause: key,
+            });
+    }
+}
+function rsAlg(key) {
+    switch (key.algorithm.hash.name) {
+        case 'SHA-256':
+            return 'RS256';
+        case 'SHA-384':
+            return 'RS384';
+        case 'SHA-512':
+            return 'RS512';
+        default:
+            throw new UnsupportedOperationError('unsupported RsaHashedKeyAlgorithm hash name', {
+                cause: key,
+            });
+    }
+}
+function esAlg(key) {
+    switch (key.algorithm.namedCurve) {
+        case 'P-256':
+            return 'ES256';
+        case 'P-384':
+            return 'ES384';
+        case 'P-521':
+            return 'ES512';
+        default:
+            throw new UnsupportedOperationError('unsupported EcKeyAlgorithm namedCurve', { cause: key });
+    }
+}
+function keyToJws(key) {
+    switch (key.algorithm.name) {
+        case 'RSA-PSS':
+            return psAlg(key);
+        case 'RSASSA-PKCS1-v1_5':
+            return rsAlg(key);
+        case 'ECDSA':
+            return esAlg(key);
+        case 'Ed25519':
+        case 'ML-DSA-44':
+        case 'ML-DSA-65':
+        case 'ML-DSA-87':
+            return key.algorithm.name;
+        case 'EdDSA':
+            return 'Ed25519';
+        default:
+            throw new UnsupportedOperationError('unsupported CryptoKey algorithm name', { cause: key });
+    }
+}
+function getClockSkew(client) {
+    const skew = client?.[clockSkew];
+    return typeof skew === 'number' && Number.isFinite(skew) ? skew : 0;
+}
+function getClockTolerance(client) {
+    const tolerance = client?.[clockTolerance];
+    return typeof tolerance === 'number' && Number.isFinite(tolerance) && Math.sign(tolerance) !== -1
+        ? tolerance
+        : 30;
+}
+function epochTime() {
+    return Math.floor(Date.now() / 1000);
+}
+function assertAs(as) {
+    if (typeof as !== 'object' || as === null) {
+        throw CodedTypeError('"as" must be an object', ERR_INVALID_ARG_TYPE);
+    }
+    assertString(as.issuer, '"as.issuer"');
+}
+function assertClient(client) {
+    if (typeof client !== 'object' || client === null) {
+        throw CodedTypeError('"client" must be an object', ERR_INVALID_ARG_TYPE);
+    }
+    assertString(client.client_id, '"client.client_id"');
+}
+function formUrlEncode(token) {
+    return encodeURIComponent(token).replace(/(?:[-_.!~*'()]|%20)/g, (substring) => {
+        switch (substring) {
+            case '-':
+            case '_':
+            case '.':
+            case '!':
+            case '~':
+            case '*':
+            case "'":
+            case '(':
+            case ')':
+                return `%${substring.charCodeAt(0).toString(16).toUpperCase()}`;
+            case '%20':
+                return '+';
+            default:
+                throw new Error();
+        }
+    });
+}
+function ClientSecretPost(clientSecret) {
+    assertString(clientSecret, '"clientSecret"');
+    return (_as, client, body, _headers) => {
+        body.set('client_id', client.client_id);
+        body.set('client_secret', clientSecret);
+    };
+}
+function ClientSecretBasic(clientSecret) {
+    assertString(clientSecret, '"clientSecret"');
+    return (_as, client, _body, headers) => {
+        const username = formUrlEncode(client.client_id);
+        const password = formUrlEncode(clientSecret);
+        const credentials = btoa(`${username}:${password}`);
+        headers.set('authorization', `Basic ${credentials}`);
+    };
+}
+function clientAssertionPayload(as, client) {
+    const now = epochTime() + getClockSkew(client);
+    return {
+        jti: randomBytes(),
+        aud: as.issuer,
+        exp: now + 60,
+        iat: now,
+        nbf: now,
+        iss: client.client_id,
+        sub: client.client_id,
+    };
+}
+function PrivateKeyJwt(clientPrivateKey, options) {
+    const { key, kid } = getKeyAndKid(clientPrivateKey);
+    assertPrivateKey(key, '"clientPrivateKey.key"');
+    return async (as, client, body, _headers) => {
+        const header = { alg: keyToJws(key), kid };
+        const payload = clientAssertionPayload(as, client);
+        options?.[modifyAssertion]?.(header, payload);
+        body.set('client_id', client.client_id);
+        body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+        body.set('client_assertion', await signJwt(header, payload, key));
+    };
+}
+function ClientSecretJwt(clientSecret, options) {
+    assertString(clientSecret, '"clientSecret"');
+    const modify = options?.[modifyAssertion];
+    let key;
+    return async (as, client, body, _headers) => {
+        key ||= await crypto.subtle.importKey('raw', buf(clientSecret), { hash: 'SHA-256', name: 'HMAC' }, false, ['sign']);
+        const header = { alg: 'HS256' };
+        const payload = clientAssertionPayload(as, client);
+        modify?.(header, payload);
+        const data = `${b64u(buf(JSON.stringify(header)))}.${b64u(buf(JSON.stringify(payload)))}`;
+        const hmac = await crypto.subtle.sign(key.algorithm, key, buf(data));
+        body.set('client_id', client.client_id);
+        body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+        body.set('client_assertion', `${data}.${b64u(new Uint8Array(hmac))}`);
+    };
+}
+function None() {
+    return (_as, client, body, _headers) => {
+        body.set('client_id', client.client_id);
+    };
+}
+function TlsClientAuth() {
+    return None();
+}
+async function signJwt(header, payload, key) {
+    if (!key.usages.includes('sign')) {
+        throw CodedTypeError('CryptoKey instances used for signing assertions must include "sign" in their "usages"', ERR_INVALID_ARG_VALUE);
+    }
+    const input = `${b64u(buf(JSON.stringify(header)))}.${b64u(buf(JSON.stringify(payload)))}`;
+    const signature = b64u(await crypto.subtle.sign(keyToSubtle(key), key, buf(input)));
+    return `${input}.${signature}`;
+}
+async function issueRequestObject(as, client, parameters, privateKey, options) {
+    assertAs(as);
+    assertClient(client);
+    parameters = new URLSearchParams(parameters);
+    const { key, kid } = getKeyAndKid(privateKey);
+    assertPrivateKey(key, '"privateKey.key"');
+    parameters.set('client_id', client.client_id);
+    const now = epochTime() + getClockSkew(client);
+    const claims = {
+        ...Object.fromEntries(parameters.entries()),
+        jti: randomBytes(),
+        aud: as.issuer,
+        exp: now + 60,
+        iat: now,
+        nbf: now,
+        iss: client.client_id,
+    };
+    let resource;
+    if (parameters.has('resource') &&
+        (resource = parameters.getAll('resource')) &&
+        resource.length > 1) {
+        claims.resource = resource;
+    }
+    {
+        let value = parameters.get('max_age');
+        if (value !== null) {
+            claims.max_age = parseInt(value, 10);
+            assertNumber(claims.max_age, true, '"max_age" parameter');
+        }
+    }
+    {
+        let value = parameters.get('claims');
+        if (value !== null) {
+            try {
+                claims.claims = JSON.parse(value);
+            }
+            catch (cause) {
+                throw OPE('failed to parse the "claims" parameter as JSON', PARSE_ERROR, cause);
+            }
+            if (!isJsonObject(claims.claims)) {
+                throw CodedTypeError('"claims" parameter must be a JSON with a top level object', ERR_INVALID_ARG_VALUE);
+            }
+        }
+    }
+    {
+        let value = parameters.get('authorization_details');
+        if (value !== null) {
+            try {
+                claims.authorization_details = JSON.parse(value);
+            }
+            catch (cause) {
+                throw OPE('failed to parse the "authorization_details" parameter as JSON', PARSE_ERROR, cause);
+            }
+            if (!Array.isArray(claims.authorization_details)) {
+                throw CodedTypeError('"authorization_details" parameter must be a JSON with a top level array', ERR_INVALID_ARG_VALUE);
+            }
+        }
+    }
+    const header = {
+        alg: keyToJws(key),
+        typ: 'oauth-authz-req+jwt',
+        kid,
+    };
+    options?.[modifyAssertion]?.(header, claims);
+    return signJwt(header, claims, key);
+}
+let jwkCache;
+async function getSetPublicJwkCache(key, alg) {
+    const { kty, e, n, x, y, crv, pub } = await crypto.subtle.exportKey('jwk', key);
+    const jwk = { kty, e, n, x, y, crv, pub };
+    if (kty === 'AKP')
+        jwk.alg = alg;
+    jwkCache.set(key, jwk);
+    return jwk;
+}
+async function publicJwk(key, alg) {
+    jwkCache ||= new WeakMap();
+    return jwkCache.get(key) || getSetPublicJwkCache(key, alg);
+}
+const URLParse = URL.parse
+    ?
+        (url, base) => URL.parse(url, base)
+    : (url, base) => {
+        try {
+            return new URL(url, base);
+        }
+        catch {
+            return null;
+        }
+    };
+function checkProtocol(url, enforceHttps) {
+    if (enforceHttps && url.protocol !== 'https:') {
+        throw OPE('only requests to HTTPS are allowed', HTTP_REQUEST_FORBIDDEN, url);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw OPE('only HTTP and HTTPS requests are allowed', REQUEST_PROTOCOL_FORBIDDEN, url);
+    }
+}
+function validateEndpoint(value, endpoint, useMtlsAlias, enforceHttps) {
+    let url;
+    if (typeof value !== 'string' || !(url = URLParse(value))) {
+        throw OPE(`authorization server metadata does not contain a valid ${useMtlsAlias ? `"as.mtls_endpoint_aliases.${endpoint}"` : `"as.${endpoint}"`}`, value === undefined ? MISSING_SERVER_METADATA : INVALID_SERVER_METADATA, { attribute: useMtlsAlias ? `mtls_endpoint_aliases.${endpoint}` : endpoint });
+    }
+    checkProtocol(url, enforceHttps);
+    return url;
+}
+function resolveEndpoint(as, endpoint, useMtlsAlias, enforceHttps) {
+    if (useMtlsAlias && as.mtls_endpoint_aliases && endpoint in as.mtls_endpoint_aliases) {
+        return validateEndpoint(as.mtls_endpoint_aliases[endpoint], endpoint, useMtlsAlias, enforceHttps);
+    }
+    return validateEndpoint(as[endpoint], endpoint, useMtlsAlias, enforceHttps);
+}
+async function pushedAuthorizationRequest(as, client, clientAuthentication, parameters, options) {
+    assertAs(as);
+    assertClient(client);
+    const url = resolveEndpoint(as, 'pushed_authorization_request_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
+    const body = new URLSearchParams(parameters);
+    body.set('client_id', client.client_id);
+    const headers = prepareHeaders(options?.headers);
+    headers.set('accept', 'application/json');
+    if (options?.DPoP !== undefined) {
+        assertDPoP(options.DPoP);
+        await options.DPoP.addProof(url, headers, 'POST');
+    }
+    const response = await authenticatedRequest(as, client, clientAuthentication, url, body, headers, options);
+    options?.DPoP?.cacheNonce(response, url);
+    return response;
+}
+class DPoPHandler {
+    #header;
+    #privateKey;
+    #publicKey;
+    #clockSkew;
+    #modifyAssertion;
+    #map;
+    #jkt;
+    constructor(client, keyPair, options) {
+        assertPrivateKey(keyPair?.privateKey, '"DPoP.privateKey"');
+        assertPublicKey(keyPair?.publicKey, '"DPoP.publicKey"');
+        if (!keyPair.publicKey.extractable) {
+            throw CodedTypeError('"DPoP.publicKey.extractable" must be true', ERR_INVALID_ARG_VALUE);
+        }
+        this.#modifyAssertion = options?.[modifyAssertion];
+        this.#clockSkew = getClockSkew(client);
+        this.#privateKey = keyPair.privateKey;
+        this.#publicKey = keyPair.publicKey;
+        branded.add(this);
+    }
+    #get(key) {
+        this.#map ||= new Map();
+        let item = this.#map.get(key);
+        if (item) {
+            this.#map.delete(key);
+            this.#map.set(key, item);
+        }
+        return item;
+    }
+    #set(key, val) {
+        this.#map ||= new Map();
+        this.#map.delete(key);
+        if (this.#map.size === 100) {
+            this.#map.delete(this.#map.keys().next().value);
+        }
+        this.#map.set(key, val);
+    }
+    async calculateThumbprint() {
+        if (!this.#jkt) {
+            const jwk = await crypto.subtle.exportKey('jwk', this.#publicKey);
+            this.#jkt ||= await calculateJwkThumbprint(jwk);
+        }
+        return this.#jkt;
+    }
+    async addProof(url, headers, htm, accessToken) {
+        const alg = keyToJws(this.#privateKey);
+        this.#header ||= {
+            alg,
+            typ: 'dpop+jwt',
+            jwk: await publicJwk(this.#publicKey, alg),
+        };
+        const nonce = this.#get(url.origin);
+        const now = epochTime() + this.#clockSkew;
+        const payload = {
+            iat: now,
+            jti: randomBytes(),
+            htm,
+            nonce,
+            htu: `${url.origin}${url.pathname}`,
+            ath: accessToken
+                ? b64u(await crypto.subtle.digest('SHA-256', buf(accessToken)))
+                : undefined,
+        };
+        this.#modifyAssertion?.(this.#header, payload);
+        headers.set('dpop', await signJwt(this.#header, payload, this.#privateKey));
+    }
+    cacheNonce(response, url) {
+        try {
+            const nonce = response.headers.get('dpop-nonce');
+            if (nonce) {
+                this.#set(url.origin, nonce);
+            }
+        }
+        catch { }
+    }
+}
+function isDPoPNonceError(err) {
+    if (err instanceof WWWAuthenticateChallengeError) {
+        return err.cause.some((challenge) => challenge.scheme === 'dpop' && challenge.parameters.error === 'use_dpop_nonce');
+    }
+    if (err instanceof ResponseBodyError) {
+        return err.error === 'use_dpop_nonce';
+    }
+    return false;
+}
+function DPoP(client, keyPair, options) {
+    return new DPoPHandler(client, keyPair, options);
+}
+class ResponseBodyError extends Error {
+    cause;
+    code;
+    error;
+    status;
+    error_description;
+    response;
+    constructor(message, options) {
+        super(message, options);
+        this.name = this.constructor.name;
+        this.code = RESPONSE_BODY_ERROR;
+        this.cause = options.cause;
+        this.error = options.cause.error;
+        this.status = options.response.status;
+        this.error_description = options.cause.error_description;
+        Object.defineProperty(this, 'response', { enumerable: false, value: options.response });
+        Error.captureStackTrace?.(this, this.constructor);
+    }
+}
+class AuthorizationResponseError extends Error {
+    cause;
+    code;
+    error;
+    error_description;
+    constructor(message, options) {
+        super(message, options);
+        this.name = this.constructor.name;
+        this.code = AUTHORIZATION_RESPONSE_ERROR;
+        this.cause = options.cause;
+        this.error = options.cause.get('error');
+        this.error_description = options.cause.get('error_description') ?? undefined;
+        Error.captureStackTrace?.(this, this.constructor);
+    }
+}
+class WWWAuthenticateChallengeError extends Error {
+    cause;
+    code;
+    response;
+    status;
+    constructor(message, options) {
+        super(message, options);
+        this.name = this.constructor.name;
+        this.code = WWW_AUTHENTICATE_CHALLENGE;
+        this.cause = options.cause;
+        this.status = options.response.status;
+        this.response = options.response;
+        Object.defineProperty(this, 'response', { enumerable: false });
+        Error.captureStackTrace?.(this, this.constructor);
+    }
+}
+const tokenMatch = "[a-zA-Z0-9!#$%&\\'\\*\\+\\-\\.\\^_`\\|~]+";
+const token68Match = '[a-zA-Z0-9\\-\\._\\~\\+\\/]+={0,2}';
+const quotedMatch = '"((?:[^"\\\\]|\\\\[\\s\\S])*)"';
+const quotedParamMatcher = '(' + tokenMatch + ')\\s*=\\s*' + quotedMatch;
+const paramMatcher = '(' + tokenMatch + ')\\s*=\\s*(' + tokenMatch + ')';
+const schemeRE = new RegExp('^[,\\s]*(' + tokenMatch + ')');
+const quotedParamRE = new RegExp('^[,\\s]*' + quotedParamMatcher + '[,\\s]*(.*)');
+const unquotedParamRE = new RegExp('^[,\\s]*' + paramMatcher + '[,\\s]*(.*)');
+const token68ParamRE = new RegExp('^(' + token68Match + ')(?:$|[,\\s])(.*)');
+function parseWwwAuthenticateChallenges(response) {
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    const header = response.headers.get('www-authenticate');
+    if (header === null) {
+        return undefined;
+    }
+    const challenges = [];
+    let rest = header;
+    while (rest) {
+        let match = rest.match(schemeRE);
+        const scheme = match?.['1'].toLowerCase();
+        if (!scheme) {
+            return undefined;
+        }
+        const afterScheme = rest.substring(match[0].length);
+        if (afterScheme && !afterScheme.match(/^[\s,]/)) {
+            return undefined;
+        }
+        const spaceMatch = afterScheme.match(/^\s+(.*)$/);
+        const hasParameters = !!spaceMatch;
+        rest = spaceMatch ? spaceMatch[1] : undefined;
+        const parameters = {};
+        let token68;
+        if (hasParameters) {
+            while (rest) {
+                let key;
+                let value;
+                if ((match = rest.match(quotedParamRE))) {
+                    ;
+                    [, key, value, rest] = match;
+                    if (value.includes('\\')) {
+                        value = value.replace(/\\([\s\S])/g, '$1');
+                    }
+                    parameters[key.toLowerCase()] = value;
+                    continue;
+                }
+                if ((match = rest.match(unquotedParamRE))) {
+                    ;
+                    [, key, value, rest] = match;
+                    parameters[key.toLowerCase()] = value;
+                    continue;
+                }
+                if ((match = rest.match(token68ParamRE))) {
+                    if (Object.keys(parameters).length) {
+                        break;
+                    }
+                    ;
+                    [, token68, rest] = match;
+                    break;
+                }
+                return undefined;
+            }
+        }
+        else {
+            rest = afterScheme || undefined;
+        }
+        const challenge = { scheme, parameters };
+        if (token68) {
+            challenge.token68 = token68;
+        }
+        challenges.push(challenge);
+    }
+    if (!challenges.length) {
+        return undefined;
+    }
+    return challenges;
+}
+async function processPushedAuthorizationResponse(as, client, response) {
+    assertAs(as);
+    assertClient(client);
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    await checkOAuthBodyError(response, 201, 'Pushed Authorization Request Endpoint');
+    assertReadableResponse(response);
+    const json = await getResponseJsonBody(response);
+    assertString(json.request_uri, '"response" body "request_uri" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    let expiresIn = typeof json.expires_in !== 'number' ? parseFloat(json.expires_in) : json.expires_in;
+    assertNumber(expiresIn, true, '"response" body "expires_in" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    json.expires_in = expiresIn;
+    return json;
+}
+async function parseOAuthResponseErrorBody(response) {
+    if (response.status > 399 && response.status < 500) {
+        assertReadableResponse(response);
+        assertApplicationJson(response);
+        try {
+            const json = await response.clone().json();
+            if (isJsonObject(json) && typeof json.error === 'string' && json.error.length) {
+                return json;
+            }
+        }
+        catch { }
+    }
+    return undefined;
+}
+async function checkOAuthBodyError(response, expected, label) {
+    if (response.status !== expected) {
+        checkAuthenticationChallenges(response);
+        let err;
+        if ((err = await parseOAuthResponseErrorBody(response))) {
+            await response.body?.cancel();
+            throw new ResponseBodyError('server responded with an error in the response body', {
+                cause: err,
+                response,
+            });
+        }
+        throw OPE(`"response" is not a conform ${label} response (unexpected HTTP status code)`, RESPONSE_IS_NOT_CONFORM, response);
+    }
+}
+function assertDPoP(option) {
+    if (!branded.has(option)) {
+        throw CodedTypeError('"options.DPoP" is not a valid DPoPHandle', ERR_INVALID_ARG_VALUE);
+    }
+}
+async function resourceRequest(accessToken, method, url, headers, body, options) {
+    assertString(accessToken, '"accessToken"');
+    if (!(url instanceof URL)) {
+        throw CodedTypeError('"url" must be an instance of URL', ERR_INVALID_ARG_TYPE);
+    }
+    checkProtocol(url, options?.[allowInsecureRequests] !== true);
+    headers = prepareHeaders(headers);
+    if (options?.DPoP) {
+        assertDPoP(options.DPoP);
+        await options.DPoP.addProof(url, headers, method.toUpperCase(), accessToken);
+    }
+    headers.set('authorization', `${headers.has('dpop') ? 'DPoP' : 'Bearer'} ${accessToken}`);
+    const response = await (options?.[customFetch] || fetch)(url.href, {
+        duplex: looseInstanceOf(body, ReadableStream) ? 'half' : undefined,
+        body,
+        headers: Object.fromEntries(headers.entries()),
+        method,
+        redirect: 'manual',
+        signal: signal(url, options?.signal),
+    });
+    options?.DPoP?.cacheNonce(response, url);
+    return response;
+}
+async function protectedResourceRequest(accessToken, method, url, headers, body, options) {
+    const response = await resourceRequest(accessToken, method, url, headers, body, options);
+    checkAuthenticationChallenges(response);
+    return response;
+}
+async function userInfoRequest(as, client, accessToken, options) {
+    assertAs(as);
+    assertClient(client);
+    const url = resolveEndpoint(as, 'userinfo_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
+    const headers = prepareHeaders(options?.headers);
+    if (client.userinfo_signed_response_alg) {
+        headers.set('accept', 'application/jwt');
+    }
+    else {
+        headers.set('accept', 'application/json');
+        headers.append('accept', 'application/jwt');
+    }
+    return resourceRequest(accessToken, 'GET', url, headers, null, {
+        ...options,
+        [clockSkew]: getClockSkew(client),
+    });
+}
+let jwksMap;
+let jwksRequests;
+let jwksKeys;
+function setJwksCache(as, jwks, uat, cache) {
+    jwksMap ||= new WeakMap();
+    jwksMap.set(as, {
+        jwks,
+        uat,
+        get age() {
+            return epochTime() - this.uat;
+        },
+    });
+    if (cache) {
+        Object.assign(cache, { jwks: structuredClone(jwks), uat });
+    }
+}
+function isFreshJwksCache(input) {
+    if (typeof input !== 'object' || input === null) {
+        return false;
+    }
+    if (!('uat' in input) || typeof input.uat !== 'number' || epochTime() - input.uat >= 300) {
+        return false;
+    }
+    if (!('jwks' in input) ||
+        !isJsonObject(input.jwks) ||
+        !Array.isArray(input.jwks.keys) ||
+        !Array.prototype.every.call(input.jwks.keys, isJsonObject)) {
+        return false;
+    }
+    return true;
+}
+function clearJwksCache(as, cache) {
+    jwksMap?.delete(as);
+    delete cache?.jwks;
+    delete cache?.uat;
+}
+async function getPublicSigKeyFromIssuerJwksUri(as, options, header) {
+    const { alg, kid } = header;
+    checkSupportedJwsAlg(header);
+    if (!jwksMap?.has(as) && isFreshJwksCache(options?.[jwksCache])) {
+        setJwksCache(as, options?.[jwksCache].jwks, options?.[jwksCache].uat);
+    }
+    let jwks;
+    let age;
+    if (jwksMap?.has(as)) {
+        ;
+        ({ jwks, age } = jwksMap.get(as));
+        if (age >= 300) {
+            clearJwksCache(as, options?.[jwksCache]);
+            return getPublicSigKeyFromIssuerJwksUri(as, options, header);
+        }
+    }
+    else {
+        const downloaded = await jwksRequest(as, options);
+        jwks = downloaded.jwks;
+        age = epochTime() - downloaded.uat;
+        setJwksCache(as, jwks, downloaded.uat, options?.[jwksCache]);
+    }
+    let kty;
+    switch (alg.slice(0, 2)) {
+        case 'RS':
+        case 'PS':
+            kty = 'RSA';
+            break;
+        case 'ES':
+            kty = 'EC';
+            break;
+        case 'Ed':
+            kty = 'OKP';
+            break;
+        case 'ML':
+            kty = 'AKP';
+            break;
+        default:
+            throw new UnsupportedOperationError('unsupported JWS algorithm', { cause: { alg } });
+    }
+    const candidates = jwks.keys.filter((jwk) => {
+        if (jwk.kty !== kty) {
+            return false;
+        }
+        if (kid !== undefined && kid !== jwk.kid) {
+            return false;
+        }
+        if (jwk.alg !== undefined && alg !== jwk.alg) {
+            return false;
+        }
+        if (jwk.use !== undefined && jwk.use !== 'sig') {
+            return false;
+        }
+        if (jwk.key_ops?.includes('verify') === false) {
+            return false;
+        }
+        switch (true) {
+            case alg === 'ES256' && jwk.crv !== 'P-256':
+            case alg === 'ES384' && jwk.crv !== 'P-384':
+            case alg === 'ES512' && jwk.crv !== 'P-521':
+            case alg === 'Ed25519' && jwk.crv !== 'Ed25519':
+            case alg === 'EdDSA' && jwk.crv !== 'Ed25519':
+                return false;
+        }
+        return true;
+    });
+    const { 0: jwk, length } = candidates;
+    if (!length) {
+        if (age >= 60) {
+            clearJwksCache(as, options?.[jwksCache]);
+            return getPublicSigKeyFromIssuerJwksUri(as, options, header);
+        }
+        throw OPE('error when selecting a JWT verification key, no applicable keys found', KEY_SELECTION, { header, candidates, jwks_uri: new URL(as.jwks_uri) });
+    }
+    if (length !== 1) {
+        throw OPE('error when selecting a JWT verification key, multiple applicable keys found, a "kid" JWT Header Parameter is required', KEY_SELECTION, { header, candidates, jwks_uri: new URL(as.jwks_uri) });
+    }
+    jwksKeys ||= new WeakMap();
+    let keys = jwksKeys.get(jwk);
+    if (!keys) {
+        keys = new Map();
+        jwksKeys.set(jwk, keys);
+    }
+    let key = keys.get(alg);
+    if (!key) {
+        key = importJwk(alg, jwk).catch((cause) => {
+            keys.delete(alg);
+            throw cause;
+        });
+        keys.set(alg, key);
+    }
+    return key;
+}
+const skipSubjectCheck = Symbol();
+function getContentType(input) {
+    return input.headers.get('content-type')?.split(';')[0];
+}
+async function processUserInfoResponse(as, client, expectedSubject, response, options) {
+    assertAs(as);
+    assertClient(client);
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    checkAuthenticationChallenges(response);
+    if (response.status !== 200) {
+        throw OPE('"response" is not a conform UserInfo Endpoint response (unexpected HTTP status code)', RESPONSE_IS_NOT_CONFORM, response);
+    }
+    assertReadableResponse(response);
+    let json;
+    if (getContentType(response) === 'application/jwt') {
+        const { claims, jwt } = await validateJwt(await response.text(), checkSigningAlgorithm.bind(undefined, client.userinfo_signed_response_alg, as.userinfo_signing_alg_values_supported, undefined), getClockSkew(client), getClockTolerance(client), options?.[jweDecrypt])
+            .then(validateOptionalAudience.bind(undefined, client.client_id))
+            .then(validateOptionalIssuer.bind(undefined, as));
+        jwtRefs.set(response, jwt);
+        json = claims;
+    }
+    else {
+        if (client.userinfo_signed_response_alg) {
+            throw OPE('JWT UserInfo Response expected', JWT_USERINFO_EXPECTED, response);
+        }
+        json = await getResponseJsonBody(response);
+    }
+    assertString(json.sub, '"response" body "sub" property', INVALID_RESPONSE, { body: json });
+    switch (expectedSubject) {
+        case skipSubjectCheck:
+            break;
+        default:
+            assertString(expectedSubject, '"expectedSubject"');
+            if (json.sub !== expectedSubject) {
+                throw OPE('unexpected "response" body "sub" property value', JSON_ATTRIBUTE_COMPARISON, {
+                    expected: expectedSubject,
+                    body: json,
+                    attribute: 'sub',
+                });
+            }
+    }
+    return json;
+}
+async function authenticatedRequest(as, client, clientAuthentication, url, body, headers, options) {
+    await clientAuthentication(as, client, body, headers);
+    headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
+    return (options?.[customFetch] || fetch)(url.href, {
+        body,
+        headers: Object.fromEntries(headers.entries()),
+        method: 'POST',
+        redirect: 'manual',
+        signal: signal(url, options?.signal),
+    });
+}
+async function tokenEndpointRequest(as, client, clientAuthentication, grantType, parameters, options) {
+    const url = resolveEndpoint(as, 'token_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
+    parameters.set('grant_type', grantType);
+    const headers = prepareHeaders(options?.headers);
+    headers.set('accept', 'application/json');
+    if (options?.DPoP !== undefined) {
+        assertDPoP(options.DPoP);
+        await options.DPoP.addProof(url, headers, 'POST');
+    }
+    const response = await authenticatedRequest(as, client, clientAuthentication, url, parameters, headers, options);
+    options?.DPoP?.cacheNonce(response, url);
+    return response;
+}
+async function refreshTokenGrantRequest(as, client, clientAuthentication, refreshToken, options) {
+    assertAs(as);
+    assertClient(client);
+    assertString(refreshToken, '"refreshToken"');
+    const parameters = new URLSearchParams(options?.additionalParameters);
+    parameters.set('refresh_token', refreshToken);
+    return tokenEndpointRequest(as, client, clientAuthentication, 'refresh_token', parameters, options);
+}
+const idTokenClaims = new WeakMap();
+const jwtRefs = new WeakMap();
+function getValidatedIdTokenClaims(ref) {
+    if (!ref.id_token) {
+        return undefined;
+    }
+    const claims = idTokenClaims.get(ref);
+    if (!claims) {
+        throw CodedTypeError('"ref" was already garbage collected or did not resolve from the proper sources', ERR_INVALID_ARG_VALUE);
+    }
+    return claims;
+}
+async function validateApplicationLevelSignature(as, ref, options) {
+    assertAs(as);
+    if (!jwtRefs.has(ref)) {
+        throw CodedTypeError('"ref" does not contain a processed JWT Response to verify the signature of', ERR_INVALID_ARG_VALUE);
+    }
+    const { 0: protectedHeader, 1: payload, 2: encodedSignature } = jwtRefs.get(ref).split('.');
+    const header = JSON.parse(buf(b64u(protectedHeader)));
+    if (header.alg.startsWith('HS')) {
+        throw new UnsupportedOperationError('unsupported JWS algorithm', { cause: { alg: header.alg } });
+    }
+    let key;
+    key = await getPublicSigKeyFromIssuerJwksUri(as, options, header);
+    await validateJwsSignature(protectedHeader, payload, key, b64u(encodedSignature));
+}
+async function processGenericAccessTokenResponse(as, client, response, additionalRequiredIdTokenClaims, decryptFn, recognizedTokenTypes) {
+    assertAs(as);
+    assertClient(client);
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    await checkOAuthBodyError(response, 200, 'Token Endpoint');
+    assertReadableResponse(response);
+    const json = await getResponseJsonBody(response);
+    assertString(json.access_token, '"response" body "access_token" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    assertString(json.token_type, '"response" body "token_type" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    json.token_type = json.token_type.toLowerCase();
+    if (json.expires_in !== undefined) {
+        let expiresIn = typeof json.expires_in !== 'number' ? parseFloat(json.expires_in) : json.expires_in;
+        assertNumber(expiresIn, true, '"response" body "expires_in" property', INVALID_RESPONSE, {
+            body: json,
+        });
+        json.expires_in = expiresIn;
+    }
+    if (json.refresh_token !== undefined) {
+        assertString(json.refresh_token, '"response" body "refresh_token" property', INVALID_RESPONSE, {
+            body: json,
+        });
+    }
+    if (json.scope !== undefined && typeof json.scope !== 'string') {
+        throw OPE('"response" body "scope" property must be a string', INVALID_RESPONSE, { body: json });
+    }
+    if (json.id_token !== undefined) {
+        assertString(json.id_token, '"response" body "id_token" property', INVALID_RESPONSE, {
+            body: json,
+        });
+        const requiredClaims = [];
+        if (client.require_auth_time === true) {
+            requiredClaims.push('auth_time');
+        }
+        if (client.default_max_age !== undefined) {
+            assertNumber(client.default_max_age, true, '"client.default_max_age"');
+            requiredClaims.push('auth_time');
+        }
+        if (additionalRequiredIdTokenClaims?.length) {
+            requiredClaims.push(...additionalRequiredIdTokenClaims);
+        }
+        const { claims, jwt } = await validateIdTokenClaims(as, client, json.id_token, requiredClaims, decryptFn);
+        validateIdTokenAuthorizedParty(client, claims);
+        validateIdTokenAuthTimeClaim(claims);
+        jwtRefs.set(response, jwt);
+        idTokenClaims.set(json, claims);
+    }
+    if (recognizedTokenTypes?.[json.token_type] !== undefined) {
+        recognizedTokenTypes[json.token_type](response, json);
+    }
+    else if (json.token_type !== 'dpop' && json.token_type !== 'bearer') {
+        throw new UnsupportedOperationError('unsupported `token_type` value', { cause: { body: json } });
+    }
+    return json;
+}
+function checkAuthenticationChallenges(response) {
+    let challenges;
+    if ((challenges = parseWwwAuthenticateChallenges(response))) {
+        throw new WWWAuthenticateChallengeError('server responded with a challenge in the WWW-Authenticate HTTP Header', { cause: challenges, response });
+    }
+}
+async function processRefreshTokenResponse(as, client, response, options) {
+    return processGenericAccessTokenResponse(as, client, response, undefined, options?.[jweDecrypt], options?.recognizedTokenTypes);
+}
+function validateOptionalAudience(expected, result) {
+    if (result.claims.aud !== undefined) {
+        return validateAudience(expected, result);
+    }
+    return result;
+}
+function validateAudience(expected, result) {
+    if (Array.isArray(result.claims.aud)) {
+        if (!result.claims.aud.includes(expected)) {
+            throw OPE('unexpected JWT "aud" (audience) claim value', JWT_CLAIM_COMPARISON, {
+                expected,
+                claims: result.claims,
+                claim: 'aud',
+            });
+        }
+    }
+    else if (result.claims.aud !== expected) {
+        throw OPE('unexpected JWT "aud" (audience) claim value', JWT_CLAIM_COMPARISON, {
+            expected,
+            claims: result.claims,
+            claim: 'aud',
+        });
+    }
+    return result;
+}
+function validateOptionalIssuer(as, result) {
+    if (result.claims.iss !== undefined) {
+        return validateIssuer(as, result);
+    }
+    return result;
+}
+function validateIssuer(as, result) {
+    const expected = as[_expectedIssuer]?.(result) ?? as.issuer;
+    if (result.claims.iss !== expected) {
+        throw OPE('unexpected JWT "iss" (issuer) claim value', JWT_CLAIM_COMPARISON, {
+            expected,
+            claims: result.claims,
+            claim: 'iss',
+        });
+    }
+    return result;
+}
+const branded = new WeakSet();
+function brand(searchParams) {
+    branded.add(searchParams);
+    return searchParams;
+}
+const nopkce = Symbol();
+async function authorizationCodeGrantRequest(as, client, clientAuthentication, callbackParameters, redirectUri, codeVerifier, options) {
+    assertAs(as);
+    assertClient(client);
+    if (!branded.has(callbackParameters)) {
+        throw CodedTypeError('"callbackParameters" must be an instance of URLSearchParams obtained from "validateAuthResponse()", or "validateJwtAuthResponse()', ERR_INVALID_ARG_VALUE);
+    }
+    assertString(redirectUri, '"redirectUri"');
+    const code = getURLSearchParameter(callbackParameters, 'code');
+    if (!code) {
+        throw OPE('no authorization code in "callbackParameters"', INVALID_RESPONSE);
+    }
+    const parameters = new URLSearchParams(options?.additionalParameters);
+    parameters.set('redirect_uri', redirectUri);
+    parameters.set('code', code);
+    if (codeVerifier !== nopkce) {
+        assertString(codeVerifier, '"codeVerifier"');
+        parameters.set('code_verifier', codeVerifier);
+    }
+    return tokenEndpointRequest(as, client, clientAuthentication, 'authorization_code', parameters, options);
+}
+const jwtClaimNames = {
+    aud: 'audience',
+    c_hash: 'code hash',
+    client_id: 'client id',
+    exp: 'expiration time',
+    iat: 'issued at',
+    iss: 'issuer',
+    jti: 'jwt id',
+    nonce: 'nonce',
+    s_hash: 'state hash',
+    sub: 'subject',
+    ath: 'access token hash',
+    htm: 'http method',
+    htu: 'http uri',
+    cnf: 'confirmation',
+    auth_time: 'authentication time',
+};
+function validatePresence(required, result) {
+    for (const claim of required) {
+        if (result.claims[claim] === undefined) {
+            throw OPE(`JWT "${claim}" (${jwtClaimNames[claim]}) claim missing`, INVALID_RESPONSE, {
+                claims: result.claims,
+            });
+        }
+    }
+    return result;
+}
+function validateStringClaim(claim, result) {
+    if (typeof result.claims[claim] !== 'string') {
+        throw OPE(`unexpected JWT "${claim}" (${jwtClaimNames[claim]}) claim type`, INVALID_RESPONSE, {
+            claims: result.claims,
+        });
+    }
+    return result;
+}
+function validateIdTokenClaims(as, client, idToken, requiredClaims, decryptFn) {
+    return validateJwt(idToken, checkSigningAlgorithm.bind(undefined, client.id_token_signed_response_alg, as.id_token_signing_alg_values_supported, 'RS256'), getClockSkew(client), getClockTolerance(client), decryptFn)
+        .then(validatePresence.bind(undefined, ['aud', 'exp', 'iat', 'iss', 'sub', ...requiredClaims]))
+        .then(validateIssuer.bind(undefined, as))
+        .then(validateAudience.bind(undefined, client.client_id))
+        .then(validateStringClaim.bind(undefined, 'sub'));
+}
+function resolveIdTokenMaxAge(client, maxAge) {
+    if (maxAge === skipAuthTimeCheck) {
+        return maxAge;
+    }
+    const fromClient = maxAge === undefined;
+    if (fromClient) {
+        maxAge = client.default_max_age;
+    }
+    if (maxAge === undefined) {
+        return skipAuthTimeCheck;
+    }
+    assertNumber(maxAge, true, fromClient ? '"client.default_max_age"' : '"maxAge" argument');
+    return maxAge;
+}
+function validateIdTokenAuthTimeClaim(claims) {
+    if (claims.auth_time !== undefined) {
+        assertNumber(claims.auth_time, true, 'ID Token "auth_time" (authentication time)', INVALID_RESPONSE, { claims });
+    }
+}
+function validateIdTokenAuthTime(client, claims, maxAge) {
+    if (maxAge === skipAuthTimeCheck) {
+        return;
+    }
+    const now = epochTime() + getClockSkew(client);
+    const tolerance = getClockTolerance(client);
+    if (claims.auth_time + maxAge < now - tolerance) {
+        throw OPE('too much time has elapsed since the last End-User authentication', JWT_TIMESTAMP_CHECK, { claims, now, tolerance, claim: 'auth_time' });
+    }
+}
+function validateIdTokenNonce(claims, expectedNonce) {
+    const expected = expectedNonce === expectNoNonce ? undefined : expectedNonce;
+    if (claims.nonce !== expected) {
+        throw OPE('unexpected ID Token "nonce" claim value', JWT_CLAIM_COMPARISON, {
+            expected,
+            claims,
+            claim: 'nonce',
+        });
+    }
+}
+function validateIdTokenAuthorizedParty(client, claims) {
+    if (Array.isArray(claims.aud) && claims.aud.length !== 1) {
+        if (claims.azp === undefined) {
+            throw OPE('ID Token "aud" (audience) claim includes additional untrusted audiences', JWT_CLAIM_COMPARISON, { claims, claim: 'aud' });
+        }
+        if (claims.azp !== client.client_id) {
+            throw OPE('unexpected ID Token "azp" (authorized party) claim value', JWT_CLAIM_COMPARISON, {
+                expected: client.client_id,
+                claims,
+                claim: 'azp',
+            });
+        }
+    }
+}
+const expectNoNonce = Symbol();
+const skipAuthTimeCheck = Symbol();
+async function processAuthorizationCodeResponse(as, client, response, options) {
+    if (typeof options?.expectedNonce === 'string' ||
+        typeof options?.maxAge === 'number' ||
+        options?.requireIdToken) {
+        return processAuthorizationCodeOpenIDResponse(as, client, response, options.expectedNonce, options.maxAge, options[jweDecrypt], options.recognizedTokenTypes);
+    }
+    return processAuthorizationCodeOAuth2Response(as, client, response, options?.maxAge, options?.[jweDecrypt], options?.recognizedTokenTypes);
+}
+async function processAuthorizationCodeOpenIDResponse(as, client, response, expectedNonce, maxAge, decryptFn, recognizedTokenTypes) {
+    const additionalRequiredClaims = [];
+    switch (expectedNonce) {
+        case undefined:
+            expectedNonce = expectNoNonce;
+            break;
+        case expectNoNonce:
+            break;
+        default:
+            assertString(expectedNonce, '"expectedNonce" argument');
+            additionalRequiredClaims.push('nonce');
+    }
+    maxAge = resolveIdTokenMaxAge(client, maxAge);
+    if (maxAge !== skipAuthTimeCheck) {
+        additionalRequiredClaims.push('auth_time');
+    }
+    const result = await processGenericAccessTokenResponse(as, client, response, additionalRequiredClaims, decryptFn, recognizedTokenTypes);
+    assertString(result.id_token, '"response" body "id_token" property', INVALID_RESPONSE, {
+        body: result,
+    });
+    const claims = getValidatedIdTokenClaims(result);
+    validateIdTokenAuthTime(client, claims, maxAge);
+    validateIdTokenNonce(claims, expectedNonce);
+    return result;
+}
+async function processAuthorizationCodeOAuth2Response(as, client, response, maxAge, decryptFn, recognizedTokenTypes) {
+    const result = await processGenericAccessTokenResponse(as, client, response, undefined, decryptFn, recognizedTokenTypes);
+    const claims = getValidatedIdTokenClaims(result);
+    if (claims) {
+        validateIdTokenAuthTime(client, claims, resolveIdTokenMaxAge(client, maxAge));
+        validateIdTokenNonce(claims, expectNoNonce);
+    }
+    return result;
+}
+const WWW_AUTHENTICATE_CHALLENGE = 'OAUTH_WWW_AUTHENTICATE_CHALLENGE';
+const RESPONSE_BODY_ERROR = 'OAUTH_RESPONSE_BODY_ERROR';
+const UNSUPPORTED_OPERATION = 'OAUTH_UNSUPPORTED_OPERATION';
+const AUTHORIZATION_RESPONSE_ERROR = 'OAUTH_AUTHORIZATION_RESPONSE_ERROR';
+const JWT_USERINFO_EXPECTED = 'OAUTH_JWT_USERINFO_EXPECTED';
+const PARSE_ERROR = 'OAUTH_PARSE_ERROR';
+const INVALID_RESPONSE = 'OAUTH_INVALID_RESPONSE';
+const INVALID_REQUEST = 'OAUTH_INVALID_REQUEST';
+const RESPONSE_IS_NOT_JSON = 'OAUTH_RESPONSE_IS_NOT_JSON';
+const RESPONSE_IS_NOT_CONFORM = 'OAUTH_RESPONSE_IS_NOT_CONFORM';
+const HTTP_REQUEST_FORBIDDEN = 'OAUTH_HTTP_REQUEST_FORBIDDEN';
+const REQUEST_PROTOCOL_FORBIDDEN = 'OAUTH_REQUEST_PROTOCOL_FORBIDDEN';
+const JWT_TIMESTAMP_CHECK = 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED';
+const JWT_CLAIM_COMPARISON = 'OAUTH_JWT_CLAIM_COMPARISON_FAILED';
+const JSON_ATTRIBUTE_COMPARISON = 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED';
+const KEY_SELECTION = 'OAUTH_KEY_SELECTION_FAILED';
+const MISSING_SERVER_METADATA = 'OAUTH_MISSING_SERVER_METADATA';
+const INVALID_SERVER_METADATA = 'OAUTH_INVALID_SERVER_METADATA';
+function checkJwtType(expected, result) {
+    if (typeof result.header.typ !== 'string' || normalizeTyp(result.header.typ) !== expected) {
+        throw OPE('unexpected JWT "typ" header parameter value', INVALID_RESPONSE, {
+            header: result.header,
+        });
+    }
+    return result;
+}
+async function clientCredentialsGrantRequest(as, client, clientAuthentication, parameters, options) {
+    assertAs(as);
+    assertClient(client);
+    return tokenEndpointRequest(as, client, clientAuthentication, 'client_credentials', new URLSearchParams(parameters), options);
+}
+async function genericTokenEndpointRequest(as, client, clientAuthentication, grantType, parameters, options) {
+    assertAs(as);
+    assertClient(client);
+    assertString(grantType, '"grantType"');
+    return tokenEndpointRequest(as, client, clientAuthentication, grantType, new URLSearchParams(parameters), options);
+}
+async function processGenericTokenEndpointResponse(as, client, response, options) {
+    return processGenericAccessTokenResponse(as, client, response, undefined, options?.[jweDecrypt], options?.recognizedTokenTypes);
+}
+async function processClientCredentialsResponse(as, client, response, options) {
+    return processGenericAccessTokenResponse(as, client, response, undefined, options?.[jweDecrypt], options?.recognizedTokenTypes);
+}
+async function revocationRequest(as, client, clientAuthentication, token, options) {
+    assertAs(as);
+    assertClient(client);
+    assertString(token, '"token"');
+    const url = resolveEndpoint(as, 'revocation_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
+    const body = new URLSearchParams(options?.additionalParameters);
+    body.set('token', token);
+    const headers = prepareHeaders(options?.headers);
+    headers.delete('accept');
+    return authenticatedRequest(as, client, clientAuthentication, url, body, headers, options);
+}
+async function processRevocationResponse(response) {
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    await checkOAuthBodyError(response, 200, 'Revocation Endpoint');
+    return undefined;
+}
+function assertReadableResponse(response) {
+    if (response.bodyUsed) {
+        throw CodedTypeError('"response" body has been used already', ERR_INVALID_ARG_VALUE);
+    }
+}
+async function introspectionRequest(as, client, clientAuthentication, token, options) {
+    assertAs(as);
+    assertClient(client);
+    assertString(token, '"token"');
+    const url = resolveEndpoint(as, 'introspection_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
+    const body = new URLSearchParams(options?.additionalParameters);
+    body.set('token', token);
+    const headers = prepareHeaders(options?.headers);
+    if (options?.requestJwtResponse ?? client.introspection_signed_response_alg) {
+        headers.set('accept', 'application/token-introspection+jwt');
+    }
+    else {
+        headers.set('accept', 'application/json');
+    }
+    return authenticatedRequest(as, client, clientAuthentication, url, body, headers, options);
+}
+async function processIntrospectionResponse(as, client, response, options) {
+    assertAs(as);
+    assertClient(client);
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    await checkOAuthBodyError(response, 200, 'Introspection Endpoint');
+    let json;
+    if (getContentType(response) === 'application/token-introspection+jwt') {
+        assertReadableResponse(response);
+        const { claims, jwt } = await validateJwt(await response.text(), checkSigningAlgorithm.bind(undefined, client.introspection_signed_response_alg, as.introspection_signing_alg_values_supported, 'RS256'), getClockSkew(client), getClockTolerance(client), options?.[jweDecrypt])
+            .then(checkJwtType.bind(undefined, 'token-introspection+jwt'))
+            .then(validatePresence.bind(undefined, ['aud', 'iat', 'iss']))
+            .then(validateIssuer.bind(undefined, as))
+            .then(validateAudience.bind(undefined, client.client_id));
+        jwtRefs.set(response, jwt);
+        if (!isJsonObject(claims.token_introspection)) {
+            throw OPE('JWT "token_introspection" claim must be a JSON object', INVALID_RESPONSE, {
+                claims,
+            });
+        }
+        json = claims.token_introspection;
+    }
+    else {
+        assertReadableResponse(response);
+        json = await getResponseJsonBody(response);
+    }
+    if (typeof json.active !== 'boolean') {
+        throw OPE('"response" body "active" property must be a boolean', INVALID_RESPONSE, {
+            body: json,
+        });
+    }
+    return json;
+}
+async function jwksRequest(as, options) {
+    assertAs(as);
+    const url = resolveEndpoint(as, 'jwks_uri', false, options?.[allowInsecureRequests] !== true);
+    const headers = prepareHeaders(options?.headers);
+    headers.set('accept', 'application/json');
+    headers.append('accept', 'application/jwk-set+json');
+    const requestHeaders = Object.fromEntries(headers.entries());
+    const headersKey = JSON.stringify(requestHeaders);
+    const fetcher = options?.[customFetch] || fetch;
+    const requestSignal = signal(url, options?.signal);
+    jwksRequests ||= new WeakMap();
+    const requests = jwksRequests.get(as) ?? new Set();
+    for (const pending of requests) {
+        if (pending.url === url.href &&
+            pending.headers === headersKey &&
+            pending.fetch === fetcher &&
+            pending.signal === requestSignal) {
+            return pending.promise;
+        }
+    }
+    const pending = {
+        url: url.href,
+        headers: headersKey,
+        fetch: fetcher,
+        signal: requestSignal,
+        promise: Promise.resolve()
+            .then(() => fetcher(url.href, {
+            body: undefined,
+            headers: requestHeaders,
+            method: 'GET',
+            redirect: 'manual',
+            signal: requestSignal,
+        }))
+            .then(processJwksResponse)
+            .then((jwks) => {
+            const uat = epochTime();
+            setJwksCache(as, jwks, uat);
+            return { jwks, uat };
+        })
+            .finally(() => {
+            requests.delete(pending);
+            if (!requests.size) {
+                jwksRequests.delete(as);
+            }
+        }),
+    };
+    requests.add(pending);
+    jwksRequests.set(as, requests);
+    return pending.promise;
+}
+async function processJwksResponse(response) {
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    if (response.status !== 200) {
+        throw OPE('"response" is not a conform JSON Web Key Set response (unexpected HTTP status code)', RESPONSE_IS_NOT_CONFORM, response);
+    }
+    assertReadableResponse(response);
+    const json = await getResponseJsonBody(response, (response) => assertContentTypes(response, 'application/json', 'application/jwk-set+json'));
+    if (!Array.isArray(json.keys)) {
+        throw OPE('"response" body "keys" property must be an array', INVALID_RESPONSE, { body: json });
+    }
+    if (!Array.prototype.every.call(json.keys, isJsonObject)) {
+        throw OPE('"response" body "keys" property members must be JWK formatted objects', INVALID_RESPONSE, { body: json });
+    }
+    return json;
+}
+function supported(alg) {
+    switch (alg) {
+        case 'PS256':
+        case 'ES256':
+        case 'RS256':
+        case 'PS384':
+        case 'ES384':
+        case 'RS384':
+        case 'PS512':
+        case 'ES512':
+        case 'RS512':
+        case 'Ed25519':
+        case 'EdDSA':
+        case 'ML-DSA-44':
+        case 'ML-DSA-65':
+        case 'ML-DSA-87':
+            return true;
+        default:
+            return false;
+    }
+}
+function checkSupportedJwsAlg(header) {
+    if (!supported(header.alg)) {
+        throw new UnsupportedOperationError('unsupported JWS "alg" identifier', {
+            cause: { alg: header.alg },
+        });
+    }
+}
+function checkRsaKeyAlgorithm(key) {
+    const { algorithm } = key;
+    if (typeof algorithm.modulusLength !== 'number' || algorithm.modulusLength < 2048) {
+        throw new UnsupportedOperationError(`unsupported ${algorithm.name} modulusLength`, {
+            cause: key,
+        });
+    }
+}
+function ecdsaHashName(key) {
+    const { algorithm } = key;
+    switch (algorithm.namedCurve) {
+        case 'P-256':
+            return 'SHA-256';
+        case 'P-384':
+            return 'SHA-384';
+        case 'P-521':
+            return 'SHA-512';
+        default:
+            throw new UnsupportedOperationError('unsupported ECDSA namedCurve', { cause: key });
+    }
+}
+function keyToSubtle(key) {
+    switch (key.algorithm.name) {
+        case 'ECDSA':
+            return {
+                name: key.algorithm.name,
+                hash: ecdsaHashName(key),
+            };
+        case 'RSA-PSS': {
+            checkRsaKeyAlgorithm(key);
+            switch (key.algorithm.hash.name) {
+                case 'SHA-256':
+                case 'SHA-384':
+                case 'SHA-512':
+                    return {
+                        name: key.algorithm.name,
+                        saltLength: parseInt(key.algorithm.hash.name.slice(-3), 10) >> 3,
+                    };
+                default:
+                    throw new UnsupportedOperationError('unsupported RSA-PSS hash name', { cause: key });
+            }
+        }
+        case 'RSASSA-PKCS1-v1_5':
+            checkRsaKeyAlgorithm(key);
+            return key.algorithm.name;
+        case 'ML-DSA-44':
+        case 'ML-DSA-65':
+        case 'ML-DSA-87':
+        case 'Ed25519':
+            return key.algorithm.name;
+    }
+    throw new UnsupportedOperationError('unsupported CryptoKey algorithm name', { cause: key });
+}
+async function validateJwsSignature(protectedHeader, payload, key, signature) {
+    const data = buf(`${protectedHeader}.${payload}`);
+    const algorithm = keyToSubtle(key);
+    const verified = await crypto.subtle.verify(algorithm, key, signature, data);
+    if (!verified) {
+        throw OPE('JWT signature verification failed', INVALID_RESPONSE, {
+            key,
+            data,
+            signature,
+            algorithm,
+        });
+    }
+}
+async function validateJwt(jws, checkAlg, clockSkew, clockTolerance, decryptJwt) {
+    let { 0: protectedHeader, 1: payload, length } = jws.split('.');
+    if (length === 5) {
+        if (decryptJwt !== undefined) {
+            jws = await decryptJwt(jws);
+            ({ 0: protectedHeader, 1: payload, length } = jws.split('.'));
+        }
+        else {
+            throw new UnsupportedOperationError('JWE decryption is not configured', { cause: jws });
+        }
+    }
+    if (length !== 3) {
+        throw OPE('Invalid JWT', INVALID_RESPONSE, jws);
+    }
+    let header;
+    try {
+        header = JSON.parse(buf(b64u(protectedHeader)));
+    }
+    catch (cause) {
+        throw OPE('failed to parse JWT Header body as base64url encoded JSON', PARSE_ERROR, cause);
+    }
+    if (!isJsonObject(header)) {
+        throw OPE('JWT Header must be a top level object', INVALID_RESPONSE, jws);
+    }
+    checkAlg(header);
+    if (header.crit !== undefined) {
+        throw new UnsupportedOperationError('no JWT "crit" header parameter extensions are supported', {
+            cause: { header },
+        });
+    }
+    let claims;
+    try {
+        claims = JSON.parse(buf(b64u(payload)));
+    }
+    catch (cause) {
+        throw OPE('failed to parse JWT Payload body as base64url encoded JSON', PARSE_ERROR, cause);
+    }
+    if (!isJsonObject(claims)) {
+        throw OPE('JWT Payload must be a top level object', INVALID_RESPONSE, jws);
+    }
+    const now = epochTime() + clockSkew;
+    if (claims.exp !== undefined) {
+        if (typeof claims.exp !== 'number') {
+            throw OPE('unexpected JWT "exp" (expiration time) claim type', INVALID_RESPONSE, { claims });
+        }
+        if (claims.exp <= now - clockTolerance) {
+            throw OPE('unexpected JWT "exp" (expiration time) claim value, expiration is past current timestamp', JWT_TIMESTAMP_CHECK, { claims, now, tolerance: clockTolerance, claim: 'exp' });
+        }
+    }
+    if (claims.iat !== undefined) {
+        if (typeof claims.iat !== 'number') {
+            throw OPE('unexpected JWT "iat" (issued at) claim type', INVALID_RESPONSE, { claims });
+        }
+    }
+    if (claims.iss !== undefined) {
+        if (typeof claims.iss !== 'string') {
+            throw OPE('unexpected JWT "iss" (issuer) claim type', INVALID_RESPONSE, { claims });
+        }
+    }
+    if (claims.nbf !== undefined) {
+        if (typeof claims.nbf !== 'number') {
+            throw OPE('unexpected JWT "nbf" (not before) claim type', INVALID_RESPONSE, { claims });
+        }
+        if (claims.nbf > now + clockTolerance) {
+            throw OPE('unexpected JWT "nbf" (not before) claim value', JWT_TIMESTAMP_CHECK, {
+                claims,
+                now,
+                tolerance: clockTolerance,
+                claim: 'nbf',
+            });
+        }
+    }
+    if (claims.aud !== undefined) {
+        if (typeof claims.aud !== 'string' && !Array.isArray(claims.aud)) {
+            throw OPE('unexpected JWT "aud" (audience) claim type', INVALID_RESPONSE, { claims });
+        }
+    }
+    return { header, claims, jwt: jws };
+}
+async function validateJwtAuthResponse(as, client, parameters, expectedState, options) {
+    assertAs(as);
+    assertClient(client);
+    if (parameters instanceof URL) {
+        parameters = parameters.searchParams;
+    }
+    if (!(parameters instanceof URLSearchParams)) {
+        throw CodedTypeError('"parameters" must be an instance of URLSearchParams, or URL', ERR_INVALID_ARG_TYPE);
+    }
+    const response = getURLSearchParameter(parameters, 'response');
+    if (!response) {
+        throw OPE('"parameters" does not contain a JARM response', INVALID_RESPONSE);
+    }
+    const { claims, header, jwt } = await validateJwt(response, checkSigningAlgorithm.bind(undefined, client.authorization_signed_response_alg, as.authorization_signing_alg_values_supported, 'RS256'), getClockSkew(client), getClockTolerance(client), options?.[jweDecrypt])
+        .then(validatePresence.bind(undefined, ['aud', 'exp', 'iss']))
+        .then(validateIssuer.bind(undefined, as))
+        .then(validateAudience.bind(undefined, client.client_id));
+    const { 0: protectedHeader, 1: payload, 2: encodedSignature } = jwt.split('.');
+    const signature = b64u(encodedSignature);
+    const key = await getPublicSigKeyFromIssuerJwksUri(as, options, header);
+    await validateJwsSignature(protectedHeader, payload, key, signature);
+    const result = new URLSearchParams();
+    for (const [key, value] of Object.entries(claims)) {
+        if (typeof value === 'string' && key !== 'aud') {
+            result.set(key, value);
+        }
+    }
+    return validateAuthResponse(as, client, result, expectedState);
+}
+async function idTokenHash(data, header, claimName) {
+    let algorithm;
+    switch (header.alg) {
+        case 'RS256':
+        case 'PS256':
+        case 'ES256':
+            algorithm = 'SHA-256';
+            break;
+        case 'RS384':
+        case 'PS384':
+        case 'ES384':
+            algorithm = 'SHA-384';
+            break;
+        case 'RS512':
+        case 'PS512':
+        case 'ES512':
+        case 'Ed25519':
+        case 'EdDSA':
+            algorithm = 'SHA-512';
+            break;
+        case 'ML-DSA-44':
+        case 'ML-DSA-65':
+        case 'ML-DSA-87':
+            algorithm = { name: 'cSHAKE256', length: 512, outputLength: 512 };
+            break;
+        default:
+            throw new UnsupportedOperationError(`unsupported JWS algorithm for ${claimName} calculation`, { cause: { alg: header.alg } });
+    }
+    const digest = await crypto.subtle.digest(algorithm, buf(data));
+    return b64u(digest.slice(0, digest.byteLength / 2));
+}
+async function idTokenHashMatches(data, actual, header, claimName) {
+    const expected = await idTokenHash(data, header, claimName);
+    return actual === expected;
+}
+async function validateDetachedSignatureResponse(as, client, parameters, expectedNonce, expectedState, maxAge, options) {
+    return validateHybridResponse(as, client, parameters, expectedNonce, expectedState, maxAge, options, true);
+}
+async function validateCodeIdTokenResponse(as, client, parameters, expectedNonce, expectedState, maxAge, options) {
+    return validateHybridResponse(as, client, parameters, expectedNonce, expectedState, maxAge, options, false);
+}
+async function consumeStream(request) {
+    if (request.bodyUsed) {
+        throw CodedTypeError('form_post Request instances must contain a readable body', ERR_INVALID_ARG_VALUE, { cause: request });
+    }
+    return request.text();
+}
+async function formPostResponse(request) {
+    if (request.method !== 'POST') {
+        throw CodedTypeError('form_post responses are expected to use the POST method', ERR_INVALID_ARG_VALUE, { cause: request });
+    }
+    if (getContentType(request) !== 'application/x-www-form-urlencoded') {
+        throw CodedTypeError('form_post responses are expected to use the application/x-www-form-urlencoded content-type', ERR_INVALID_ARG_VALUE, { cause: request });
+    }
+    return consumeStream(request);
+}
+async function validateHybridResponse(as, client, parameters, expectedNonce, expectedState, maxAge, options, fapi) {
+    assertAs(as);
+    assertClient(client);
+    if (parameters instanceof URL) {
+        if (!parameters.hash.length) {
+            throw CodedTypeError('"parameters" as an instance of URL must contain a hash (fragment) with the Authorization Response parameters', ERR_INVALID_ARG_VALUE);
+        }
+        parameters = new URLSearchParams(parameters.hash.slice(1));
+    }
+    else if (looseInstanceOf(parameters, Request)) {
+        parameters = new URLSearchParams(await formPostResponse(parameters));
+    }
+    else if (parameters instanceof URLSearchParams) {
+        parameters = new URLSearchParams(parameters);
+    }
+    else {
+        throw CodedTypeError('"parameters" must be an instance of URLSearchParams, URL, or Response', ERR_INVALID_ARG_TYPE);
+    }
+    const id_token = getURLSearchParameter(parameters, 'id_token');
+    parameters.delete('id_token');
+    switch (expectedState) {
+        case undefined:
+        case expectNoState:
+            break;
+        default:
+            assertString(expectedState, '"expectedState" argument');
+    }
+    const result = validateAuthResponse({
+        ...as,
+        authorization_response_iss_parameter_supported: false,
+    }, client, parameters, expectedState);
+    if (!id_token) {
+        throw OPE('"parameters" does not contain an ID Token', INVALID_RESPONSE);
+    }
+    const code = getURLSearchParameter(parameters, 'code');
+    if (!code) {
+        throw OPE('"parameters" does not contain an Authorization Code', INVALID_RESPONSE);
+    }
+    const requiredClaims = ['nonce', 'c_hash'];
+    const state = parameters.get('state');
+    if (fapi && (typeof expectedState === 'string' || state !== null)) {
+        requiredClaims.push('s_hash');
+    }
+    maxAge = resolveIdTokenMaxAge(client, maxAge);
+    if (client.require_auth_time || maxAge !== skipAuthTimeCheck) {
+        requiredClaims.push('auth_time');
+    }
+    const { claims, header, jwt } = await validateIdTokenClaims(as, client, id_token, requiredClaims, options?.[jweDecrypt]);
+    const clockSkew = getClockSkew(client);
+    const now = epochTime() + clockSkew;
+    if (claims.iat < now - 3600) {
+        throw OPE('unexpected JWT "iat" (issued at) claim value, it is too far in the past', JWT_TIMESTAMP_CHECK, { now, claims, claim: 'iat' });
+    }
+    assertString(claims.c_hash, 'ID Token "c_hash" (code hash) claim value', INVALID_RESPONSE, {
+        claims,
+    });
+    validateIdTokenAuthTimeClaim(claims);
+    validateIdTokenAuthTime(client, claims, maxAge);
+    assertString(expectedNonce, '"expectedNonce" argument');
+    validateIdTokenNonce(claims, expectedNonce);
+    validateIdTokenAuthorizedParty(client, claims);
+    const { 0: protectedHeader, 1: payload, 2: encodedSignature } = jwt.split('.');
+    const signature = b64u(encodedSignature);
+    const key = await getPublicSigKeyFromIssuerJwksUri(as, options, header);
+    await validateJwsSignature(protectedHeader, payload, key, signature);
+    if ((await idTokenHashMatches(code, claims.c_hash, header, 'c_hash')) !== true) {
+        throw OPE('invalid ID Token "c_hash" (code hash) claim value', JWT_CLAIM_COMPARISON, {
+            code,
+            alg: header.alg,
+            claim: 'c_hash',
+            claims,
+        });
+    }
+    if ((fapi && state !== null) || claims.s_hash !== undefined) {
+        assertString(claims.s_hash, 'ID Token "s_hash" (state hash) claim value', INVALID_RESPONSE, {
+            claims,
+        });
+        assertString(state, '"state" response parameter', INVALID_RESPONSE, { parameters });
+        if ((await idTokenHashMatches(state, claims.s_hash, header, 's_hash')) !== true) {
+            throw OPE('invalid ID Token "s_hash" (state hash) claim value', JWT_CLAIM_COMPARISON, {
+                state,
+                alg: header.alg,
+                claim: 's_hash',
+                claims,
+            });
+        }
+    }
+    return result;
+}
+function checkSigningAlgorithm(client, issuer, fallback, header) {
+    if (client !== undefined) {
+        if (typeof client === 'string' ? header.alg !== client : !client.includes(header.alg)) {
+            throw OPE('unexpected JWT "alg" header parameter', INVALID_RESPONSE, {
+                header,
+                expected: client,
+                reason: 'client configuration',
+            });
+        }
+        return;
+    }
+    if (Array.isArray(issuer)) {
+        if (!issuer.includes(header.alg)) {
+            throw OPE('unexpected JWT "alg" header parameter', INVALID_RESPONSE, {
+                header,
+                expected: issuer,
+                reason: 'authorization server metadata',
+            });
+        }
+        return;
+    }
+    if (fallback !== undefined) {
+        if (typeof fallback === 'string'
+            ? header.alg !== fallback
+            : typeof fallback === 'function'
+                ? !fallback(header.alg)
+                : !fallback.includes(header.alg)) {
+            throw OPE('unexpected JWT "alg" header parameter', INVALID_RESPONSE, {
+                header,
+                expected: fallback,
+                reason: 'default value',
+            });
+        }
+        return;
+    }
+    throw OPE('missing client or server configuration to verify used JWT "alg" header parameter', undefined, { client, issuer, fallback });
+}
+function getURLSearchParameter(parameters, name) {
+    const { 0: value, length } = parameters.getAll(name);
+    if (length > 1) {
+        throw OPE(`"${name}" parameter must be provided only once`, INVALID_RESPONSE);
+    }
+    return value;
+}
+const skipStateCheck = Symbol();
+const expectNoState = Symbol();
+function validateAuthResponse(as, client, parameters, expectedState) {
+    assertAs(as);
+    assertClient(client);
+    if (parameters instanceof URL) {
+        parameters = parameters.searchParams;
+    }
+    if (!(parameters instanceof URLSearchParams)) {
+        throw CodedTypeError('"parameters" must be an instance of URLSearchParams, or URL', ERR_INVALID_ARG_TYPE);
+    }
+    if (getURLSearchParameter(parameters, 'response')) {
+        throw OPE('"parameters" contains a JARM response, use validateJwtAuthResponse() instead of validateAuthResponse()', INVALID_RESPONSE, { parameters });
+    }
+    const iss = getURLSearchParameter(parameters, 'iss');
+    const state = getURLSearchParameter(parameters, 'state');
+    if (!iss && as.authorization_response_iss_parameter_supported) {
+        throw OPE('response parameter "iss" (issuer) missing', INVALID_RESPONSE, { parameters });
+    }
+    if (iss && iss !== as.issuer) {
+        throw OPE('unexpected "iss" (issuer) response parameter value', INVALID_RESPONSE, {
+            expected: as.issuer,
+            parameters,
+        });
+    }
+    switch (expectedState) {
+        case undefined:
+        case expectNoState:
+            if (state !== undefined) {
+                throw OPE('unexpected "state" response parameter encountered', INVALID_RESPONSE, {
+                    expected: undefined,
+                    parameters,
+                });
+            }
+            break;
+        case skipStateCheck:
+            break;
+        default:
+            assertString(expectedState, '"expectedState" argument');
+            if (state !== expectedState) {
+                throw OPE(state === undefined
+                    ? 'response parameter "state" missing'
+                    : 'unexpected "state" response parameter value', INVALID_RESPONSE, { expected: expectedState, parameters });
+            }
+    }
+    const error = getURLSearchParameter(parameters, 'error');
+    if (error) {
+        throw new AuthorizationResponseError('authorization response from the server is an error', {
+            cause: parameters,
+        });
+    }
+    const id_token = getURLSearchParameter(parameters, 'id_token');
+    const token = getURLSearchParameter(parameters, 'token');
+    if (id_token !== undefined || token !== undefined) {
+        throw new UnsupportedOperationError('implicit and hybrid flows are not supported');
+    }
+    return brand(new URLSearchParams(parameters));
+}
+function algToSubtle(alg) {
+    switch (alg) {
+        case 'PS256':
+        case 'PS384':
+        case 'PS512':
+            return { name: 'RSA-PSS', hash: `SHA-${alg.slice(-3)}` };
+        case 'RS256':
+        case 'RS384':
+        case 'RS512':
+            return { name: 'RSASSA-PKCS1-v1_5', hash: `SHA-${alg.slice(-3)}` };
+        case 'ES256':
+        case 'ES384':
+            return { name: 'ECDSA', namedCurve: `P-${alg.slice(-3)}` };
+        case 'ES512':
+            return { name: 'ECDSA', namedCurve: 'P-521' };
+        case 'EdDSA':
+            return 'Ed25519';
+        case 'Ed25519':
+        case 'ML-DSA-44':
+        case 'ML-DSA-65':
+        case 'ML-DSA-87':
+            return alg;
+        default:
+            throw new UnsupportedOperationError('unsupported JWS algorithm', { cause: { alg } });
+    }
+}
+async function importJwk(alg, jwk) {
+    const { ext, key_ops, use, ...key } = jwk;
+    return crypto.subtle.importKey('jwk', key, algToSubtle(alg), true, ['verify']);
+}
+async function deviceAuthorizationRequest(as, client, clientAuthentication, parameters, options) {
+    assertAs(as);
+    assertClient(client);
+    const url = resolveEndpoint(as, 'device_authorization_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
+    const body = new URLSearchParams(parameters);
+    body.set('client_id', client.client_id);
+    const headers = prepareHeaders(options?.headers);
+    headers.set('accept', 'application/json');
+    return authenticatedRequest(as, client, clientAuthentication, url, body, headers, options);
+}
+async function processDeviceAuthorizationResponse(as, client, response) {
+    assertAs(as);
+    assertClient(client);
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    await checkOAuthBodyError(response, 200, 'Device Authorization Endpoint');
+    assertReadableResponse(response);
+    const json = await getResponseJsonBody(response);
+    assertString(json.device_code, '"response" body "device_code" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    assertString(json.user_code, '"response" body "user_code" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    assertString(json.verification_uri, '"response" body "verification_uri" property', INVALID_RESPONSE, { body: json });
+    let expiresIn = typeof json.expires_in !== 'number' ? parseFloat(json.expires_in) : json.expires_in;
+    assertNumber(expiresIn, true, '"response" body "expires_in" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    json.expires_in = expiresIn;
+    if (json.verification_uri_complete !== undefined) {
+        assertString(json.verification_uri_complete, '"response" body "verification_uri_complete" property', INVALID_RESPONSE, { body: json });
+    }
+    if (json.interval !== undefined) {
+        assertNumber(json.interval, false, '"response" body "interval" property', INVALID_RESPONSE, {
+            body: json,
+        });
+    }
+    return json;
+}
+async function deviceCodeGrantRequest(as, client, clientAuthentication, deviceCode, options) {
+    assertAs(as);
+    assertClient(client);
+    assertString(deviceCode, '"deviceCode"');
+    const parameters = new URLSearchParams(options?.additionalParameters);
+    parameters.set('device_code', deviceCode);
+    return tokenEndpointRequest(as, client, clientAuthentication, 'urn:ietf:params:oauth:grant-type:device_code', parameters, options);
+}
+async function processDeviceCodeResponse(as, client, response, options) {
+    return processGenericAccessTokenResponse(as, client, response, undefined, options?.[jweDecrypt], options?.recognizedTokenTypes);
+}
+async function generateKeyPair(alg, options) {
+    assertString(alg, '"alg"');
+    const algorithm = algToSubtle(alg);
+    if (alg.startsWith('PS') || alg.startsWith('RS')) {
+        Object.assign(algorithm, {
+            modulusLength: options?.modulusLength ?? 2048,
+            publicExponent: new Uint8Array([0x01, 0x00, 0x01]),
+        });
+    }
+    return crypto.subtle.generateKey(algorithm, options?.extractable ?? false, [
+        'sign',
+        'verify',
+    ]);
+}
+function normalizeHtu(htu) {
+    const url = new URL(htu);
+    url.search = '';
+    url.hash = '';
+    return url.href;
+}
+async function validateDPoP(request, accessToken, accessTokenClaims, options) {
+    const headerValue = request.headers.get('dpop');
+    if (headerValue === null) {
+        throw OPE('operation indicated DPoP use but the request has no DPoP HTTP Header', INVALID_REQUEST, { headers: request.headers });
+    }
+    if (request.headers.get('authorization')?.toLowerCase().startsWith('dpop ') === false) {
+        throw OPE(`operation indicated DPoP use but the request's Authorization HTTP Header scheme is not DPoP`, INVALID_REQUEST, { headers: request.headers });
+    }
+    if (typeof accessTokenClaims.cnf?.jkt !== 'string') {
+        throw OPE('operation indicated DPoP use but the JWT Access Token has no jkt confirmation claim', INVALID_REQUEST, { claims: accessTokenClaims });
+    }
+    const clockSkew = getClockSkew(options);
+    const proof = await validateJwt(headerValue, checkSigningAlgorithm.bind(undefined, options?.signingAlgorithms, undefined, supported), clockSkew, getClockTolerance(options), undefined)
+        .then(checkJwtType.bind(undefined, 'dpop+jwt'))
+        .then(validatePresence.bind(undefined, ['iat', 'jti', 'ath', 'htm', 'htu']))
+        .then(validateStringClaim.bind(undefined, 'jti'));
+    const now = epochTime() + clockSkew;
+    const diff = Math.abs(now - proof.claims.iat);
+    if (diff > 300) {
+        throw OPE('DPoP Proof iat is not recent enough', JWT_TIMESTAMP_CHECK, {
+            now,
+            claims: proof.claims,
+            claim: 'iat',
+        });
+    }
+    if (proof.claims.htm !== request.method) {
+        throw OPE('DPoP Proof htm mismatch', JWT_CLAIM_COMPARISON, {
+            expected: request.method,
+            claims: proof.claims,
+            claim: 'htm',
+        });
+    }
+    if (typeof proof.claims.htu !== 'string' ||
+        normalizeHtu(proof.claims.htu) !== normalizeHtu(request.url)) {
+        throw OPE('DPoP Proof htu mismatch', JWT_CLAIM_COMPARISON, {
+            expected: normalizeHtu(request.url),
+            claims: proof.claims,
+            claim: 'htu',
+        });
+    }
+    {
+        const expected = b64u(await crypto.subtle.digest('SHA-256', buf(accessToken)));
+        if (proof.claims.ath !== expected) {
+            throw OPE('DPoP Proof ath mismatch', JWT_CLAIM_COMPARISON, {
+                expected,
+                claims: proof.claims,
+                claim: 'ath',
+            });
+        }
+    }
+    const { jwk, alg } = proof.header;
+    if (!isJsonObject(jwk)) {
+        throw OPE('DPoP Proof jwk header parameter must be a JSON object', INVALID_REQUEST, {
+            header: proof.header,
+        });
+    }
+    {
+        const expected = await calculateJwkThumbprint(jwk);
+        if (accessTokenClaims.cnf.jkt !== expected) {
+            throw OPE('JWT Access Token confirmation mismatch', JWT_CLAIM_COMPARISON, {
+                expected,
+                claims: accessTokenClaims,
+                claim: 'cnf.jkt',
+            });
+        }
+    }
+    const { 0: protectedHeader, 1: payload, 2: encodedSignature } = headerValue.split('.');
+    const signature = b64u(encodedSignature);
+    const key = await importJwk(alg, jwk);
+    if (key.type !== 'public') {
+        throw OPE('DPoP Proof jwk header parameter must contain a public key', INVALID_REQUEST, {
+            header: proof.header,
+        });
+    }
+    await validateJwsSignature(protectedHeader, payload, key, signature);
+}
+async function validateJwtAccessToken(as, request, expectedAudience, options) {
+    assertAs(as);
+    if (!looseInstanceOf(request, Request)) {
+        throw CodedTypeError('"request" must be an instance of Request', ERR_INVALID_ARG_TYPE);
+    }
+    assertString(expectedAudience, '"expectedAudience"');
+    const authorization = request.headers.get('authorization');
+    if (authorization === null) {
+        throw OPE('"request" is missing an Authorization HTTP Header', INVALID_REQUEST, {
+            headers: request.headers,
+        });
+    }
+    let { 0: scheme, 1: accessToken, length } = authorization.split(/ +/);
+    scheme = scheme.toLowerCase();
+    switch (scheme) {
+        case 'dpop':
+        case 'bearer':
+            break;
+        default:
+            throw new UnsupportedOperationError('unsupported Authorization HTTP Header scheme', {
+                cause: { headers: request.headers },
+            });
+    }
+    if (length !== 2) {
+        throw OPE('invalid Authorization HTTP Header format', INVALID_REQUEST, {
+            headers: request.headers,
+        });
+    }
+    const requiredClaims = [
+        'iss',
+        'exp',
+        'aud',
+        'sub',
+        'iat',
+        'jti',
+        'client_id',
+    ];
+    if (options?.requireDPoP || scheme === 'dpop' || request.headers.has('dpop')) {
+        requiredClaims.push('cnf');
+    }
+    const { claims, header } = await validateJwt(accessToken, checkSigningAlgorithm.bind(undefined, options?.signingAlgorithms, undefined, supported), getClockSkew(options), getClockTolerance(options), undefined)
+        .then(checkJwtType.bind(undefined, 'at+jwt'))
+        .then(validatePresence.bind(undefined, requiredClaims))
+        .then(validateIssuer.bind(undefined, as))
+        .then(validateAudience.bind(undefined, expectedAudience))
+        .catch(reassignRSCode);
+    for (const claim of ['client_id', 'jti', 'sub']) {
+        if (typeof claims[claim] !== 'string') {
+            throw OPE(`unexpected JWT "${claim}" claim type`, INVALID_REQUEST, { claims });
+        }
+    }
+    if ('cnf' in claims) {
+        if (!isJsonObject(claims.cnf)) {
+            throw OPE('unexpected JWT "cnf" (confirmation) claim value', INVALID_REQUEST, { claims });
+        }
+        const { 0: cnf, length } = Object.keys(claims.cnf);
+        if (length) {
+            if (length !== 1) {
+                throw new UnsupportedOperationError('multiple confirmation claims are not supported', {
+                    cause: { claims },
+                });
+            }
+            if (cnf !== 'jkt') {
+                throw new UnsupportedOperationError('unsupported JWT Confirmation method', {
+                    cause: { claims },
+                });
+            }
+        }
+    }
+    const { 0: protectedHeader, 1: payload, 2: encodedSignature } = accessToken.split('.');
+    const signature = b64u(encodedSignature);
+    const key = await getPublicSigKeyFromIssuerJwksUri(as, options, header);
+    await validateJwsSignature(protectedHeader, payload, key, signature);
+    if (options?.requireDPoP ||
+        scheme === 'dpop' ||
+        claims.cnf?.jkt !== undefined ||
+        request.headers.has('dpop')) {
+        await validateDPoP(request, accessToken, claims, options).catch(reassignRSCode);
+    }
+    return claims;
+}
+function reassignRSCode(err) {
+    if (err instanceof OperationProcessingError && err?.code === INVALID_REQUEST) {
+        err.code = INVALID_RESPONSE;
+    }
+    throw err;
+}
+async function backchannelAuthenticationRequest(as, client, clientAuthentication, parameters, options) {
+    assertAs(as);
+    assertClient(client);
+    const url = resolveEndpoint(as, 'backchannel_authentication_endpoint', client.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
+    const body = new URLSearchParams(parameters);
+    body.set('client_id', client.client_id);
+    const headers = prepareHeaders(options?.headers);
+    headers.set('accept', 'application/json');
+    return authenticatedRequest(as, client, clientAuthentication, url, body, headers, options);
+}
+async function processBackchannelAuthenticationResponse(as, client, response) {
+    assertAs(as);
+    assertClient(client);
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    await checkOAuthBodyError(response, 200, 'Backchannel Authentication Endpoint');
+    assertReadableResponse(response);
+    const json = await getResponseJsonBody(response);
+    assertString(json.auth_req_id, '"response" body "auth_req_id" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    let expiresIn = typeof json.expires_in !== 'number' ? parseFloat(json.expires_in) : json.expires_in;
+    assertNumber(expiresIn, true, '"response" body "expires_in" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    json.expires_in = expiresIn;
+    if (json.interval !== undefined) {
+        assertNumber(json.interval, false, '"response" body "interval" property', INVALID_RESPONSE, {
+            body: json,
+        });
+    }
+    return json;
+}
+async function backchannelAuthenticationGrantRequest(as, client, clientAuthentication, authReqId, options) {
+    assertAs(as);
+    assertClient(client);
+    assertString(authReqId, '"authReqId"');
+    const parameters = new URLSearchParams(options?.additionalParameters);
+    parameters.set('auth_req_id', authReqId);
+    return tokenEndpointRequest(as, client, clientAuthentication, 'urn:openid:params:grant-type:ciba', parameters, options);
+}
+async function processBackchannelAuthenticationGrantResponse(as, client, response, options) {
+    return processGenericAccessTokenResponse(as, client, response, undefined, options?.[jweDecrypt], options?.recognizedTokenTypes);
+}
+async function dynamicClientRegistrationRequest(as, metadata, options) {
+    assertAs(as);
+    const url = resolveEndpoint(as, 'registration_endpoint', metadata.use_mtls_endpoint_aliases, options?.[allowInsecureRequests] !== true);
+    const headers = prepareHeaders(options?.headers);
+    headers.set('accept', 'application/json');
+    headers.set('content-type', 'application/json');
+    const method = 'POST';
+    if (options?.DPoP) {
+        assertDPoP(options.DPoP);
+        await options.DPoP.addProof(url, headers, method, options.initialAccessToken);
+    }
+    if (options?.initialAccessToken) {
+        headers.set('authorization', `${headers.has('dpop') ? 'DPoP' : 'Bearer'} ${options.initialAccessToken}`);
+    }
+    const response = await (options?.[customFetch] || fetch)(url.href, {
+        body: JSON.stringify(metadata),
+        headers: Object.fromEntries(headers.entries()),
+        method,
+        redirect: 'manual',
+        signal: signal(url, options?.signal),
+    });
+    options?.DPoP?.cacheNonce(response, url);
+    return response;
+}
+async function processDynamicClientRegistrationResponse(response) {
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    await checkOAuthBodyError(response, 201, 'Dynamic Client Registration Endpoint');
+    assertReadableResponse(response);
+    const json = await getResponseJsonBody(response);
+    assertString(json.client_id, '"response" body "client_id" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    if (json.client_secret !== undefined) {
+        assertString(json.client_secret, '"response" body "client_secret" property', INVALID_RESPONSE, {
+            body: json,
+        });
+    }
+    if (json.client_secret) {
+        assertNumber(json.client_secret_expires_at, true, '"response" body "client_secret_expires_at" property', INVALID_RESPONSE, {
+            body: json,
+        });
+    }
+    return json;
+}
+async function resourceDiscoveryRequest(resourceIdentifier, options) {
+    return performDiscovery(resourceIdentifier, 'resourceIdentifier', (url) => {
+        prependWellKnown(url, '.well-known/oauth-protected-resource', true);
+        return url;
+    }, options);
+}
+async function processResourceDiscoveryResponse(expectedResourceIdentifier, response) {
+    const expected = expectedResourceIdentifier;
+    if (!(expected instanceof URL) && expected !== _nodiscoverycheck) {
+        throw CodedTypeError('"expectedResourceIdentifier" must be an instance of URL', ERR_INVALID_ARG_TYPE);
+    }
+    if (!looseInstanceOf(response, Response)) {
+        throw CodedTypeError('"response" must be an instance of Response', ERR_INVALID_ARG_TYPE);
+    }
+    if (response.status !== 200) {
+        throw OPE('"response" is not a conform Resource Server Metadata response (unexpected HTTP status code)', RESPONSE_IS_NOT_CONFORM, response);
+    }
+    assertReadableResponse(response);
+    const json = await getResponseJsonBody(response);
+    assertString(json.resource, '"response" body "resource" property', INVALID_RESPONSE, {
+        body: json,
+    });
+    if (expected !== _nodiscoverycheck && new URL(json.resource).href !== expected.href) {
+        throw OPE('"response" body "resource" property does not match the expected value', JSON_ATTRIBUTE_COMPARISON, { expected: expected.href, body: json, attribute: 'resource' });
+    }
+    return json;
+}
+async function getResponseJsonBody(response, check = assertApplicationJson) {
+    let json;
+    try {
+        json = await response.json();
+    }
+    catch (cause) {
+        check(response);
+        throw OPE('failed to parse "response" body as JSON', PARSE_ERROR, cause);
+    }
+    if (!isJsonObject(json)) {
+        throw OPE('"response" body must be a top level object', INVALID_RESPONSE, { body: json });
+    }
+    return json;
+}
+const _nopkce = (/* unused pure expression or super */ null && (nopkce));
+const _nodiscoverycheck = Symbol();
+const _expectedIssuer = Symbol();
+//# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./src/config/tracking-uri.ts
 
 
@@ -70888,7 +71064,13 @@ class HttpClient {
             accept: 'application/json'
         };
         const body = this.body(request, headers);
+        // Extra headers carry secrets, like credentials, so they go only to
+        // the tracking server's origin. They are set before the auth provider
+        // runs, so a SigV4 signature covers them.
         if (url.origin === this.options.baseUrl.origin) {
+            for (const { name, value } of this.options.extraHeaders ?? []) {
+                headers[name.toLowerCase()] = value;
+            }
             await this.options.auth.authorize(headers, {
                 method: request.method,
                 url,
@@ -70943,7 +71125,10 @@ class HttpClient {
             operation: request.operation,
             ...(request.resource ? { resource: request.resource } : {}),
             credential: this.options.auth.credential,
-            host: url.host
+            host: url.host,
+            ...(this.options.connection
+                ? { connection: this.options.connection }
+                : {})
         };
     }
 }
@@ -71757,6 +71942,131 @@ function readAwsCredentials(env) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/http/proxy.ts
+
+const PROXY_SCHEMES = ['http:', 'https:', 'socks:', 'socks5:'];
+/**
+ * Reads `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`, lower-case first as
+ * undici and curl do. A proxy without a scheme (`proxy.corp:3128`) is an
+ * http:// proxy, as curl reads it.
+ */
+function readProxySettings(env) {
+    const httpProxy = readProxyVariable(env, 'http_proxy', 'HTTP_PROXY');
+    const httpsProxy = readProxyVariable(env, 'https_proxy', 'HTTPS_PROXY');
+    return {
+        ...(httpProxy ? { httpProxy } : {}),
+        ...(httpsProxy ? { httpsProxy } : {}),
+        noProxy: env.no_proxy ?? env.NO_PROXY ?? ''
+    };
+}
+function readProxyVariable(env, ...names) {
+    const variable = names.find(name => env[name] !== undefined);
+    const value = variable ? env[variable]?.trim() : undefined;
+    if (!variable || !value)
+        return undefined;
+    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value)
+        ? value
+        : `http://${value}`;
+    let url;
+    try {
+        url = new URL(withScheme);
+    }
+    catch {
+        throw proxyError(variable, 'is not a valid URL');
+    }
+    if (!PROXY_SCHEMES.includes(url.protocol) || url.hostname === '') {
+        throw proxyError(variable, `has scheme "${url.protocol}", expected http://, https:// or socks5://`);
+    }
+    return { url, variable };
+}
+function proxyError(variable, problem) {
+    return configError(`environment variable ${variable}`, `the proxy URL ${problem}`, `Set ${variable} to a URL such as http://proxy.example.com:3128, with ` +
+        'any credentials as http://user:password@host:port.');
+}
+/**
+ * Works out whether a request to `url` goes through a proxy, by the rules
+ * of undici's EnvHttpProxyAgent (undici 8.14), which sends it. `NO_PROXY`
+ * contains hosts separated by commas or spaces, each optionally with a
+ * port. `*` matches every host, `*.example.com` only subdomains, and
+ * `example.com` or `.example.com` the host and its subdomains.
+ */
+function routeFor(url, settings) {
+    const proxy = url.protocol === 'https:'
+        ? (settings.httpsProxy ?? settings.httpProxy)
+        : settings.httpProxy;
+    if (!proxy) {
+        return {
+            reason: `no ${url.protocol === 'https:' ? 'HTTPS_PROXY or ' : ''}HTTP_PROXY is set`
+        };
+    }
+    const entry = matchNoProxy(url, settings.noProxy);
+    return entry === undefined
+        ? { proxy }
+        : { reason: `NO_PROXY entry "${entry}" matches ${url.hostname}` };
+}
+/** Returns the `NO_PROXY` entry that matches the URL's host, if any. */
+function matchNoProxy(url, noProxy) {
+    const host = url.hostname
+        .replace(/^\[(.+)\]$/, '$1')
+        .replace(/(.)\.$/, '$1')
+        .toLowerCase();
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    for (const entry of noProxy.split(/[,\s]/).filter(Boolean)) {
+        const { hostname, entryPort, wildcard } = parseNoProxyEntry(entry);
+        if (entryPort !== 0 && entryPort !== port)
+            continue;
+        if (hostname === '*')
+            return entry;
+        if (!wildcard && host === hostname)
+            return entry;
+        if (host.endsWith(`.${hostname}`))
+            return entry;
+    }
+    return undefined;
+}
+function parseNoProxyEntry(entry) {
+    const bracketed = /^\[(.+)\]:(\d+)$/.exec(entry);
+    let hostname = entry.replace(/^\[(.+)\]$/, '$1');
+    let entryPort = 0;
+    if (bracketed) {
+        hostname = bracketed[1] ?? '';
+        entryPort = Number(bracketed[2]);
+    }
+    else if ((hostname.match(/:/g) ?? []).length === 1) {
+        const withPort = /^(.+):(\d+)$/.exec(hostname);
+        if (withPort) {
+            hostname = withPort[1] ?? '';
+            entryPort = Number(withPort[2]);
+        }
+    }
+    return {
+        hostname: hostname
+            .replace(/^\*?\./, '')
+            .replace(/^(.+)\.$/, '$1')
+            .toLowerCase(),
+        entryPort,
+        wildcard: entry.startsWith('*')
+    };
+}
+/** Names a proxy by scheme, host and port, never its credentials. */
+function describeProxy(proxy) {
+    return `${proxy.url.protocol}//${proxy.url.host}`;
+}
+/** Returns the password in a proxy URL, decoded, for masking. */
+function proxyPasswords(settings) {
+    return [settings.httpProxy, settings.httpsProxy].flatMap(proxy => {
+        const password = proxy?.url.password;
+        if (!password)
+            return [];
+        try {
+            return [password, decodeURIComponent(password)];
+        }
+        catch {
+            return [password];
+        }
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/config/registry-rules.ts
 /**
  * MLflow's own checks on registry names, tags and aliases, applied before
@@ -72143,6 +72453,181 @@ function describeOrigin(name, setting) {
     return setting.origin;
 }
 
+;// CONCATENATED MODULE: ./src/config/tls.ts
+
+
+
+
+
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?-----END \1-----\r?\n?/g;
+const KEY_LABELS = new Set([
+    'PRIVATE KEY',
+    'ENCRYPTED PRIVATE KEY',
+    'RSA PRIVATE KEY',
+    'EC PRIVATE KEY',
+    'DSA PRIVATE KEY'
+]);
+/** Parses the PEM blocks of a file, with their labels, in file order. */
+const pemSchema = schemas_string().transform((text, context) => {
+    const blocks = [...text.matchAll(PEM_BLOCK)].map(match => ({
+        label: match[1] ?? '',
+        text: match[0]
+    }));
+    if (blocks.length === 0) {
+        context.addIssue({
+            code: 'custom',
+            message: 'it is not a PEM file (no -----BEGIN ...----- block); a DER ' +
+                'file must be converted first'
+        });
+        return NEVER;
+    }
+    return blocks;
+});
+/**
+ * Reads and checks `ca-cert`, `client-cert`, `client-key`,
+ * `client-key-passphrase` and `insecure-tls` before any connection:
+ * every file must be readable PEM, the key must decrypt and belong to the
+ * certificate. Messages name the input and the file, never key material
+ * or the passphrase.
+ */
+function parseTlsSettings(get, workspace) {
+    const insecure = parseInsecure(get('insecure-tls'));
+    const caSetting = get('ca-cert');
+    if (insecure && caSetting) {
+        // MLflow's Python client rejects the same pair (MlflowHostCreds).
+        throw configError('inputs `insecure-tls` and `ca-cert`', 'both are set, but a CA to verify against and no verification ' +
+            'contradict each other', 'Remove `insecure-tls` (or MLFLOW_TRACKING_INSECURE_TLS): with ' +
+            '`ca-cert` the private CA is trusted and verification stays on.');
+    }
+    const ca = caSetting ? readCaBundle(caSetting, workspace) : undefined;
+    const clientCertificate = readClientCertificate(get, workspace);
+    return {
+        ...(ca ? { ca: ca.pem } : {}),
+        caSubjects: ca?.subjects ?? [],
+        ...(clientCertificate ? { clientCertificate } : {}),
+        insecure
+    };
+}
+function parseInsecure(setting) {
+    if (!setting)
+        return false;
+    return parseSetting('insecure-tls', setting, booleanSchema, 'true or false', 'Set `insecure-tls` to true or false.');
+}
+function readCaBundle(setting, workspace) {
+    const file = readPem('ca-cert', setting, workspace);
+    const certificates = parseCertificates('ca-cert', setting, file);
+    return {
+        pem: certificates.map(entry => entry.block.text).join(''),
+        subjects: certificates.map(entry => entry.certificate.subject)
+    };
+}
+function readClientCertificate(get, workspace) {
+    const certSetting = get('client-cert');
+    const keySetting = get('client-key');
+    const passphrase = get('client-key-passphrase')?.value;
+    if (!certSetting) {
+        if (keySetting) {
+            throw configError(settingLabel('client-key', keySetting), 'a client key is set without `client-cert`', 'Set `client-cert` to the certificate that belongs to the key.');
+        }
+        return undefined;
+    }
+    const certFile = readPem('client-cert', certSetting, workspace);
+    const [leaf, ...chain] = parseCertificates('client-cert', certSetting, certFile);
+    if (!leaf)
+        throw new Error('parseCertificates returned no certificate');
+    const keySource = keySetting
+        ? { name: 'client-key', setting: keySetting }
+        : { name: 'client-cert', setting: certSetting };
+    const keyBlock = findKey(keySource.name, keySource.setting, keySetting ? readPem('client-key', keySetting, workspace) : certFile);
+    const key = decryptKey(keySource, keyBlock, get);
+    if (!leaf.certificate.checkPrivateKey(key)) {
+        throw configError(settingLabel(keySource.name, keySource.setting), `the private key in ${quotePath(keySource.setting)} does not belong ` +
+            `to the certificate in ${quotePath(certSetting)} (subject ` +
+            `${leaf.certificate.subject.replace(/\n/g, ', ')})`, 'Use the key that was created with this certificate request.');
+    }
+    return {
+        cert: [leaf, ...chain].map(entry => entry.block.text).join(''),
+        key: keyBlock.text,
+        ...(passphrase === undefined ? {} : { passphrase }),
+        subject: leaf.certificate.subject.replace(/\n/g, ', '),
+        issuer: leaf.certificate.issuer.replace(/\n/g, ', '),
+        validTo: leaf.certificate.validToDate
+    };
+}
+function readPem(name, setting, workspace) {
+    const file = external_node_path_default().resolve(workspace, setting.value);
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    catch (error) {
+        const code = error.code ?? 'an error';
+        throw configError(settingLabel(name, setting), `cannot read ${quotePath(setting)} (${code}; resolved to ${file})`, `Point \`${name}\` at a readable PEM file, relative to the ` +
+            'workspace or absolute.');
+    }
+    const result = pemSchema.safeParse(text);
+    if (result.success)
+        return result.data;
+    throw configError(settingLabel(name, setting), `${quotePath(setting)}: ${result.error.issues[0]?.message ?? 'invalid'}`, 'Convert it to PEM, for example `openssl x509 -inform der -in ' +
+        'cert.der -out cert.pem`.');
+}
+function parseCertificates(name, setting, blocks) {
+    const certificates = blocks.filter(block => block.label === 'CERTIFICATE');
+    if (certificates.length === 0) {
+        throw configError(settingLabel(name, setting), `${quotePath(setting)} holds no certificate, only ` +
+            [...new Set(blocks.map(block => block.label))].join(', '), `Point \`${name}\` at the PEM certificate file.`);
+    }
+    return certificates.map((block, index) => {
+        try {
+            return { block, certificate: new external_node_crypto_.X509Certificate(block.text) };
+        }
+        catch {
+            throw configError(settingLabel(name, setting), `certificate ${index + 1} in ${quotePath(setting)} is damaged and ` +
+                'cannot be parsed', 'Export the certificate again as PEM.');
+        }
+    });
+}
+function findKey(name, setting, blocks) {
+    const key = blocks.find(block => KEY_LABELS.has(block.label));
+    if (key)
+        return key;
+    throw configError(settingLabel(name, setting), name === 'client-key'
+        ? `${quotePath(setting)} holds no PEM private key`
+        : `${quotePath(setting)} holds a certificate but no private key, ` +
+            'and `client-key` is not set', 'Set `client-key` to the key file, or give one PEM file holding the ' +
+        'certificate and its key.');
+}
+/** Decrypts the key to prove the passphrase; the key stays as it was. */
+function decryptKey(source, block, get) {
+    const passphraseSetting = get('client-key-passphrase');
+    const encrypted = block.label === 'ENCRYPTED PRIVATE KEY' ||
+        /^Proc-Type: 4,ENCRYPTED$/m.test(block.text);
+    if (encrypted && !passphraseSetting) {
+        throw configError('input `client-key-passphrase`', `the private key in ${quotePath(source.setting)} is encrypted and no ` +
+            'passphrase is set', 'Set `client-key-passphrase` from a secret.');
+    }
+    try {
+        return (0,external_node_crypto_.createPrivateKey)({
+            key: block.text,
+            ...(encrypted ? { passphrase: passphraseSetting?.value ?? '' } : {})
+        });
+    }
+    catch {
+        throw configError(encrypted
+            ? 'input `client-key-passphrase`'
+            : settingLabel(source.name, source.setting), encrypted
+            ? `it does not decrypt the private key in ${quotePath(source.setting)}`
+            : `the private key in ${quotePath(source.setting)} is damaged or of an ` +
+                'unsupported type', encrypted
+            ? 'Check the passphrase secret.'
+            : 'Export the key again as PEM (PKCS#8, RSA or EC).');
+    }
+}
+function quotePath(setting) {
+    return JSON.stringify(setting.value);
+}
+
 ;// CONCATENATED MODULE: ./src/config/parse-config.ts
 
 
@@ -72157,10 +72642,13 @@ function describeOrigin(name, setting) {
 
 
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+
+
 /**
- * Validates every setting into one typed configuration. Nothing here
- * touches the network; each failure names the input and the fix.
+ * Validates every setting, and the proxy variables of `env`, into one
+ * typed configuration. Nothing here touches the network; each failure
+ * names the input and the fix.
  */
 function parseConfig(settings, workspace, env = {}) {
     const get = (name) => settings.get(name);
@@ -72173,6 +72661,11 @@ function parseConfig(settings, workspace, env = {}) {
         ? parseModelLocation(get('source'), get('model-path'), workspace)
         : {};
     const aliases = parseAliases(get('aliases'));
+    const auth = {
+        ...parseAuthSettings(get, tracking),
+        ...sagemaker?.auth,
+        ...readHokusaiSettings(get, env, tracking)
+    };
     return {
         mode,
         trackingUri: tracking.url,
@@ -72184,11 +72677,10 @@ function parseConfig(settings, workspace, env = {}) {
         tags: parseTags(get('tags')),
         aliases,
         metricGates: parseMetricGates(get('require-metric'), aliases),
-        auth: {
-            ...parseAuthSettings(get, tracking),
-            ...sagemaker?.auth,
-            ...readHokusaiSettings(get, env, tracking)
-        },
+        auth,
+        tls: parseTlsSettings(get, workspace),
+        extraHeaders: parseExtraHeaders(get('extra-headers'), auth.tokenHeader),
+        proxy: readProxySettings(env),
         ...parse_config_optional('idempotencyKey', get('idempotency-key')?.value),
         forceNewVersion: parseSetting('force-new-version', required('force-new-version'), booleanSchema, 'true or false', 'Set `force-new-version` to true or false.'),
         waitTimeoutMs: parseSeconds('wait-timeout', required('wait-timeout')),
@@ -72273,7 +72765,7 @@ function loadConfig(host) {
     const mask = (value) => {
         host.setSecret(value);
     };
-    maskSecretSettings(settings, mask);
+    maskSecretSettings(settings, mask, host.env);
     maskAwsCredentials(host.env, mask);
     maskHokusaiKey(host.env, mask);
     const workspace = host.env.GITHUB_WORKSPACE ?? process.cwd();
@@ -72560,19 +73052,213 @@ function renderDiagnosis(diagnosis) {
     ];
 }
 
+;// CONCATENATED MODULE: ./src/http/connection.ts
+
+/**
+ * Works out how requests reach the tracking server (the proxy, never its
+ * credentials, and the TLS identity sent), logs it, and returns it for
+ * diagnoses. Turning verification off is warned about on every run.
+ */
+function reportConnection(config, log) {
+    const { tls, trackingUri } = config;
+    const route = routeFor(trackingUri, config.proxy);
+    const client = tls.clientCertificate;
+    log.info(route.proxy
+        ? `Connection: through proxy ${describeProxy(route.proxy)} ` +
+            `(from ${route.proxy.variable})`
+        : `Connection: direct (${route.reason})`);
+    if (trackingUri.protocol === 'https:')
+        logTls(config, log);
+    if (tls.insecure) {
+        log.warning(`TLS certificate verification is OFF for ${trackingUri.host} ` +
+            '(insecure-tls). Anyone on the network path can read and change ' +
+            'the traffic, credentials included. Use `ca-cert` for a private CA.', { title: 'Insecure TLS' });
+    }
+    if (config.extraHeaders.length > 0) {
+        const names = config.extraHeaders.map(header => header.name).join(', ');
+        log.info(`Extra headers for ${trackingUri.host}: ${names} (values masked)`);
+    }
+    return {
+        customCa: tls.ca !== undefined,
+        ...(route.proxy ? { proxy: describeProxy(route.proxy) } : {}),
+        ...(route.proxy?.url.username
+            ? { proxyUser: decodeURIComponent(route.proxy.url.username) }
+            : {}),
+        ...(client
+            ? {
+                clientCertificate: {
+                    subject: client.subject,
+                    validTo: client.validTo.toISOString()
+                }
+            }
+            : {})
+    };
+}
+function logTls({ tls }, log) {
+    log.info(tls.ca
+        ? `TLS: trusting ${tls.caSubjects.length} CA certificate(s) from ` +
+            `ca-cert: ${tls.caSubjects.map(s => s.replace(/\n/g, ', ')).join('; ')}`
+        : "TLS: trusting Node's bundled CA certificates");
+    const client = tls.clientCertificate;
+    if (!client)
+        return;
+    const expired = client.validTo.getTime() < Date.now();
+    const message = `TLS client certificate: ${client.subject}, issued by ${client.issuer}, ` +
+        `valid until ${client.validTo.toISOString()}`;
+    if (expired) {
+        log.warning(`${message}: it has EXPIRED, so the server will reject it`, {
+            title: 'Client certificate expired'
+        });
+    }
+    else {
+        log.info(message);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/http/tls.ts
+
+/**
+ * The TLS handshake finished, but the server's certificate failed
+ * verification. `code` is Node's verification code, such as
+ * `UNABLE_TO_VERIFY_LEAF_SIGNATURE` or `ERR_TLS_CERT_ALTNAME_INVALID`.
+ */
+class CertificateVerificationError extends Error {
+    code;
+    peer;
+    constructor(code, peer) {
+        super(`The server's certificate (subject ${peer.subject}, issuer ` +
+            `${peer.issuer}) failed verification: ${code}`);
+        this.name = 'CertificateVerificationError';
+        this.code = code;
+        this.peer = peer;
+    }
+}
+/**
+ * Builds the pool factory that verifies the tracking server's certificate
+ * and keeps the certificate's details when verification fails.
+ *
+ * Node verifies a server certificate only after the handshake has
+ * finished, and with `rejectUnauthorized` it destroys the socket before
+ * anyone can read the certificate, so a diagnosis could not name the
+ * issuer or the names it holds. The connections are therefore opened with
+ * `rejectUnauthorized: false`, and this check applies Node's own verdict
+ * (`authorized`, `authorizationError`, which include the host name check)
+ * before undici may write a single byte: a socket that fails is destroyed
+ * and the request fails. The same factory serves direct connections and
+ * connections tunnelled through a proxy, whose origin connector is the
+ * function in `options.connect`.
+ */
+function verifyingPoolFactory(verify) {
+    return (origin, options) => {
+        const { connect } = options;
+        const base = typeof connect === 'function' ? connect : (0,undici/* buildConnector */.gU)({ ...connect });
+        return new undici/* Pool */.bC(origin, {
+            ...options,
+            connect: verify ? verifyingConnector(base) : base
+        });
+    };
+}
+function verifyingConnector(base) {
+    return (options, callback) => {
+        base(options, (error, socket) => {
+            if (error !== null) {
+                callback(error, null);
+                return;
+            }
+            const tls = socket;
+            // Plain sockets (http:// origins, the hop to an http:// proxy) have
+            // nothing to verify.
+            if (!tls.encrypted || tls.authorized === true) {
+                callback(null, socket);
+                return;
+            }
+            const failure = new CertificateVerificationError(String(tls.authorizationError ?? 'CERT_UNTRUSTED'), readPeerCertificate(tls));
+            socket.destroy();
+            callback(failure, null);
+        });
+    };
+}
+function readPeerCertificate(socket) {
+    const certificate = socket.getPeerCertificate();
+    return {
+        subject: formatName(certificate.subject),
+        issuer: formatName(certificate.issuer),
+        altNames: (certificate.subjectaltname ?? '')
+            .split(',')
+            .map(name => name.trim().replace(/^IP Address:/, 'IP:'))
+            .filter(name => name !== ''),
+        validTo: certificate.valid_to
+    };
+}
+/** Formats a certificate name as `CN=..., O=...`, the most specific first. */
+function formatName(name) {
+    if (!name)
+        return '(none)';
+    const parts = Object.entries(name)
+        .filter(([, value]) => value !== undefined)
+        .map(([key, value]) => `${key}=${String(value)}`);
+    const cn = parts.filter(part => part.startsWith('CN='));
+    const rest = parts.filter(part => !part.startsWith('CN='));
+    return [...cn, ...rest].join(', ') || '(empty)';
+}
+
 ;// CONCATENATED MODULE: ./src/http/dispatcher.ts
+
 
 /**
  * Creates the one connection pool the action uses, so that every request
- * reuses keep-alive connections. `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY`
- * are honoured through undici's environment proxy agent.
+ * reuses keep-alive connections. It serves the tracking server only (the
+ * REST API and the artifact proxy), so the CA, the client certificate and
+ * the insecure switch apply there and nowhere else in the process:
+ * nothing here sets a global dispatcher or NODE_TLS_REJECT_UNAUTHORIZED.
+ * `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` are honoured through undici's
+ * environment proxy agent. Through a proxy, the TLS settings apply to the
+ * connection to the server inside the tunnel (`requestTls`), not to the
+ * connection to the proxy.
  */
 function createDispatcher(options) {
+    const tls = tlsOptions(options.tls);
     return new undici/* EnvHttpProxyAgent */.J2({
-        connect: { timeout: options.connectTimeoutMs },
+        ...proxyOptions(options.proxy),
+        connect: { timeout: options.connectTimeoutMs, ...tls },
+        connectTimeout: options.connectTimeoutMs,
+        requestTls: tls,
+        factory: verifyingPoolFactory(!(options.tls?.insecure ?? false)),
         keepAliveTimeout: 10_000,
         connections: 16
     });
+}
+/**
+ * Returns the options of Node's `tls.connect` for the tracking server.
+ * Node's own rejection stays off because {@link verifyingPoolFactory}
+ * applies the same verdict itself, unless `insecure-tls` is on.
+ */
+function tlsOptions(tls) {
+    const client = tls?.clientCertificate;
+    return {
+        rejectUnauthorized: false,
+        ...(tls?.ca ? { ca: tls.ca } : {}),
+        ...(client
+            ? {
+                cert: client.cert,
+                key: client.key,
+                ...(client.passphrase === undefined
+                    ? {}
+                    : { passphrase: client.passphrase })
+            }
+            : {})
+    };
+}
+function proxyOptions(proxy) {
+    if (!proxy)
+        return {};
+    // With an empty string undici uses no proxy instead of falling back to
+    // process.env, so the proxy follows the host's environment exactly.
+    return {
+        httpProxy: proxy.httpProxy?.url.href ?? '',
+        httpsProxy: proxy.httpsProxy?.url.href ?? '',
+        noProxy: proxy.noProxy
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/preflight/responder.ts
@@ -72642,6 +73328,7 @@ function isMlflowResponder(responder) {
 
 ;// CONCATENATED MODULE: ./src/preflight/evidence.ts
 
+
 /** Collects the evidence of an HTTP failure for the diagnosis. */
 function httpEvidence(error) {
     const { request, response } = error;
@@ -72656,26 +73343,126 @@ function httpEvidence(error) {
         ['via', response.via],
         ['location', response.location && stripQuery(response.location)],
         ['pageTitle', response.pageTitle],
-        ['body', response.body === '' ? undefined : response.body]
+        ['body', response.body === '' ? undefined : response.body],
+        ...connectionEntries(request)
     ];
-    return Object.fromEntries(entries.filter(([, value]) => value !== undefined && value !== ''));
+    return definedEntries(entries);
 }
 /** Collects the evidence of a request that got no HTTP answer. */
 function connectionEvidence(error) {
     const cause = error.cause instanceof Error ? error.cause.message : '';
-    return {
-        request: `${error.request.method} ${error.request.url}`,
-        networkError: cause ? `${error.code}: ${cause}` : error.code
-    };
+    const peer = peerCertificate(error);
+    return definedEntries([
+        ['request', `${error.request.method} ${error.request.url}`],
+        ['networkError', cause ? `${error.code}: ${cause}` : error.code],
+        ['serverCertificate', peer && describePeer(peer)],
+        ...connectionEntries(error.request)
+    ]);
+}
+function connectionEntries(request) {
+    const client = request.connection?.clientCertificate;
+    return [
+        ['proxy', request.connection?.proxy],
+        [
+            'clientCertificate',
+            client && `${client.subject}, valid until ${client.validTo}`
+        ]
+    ];
+}
+function definedEntries(entries) {
+    return Object.fromEntries(entries.filter(([, value]) => value !== undefined && value !== ''));
+}
+/** Returns the server certificate that failed verification, if known. */
+function peerCertificate(error) {
+    let current = error.cause;
+    for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+        if (current instanceof CertificateVerificationError)
+            return current.peer;
+        current = current.cause;
+    }
+    return undefined;
+}
+function describePeer(peer) {
+    const names = peer.altNames.length > 0 ? peer.altNames.join(', ') : 'none';
+    return (`subject ${peer.subject}; issuer ${peer.issuer}; names ${names}; ` +
+        `valid until ${peer.validTo}`);
 }
 /** Removes the query from a redirect target, which may carry state. */
 function stripQuery(location) {
     return location.replace(/[?#].*$/, '');
 }
 
-;// CONCATENATED MODULE: ./src/preflight/classify-connection.ts
+;// CONCATENATED MODULE: ./src/preflight/classify-proxy.ts
 
 
+
+/**
+ * The messages of undici 8.14 for a proxy's rejection: the status of a
+ * failed CONNECT (https:// targets), or a 407 to a forwarded http://
+ * request. Neither message includes the proxy's headers or page.
+ */
+const TUNNEL_STATUS = /Proxy response \((\d{3})\) !== 200 when HTTP Tunneling/;
+const FORWARD_407 = 'Proxy Authentication Required (407)';
+/**
+ * Classifies a rejection by the outbound proxy that undici turned into a
+ * connection error, or returns undefined.
+ */
+function classifyProxyFailure(error, evidence) {
+    const message = error.cause instanceof Error ? error.cause.message : '';
+    const status = message.includes(FORWARD_407)
+        ? 407
+        : Number(TUNNEL_STATUS.exec(message)?.[1] ?? 0);
+    if (status === 0)
+        return undefined;
+    const proxy = error.request.connection?.proxy ?? 'the outbound proxy';
+    const host = new URL(error.request.url).host;
+    if (status === 407)
+        return proxyAuth(error.request, evidence);
+    if (status === 403) {
+        return diagnose('FORBIDDEN_NON_MLFLOW', `The request was blocked by the outbound proxy ${proxy}: it ` +
+            `answered HTTP 403 to the connection to ${host}. MLflow never saw ` +
+            'the request, so this is not an MLflow permission problem.', `Ask the proxy's administrators to allow ${host}, or add the host to ` +
+            'NO_PROXY if the runner can reach it directly.', evidence);
+    }
+    return diagnose('UNREACHABLE', `The outbound proxy ${proxy} could not connect to ${host}: it ` +
+        `answered HTTP ${status}.`, 'Check that the proxy can reach the tracking server, or add the host ' +
+        'to NO_PROXY if the runner can reach it directly.', evidence);
+}
+/** Builds the diagnosis of a 407 from the outbound proxy. */
+function proxyAuth(request, evidence) {
+    const proxy = request.connection?.proxy ?? 'the outbound proxy';
+    const user = request.connection?.proxyUser;
+    return diagnose('PROXY_AUTH', `The outbound proxy ${proxy} requires authentication (HTTP 407) for ` +
+        `the connection to ${new URL(request.url).host}, and ` +
+        (user
+            ? `rejected the credentials of user '${user}' in the proxy URL.`
+            : 'the proxy URL carries no credentials.'), 'Put the proxy credentials in the proxy URL of HTTPS_PROXY or ' +
+        'HTTP_PROXY (http://user:password@host:port, from a secret), or add ' +
+        'the tracking host to NO_PROXY if it should be reached directly.', evidence);
+}
+/**
+ * Classifies a 403 page with a `Via` header on a request that went
+ * through the outbound proxy, which marks a proxy's block page rather than
+ * MLflow. Returns undefined for any other 403.
+ */
+function classifyProxyForbidden(error) {
+    const { request, response } = error;
+    const proxy = request.connection?.proxy;
+    const responder = identifyResponder(response);
+    if (!proxy || !response.via || isMlflowResponder(responder))
+        return undefined;
+    return diagnose('FORBIDDEN_NON_MLFLOW', `The request was blocked by the outbound proxy ${proxy}: the 403 for ` +
+        `${request.operation} is ${describeResponder(responder, response)}, ` +
+        'a proxy page rather than MLflow, so it is not an MLflow permission ' +
+        'problem.', `Ask the proxy's administrators to allow ${new URL(request.url).host}, ` +
+        'or add the host to NO_PROXY if the runner can reach it directly.', httpEvidence(error));
+}
+
+;// CONCATENATED MODULE: ./src/preflight/classify-tls.ts
+
+
+
+/** Node's codes for a certificate chain that does not verify. */
 const UNTRUSTED_CODES = new Set([
     'SELF_SIGNED_CERT_IN_CHAIN',
     'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -72687,6 +73474,132 @@ const UNTRUSTED_CODES = new Set([
     'CERT_NOT_YET_VALID',
     'CERT_SIGNATURE_FAILURE'
 ]);
+/**
+ * TLS alerts a server sends about the client's certificate, as OpenSSL
+ * 3 names them in Node's error codes: none was sent (TLS 1.3's
+ * `certificate_required`), or the one sent was rejected.
+ */
+const CLIENT_CERT_ALERTS = /ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|UNSUPPORTED_CERTIFICATE|CERTIFICATE_UNKNOWN)$/;
+const CA_CERT_FIX = 'Give the certificate of the CA that issued it in `ca-cert` (or ' +
+    'MLFLOW_TRACKING_SERVER_CERT_PATH) as a PEM file; NODE_EXTRA_CA_CERTS ' +
+    'works too. Do not turn verification off.';
+/**
+ * Classifies a TLS failure of a request that got no HTTP response, or
+ * returns undefined for any other failure.
+ */
+function classifyTlsFailure(error, evidence) {
+    const { code } = error;
+    const url = new URL(error.request.url);
+    const message = error.cause instanceof Error ? error.cause.message : '';
+    const peer = peerCertificate(error);
+    if (UNTRUSTED_CODES.has(code)) {
+        return untrusted(error.request, code, peer, evidence);
+    }
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+        return wrongHostname(url, peer, message, evidence);
+    }
+    if (CLIENT_CERT_ALERTS.test(code) ||
+        /alert certificate required/i.test(message)) {
+        return clientCertAlert(error.request, alertName(code, message), evidence);
+    }
+    if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+        /wrong version number|packet length too long/i.test(message) ||
+        (code === 'EPROTO' && url.protocol === 'https:')) {
+        return diagnose('TLS_PROTOCOL', `The tracking URI says https://, but ${url.host} did not answer the ` +
+            'TLS handshake: the port appears to speak plain HTTP.', `Use http://${url.host} if the server has no TLS, or the port where ` +
+            'it (or the proxy in front of it) speaks TLS.', evidence);
+    }
+    return undefined;
+}
+function untrusted(request, code, peer, evidence) {
+    const host = new URL(request.url).host;
+    const subject = peer ? ` (subject ${peer.subject})` : '';
+    if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+        const when = peer ? ` It is valid until ${peer.validTo}.` : '';
+        return diagnose('TLS_UNTRUSTED', `The certificate of ${host}${subject} is outside its validity ` +
+            `period (${code}).${when}`, 'Renew the server certificate; if it is current, check the clock ' +
+            'of the runner.', evidence);
+    }
+    const issuer = peer ? describeIssuer(peer) : 'a CA';
+    const inBundle = request.connection?.customCa
+        ? ' It does not chain to the CA certificates in `ca-cert`.'
+        : '';
+    return diagnose('TLS_UNTRUSTED', `The certificate of ${host}${subject} was issued by ${issuer}, which ` +
+        `is not trusted (${code}).${inBundle}`, request.connection?.customCa
+        ? `Point \`ca-cert\` at the certificate of ${issuer}, with any ` +
+            'intermediate CA the server does not send.'
+        : CA_CERT_FIX, evidence);
+}
+function describeIssuer(peer) {
+    return peer.issuer === peer.subject
+        ? `itself (a self-signed certificate, ${peer.issuer})`
+        : peer.issuer;
+}
+function wrongHostname(url, peer, message, evidence) {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const names = peer
+        ? peer.altNames.length > 0
+            ? `it names ${peer.altNames.join(', ')}`
+            : `it has no subject alternative names, only the subject ${peer.subject}`
+        : message;
+    return diagnose('TLS_HOSTNAME', `The certificate presented by ${url.host} does not name that host ` +
+        `(${host})` +
+        `${names ? `: ${names}` : ''}. A wildcard name covers exactly one ` +
+        'label: *.corp.test matches mlflow.corp.test, not ' +
+        'mlflow.eu.corp.test or corp.test.', 'Use a host name the certificate lists in the tracking URI, or have ' +
+        `the certificate reissued with ${host} among its names (an IP ` +
+        'address needs an IP entry).', evidence);
+}
+function alertName(code, message) {
+    const fromMessage = /alert ([a-z ]+?)(?::|$)/i.exec(message)?.[1];
+    const fromCode = /ALERT_([A-Z_]+)$/.exec(code)?.[1];
+    return (fromMessage ?? fromCode?.replace(/_/g, ' ') ?? code).toLowerCase();
+}
+function clientCertAlert(request, alert, evidence) {
+    const host = new URL(request.url).host;
+    const sent = request.connection?.clientCertificate;
+    return diagnose('TLS_CLIENT_CERT', sent
+        ? `${host} rejected the client certificate ${sent.subject} (valid ` +
+            `until ${sent.validTo}) with the TLS alert "${alert}".`
+        : `${host} ended the TLS handshake with the alert "${alert}": it ` +
+            'requires a client certificate and none was sent.', sent ? REJECTED_CERT_FIX : MISSING_CERT_FIX, evidence);
+}
+const MISSING_CERT_FIX = 'Set `client-cert` and `client-key` to the client certificate and key ' +
+    'the server trusts (or one combined PEM in `client-cert` or ' +
+    'MLFLOW_TRACKING_CLIENT_CERT_PATH), with `client-key-passphrase` for an ' +
+    'encrypted key.';
+const REJECTED_CERT_FIX = 'Use a client certificate issued by the CA the server trusts for ' +
+    'clients, current and with the clientAuth key usage.';
+/**
+ * Classifies nginx's HTTP 400 page for a missing or rejected client
+ * certificate (`ssl_verify_client on`): "No required SSL certificate was
+ * sent" or "The SSL certificate error". nginx completes the handshake and
+ * responds in HTTP, so the client sees no TLS alert.
+ */
+function classifyClientCertPage(error) {
+    const { request, response } = error;
+    const text = `${response.pageTitle ?? ''} ${response.body}`;
+    if (!/ssl certificate|client certificate/i.test(text))
+        return undefined;
+    const responder = describeResponder(identifyResponder(response), response);
+    const sent = request.connection?.clientCertificate;
+    // nginx titles the page with the reason, such as "400 No required SSL
+    // certificate was sent" or "400 The SSL certificate error".
+    const title = response.pageTitle?.replace(/^\d{3}\s+/, '');
+    const page = title ? ` "${title}"` : '';
+    return diagnose('TLS_CLIENT_CERT', `HTTP ${response.status}${page} from ${responder}: ` +
+        (sent
+            ? `the server rejected the client certificate ${sent.subject} ` +
+                `(valid until ${sent.validTo}).`
+            : 'the server requires a client certificate (mutual TLS) and ' +
+                'none was sent.'), sent ? REJECTED_CERT_FIX : MISSING_CERT_FIX, httpEvidence(error));
+}
+
+;// CONCATENATED MODULE: ./src/preflight/classify-connection.ts
+
+
+
+
 const TIMEOUT_CODES = new Set([
     'UND_ERR_HEADERS_TIMEOUT',
     'UND_ERR_BODY_TIMEOUT',
@@ -72696,28 +73609,9 @@ const TIMEOUT_CODES = new Set([
 function classifyConnectionError(error) {
     const evidence = connectionEvidence(error);
     const host = new URL(error.request.url).host;
-    const { code } = error;
-    const message = error.cause instanceof Error ? error.cause.message : '';
-    if (UNTRUSTED_CODES.has(code)) {
-        return diagnose('TLS_UNTRUSTED', `The certificate of ${host} is not trusted (${code}).`, 'If the server uses a private CA, give its certificate to the ' +
-            'runner, for example with NODE_EXTRA_CA_CERTS. Do not turn off ' +
-            'verification.', evidence);
-    }
-    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-        return diagnose('TLS_HOSTNAME', `The certificate presented by ${host} does not name that host: ` +
-            `${message}. A wildcard certificate covers one label only.`, 'Use the host name the certificate was issued for, or have the ' +
-            "server's certificate reissued with this name.", evidence);
-    }
-    if (code === 'EPROTO' ||
-        /wrong version number|packet length too long/i.test(message)) {
-        return diagnose('TLS_PROTOCOL', `${host} did not answer the TLS handshake; the port appears to ` +
-            'speak plain HTTP.', 'Use http:// for this port, or the port where the server speaks TLS.', evidence);
-    }
-    if (/CERTIFICATE_REQUIRED|certificate required/i.test(`${code} ${message}`)) {
-        return diagnose('TLS_CLIENT_CERT', `${host} ended the TLS handshake because it requires a client ` +
-            'certificate and none was sent.', 'Provide the client certificate and key the server trusts.', evidence);
-    }
-    return classifyNetworkFailure(error, host, evidence);
+    return (classifyProxyFailure(error, evidence) ??
+        classifyTlsFailure(error, evidence) ??
+        classifyNetworkFailure(error, host, evidence));
 }
 function classifyNetworkFailure(error, host, evidence) {
     const { code } = error;
@@ -72729,12 +73623,24 @@ function classifyNetworkFailure(error, host, evidence) {
         return diagnose('SERVER_UNAVAILABLE', `${host} accepted the connection but did not answer in time (${code}).`, 'The server may be overloaded or restarting; raise ' +
             '`request-timeout` if it is slow by nature.', evidence);
     }
+    const proxy = error.request.connection?.proxy;
+    if (proxy && (code === 'ECONNREFUSED' || code === 'UND_ERR_PRX_CONN')) {
+        return diagnose('UNREACHABLE', `The outbound proxy ${proxy} did not accept the connection for ` +
+            `${host} (${code}).`, 'Check HTTPS_PROXY and HTTP_PROXY, or add the tracking host to ' +
+            'NO_PROXY if the runner can reach it directly.', evidence);
+    }
     if (code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT') {
         return diagnose('UNREACHABLE', `Nothing accepted a connection at ${host} (${code}).`, 'Check that the tracking server is running and that the host and ' +
             'port in the tracking URI are right.', evidence);
     }
+    const client = error.request.connection?.clientCertificate;
     return diagnose('SERVER_UNAVAILABLE', `The connection to ${host} failed before an answer arrived (${code}).`, 'The server or a proxy in between closed the connection; it may be ' +
-        'restarting. Try again, and check its logs.', evidence);
+        'restarting. Try again, and check its logs.' +
+        (client
+            ? ' If it fails the same way every time, the server may be ' +
+                `rejecting the client certificate ${client.subject} without a ` +
+                'TLS alert: check that it trusts the CA that issued it.'
+            : ''), evidence);
 }
 
 ;// CONCATENATED MODULE: ./src/auth/provider.ts
@@ -72762,6 +73668,7 @@ function describeCredential(credential) {
 }
 
 ;// CONCATENATED MODULE: ./src/preflight/classify-auth.ts
+
 
 
 
@@ -72823,6 +73730,9 @@ function classifyForbidden(error) {
         (responder === 'mlflow' && error.errorCode === 'PERMISSION_DENIED')) {
         return permissionDenied(error);
     }
+    const proxyBlock = classifyProxyForbidden(error);
+    if (proxyBlock)
+        return proxyBlock;
     return diagnose('FORBIDDEN_NON_MLFLOW', `A 403 for ${request.operation} came from ` +
         `${describeResponder(responder, response)}, not from MLflow, so it ` +
         'is not an MLflow permission problem.', 'Find the proxy, gateway or firewall in front of MLflow and check its ' +
@@ -73036,6 +73946,8 @@ function classifyPlatformError(error) {
 
 
 
+
+
 const LOGIN_WORDS = /sign[ -]?in|log[ -]?in|authenticat|single sign-on|sso/i;
 const SQL_TEXT = /sqlalchemy|psycopg|pymysql|sqlite3|data too long|value too long/i;
 /** Classifies a request that got an HTTP answer it could not use. */
@@ -73057,9 +73969,7 @@ function classifyHttpError(error) {
         case 405:
             return classifyNotFound(error);
         case 407:
-            return diagnose('PROXY_AUTH', 'The outbound HTTP proxy requires authentication ' +
-                `(Proxy-Authenticate) for ${error.request.url}.`, 'Put the proxy credentials in HTTPS_PROXY, or add the tracking ' +
-                'host to NO_PROXY if it should be reached directly.', httpEvidence(error));
+            return proxyAuth(error.request, httpEvidence(error));
         case 413:
             return diagnose('PAYLOAD_TOO_LARGE', `${describeResponder(identifyResponder(error.response), error.response)} ` +
                 `refused the body of ${error.request.operation} as too large.`, "Raise the body limit of the proxy in front of MLflow (nginx's " +
@@ -73151,11 +74061,10 @@ function classifyServerError(error) {
 function classifyClientError(error) {
     const { request, response } = error;
     const evidence = httpEvidence(error);
+    const clientCert = classifyClientCertPage(error);
+    if (clientCert)
+        return clientCert;
     const text = `${response.pageTitle ?? ''} ${response.body}`;
-    if (/ssl certificate|client certificate/i.test(text)) {
-        return diagnose('TLS_CLIENT_CERT', `${describeResponder(identifyResponder(response), response)} refused ` +
-            'the request because no valid client certificate was sent.', 'Provide the client certificate and key the server trusts.', evidence);
-    }
     if (SQL_TEXT.test(text))
         return classifyServerError(error);
     const reason = response.errorBody?.message ?? response.body;
@@ -74867,6 +75776,7 @@ const version_USER_AGENT = `mlflow-register/${VERSION}`;
 
 
 
+
 /**
  * Runs the action: configuration, auth, then a preflight or a
  * registration. Every failure ends here as one diagnosis; the outputs and
@@ -74888,8 +75798,13 @@ async function run(host) {
         });
         result.auth = auth;
         logAuth(host.log, config, auth);
-        dispatcher = createDispatcher({ connectTimeoutMs: config.requestTimeoutMs });
-        const http = createHttpClient(config, auth, dispatcher, host.log);
+        const connection = reportConnection(config, host.log);
+        dispatcher = createDispatcher({
+            connectTimeoutMs: config.requestTimeoutMs,
+            tls: config.tls,
+            proxy: config.proxy
+        });
+        const http = createHttpClient(config, auth, dispatcher, host.log, connection);
         if (config.mode === 'preflight') {
             result.preflight = await runPreflight(http, config.modelName, host.log);
             result.outcome = 'checked';
@@ -74922,11 +75837,13 @@ async function run(host) {
     }
     return result;
 }
-function createHttpClient(config, auth, dispatcher, log) {
+function createHttpClient(config, auth, dispatcher, log, connection) {
     return new HttpClient({
         baseUrl: config.trackingUri,
         auth: auth.provider,
         dispatcher,
+        extraHeaders: config.extraHeaders,
+        connection,
         timeoutMs: config.requestTimeoutMs,
         retry: defaultRetryPolicy(config.maxAttempts),
         log,

@@ -1,8 +1,11 @@
+import type { ProxySettings } from '../http/proxy.js'
 import type { AwsCredentials } from './aws-credentials.js'
+import type { ExtraHeader } from './extra-headers.js'
 import type { AUTH_MODES, InputName, MODES } from './inputs.js'
 import type { MetricGate } from './metric-gates.js'
-import type { SageMakerTarget } from './sagemaker-arn.js'
 import type { OAuthSettings } from './oauth-settings.js'
+import type { SageMakerTarget } from './sagemaker-arn.js'
+import type { TlsSettings } from './tls.js'
 
 /** An auth mode the action can be asked for. */
 export type AuthModeSetting = (typeof AUTH_MODES)[number]
@@ -52,6 +55,12 @@ export interface Config {
   /** Conditions checked before the aliases move. */
   readonly metricGates: readonly MetricGate[]
   readonly auth: AuthSettings
+  /** CA, client certificate and verification for the tracking server. */
+  readonly tls: TlsSettings
+  /** Headers sent to the tracking server's origin only. */
+  readonly extraHeaders: readonly ExtraHeader[]
+  /** The outbound proxy variables of the environment. */
+  readonly proxy: ProxySettings
   readonly idempotencyKey?: string
   readonly forceNewVersion: boolean
   readonly waitTimeoutMs: number

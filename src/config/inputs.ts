@@ -193,6 +193,45 @@ export const INPUTS = [
     default: 'basic'
   },
   {
+    name: 'ca-cert',
+    description:
+      'Path to a PEM bundle of CA certificates to trust for the tracking ' +
+      "server (a private CA), instead of Node's bundled roots.",
+    env: ['MLFLOW_TRACKING_SERVER_CERT_PATH']
+  },
+  {
+    name: 'client-cert',
+    description:
+      'Path to a PEM client certificate for mutual TLS, or to one PEM ' +
+      'file that holds the certificate and its private key.',
+    env: ['MLFLOW_TRACKING_CLIENT_CERT_PATH']
+  },
+  {
+    name: 'client-key',
+    description:
+      'Path to the PEM private key of `client-cert`, when the key is in a ' +
+      'file of its own.'
+  },
+  {
+    name: 'client-key-passphrase',
+    description: 'Passphrase of an encrypted client key.',
+    secret: true
+  },
+  {
+    name: 'insecure-tls',
+    description:
+      "Do not verify the tracking server's TLS certificate. For tests " +
+      'only: anyone on the network path could read the credentials.',
+    env: ['MLFLOW_TRACKING_INSECURE_TLS']
+  },
+  {
+    name: 'extra-headers',
+    description:
+      'Headers sent only to the tracking server, one `Name: value` per ' +
+      'line, such as the service-token headers of an access proxy. The ' +
+      'values are masked.'
+  },
+  {
     name: 'idempotency-key',
     description:
       'Key that identifies this registration across re-runs. Defaults to ' +

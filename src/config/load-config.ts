@@ -19,7 +19,7 @@ export function loadConfig(host: Host): Config {
   const mask = (value: string): void => {
     host.setSecret(value)
   }
-  maskSecretSettings(settings, mask)
+  maskSecretSettings(settings, mask, host.env)
   maskAwsCredentials(host.env, mask)
   maskHokusaiKey(host.env, mask)
   const workspace = host.env.GITHUB_WORKSPACE ?? process.cwd()

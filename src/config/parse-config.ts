@@ -1,6 +1,7 @@
 import { z } from 'zod'
 
 import { configError } from '../diagnosis/diagnosis.js'
+import { readProxySettings } from '../http/proxy.js'
 import type { AuthSettings, Config } from './config.js'
 import {
   attemptsSchema,
@@ -10,6 +11,7 @@ import {
   secondsSchema,
   settingLabel
 } from './fields.js'
+import { HEADER_NAME, parseExtraHeaders } from './extra-headers.js'
 import { AUTH_MODES, MODES, type InputName } from './inputs.js'
 import { parseAliases, parseTags } from './lists.js'
 import { parseMetricGates } from './metric-gates.js'
@@ -19,13 +21,13 @@ import { checkModelName } from './registry-rules.js'
 import { readHokusaiSettings } from './hokusai-settings.js'
 import { readSageMakerSettings } from './sagemaker-settings.js'
 import { describeOrigin, type Setting, type Settings } from './settings.js'
+import { parseTlsSettings } from './tls.js'
 import { parseTrackingUri, type TrackingUri } from './tracking-uri.js'
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-
 /**
- * Validates every setting into one typed configuration. Nothing here
- * touches the network; each failure names the input and the fix.
+ * Validates every setting, and the proxy variables of `env`, into one
+ * typed configuration. Nothing here touches the network; each failure
+ * names the input and the fix.
  */
 export function parseConfig(
   settings: Settings,
@@ -52,6 +54,11 @@ export function parseConfig(
       ? parseModelLocation(get('source'), get('model-path'), workspace)
       : {}
   const aliases = parseAliases(get('aliases'))
+  const auth = {
+    ...parseAuthSettings(get, tracking),
+    ...sagemaker?.auth,
+    ...readHokusaiSettings(get, env, tracking)
+  }
 
   return {
     mode,
@@ -64,11 +71,10 @@ export function parseConfig(
     tags: parseTags(get('tags')),
     aliases,
     metricGates: parseMetricGates(get('require-metric'), aliases),
-    auth: {
-      ...parseAuthSettings(get, tracking),
-      ...sagemaker?.auth,
-      ...readHokusaiSettings(get, env, tracking)
-    },
+    auth,
+    tls: parseTlsSettings(get, workspace),
+    extraHeaders: parseExtraHeaders(get('extra-headers'), auth.tokenHeader),
+    proxy: readProxySettings(env),
     ...optional('idempotencyKey', get('idempotency-key')?.value),
     forceNewVersion: parseSetting(
       'force-new-version',

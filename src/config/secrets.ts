@@ -1,3 +1,4 @@
+import { extraHeaderValues } from './extra-headers.js'
 import { INPUTS, type InputName, type InputSpec } from './inputs.js'
 import type { Settings } from './settings.js'
 
@@ -23,27 +24,54 @@ export function maskSecret(mask: MaskSecret, secret: string): void {
   for (const form of secretForms(secret)) mask(form)
 }
 
+/** The proxy variables whose URLs may carry a password. */
+const PROXY_VARIABLES = [
+  'https_proxy',
+  'HTTPS_PROXY',
+  'http_proxy',
+  'HTTP_PROXY'
+]
+
 /**
- * Masks every secret input and the password in a tracking URI's user info,
- * straight after the raw settings are read and before they are validated,
- * so that not even a validation message can show one.
+ * Masks every secret input, each value of `extra-headers`, and the
+ * password in the user info of the tracking URI and of the proxy
+ * variables in `env`. It runs straight after the raw settings are read and
+ * before they are validated, so not even a validation message can show one.
  */
-export function maskSecretSettings(settings: Settings, mask: MaskSecret): void {
+export function maskSecretSettings(
+  settings: Settings,
+  mask: MaskSecret,
+  env: NodeJS.ProcessEnv = {}
+): void {
   for (const spec of INPUTS as readonly InputSpec[]) {
     if (!spec.secret) continue
     const setting = settings.get(spec.name as InputName)
     if (setting) maskSecret(mask, setting.value)
   }
-
-  // The user info ends at the last `@` before the path, as the URL parser
-  // reads it, so a password may itself contain an unencoded `@`.
-  const uri = settings.get('tracking-uri')?.value ?? ''
-  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\\]*)@/i.exec(uri)?.[1]
-  const password = userinfo?.split(':').slice(1).join(':')
-  if (password) {
-    maskSecret(mask, password)
-    maskSecret(mask, safeDecode(password))
+  for (const value of extraHeaderValues(settings.get('extra-headers')?.value)) {
+    maskSecret(mask, value)
   }
+  const uris = [
+    settings.get('tracking-uri')?.value,
+    ...PROXY_VARIABLES.map(name => env[name])
+  ]
+  for (const uri of uris) {
+    const password = userinfoPassword(uri ?? '')
+    if (password) {
+      maskSecret(mask, password)
+      maskSecret(mask, safeDecode(password))
+    }
+  }
+}
+
+/**
+ * Returns the password in a URL's user info. The user info ends at the
+ * last `@` before the path, as the URL parser reads it, so a password may
+ * itself contain an unencoded `@`.
+ */
+function userinfoPassword(uri: string): string | undefined {
+  const userinfo = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/?#\\]*)@/i.exec(uri)?.[1]
+  return userinfo?.split(':').slice(1).join(':')
 }
 
 function safeDecode(value: string): string {

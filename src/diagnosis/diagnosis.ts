@@ -19,6 +19,12 @@ export interface Evidence {
   /** The start of the response body or the error text, truncated. */
   readonly body?: string
   readonly networkError?: string
+  /** The outbound proxy the request went through, without credentials. */
+  readonly proxy?: string
+  /** The server's certificate: subject, issuer, names and expiry. */
+  readonly serverCertificate?: string
+  /** The client certificate sent: subject and expiry. */
+  readonly clientCertificate?: string
 }
 
 /** One classified failure: what went wrong, the evidence and the fix. */

@@ -12,6 +12,22 @@ export interface RequestFacts {
   readonly credential: Credential
   /** The `Host` header sent, which MLflow's host check compares. */
   readonly host: string
+  readonly connection?: ConnectionFacts
+}
+
+/** The connection to the tracking server (proxy, TLS), for diagnoses. */
+export interface ConnectionFacts {
+  /** The outbound proxy the request went through, without credentials. */
+  readonly proxy?: string
+  /** The user in the proxy URL, when it carries credentials. */
+  readonly proxyUser?: string
+  /** Whether `ca-cert` replaced the trusted roots. */
+  readonly customCa: boolean
+  /** The client certificate sent in the TLS handshake, if any. */
+  readonly clientCertificate?: {
+    readonly subject: string
+    readonly validTo: string
+  }
 }
 
 /** The shape of a JSON error body, which tells who wrote it. */

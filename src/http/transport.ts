@@ -4,10 +4,12 @@ import { request as undiciRequest, type Dispatcher } from 'undici'
 import type { z } from 'zod'
 
 import type { AuthProvider } from '../auth/provider.js'
+import type { ExtraHeader } from '../config/extra-headers.js'
 import type { Logger } from '../host/host.js'
 import {
   ConnectionError,
   HttpError,
+  type ConnectionFacts,
   type RequestError,
   type RequestFacts
 } from './errors.js'
@@ -56,6 +58,10 @@ export interface HttpClientOptions {
   readonly retry: RetryPolicy
   readonly log: Logger
   readonly userAgent: string
+  /** Headers for the tracking server's origin, such as service tokens. */
+  readonly extraHeaders?: readonly ExtraHeader[]
+  /** The connection to the server (proxy, TLS), for diagnoses. */
+  readonly connection?: ConnectionFacts
 }
 
 const MAX_REDIRECTS = 3
@@ -202,7 +208,13 @@ export class HttpClient {
       accept: 'application/json'
     }
     const body = this.body(request, headers)
+    // Extra headers carry secrets, like credentials, so they go only to
+    // the tracking server's origin. They are set before the auth provider
+    // runs, so a SigV4 signature covers them.
     if (url.origin === this.options.baseUrl.origin) {
+      for (const { name, value } of this.options.extraHeaders ?? []) {
+        headers[name.toLowerCase()] = value
+      }
       await this.options.auth.authorize(headers, {
         method: request.method,
         url,
@@ -270,7 +282,10 @@ export class HttpClient {
       operation: request.operation,
       ...(request.resource ? { resource: request.resource } : {}),
       credential: this.options.auth.credential,
-      host: url.host
+      host: url.host,
+      ...(this.options.connection
+        ? { connection: this.options.connection }
+        : {})
     }
   }
 }

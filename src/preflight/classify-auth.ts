@@ -1,6 +1,7 @@
 import { describeCredential } from '../auth/provider.js'
 import { diagnose, type Diagnosis } from '../diagnosis/diagnosis.js'
 import type { HttpError } from '../http/errors.js'
+import { classifyProxyForbidden } from './classify-proxy.js'
 import { httpEvidence } from './evidence.js'
 import {
   describeResponder,
@@ -102,6 +103,8 @@ export function classifyForbidden(error: HttpError): Diagnosis {
   ) {
     return permissionDenied(error)
   }
+  const proxyBlock = classifyProxyForbidden(error)
+  if (proxyBlock) return proxyBlock
   return diagnose(
     'FORBIDDEN_NON_MLFLOW',
     `A 403 for ${request.operation} came from ` +

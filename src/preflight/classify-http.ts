@@ -2,6 +2,8 @@ import { diagnose, type Diagnosis } from '../diagnosis/diagnosis.js'
 import type { HttpError } from '../http/errors.js'
 import { classifyForbidden, classifyUnauthorized } from './classify-auth.js'
 import { classifyPlatformError } from './classify-platform.js'
+import { proxyAuth } from './classify-proxy.js'
+import { classifyClientCertPage } from './classify-tls.js'
 import { httpEvidence, stripQuery } from './evidence.js'
 import { describeResponder, identifyResponder } from './responder.js'
 
@@ -25,14 +27,7 @@ export function classifyHttpError(error: HttpError): Diagnosis {
     case 405:
       return classifyNotFound(error)
     case 407:
-      return diagnose(
-        'PROXY_AUTH',
-        'The outbound HTTP proxy requires authentication ' +
-          `(Proxy-Authenticate) for ${error.request.url}.`,
-        'Put the proxy credentials in HTTPS_PROXY, or add the tracking ' +
-          'host to NO_PROXY if it should be reached directly.',
-        httpEvidence(error)
-      )
+      return proxyAuth(error.request, httpEvidence(error))
     case 413:
       return diagnose(
         'PAYLOAD_TOO_LARGE',
@@ -202,16 +197,9 @@ function classifyServerError(error: HttpError): Diagnosis {
 function classifyClientError(error: HttpError): Diagnosis {
   const { request, response } = error
   const evidence = httpEvidence(error)
+  const clientCert = classifyClientCertPage(error)
+  if (clientCert) return clientCert
   const text = `${response.pageTitle ?? ''} ${response.body}`
-  if (/ssl certificate|client certificate/i.test(text)) {
-    return diagnose(
-      'TLS_CLIENT_CERT',
-      `${describeResponder(identifyResponder(response), response)} refused ` +
-        'the request because no valid client certificate was sent.',
-      'Provide the client certificate and key the server trusts.',
-      evidence
-    )
-  }
   if (SQL_TEXT.test(text)) return classifyServerError(error)
   const reason = response.errorBody?.message ?? response.body
   return diagnose(

@@ -1,5 +1,13 @@
 import type { Evidence } from '../diagnosis/diagnosis.js'
-import type { ConnectionError, HttpError } from '../http/errors.js'
+import type {
+  ConnectionError,
+  HttpError,
+  RequestFacts
+} from '../http/errors.js'
+import {
+  CertificateVerificationError,
+  type PeerCertificate
+} from '../http/tls.js'
 import { describeResponder, identifyResponder } from './responder.js'
 
 /** Collects the evidence of an HTTP failure for the diagnosis. */
@@ -16,20 +24,63 @@ export function httpEvidence(error: HttpError): Evidence {
     ['via', response.via],
     ['location', response.location && stripQuery(response.location)],
     ['pageTitle', response.pageTitle],
-    ['body', response.body === '' ? undefined : response.body]
+    ['body', response.body === '' ? undefined : response.body],
+    ...connectionEntries(request)
   ]
-  return Object.fromEntries(
-    entries.filter(([, value]) => value !== undefined && value !== '')
-  )
+  return definedEntries(entries)
 }
 
 /** Collects the evidence of a request that got no HTTP answer. */
 export function connectionEvidence(error: ConnectionError): Evidence {
   const cause = error.cause instanceof Error ? error.cause.message : ''
-  return {
-    request: `${error.request.method} ${error.request.url}`,
-    networkError: cause ? `${error.code}: ${cause}` : error.code
+  const peer = peerCertificate(error)
+  return definedEntries([
+    ['request', `${error.request.method} ${error.request.url}`],
+    ['networkError', cause ? `${error.code}: ${cause}` : error.code],
+    ['serverCertificate', peer && describePeer(peer)],
+    ...connectionEntries(error.request)
+  ])
+}
+
+function connectionEntries(
+  request: RequestFacts
+): [keyof Evidence, string | undefined][] {
+  const client = request.connection?.clientCertificate
+  return [
+    ['proxy', request.connection?.proxy],
+    [
+      'clientCertificate',
+      client && `${client.subject}, valid until ${client.validTo}`
+    ]
+  ]
+}
+
+function definedEntries(
+  entries: readonly [keyof Evidence, string | number | undefined][]
+): Evidence {
+  return Object.fromEntries(
+    entries.filter(([, value]) => value !== undefined && value !== '')
+  )
+}
+
+/** Returns the server certificate that failed verification, if known. */
+export function peerCertificate(
+  error: ConnectionError
+): PeerCertificate | undefined {
+  let current: unknown = error.cause
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    if (current instanceof CertificateVerificationError) return current.peer
+    current = current.cause
   }
+  return undefined
+}
+
+function describePeer(peer: PeerCertificate): string {
+  const names = peer.altNames.length > 0 ? peer.altNames.join(', ') : 'none'
+  return (
+    `subject ${peer.subject}; issuer ${peer.issuer}; names ${names}; ` +
+    `valid until ${peer.validTo}`
+  )
 }
 
 /** Removes the query from a redirect target, which may carry state. */

@@ -100,4 +100,32 @@ describe('maskSecretSettings', () => {
   ])('masks no password in %s', uri => {
     expect(maskedBy({ 'tracking-uri': uri })).toEqual([])
   })
+
+  it('masks every value of extra-headers', () => {
+    const masked = maskedBy({
+      'extra-headers': 'CF-Access-Client-Id: id.access\nbroken line\nX-B: s/2'
+    })
+    expect(masked).toEqual(
+      expect.arrayContaining(['id.access', 'broken line', 's/2', 's%2F2'])
+    )
+  })
+
+  it.each(['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'])(
+    'masks the password in %s',
+    name => {
+      const mask = jest.fn<MaskSecret>()
+      const env = { [name]: 'http://ci:pr0xy%21@proxy.test:3128' }
+      maskSecretSettings(settingsFrom({}, env), mask, env)
+      const masked = mask.mock.calls.map(([value]) => value)
+      expect(masked).toContain('pr0xy%21')
+      expect(masked).toContain('pr0xy!')
+    }
+  )
+
+  it('masks the password of a proxy URL without a scheme', () => {
+    const mask = jest.fn<MaskSecret>()
+    const env = { HTTPS_PROXY: 'ci:s3cret@proxy.test:3128' }
+    maskSecretSettings(settingsFrom({}, env), mask, env)
+    expect(mask.mock.calls.map(([value]) => value)).toContain('s3cret')
+  })
 })

@@ -12,6 +12,7 @@ import { Agent } from 'undici'
 import { z } from 'zod'
 
 import { BasicAuth } from '../../../src/auth/basic.js'
+import type { ExtraHeader } from '../../../src/config/extra-headers.js'
 import { ConnectionError, HttpError } from '../../../src/http/errors.js'
 import type { RetryPolicy } from '../../../src/http/retry.js'
 import {
@@ -105,7 +106,11 @@ interface ClientSetup {
 
 function createClient(
   baseUrl: string,
-  options: { timeoutMs?: number; retry?: Partial<RetryPolicy> } = {}
+  options: {
+    timeoutMs?: number
+    retry?: Partial<RetryPolicy>
+    extraHeaders?: ExtraHeader[]
+  } = {}
 ): ClientSetup {
   const sleeps: number[] = []
   const dispatcher = new Agent()
@@ -118,6 +123,7 @@ function createClient(
     timeoutMs: options.timeoutMs ?? 5000,
     log,
     userAgent: 'mlflow-register-test',
+    ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}),
     retry: {
       maxAttempts: 3,
       baseDelayMs: 100,
@@ -164,6 +170,29 @@ describe('HttpClient requests', () => {
   it('sends credentials to the tracking server', async () => {
     const server = await startServer(json({}))
     await createClient(server.url).client.send(GET)
+    expect(server.received[0]?.headers.authorization).toBe(BASIC)
+  })
+
+  it('sends extra headers to the tracking server', async () => {
+    const server = await startServer(
+      sequence(reply(307, '', { location: '/moved' }), json({}))
+    )
+    const extraHeaders = [
+      { name: 'CF-Access-Client-Id', value: 'id.access' },
+      { name: 'CF-Access-Client-Secret', value: 'cf-secret' }
+    ]
+    await createClient(server.url, { extraHeaders }).client.send(GET)
+    for (const received of server.received) {
+      expect(received.headers['cf-access-client-id']).toBe('id.access')
+      expect(received.headers['cf-access-client-secret']).toBe('cf-secret')
+    }
+    expect(server.received).toHaveLength(2)
+  })
+
+  it('credentials win over an extra header of the same name', async () => {
+    const server = await startServer(json({}))
+    const extraHeaders = [{ name: 'Authorization', value: 'Bearer other' }]
+    await createClient(server.url, { extraHeaders }).client.send(GET)
     expect(server.received[0]?.headers.authorization).toBe(BASIC)
   })
 

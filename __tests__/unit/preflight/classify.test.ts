@@ -96,15 +96,21 @@ const CONNECTION_CASES: Case[] = [
     'SELF_SIGNED_CERT_IN_CHAIN',
     'DEPTH_ZERO_SELF_SIGNED_CERT',
     'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'CERT_HAS_EXPIRED'
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE'
   ].map((code): Case => ({
     name: `untrusted certificate ${code}`,
     error: connectionError(code, 'self-signed certificate'),
     code: 'TLS_UNTRUSTED',
     detail: [`not trusted (${code})`],
-    fix: /NODE_EXTRA_CA_CERTS/
+    fix: /`ca-cert`.*NODE_EXTRA_CA_CERTS/
   })),
+  {
+    name: 'expired certificate',
+    error: connectionError('CERT_HAS_EXPIRED', 'certificate has expired'),
+    code: 'TLS_UNTRUSTED',
+    detail: ['outside its validity period (CERT_HAS_EXPIRED)'],
+    fix: /Renew the server certificate/
+  },
   {
     name: 'certificate for another name',
     error: connectionError(
