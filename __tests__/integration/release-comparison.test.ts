@@ -23,10 +23,14 @@ interface LoggedRun {
   readonly model_id: string
 }
 
-async function logRuns(specs: readonly RunSpec[]): Promise<LoggedRun[]> {
+async function logRuns(
+  specs: readonly RunSpec[] | string
+): Promise<LoggedRun[]> {
+  // A string spec is passed as it is, so it can hold Python's NaN token.
+  const spec = typeof specs === 'string' ? specs : JSON.stringify(specs)
   const line = await runPythonFixture(
     'log_release_runs.py',
-    [uniqueModelName('release-runs'), 'model', JSON.stringify(specs)],
+    [uniqueModelName('release-runs'), 'model', spec],
     pythonClientEnv(testServers().plain)
   )
   return JSON.parse(line) as LoggedRun[]
@@ -283,6 +287,22 @@ describe('release comparison edge cases', () => {
     expect(metricRows).toHaveLength(25)
     expect(metricRows[0]).toContain('| m00 | 0 | 100 | +100 changed |')
     expect(summary).toContain('35 more metrics are in the `comparison` output.')
+  })
+
+  it('registers a run with a NaN metric', async () => {
+    const [run1] = (await logRuns(
+      '[{"metrics": {"val_loss": NaN, "val_auc": 0.9}, "columns": ["a"]}]'
+    )) as [LoggedRun]
+    const run = await register(uniqueModelName('nan-metric'), run1, {
+      'require-metric': 'val_loss <= 1'
+    })
+
+    expect(run.result.outcome).toBe('failed')
+    expect(run.host.outputs.get('diagnosis')).toBe('METRIC_GATE_FAILED')
+    expect(run.host.outputs.get('model-version')).toBe('1')
+    expect(comparisonOf(run).gates[0]?.reason).toBe(
+      'val_loss = NaN does not hold: <= 1'
+    )
   })
 
   it('says when the old source run is deleted', async () => {

@@ -72207,11 +72207,18 @@ const numberSchema = schemas_string()
  * Parses `require-metric` lines such as `val_auc >= 0.91` or
  * `val_loss <= champion`. A name on the right must be the first alias,
  * whose current version is the one the new version is compared with.
+ * `uploadsModel` says whether the model comes from `model-path`.
  */
-function parseMetricGates(setting, aliases) {
+function parseMetricGates(setting, aliases, uploadsModel = false) {
     if (!setting)
         return [];
     const label = settingLabel('require-metric', setting);
+    if (uploadsModel && setting.value.trim() !== '') {
+        throw configError(label, 'metric gates read the source run, and a `model-path` upload goes ' +
+            'into a new run that has no metrics', "Register the training run's model with " +
+            '`source: runs:/<run-id>/<path>` instead of `model-path`, or ' +
+            'remove `require-metric`.');
+    }
     const gates = [];
     for (const [index, rawLine] of setting.value.split(/\r?\n/).entries()) {
         const line = rawLine.trim();
@@ -72386,9 +72393,12 @@ function sagemaker_arn_parseEndpoint(setting) {
     }
     const secure = url?.protocol === 'https:' ||
         (url?.protocol === 'http:' && isLoopbackHost(url.hostname));
-    if (!url || !secure || url.username || url.search || url.hash) {
-        throw configError(label, `${quote(setting.value)} is not an https:// URL without credentials ` +
-            'or query', 'Use the https:// URL of the SageMaker MLflow endpoint, such as a ' +
+    const credentials = url !== undefined && (url.username || url.password);
+    if (!url || !secure || credentials || url.search || url.hash) {
+        // A value with credentials is not quoted, because quoting would print
+        // the password.
+        const shown = credentials ? 'the URL' : quote(setting.value);
+        throw configError(label, `${shown} is not an https:// URL without credentials or query`, 'Use the https:// URL of the SageMaker MLflow endpoint, such as a ' +
             'VPC endpoint, or leave it unset.');
     }
     url.pathname = url.pathname.replace(/\/+$/, '');
@@ -72676,7 +72686,7 @@ function parseConfig(settings, workspace, env = {}) {
         ...parse_config_optional('description', get('description')?.value),
         tags: parseTags(get('tags')),
         aliases,
-        metricGates: parseMetricGates(get('require-metric'), aliases),
+        metricGates: parseMetricGates(get('require-metric'), aliases, 'modelPath' in location),
         auth,
         tls: parseTlsSettings(get, workspace),
         extraHeaders: parseExtraHeaders(get('extra-headers'), auth.tokenHeader),
@@ -72865,7 +72875,7 @@ function versionTable(candidate, baseline, newLabel, oldLabel) {
     const header = oldLabel ? ['', oldLabel, newLabel] : ['', newLabel];
     const facts = [
         ['Registered', registered],
-        ['Source run', v => (v.runId ? code(v.runId) : v.runNote)],
+        ['Source run', sourceRunCell],
         ['Commit', commitCell],
         ['Workflow run', v => (v.runUrl ? `[run](${v.runUrl})` : undefined)],
         ['Flavors', v => v.flavors?.join(', ') ?? v.modelNote],
@@ -72881,6 +72891,12 @@ function registered(version) {
         return undefined;
     const when = version.createdAt.replace('T', ' ').replace(/:\d\d\.\d+Z$/, '');
     return version.creator ? `${when} UTC by ${version.creator}` : `${when} UTC`;
+}
+function sourceRunCell(version) {
+    const run = version.runId ? code(version.runId) : undefined;
+    if (run && version.runNote)
+        return `${run} (${version.runNote})`;
+    return run ?? version.runNote;
 }
 function commitCell(version) {
     const { commit, repository, runUrl } = version;
@@ -72917,12 +72933,19 @@ function metricTable(comparison, newLabel, oldLabel) {
         : ['Metric', newLabel];
     return [...table(header, rows), ...more(ordered.length, 'metrics')];
 }
-// Gated metrics first, then metrics that moved, then the rest, each group
-// in name order (the sort is stable).
+// Gated metrics first, then regressions, then other changes, then added
+// and removed metrics, then unchanged ones. The sort is stable, so each
+// group stays in name order.
+const CHANGE_RANKS = {
+    worse: 1,
+    better: 2,
+    changed: 2,
+    added: 3,
+    removed: 3,
+    same: 4
+};
 function rank(metric, gated) {
-    if (gated.has(metric.key))
-        return 0;
-    return metric.change === 'same' ? 2 : 1;
+    return gated.has(metric.key) ? 0 : CHANGE_RANKS[metric.change];
 }
 function changeCell(metric) {
     const mark = CHANGE_MARKS[metric.change] ?? metric.change;
@@ -74190,7 +74213,12 @@ const runInfo = looseObject({
 const runResponse = object({
     run: looseObject({ info: runInfo })
 });
-const metric = object({ key: schemas_string(), value: coerce_number() });
+// MLflow sends NaN and infinite metric values as the strings "NaN",
+// "Infinity" and "-Infinity", which zod's number schema rejects.
+const metric = object({
+    key: schemas_string(),
+    value: union([schemas_number(), schemas_string().transform(Number)])
+});
 /** A run's latest metric values, params and tags. */
 const runDataResponse = object({
     run: looseObject({
@@ -74621,7 +74649,9 @@ function diffMetrics(baseline, candidate) {
 function judge(delta, direction) {
     if (delta === 0)
         return 'same';
-    if (direction === 'unknown')
+    // A NaN on either side makes the delta NaN, which is neither better
+    // nor worse.
+    if (direction === 'unknown' || Number.isNaN(delta))
         return 'changed';
     return delta > 0 === (direction === 'higher') ? 'better' : 'worse';
 }

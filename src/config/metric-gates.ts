@@ -39,13 +39,25 @@ const numberSchema = z
  * Parses `require-metric` lines such as `val_auc >= 0.91` or
  * `val_loss <= champion`. A name on the right must be the first alias,
  * whose current version is the one the new version is compared with.
+ * `uploadsModel` says whether the model comes from `model-path`.
  */
 export function parseMetricGates(
   setting: Setting | undefined,
-  aliases: readonly string[]
+  aliases: readonly string[],
+  uploadsModel = false
 ): MetricGate[] {
   if (!setting) return []
   const label = settingLabel('require-metric', setting)
+  if (uploadsModel && setting.value.trim() !== '') {
+    throw configError(
+      label,
+      'metric gates read the source run, and a `model-path` upload goes ' +
+        'into a new run that has no metrics',
+      "Register the training run's model with " +
+        '`source: runs:/<run-id>/<path>` instead of `model-path`, or ' +
+        'remove `require-metric`.'
+    )
+  }
   const gates: MetricGate[] = []
   for (const [index, rawLine] of setting.value.split(/\r?\n/).entries()) {
     const line = rawLine.trim()

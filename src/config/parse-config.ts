@@ -70,7 +70,11 @@ export function parseConfig(
     ...optional('description', get('description')?.value),
     tags: parseTags(get('tags')),
     aliases,
-    metricGates: parseMetricGates(get('require-metric'), aliases),
+    metricGates: parseMetricGates(
+      get('require-metric'),
+      aliases,
+      'modelPath' in location
+    ),
     auth,
     tls: parseTlsSettings(get, workspace),
     extraHeaders: parseExtraHeaders(get('extra-headers'), auth.tokenHeader),

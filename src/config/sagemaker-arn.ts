@@ -121,11 +121,14 @@ function parseEndpoint(setting: Setting): URL {
   const secure =
     url?.protocol === 'https:' ||
     (url?.protocol === 'http:' && isLoopbackHost(url.hostname))
-  if (!url || !secure || url.username || url.search || url.hash) {
+  const credentials = url !== undefined && (url.username || url.password)
+  if (!url || !secure || credentials || url.search || url.hash) {
+    // A value with credentials is not quoted, because quoting would print
+    // the password.
+    const shown = credentials ? 'the URL' : quote(setting.value)
     throw configError(
       label,
-      `${quote(setting.value)} is not an https:// URL without credentials ` +
-        'or query',
+      `${shown} is not an https:// URL without credentials or query`,
       'Use the https:// URL of the SageMaker MLflow endpoint, such as a ' +
         'VPC endpoint, or leave it unset.'
     )

@@ -78,7 +78,12 @@ export const runResponse = z.object({
   run: z.looseObject({ info: runInfo })
 })
 
-const metric = z.object({ key: z.string(), value: z.coerce.number() })
+// MLflow sends NaN and infinite metric values as the strings "NaN",
+// "Infinity" and "-Infinity", which zod's number schema rejects.
+const metric = z.object({
+  key: z.string(),
+  value: z.union([z.number(), z.string().transform(Number)])
+})
 
 /** A run's latest metric values, params and tags. */
 export const runDataResponse = z.object({

@@ -115,7 +115,9 @@ function diffMetrics(
 
 function judge(delta: number, direction: MetricDirection): Change {
   if (delta === 0) return 'same'
-  if (direction === 'unknown') return 'changed'
+  // A NaN on either side makes the delta NaN, which is neither better
+  // nor worse.
+  if (direction === 'unknown' || Number.isNaN(delta)) return 'changed'
   return delta > 0 === (direction === 'higher') ? 'better' : 'worse'
 }
 

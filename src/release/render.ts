@@ -52,7 +52,7 @@ function versionTable(
   const header = oldLabel ? ['', oldLabel, newLabel] : ['', newLabel]
   const facts: [string, (v: VersionReport) => string | undefined][] = [
     ['Registered', registered],
-    ['Source run', v => (v.runId ? code(v.runId) : v.runNote)],
+    ['Source run', sourceRunCell],
     ['Commit', commitCell],
     ['Workflow run', v => (v.runUrl ? `[run](${v.runUrl})` : undefined)],
     ['Flavors', v => v.flavors?.join(', ') ?? v.modelNote],
@@ -68,6 +68,12 @@ function registered(version: VersionReport): string | undefined {
   if (!version.createdAt) return undefined
   const when = version.createdAt.replace('T', ' ').replace(/:\d\d\.\d+Z$/, '')
   return version.creator ? `${when} UTC by ${version.creator}` : `${when} UTC`
+}
+
+function sourceRunCell(version: VersionReport): string | undefined {
+  const run = version.runId ? code(version.runId) : undefined
+  if (run && version.runNote) return `${run} (${version.runNote})`
+  return run ?? version.runNote
 }
 
 function commitCell(version: VersionReport): string | undefined {
@@ -114,11 +120,20 @@ function metricTable(
   return [...table(header, rows), ...more(ordered.length, 'metrics')]
 }
 
-// Gated metrics first, then metrics that moved, then the rest, each group
-// in name order (the sort is stable).
+// Gated metrics first, then regressions, then other changes, then added
+// and removed metrics, then unchanged ones. The sort is stable, so each
+// group stays in name order.
+const CHANGE_RANKS: Record<MetricChange['change'], number> = {
+  worse: 1,
+  better: 2,
+  changed: 2,
+  added: 3,
+  removed: 3,
+  same: 4
+}
+
 function rank(metric: MetricChange, gated: ReadonlySet<string>): number {
-  if (gated.has(metric.key)) return 0
-  return metric.change === 'same' ? 2 : 1
+  return gated.has(metric.key) ? 0 : CHANGE_RANKS[metric.change]
 }
 
 function changeCell(metric: MetricChange): string {

@@ -64,3 +64,13 @@ describe('parseMetricGates', () => {
     expect(error.diagnosis.fix).toContain('Set `aliases`')
   })
 })
+
+describe('parseMetricGates with model-path', () => {
+  it('rejects gates on an uploaded model', () => {
+    const error = diagnosedErrorOf(() =>
+      parseMetricGates(input('val_auc >= 0.9'), ['champion'], true)
+    )
+    expect(error.diagnosis.detail).toContain('has no metrics')
+    expect(error.diagnosis.fix).toContain('source: runs:/<run-id>/<path>')
+  })
+})

@@ -97,6 +97,7 @@ describe('parseSageMakerArn rejections', () => {
     'http://mlflow.internal.test/',
     'ftp://127.0.0.1/',
     'https://user:pw@proxy.test/',
+    'http://:pw-only@127.0.0.1:8080/',
     'not a url'
   ])('rejects the endpoint override %s', override => {
     const diagnosis = diagnosedErrorOf(() =>
@@ -104,6 +105,7 @@ describe('parseSageMakerArn rejections', () => {
     ).diagnosis
     expect(diagnosis.code).toBe('CLIENT_CONFIG')
     expect(diagnosis.detail).toContain('input `sagemaker-endpoint`')
+    expect(diagnosis.detail).not.toMatch(/pw/)
   })
 })
 

@@ -106,4 +106,10 @@ describe('diffVersions', () => {
       sizeDelta: 60
     })
   })
+
+  it('calls a NaN change neither better nor worse', () => {
+    const nan = versionFacts('3', { auc: Number.NaN, loss: 0.5 })
+    const changes = diffVersions(old, nan).metrics
+    expect(changes.find(m => m.key === 'auc')?.change).toBe('changed')
+  })
 })

@@ -111,4 +111,34 @@ describe('renderComparison', () => {
     )
     expect(lines).toContain('| `expr` | a\\|b | c | changed |')
   })
+
+  it('shows a note beside the source run', () => {
+    const lines = renderComparison(
+      comparison({
+        candidate: {
+          version: '2',
+          runId: 'abc',
+          runNote: 'source run abc is deleted'
+        }
+      })
+    )
+    expect(lines).toContain(
+      '| Source run | `abc` (source run abc is deleted) |'
+    )
+  })
+
+  it('ranks regressions before other changes', () => {
+    const lines = renderComparison(
+      comparison({
+        baseline: { version: '1' },
+        metrics: [
+          metric('a', 'added'),
+          metric('b', 'better'),
+          metric('z', 'worse')
+        ]
+      })
+    )
+    const rows = lines.filter(line => /^\| [abz] \|/.test(line))
+    expect(rows.map(row => row.slice(2, 3))).toEqual(['z', 'b', 'a'])
+  })
 })
