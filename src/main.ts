@@ -35,7 +35,8 @@ export async function run(host: Host): Promise<RunResult> {
     const auth = resolveAuth(config.auth, config.origins, mask, {
       log: host.log,
       timeoutMs: config.requestTimeoutMs,
-      now: Date.now
+      now: Date.now,
+      env: host.env
     })
     result.auth = auth
     logAuth(host.log, config, auth)

@@ -3,7 +3,12 @@
  * on 127.0.0.1, issuing JWT access tokens for the client credentials
  * grant, with a short lifetime so that refreshes happen within a test.
  */
-import { generateKeyPairSync } from 'node:crypto'
+import {
+  createPublicKey,
+  generateKeyPairSync,
+  verify,
+  type JsonWebKey
+} from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -17,9 +22,22 @@ export interface OAuthTestClient {
   readonly authMethod?: 'client_secret_basic' | 'client_secret_post'
 }
 
+/**
+ * Federation of GitHub ID tokens for RFC 8693 token exchange: a public
+ * client per entry, which may exchange ID tokens of one subject only.
+ */
+export interface TokenExchangePolicy {
+  /** The JWKS and `iss` of the trusted ID tokens. */
+  readonly jwksUri: string
+  readonly issuer: string
+  /** The subject each client may exchange, by client ID. */
+  readonly subjects: Readonly<Record<string, string>>
+}
+
 /** Settings of one provider. */
 export interface OAuthProviderOptions {
   readonly clients: readonly OAuthTestClient[]
+  readonly tokenExchange?: TokenExchangePolicy
   /** The resource indicator, also the `aud` of every access token. */
   readonly audience: string
   /** The access token lifetime, in seconds. */
@@ -48,6 +66,9 @@ export async function startOAuthProvider(
   const { port } = server.address() as AddressInfo
   const issuer = `http://127.0.0.1:${port}`
   const provider = createProvider(issuer, options)
+  if (options.tokenExchange) {
+    registerTokenExchange(provider, options, options.tokenExchange)
+  }
 
   const issuedTokens: string[] = []
   const tokenErrors: string[] = []
@@ -81,15 +102,13 @@ function createProvider(
   issuer: string,
   options: OAuthProviderOptions
 ): Provider {
-  const resourceServer = {
-    audience: options.audience,
-    scope: 'mlflow',
-    accessTokenTTL: options.accessTokenTtlSeconds,
-    accessTokenFormat: 'jwt' as const,
-    jwt: { sign: { alg: 'RS256' as const } }
-  }
+  const resourceServer = resourceServerInfo(options)
+  const exchangeClients = Object.keys(options.tokenExchange?.subjects ?? {})
   return new Provider(issuer, {
-    clients: options.clients.map(clientMetadata),
+    clients: [
+      ...options.clients.map(clientMetadata),
+      ...exchangeClients.map(exchangeClientMetadata)
+    ],
     jwks: { keys: [signingKey()] },
     features: {
       clientCredentials: { enabled: true },
@@ -121,6 +140,99 @@ function clientMetadata(client: OAuthTestClient): ClientMetadata {
     scope: 'mlflow',
     token_endpoint_auth_method: client.authMethod ?? 'client_secret_basic'
   }
+}
+
+function exchangeClientMetadata(clientId: string): ClientMetadata {
+  return {
+    client_id: clientId,
+    grant_types: [TOKEN_EXCHANGE],
+    response_types: [],
+    redirect_uris: [],
+    scope: 'mlflow',
+    token_endpoint_auth_method: 'none'
+  }
+}
+
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
+
+/**
+ * Adds the token exchange grant: the subject token must be an unexpired
+ * RS256 JWT from the trusted issuer whose `sub` the client's policy
+ * names. Its audience is not checked. The response is a JWT access
+ * token for the API, as for client credentials.
+ */
+function registerTokenExchange(
+  provider: Provider,
+  options: OAuthProviderOptions,
+  policy: TokenExchangePolicy
+): void {
+  const info = resourceServerInfo(options)
+  provider.registerGrantType(
+    TOKEN_EXCHANGE,
+    async ctx => {
+      const client = ctx.oidc.client
+      const param = ctx.oidc.params.subject_token
+      const subjectToken = typeof param === 'string' ? param : ''
+      const claims = await verifyJwt(subjectToken, policy)
+      const allowed = policy.subjects[client.clientId]
+      if (claims?.sub === undefined || claims.sub !== allowed) {
+        throw new errors.InvalidGrant(
+          'no federated credential matches the subject'
+        )
+      }
+      const token = new provider.ClientCredentials({
+        client,
+        scope: 'mlflow'
+      })
+      token.resourceServer = new provider.ResourceServer(options.audience, info)
+      const value = await token.save()
+      ctx.body = {
+        access_token: value,
+        issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+        token_type: 'Bearer',
+        expires_in: token.expiration
+      }
+    },
+    ['subject_token', 'subject_token_type', 'requested_token_type']
+  )
+}
+
+function resourceServerInfo(options: OAuthProviderOptions) {
+  return {
+    audience: options.audience,
+    scope: 'mlflow',
+    accessTokenTTL: options.accessTokenTtlSeconds,
+    accessTokenFormat: 'jwt' as const,
+    jwt: { sign: { alg: 'RS256' as const } }
+  }
+}
+
+/** Verifies an RS256 JWT against a JWKS; returns its claims or nothing. */
+async function verifyJwt(
+  token: string,
+  policy: TokenExchangePolicy
+): Promise<{ sub?: string } | undefined> {
+  const [header = '', payload = '', signature = ''] = token.split('.')
+  const response = await fetch(policy.jwksUri)
+  const { keys } = (await response.json()) as { keys: JsonWebKey[] }
+  const decode = (part: string) =>
+    JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >
+  const valid = keys.some(jwk =>
+    verify(
+      'RSA-SHA256',
+      Buffer.from(`${header}.${payload}`),
+      createPublicKey({ key: jwk, format: 'jwk' }),
+      Buffer.from(signature, 'base64url')
+    )
+  )
+  if (!valid) return undefined
+  const claims = decode(payload)
+  const expired = Number(claims.exp) * 1000 < Date.now()
+  if (claims.iss !== policy.issuer || expired) return undefined
+  return typeof claims.sub === 'string' ? { sub: claims.sub } : {}
 }
 
 /** Creates a fresh RSA key, so no key is committed to the repository. */

@@ -62,39 +62,72 @@ export async function startOAuthStack(
     audience: AUDIENCE,
     accessTokenTtlSeconds
   })
-  mkdirSync(STATE_ROOT, { recursive: true })
-  const stateDir = mkdtempSync(path.join(STATE_ROOT, 'oauth-'))
-  let mlflow: MlflowServer
+  let server: JwtMlflow
   try {
-    mlflow = await startMlflowServer({
-      name: 'jwt-auth',
-      stateDir,
-      basicAuth: true,
-      authorizationFunction: 'jwt_auth:authenticate_request_jwt',
-      env: {
-        PYTHONPATH: path.join(ROOT, '__tests__/fixtures'),
-        JWT_AUTH_JWKS_URI: provider.jwksUri,
-        JWT_AUTH_ISSUER: provider.issuer,
-        JWT_AUTH_AUDIENCE: AUDIENCE
-      }
+    server = await startJwtMlflow({
+      jwksUri: provider.jwksUri,
+      issuer: provider.issuer,
+      audience: AUDIENCE,
+      users: [BASIC_CLIENT.clientId, POST_CLIENT.clientId]
     })
   } catch (error) {
     await provider.stop()
     throw error
   }
-  for (const client of [BASIC_CLIENT, POST_CLIENT]) {
-    await createUser(mlflow, client.clientId, `pw-${client.clientSecret}`)
-  }
   return {
     provider,
-    mlflow,
+    mlflow: server.mlflow,
     admin: ADMIN,
     stop: async () => {
-      await stopMlflowServer(mlflow)
+      await server.stop()
       await provider.stop()
-      rmSync(stateDir, { recursive: true, force: true })
     }
   }
+}
+
+/** An MLflow server that accepts JWTs from one issuer. */
+export interface JwtMlflow {
+  readonly mlflow: MlflowServer
+  stop(): Promise<void>
+}
+
+/**
+ * Starts MLflow with the JWT authorization function, trusting one
+ * issuer's JWKS for one audience, and creates a user for each subject.
+ */
+export async function startJwtMlflow(options: {
+  readonly jwksUri: string
+  readonly issuer: string
+  readonly audience: string
+  readonly users: readonly string[]
+}): Promise<JwtMlflow> {
+  mkdirSync(STATE_ROOT, { recursive: true })
+  const stateDir = mkdtempSync(path.join(STATE_ROOT, 'jwt-'))
+  const mlflow = await startMlflowServer({
+    name: 'jwt-auth',
+    stateDir,
+    basicAuth: true,
+    authorizationFunction: 'jwt_auth:authenticate_request_jwt',
+    env: {
+      PYTHONPATH: path.join(ROOT, '__tests__/fixtures'),
+      JWT_AUTH_JWKS_URI: options.jwksUri,
+      JWT_AUTH_ISSUER: options.issuer,
+      JWT_AUTH_AUDIENCE: options.audience
+    }
+  })
+  const stop = async () => {
+    await stopMlflowServer(mlflow)
+    rmSync(stateDir, { recursive: true, force: true })
+  }
+  try {
+    for (const user of options.users) {
+      await createUser(mlflow, user, `pw-${user}-for-tests`)
+    }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+  return { mlflow, stop }
 }
 
 /** Builds the inputs that register on the stack as a client. */

@@ -62,7 +62,12 @@ export class OAuthClientCredentials implements AuthProvider {
   }
 }
 
-function maskClientSecret(grant: ClientCredentialsGrant, mask: MaskSecret) {
+/** Masks a client secret's forms, including the client_secret_basic one. */
+export function maskClientSecret(
+  grant: ClientCredentialsGrant,
+  mask: MaskSecret
+): void {
+  if (grant.clientSecret === undefined) return
   maskSecret(mask, grant.clientSecret)
   const basic = `${encode(grant.clientId)}:${encode(grant.clientSecret)}`
   mask(Buffer.from(basic).toString('base64'))

@@ -11,6 +11,8 @@ export interface ProviderContext {
   /** The bound on each call to the token endpoint. */
   readonly timeoutMs: number
   readonly now: () => number
+  /** The environment, where the runner's ID token variables are. */
+  readonly env?: NodeJS.ProcessEnv
 }
 
 /** Checks whether both halves of the client credentials are set. */
@@ -31,7 +33,8 @@ export function createOAuthProvider(
   return new OAuthClientCredentials(grant, { ...context, mask })
 }
 
-function readGrant(oauth: OAuthSettings): ClientCredentialsGrant {
+/** Reads the grant's settings, requiring an ID, a secret and an endpoint. */
+export function readGrant(oauth: OAuthSettings): ClientCredentialsGrant {
   const clientId = requireSetting('client-id', oauth.clientId)
   const clientSecret = requireSetting('client-secret', oauth.clientSecret)
   const { tokenEndpoint, issuer } = oauth

@@ -2,7 +2,13 @@ import type { Readable } from 'node:stream'
 
 /** An auth mode that sends requests; `auto` resolves to one of these. */
 export type AuthMode =
-  'none' | 'basic' | 'bearer' | 'sigv4' | 'hokusai' | 'oauth-client-credentials'
+  | 'none'
+  | 'basic'
+  | 'bearer'
+  | 'sigv4'
+  | 'hokusai'
+  | 'oauth-client-credentials'
+  | 'github-oidc'
 
 /** What kind of credential a provider sends, for diagnoses and logs. */
 export type Credential =

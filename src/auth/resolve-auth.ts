@@ -10,6 +10,7 @@ import {
   hasClientCredentials,
   type ProviderContext
 } from './oauth-mode.js'
+import { createGitHubOidcProvider } from './oidc-mode.js'
 import type { AuthMode, AuthProvider } from './provider.js'
 import {
   createHokusaiProvider,
@@ -162,6 +163,8 @@ function createProvider(
       return createHokusaiProvider(auth)
     case 'oauth-client-credentials':
       return createOAuthProvider(auth.oauth, mask, context)
+    case 'github-oidc':
+      return createGitHubOidcProvider(auth, mask, context)
   }
 }
 
@@ -188,7 +191,7 @@ function listIgnored(
       }
     }
   }
-  if (mode !== 'oauth-client-credentials') {
+  if (mode !== 'oauth-client-credentials' && mode !== 'github-oidc') {
     const clientInputs = [
       ['client-id', auth.oauth?.clientId],
       ['client-secret', auth.oauth?.clientSecret]

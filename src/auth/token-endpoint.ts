@@ -10,7 +10,8 @@ export interface ClientCredentialsGrant {
   /** The token endpoint, or the issuer whose metadata names it. */
   readonly endpoint: { readonly tokenEndpoint: URL } | { readonly issuer: URL }
   readonly clientId: string
-  readonly clientSecret: string
+  /** The secret; absent when the client proves itself otherwise. */
+  readonly clientSecret?: string
   readonly clientAuth: ClientAuthMethod
   readonly scope?: string
   readonly audience?: string
@@ -41,24 +42,59 @@ export class TokenEndpoint {
   }
 
   /**
-   * Requests an access token; failures are AUTH_REFRESH diagnoses.
+   * Requests an access token by the client credentials grant, with the
+   * secret or, when given, a JWT client assertion (RFC 7523, 2.2).
+   * Failures are AUTH_REFRESH diagnoses.
    * NOTE: a failed request is not retried, even a refused connection or a
    * 503 that a second attempt might get past.
    */
-  async requestToken(): Promise<IssuedToken> {
+  requestToken(assertion?: string): Promise<IssuedToken> {
+    return this.#grantToken(
+      'client_credentials',
+      tokenParameters(this.#grant),
+      assertion === undefined
+        ? clientAuthentication(this.#grant)
+        : assertionAuthentication(assertion)
+    )
+  }
+
+  /**
+   * Exchanges an ID token for an access token (RFC 8693), as a client
+   * with the secret when one is set, else by its client ID alone.
+   */
+  exchangeToken(subjectToken: string): Promise<IssuedToken> {
+    const parameters = tokenParameters(this.#grant)
+    parameters.set('subject_token', subjectToken)
+    parameters.set('subject_token_type', ID_TOKEN_TYPE)
+    parameters.set('requested_token_type', ACCESS_TOKEN_TYPE)
+    return this.#grantToken(
+      TOKEN_EXCHANGE,
+      parameters,
+      this.#grant.clientSecret === undefined
+        ? oauth.None()
+        : clientAuthentication(this.#grant)
+    )
+  }
+
+  async #grantToken(
+    grantType: string,
+    parameters: URLSearchParams,
+    clientAuth: oauth.ClientAuth
+  ): Promise<IssuedToken> {
     const server = await this.#authorizationServer()
     const endpoint = new URL(server.token_endpoint ?? '')
     const grant = this.#grant
     const client: oauth.Client = { client_id: grant.clientId }
     try {
-      const response = await oauth.clientCredentialsGrantRequest(
+      const response = await oauth.genericTokenEndpointRequest(
         server,
         client,
-        clientAuthentication(grant),
-        tokenParameters(grant),
+        clientAuth,
+        grantType,
+        parameters,
         this.#requestOptions(endpoint)
       )
-      const result = await oauth.processClientCredentialsResponse(
+      const result = await oauth.processGenericTokenEndpointResponse(
         server,
         client,
         response
@@ -128,10 +164,26 @@ export class TokenEndpoint {
   }
 }
 
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
+const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token'
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
+const JWT_BEARER_ASSERTION =
+  'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+
 function clientAuthentication(grant: ClientCredentialsGrant): oauth.ClientAuth {
+  const secret = grant.clientSecret ?? ''
   return grant.clientAuth === 'post'
-    ? oauth.ClientSecretPost(grant.clientSecret)
-    : oauth.ClientSecretBasic(grant.clientSecret)
+    ? oauth.ClientSecretPost(secret)
+    : oauth.ClientSecretBasic(secret)
+}
+
+/** Authenticates with a ready-made JWT, such as a GitHub ID token. */
+function assertionAuthentication(assertion: string): oauth.ClientAuth {
+  return (_server, client, body) => {
+    body.set('client_id', client.client_id)
+    body.set('client_assertion_type', JWT_BEARER_ASSERTION)
+    body.set('client_assertion', assertion)
+  }
 }
 
 function tokenParameters(grant: ClientCredentialsGrant): URLSearchParams {

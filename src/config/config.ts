@@ -4,6 +4,7 @@ import type { ExtraHeader } from './extra-headers.js'
 import type { AUTH_MODES, InputName, MODES } from './inputs.js'
 import type { MetricGate } from './metric-gates.js'
 import type { OAuthSettings } from './oauth-settings.js'
+import type { OidcSettings } from './oidc-settings.js'
 import type { SageMakerTarget } from './sagemaker-arn.js'
 import type { TlsSettings } from './tls.js'
 
@@ -29,6 +30,8 @@ export interface AuthSettings {
   readonly hokusaiKey?: string
   /** The client credentials grant's settings; absent when none is set. */
   readonly oauth?: OAuthSettings
+  /** The `github-oidc` settings; absent when none is set. */
+  readonly oidc?: OidcSettings
 }
 
 /** A model version tag as MLflow stores it. */

@@ -27,7 +27,15 @@ export const AUTH_MODES = [
   'bearer',
   'sigv4',
   'hokusai',
-  'oauth-client-credentials'
+  'oauth-client-credentials',
+  'github-oidc'
+] as const
+
+/** How `github-oidc` turns the job's ID token into a credential. */
+export const OIDC_EXCHANGES = [
+  'token-exchange',
+  'client-assertion',
+  'id-token'
 ] as const
 
 /** What the action does: register a version, or only prove the setup. */
@@ -230,6 +238,21 @@ export const INPUTS = [
       'Headers sent only to the tracking server, one `Name: value` per ' +
       'line, such as the service-token headers of an access proxy. The ' +
       'values are masked.'
+  },
+  {
+    name: 'oidc-audience',
+    description:
+      'Audience (`aud`) of the GitHub ID token that `github-oidc` ' +
+      'requests; the relying party checks it.'
+  },
+  {
+    name: 'oidc-exchange',
+    description:
+      'How `github-oidc` uses the ID token: `token-exchange` (RFC 8693 at ' +
+      '`token-endpoint`), `client-assertion` (client credentials with the ' +
+      'ID token as the JWT client assertion) or `id-token` (sent as the ' +
+      'Bearer token).',
+    default: 'token-exchange'
   },
   {
     name: 'idempotency-key',

@@ -17,6 +17,7 @@ import { parseAliases, parseTags } from './lists.js'
 import { parseMetricGates } from './metric-gates.js'
 import { parseModelLocation } from './model-location.js'
 import { parseOAuthSettings } from './oauth-settings.js'
+import { parseOidcSettings } from './oidc-settings.js'
 import { checkModelName } from './registry-rules.js'
 import { readHokusaiSettings } from './hokusai-settings.js'
 import { readSageMakerSettings } from './sagemaker-settings.js'
@@ -201,6 +202,7 @@ function parseAuthSettings(
     mode,
     tokenHeader,
     ...parseOAuthSettings(get),
+    ...parseOidcSettings(get),
     ...(username === undefined ? {} : { username }),
     ...(password === undefined ? {} : { password }),
     ...(token === undefined ? {} : { token })

@@ -114,7 +114,7 @@ function readCaBundle(
   const certificates = parseCertificates('ca-cert', setting, file)
   return {
     pem: certificates.map(entry => entry.block.text).join(''),
-    subjects: certificates.map(entry => entry.certificate.subject)
+    subjects: certificates.map(entry => oneLine(entry.certificate.subject))
   }
 }
 
@@ -157,7 +157,7 @@ function readClientCertificate(
       settingLabel(keySource.name, keySource.setting),
       `the private key in ${quotePath(keySource.setting)} does not belong ` +
         `to the certificate in ${quotePath(certSetting)} (subject ` +
-        `${leaf.certificate.subject.replace(/\n/g, ', ')})`,
+        `${oneLine(leaf.certificate.subject)})`,
       'Use the key that was created with this certificate request.'
     )
   }
@@ -165,8 +165,8 @@ function readClientCertificate(
     cert: [leaf, ...chain].map(entry => entry.block.text).join(''),
     key: keyBlock.text,
     ...(passphrase === undefined ? {} : { passphrase }),
-    subject: leaf.certificate.subject.replace(/\n/g, ', '),
-    issuer: leaf.certificate.issuer.replace(/\n/g, ', '),
+    subject: oneLine(leaf.certificate.subject),
+    issuer: oneLine(leaf.certificate.issuer),
     validTo: leaf.certificate.validToDate
   }
 }
@@ -282,6 +282,11 @@ function decryptKey(
         : 'Export the key again as PEM (PKCS#8, RSA or EC).'
     )
   }
+}
+
+/** Joins the lines of an X.509 name as `CN=..., O=...`. */
+function oneLine(name: string): string {
+  return name.replace(/\n/g, ', ')
 }
 
 function quotePath(setting: Setting): string {

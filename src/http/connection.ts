@@ -52,7 +52,7 @@ function logTls({ tls }: Config, log: Logger): void {
   log.info(
     tls.ca
       ? `TLS: trusting ${tls.caSubjects.length} CA certificate(s) from ` +
-          `ca-cert: ${tls.caSubjects.map(s => s.replace(/\n/g, ', ')).join('; ')}`
+          `ca-cert: ${tls.caSubjects.join('; ')}`
       : "TLS: trusting Node's bundled CA certificates"
   )
   const client = tls.clientCertificate

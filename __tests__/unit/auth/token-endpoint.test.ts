@@ -93,6 +93,40 @@ describe('TokenEndpoint', () => {
     expect(body.get('client_secret')).toBe('client-secret-for-tests')
   })
 
+  it('sends a JWT client assertion without the secret', async () => {
+    const server = await startEndpoint(
+      json(200, { access_token: 'at-1', token_type: 'bearer' })
+    )
+    const withoutSecret: ClientCredentialsGrant = { ...grant(server.url) }
+    delete (withoutSecret as { clientSecret?: string }).clientSecret
+    await new TokenEndpoint(withoutSecret, 5000).requestToken('id.token.jwt')
+    const body = new URLSearchParams(server.bodies[0])
+
+    expect(body.get('grant_type')).toBe('client_credentials')
+    expect(body.get('client_id')).toBe('ci-bot')
+    expect(body.get('client_assertion_type')).toBe(
+      'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+    )
+    expect(body.get('client_assertion')).toBe('id.token.jwt')
+    expect(body.has('client_secret')).toBe(false)
+  })
+
+  it('exchanges an ID token by RFC 8693', async () => {
+    const server = await startEndpoint(
+      json(200, { access_token: 'at-1', token_type: 'bearer' })
+    )
+    await new TokenEndpoint(grant(server.url), 5000).exchangeToken('id.jwt')
+    const body = new URLSearchParams(server.bodies[0])
+
+    expect(body.get('grant_type')).toBe(
+      'urn:ietf:params:oauth:grant-type:token-exchange'
+    )
+    expect(body.get('subject_token')).toBe('id.jwt')
+    expect(body.get('subject_token_type')).toBe(
+      'urn:ietf:params:oauth:token-type:id_token'
+    )
+  })
+
   it('reports invalid_scope with the host', async () => {
     const server = await startEndpoint(
       json(400, { error: 'invalid_scope', error_description: 'unknown' })

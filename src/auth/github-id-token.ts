@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs'
+
+import { getIDToken } from '@actions/core'
+
+import {
+  configError,
+  DiagnosedError,
+  diagnose
+} from '../diagnosis/diagnosis.js'
+
+/** The claims of a GitHub ID token that the logs and diagnoses show. */
+export interface IdTokenClaims {
+  readonly iss: string
+  readonly sub: string
+  readonly aud: string
+  /** The expiry, in seconds since the epoch. */
+  readonly exp?: number
+}
+
+const PULL_REQUEST_EVENTS = new Set([
+  'pull_request',
+  'pull_request_review',
+  'pull_request_review_comment'
+])
+
+/**
+ * Checks, before any request, that the runner can issue an ID token. It
+ * sets ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN only for jobs with the
+ * `id-token: write` permission, and never for pull requests from forks.
+ */
+export function checkIdTokenAvailable(env: NodeJS.ProcessEnv): void {
+  if (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+    return
+  }
+  if (isForkPullRequest(env)) {
+    throw configError(
+      'input `auth-mode`',
+      'auth-mode is github-oidc, but this job runs for a pull request from ' +
+        'a fork, and GitHub issues no ID token to those',
+      'Register from a workflow that runs on the base repository (such as ' +
+        'push to the default branch), or use another auth mode for forks.'
+    )
+  }
+  throw configError(
+    'input `auth-mode`',
+    'auth-mode is github-oidc, but the job cannot request an ID token ' +
+      '(ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN ' +
+      'are not set)',
+    'Add `permissions: id-token: write` to the job (or the workflow). ' +
+      'Outside GitHub Actions, use another auth mode.'
+  )
+}
+
+/** Checks whether the event is a pull request whose head is a fork. */
+function isForkPullRequest(env: NodeJS.ProcessEnv): boolean {
+  if (!PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? '')) return false
+  const payload = readEventPayload(env.GITHUB_EVENT_PATH)
+  const head = payload?.pull_request?.head?.repo
+  const base = payload?.pull_request?.base?.repo
+  if (head?.fork === true) return true
+  return head?.full_name !== undefined && head.full_name !== base?.full_name
+}
+
+interface PullRequestPayload {
+  readonly pull_request?: {
+    readonly head?: { readonly repo?: { fork?: boolean; full_name?: string } }
+    readonly base?: { readonly repo?: { full_name?: string } }
+  }
+}
+
+function readEventPayload(
+  file: string | undefined
+): PullRequestPayload | undefined {
+  if (!file) return undefined
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as PullRequestPayload
+  } catch {
+    return undefined
+  }
+}
+
+/** Requests the job's ID token from the runner, for an audience. */
+export async function requestIdToken(audience?: string): Promise<string> {
+  try {
+    return await getIDToken(audience)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    throw new DiagnosedError(
+      diagnose(
+        'AUTH_REFRESH',
+        `Requesting the GitHub ID token failed: ${message.trim()}`,
+        'Check that the job has `permissions: id-token: write`, and retry ' +
+          'the job if GitHub was unavailable.'
+      ),
+      { cause: error }
+    )
+  }
+}
+
+/** Reads the claims of a JWT without verifying it, for logs. */
+export function readClaims(jwt: string): IdTokenClaims {
+  const payload = jwt.split('.')[1] ?? ''
+  let claims: Record<string, unknown> = {}
+  try {
+    claims = JSON.parse(
+      Buffer.from(payload, 'base64url').toString('utf8')
+    ) as Record<string, unknown>
+  } catch {
+    // An unreadable token is shown as empty claims; the relying party
+    // rejects it with its own error.
+  }
+  return {
+    iss: claimText(claims.iss),
+    sub: claimText(claims.sub),
+    aud: claimText(claims.aud),
+    ...(typeof claims.exp === 'number' ? { exp: claims.exp } : {})
+  }
+}
+
+function claimText(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (Array.isArray(value)) return value.map(claimText).join(' ')
+  return ''
+}
