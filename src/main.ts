@@ -4,26 +4,29 @@ import { resolveAuth, type AuthResolution } from './auth/resolve-auth.js'
 import type { Config } from './config/config.js'
 import { loadConfig } from './config/load-config.js'
 import type { Diagnosis } from './diagnosis/diagnosis.js'
+import { registerOrDefer } from './bundle/defer.js'
 import { summarize, writeOutputs, type RunResult } from './github/outputs.js'
 import { renderSummary } from './github/summary.js'
 import type { Host, Logger } from './host/host.js'
 import type { ConnectionFacts } from './http/errors.js'
 import { reportConnection } from './http/connection.js'
+import { recordSecrets } from './host/secret-record.js'
 import { createDispatcher } from './http/dispatcher.js'
 import { defaultRetryPolicy } from './http/retry.js'
 import { HttpClient } from './http/transport.js'
 import { classifyFailure } from './preflight/classify.js'
 import { runPreflight } from './preflight/preflight.js'
-import { readProvenance } from './register/provenance.js'
-import { registerModel, type RegistrationContext } from './register/register.js'
+import { syncPendingBundles } from './sync/sync.js'
 import { USER_AGENT } from './version.js'
 
 /**
- * Runs the action: configuration, auth, then a preflight or a
- * registration. Every failure ends here as one diagnosis; the outputs and
- * the job summary are written whatever happened.
+ * Runs the action: configuration, auth, then a preflight, a registration
+ * (deferred into a bundle when the server is unavailable) or a sync of
+ * pending bundles. Every failure ends here as one diagnosis; the outputs
+ * and the job summary are written whatever happened.
  */
-export async function run(host: Host): Promise<RunResult> {
+export async function run(runner: Host): Promise<RunResult> {
+  const { host, secrets } = recordSecrets(runner)
   const result: RunResult = { outcome: 'failed' }
   let dispatcher: Dispatcher | undefined
   try {
@@ -57,18 +60,10 @@ export async function run(host: Host): Promise<RunResult> {
     if (config.mode === 'preflight') {
       result.preflight = await runPreflight(http, config.modelName, host.log)
       result.outcome = 'checked'
+    } else if (config.mode === 'sync') {
+      await syncPendingBundles({ host, http, config }, result)
     } else {
-      const progress: RegistrationContext['progress'] = {}
-      try {
-        const provenance = readProvenance(host.env)
-        const context = { http, config, provenance, log: host.log, progress }
-        const registration = await registerModel(context)
-        result.version = registration.version
-        result.outcome = registration.outcome
-      } finally {
-        if (progress.version) result.version ??= progress.version
-        if (progress.comparison) result.comparison = progress.comparison
-      }
+      await registerOrDefer({ host, http, config, secrets }, result)
     }
   } catch (error) {
     result.diagnosis = classifyFailure(error)

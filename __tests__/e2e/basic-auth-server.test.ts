@@ -96,7 +96,12 @@ describe('action on the basic-auth server', () => {
         'model-uri': `models:/${model}/1`,
         'model-url': `${server.url}/#/models/${model}/versions/1`,
         'auth-mode': 'basic',
-        diagnosis: ''
+        comparison: '',
+        diagnosis: '',
+        'bundle-path': '',
+        'bundle-artifact': '',
+        'bundle-key': '',
+        'sync-report': ''
       })
     })
 

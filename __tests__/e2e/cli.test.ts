@@ -106,7 +106,11 @@ describe('mlflow-register register', () => {
       'model-url': `${server.url}/#/models/${model}/versions/1`,
       'auth-mode': 'basic',
       comparison: null,
-      diagnosis: ''
+      diagnosis: '',
+      'bundle-path': '',
+      'bundle-artifact': '',
+      'bundle-key': '',
+      'sync-report': ''
     })
     expect(summary).toContain('MLflow register: registered')
   })

@@ -105,7 +105,12 @@ describe('action on the plain server', () => {
       'model-uri': `models:/${model}/1`,
       'model-url': `${server.url}/#/models/${model}/versions/1`,
       'auth-mode': 'none',
-      diagnosis: ''
+      comparison: '',
+      diagnosis: '',
+      'bundle-path': '',
+      'bundle-artifact': '',
+      'bundle-key': '',
+      'sync-report': ''
     })
   })
 

@@ -17,6 +17,8 @@ export interface MlflowServerOptions {
   readonly basicAuth?: boolean
   /** Replaces the basic-auth app's credential check, as `module:function`. */
   readonly authorizationFunction?: string
+  /** A fixed port, to restart a stopped server at the same URL. */
+  readonly port?: number
   readonly extraArgs?: readonly string[]
   readonly env?: Readonly<Record<string, string>>
 }
@@ -41,3 +43,6 @@ export declare function createUser(
   username: string,
   password: string
 ): Promise<void>
+
+/** Finds a free TCP port on 127.0.0.1. */
+export declare function freePort(): Promise<number>

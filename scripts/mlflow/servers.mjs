@@ -26,11 +26,12 @@ export async function freePort() {
 }
 
 /**
- * Starts one MLflow server and waits for /health.
+ * Starts one MLflow server and waits for /health. A given `port` restarts
+ * a stopped server at its old URL; its state directory is reused.
  * `authorizationFunction` replaces the basic-auth app's check of the
  * credentials, as `module:function` (see __tests__/fixtures/jwt_auth.py).
  * @param {{ name: string, stateDir: string, basicAuth?: boolean,
- *           authorizationFunction?: string,
+ *           authorizationFunction?: string, port?: number,
  *           extraArgs?: string[], env?: Record<string, string> }} options
  * @returns {Promise<{ name: string, url: string, pid: number, dir: string,
  *           log: string }>}
@@ -38,7 +39,7 @@ export async function freePort() {
 export async function startMlflowServer(options) {
   const dir = path.join(options.stateDir, options.name)
   mkdirSync(dir, { recursive: true })
-  const port = await freePort()
+  const port = options.port ?? (await freePort())
   const log = path.join(dir, 'server.log')
   // The job runner serves GenAI features the registry does not use; it
   // would start a dozen extra processes per server.

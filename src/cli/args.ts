@@ -3,7 +3,13 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util'
 import { INPUTS } from '../config/inputs.js'
 
 /** The CLI's commands; each runs the action in one mode. */
-export const COMMANDS = ['register', 'preflight'] as const
+export const COMMANDS = [
+  'register',
+  'preflight',
+  'sync',
+  'list',
+  'show'
+] as const
 
 /** A CLI command. */
 export type Command = (typeof COMMANDS)[number]
@@ -16,6 +22,8 @@ export interface CliArgs {
   readonly json: boolean
   readonly debug: boolean
   readonly summaryFile?: string
+  /** The bundle id that `show` takes as its argument. */
+  readonly bundleId?: string
 }
 
 /** A command line that cannot be run, with the reason. */
@@ -48,7 +56,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error))
   }
-  const [command, ...extra] = parsed.positionals
+  const [command, ...rest] = parsed.positionals
+  const bundleId = command === 'show' ? rest.shift() : undefined
+  const extra = rest
+  if (command === 'show' && bundleId === undefined) {
+    throw new UsageError('The show command needs a bundle id.')
+  }
   if (
     command !== undefined &&
     !(COMMANDS as readonly string[]).includes(command)
@@ -73,6 +86,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     help: values.help === true,
     json: values.json === true,
     debug: values.debug === true,
-    ...(typeof summaryFile === 'string' ? { summaryFile } : {})
+    ...(typeof summaryFile === 'string' ? { summaryFile } : {}),
+    ...(bundleId === undefined ? {} : { bundleId })
   }
 }

@@ -8,7 +8,16 @@ const SUMMARIES: Record<Command, string> = {
     'preflight.',
   preflight:
     'Check that the tracking server is reachable, is MLflow, has a model ' +
-    'registry and accepts the credentials; writes nothing.'
+    'registry and accepts the credentials; writes nothing.',
+  sync:
+    'Register the pending registry bundles in --bundle-dir, written when ' +
+    'a registration was deferred because the server was unavailable.',
+  list:
+    'List the pending registry bundles in --bundle-dir, each verified, ' +
+    'with its model, time and last error.',
+  show:
+    'Verify one registry bundle (mlflow-register show <bundle-id>) and ' +
+    'print its manifest.'
 }
 
 /** The help text of the whole CLI or of one command. */

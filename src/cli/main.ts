@@ -1,5 +1,6 @@
 import { run } from '../main.js'
 import { UsageError, parseCliArgs } from './args.js'
+import { listBundles, showBundle } from './bundle-commands.js'
 import { createCliHost } from './cli-host.js'
 import { helpText } from './help.js'
 
@@ -35,6 +36,9 @@ export async function runCli(
     streams.stderr(`${text}\n`)
     return 2
   }
+
+  if (args.command === 'list') return listBundles(args, env, streams)
+  if (args.command === 'show') return showBundle(args, env, streams)
 
   const flags = new Map(args.flags)
   flags.set('mode', args.command)

@@ -1,7 +1,7 @@
 import type { ProxySettings } from '../http/proxy.js'
 import type { AwsCredentials } from './aws-credentials.js'
 import type { ExtraHeader } from './extra-headers.js'
-import type { AUTH_MODES, InputName, MODES } from './inputs.js'
+import type { AUTH_MODES, InputName, MODES, ON_UNAVAILABLE } from './inputs.js'
 import type { MetricGate } from './metric-gates.js'
 import type { OAuthSettings } from './oauth-settings.js'
 import type { OidcSettings } from './oidc-settings.js'
@@ -32,6 +32,15 @@ export interface AuthSettings {
   readonly oauth?: OAuthSettings
   /** The `github-oidc` settings; absent when none is set. */
   readonly oidc?: OidcSettings
+}
+
+/** Where deferred registrations go and what a deferral does. */
+export interface BundleSettings {
+  readonly onUnavailable: (typeof ON_UNAVAILABLE)[number]
+  /** The `bundle-dir` input as an absolute path; unset means the default. */
+  readonly directory?: string
+  /** The token for the GitHub REST API, which sync uses for stored bundles. */
+  readonly githubToken?: string
 }
 
 /** A model version tag as MLflow stores it. */
@@ -69,6 +78,7 @@ export interface Config {
   readonly waitTimeoutMs: number
   readonly requestTimeoutMs: number
   readonly maxAttempts: number
+  readonly bundle: BundleSettings
   /** Where each setting came from, for the auth report and the summary. */
   readonly origins: ReadonlyMap<InputName, string>
 }

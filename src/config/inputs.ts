@@ -38,15 +38,22 @@ export const OIDC_EXCHANGES = [
   'id-token'
 ] as const
 
-/** What the action does: register a version, or only prove the setup. */
-export const MODES = ['register', 'preflight'] as const
+/**
+ * What the action does: register a version, only prove the setup, or
+ * register the pending bundles of deferred registrations.
+ */
+export const MODES = ['register', 'preflight', 'sync'] as const
+
+/** What a registration does when the tracking server is unavailable. */
+export const ON_UNAVAILABLE = ['bundle', 'fail'] as const
 
 export const INPUTS = [
   {
     name: 'mode',
     description:
       '`register` registers a model version; `preflight` only checks that ' +
-      'the server is reachable, is MLflow and accepts the credentials.',
+      'the server is reachable, is MLflow and accepts the credentials; ' +
+      '`sync` registers the pending bundles of deferred registrations.',
     default: 'register'
   },
   {
@@ -283,6 +290,33 @@ export const INPUTS = [
       'Attempts per request when the server is unavailable (connection ' +
       'refused, timeouts, 429, 5xx), with exponential backoff.',
     default: '5'
+  },
+  {
+    name: 'on-unavailable',
+    description:
+      'What a registration does when the server is still unavailable once ' +
+      'retries are spent: `bundle` writes a registry bundle for a later ' +
+      '`sync` and ends with outcome `deferred`; `fail` writes it too and ' +
+      'fails the step.',
+    default: 'bundle'
+  },
+  {
+    name: 'bundle-dir',
+    description:
+      'Directory for registry bundles, written when a registration is ' +
+      'deferred and read by `sync`. Defaults to ' +
+      '`$RUNNER_TEMP/mlflow-register/bundles` on a runner, else ' +
+      '`.mlflow-register/bundles` in the workspace.',
+    env: ['MLFLOW_REGISTER_BUNDLE_DIR']
+  },
+  {
+    name: 'github-token',
+    description:
+      'Token for the GitHub REST API, used by `sync` to find bundles in ' +
+      'cache entries and artifacts of earlier runs and to delete them once ' +
+      'registered; pass `${{ github.token }}` with `actions: write`.',
+    env: ['GITHUB_TOKEN'],
+    secret: true
   }
 ] as const satisfies readonly InputSpec[]
 
@@ -295,7 +329,9 @@ export const OUTPUTS = [
     name: 'outcome',
     description:
       '`registered` (a new version), `reused` (an earlier run already ' +
-      'registered it), `checked` (preflight mode) or `failed`.'
+      'registered it), `checked` (preflight mode), `deferred` (the server ' +
+      'was unavailable and a bundle was written), `synced` (sync mode) or ' +
+      '`failed`.'
   },
   { name: 'model-name', description: 'Name of the registered model.' },
   { name: 'model-version', description: 'The model version number.' },
@@ -318,7 +354,31 @@ export const OUTPUTS = [
   {
     name: 'diagnosis',
     description:
-      'Diagnosis code when the step failed, for example `AUTH_REJECTED`.'
+      'Diagnosis code when the step failed or was deferred, for example ' +
+      '`AUTH_REJECTED`.'
+  },
+  {
+    name: 'bundle-path',
+    description: 'Directory of the registry bundle written by a deferral.'
+  },
+  {
+    name: 'bundle-artifact',
+    description:
+      'Name of the workflow artifact the bundle was uploaded as, when the ' +
+      'upload succeeded.'
+  },
+  {
+    name: 'bundle-key',
+    description:
+      'Actions cache key the bundle was saved under, when the save ' +
+      'succeeded.'
+  },
+  {
+    name: 'sync-report',
+    description:
+      'JSON list of the bundles a sync handled, each with its model, ' +
+      'status (`synced`, `already-registered`, `failed` or `skipped`), ' +
+      'version and diagnosis code.'
   }
 ] as const
 

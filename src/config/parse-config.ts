@@ -11,6 +11,7 @@ import {
   secondsSchema,
   settingLabel
 } from './fields.js'
+import { parseBundleSettings } from './bundle-settings.js'
 import { HEADER_NAME, parseExtraHeaders } from './extra-headers.js'
 import { AUTH_MODES, MODES, type InputName } from './inputs.js'
 import { parseAliases, parseTags } from './lists.js'
@@ -43,7 +44,7 @@ export function parseConfig(
     required('mode'),
     z.enum(MODES),
     MODES.join(' or '),
-    'Set `mode` to register or preflight.'
+    'Set `mode` to register, preflight or sync.'
   )
   const sagemaker = readSageMakerSettings(get, env)
   const tracking = sagemaker?.tracking ?? parseTrackingUri(get('tracking-uri'))
@@ -100,6 +101,7 @@ export function parseConfig(
       'a whole number from 1 to 20',
       'Set `max-attempts` to, for example, 5.'
     ),
+    bundle: parseBundleSettings(get, workspace),
     origins: describeOrigins(settings, tracking)
   }
 }

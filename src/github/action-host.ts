@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 
 import type { Host } from '../host/host.js'
+import { createGitHubBundleStore } from './bundle-store.js'
 
 /** The host for a GitHub Actions runner, backed by `@actions/core`. */
 export function createActionHost(): Host {
@@ -36,6 +37,7 @@ export function createActionHost(): Host {
     // and core.setFailed would add a second, untitled one.
     setFailed: () => {
       process.exitCode = core.ExitCode.Failure
-    }
+    },
+    bundleStore: createGitHubBundleStore(process.env)
   }
 }

@@ -7,17 +7,22 @@ import { describeUrl } from '../http/url.js'
 import type { ModelVersion } from '../mlflow/schemas.js'
 import type { PreflightReport } from '../preflight/preflight.js'
 import type { ReleaseComparison } from '../release/release.js'
+import type { SyncReport } from '../sync/sync.js'
 import type { RunSummary } from './summary.js'
 
 /** Everything one run found out, filled in as it goes. */
 export interface RunResult {
-  outcome: 'registered' | 'reused' | 'checked' | 'failed'
+  outcome:
+    'registered' | 'reused' | 'checked' | 'deferred' | 'synced' | 'failed'
   config?: Config
   auth?: AuthResolution
   preflight?: PreflightReport
   version?: ModelVersion
   comparison?: ReleaseComparison
   diagnosis?: Diagnosis
+  /** The registry bundle written when the registration was deferred. */
+  bundle?: { path: string; artifact?: string; cacheKey?: string }
+  sync?: SyncReport
 }
 
 /** The link to a version's page in the MLflow UI. */
@@ -42,8 +47,36 @@ export function collectOutputs(result: RunResult): Record<OutputName, string> {
       version && config ? modelVersionUrl(config.trackingUri, version) : '',
     'auth-mode': result.auth?.provider.mode ?? '',
     comparison: result.comparison ? JSON.stringify(result.comparison) : '',
-    diagnosis: result.diagnosis?.code ?? ''
+    diagnosis: result.diagnosis?.code ?? '',
+    'bundle-path': result.bundle?.path ?? '',
+    'bundle-artifact': result.bundle?.artifact ?? '',
+    'bundle-key': result.bundle?.cacheKey ?? '',
+    'sync-report': result.sync ? syncReportJson(result.sync) : ''
   }
+}
+
+/** Counts a sync's bundles by status, as `2 synced, 1 failed`. */
+function countSyncEntries(report: SyncReport): string {
+  const counts = new Map<string, number>()
+  for (const entry of report.entries) {
+    const label = entry.status.replace('-', ' ')
+    counts.set(label, (counts.get(label) ?? 0) + 1)
+  }
+  if (counts.size === 0) return 'none pending'
+  return [...counts].map(([label, count]) => `${count} ${label}`).join(', ')
+}
+
+/** Serializes the `sync-report` output: one object per bundle. */
+function syncReportJson(report: SyncReport): string {
+  return JSON.stringify(
+    report.entries.map(entry => ({
+      bundle: entry.bundle,
+      model: entry.modelName ?? null,
+      status: entry.status,
+      version: entry.version ?? null,
+      diagnosis: entry.diagnosis?.code ?? null
+    }))
+  )
 }
 
 /** Sets every output, so later steps can rely on each one existing. */
@@ -70,6 +103,8 @@ export function summarize(result: RunResult): RunSummary {
     ...(version?.source ? { source: version.source } : {}),
     aliases: version ? (config?.aliases ?? []) : [],
     ...(result.comparison ? { comparison: result.comparison } : {}),
+    ...(result.bundle ? { bundlePath: result.bundle.path } : {}),
+    ...(result.sync ? { syncCounts: countSyncEntries(result.sync) } : {}),
     checks: preflight?.passed ?? [],
     notVerified: preflight?.notVerified ?? [],
     ...(result.diagnosis ? { diagnosis: result.diagnosis } : {})

@@ -15,6 +15,10 @@ export interface RunSummary {
   readonly modelUrl?: string
   readonly source?: string
   readonly aliases: readonly string[]
+  /** The directory of a deferred registration's registry bundle. */
+  readonly bundlePath?: string
+  /** The counts of a sync, such as `2 synced, 1 failed`. */
+  readonly syncCounts?: string
   readonly checks: readonly string[]
   readonly notVerified: readonly string[]
   readonly comparison?: ReleaseComparison
@@ -25,6 +29,8 @@ const OUTCOME_ICONS: Record<string, string> = {
   registered: '✅',
   reused: '♻️',
   checked: '✅',
+  deferred: '⏸️',
+  synced: '✅',
   failed: '❌'
 }
 
@@ -37,6 +43,8 @@ export function renderSummary(summary: RunSummary): string {
     row('Version', versionCell(summary)),
     row('Source', summary.source),
     row('Aliases', summary.aliases.join(', ')),
+    row('Registry bundle', summary.bundlePath),
+    row('Bundles', summary.syncCounts),
     row('Auth mode', summary.authMode),
     row('Auth decision', summary.authReason),
     row('Ignored settings', summary.ignored.join('; ')),

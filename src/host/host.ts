@@ -1,3 +1,5 @@
+import type { BundleStore } from '../bundle/bundle-store.js'
+
 /** Options for an annotation: its title, shown in bold on the run page. */
 export interface AnnotationOptions {
   readonly title: string
@@ -30,4 +32,6 @@ export interface Host {
   writeSummary(markdown: string): Promise<void>
   /** Marks the run failed; the process exits with code 1. */
   setFailed(message: string): void
+  /** Storage for registry bundles that outlives the job, where there is one. */
+  readonly bundleStore?: BundleStore | undefined
 }

@@ -56,7 +56,7 @@ export async function registerModel(
   const directory = config.modelPath
     ? await readModelDirectory(config.modelPath)
     : undefined
-  const key = idempotencyKey(context, directory)
+  const key = registrationKey(config, context.provenance, directory)
   const tags = versionTags(context, key)
 
   const existing =
@@ -160,11 +160,15 @@ async function prepareSource(
   )
 }
 
-function idempotencyKey(
-  context: RegistrationContext,
+/**
+ * Returns the idempotency key of a registration: the `idempotency-key`
+ * input, else a hash of the CI run, the model name and what is registered.
+ */
+export function registrationKey(
+  config: Config,
+  provenance: Provenance,
   directory: ModelDirectory | undefined
 ): string {
-  const { config, provenance } = context
   if (config.idempotencyKey) return config.idempotencyKey
   return deriveIdempotencyKey(
     provenance,

@@ -5,9 +5,12 @@ import { INPUTS } from '../../../src/config/inputs.js'
 import { thrownBy } from '../fixtures/thrown.js'
 
 describe('parseCliArgs commands', () => {
-  it.each(['register', 'preflight'])('reads the %s command', command => {
-    expect(parseCliArgs([command]).command).toBe(command)
-  })
+  it.each(['register', 'preflight', 'sync'])(
+    'reads the %s command',
+    command => {
+      expect(parseCliArgs([command]).command).toBe(command)
+    }
+  )
 
   it('reads no command from an empty line', () => {
     const args = parseCliArgs([])
@@ -19,7 +22,7 @@ describe('parseCliArgs commands', () => {
     const error = thrownBy(() => parseCliArgs(['deploy']))
     expect(error).toBeInstanceOf(UsageError)
     expect((error as UsageError).message).toBe(
-      'Unknown command "deploy". Commands: register, preflight.'
+      'Unknown command "deploy". Commands: register, preflight, sync, list, show.'
     )
   })
 

@@ -198,7 +198,12 @@ describe('parseConfig in preflight mode', () => {
 // One row per invalid value: the input, the value, the problem in the
 // message and the fix.
 const INVALID: [InputName, string, RegExp, RegExp][] = [
-  ['mode', 'deploy', /expected register or preflight, got "deploy"/, /mode/],
+  [
+    'mode',
+    'deploy',
+    /expected register or preflight or sync, got "deploy"/,
+    /mode/
+  ],
   ['tracking-uri', '', /no tracking server/, /MLFLOW_TRACKING_URI/],
   ['tracking-uri', 'mlruns', /local store/, /mlflow server/],
   ['model-name', '', /required but empty/, /Set `model-name`/],

@@ -65,7 +65,11 @@ describe('collectOutputs', () => {
         'https://mlflow.test/mlflow/#/models/fraud%20model/versions/3',
       'auth-mode': 'basic',
       comparison: '',
-      diagnosis: ''
+      diagnosis: '',
+      'bundle-path': '',
+      'bundle-artifact': '',
+      'bundle-key': '',
+      'sync-report': ''
     })
   })
 
@@ -85,8 +89,59 @@ describe('collectOutputs', () => {
       'model-url': '',
       'auth-mode': '',
       comparison: '',
-      diagnosis: 'CLIENT_CONFIG'
+      diagnosis: 'CLIENT_CONFIG',
+      'bundle-path': '',
+      'bundle-artifact': '',
+      'bundle-key': '',
+      'sync-report': ''
     })
+  })
+
+  it('names the bundle of a deferred registration', () => {
+    const outputs = collectOutputs({
+      outcome: 'deferred',
+      bundle: { path: '/tmp/bundles/b1' }
+    })
+    expect(outputs['bundle-path']).toBe('/tmp/bundles/b1')
+  })
+
+  it('reports each synced bundle as JSON', () => {
+    const outputs = collectOutputs({
+      outcome: 'synced',
+      sync: {
+        entries: [
+          { bundle: 'b1', modelName: 'm', status: 'synced', version: '2' }
+        ]
+      }
+    })
+    expect(JSON.parse(outputs['sync-report'])).toEqual([
+      {
+        bundle: 'b1',
+        model: 'm',
+        status: 'synced',
+        version: '2',
+        diagnosis: null
+      }
+    ])
+  })
+
+  it('counts synced bundles for the summary', () => {
+    const summary = summarize({
+      outcome: 'failed',
+      sync: {
+        entries: [
+          { bundle: 'b1', status: 'synced' },
+          { bundle: 'b2', status: 'synced' },
+          { bundle: 'b3', status: 'failed' }
+        ]
+      }
+    })
+    expect(summary.syncCounts).toBe('2 synced, 1 failed')
+  })
+
+  it('says when no bundle was pending', () => {
+    const summary = summarize({ outcome: 'synced', sync: { entries: [] } })
+    expect(summary.syncCounts).toBe('none pending')
   })
 
   it('names the configured model before a version exists', () => {

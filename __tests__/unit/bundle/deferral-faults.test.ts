@@ -1,0 +1,133 @@
+/**
+ * Deferral decisions for faults a real MLflow server cannot be made to
+ * produce on demand (persistent 5xx, 429, dropped connections, an outage
+ * between the create and the alias), run in-process against the fake.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+
+import {
+  startFakeServer,
+  type FakeServer
+} from '../../../src/fake-server/index.js'
+import { run } from '../../../src/main.js'
+import { RecordingHost } from '../../support/recording-host.js'
+
+const ROOT = path.resolve(import.meta.dirname, '../../..')
+let server: FakeServer
+let bundleDir: string
+
+beforeEach(async () => {
+  server = await startFakeServer()
+  bundleDir = mkdtempSync(path.join(tmpdir(), 'deferral-faults-'))
+})
+
+afterEach(async () => {
+  await server.close()
+  rmSync(bundleDir, { recursive: true, force: true })
+})
+
+function env(runId: string): NodeJS.ProcessEnv {
+  return {
+    GITHUB_ACTIONS: 'true',
+    GITHUB_REPOSITORY: 'hokusai/mlflow-register',
+    GITHUB_RUN_ID: runId,
+    GITHUB_WORKFLOW: 'unit',
+    GITHUB_WORKSPACE: ROOT
+  }
+}
+
+async function register(extra: Record<string, string> = {}) {
+  const host = new RecordingHost(
+    {
+      'tracking-uri': server.url,
+      'model-name': 'fraud-model',
+      'model-path': 'examples/model',
+      aliases: 'champion',
+      'bundle-dir': bundleDir,
+      'max-attempts': '2',
+      ...extra
+    },
+    env('7')
+  )
+  const result = await run(host)
+  return { host, result }
+}
+
+async function sync() {
+  const host = new RecordingHost(
+    { mode: 'sync', 'tracking-uri': server.url, 'bundle-dir': bundleDir },
+    env('8')
+  )
+  const result = await run(host)
+  return { host, result }
+}
+
+describe('deferral on an unavailable server', () => {
+  it.each([500, 502, 503, 504, 429])('defers on HTTP %i', async status => {
+    server.faults.respond(/./, { status, body: 'unavailable' })
+    const { host, result } = await register()
+
+    expect(result.outcome).toBe('deferred')
+    expect(host.outputs.get('diagnosis')).toBe('SERVER_UNAVAILABLE')
+    expect(host.failure).toBeUndefined()
+    expect(readdirSync(bundleDir)).toHaveLength(1)
+  })
+
+  it('defers on dropped connections', async () => {
+    server.faults.drop(/./)
+    const { result } = await register()
+
+    expect(result.outcome).toBe('deferred')
+    expect(readdirSync(bundleDir)).toHaveLength(1)
+  })
+
+  it('fails the step with on-unavailable fail', async () => {
+    server.faults.respond(/./, { status: 503 })
+    const { host, result } = await register({ 'on-unavailable': 'fail' })
+
+    expect(result.outcome).toBe('deferred')
+    expect(host.failure).toMatch(/^SERVER_UNAVAILABLE/)
+    expect(host.outputs.get('bundle-path')).not.toBe('')
+    expect(readdirSync(bundleDir)).toHaveLength(1)
+  })
+
+  it.each([400, 404, 413])('never defers on HTTP %i', async status => {
+    server.faults.respond(/./, { status, body: 'no' })
+    const { result } = await register()
+
+    expect(result.outcome).toBe('failed')
+    expect(readdirSync(bundleDir)).toEqual([])
+  })
+})
+
+describe('outage after the version was created', () => {
+  it('records the version and sync adopts it', async () => {
+    server.faults.respond('registered-models/alias', { status: 503 })
+    const deferred = await register()
+    const [bundle = ''] = readdirSync(bundleDir)
+    const manifest = JSON.parse(
+      readFileSync(path.join(bundleDir, bundle, 'manifest.json'), 'utf8')
+    ) as { createdVersion?: string }
+
+    expect(deferred.result.outcome).toBe('deferred')
+    expect(manifest.createdVersion).toBe('1')
+
+    server.faults.reset()
+    const synced = await sync()
+    const report = JSON.parse(
+      synced.host.outputs.get('sync-report') ?? '[]'
+    ) as { status: string; version: string }[]
+
+    expect(report).toEqual([
+      expect.objectContaining({ status: 'already-registered', version: '1' })
+    ])
+    const versions = server.state.registry
+      .listVersions()
+      .filter(version => version.name === 'fraud-model')
+    expect(versions).toHaveLength(1)
+  })
+})

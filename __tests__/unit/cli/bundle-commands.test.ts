@@ -1,0 +1,129 @@
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+
+import { writeBundle } from '../../../src/bundle/write-bundle.js'
+import { runCli } from '../../../src/cli/main.js'
+import { parseConfig } from '../../../src/config/parse-config.js'
+import { diagnose } from '../../../src/diagnosis/diagnosis.js'
+import { settingsFrom } from '../fixtures/settings.js'
+
+let workspace: string
+let bundles: string
+let validId: string
+let damagedId: string
+
+beforeAll(async () => {
+  workspace = mkdtempSync(path.join(tmpdir(), 'bundle-commands-'))
+  bundles = path.join(workspace, 'bundles')
+  mkdirSync(path.join(workspace, 'model'))
+  writeFileSync(path.join(workspace, 'model', 'MLmodel'), 'flavors: {}\n')
+  const config = parseConfig(
+    settingsFrom({
+      'tracking-uri': 'https://mlflow.test',
+      'model-name': 'fraud-model',
+      'model-path': 'model'
+    }),
+    workspace
+  )
+  const write = (now: string) =>
+    writeBundle({
+      directory: bundles,
+      config,
+      provenance: { system: 'local' },
+      diagnosis: diagnose('UNREACHABLE', 'down', 'wait'),
+      secrets: [],
+      now: new Date(now)
+    })
+  validId = path.basename((await write('2026-12-05T01:00:00Z')).path)
+  const damaged = await write('2026-12-05T02:00:00Z')
+  damagedId = path.basename(damaged.path)
+  const file = path.join(damaged.path, 'model', 'MLmodel')
+  writeFileSync(file, `${readFileSync(file, 'utf8')}# edited\n`)
+})
+
+afterAll(() => {
+  rmSync(workspace, { recursive: true, force: true })
+})
+
+async function cli(argv: string[]) {
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(
+    argv,
+    {},
+    {
+      stdout: text => (stdout += text),
+      stderr: text => (stderr += text)
+    }
+  )
+  return { code, stdout, stderr }
+}
+
+describe('list command', () => {
+  it('lists each bundle with its model', async () => {
+    const { code, stdout } = await cli(['list', '--bundle-dir', bundles])
+    expect(code).toBe(0)
+    expect(stdout).toContain(`${validId}  fraud-model  2026-12-05T01:00:00`)
+  })
+
+  it('marks a damaged bundle invalid', async () => {
+    const { stdout } = await cli(['list', '--bundle-dir', bundles])
+    expect(stdout).toContain(`${damagedId}  INVALID: `)
+  })
+
+  it('prints JSON with --json', async () => {
+    const { stdout } = await cli(['list', '--bundle-dir', bundles, '--json'])
+    const rows = JSON.parse(stdout) as { bundle: string }[]
+    expect(rows.map(row => row.bundle)).toEqual([validId, damagedId])
+  })
+})
+
+describe('show command', () => {
+  it('prints the manifest of a valid bundle', async () => {
+    const { code, stdout } = await cli([
+      'show',
+      validId,
+      '--bundle-dir',
+      bundles
+    ])
+    expect(code).toBe(0)
+    expect(JSON.parse(stdout)).toMatchObject({ bundleId: validId })
+  })
+
+  it('fails on a damaged bundle', async () => {
+    const { code, stderr } = await cli([
+      'show',
+      damagedId,
+      '--bundle-dir',
+      bundles
+    ])
+    expect(code).toBe(1)
+    expect(stderr).toMatch(/model\/MLmodel does not match its SHA-256/)
+  })
+
+  it('rejects a path as bundle id', async () => {
+    const { code, stderr } = await cli([
+      'show',
+      '../bundles',
+      '--bundle-dir',
+      bundles
+    ])
+    expect(code).toBe(2)
+    expect(stderr).toMatch(/is not a bundle id/)
+  })
+
+  it('needs a bundle id', async () => {
+    const { code, stderr } = await cli(['show', '--bundle-dir', bundles])
+    expect(code).toBe(2)
+    expect(stderr).toMatch(/needs a bundle id/)
+  })
+})

@@ -1,0 +1,109 @@
+import type { Config } from '../config/config.js'
+import { AVAILABILITY_CODES } from '../diagnosis/codes.js'
+import { DiagnosedError, type Diagnosis } from '../diagnosis/diagnosis.js'
+import type { RunResult } from '../github/outputs.js'
+import type { Host } from '../host/host.js'
+import type { HttpClient } from '../http/transport.js'
+import { classifyFailure } from '../preflight/classify.js'
+import { readProvenance, type Provenance } from '../register/provenance.js'
+import {
+  registerModel,
+  type RegistrationContext
+} from '../register/register.js'
+import { resolveBundleDir } from './bundle-dir.js'
+import { writeBundle, type WrittenBundle } from './write-bundle.js'
+
+/** The host, HTTP client and configuration of the registration step. */
+export interface RegisterStep {
+  readonly host: Host
+  readonly http: HttpClient
+  readonly config: Config
+  /** Every value masked in this run, kept out of the bundle. */
+  readonly secrets: readonly string[]
+}
+
+/**
+ * Decides whether a failure defers the registration into a bundle: only
+ * when the server stayed unavailable through the retry budget. Auth,
+ * permission, TLS, base-path, validation and configuration failures never
+ * clear up by waiting, so a bundle of them could never sync.
+ */
+export function isDeferrable(diagnosis: Diagnosis): boolean {
+  return AVAILABILITY_CODES.has(diagnosis.code)
+}
+
+/**
+ * Registers the model version, and when the server is unavailable writes
+ * a registry bundle instead (outcome `deferred`). With `on-unavailable:
+ * fail` the step still fails after the bundle is written.
+ */
+export async function registerOrDefer(
+  step: RegisterStep,
+  result: RunResult
+): Promise<void> {
+  const { host, http, config } = step
+  const progress: RegistrationContext['progress'] = {}
+  const provenance = readProvenance(host.env)
+  try {
+    const context = { http, config, provenance, log: host.log, progress }
+    const registration = await registerModel(context)
+    result.version = registration.version
+    result.outcome = registration.outcome
+    if (progress.comparison) result.comparison = progress.comparison
+  } catch (error) {
+    if (progress.version) result.version ??= progress.version
+    if (progress.comparison) result.comparison = progress.comparison
+    const diagnosis = classifyFailure(error)
+    if (!isDeferrable(diagnosis)) throw error
+    await deferRegistration(step, provenance, diagnosis, result)
+    if (config.bundle.onUnavailable === 'fail') {
+      throw new DiagnosedError(diagnosis, { cause: error })
+    }
+  }
+}
+
+async function deferRegistration(
+  step: RegisterStep,
+  provenance: Provenance,
+  diagnosis: Diagnosis,
+  result: RunResult
+): Promise<void> {
+  const { host, config } = step
+  const directory = resolveBundleDir(config.bundle.directory, host.env)
+  let bundle: WrittenBundle
+  try {
+    bundle = await writeBundle({
+      directory,
+      config,
+      provenance,
+      diagnosis,
+      createdVersion: result.version?.version,
+      secrets: step.secrets,
+      now: new Date()
+    })
+  } catch (writeError) {
+    const reason =
+      writeError instanceof Error ? writeError.message : String(writeError)
+    host.log.error(
+      `The registration could not be deferred: writing the bundle to ` +
+        `${directory} failed: ${reason}`,
+      { title: 'Registry bundle not written' }
+    )
+    throw new DiagnosedError(diagnosis, { cause: writeError })
+  }
+
+  result.outcome = 'deferred'
+  result.diagnosis = diagnosis
+  result.bundle = { path: bundle.path }
+  host.log.warning(
+    `${diagnosis.detail} The registration of '${config.modelName}' is ` +
+      `deferred: its registry bundle is at ${bundle.path}. Run this action ` +
+      'with `mode: sync` once the server is back to register it.',
+    { title: `Registration deferred: ${diagnosis.code}` }
+  )
+
+  if (host.bundleStore) {
+    const stored = await host.bundleStore.upload(bundle, host.log)
+    result.bundle = { path: bundle.path, ...stored }
+  }
+}

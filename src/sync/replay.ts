@@ -1,0 +1,71 @@
+import type { Config } from '../config/config.js'
+import { parseMetricGates } from '../config/metric-gates.js'
+import { resolveInside } from '../bundle/bundle-paths.js'
+import type { VerifiedBundle } from '../bundle/read-bundle.js'
+import type { Logger } from '../host/host.js'
+import type { HttpClient } from '../http/transport.js'
+import type { Provenance } from '../register/provenance.js'
+import { registerModel, type Registration } from '../register/register.js'
+
+/** The sync run's HTTP client, configuration and logger. */
+export interface ReplayContext {
+  readonly http: HttpClient
+  readonly config: Config
+  readonly log: Logger
+}
+
+/**
+ * Registers a verified bundle through the normal registration, with the
+ * bundle's model, metadata, idempotency key and CI provenance, so the
+ * version gets the tags a direct registration would have given it. The
+ * key makes the replay adopt a version that an earlier attempt (the
+ * failed run itself, or an earlier sync) already created.
+ */
+export function replayBundle(
+  bundle: VerifiedBundle,
+  context: ReplayContext
+): Promise<Registration> {
+  const { registration, provenance } = bundle.manifest
+  const base = context.config
+  const config: Config = {
+    mode: 'register',
+    trackingUri: base.trackingUri,
+    modelName: registration.modelName,
+    ...(registration.modelDirectory
+      ? { modelPath: resolveInside(bundle.path, registration.modelDirectory) }
+      : { source: registration.source ?? '' }),
+    artifactPath: registration.artifactPath,
+    experimentName: registration.experimentName,
+    ...(registration.description === undefined
+      ? {}
+      : { description: registration.description }),
+    tags: registration.tags,
+    aliases: registration.aliases,
+    // The gates are parsed again, so a replay moves no alias that the
+    // deferred run's gates would have kept.
+    metricGates: parseMetricGates(
+      registration.metricGates.length > 0
+        ? { value: registration.metricGates.join('\n'), origin: 'input' }
+        : undefined,
+      registration.aliases
+    ),
+    tls: base.tls,
+    extraHeaders: base.extraHeaders,
+    proxy: base.proxy,
+    auth: base.auth,
+    idempotencyKey: registration.idempotencyKey,
+    forceNewVersion: false,
+    waitTimeoutMs: base.waitTimeoutMs,
+    requestTimeoutMs: base.requestTimeoutMs,
+    maxAttempts: base.maxAttempts,
+    bundle: base.bundle,
+    origins: base.origins
+  }
+  return registerModel({
+    http: context.http,
+    config,
+    provenance: provenance as Provenance,
+    log: context.log,
+    progress: {}
+  })
+}
