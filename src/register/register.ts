@@ -79,7 +79,8 @@ export async function registerModel(
   }
 
   const version =
-    existing ?? (await createNewVersion(context, directory, tags, key))
+    existing ??
+    (await createNewVersion(context, directory, tags, key, !!preflight.model))
   context.progress.version = version
   const ready = await waitUntilReady(http, version, config.waitTimeoutMs, log)
   await compareBeforeAliases(context, ready)
@@ -117,11 +118,14 @@ async function createNewVersion(
   context: RegistrationContext,
   directory: ModelDirectory | undefined,
   tags: readonly Tag[],
-  idempotencyKey: string
+  idempotencyKey: string,
+  modelExists: boolean
 ): Promise<ModelVersion> {
   const { http, config, log } = context
   const source = await prepareSource(context, directory, tags)
-  await ensureRegisteredModel(http, config.modelName, log)
+  // The preflight already read the registered model; creating it again
+  // would only get MLflow's "already exists" answer.
+  if (!modelExists) await ensureRegisteredModel(http, config.modelName, log)
   const version = await createVersion(
     http,
     {

@@ -154,8 +154,8 @@ function valueTable(
     .slice(0, MAX_TABLE_ROWS)
     .map(change => [
       code(change.key),
-      change.baseline ?? '',
-      change.candidate ?? '',
+      plainText(change.baseline),
+      plainText(change.candidate),
       change.change
     ])
   return [
@@ -185,6 +185,16 @@ function table(header: string[], rows: string[][]): string[] {
 
 function escapeCell(value: string): string {
   return value.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+}
+
+// Param and tag values come from users' runs, so HTML in them is shown as
+// text rather than rendered by the job summary. Code spans need no such
+// escaping, and entities would show literally inside them.
+function plainText(value: string | undefined): string {
+  return (value ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
 }
 
 function code(value: string): string {

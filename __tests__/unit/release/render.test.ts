@@ -141,4 +141,14 @@ describe('renderComparison', () => {
     const rows = lines.filter(line => /^\| [abz] \|/.test(line))
     expect(rows.map(row => row.slice(2, 3))).toEqual(['z', 'b', 'a'])
   })
+
+  it('shows HTML in values as text', () => {
+    const lines = renderComparison(
+      comparison({
+        baseline: { version: '1' },
+        params: [{ key: 'note', baseline: '<img src=x>', change: 'removed' }]
+      })
+    )
+    expect(lines).toContain('| `note` | &lt;img src=x&gt; |  | removed |')
+  })
 })
