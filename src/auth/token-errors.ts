@@ -41,6 +41,15 @@ const DEFAULT_FIX =
   "Check the client's registration at the provider, and `token-endpoint` " +
   'or `oauth-issuer`.'
 
+const NETWORK_FIX =
+  'Check that `token-endpoint` or `oauth-issuer` names the provider, and ' +
+  'that the provider is reachable from the runner.'
+
+const NOT_OAUTH_FIX =
+  'Check that `token-endpoint` is the token endpoint itself (or ' +
+  '`oauth-issuer` the issuer), not a login page or another API; a 5xx ' +
+  'status means the provider failed.'
+
 /**
  * Turns a failed token or metadata request into an AUTH_REFRESH
  * diagnosis that names the endpoint's host and the OAuth error code.
@@ -67,7 +76,7 @@ export function tokenRequestError(
     diagnose(
       'AUTH_REFRESH',
       `${action} failed${code}: ${failure.reason}.`,
-      (failure.oauthError && FIXES[failure.oauthError]) ?? DEFAULT_FIX,
+      chooseFix(failure),
       evidence
     ),
     { cause: error }
@@ -97,6 +106,16 @@ interface FailureFacts {
   readonly status?: number
   readonly oauthError?: string
   readonly networkError?: string
+  /** Whether the response came from something other than an OAuth endpoint. */
+  readonly notOAuth?: boolean
+}
+
+function chooseFix(failure: FailureFacts): string {
+  const known = failure.oauthError ? FIXES[failure.oauthError] : undefined
+  if (known) return known
+  if (failure.networkError) return NETWORK_FIX
+  if (failure.notOAuth) return NOT_OAUTH_FIX
+  return DEFAULT_FIX
 }
 
 function describeFailure(
@@ -133,8 +152,37 @@ function describeFailure(
     const code = errorCode(error)
     return { reason: `the request failed (${code})`, networkError: code }
   }
+  return describeUnusableResponse(error)
+}
+
+/**
+ * Describes a response that oauth4webapi rejected as not conforming,
+ * with its status and content type when the error carries the response.
+ */
+function describeUnusableResponse(error: unknown): FailureFacts {
+  const cause = (error as { cause?: unknown } | undefined)?.cause
+  const status = (cause as { status?: unknown } | undefined)?.status
+  if (
+    typeof cause === 'object' &&
+    cause !== null &&
+    typeof status === 'number'
+  ) {
+    const headers = (cause as { headers?: { get?: unknown } }).headers
+    const type =
+      typeof headers?.get === 'function'
+        ? String(headers.get.call(headers, 'content-type') ?? 'no type')
+        : 'unknown type'
+    return {
+      reason: `the answer was HTTP ${status} (${type}), not a token response`,
+      status,
+      notOAuth: true
+    }
+  }
   const message = (error as { message?: unknown } | undefined)?.message
-  return { reason: `the response was not usable: ${String(message)}` }
+  return {
+    reason: `the response was not usable: ${String(message)}`,
+    notOAuth: true
+  }
 }
 
 function withDescription(text: string, description?: string): string {

@@ -34,12 +34,14 @@ const numberSchema = z
   .string()
   .regex(/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/)
   .transform(Number)
+  // zod's number rejects Infinity, which 1e400 would otherwise become.
+  .pipe(z.number())
 
 /**
  * Parses `require-metric` lines such as `val_auc >= 0.91` or
  * `val_loss <= champion`. A name on the right must be the first alias,
  * whose current version is the one the new version is compared with.
- * `uploadsModel` says whether the model comes from `model-path`.
+ * `uploadsModel` is true when the model comes from `model-path`.
  */
 export function parseMetricGates(
   setting: Setting | undefined,

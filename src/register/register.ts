@@ -123,8 +123,8 @@ async function createNewVersion(
 ): Promise<ModelVersion> {
   const { http, config, log } = context
   const source = await prepareSource(context, directory, tags)
-  // The preflight already read the registered model; creating it again
-  // would only get MLflow's "already exists" answer.
+  // The preflight already read the registered model, so a create would
+  // only return MLflow's "already exists" error.
   if (!modelExists) await ensureRegisteredModel(http, config.modelName, log)
   const version = await createVersion(
     http,

@@ -163,6 +163,35 @@ describe('TokenEndpoint', () => {
 
     expect(diagnosis.code).toBe('AUTH_REFRESH')
     expect(diagnosis.evidence.networkError).toBe('ECONNREFUSED')
+    expect(diagnosis.fix).toContain('reachable from the runner')
+  })
+
+  it('reports a 500 with its status', async () => {
+    const server = await startEndpoint(response => {
+      response.writeHead(500, { 'content-type': 'text/plain' }).end('boom')
+    })
+    const diagnosis = await diagnosisOf(
+      new TokenEndpoint(grant(server.url), 5000)
+    )
+
+    expect(diagnosis.detail).toContain(
+      'the answer was HTTP 500 (text/plain), not a token response'
+    )
+    expect(diagnosis.evidence.status).toBe(500)
+    expect(diagnosis.fix).toContain('not a login page')
+  })
+
+  it('reports an HTML login page', async () => {
+    const server = await startEndpoint(response => {
+      response
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<title>Sign in</title>')
+    })
+    const diagnosis = await diagnosisOf(
+      new TokenEndpoint(grant(server.url), 5000)
+    )
+
+    expect(diagnosis.detail).toContain('HTTP 200 (text/html)')
   })
 
   it('rejects a DPoP token type', async () => {

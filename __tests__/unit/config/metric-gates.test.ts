@@ -58,6 +58,11 @@ describe('parseMetricGates', () => {
     )
   })
 
+  it('rejects an infinite threshold', () => {
+    const error = diagnosedErrorOf(() => parse('val_auc >= 1e400'))
+    expect(error.diagnosis.detail).toContain('"1e400" is neither a number')
+  })
+
   it('rejects gates without aliases', () => {
     const error = diagnosedErrorOf(() => parse('val_auc >= 0.9', []))
     expect(error.diagnosis.detail).toContain('no `aliases` are set')
