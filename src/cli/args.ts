@@ -51,11 +51,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       args: [...argv],
       options,
       allowPositionals: true,
-      strict: true
+      strict: true,
+      tokens: true
     })
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
+    throw new UsageError(describeParseError(error))
   }
+  rejectRepeatedOptions(parsed.tokens ?? [])
   const [command, ...rest] = parsed.positionals
   const bundleId = command === 'show' ? rest.shift() : undefined
   const extra = rest
@@ -89,4 +91,41 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     ...(typeof summaryFile === 'string' ? { summaryFile } : {}),
     ...(bundleId === undefined ? {} : { bundleId })
   }
+}
+
+/**
+ * Rejects an option given twice, because `parseArgs` keeps the last value
+ * and a script with `--model-name a --model-name b` would silently
+ * register to `b`.
+ */
+function rejectRepeatedOptions(
+  tokens: readonly { kind: string; name?: string }[]
+): void {
+  const seen = new Set<string>()
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined) continue
+    if (seen.has(token.name)) {
+      throw new UsageError(
+        `The option --${token.name} is given more than once; give it once.`
+      )
+    }
+    seen.add(token.name)
+  }
+}
+
+/**
+ * Rewords Node's error for an unknown option, whose text suggests `--` to
+ * pass positional arguments, a hint that does not apply here.
+ */
+function describeParseError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const code = (error as { code?: unknown } | undefined)?.code
+  const option = /'(-[^']*)'/.exec(message)?.[1]
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) {
+    return (
+      `Unknown option ${option}. Run mlflow-register <command> --help ` +
+      'for the options.'
+    )
+  }
+  return message
 }

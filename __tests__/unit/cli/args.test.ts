@@ -26,6 +26,24 @@ describe('parseCliArgs commands', () => {
     )
   })
 
+  it('rejects a repeated option', () => {
+    const error = thrownBy(() =>
+      parseCliArgs(['register', '--model-name=a', '--model-name', 'b'])
+    )
+    expect(error).toBeInstanceOf(UsageError)
+    expect((error as UsageError).message).toBe(
+      'The option --model-name is given more than once; give it once.'
+    )
+  })
+
+  it('rejects an unknown option plainly', () => {
+    const error = thrownBy(() => parseCliArgs(['register', '--bogus']))
+    expect((error as UsageError).message).toBe(
+      'Unknown option --bogus. Run mlflow-register <command> --help for ' +
+        'the options.'
+    )
+  })
+
   it('rejects an extra positional argument', () => {
     const error = thrownBy(() => parseCliArgs(['register', 'fraud-model']))
     expect(error).toBeInstanceOf(UsageError)
