@@ -13,7 +13,7 @@ jest.setTimeout(120_000)
 const ADMIN_KEY = 'hk_test_e2e/admin+key=1'
 const MEMBER_KEY = 'hk_test_e2e/member+key=2'
 
-// The fake stands in for Hokusai's gateway, whose answers it copies.
+// The fake replaces Hokusai's gateway and copies its responses.
 let server: FakeServer
 
 beforeAll(async () => {

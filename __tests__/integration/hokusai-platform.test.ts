@@ -1,8 +1,9 @@
 /**
  * The action against the Hokusai platform's MLflow, emulated by the fake
- * server with its Hokusai gateway switch: Hokusai's gateway cannot be
+ * server with its Hokusai gateway switch. Hokusai's gateway cannot be
  * installed here, so the fake copies the gateway's statuses and bodies
- * from its source, under the `/mlflow` static prefix the platform uses.
+ * from its source. It serves them under the `/mlflow` static prefix that
+ * the platform uses.
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 

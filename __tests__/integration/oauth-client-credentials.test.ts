@@ -223,7 +223,7 @@ describe('oauth-client-credentials token expiry', () => {
 })
 
 // A real server cannot be made to reject exactly the create call, so the
-// fake stands in for MLflow here, with the real provider.
+// fake replaces MLflow here, with the real provider.
 describe('oauth-client-credentials create rejected as invalid_token', () => {
   it('sends the create once more and commits once', async () => {
     const fake = await startFakeServer()

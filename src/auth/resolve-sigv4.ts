@@ -3,7 +3,7 @@ import { configError } from '../diagnosis/diagnosis.js'
 import type { AuthMode } from './provider.js'
 import { SigV4Auth } from './sigv4.js'
 
-/** Why `auto` chose SigV4, for the auth report. */
+/** The reason `auto` chose SigV4, for the auth report. */
 export const SIGV4_AUTO_REASON =
   'the tracking URI is a SageMaker ARN, so requests are signed with the ' +
   'AWS credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'

@@ -20,7 +20,7 @@ export interface RemoteCopies {
  * artifacts and cache of a GitHub Actions runner. The CLI has none.
  */
 export interface BundleStore {
-  /** Stores a bundle, logging a failure as a warning, never throwing. */
+  /** Stores a bundle, and logs a failed upload as a warning. */
   upload(bundle: WrittenBundle, log: Logger): Promise<StoredBundle>
   /**
    * Downloads the stored bundles into `directory` and returns their copies

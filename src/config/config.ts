@@ -34,7 +34,7 @@ export interface AuthSettings {
   readonly oidc?: OidcSettings
 }
 
-/** Where deferred registrations go and what a deferral does. */
+/** The bundle directory of deferred registrations, and the deferral choice. */
 export interface BundleSettings {
   readonly onUnavailable: (typeof ON_UNAVAILABLE)[number]
   /** The `bundle-dir` input as an absolute path; unset means the default. */

@@ -31,7 +31,7 @@ export const AUTH_MODES = [
   'github-oidc'
 ] as const
 
-/** How `github-oidc` turns the job's ID token into a credential. */
+/** The ways `github-oidc` can turn the job's ID token into a credential. */
 export const OIDC_EXCHANGES = [
   'token-exchange',
   'client-assertion',
@@ -39,12 +39,12 @@ export const OIDC_EXCHANGES = [
 ] as const
 
 /**
- * What the action does: register a version, only prove the setup, or
+ * The action's modes: register a version, only prove the setup, or
  * register the pending bundles of deferred registrations.
  */
 export const MODES = ['register', 'preflight', 'sync'] as const
 
-/** What a registration does when the tracking server is unavailable. */
+/** The choices for a registration whose tracking server is unavailable. */
 export const ON_UNAVAILABLE = ['bundle', 'fail'] as const
 
 export const INPUTS = [

@@ -48,7 +48,7 @@ const RESOURCES: Record<
   }
 }
 
-/** Whether a tracking URI is an ARN rather than a URL. */
+/** Returns whether a tracking URI is an ARN rather than a URL. */
 export function isArn(value: string): boolean {
   return value.toLowerCase().startsWith('arn:')
 }

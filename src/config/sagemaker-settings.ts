@@ -5,7 +5,7 @@ import { isArn, parseSageMakerArn } from './sagemaker-arn.js'
 import type { Setting } from './settings.js'
 import type { TrackingUri } from './tracking-uri.js'
 
-/** What a SageMaker ARN tracking URI adds to the configuration. */
+/** The settings that a SageMaker ARN tracking URI adds to the configuration. */
 export interface SageMakerSettings {
   readonly tracking: TrackingUri
   readonly auth: Pick<AuthSettings, 'sagemaker' | 'aws'>

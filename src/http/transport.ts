@@ -166,9 +166,9 @@ export class HttpClient {
    *
    * This holds for creates too, which are otherwise never re-sent here. A
    * 401 whose Bearer challenge carries `invalid_token` (RFC 6750, section 3)
-   * is the response of the layer that authenticates the request, and that
-   * layer runs before the handler: MLflow's auth app checks credentials in
-   * a before-request hook, and an access proxy checks them before it
+   * comes from the layer that authenticates the request, and that layer
+   * runs before the handler. MLflow's auth app checks credentials in a
+   * before-request hook, and an access proxy checks them before it
    * forwards. So the server did not act on the request, and sending it
    * again cannot create a second version. Any other 401 proves nothing
    * about the handler and is not re-sent. Only one refresh is made per
