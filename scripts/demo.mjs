@@ -1,8 +1,12 @@
 // The demo: starts a local MLflow server with basic auth, creates a CI
 // user, registers examples/model through dist/index.js exactly as a
-// GitHub runner would, shows the outputs and the job summary, runs the
-// same job again to show that it reuses the version, then stops the
-// server.
+// GitHub runner would, shows the outputs and the job summary, and runs
+// the same job again to show that it reuses the version. Then it stops
+// the server, registers a new run (deferred into a bundle), starts the
+// server again and syncs the bundle twice: one new version, then
+// nothing. Last, it registers offline into the local registry with the
+// CLI and syncs that to the server. It stops the server at the end.
+import { spawnSync } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import path from 'node:path'
 
@@ -20,6 +24,42 @@ function heading(text) {
   console.log(`\n\x1b[1m== ${text}\x1b[0m`)
 }
 
+const ROOT = path.resolve(import.meta.dirname, '..')
+
+/** Runs the bundled CLI and prints its log and outputs. */
+function cli(args, env) {
+  console.log(`$ mlflow-register ${args.join(' ')}`)
+  const child = spawnSync(
+    path.join(ROOT, 'node_modules/.bin/node'),
+    [path.join(ROOT, 'dist/cli/index.js'), ...args],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }
+    }
+  )
+  console.log(`${child.stderr}${child.stdout}`.trimEnd())
+  return child.status
+}
+
+/** Prints the short form of a run: the warnings, errors and outputs. */
+function brief(result) {
+  const notes = result.log
+    .split('\n')
+    .filter(line => /^::(warning|error)/.test(line))
+    .map(line => line.replace(/^::(\w+)[^:]*::/, '$1: ').replace(/%0A/g, ' '))
+  for (const note of notes) console.log(note)
+  for (const name of [
+    'outcome',
+    'model-version',
+    'bundle-path',
+    'sync-report'
+  ]) {
+    if (result.outputs[name])
+      console.log(`  ${name.padEnd(14)} ${result.outputs[name]}`)
+  }
+}
+
 function show(result) {
   // The runner hides ::debug:: lines unless step debug logging is on.
   heading('Step log (as the runner shows it, secrets masked)')
@@ -34,11 +74,8 @@ function show(result) {
 
 rmSync(STATE, { recursive: true, force: true })
 heading('Starting MLflow with basic auth on loopback')
-const server = await startMlflowServer({
-  name: 'demo',
-  stateDir: STATE,
-  basicAuth: true
-})
+const serverOptions = { name: 'demo', stateDir: STATE, basicAuth: true }
+let server = await startMlflowServer(serverOptions)
 console.log(`MLflow is up at ${server.url} (log: ${server.log})`)
 try {
   await createUser(server, CI_USER.username, CI_USER.password)
@@ -74,13 +111,76 @@ try {
     env: { ...job.env, GITHUB_RUN_ATTEMPT: '2' }
   })
   show(second)
-  const failed = first.exitCode !== 0 || second.exitCode !== 0
+
+  heading('Outage: stop MLflow, then register the next nightly run')
+  await stopMlflowServer(server)
+  const bundles = path.join(STATE, 'bundles')
+  const outageJob = {
+    inputs: { ...job.inputs, 'bundle-dir': bundles, 'max-attempts': '2' },
+    env: { ...job.env, GITHUB_RUN_ID: '1002' }
+  }
+  const deferred = await runAction(outageJob)
+  brief(deferred)
+
+  heading('MLflow is back: sync the bundle, then sync again')
+  const port = Number(new URL(server.url).port)
+  server = await startMlflowServer({ ...serverOptions, port })
+  const registry = path.join(STATE, 'registry')
+  const syncJob = {
+    inputs: {
+      mode: 'sync',
+      'tracking-uri': server.url,
+      'bundle-dir': bundles,
+      'registry-dir': registry
+    },
+    env: job.env
+  }
+  const synced = await runAction(syncJob)
+  brief(synced)
+  const resynced = await runAction(syncJob)
+  brief(resynced)
+
+  heading('Offline: register into the local registry with the CLI')
+  const offlineEnv = {
+    MLFLOW_REGISTER_REGISTRY_DIR: registry,
+    MLFLOW_REGISTER_BUNDLE_DIR: bundles
+  }
+  const offlineArgs = [
+    'register',
+    '--offline',
+    'true',
+    '--model-name',
+    'fraud-model',
+    '--model-path',
+    'examples/model',
+    '--aliases',
+    'challenger'
+  ]
+  const offlineCode = cli(offlineArgs, offlineEnv)
+  cli(['list'], offlineEnv)
+  const syncCode = cli(['sync', '--tracking-uri', server.url], {
+    ...offlineEnv,
+    MLFLOW_TRACKING_USERNAME: CI_USER.username,
+    MLFLOW_TRACKING_PASSWORD: CI_USER.password
+  })
+
+  const failed =
+    first.exitCode !== 0 ||
+    second.exitCode !== 0 ||
+    deferred.outputs.outcome !== 'deferred' ||
+    synced.outputs.outcome !== 'synced' ||
+    resynced.outputs['sync-report'] !== '[]' ||
+    offlineCode !== 0 ||
+    syncCode !== 0
   process.exitCode = failed ? 1 : 0
   if (!failed) {
     heading('Done')
+    const report = JSON.parse(synced.outputs['sync-report'])
     console.log(
       `Run 1: ${first.outputs.outcome} version ${first.outputs['model-version']}; ` +
-        `run 2: ${second.outputs.outcome} version ${second.outputs['model-version']}.`
+        `run 2: ${second.outputs.outcome} version ${second.outputs['model-version']}; ` +
+        `outage run: ${deferred.outputs.outcome}, synced once as version ` +
+        `${report[0]?.version}; the offline version is synced too.`
     )
   }
 } finally {

@@ -5,7 +5,10 @@ import type { Config } from './config/config.js'
 import { loadConfig } from './config/load-config.js'
 import type { Diagnosis } from './diagnosis/diagnosis.js'
 import { registerOrDefer } from './bundle/defer.js'
+import { registerLocally } from './bundle/register-locally.js'
+import { isOffline } from './config/offline-settings.js'
 import { summarize, writeOutputs, type RunResult } from './github/outputs.js'
+import { writePreflightReport } from './github/preflight-report.js'
 import { renderSummary } from './github/summary.js'
 import type { Host, Logger } from './host/host.js'
 import type { ConnectionFacts } from './http/errors.js'
@@ -16,40 +19,70 @@ import { defaultRetryPolicy } from './http/retry.js'
 import { HttpClient } from './http/transport.js'
 import { classifyFailure } from './preflight/classify.js'
 import { runPreflight } from './preflight/preflight.js'
+import { planDryRun } from './register/dry-run.js'
 import { syncPendingBundles } from './sync/sync.js'
 import { USER_AGENT } from './version.js'
 
 /**
- * Runs the action: configuration, auth, then a preflight, a registration
- * (deferred into a bundle when the server is unavailable) or a sync of
- * pending bundles. Every failure ends here as one diagnosis; the outputs
- * and the job summary are written whatever happened.
+ * Runs the action: configuration, then an offline registration into the
+ * local registry, or auth and a preflight, a registration (deferred into
+ * a bundle when the server is unavailable) or a sync of pending bundles.
+ * Every failure ends here as one diagnosis; the outputs and the job
+ * summary are written whatever happened.
  */
 export async function run(runner: Host): Promise<RunResult> {
   const { host, secrets } = recordSecrets(runner)
   const result: RunResult = { outcome: 'failed' }
-  let dispatcher: Dispatcher | undefined
   try {
     const config = loadConfig(host)
-    result.config = config
-    const mask = (value: string) => {
-      host.setSecret(value)
+    if (isOffline(config)) {
+      result.offline = config
+      await registerLocally(host, config, secrets, result)
+    } else {
+      result.config = config
+      await runWithServer(host, config, secrets, result)
     }
-    const auth = resolveAuth(config.auth, config.origins, mask, {
-      log: host.log,
-      timeoutMs: config.requestTimeoutMs,
-      now: Date.now,
-      env: host.env
-    })
-    result.auth = auth
-    logAuth(host.log, config, auth)
+  } catch (error) {
+    result.diagnosis = classifyFailure(error)
+    reportFailure(host, result.diagnosis)
+  } finally {
+    await reportPreflight(host, result, secrets)
+    writeOutputs(host, result)
+    await host.writeSummary(renderSummary(summarize(result)))
+  }
+  return result
+}
 
-    const connection = reportConnection(config, host.log)
-    dispatcher = createDispatcher({
-      connectTimeoutMs: config.requestTimeoutMs,
-      tls: config.tls,
-      proxy: config.proxy
+/** Resolves the auth mode and runs the configured mode on the server. */
+async function runWithServer(
+  host: Host,
+  config: Config,
+  secrets: readonly string[],
+  result: RunResult
+): Promise<void> {
+  const mask = (value: string) => {
+    host.setSecret(value)
+  }
+  const auth = resolveAuth(config.auth, config.origins, mask, {
+    log: host.log,
+    timeoutMs: config.requestTimeoutMs,
+    now: Date.now,
+    env: host.env,
+    retry: defaultRetryPolicy(config.maxAttempts, {
+      baseDelayMs: config.retryInitialDelayMs,
+      budgetMs: config.retryMaxTimeMs
     })
+  })
+  result.auth = auth
+  logAuth(host.log, config, auth)
+
+  const connection = reportConnection(config, host.log)
+  const dispatcher = createDispatcher({
+    connectTimeoutMs: config.requestTimeoutMs,
+    tls: config.tls,
+    proxy: config.proxy
+  })
+  try {
     const http = createHttpClient(
       config,
       auth,
@@ -62,18 +95,25 @@ export async function run(runner: Host): Promise<RunResult> {
       result.outcome = 'checked'
     } else if (config.mode === 'sync') {
       await syncPendingBundles({ host, http, config }, result)
+    } else if (config.dryRun) {
+      await planDryRun({ host, http, config }, result)
     } else {
       await registerOrDefer({ host, http, config, secrets }, result)
     }
-  } catch (error) {
-    result.diagnosis = classifyFailure(error)
-    reportFailure(host, result.diagnosis)
   } finally {
-    writeOutputs(host, result)
-    await host.writeSummary(renderSummary(summarize(result)))
-    await dispatcher?.close()
+    await dispatcher.close()
   }
-  return result
+}
+
+/** Writes the redacted preflight report file, in preflight mode. */
+async function reportPreflight(
+  host: Host,
+  result: RunResult,
+  secrets: readonly string[]
+): Promise<void> {
+  if (result.config?.mode !== 'preflight') return
+  const file = await writePreflightReport(result, secrets, host.env, host.log)
+  if (file) result.reportPath = file
 }
 
 function createHttpClient(
@@ -90,7 +130,10 @@ function createHttpClient(
     extraHeaders: config.extraHeaders,
     connection,
     timeoutMs: config.requestTimeoutMs,
-    retry: defaultRetryPolicy(config.maxAttempts),
+    retry: defaultRetryPolicy(config.maxAttempts, {
+      baseDelayMs: config.retryInitialDelayMs,
+      budgetMs: config.retryMaxTimeMs
+    }),
     log,
     userAgent: USER_AGENT
   })
@@ -99,6 +142,8 @@ function createHttpClient(
 function logAuth(log: Logger, config: Config, auth: AuthResolution): void {
   log.info(`Tracking server: ${config.trackingUri.href}`)
   log.info(`Auth: ${auth.reason}`)
+  const hostWarning = config.auth.databricks?.hostWarning
+  if (hostWarning) log.warning(hostWarning, { title: 'Databricks host' })
   for (const ignored of auth.ignored) log.info(`Ignored ${ignored}`)
 }
 

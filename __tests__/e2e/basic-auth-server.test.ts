@@ -101,7 +101,9 @@ describe('action on the basic-auth server', () => {
         'bundle-path': '',
         'bundle-artifact': '',
         'bundle-key': '',
-        'sync-report': ''
+        'sync-report': '',
+        'planned-calls': '',
+        'report-path': ''
       })
     })
 

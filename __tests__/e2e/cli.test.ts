@@ -110,7 +110,9 @@ describe('mlflow-register register', () => {
       'bundle-path': '',
       'bundle-artifact': '',
       'bundle-key': '',
-      'sync-report': ''
+      'sync-report': '',
+      'planned-calls': null,
+      'report-path': ''
     })
     expect(summary).toContain('MLflow register: registered')
   })
@@ -186,7 +188,7 @@ describe('mlflow-register register', () => {
     const outputs = parseCliOutputs(result.stdout)
 
     expectSecretsAbsent({ values: [token] }, printed(result))
-    expect(result.exitCode).toBe(1)
+    expect(result.exitCode).toBe(2)
     expect(outputs.diagnosis).toBe('CLIENT_CONFIG')
     expect(result.stderr).toContain('got "***"')
   })

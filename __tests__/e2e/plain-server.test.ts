@@ -110,7 +110,9 @@ describe('action on the plain server', () => {
       'bundle-path': '',
       'bundle-artifact': '',
       'bundle-key': '',
-      'sync-report': ''
+      'sync-report': '',
+      'planned-calls': '',
+      'report-path': ''
     })
   })
 

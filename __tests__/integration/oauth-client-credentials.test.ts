@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { resolveAuth } from '../../src/auth/resolve-auth.js'
 import { startFakeServer } from '../../src/fake-server/index.js'
 import { loadConfig } from '../../src/config/load-config.js'
+import { isOffline } from '../../src/config/offline-settings.js'
 import { createDispatcher } from '../../src/http/dispatcher.js'
 import { defaultRetryPolicy } from '../../src/http/retry.js'
 import { HttpClient } from '../../src/http/transport.js'
@@ -143,6 +144,7 @@ describe('oauth-client-credentials against JWT-validating MLflow', () => {
 function composeRun(inputs: Record<string, string>, now: () => number) {
   const host = new RecordingHost(inputs, githubEnv())
   const config = loadConfig(host)
+  if (isOffline(config)) throw new Error('expected a server config')
   const auth = resolveAuth(
     config.auth,
     config.origins,

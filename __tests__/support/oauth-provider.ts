@@ -42,6 +42,10 @@ export interface OAuthProviderOptions {
   readonly audience: string
   /** The access token lifetime, in seconds. */
   readonly accessTokenTtlSeconds: number
+  /** The token endpoint's path; `/token` unless set. */
+  readonly tokenPath?: string
+  /** The one scope clients may request; `mlflow` unless set. */
+  readonly scope?: string
 }
 
 /** A running provider and what it issued. */
@@ -66,6 +70,7 @@ export async function startOAuthProvider(
   const { port } = server.address() as AddressInfo
   const issuer = `http://127.0.0.1:${port}`
   const provider = createProvider(issuer, options)
+  const tokenPath = options.tokenPath ?? '/token'
   if (options.tokenExchange) {
     registerTokenExchange(provider, options, options.tokenExchange)
   }
@@ -74,7 +79,7 @@ export async function startOAuthProvider(
   const tokenErrors: string[] = []
   provider.use(async (ctx, next) => {
     await next()
-    if (ctx.path !== '/token') return
+    if (ctx.path !== tokenPath) return
     const body = ctx.body as { access_token?: string; error?: string }
     if (body.access_token) issuedTokens.push(body.access_token)
     if (body.error) tokenErrors.push(body.error)
@@ -86,7 +91,7 @@ export async function startOAuthProvider(
 
   return {
     issuer,
-    tokenEndpoint: `${issuer}/token`,
+    tokenEndpoint: `${issuer}${tokenPath}`,
     jwksUri: `${issuer}/jwks`,
     audience: options.audience,
     issuedTokens,
@@ -104,11 +109,13 @@ function createProvider(
 ): Provider {
   const resourceServer = resourceServerInfo(options)
   const exchangeClients = Object.keys(options.tokenExchange?.subjects ?? {})
+  const scope = options.scope ?? 'mlflow'
   return new Provider(issuer, {
     clients: [
-      ...options.clients.map(clientMetadata),
-      ...exchangeClients.map(exchangeClientMetadata)
+      ...options.clients.map(client => clientMetadata(client, scope)),
+      ...exchangeClients.map(client => exchangeClientMetadata(client, scope))
     ],
+    routes: { token: options.tokenPath ?? '/token' },
     jwks: { keys: [signingKey()] },
     features: {
       clientCredentials: { enabled: true },
@@ -126,29 +133,35 @@ function createProvider(
         }
       }
     },
-    scopes: ['mlflow']
+    scopes: [scope]
   })
 }
 
-function clientMetadata(client: OAuthTestClient): ClientMetadata {
+function clientMetadata(
+  client: OAuthTestClient,
+  scope: string
+): ClientMetadata {
   return {
     client_id: client.clientId,
     client_secret: client.clientSecret,
     grant_types: ['client_credentials'],
     response_types: [],
     redirect_uris: [],
-    scope: 'mlflow',
+    scope,
     token_endpoint_auth_method: client.authMethod ?? 'client_secret_basic'
   }
 }
 
-function exchangeClientMetadata(clientId: string): ClientMetadata {
+function exchangeClientMetadata(
+  clientId: string,
+  scope: string
+): ClientMetadata {
   return {
     client_id: clientId,
     grant_types: [TOKEN_EXCHANGE],
     response_types: [],
     redirect_uris: [],
-    scope: 'mlflow',
+    scope,
     token_endpoint_auth_method: 'none'
   }
 }
@@ -182,7 +195,7 @@ function registerTokenExchange(
       }
       const token = new provider.ClientCredentials({
         client,
-        scope: 'mlflow'
+        scope: options.scope ?? 'mlflow'
       })
       token.resourceServer = new provider.ResourceServer(options.audience, info)
       const value = await token.save()
@@ -200,7 +213,7 @@ function registerTokenExchange(
 function resourceServerInfo(options: OAuthProviderOptions) {
   return {
     audience: options.audience,
-    scope: 'mlflow',
+    scope: options.scope ?? 'mlflow',
     accessTokenTTL: options.accessTokenTtlSeconds,
     accessTokenFormat: 'jwt' as const,
     jwt: { sign: { alg: 'RS256' as const } }

@@ -20,7 +20,11 @@ export interface MlflowServerOptions {
   /** A fixed port, to restart a stopped server at the same URL. */
   readonly port?: number
   readonly extraArgs?: readonly string[]
+  /** The `--static-prefix` in `extraArgs`, where `/health` is served. */
+  readonly prefix?: string
   readonly env?: Readonly<Record<string, string>>
+  /** How long to wait for /health, in milliseconds; 120 s by default. */
+  readonly healthTimeoutMs?: number
 }
 
 /** The admin of a basic-auth server. */

@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs'
 
-import { getIDToken } from '@actions/core'
-
 import {
   configError,
   DiagnosedError,
@@ -82,6 +80,9 @@ function readEventPayload(
 /** Requests the job's ID token from the runner, for an audience. */
 export async function requestIdToken(audience?: string): Promise<string> {
   try {
+    // Imported on first use: loading @actions/core and its HTTP client
+    // slows the CLI's start, and only this auth mode needs them.
+    const { getIDToken } = await import('@actions/core')
     return await getIDToken(audience)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)

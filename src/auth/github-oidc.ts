@@ -2,6 +2,7 @@ import { maskSecret, type MaskSecret } from '../config/secrets.js'
 import type { OidcExchange } from '../config/oidc-settings.js'
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
+import type { RetryPolicy } from '../http/retry.js'
 import {
   readClaims,
   requestIdToken,
@@ -12,6 +13,7 @@ import type { AuthProvider, Credential } from './provider.js'
 import { TokenCache, type IssuedToken } from './token-cache.js'
 import type { ClientCredentialsGrant } from './token-endpoint.js'
 import { TokenEndpoint } from './token-endpoint.js'
+import { tokenRetry } from './token-retry.js'
 
 /** Settings of the keyless mode. */
 export interface GitHubOidcSettings {
@@ -26,6 +28,8 @@ export interface GitHubOidcOptions {
   readonly mask: MaskSecret
   readonly log: Logger
   readonly timeoutMs: number
+  /** The retries of token requests; without it each is sent once. */
+  readonly retry?: RetryPolicy
   readonly now: () => number
 }
 
@@ -55,7 +59,11 @@ export class GitHubOidc implements AuthProvider {
     this.#options = options
     if (settings.grant) maskClientSecret(settings.grant, options.mask)
     this.#endpoint = settings.grant
-      ? new TokenEndpoint(settings.grant, options.timeoutMs)
+      ? new TokenEndpoint(
+          settings.grant,
+          options.timeoutMs,
+          tokenRetry(options)
+        )
       : undefined
     this.credential =
       settings.grant && this.#endpoint
@@ -110,8 +118,8 @@ export class GitHubOidc implements AuthProvider {
     if (exchange === 'id-token' || endpoint === undefined) {
       return { accessToken: idToken }
     }
-    // NOTE: client-assertion is tested only for the request it builds,
-    // not against a provider that accepts GitHub ID tokens as assertions.
+    // NOTE: client-assertion is tested against a loopback stand-in of
+    // Entra ID's token endpoint, not against a real provider.
     try {
       return exchange === 'client-assertion'
         ? await endpoint.requestToken(idToken)

@@ -1,9 +1,11 @@
 import { maskSecret, type MaskSecret } from '../config/secrets.js'
 import type { Logger } from '../host/host.js'
+import type { RetryPolicy } from '../http/retry.js'
 import type { AuthProvider, Credential } from './provider.js'
 import { TokenCache } from './token-cache.js'
 import type { IssuedToken } from './token-cache.js'
 import { TokenEndpoint, type ClientCredentialsGrant } from './token-endpoint.js'
+import { tokenRetry } from './token-retry.js'
 
 /** How long before expiry an access token is replaced. */
 export const REFRESH_MARGIN_MS = 30_000
@@ -14,6 +16,8 @@ export interface OAuthProviderOptions {
   readonly log: Logger
   /** The bound on each call to the token endpoint. */
   readonly timeoutMs: number
+  /** The retries of token requests; without it each is sent once. */
+  readonly retry?: RetryPolicy
   readonly now: () => number
   /** The token source; the grant's token endpoint by default. */
   readonly request?: () => Promise<IssuedToken>
@@ -32,7 +36,11 @@ export class OAuthClientCredentials implements AuthProvider {
   /** Masks the client secret's forms, including the Basic header's. */
   constructor(grant: ClientCredentialsGrant, options: OAuthProviderOptions) {
     maskClientSecret(grant, options.mask)
-    const endpoint = new TokenEndpoint(grant, options.timeoutMs)
+    const endpoint = new TokenEndpoint(
+      grant,
+      options.timeoutMs,
+      tokenRetry(options)
+    )
     this.credential = {
       kind: 'oauth',
       clientId: grant.clientId,

@@ -2,6 +2,7 @@ import type { OAuthSettings } from '../config/oauth-settings.js'
 import type { MaskSecret } from '../config/secrets.js'
 import { configError } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
+import type { RetryPolicy } from '../http/retry.js'
 import { OAuthClientCredentials } from './oauth-client-credentials.js'
 import type { ClientCredentialsGrant } from './token-endpoint.js'
 
@@ -13,6 +14,8 @@ export interface ProviderContext {
   readonly now: () => number
   /** The environment, where the runner's ID token variables are. */
   readonly env?: NodeJS.ProcessEnv
+  /** The retries of token requests; without it each is sent once. */
+  readonly retry?: RetryPolicy
 }
 
 /** Checks whether both halves of the client credentials are set. */

@@ -2,6 +2,16 @@ import type { AuthSettings } from '../config/config.js'
 import type { OAuthSettings } from '../config/oauth-settings.js'
 import type { MaskSecret } from '../config/secrets.js'
 import { configError } from '../diagnosis/diagnosis.js'
+import {
+  azureTokenEndpoint,
+  type AzureSettings
+} from '../config/azure-settings.js'
+import type { DatabricksSettings } from '../config/databricks-settings.js'
+import {
+  DATABRICKS_SCOPE,
+  DATABRICKS_TOKEN_TYPES,
+  databricksTokenEndpoint
+} from './databricks.js'
 import { checkIdTokenAvailable } from './github-id-token.js'
 import { GitHubOidc } from './github-oidc.js'
 import type { ProviderContext } from './oauth-mode.js'
@@ -18,10 +28,15 @@ export function createGitHubOidcProvider(
   context: ProviderContext
 ): GitHubOidc {
   checkIdTokenAvailable(context.env ?? process.env)
+  if (auth.azure) return createAzurePreset(auth.azure, auth, mask, context)
   const exchange = auth.oidc?.exchange ?? 'token-exchange'
   const audience = auth.oidc?.audience
   const grant =
-    exchange === 'id-token' ? undefined : readExchangeGrant(auth.oauth)
+    exchange === 'id-token'
+      ? undefined
+      : auth.databricks
+        ? readDatabricksExchange(auth.databricks, auth.oauth)
+        : readExchangeGrant(auth.oauth)
   return new GitHubOidc(
     {
       exchange,
@@ -30,6 +45,78 @@ export function createGitHubOidcProvider(
     },
     { ...context, mask }
   )
+}
+
+/**
+ * Creates the Azure preset: the ID token, for the audience that Entra
+ * federated credentials expect by default, is the client assertion of
+ * the app in the client credentials grant at the tenant's token
+ * endpoint, for an Azure Resource Manager token.
+ */
+function createAzurePreset(
+  azure: AzureSettings,
+  auth: AuthSettings,
+  mask: MaskSecret,
+  context: ProviderContext
+): GitHubOidc {
+  const clientId = azure.clientId ?? auth.oauth?.clientId
+  if (clientId === undefined) {
+    throw configError(
+      'input `azure-client-id`',
+      'github-oidc signs in to Entra ID as an app, but no azure-client-id ' +
+        'is set',
+      'Set `azure-client-id` (or AZURE_CLIENT_ID) to the client ID of the ' +
+        'app registration or managed identity with the federated credential.'
+    )
+  }
+  const grant: ClientCredentialsGrant = {
+    endpoint: { tokenEndpoint: azureTokenEndpoint(azure) },
+    clientId,
+    clientAuth: 'post',
+    scope: auth.oauth?.scope ?? AZURE_SCOPE
+  }
+  return new GitHubOidc(
+    {
+      exchange: 'client-assertion',
+      audience: auth.oidc?.audience ?? AZURE_AUDIENCE,
+      grant
+    },
+    { ...context, mask }
+  )
+}
+
+/** The audience Entra federated credentials accept by default. */
+const AZURE_AUDIENCE = 'api://AzureADTokenExchange'
+
+/** The scope of Azure Resource Manager tokens, which Azure ML accepts. */
+const AZURE_SCOPE = 'https://management.azure.com/.default'
+
+/**
+ * Builds the Databricks preset: the ID token is exchanged at the
+ * workspace's token endpoint for the service principal whose federation
+ * policy trusts it, with the `all-apis` scope.
+ */
+function readDatabricksExchange(
+  databricks: DatabricksSettings,
+  oauth: OAuthSettings | undefined
+): ClientCredentialsGrant {
+  const clientId = databricks.clientId ?? oauth?.clientId
+  if (clientId === undefined) {
+    throw configError(
+      'input `databricks-client-id`',
+      'github-oidc exchanges the ID token for a Databricks service ' +
+        "principal's token, but no databricks-client-id is set",
+      "Set `databricks-client-id` to the service principal's " +
+        'application ID.'
+    )
+  }
+  return {
+    endpoint: { tokenEndpoint: databricksTokenEndpoint(databricks.host) },
+    clientId,
+    clientAuth: 'post',
+    scope: oauth?.scope ?? DATABRICKS_SCOPE,
+    tokenTypes: DATABRICKS_TOKEN_TYPES
+  }
 }
 
 function readExchangeGrant(

@@ -9,6 +9,7 @@ export type AuthMode =
   | 'hokusai'
   | 'oauth-client-credentials'
   | 'github-oidc'
+  | 'databricks'
 
 /** What kind of credential a provider sends, for diagnoses and logs. */
 export type Credential =

@@ -4,6 +4,7 @@ import type { MaskSecret } from '../config/secrets.js'
 import { configError } from '../diagnosis/diagnosis.js'
 import { BasicAuth } from './basic.js'
 import { BearerAuth } from './bearer.js'
+import { createDatabricksProvider } from './databricks.js'
 import { NoAuth } from './none.js'
 import {
   createOAuthProvider,
@@ -74,6 +75,7 @@ export function resolveAuth(
 
 function pickAutoMode(auth: AuthSettings): AuthMode {
   if (auth.sagemaker) return 'sigv4'
+  if (auth.databricks) return 'databricks'
   if (auth.username !== undefined && auth.password !== undefined) {
     return 'basic'
   }
@@ -119,6 +121,7 @@ function autoReason(
   }
   if (mode === 'bearer') return `token from ${from('token')}`
   if (mode === 'sigv4') return SIGV4_AUTO_REASON
+  if (mode === 'databricks') return databricksReason(auth, from)
   if (mode === 'hokusai') return hokusaiReason(auth, from('token'))
   if (mode === 'oauth-client-credentials') {
     return (
@@ -127,6 +130,20 @@ function autoReason(
     )
   }
   return 'no credentials are set'
+}
+
+function databricksReason(
+  auth: AuthSettings,
+  from: (name: InputName) => string
+): string {
+  const workspace = `the tracking URI is databricks (${from('databricks-host')})`
+  if (auth.databricks?.token !== undefined) {
+    return `${workspace}, token from ${from('databricks-token')}`
+  }
+  return (
+    `${workspace}, client ID from ${from('databricks-client-id')}, ` +
+    `client secret from ${from('databricks-client-secret')}`
+  )
 }
 
 function createProvider(
@@ -165,6 +182,8 @@ function createProvider(
       return createOAuthProvider(auth.oauth, mask, context)
     case 'github-oidc':
       return createGitHubOidcProvider(auth, mask, context)
+    case 'databricks':
+      return createDatabricksProvider(auth.databricks, mask, context)
   }
 }
 

@@ -45,6 +45,9 @@ export function ignoredHokusaiKey(
   mode: AuthMode,
   auth: AuthSettings
 ): string[] {
+  if (auth.hokusaiKeyIgnored !== undefined) {
+    return [`${HOKUSAI_KEY_VARIABLE}: ${auth.hokusaiKeyIgnored}`]
+  }
   if (auth.hokusaiKey === undefined) return []
   if (mode === 'hokusai' && auth.token === undefined) return []
   const reason =

@@ -1,6 +1,3 @@
-import { Sha256 } from '@aws-crypto/sha256-js'
-import { SignatureV4 } from '@smithy/signature-v4'
-
 import type { AwsCredentials } from '../config/aws-credentials.js'
 
 /** The SHA-256 of an empty body, in hex. */
@@ -48,6 +45,11 @@ export async function signRequest(
   scope: SigningScope,
   options: SigningOptions
 ): Promise<Record<string, string>> {
+  // Imported on first use, so other auth modes do not load the AWS SDK.
+  const [{ Sha256 }, { SignatureV4 }] = await Promise.all([
+    import('@aws-crypto/sha256-js'),
+    import('@smithy/signature-v4')
+  ])
   const signer = new SignatureV4({
     credentials,
     region: scope.region,

@@ -4,6 +4,7 @@ import { isLoopbackHttp } from '../config/oauth-settings.js'
 import type { ClientAuthMethod } from '../config/oauth-settings.js'
 import type { IssuedToken } from './token-cache.js'
 import { tokenRequestError, unusableTokenError } from './token-errors.js'
+import { retryTokenRequest, type TokenRetry } from './token-retry.js'
 
 /** Settings of one client credentials grant: endpoint and client. */
 export interface ClientCredentialsGrant {
@@ -16,6 +17,15 @@ export interface ClientCredentialsGrant {
   readonly scope?: string
   readonly audience?: string
   readonly resource?: string
+  /** The token types of RFC 8693 exchanges; an ID token by default. */
+  readonly tokenTypes?: ExchangeTokenTypes
+}
+
+/** The `subject_token_type` and `requested_token_type` of an exchange. */
+export interface ExchangeTokenTypes {
+  readonly subject: string
+  /** Left out of the request when unset. */
+  readonly requested?: string
 }
 
 /**
@@ -26,11 +36,18 @@ export interface ClientCredentialsGrant {
 export class TokenEndpoint {
   readonly #grant: ClientCredentialsGrant
   readonly #timeoutMs: number
+  readonly #retry: TokenRetry | undefined
   #server: Promise<oauth.AuthorizationServer> | undefined
 
-  constructor(grant: ClientCredentialsGrant, timeoutMs: number) {
+  /** Without `retry`, each token request is sent once. */
+  constructor(
+    grant: ClientCredentialsGrant,
+    timeoutMs: number,
+    retry?: TokenRetry
+  ) {
     this.#grant = grant
     this.#timeoutMs = timeoutMs
+    this.#retry = retry
   }
 
   /** The host of the token endpoint, or of the issuer before discovery. */
@@ -44,9 +61,8 @@ export class TokenEndpoint {
   /**
    * Requests an access token by the client credentials grant, with the
    * secret or, when given, a JWT client assertion (RFC 7523, 2.2).
-   * Failures are AUTH_REFRESH diagnoses.
-   * NOTE: a failed request is not retried, even a refused connection or a
-   * 503 that a second attempt might get past.
+   * Availability failures are retried; the last failure, and any
+   * rejection, is an AUTH_REFRESH diagnosis.
    */
   requestToken(assertion?: string): Promise<IssuedToken> {
     return this.#grantToken(
@@ -64,9 +80,12 @@ export class TokenEndpoint {
    */
   exchangeToken(subjectToken: string): Promise<IssuedToken> {
     const parameters = tokenParameters(this.#grant)
+    const types = this.#grant.tokenTypes ?? ID_TOKEN_EXCHANGE
     parameters.set('subject_token', subjectToken)
-    parameters.set('subject_token_type', ID_TOKEN_TYPE)
-    parameters.set('requested_token_type', ACCESS_TOKEN_TYPE)
+    parameters.set('subject_token_type', types.subject)
+    if (types.requested) {
+      parameters.set('requested_token_type', types.requested)
+    }
     return this.#grantToken(
       TOKEN_EXCHANGE,
       parameters,
@@ -85,7 +104,7 @@ export class TokenEndpoint {
     const endpoint = new URL(server.token_endpoint ?? '')
     const grant = this.#grant
     const client: oauth.Client = { client_id: grant.clientId }
-    try {
+    const attempt = async () => {
       const response = await oauth.genericTokenEndpointRequest(
         server,
         client,
@@ -94,10 +113,13 @@ export class TokenEndpoint {
         parameters,
         this.#requestOptions(endpoint)
       )
-      const result = await oauth.processGenericTokenEndpointResponse(
-        server,
-        client,
-        response
+      return oauth.processGenericTokenEndpointResponse(server, client, response)
+    }
+    try {
+      const result = await retryTokenRequest(
+        attempt,
+        endpoint.host,
+        this.#retry
       )
       return readToken(result, endpoint, grant.clientId)
     } catch (error) {
@@ -165,8 +187,10 @@ export class TokenEndpoint {
 }
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
-const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token'
-const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
+const ID_TOKEN_EXCHANGE: ExchangeTokenTypes = {
+  subject: 'urn:ietf:params:oauth:token-type:id_token',
+  requested: 'urn:ietf:params:oauth:token-type:access_token'
+}
 const JWT_BEARER_ASSERTION =
   'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 

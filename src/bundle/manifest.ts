@@ -4,11 +4,13 @@ import { DIAGNOSIS_CODES, type DiagnosisCode } from '../diagnosis/codes.js'
 import { checkRelativePath } from './bundle-paths.js'
 
 /**
- * The manifest format of a local registry bundle. A bundle is a directory
+ * The manifest format of a registry bundle. A bundle is a directory
  * holding `manifest.json`, `manifest.sha256` (the SHA-256 of the manifest's
  * bytes) and, for a local model directory, a copy of its files under
  * `model/`. Everything a later sync needs is in the manifest; credentials
- * never are.
+ * never are. A deferred registration's bundle records its tracking URI
+ * and the failure; a version of the local registry records its version
+ * number instead.
  */
 
 /** The manifest version this code writes and reads. */
@@ -76,6 +78,8 @@ const registrationSchema = z
     aliases: z.array(z.string()),
     /** The `require-metric` lines, checked again when the bundle syncs. */
     metricGates: z.array(z.string()).default([]),
+    /** The `expected-alias-versions` entries, checked when it syncs. */
+    aliasGuards: z.array(z.string()).default([]),
     idempotencyKey: z.string().min(1)
   })
   .refine(value => (value.source === undefined) !== !value.modelDirectory, {
@@ -88,25 +92,42 @@ const bundleFileSchema = z.strictObject({
   sha256: sha256Schema
 })
 
+/** A version number as MLflow writes it: a positive integer in decimal. */
+const versionNumberSchema = z.string().regex(/^[1-9][0-9]{0,15}$/)
+
 /** The manifest of a registry bundle, as written to `manifest.json`. */
-export const manifestSchema = z.strictObject({
-  schemaVersion: z.literal(BUNDLE_SCHEMA_VERSION),
-  bundleId: bundleIdSchema,
-  createdAt: z.iso.datetime(),
-  /** The tracking server URL, without credentials. */
-  trackingUri: trackingUriSchema,
-  registration: registrationSchema,
-  provenance: provenanceSchema,
-  /** The version that was created before the failure, when one was. */
-  createdVersion: z.string().optional(),
-  /** The failure that deferred the registration. */
-  lastError: z.strictObject({
-    code: diagnosisCodeSchema,
-    title: z.string()
-  }),
-  /** Every file of the bundle except the manifest and its checksum. */
-  files: z.array(bundleFileSchema)
-})
+export const manifestSchema = z
+  .strictObject({
+    schemaVersion: z.literal(BUNDLE_SCHEMA_VERSION),
+    bundleId: bundleIdSchema,
+    createdAt: z.iso.datetime(),
+    /**
+     * The tracking server URL, without credentials; absent for a version of
+     * the local registry, which may sync to any server.
+     */
+    trackingUri: trackingUriSchema.optional(),
+    /** The version number in the local registry; absent in a deferral. */
+    localVersion: versionNumberSchema.optional(),
+    registration: registrationSchema,
+    provenance: provenanceSchema,
+    /** The version that was created before the failure, when one was. */
+    createdVersion: z.string().optional(),
+    /** The failure that deferred the registration; absent offline. */
+    lastError: z
+      .strictObject({
+        code: diagnosisCodeSchema,
+        title: z.string()
+      })
+      .optional(),
+    /** Every file of the bundle except the manifest and its checksum. */
+    files: z.array(bundleFileSchema)
+  })
+  .refine(value => (value.lastError === undefined) !== !value.localVersion, {
+    error: 'exactly one of lastError and localVersion must be set'
+  })
+  .refine(value => value.localVersion !== undefined || value.trackingUri, {
+    error: 'a deferred registration must record its trackingUri'
+  })
 
 /** A bundle manifest. */
 export type BundleManifest = z.infer<typeof manifestSchema>

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 
-import type { Config } from '../config/config.js'
+import type { RegistrationFields } from '../config/registration-fields.js'
 import type { Diagnosis } from '../diagnosis/diagnosis.js'
 import { describeUrl } from '../http/url.js'
 import { readModelDirectory } from '../register/model-directory.js'
@@ -20,14 +20,20 @@ import {
   type BundleManifest
 } from './manifest.js'
 
-/** The inputs of a registry bundle for a deferred registration. */
+/**
+ * The inputs of a registry bundle: a deferred registration, with its
+ * tracking URI and failure, or a version of the local registry, with its
+ * version number.
+ */
 export interface BundleRequest {
-  /** The directory of pending bundles (`bundle-dir`). */
+  /** The directory of pending bundles, or the local registry's. */
   readonly directory: string
-  readonly config: Config
+  readonly config: RegistrationFields & { readonly trackingUri?: URL }
   readonly provenance: Provenance
   /** The availability failure that deferred the registration. */
-  readonly diagnosis: Diagnosis
+  readonly diagnosis?: Diagnosis
+  /** The version number in the local registry. */
+  readonly localVersion?: string
   /** The version number created before the failure, if any. */
   readonly createdVersion?: string | undefined
   /** Every value masked in this run; none may reach the manifest. */
@@ -105,7 +111,10 @@ function buildManifest(
     schemaVersion: BUNDLE_SCHEMA_VERSION,
     bundleId,
     createdAt: request.now.toISOString(),
-    trackingUri: describeUrl(config.trackingUri),
+    ...(config.trackingUri
+      ? { trackingUri: describeUrl(config.trackingUri) }
+      : {}),
+    ...(request.localVersion ? { localVersion: request.localVersion } : {}),
     registration: {
       modelName: config.modelName,
       ...(config.source
@@ -118,13 +127,16 @@ function buildManifest(
       tags: config.tags,
       aliases: config.aliases,
       metricGates: config.metricGates.map(gate => gate.text),
+      aliasGuards: config.aliasGuards.map(guard => guard.text),
       idempotencyKey
     },
     provenance: request.provenance,
     ...(request.createdVersion
       ? { createdVersion: request.createdVersion }
       : {}),
-    lastError: { code: diagnosis.code, title: diagnosis.title },
+    ...(diagnosis
+      ? { lastError: { code: diagnosis.code, title: diagnosis.title } }
+      : {}),
     files
   })
 }

@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util'
 
-import { INPUTS } from '../config/inputs.js'
+import { INPUTS, type InputSpec } from '../config/inputs.js'
 
 /** The CLI's commands; each runs the action in one mode. */
 export const COMMANDS = [
@@ -19,6 +19,8 @@ export interface CliArgs {
   readonly command?: Command
   readonly flags: Map<string, string>
   readonly help: boolean
+  /** Whether `--version` was given, to print the package version. */
+  readonly version: boolean
   readonly json: boolean
   readonly debug: boolean
   readonly summaryFile?: string
@@ -36,10 +38,37 @@ export class UsageError extends Error {
 
 const INPUT_FLAGS = INPUTS.filter(input => input.name !== 'mode')
 
+const BOOLEAN_FLAGS = new Set(
+  (INPUTS as readonly InputSpec[])
+    .filter(input => input.boolean === true)
+    .map(input => `--${input.name}`)
+)
+/**
+ * Adds `true` after a true-or-false flag that the command line ends with
+ * or that another option follows, so that `--dry-run` means
+ * `--dry-run true`. Any other next word stays the value, so
+ * `--dry-run false` works and `--dry-run maybe` is rejected by validation.
+ */
+function completeBooleanFlags(argv: readonly string[]): string[] {
+  const completed: string[] = []
+  for (const [index, arg] of argv.entries()) {
+    completed.push(arg)
+    const next = argv[index + 1]
+    if (
+      BOOLEAN_FLAGS.has(arg) &&
+      (next === undefined || next.startsWith('-'))
+    ) {
+      completed.push('true')
+    }
+  }
+  return completed
+}
+
 /** Parses the command line; every action input is a `--<input>` flag. */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const options: ParseArgsOptionsConfig = {
     help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
     json: { type: 'boolean' },
     debug: { type: 'boolean' },
     'summary-file': { type: 'string' }
@@ -48,7 +77,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   let parsed: ReturnType<typeof parseArgs>
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: completeBooleanFlags(argv),
       options,
       allowPositionals: true,
       strict: true,
@@ -86,6 +115,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     ...(command ? { command: command as Command } : {}),
     flags,
     help: values.help === true,
+    version: values.version === true,
     json: values.json === true,
     debug: values.debug === true,
     ...(typeof summaryFile === 'string' ? { summaryFile } : {}),

@@ -1,3 +1,4 @@
+import { lstat } from 'node:fs/promises'
 import path from 'node:path'
 
 import { resolveBundleDir } from '../bundle/bundle-dir.js'
@@ -8,9 +9,17 @@ import { listPendingBundles } from '../sync/find-bundles.js'
 import type { CliArgs } from './args.js'
 import { inputVariable } from './cli-host.js'
 import type { CliStreams } from './main.js'
+import {
+  findLocalVersion,
+  localVersionRows,
+  printLocalVersions,
+  readRegistryOf,
+  showLocalVersion
+} from './registry-commands.js'
 
-/** One row of `list`. */
+/** One pending bundle, as `list --json` prints it. */
 interface BundleRow {
+  readonly kind: 'pending'
   readonly bundle: string
   readonly model?: string
   readonly createdAt?: string
@@ -20,8 +29,9 @@ interface BundleRow {
 }
 
 /**
- * Lists the pending bundles of the bundle directory, each verified, as a
- * table or, with `--json`, as a JSON array. Returns the exit code.
+ * Lists the pending bundles of the bundle directory and the versions of
+ * the local registry, each verified, as tables or, with `--json`, as one
+ * JSON array whose rows have a `kind`. Returns the exit code.
  */
 export async function listBundles(
   args: CliArgs,
@@ -33,8 +43,10 @@ export async function listBundles(
   for (const bundle of await listPendingBundles(directory)) {
     rows.push(await describeBundle(bundle))
   }
+  const registry = await readRegistryOf(args, env)
+  const localRows = localVersionRows(registry)
   if (args.json) {
-    streams.stdout(`${JSON.stringify(rows, null, 2)}\n`)
+    streams.stdout(`${JSON.stringify([...rows, ...localRows], null, 2)}\n`)
     return 0
   }
   streams.stderr(`${rows.length} pending bundles in ${directory}\n`)
@@ -44,12 +56,14 @@ export async function listBundles(
       : `${row.model ?? ''}  ${row.createdAt ?? ''}  ${row.lastError ?? ''}`
     streams.stdout(`${row.bundle}  ${facts}\n`)
   }
+  printLocalVersions(registry, localRows, streams)
   return 0
 }
 
 /**
- * Verifies one bundle and prints its manifest as JSON. Returns 1 when the
- * bundle is invalid and 2 when the id is not a bundle id.
+ * Verifies one pending bundle, or one local version given as its bundle
+ * id or as `<model>/<version>`, and prints its manifest as JSON. Returns
+ * 1 when it is invalid or missing and 2 when the id is not a bundle id.
  */
 export async function showBundle(
   args: CliArgs,
@@ -57,6 +71,15 @@ export async function showBundle(
   streams: CliStreams
 ): Promise<number> {
   const id = args.bundleId ?? ''
+  const pending = path.join(bundleDirectory(args, env), id)
+  if (id.includes('/') || !(await isDirectory(pending))) {
+    const registry = await readRegistryOf(args, env)
+    const local = findLocalVersion(registry, id)
+    if (local) {
+      streams.stdout(showLocalVersion(local))
+      return 0
+    }
+  }
   if (!bundleIdSchema.safeParse(id).success) {
     streams.stderr(
       `error: ${JSON.stringify(id)} is not a bundle id. Run ` +
@@ -65,7 +88,7 @@ export async function showBundle(
     return 2
   }
   try {
-    const bundle = await readBundle(path.join(bundleDirectory(args, env), id))
+    const bundle = await readBundle(pending)
     streams.stdout(`${JSON.stringify(bundle.manifest, null, 2)}\n`)
     return 0
   } catch (error) {
@@ -74,6 +97,11 @@ export async function showBundle(
     streams.stderr(`error: ${diagnosis.detail}\nFix: ${diagnosis.fix}\n`)
     return 1
   }
+}
+
+async function isDirectory(target: string): Promise<boolean> {
+  const info = await lstat(target).catch(() => undefined)
+  return info?.isDirectory() ?? false
 }
 
 function bundleDirectory(args: CliArgs, env: NodeJS.ProcessEnv): string {
@@ -87,13 +115,14 @@ async function describeBundle(bundle: string): Promise<BundleRow> {
   try {
     const { manifest } = await readBundle(bundle)
     return {
+      kind: 'pending',
       bundle: name,
       model: manifest.registration.modelName,
       createdAt: manifest.createdAt,
-      lastError: manifest.lastError.code
+      lastError: manifest.lastError?.code ?? ''
     }
   } catch (error) {
     if (!(error instanceof DiagnosedError)) throw error
-    return { bundle: name, invalid: error.diagnosis.detail }
+    return { kind: 'pending', bundle: name, invalid: error.diagnosis.detail }
   }
 }

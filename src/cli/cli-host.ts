@@ -1,6 +1,7 @@
 import { appendFile } from 'node:fs/promises'
 
 import type { Host } from '../host/host.js'
+import { toFlagWording } from './flag-wording.js'
 
 /** Settings of the CLI host. */
 export interface CliHostOptions {
@@ -21,7 +22,8 @@ export function inputVariable(name: string): string {
 /**
  * A host for terminals and other CI systems: inputs come from flags, then
  * `MLFLOW_REGISTER_*` variables; logs go to standard error with every
- * masked value replaced by `***`.
+ * masked value replaced by `***`, and name flags where the action's
+ * messages name inputs.
  */
 export function createCliHost(options: CliHostOptions): Host & {
   readonly outputs: Map<string, string>
@@ -35,7 +37,7 @@ export function createCliHost(options: CliHostOptions): Host & {
     return result
   }
   const write = (prefix: string, message: string): void => {
-    options.write(redact(`${prefix}${message}`))
+    options.write(redact(toFlagWording(`${prefix}${message}`)))
   }
   const host = {
     env: options.env,
@@ -79,7 +81,7 @@ export function createCliHost(options: CliHostOptions): Host & {
     },
     writeSummary: async (markdown: string) => {
       if (options.summaryFile) {
-        await appendFile(options.summaryFile, redact(markdown))
+        await appendFile(options.summaryFile, redact(toFlagWording(markdown)))
       }
     },
     setFailed: () => {

@@ -5,19 +5,20 @@ import type { Command } from './args.js'
 const SUMMARIES: Record<Command, string> = {
   register:
     'Register a model version in an MLflow Model Registry, after an auth ' +
-    'preflight.',
+    'preflight; offline, or without a tracking URI, in the local registry.',
   preflight:
     'Check that the tracking server is reachable, is MLflow, has a model ' +
     'registry and accepts the credentials; writes nothing.',
   sync:
     'Register the pending registry bundles in --bundle-dir, written when ' +
-    'a registration was deferred because the server was unavailable.',
+    'a registration was deferred because the server was unavailable, and ' +
+    'the versions of the local registry in --registry-dir.',
   list:
-    'List the pending registry bundles in --bundle-dir, each verified, ' +
-    'with its model, time and last error.',
+    'List the pending registry bundles in --bundle-dir and the versions ' +
+    'of the local registry in --registry-dir, each verified.',
   show:
-    'Verify one registry bundle (mlflow-register show <bundle-id>) and ' +
-    'print its manifest.'
+    'Verify one registry bundle or local version (mlflow-register show ' +
+    '<bundle-id> or <model>/<version>) and print its manifest.'
 }
 
 /** The help text of the whole CLI or of one command. */
@@ -31,7 +32,8 @@ export function helpText(command?: Command): string {
         ([name, text]) => `  ${name.padEnd(10)} ${text}`
       ),
       '',
-      'Run `mlflow-register <command> --help` for its options.',
+      'Run `mlflow-register <command> --help` for its options, and',
+      '`mlflow-register --version` for the version.',
       '',
       EXIT_CODES
     ].join('\n')
@@ -48,6 +50,7 @@ export function helpText(command?: Command): string {
     '  --summary-file FILE   Append the Markdown summary to FILE.',
     '  --debug               Log each request.',
     '  -h, --help            Show this help.',
+    '  --version             Print the version of mlflow-register.',
     '',
     EXIT_CODES
   ].join('\n')
@@ -56,7 +59,8 @@ export function helpText(command?: Command): string {
 function describeInput(input: InputSpec): string[] {
   const variables = [inputVariable(input.name), ...(input.env ?? [])]
   const fallback =
-    input.default === undefined ? '' : ` Default: ${input.default}.`
+    (input.boolean ? ' Given without a value, the flag means true.' : '') +
+    (input.default === undefined ? '' : ` Default: ${input.default}.`)
   return [
     `  --${input.name}`,
     ...wrap(`${input.description.replace(/`/g, '')}${fallback}`, 72).map(
@@ -87,5 +91,6 @@ const EXIT_CODES = [
   'Exit codes:',
   '  0  the command succeeded',
   '  1  it failed; the diagnosis code is printed and in the JSON output',
-  '  2  the command line is invalid'
+  '  2  the command line is invalid: an unknown command or option, or an',
+  '     option or variable value that fails validation'
 ].join('\n')

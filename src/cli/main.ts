@@ -1,4 +1,6 @@
+import type { RunResult } from '../github/outputs.js'
 import { run } from '../main.js'
+import { VERSION } from '../version.js'
 import { UsageError, parseCliArgs } from './args.js'
 import { listBundles, showBundle } from './bundle-commands.js'
 import { createCliHost } from './cli-host.js'
@@ -12,7 +14,8 @@ export interface CliStreams {
 
 /**
  * Runs the CLI and returns its exit code: 0 on success, 1 when the
- * command failed (with a diagnosis), 2 when the command line is invalid.
+ * command failed (with a diagnosis), 2 when the command line is invalid,
+ * including an option or variable value that fails validation.
  */
 export async function runCli(
   argv: readonly string[],
@@ -26,6 +29,10 @@ export async function runCli(
     if (!(error instanceof UsageError)) throw error
     streams.stderr(`error: ${error.message}\n\n${helpText()}\n`)
     return 2
+  }
+  if (args.version) {
+    streams.stdout(`${VERSION}\n`)
+    return 0
   }
   if (args.help || !args.command) {
     const text = helpText(args.command)
@@ -51,7 +58,7 @@ export async function runCli(
       streams.stderr(`${line}\n`)
     }
   })
-  await run(host)
+  const result = await run(host)
   const outputs = Object.fromEntries(host.outputs)
   streams.stdout(
     args.json
@@ -61,17 +68,32 @@ export async function runCli(
           .map(([name, value]) => `${name}=${value}\n`)
           .join('')
   )
-  return host.failed ? 1 : 0
+  return exitCode(result, host.failed)
 }
 
 /**
- * Returns the outputs for `--json`, with the `comparison` output as an
- * object (or null) rather than a JSON string inside JSON.
+ * Maps a run to its exit code. An option or variable value that failed
+ * validation is an invalid command line (2), as the help documents, so
+ * scripts can tell it from a failed run (1).
+ */
+function exitCode(result: RunResult, failed: boolean): number {
+  if (result.diagnosis?.invalidSetting !== undefined) return 2
+  return failed ? 1 : 0
+}
+
+/**
+ * Returns the outputs for `--json`, with `comparison` and `planned-calls`
+ * as values or null rather than JSON strings inside JSON. `sync-report`
+ * stays a string, as it was before the others were parsed, so scripts
+ * that read it keep working.
  */
 function jsonOutputs(outputs: Record<string, string>): Record<string, unknown> {
-  const { comparison, ...rest } = outputs
-  return {
-    ...rest,
-    comparison: comparison ? (JSON.parse(comparison) as unknown) : null
+  const parsed: Record<string, unknown> = { ...outputs }
+  for (const name of JSON_OUTPUTS) {
+    const value = outputs[name]
+    parsed[name] = value ? (JSON.parse(value) as unknown) : null
   }
+  return parsed
 }
+
+const JSON_OUTPUTS = ['comparison', 'planned-calls'] as const

@@ -1,5 +1,8 @@
 import type { ProxySettings } from '../http/proxy.js'
+import type { AliasGuard } from './alias-guards.js'
 import type { AwsCredentials } from './aws-credentials.js'
+import type { AzureSettings } from './azure-settings.js'
+import type { DatabricksSettings } from './databricks-settings.js'
 import type { ExtraHeader } from './extra-headers.js'
 import type { AUTH_MODES, InputName, MODES, ON_UNAVAILABLE } from './inputs.js'
 import type { MetricGate } from './metric-gates.js'
@@ -28,10 +31,16 @@ export interface AuthSettings {
   readonly aws?: Partial<AwsCredentials>
   /** HOKUSAI_API_KEY, present only where the Hokusai mode may use it. */
   readonly hokusaiKey?: string
+  /** Why HOKUSAI_API_KEY is set but not read, for the auth report. */
+  readonly hokusaiKeyIgnored?: string
   /** The client credentials grant's settings; absent when none is set. */
   readonly oauth?: OAuthSettings
   /** The `github-oidc` settings; absent when none is set. */
   readonly oidc?: OidcSettings
+  /** The workspace, when the tracking URI is `databricks`. */
+  readonly databricks?: DatabricksSettings
+  /** The Entra app of the Azure ML preset; absent without a tenant. */
+  readonly azure?: AzureSettings
 }
 
 /** The bundle directory of deferred registrations, and the deferral choice. */
@@ -64,6 +73,8 @@ export interface Config {
   readonly description?: string
   readonly tags: readonly Tag[]
   readonly aliases: readonly string[]
+  /** The versions aliases must point to before they move. */
+  readonly aliasGuards: readonly AliasGuard[]
   /** Conditions checked before the aliases move. */
   readonly metricGates: readonly MetricGate[]
   readonly auth: AuthSettings
@@ -75,10 +86,20 @@ export interface Config {
   readonly proxy: ProxySettings
   readonly idempotencyKey?: string
   readonly forceNewVersion: boolean
+  /** Plan the registration and print its writes without sending them. */
+  readonly dryRun: boolean
   readonly waitTimeoutMs: number
   readonly requestTimeoutMs: number
   readonly maxAttempts: number
+  /** The total time the retries of one request may take. */
+  readonly retryMaxTimeMs: number
+  /** The ceiling of the first backoff wait, doubled for each later one. */
+  readonly retryInitialDelayMs: number
   readonly bundle: BundleSettings
+  /** The local registry's directory, absolute; `sync` registers it. */
+  readonly registryDir: string
+  /** The `report-path` input as an absolute path; unset means the default. */
+  readonly reportPath?: string
   /** Where each setting came from, for the auth report and the summary. */
   readonly origins: ReadonlyMap<InputName, string>
 }

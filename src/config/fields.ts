@@ -46,6 +46,17 @@ export const secondsSchema = z
   .pipe(z.number().int().min(1).max(86_400))
   .transform(seconds => seconds * 1000)
 
+/**
+ * A number of seconds from 0 to 60 with at most three decimals, converted
+ * to whole milliseconds.
+ */
+export const delaySchema = z
+  .string()
+  .regex(/^\d{1,2}(\.\d{1,3})?$/)
+  .transform(Number)
+  .pipe(z.number().min(0).max(60))
+  .transform(seconds => Math.round(seconds * 1000))
+
 /** A whole number of attempts. */
 export const attemptsSchema = z
   .string()

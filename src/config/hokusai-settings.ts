@@ -25,18 +25,24 @@ export function isHokusaiHost(hostname: string): boolean {
 /**
  * Reads HOKUSAI_API_KEY when it may be used: with `auth-mode: hokusai`,
  * or in `auto` mode for a tracking URI on hokus.ai, so that the key is
- * never sent to another host by accident.
+ * never sent to another host by accident. For a key that is set but not
+ * read, it returns the reason it is ignored, for the auth report.
  */
 export function readHokusaiSettings(
   get: (name: InputName) => Setting | undefined,
   env: NodeJS.ProcessEnv,
   tracking: TrackingUri
-): Pick<AuthSettings, 'hokusaiKey'> {
+): Pick<AuthSettings, 'hokusaiKey' | 'hokusaiKeyIgnored'> {
   const key = env[HOKUSAI_KEY_VARIABLE]?.trim()
   if (!key) return {}
   const mode = get('auth-mode')?.value ?? 'auto'
-  const usable =
-    mode === 'hokusai' ||
-    (mode === 'auto' && isHokusaiHost(tracking.url.hostname))
-  return usable ? { hokusaiKey: key } : {}
+  if (mode === 'hokusai') return { hokusaiKey: key }
+  if (mode !== 'auto') return { hokusaiKeyIgnored: `auth-mode is ${mode}` }
+  const host = tracking.url.hostname
+  if (isHokusaiHost(host)) return { hokusaiKey: key }
+  return {
+    hokusaiKeyIgnored:
+      `the tracking URI's host ${host} is not hokus.ai, and the key is ` +
+      'sent only there unless auth-mode is hokusai'
+  }
 }

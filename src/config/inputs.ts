@@ -15,6 +15,8 @@ export interface InputSpec {
   readonly env?: readonly string[]
   /** Whether the value is a credential that must be masked. */
   readonly secret?: boolean
+  /** Whether the value is true or false, so a CLI flag may omit it. */
+  readonly boolean?: boolean
   /** The CLI commands that take this input; all of them when unset. */
   readonly commands?: readonly string[]
 }
@@ -28,7 +30,8 @@ export const AUTH_MODES = [
   'sigv4',
   'hokusai',
   'oauth-client-credentials',
-  'github-oidc'
+  'github-oidc',
+  'databricks'
 ] as const
 
 /** The ways `github-oidc` can turn the job's ID token into a credential. */
@@ -43,6 +46,13 @@ export const OIDC_EXCHANGES = [
  * register the pending bundles of deferred registrations.
  */
 export const MODES = ['register', 'preflight', 'sync'] as const
+
+/**
+ * The `offline` choices: `auto` registers into the local registry only
+ * when no tracking server is configured, `true` always does, and `false`
+ * requires a tracking server.
+ */
+export const OFFLINE_CHOICES = ['auto', 'true', 'false'] as const
 
 /** The choices for a registration whose tracking server is unavailable. */
 export const ON_UNAVAILABLE = ['bundle', 'fail'] as const
@@ -60,7 +70,8 @@ export const INPUTS = [
     name: 'tracking-uri',
     description:
       'URL of the MLflow tracking server, including any path prefix it is ' +
-      'served under, or the ARN of a SageMaker MLflow tracking server.',
+      'served under, the ARN of a SageMaker MLflow tracking server, or ' +
+      '`databricks` for the workspace in `databricks-host`.',
     env: ['MLFLOW_TRACKING_URI']
   },
   {
@@ -70,6 +81,32 @@ export const INPUTS = [
       'tracking URI, such as a VPC endpoint. Requests are still signed ' +
       "for the ARN's region.",
     env: ['SAGEMAKER_MLFLOW_CUSTOM_ENDPOINT']
+  },
+  {
+    name: 'databricks-host',
+    description:
+      'URL of the Databricks workspace that a `databricks` tracking URI ' +
+      'names, such as https://dbc-1234.cloud.databricks.com.',
+    env: ['DATABRICKS_HOST']
+  },
+  {
+    name: 'databricks-token',
+    description: 'Databricks personal access token for `databricks-host`.',
+    env: ['DATABRICKS_TOKEN'],
+    secret: true
+  },
+  {
+    name: 'databricks-client-id',
+    description:
+      'Application ID of the Databricks service principal, for OAuth ' +
+      'machine-to-machine tokens or GitHub OIDC federation.',
+    env: ['DATABRICKS_CLIENT_ID']
+  },
+  {
+    name: 'databricks-client-secret',
+    description: 'OAuth secret of the Databricks service principal.',
+    env: ['DATABRICKS_CLIENT_SECRET'],
+    secret: true
   },
   {
     name: 'model-name',
@@ -118,6 +155,15 @@ export const INPUTS = [
       'newlines (for example `champion`).'
   },
   {
+    name: 'expected-alias-versions',
+    description:
+      'Versions the aliases must point to before they move, such as ' +
+      '`champion=3`, or `champion=none` for an alias that must be unset; ' +
+      'separated by commas or newlines. On a mismatch the new version ' +
+      'stays registered, no alias moves and the step fails with ' +
+      '`ALIAS_CONFLICT`.'
+  },
+  {
     name: 'require-metric',
     description:
       "Conditions on the source run's metrics that must hold before the " +
@@ -131,11 +177,14 @@ export const INPUTS = [
     description:
       '`auto` (default) picks `sigv4` for a SageMaker ARN tracking URI, ' +
       'else `basic` when a username and password are set, else `hokusai` ' +
-      'for a Hokusai API key (`hk_...`), else `bearer` when a token is ' +
+      'for a Hokusai API key (`hk_...`), `databricks` for a `databricks` ' +
+      'tracking URI, else `bearer` when a token is ' +
       'set, else `oauth-client-credentials` when a client ID and secret ' +
       'are set, else `none`. `sigv4` signs with the AWS credentials in ' +
       'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. ' +
-      '`hokusai` sends `token` or HOKUSAI_API_KEY to the Hokusai platform.',
+      '`hokusai` sends `token` or HOKUSAI_API_KEY to the Hokusai platform. ' +
+      '`databricks` sends `databricks-token`, or gets an OAuth token for ' +
+      '`databricks-client-id` and `databricks-client-secret`.',
     default: 'auto'
   },
   {
@@ -237,7 +286,16 @@ export const INPUTS = [
     description:
       "Do not verify the tracking server's TLS certificate. For tests " +
       'only: anyone on the network path could read the credentials.',
-    env: ['MLFLOW_TRACKING_INSECURE_TLS']
+    env: ['MLFLOW_TRACKING_INSECURE_TLS'],
+    boolean: true
+  },
+  {
+    name: 'allow-insecure-http',
+    description:
+      'Send credentials to a tracking server over plain `http` on a host ' +
+      'other than loopback. Only for trusted networks: anyone on the path ' +
+      'can read them.',
+    default: 'false'
   },
   {
     name: 'extra-headers',
@@ -262,6 +320,38 @@ export const INPUTS = [
     default: 'token-exchange'
   },
   {
+    name: 'azure-tenant-id',
+    description:
+      'Microsoft Entra tenant ID for `github-oidc` with Azure ML: the ID ' +
+      'token is the client assertion of `azure-client-id` in this tenant.',
+    env: ['AZURE_TENANT_ID']
+  },
+  {
+    name: 'azure-client-id',
+    description:
+      'Client ID of the Entra app registration or managed identity whose ' +
+      'federated credential trusts the job.',
+    env: ['AZURE_CLIENT_ID']
+  },
+  {
+    name: 'azure-authority-host',
+    description:
+      'Entra authority that issues the token, for sovereign clouds such ' +
+      'as https://login.microsoftonline.us. Defaults to ' +
+      'https://login.microsoftonline.com.',
+    env: ['AZURE_AUTHORITY_HOST']
+  },
+  {
+    name: 'dry-run',
+    description:
+      'Only check and plan a registration: run the preflight and the ' +
+      'lookups, which read, and print each write a real run would send ' +
+      '(method, path, JSON body), without sending any. The outcome is ' +
+      '`dry-run`.',
+    default: 'false',
+    boolean: true
+  },
+  {
     name: 'idempotency-key',
     description:
       'Key that identifies this registration across re-runs. Defaults to ' +
@@ -272,7 +362,8 @@ export const INPUTS = [
     description:
       'Create a new version even when one with the same idempotency key ' +
       'exists.',
-    default: 'false'
+    default: 'false',
+    boolean: true
   },
   {
     name: 'wait-timeout',
@@ -290,6 +381,22 @@ export const INPUTS = [
       'Attempts per request when the server is unavailable (connection ' +
       'refused, timeouts, 429, 5xx), with exponential backoff.',
     default: '5'
+  },
+  {
+    name: 'retry-max-time',
+    description:
+      'Seconds that the retries of one request may take in all, waits ' +
+      'included. A retry that would start later is not made.',
+    default: '120'
+  },
+  {
+    name: 'retry-initial-delay',
+    description:
+      'Seconds before the first retry of a request, such as 0.5. Each ' +
+      'later wait doubles, up to 15 s, and is drawn at random below that ' +
+      'ceiling (full jitter). A `Retry-After` header replaces the wait, ' +
+      'up to 60 s.',
+    default: '0.5'
   },
   {
     name: 'on-unavailable',
@@ -310,11 +417,37 @@ export const INPUTS = [
     env: ['MLFLOW_REGISTER_BUNDLE_DIR']
   },
   {
+    name: 'offline',
+    description:
+      '`true` registers into the local registry in `registry-dir` and ' +
+      'sends no request; a later `sync` registers it on a server. `auto` ' +
+      'does the same, with a warning, when no tracking URI is set; ' +
+      '`false` fails without a tracking URI.',
+    env: ['MLFLOW_REGISTER_OFFLINE']
+  },
+  {
+    name: 'registry-dir',
+    description:
+      'Directory of the local registry that offline registrations write ' +
+      'and `sync` registers on the server. Defaults to ' +
+      '`.mlflow-register/registry` in the workspace.',
+    env: ['MLFLOW_REGISTER_REGISTRY_DIR']
+  },
+  {
+    name: 'report-path',
+    description:
+      'File for the preflight report, redacted so it can be attached to a ' +
+      'bug report. Defaults to ' +
+      '`$RUNNER_TEMP/mlflow-register/preflight-report.md` on a runner, ' +
+      'else `.mlflow-register/preflight-report.md` in the workspace.',
+    commands: ['preflight']
+  },
+  {
     name: 'github-token',
     description:
       'Token for the GitHub REST API, used by `sync` to find bundles in ' +
       'cache entries and artifacts of earlier runs and to delete them once ' +
-      'registered; pass `${{ github.token }}` with `actions: write`.',
+      'registered; pass the `github.token` of the job with `actions: write`.',
     env: ['GITHUB_TOKEN'],
     secret: true
   }
@@ -330,11 +463,17 @@ export const OUTPUTS = [
     description:
       '`registered` (a new version), `reused` (an earlier run already ' +
       'registered it), `checked` (preflight mode), `deferred` (the server ' +
-      'was unavailable and a bundle was written), `synced` (sync mode) or ' +
-      '`failed`.'
+      'was unavailable and a bundle was written), `registered-locally` ' +
+      '(offline, into the local registry), `synced` (sync mode), ' +
+      '`dry-run` (nothing was written) or `failed`.'
   },
   { name: 'model-name', description: 'Name of the registered model.' },
-  { name: 'model-version', description: 'The model version number.' },
+  {
+    name: 'model-version',
+    description:
+      'The model version number; offline, the number in the local ' +
+      'registry, which the server may number differently on sync.'
+  },
   {
     name: 'model-uri',
     description: 'URI of the version, `models:/<name>/<version>`.'
@@ -359,7 +498,9 @@ export const OUTPUTS = [
   },
   {
     name: 'bundle-path',
-    description: 'Directory of the registry bundle written by a deferral.'
+    description:
+      'Directory of the registry bundle written by a deferral, or of the ' +
+      'version written into the local registry offline.'
   },
   {
     name: 'bundle-artifact',
@@ -379,6 +520,18 @@ export const OUTPUTS = [
       'JSON list of the bundles a sync handled, each with its model, ' +
       'status (`synced`, `already-registered`, `failed` or `skipped`), ' +
       'version and diagnosis code.'
+  },
+  {
+    name: 'planned-calls',
+    description:
+      'JSON list of the writes a dry run planned, each with `method`, ' +
+      '`path`, `body` and `operation`; placeholders in angle brackets ' +
+      'stand for values the server assigns. Empty unless `dry-run` is ' +
+      'true.'
+  },
+  {
+    name: 'report-path',
+    description: 'File of the redacted preflight report (preflight mode).'
   }
 ] as const
 

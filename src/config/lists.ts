@@ -35,7 +35,24 @@ export function parseTags(setting: Setting | undefined): Tag[] {
   return [...tags].map(([key, value]) => ({ key, value }))
 }
 
+/**
+ * Tag key prefixes the action writes itself. A user tag with one of them
+ * is rejected rather than dropped with a warning. The `ci.*` tags are the
+ * version's provenance, so a user value could claim another commit or
+ * run, and a warning is easy to miss in a long log.
+ */
+export const RESERVED_TAG_PREFIXES = ['ci.', 'mlflow_register.'] as const
+
 function checkTag(label: string, key: string, value: string): void {
+  const reserved = RESERVED_TAG_PREFIXES.find(prefix => key.startsWith(prefix))
+  if (reserved) {
+    throw configError(
+      label,
+      `tag key ${quote(key)} starts with ${quote(reserved)}, a prefix ` +
+        'reserved for the provenance tags this action sets',
+      `Rename the tag so that it does not start with ${reserved}`
+    )
+  }
   const keyProblem = checkTagKey(key)
   if (keyProblem) {
     throw configError(

@@ -3,15 +3,18 @@ import { maskAwsCredentials } from './aws-credentials.js'
 import type { Config } from './config.js'
 import { maskHokusaiKey } from './hokusai-settings.js'
 import type { InputName } from './inputs.js'
+import { parseOfflineConfig, type OfflineConfig } from './offline-settings.js'
 import { parseConfig } from './parse-config.js'
 import { maskSecretSettings } from './secrets.js'
 import { readSettings } from './settings.js'
 
 /**
- * Reads, masks and validates the configuration. Secrets are masked before
- * validation, so even an error message about them is safe to print.
+ * Reads, masks and validates the configuration: an offline registration
+ * into the local registry, or a run against a tracking server. Secrets
+ * are masked before validation, so even an error message about them is
+ * safe to print.
  */
-export function loadConfig(host: Host): Config {
+export function loadConfig(host: Host): Config | OfflineConfig {
   const settings = readSettings(
     (name: InputName) => host.getInput(name),
     host.env
@@ -23,5 +26,8 @@ export function loadConfig(host: Host): Config {
   maskAwsCredentials(host.env, mask)
   maskHokusaiKey(host.env, mask)
   const workspace = host.env.GITHUB_WORKSPACE ?? process.cwd()
-  return parseConfig(settings, workspace, host.env)
+  return (
+    parseOfflineConfig(settings, workspace) ??
+    parseConfig(settings, workspace, host.env)
+  )
 }

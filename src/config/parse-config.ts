@@ -1,25 +1,35 @@
+import path from 'node:path'
+
 import { z } from 'zod'
 
 import { configError } from '../diagnosis/diagnosis.js'
 import { readProxySettings } from '../http/proxy.js'
-import type { AuthSettings, Config } from './config.js'
+import type { AuthSettings, Config, Mode } from './config.js'
 import {
   attemptsSchema,
   booleanSchema,
+  delaySchema,
   parseSetting,
   quote,
   secondsSchema,
   settingLabel
 } from './fields.js'
+import { parseAzureSettings } from './azure-settings.js'
 import { parseBundleSettings } from './bundle-settings.js'
+import { checkCleartextCredentials } from './cleartext.js'
+import {
+  checkWorkspaceModelName,
+  readDatabricksSettings
+} from './databricks-settings.js'
 import { HEADER_NAME, parseExtraHeaders } from './extra-headers.js'
 import { AUTH_MODES, MODES, type InputName } from './inputs.js'
-import { parseAliases, parseTags } from './lists.js'
-import { parseMetricGates } from './metric-gates.js'
-import { parseModelLocation } from './model-location.js'
 import { parseOAuthSettings } from './oauth-settings.js'
 import { parseOidcSettings } from './oidc-settings.js'
-import { checkModelName } from './registry-rules.js'
+import { resolveRegistryDir } from './offline-settings.js'
+import {
+  parseRegistrationFields,
+  requireSetting
+} from './registration-fields.js'
 import { readHokusaiSettings } from './hokusai-settings.js'
 import { readSageMakerSettings } from './sagemaker-settings.js'
 import { describeOrigin, type Setting, type Settings } from './settings.js'
@@ -47,48 +57,43 @@ export function parseConfig(
     'Set `mode` to register, preflight or sync.'
   )
   const sagemaker = readSageMakerSettings(get, env)
-  const tracking = sagemaker?.tracking ?? parseTrackingUri(get('tracking-uri'))
-  const modelName = parseModelName(
-    mode === 'register' ? required('model-name') : get('model-name')
-  )
-  const location =
-    mode === 'register'
-      ? parseModelLocation(get('source'), get('model-path'), workspace)
-      : {}
-  const aliases = parseAliases(get('aliases'))
+  const databricks = readDatabricksSettings(get)
+  const tracking =
+    sagemaker?.tracking ??
+    databricks?.tracking ??
+    parseTrackingUri(get('tracking-uri'))
+  const registration = parseRegistrationFields(get, mode, workspace)
+  checkWorkspaceModelName(registration.modelName, databricks?.auth.databricks)
   const auth = {
     ...parseAuthSettings(get, tracking),
     ...sagemaker?.auth,
+    ...databricks?.auth,
     ...readHokusaiSettings(get, env, tracking)
   }
+  const extraHeaders = parseExtraHeaders(get('extra-headers'), auth.tokenHeader)
+  checkCleartextCredentials(
+    tracking.url,
+    auth,
+    extraHeaders,
+    parseSetting(
+      'allow-insecure-http',
+      required('allow-insecure-http'),
+      booleanSchema,
+      'true or false',
+      'Set `allow-insecure-http` to true or false.'
+    )
+  )
 
+  const reportPath = get('report-path')?.value
   return {
     mode,
     trackingUri: tracking.url,
-    modelName,
-    ...location,
-    artifactPath: parseArtifactPath(required('artifact-path')),
-    experimentName: required('experiment-name').value,
-    ...optional('description', get('description')?.value),
-    tags: parseTags(get('tags')),
-    aliases,
-    metricGates: parseMetricGates(
-      get('require-metric'),
-      aliases,
-      'modelPath' in location
-    ),
+    ...registration,
     auth,
     tls: parseTlsSettings(get, workspace),
-    extraHeaders: parseExtraHeaders(get('extra-headers'), auth.tokenHeader),
+    extraHeaders,
     proxy: readProxySettings(env),
-    ...optional('idempotencyKey', get('idempotency-key')?.value),
-    forceNewVersion: parseSetting(
-      'force-new-version',
-      required('force-new-version'),
-      booleanSchema,
-      'true or false',
-      'Set `force-new-version` to true or false.'
-    ),
+    dryRun: parseDryRun(mode, required('dry-run')),
     waitTimeoutMs: parseSeconds('wait-timeout', required('wait-timeout')),
     requestTimeoutMs: parseSeconds(
       'request-timeout',
@@ -101,7 +106,17 @@ export function parseConfig(
       'a whole number from 1 to 20',
       'Set `max-attempts` to, for example, 5.'
     ),
+    retryMaxTimeMs: parseSeconds('retry-max-time', required('retry-max-time')),
+    retryInitialDelayMs: parseSetting(
+      'retry-initial-delay',
+      required('retry-initial-delay'),
+      delaySchema,
+      'a number of seconds from 0 to 60',
+      'Set `retry-initial-delay` to, for example, 0.5.'
+    ),
     bundle: parseBundleSettings(get, workspace),
+    registryDir: resolveRegistryDir(get('registry-dir'), workspace),
+    ...(reportPath ? { reportPath: path.resolve(workspace, reportPath) } : {}),
     origins: describeOrigins(settings, tracking)
   }
 }
@@ -122,50 +137,22 @@ function describeOrigins(
   return origins
 }
 
-function requireSetting(
-  name: InputName,
-  get: (name: InputName) => Setting | undefined
-): Setting {
-  const setting = get(name)
-  if (setting) return setting
-  throw configError(
-    `input \`${name}\``,
-    'it is required but empty',
-    `Set \`${name}\` in the step's \`with:\` block.`
+function parseDryRun(mode: Mode, setting: Setting): boolean {
+  const dryRun = parseSetting(
+    'dry-run',
+    setting,
+    booleanSchema,
+    'true or false',
+    'Set `dry-run` to true or false.'
   )
-}
-
-function optional<K extends string>(
-  key: K,
-  value: string | undefined
-): Partial<Record<K, string>> {
-  return value === undefined || value === ''
-    ? {}
-    : ({ [key]: value } as Record<K, string>)
-}
-
-function parseModelName(setting: Setting | undefined): string {
-  if (!setting) return ''
-  const problem = checkModelName(setting.value)
-  if (!problem) return setting.value
-  throw configError(
-    settingLabel('model-name', setting),
-    `${quote(setting.value)} is not a valid registered model name: ${problem}`,
-    'Choose a name such as fraud-model.'
-  )
-}
-
-function parseArtifactPath(setting: Setting): string {
-  const value = setting.value.replace(/^\/+|\/+$/g, '')
-  const parts = value.split('/')
-  if (value === '' || parts.some(p => p === '' || p === '.' || p === '..')) {
+  if (dryRun && mode === 'sync') {
     throw configError(
-      settingLabel('artifact-path', setting),
-      `${quote(setting.value)} is not a relative path inside a run`,
-      'Use a plain relative path such as model.'
+      settingLabel('dry-run', setting),
+      'a dry run plans one registration, and sync replays bundles',
+      'Use `dry-run` with mode register, or remove it.'
     )
   }
-  return value
+  return dryRun
 }
 
 function parseSeconds(name: InputName, setting: Setting): number {
@@ -205,6 +192,7 @@ function parseAuthSettings(
     tokenHeader,
     ...parseOAuthSettings(get),
     ...parseOidcSettings(get),
+    ...parseAzureSettings(get),
     ...(username === undefined ? {} : { username }),
     ...(password === undefined ? {} : { password }),
     ...(token === undefined ? {} : { token })

@@ -9,7 +9,7 @@ export interface TrackingUri {
   readonly password?: string
 }
 
-const MANAGED_SCHEMES = ['databricks', 'databricks-uc', 'arn', 'azureml', 'uc']
+const MANAGED_SCHEMES = ['databricks', 'databricks-uc', 'arn', 'uc']
 const STORE_SCHEMES = ['file', 'sqlite', 'postgresql', 'mysql', 'mssql']
 
 /**
@@ -29,10 +29,20 @@ export function parseTrackingUri(setting: Setting | undefined): TrackingUri {
   }
 
   const shown = redactUserinfo(setting.value)
-  rejectUnsupportedScheme(label, shown, readScheme(setting.value))
+  // The URL parser drops tabs and line breaks without a word, so a value
+  // pasted with one would silently name another URL.
+  if (/\p{Cc}|\s/u.test(setting.value)) {
+    throw configError(
+      label,
+      `${quote(shown)} contains whitespace or a control character`,
+      'Remove the spaces, tabs and line breaks from the URL.'
+    )
+  }
+  const value = mapAzureMlUri(setting.value)
+  rejectUnsupportedScheme(label, shown, readScheme(value))
   let url: URL
   try {
-    url = new URL(setting.value)
+    url = new URL(value)
   } catch {
     throw configError(
       label,
@@ -48,6 +58,16 @@ export function parseTrackingUri(setting: Setting | undefined): TrackingUri {
     )
   }
   return takeCredentials(url)
+}
+
+/**
+ * Maps an Azure ML tracking URI, `azureml://<region>.api.azureml.ms/
+ * mlflow/v1.0/subscriptions/...`, to the https URL with the same host
+ * and path. azureml-mlflow builds its host URL as `https://` and the
+ * host, and Azure's MLflow REST examples call that path.
+ */
+function mapAzureMlUri(value: string): string {
+  return value.replace(/^azureml:\/\//i, 'https://')
 }
 
 /**
@@ -68,9 +88,9 @@ function rejectUnsupportedScheme(
 ): void {
   if (scheme === 'http' || scheme === 'https') return
   if (scheme && MANAGED_SCHEMES.includes(scheme)) {
-    // NOTE: managed services (Databricks, Azure ML) need their own auth
-    // modes and are not supported by this version. SageMaker ARNs are
-    // parsed before this check, in sagemaker-arn.ts.
+    // NOTE: Unity Catalog and Databricks profile URIs are not supported
+    // by this version. SageMaker ARNs and `databricks` are parsed before
+    // this check, in sagemaker-arn.ts and databricks-settings.ts.
     throw configError(
       label,
       `${scheme}: tracking URIs are not supported by this version`,

@@ -27,6 +27,7 @@ export const DIAGNOSIS_CODES = {
   TIMEOUT_PENDING: 'The model version did not become READY in time',
   REGISTRATION_FAILED: 'The registry failed to register the version',
   METRIC_GATE_FAILED: 'A metric gate kept the aliases where they were',
+  ALIAS_CONFLICT: 'An alias did not point to the expected version',
   MLFLOW_ERROR: 'MLflow rejected a request',
   BUNDLE_INVALID: 'A registry bundle failed verification'
 } as const

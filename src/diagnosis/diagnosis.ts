@@ -37,6 +37,11 @@ export interface Diagnosis {
   /** What to change. */
   readonly fix: string
   readonly evidence: Evidence
+  /**
+   * The input or variable whose value failed validation, as the message
+   * names it; set only by {@link configError}.
+   */
+  readonly invalidSetting?: string
 }
 
 /** An error that already carries its diagnosis. */
@@ -67,13 +72,12 @@ export function configError(
   problem: string,
   fix: string
 ): DiagnosedError {
-  return new DiagnosedError(
-    diagnose(
-      'CLIENT_CONFIG',
-      `${input}: ${problem}`,
-      fix,
-      {},
-      `Invalid ${input}`
-    )
+  const diagnosis = diagnose(
+    'CLIENT_CONFIG',
+    `${input}: ${problem}`,
+    fix,
+    {},
+    `Invalid ${input}`
   )
+  return new DiagnosedError({ ...diagnosis, invalidSetting: input })
 }

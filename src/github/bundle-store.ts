@@ -1,7 +1,5 @@
 import type { BundleStore } from '../bundle/bundle-store.js'
-import { deleteRemoteCopies, downloadRemoteBundles } from './remote-bundles.js'
 import { readRunnerStorage } from './runner-storage.js'
-import { uploadBundle } from './upload-bundle.js'
 
 /**
  * Creates the bundle store of a GitHub Actions runner: workflow artifacts
@@ -15,11 +13,21 @@ export function createGitHubBundleStore(
   if (!runner) return undefined
   const withToken = (token: string | undefined) =>
     token ? { ...runner, token } : runner
+  // The artifact, cache and Octokit clients are imported on first use:
+  // loading them takes longer than most registrations, and only deferred
+  // registrations and syncs need them.
   return {
-    upload: (bundle, log) => uploadBundle(bundle, runner, log),
-    download: (directory, modelName, token, log) =>
-      downloadRemoteBundles(withToken(token), directory, modelName, log),
-    deleteCopies: (bundleId, copies, token, log) =>
-      deleteRemoteCopies(withToken(token), bundleId, copies, log)
+    upload: async (bundle, log) => {
+      const { uploadBundle } = await import('./upload-bundle.js')
+      return uploadBundle(bundle, runner, log)
+    },
+    download: async (directory, modelName, token, log) => {
+      const { downloadRemoteBundles } = await import('./remote-bundles.js')
+      return downloadRemoteBundles(withToken(token), directory, modelName, log)
+    },
+    deleteCopies: async (bundleId, copies, token, log) => {
+      const { deleteRemoteCopies } = await import('./remote-bundles.js')
+      return deleteRemoteCopies(withToken(token), bundleId, copies, log)
+    }
   }
 }

@@ -1,20 +1,33 @@
 import type { AuthResolution } from '../auth/resolve-auth.js'
 import type { Config } from '../config/config.js'
-import type { OutputName } from '../config/inputs.js'
+import type { OfflineConfig } from '../config/offline-settings.js'
+import type { InputName, OutputName } from '../config/inputs.js'
 import type { Diagnosis } from '../diagnosis/diagnosis.js'
 import type { Host } from '../host/host.js'
 import { describeUrl } from '../http/url.js'
 import type { ModelVersion } from '../mlflow/schemas.js'
 import type { PreflightReport } from '../preflight/preflight.js'
 import type { ReleaseComparison } from '../release/release.js'
+import type { RegistrationPlan } from '../register/plan-registration.js'
 import type { SyncReport } from '../sync/sync.js'
 import type { RunSummary } from './summary.js'
 
 /** Everything one run found out, filled in as it goes. */
 export interface RunResult {
   outcome:
-    'registered' | 'reused' | 'checked' | 'deferred' | 'synced' | 'failed'
+    | 'registered'
+    | 'reused'
+    | 'checked'
+    | 'deferred'
+    | 'registered-locally'
+    | 'synced'
+    | 'dry-run'
+    | 'failed'
   config?: Config
+  /** The configuration of an offline registration, instead of `config`. */
+  offline?: OfflineConfig
+  /** The version written into (or reused from) the local registry. */
+  local?: { version: string; path: string }
   auth?: AuthResolution
   preflight?: PreflightReport
   version?: ModelVersion
@@ -23,6 +36,10 @@ export interface RunResult {
   /** The registry bundle written when the registration was deferred. */
   bundle?: { path: string; artifact?: string; cacheKey?: string }
   sync?: SyncReport
+  /** The writes a dry run found a real run would send. */
+  plan?: RegistrationPlan
+  /** The redacted preflight report file, in preflight mode. */
+  reportPath?: string
 }
 
 /** The link to a version's page in the MLflow UI. */
@@ -38,21 +55,53 @@ export function modelVersionUrl(
 /** Returns the action's outputs for a result; unknown values are empty. */
 export function collectOutputs(result: RunResult): Record<OutputName, string> {
   const { config, version } = result
+  const modelName = config?.modelName ?? result.offline?.modelName
   return {
     outcome: result.outcome,
-    'model-name': version?.name ?? config?.modelName ?? '',
-    'model-version': version?.version ?? '',
+    'model-name': version?.name ?? modelName ?? '',
+    'model-version': version?.version ?? result.local?.version ?? '',
     'model-uri': version ? `models:/${version.name}/${version.version}` : '',
     'model-url':
       version && config ? modelVersionUrl(config.trackingUri, version) : '',
     'auth-mode': result.auth?.provider.mode ?? '',
     comparison: result.comparison ? JSON.stringify(result.comparison) : '',
     diagnosis: result.diagnosis?.code ?? '',
-    'bundle-path': result.bundle?.path ?? '',
+    'bundle-path': result.bundle?.path ?? result.local?.path ?? '',
     'bundle-artifact': result.bundle?.artifact ?? '',
     'bundle-key': result.bundle?.cacheKey ?? '',
-    'sync-report': result.sync ? syncReportJson(result.sync) : ''
+    'sync-report': result.sync ? syncReportJson(result.sync) : '',
+    'planned-calls': result.plan ? JSON.stringify(result.plan.calls) : '',
+    'report-path': result.reportPath ?? ''
   }
+}
+
+/**
+ * Lists where the connection and auth settings came from, as
+ * `name: origin`. Values are left out, because some are secrets.
+ */
+function describeSettings(config: Config): string[] {
+  const shown: readonly InputName[] = [
+    'tracking-uri',
+    'auth-mode',
+    'username',
+    'password',
+    'token',
+    'token-header',
+    'token-endpoint',
+    'client-id',
+    'client-secret',
+    'oidc-audience',
+    'oidc-exchange',
+    'ca-cert',
+    'client-cert',
+    'client-key',
+    'insecure-tls',
+    'extra-headers'
+  ]
+  return shown.flatMap(name => {
+    const origin = config.origins.get(name)
+    return origin ? [`${name}: ${origin}`] : []
+  })
 }
 
 /** Counts a sync's bundles by status, as `2 synced, 1 failed`. */
@@ -93,18 +142,35 @@ export function summarize(result: RunResult): RunSummary {
   return {
     mode: config?.mode ?? 'register',
     trackingUri: config ? describeUrl(config.trackingUri) : '',
+    ...(result.offline
+      ? { localRegistry: result.offline.offline.registryDir }
+      : {}),
     modelName: outputs['model-name'],
     outcome: result.outcome,
     ...(auth ? { authMode: auth.provider.mode, authReason: auth.reason } : {}),
     ignored: auth?.ignored ?? [],
+    settings: config ? describeSettings(config) : [],
+    ...(preflight?.serverVersion
+      ? { serverVersion: preflight.serverVersion }
+      : {}),
+    ...(preflight?.identity ? { identity: preflight.identity } : {}),
+    ...(preflight?.requestCount === undefined
+      ? {}
+      : { requestCount: preflight.requestCount }),
     ...(version
       ? { version: version.version, modelUrl: outputs['model-url'] }
       : {}),
+    ...(result.local ? { version: result.local.version } : {}),
     ...(version?.source ? { source: version.source } : {}),
-    aliases: version ? (config?.aliases ?? []) : [],
+    aliases:
+      version || result.local
+        ? (config?.aliases ?? result.offline?.aliases ?? [])
+        : [],
     ...(result.comparison ? { comparison: result.comparison } : {}),
     ...(result.bundle ? { bundlePath: result.bundle.path } : {}),
+    ...(result.local ? { localVersionPath: result.local.path } : {}),
     ...(result.sync ? { syncCounts: countSyncEntries(result.sync) } : {}),
+    ...(result.plan ? { plannedCalls: result.plan.calls } : {}),
     checks: preflight?.passed ?? [],
     notVerified: preflight?.notVerified ?? [],
     ...(result.diagnosis ? { diagnosis: result.diagnosis } : {})

@@ -1,3 +1,6 @@
+import { AVAILABILITY_CODES } from '../diagnosis/codes.js'
+import { classifyFailure } from '../preflight/classify.js'
+import { isDatabaseContention } from './database-contention.js'
 import { ConnectionError, HttpError, type RequestError } from './errors.js'
 
 /** How often and how long to retry a request the server did not serve. */
@@ -15,14 +18,24 @@ export interface RetryPolicy {
   readonly now: () => number
 }
 
-/** Builds the default policy around an attempt count. */
-export function defaultRetryPolicy(maxAttempts: number): RetryPolicy {
+/** The limits of a retry policy that inputs may set. */
+export type RetryLimits = Partial<Pick<RetryPolicy, 'baseDelayMs' | 'budgetMs'>>
+
+/**
+ * Builds the default policy around an attempt count: a 0.5 s first wait,
+ * doubling up to 15 s, `Retry-After` honoured up to 60 s, and 120 s of
+ * retries per request in all, unless `limits` sets other values.
+ */
+export function defaultRetryPolicy(
+  maxAttempts: number,
+  limits: RetryLimits = {}
+): RetryPolicy {
   return {
     maxAttempts,
-    baseDelayMs: 500,
+    baseDelayMs: limits.baseDelayMs ?? 500,
     maxDelayMs: 15_000,
     maxRetryAfterMs: 60_000,
-    budgetMs: 120_000,
+    budgetMs: limits.budgetMs ?? 120_000,
     sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
     random: Math.random,
     now: Date.now
@@ -30,7 +43,7 @@ export function defaultRetryPolicy(maxAttempts: number): RetryPolicy {
 }
 
 /** Statuses that mean "not now" rather than "no". */
-const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504])
+export const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504])
 
 /** MLflow error codes that a 5xx may carry and that do not clear up. */
 const PERMANENT_ERROR_CODES = new Set([
@@ -42,7 +55,7 @@ const PERMANENT_ERROR_CODES = new Set([
 ])
 
 /** Connection error codes that mean the server may come back. */
-const TRANSIENT_CONNECTION_CODES = new Set([
+export const TRANSIENT_CONNECTION_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ECONNABORTED',
@@ -59,15 +72,25 @@ const TRANSIENT_CONNECTION_CODES = new Set([
 ])
 
 /**
- * Whether a failure may clear up on its own. Authentication, permission,
- * TLS and validation failures never do, so they are never retried.
+ * Whether a failure may clear up on its own. The status or connection
+ * error must be one that can pass, and the classifier must file the
+ * failure under availability: a 5xx that carries database schema text or
+ * names a server setting is a configuration problem and is not retried.
+ * Authentication, permission, TLS and validation failures never pass.
  */
 export function isTransient(error: RequestError): boolean {
+  return (
+    mayClearUp(error) && AVAILABILITY_CODES.has(classifyFailure(error).code)
+  )
+}
+
+function mayClearUp(error: RequestError): boolean {
   if (error instanceof ConnectionError) {
     return TRANSIENT_CONNECTION_CODES.has(error.code)
   }
   if (!(error instanceof HttpError)) return false
-  const { status, errorBody } = error.response
+  const { status, errorBody, body } = error.response
+  if (isDatabaseContention(errorBody?.message ?? body)) return true
   if (!TRANSIENT_STATUSES.has(status)) return false
   const code = errorBody?.errorCode
   return code === undefined || !PERMANENT_ERROR_CODES.has(code)

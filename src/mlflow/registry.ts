@@ -1,6 +1,6 @@
 import type { Tag } from '../config/config.js'
 import { HttpError } from '../http/errors.js'
-import type { HttpClient } from '../http/transport.js'
+import type { ApiRequest, HttpClient } from '../http/transport.js'
 import { API, modelResource } from './api-paths.js'
 import {
   downloadUriResponse,
@@ -59,22 +59,24 @@ export async function getRegisteredModel(
   }
 }
 
+/** Builds the request that creates a registered model. */
+export function createRegisteredModelRequest(name: string): ApiRequest {
+  return {
+    method: 'POST',
+    path: `${API}/registered-models/create`,
+    json: { name },
+    operation: 'create registered model',
+    resource: modelResource(name),
+    idempotent: false
+  }
+}
+
 /** Creates a registered model; the caller reads back on any doubt. */
 export async function createRegisteredModel(
   http: HttpClient,
   name: string
 ): Promise<void> {
-  await http.json(
-    {
-      method: 'POST',
-      path: `${API}/registered-models/create`,
-      json: { name },
-      operation: 'create registered model',
-      resource: modelResource(name),
-      idempotent: false
-    },
-    emptyResponse
-  )
+  await http.json(createRegisteredModelRequest(name), emptyResponse)
 }
 
 /** Finds model versions that match a filter, following every page. */
@@ -133,30 +135,53 @@ export interface CreateModelVersion {
   readonly tags: readonly Tag[]
 }
 
+/** Builds the request that creates a model version. */
+export function createModelVersionRequest(
+  create: CreateModelVersion
+): ApiRequest {
+  return {
+    method: 'POST',
+    path: `${API}/model-versions/create`,
+    json: {
+      name: create.name,
+      source: create.source,
+      run_id: create.runId,
+      model_id: create.modelId,
+      description: create.description,
+      tags: create.tags
+    },
+    operation: 'create model version',
+    resource: modelResource(create.name),
+    idempotent: false
+  }
+}
+
 /** Creates a model version. Not idempotent: never re-sent blindly. */
 export async function createModelVersion(
   http: HttpClient,
   create: CreateModelVersion
 ): Promise<ModelVersion> {
   const response = await http.json(
-    {
-      method: 'POST',
-      path: `${API}/model-versions/create`,
-      json: {
-        name: create.name,
-        source: create.source,
-        run_id: create.runId,
-        model_id: create.modelId,
-        description: create.description,
-        tags: create.tags
-      },
-      operation: 'create model version',
-      resource: modelResource(create.name),
-      idempotent: false
-    },
+    createModelVersionRequest(create),
     modelVersionResponse
   )
   return response.model_version
+}
+
+/** Builds the request that sets one tag on a model version. */
+export function setModelVersionTagRequest(
+  name: string,
+  version: string,
+  tag: Tag
+): ApiRequest {
+  return {
+    method: 'POST',
+    path: `${API}/model-versions/set-tag`,
+    json: { name, version, key: tag.key, value: tag.value },
+    operation: 'set model version tag',
+    resource: `version ${version} of ${modelResource(name)}`,
+    idempotent: true
+  }
 }
 
 /** Sets one tag on a model version; setting a tag twice is harmless. */
@@ -166,17 +191,23 @@ export async function setModelVersionTag(
   version: string,
   tag: Tag
 ): Promise<void> {
-  await http.json(
-    {
-      method: 'POST',
-      path: `${API}/model-versions/set-tag`,
-      json: { name, version, key: tag.key, value: tag.value },
-      operation: 'set model version tag',
-      resource: `version ${version} of ${modelResource(name)}`,
-      idempotent: true
-    },
-    emptyResponse
-  )
+  await http.json(setModelVersionTagRequest(name, version, tag), emptyResponse)
+}
+
+/** Builds the request that replaces a model version's description. */
+export function updateModelVersionDescriptionRequest(
+  name: string,
+  version: string,
+  description: string
+): ApiRequest {
+  return {
+    method: 'PATCH',
+    path: `${API}/model-versions/update`,
+    json: { name, version, description },
+    operation: 'update model version',
+    resource: `version ${version} of ${modelResource(name)}`,
+    idempotent: true
+  }
 }
 
 /** Replaces the description of a model version. */
@@ -187,16 +218,25 @@ export async function updateModelVersionDescription(
   description: string
 ): Promise<void> {
   await http.json(
-    {
-      method: 'PATCH',
-      path: `${API}/model-versions/update`,
-      json: { name, version, description },
-      operation: 'update model version',
-      resource: `version ${version} of ${modelResource(name)}`,
-      idempotent: true
-    },
+    updateModelVersionDescriptionRequest(name, version, description),
     emptyResponse
   )
+}
+
+/** Builds the request that points an alias at a version. */
+export function setAliasRequest(
+  name: string,
+  alias: string,
+  version: string
+): ApiRequest {
+  return {
+    method: 'POST',
+    path: `${API}/registered-models/alias`,
+    json: { name, alias, version },
+    operation: 'set alias',
+    resource: `alias '${alias}' of ${modelResource(name)}`,
+    idempotent: true
+  }
 }
 
 /** Points an alias at a version; moving an alias twice is harmless. */
@@ -206,17 +246,7 @@ export async function setAlias(
   alias: string,
   version: string
 ): Promise<void> {
-  await http.json(
-    {
-      method: 'POST',
-      path: `${API}/registered-models/alias`,
-      json: { name, alias, version },
-      operation: 'set alias',
-      resource: `alias '${alias}' of ${modelResource(name)}`,
-      idempotent: true
-    },
-    emptyResponse
-  )
+  await http.json(setAliasRequest(name, alias, version), emptyResponse)
 }
 
 /**

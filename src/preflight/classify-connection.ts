@@ -28,8 +28,11 @@ function classifyNetworkFailure(
 ): Diagnosis {
   const { code } = error
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    // ENOTFOUND is a definite "no such name": a typo or a private name
+    // the runner cannot see, which no retry or bundle fixes. EAI_AGAIN
+    // is a resolver that failed for now.
     return diagnose(
-      'UNREACHABLE',
+      code === 'ENOTFOUND' ? 'CLIENT_CONFIG' : 'UNREACHABLE',
       `The host name in ${host} could not be resolved (${code}).`,
       'Check the host name in the tracking URI, and that the runner can ' +
         'resolve it (a private DNS name needs a self-hosted runner).',

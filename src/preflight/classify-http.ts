@@ -1,4 +1,5 @@
 import { diagnose, type Diagnosis } from '../diagnosis/diagnosis.js'
+import { isDatabaseContention } from '../http/database-contention.js'
 import type { HttpError } from '../http/errors.js'
 import { classifyForbidden, classifyUnauthorized } from './classify-auth.js'
 import { classifyPlatformError } from './classify-platform.js'
@@ -8,6 +9,12 @@ import { httpEvidence, stripQuery } from './evidence.js'
 import { describeResponder, identifyResponder } from './responder.js'
 
 const LOGIN_WORDS = /sign[ -]?in|log[ -]?in|authenticat|single sign-on|sso/i
+/**
+ * MLflow's error message for a registry call on a server whose registry
+ * store URI has a scheme with no registry store, such as `file:` before
+ * MLflow 3.
+ */
+const NO_REGISTRY_TEXT = /model registry functionality is unavailable/i
 const SQL_TEXT =
   /sqlalchemy|psycopg|pymysql|sqlite3|data too long|value too long/i
 
@@ -16,6 +23,9 @@ export function classifyHttpError(error: HttpError): Diagnosis {
   const { status } = error.response
   const platform = classifyPlatformError(error)
   if (platform) return platform
+  if (NO_REGISTRY_TEXT.test(error.response.errorBody?.message ?? '')) {
+    return classifyMissingRegistry(error)
+  }
   if (status >= 200 && status < 300) return classifyUnexpectedBody(error)
   if (status >= 300 && status < 400) return classifyRedirect(error)
   switch (status) {
@@ -155,6 +165,17 @@ function classifyServerError(error: HttpError): Diagnosis {
   const { request, response } = error
   const evidence = httpEvidence(error)
   const message = response.errorBody?.message ?? response.body
+  if (isDatabaseContention(message)) {
+    return diagnose(
+      'SERVER_UNAVAILABLE',
+      `The server's database was busy (${message.slice(0, 80)}) on ` +
+        `${request.operation}, through every retry.`,
+      'The database is under contention; try again later, or give the ' +
+        'server a database that takes concurrent writes, such as ' +
+        'PostgreSQL in place of SQLite.',
+      evidence
+    )
+  }
   if (SQL_TEXT.test(message)) {
     return diagnose(
       'SERVER_CONFIG',
@@ -200,7 +221,9 @@ function classifyClientError(error: HttpError): Diagnosis {
   const clientCert = classifyClientCertPage(error)
   if (clientCert) return clientCert
   const text = `${response.pageTitle ?? ''} ${response.body}`
-  if (SQL_TEXT.test(text)) return classifyServerError(error)
+  if (SQL_TEXT.test(text) || isDatabaseContention(text)) {
+    return classifyServerError(error)
+  }
   const reason = response.errorBody?.message ?? response.body
   return diagnose(
     error.errorCode ? 'CLIENT_CONFIG' : 'MLFLOW_ERROR',
@@ -208,6 +231,21 @@ function classifyClientError(error: HttpError): Diagnosis {
       `${request.resource ? ` on ${request.resource}` : ''}: ${reason}`,
     'Correct the input the message names.',
     evidence
+  )
+}
+
+function classifyMissingRegistry(error: HttpError): Diagnosis {
+  return diagnose(
+    'SERVER_CONFIG',
+    `The tracking server at ${new URL(error.request.url).origin} is ` +
+      `reachable but has no model registry: it answered ` +
+      `${error.request.operation} with HTTP ${error.response.status} ` +
+      "saying its registry store URI has a scheme that MLflow's registry " +
+      'does not support. The credentials are not at fault.',
+    'Start the server with a database-backed registry store, for example ' +
+      '--backend-store-uri (or --registry-store-uri) ' +
+      'sqlite:///mlflow.db or a PostgreSQL or MySQL URI.',
+    httpEvidence(error)
   )
 }
 

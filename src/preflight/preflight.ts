@@ -6,6 +6,7 @@ import type { HttpClient } from '../http/transport.js'
 import { API } from '../mlflow/api-paths.js'
 import { getRegisteredModel } from '../mlflow/registry.js'
 import type { RegisteredModel } from '../mlflow/schemas.js'
+import { checkWritePermission } from './write-permission.js'
 
 /** What the preflight proved about the server and the credentials. */
 export interface PreflightReport {
@@ -18,6 +19,8 @@ export interface PreflightReport {
   readonly identity?: string
   /** What could not be verified without writing. */
   readonly notVerified: readonly string[]
+  /** HTTP requests the preflight sent, retries included. */
+  readonly requestCount?: number
 }
 
 const searchResponse = z.looseObject({})
@@ -58,16 +61,59 @@ export async function checkTargetModel(
 }
 
 /**
- * The full preflight of `mode: preflight`: the registry, the server
- * version, the identity the server sees and, when a model name is given,
- * read access to that model.
+ * The full preflight of `mode: preflight`, in three or four requests: a
+ * registry read (the target model, else a one-item search), the server
+ * version, the identity the server sees and, on MLflow's basic-auth app
+ * with a model name, the caller's own grants. It writes nothing.
  */
 export async function runPreflight(
   http: HttpClient,
   modelName: string,
   log: Logger
 ): Promise<PreflightReport> {
-  const passed: string[] = []
+  const model = await readRegistry(http, modelName)
+  const passed = [
+    http.options.baseUrl.protocol === 'https:'
+      ? 'tracking server reachable over verified TLS'
+      : 'tracking server reachable',
+    'MLflow API at the tracking URI (base path right)',
+    'model registry answered',
+    'credentials accepted for reading'
+  ]
+  if (modelName) passed.push(`read access to registered model '${modelName}'`)
+  const serverVersion = await readServerVersion(http)
+  const identity = await readIdentity(http)
+  const write =
+    identity && modelName
+      ? await checkWritePermission(http, modelName)
+      : undefined
+  if (write?.verified) passed.push(`write permission: ${write.statement}`)
+  log.info(`Preflight passed: ${passed.join('; ')}.`)
+  log.info(`MLflow server version: ${serverVersion ?? 'not reported'}`)
+  log.info(`Authenticated as: ${identity ?? 'not reported by this server'}`)
+  log.info(`Preflight sent ${http.requestCount} requests.`)
+  return {
+    passed,
+    ...(model ? { model } : {}),
+    ...(serverVersion ? { serverVersion } : {}),
+    ...(identity ? { identity } : {}),
+    notVerified: write?.verified
+      ? []
+      : [notVerifiedWrite(modelName, write?.statement)],
+    requestCount: http.requestCount
+  }
+}
+
+/**
+ * Reads the target model, or searches for one model when no name is
+ * given. Either is a registry read, so a server whose tracking API works
+ * but whose registry does not fails here.
+ */
+async function readRegistry(
+  http: HttpClient,
+  modelName: string
+): Promise<RegisteredModel | undefined> {
+  if (modelName) return getRegisteredModel(http, modelName)
   await http.json(
     {
       method: 'GET',
@@ -78,29 +124,17 @@ export async function runPreflight(
     },
     searchResponse
   )
-  passed.push(
-    'tracking server reachable',
-    'MLflow API at the tracking URI',
-    'model registry available',
-    'credentials accepted for reading'
-  )
-  const serverVersion = await readServerVersion(http)
-  const identity = await readIdentity(http)
-  const model = modelName
-    ? await getRegisteredModel(http, modelName)
-    : undefined
-  if (modelName) passed.push(`read access to registered model '${modelName}'`)
-  log.info(`Preflight passed: ${passed.join('; ')}.`)
-  log.info(`MLflow server version: ${serverVersion ?? 'not reported'}`)
-  log.info(`Authenticated as: ${identity ?? 'not reported by this server'}`)
-  return {
-    passed,
-    ...(model ? { model } : {}),
-    ...(serverVersion ? { serverVersion } : {}),
-    ...(identity ? { identity } : {}),
-    // NOTE: write permission is not probed; a dry write would leave traces.
-    notVerified: ['write permission on the registered model']
-  }
+  return undefined
+}
+
+function notVerifiedWrite(
+  modelName: string,
+  reason: string | undefined
+): string {
+  const target = modelName
+    ? `write permission on registered model '${modelName}'`
+    : 'write permission (no model-name given)'
+  return `${target}: ${reason ?? 'the server does not report it'}`
 }
 
 async function readServerVersion(

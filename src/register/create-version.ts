@@ -87,12 +87,13 @@ async function createWithReadBack<T>(
   steps: ReadBackCreate<T>
 ): Promise<T> {
   const policy = http.options.retry
+  const started = policy.now()
   for (let attempt = 1; ; attempt++) {
     try {
       return await steps.create()
     } catch (error) {
       if (!isRequestError(error) || !isTransient(error)) throw error
-      if (attempt >= policy.maxAttempts) throw error
+      // The last attempt is read back too, because it may have committed.
       const found = await steps.readBack()
       if (found !== undefined) {
         log.warning(
@@ -102,7 +103,9 @@ async function createWithReadBack<T>(
         )
         return found
       }
+      if (attempt >= policy.maxAttempts) throw error
       const delay = retryDelay(policy, attempt, error)
+      if (policy.now() - started + delay > policy.budgetMs) throw error
       log.info(
         `${operation} did not commit (${describe(error)}); sending it ` +
           `again (attempt ${attempt + 1} of ${policy.maxAttempts}) in ` +

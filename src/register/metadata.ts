@@ -1,12 +1,41 @@
 import type { Tag } from '../config/config.js'
 import type { Logger } from '../host/host.js'
-import type { HttpClient } from '../http/transport.js'
+import type { ApiRequest, HttpClient } from '../http/transport.js'
 import {
   setAlias,
-  setModelVersionTag,
-  updateModelVersionDescription
+  setModelVersionTagRequest,
+  updateModelVersionDescriptionRequest
 } from '../mlflow/registry.js'
-import type { ModelVersion } from '../mlflow/schemas.js'
+import { emptyResponse, type ModelVersion } from '../mlflow/schemas.js'
+
+/**
+ * Builds the requests that bring a reused version's tags and description
+ * up to what this run sets: one per changed tag, and one for a changed
+ * description.
+ */
+export function reusedVersionRequests(
+  version: ModelVersion,
+  tags: readonly Tag[],
+  description: string | undefined
+): ApiRequest[] {
+  const current = new Map(version.tags.map(tag => [tag.key, tag.value]))
+  const requests = tags
+    .filter(tag => current.get(tag.key) !== tag.value)
+    .map(tag => setModelVersionTagRequest(version.name, version.version, tag))
+  if (
+    description !== undefined &&
+    description !== (version.description ?? '')
+  ) {
+    requests.push(
+      updateModelVersionDescriptionRequest(
+        version.name,
+        version.version,
+        description
+      )
+    )
+  }
+  return requests
+}
 
 /**
  * Brings a reused version's tags and description up to what this run
@@ -19,25 +48,13 @@ export async function updateReusedVersion(
   description: string | undefined,
   log: Logger
 ): Promise<void> {
-  const current = new Map(version.tags.map(tag => [tag.key, tag.value]))
-  const changed = tags.filter(tag => current.get(tag.key) !== tag.value)
-  for (const tag of changed) {
-    await setModelVersionTag(http, version.name, version.version, tag)
-  }
-  if (changed.length > 0) {
-    log.info(`Updated ${changed.length} tags on version ${version.version}`)
-  }
-  if (
-    description !== undefined &&
-    description !== (version.description ?? '')
-  ) {
-    await updateModelVersionDescription(
-      http,
-      version.name,
-      version.version,
-      description
+  const requests = reusedVersionRequests(version, tags, description)
+  for (const request of requests) await http.json(request, emptyResponse)
+  if (requests.length > 0) {
+    log.info(
+      `Updated version ${version.version}: ${requests.length} tag or ` +
+        'description changes'
     )
-    log.info(`Updated the description of version ${version.version}`)
   }
 }
 

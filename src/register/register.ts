@@ -8,6 +8,7 @@ import {
   enforceGates,
   type ReleaseComparison
 } from '../release/release.js'
+import { checkAliasGuards, confirmGuardedAliases } from './alias-guard.js'
 import { createVersion, ensureRegisteredModel } from './create-version.js'
 import { findVersionByKey } from './find-version.js'
 import { deriveIdempotencyKey } from './idempotency.js'
@@ -46,7 +47,7 @@ export interface RegistrationContext {
  * Registers the model version: preflight, then the existing version with
  * this run's idempotency key if there is one, else upload (for a local
  * directory), registered model and version creation; then wait for READY,
- * tags, description and aliases.
+ * tags, description, the alias guards and aliases.
  */
 export async function registerModel(
   context: RegistrationContext
@@ -84,7 +85,9 @@ export async function registerModel(
   context.progress.version = version
   const ready = await waitUntilReady(http, version, config.waitTimeoutMs, log)
   await compareBeforeAliases(context, ready)
+  await checkAliasGuards(http, ready, config.aliasGuards, log)
   await setAliases(http, ready, config.aliases, log)
+  await confirmGuardedAliases(http, ready, config.aliasGuards, log)
   return {
     outcome: existing ? 'reused' : 'registered',
     version: ready,
@@ -169,7 +172,7 @@ async function prepareSource(
  * input, else a hash of the CI run, the model name and what is registered.
  */
 export function registrationKey(
-  config: Config,
+  config: Pick<Config, 'idempotencyKey' | 'modelName' | 'source'>,
   provenance: Provenance,
   directory: ModelDirectory | undefined
 ): string {
@@ -183,7 +186,8 @@ export function registrationKey(
   )
 }
 
-function versionTags(context: RegistrationContext, key: string): Tag[] {
+/** Builds the tags of a new version: provenance, user tags, the key. */
+export function versionTags(context: RegistrationContext, key: string): Tag[] {
   const tags = new Map<string, string>()
   for (const tag of provenanceTags(context.provenance))
     tags.set(tag.key, tag.value)

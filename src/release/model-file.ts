@@ -36,11 +36,7 @@ export async function readModelFacts(
   http: HttpClient,
   version: ModelVersion
 ): Promise<ModelFacts | { readonly unreadable: string }> {
-  const uri = await getModelVersionDownloadUri(
-    http,
-    version.name,
-    version.version
-  )
+  const uri = await downloadUri(http, version)
   const path = proxyPath(uri)
   if (path === undefined) {
     return { unreadable: `its files are at ${uri}, outside the proxy` }
@@ -54,6 +50,21 @@ export async function readModelFacts(
     ...(signature ? { signature: withoutEmpty(signature) } : {}),
     ...(sizeBytes === undefined ? {} : { sizeBytes })
   }
+}
+
+/**
+ * Returns where a version's files are. MLflow 3.17 stores the source
+ * itself as the download URI of every version whose source is not a
+ * `models:` URI, so an `mlflow-artifacts:` source saves one request.
+ */
+async function downloadUri(
+  http: HttpClient,
+  version: ModelVersion
+): Promise<string> {
+  if (version.source && proxyPath(version.source) !== undefined) {
+    return version.source
+  }
+  return getModelVersionDownloadUri(http, version.name, version.version)
 }
 
 function parseYaml(text: string): unknown {

@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js'
+import { parseAliasGuards } from '../config/alias-guards.js'
 import { parseMetricGates } from '../config/metric-gates.js'
 import { resolveInside } from '../bundle/bundle-paths.js'
 import type { VerifiedBundle } from '../bundle/read-bundle.js'
@@ -49,16 +50,28 @@ export function replayBundle(
         : undefined,
       registration.aliases
     ),
+    // A replay moves an alias only if it still points where the deferred
+    // run expected it to.
+    aliasGuards: parseAliasGuards(
+      registration.aliasGuards.length > 0
+        ? { value: registration.aliasGuards.join('\n'), origin: 'input' }
+        : undefined,
+      registration.aliases
+    ),
     tls: base.tls,
     extraHeaders: base.extraHeaders,
     proxy: base.proxy,
     auth: base.auth,
     idempotencyKey: registration.idempotencyKey,
     forceNewVersion: false,
+    dryRun: false,
     waitTimeoutMs: base.waitTimeoutMs,
     requestTimeoutMs: base.requestTimeoutMs,
     maxAttempts: base.maxAttempts,
+    retryMaxTimeMs: base.retryMaxTimeMs,
+    retryInitialDelayMs: base.retryInitialDelayMs,
     bundle: base.bundle,
+    registryDir: base.registryDir,
     origins: base.origins
   }
   return registerModel({

@@ -1,57 +1,36 @@
-import { rm } from 'node:fs/promises'
 import path from 'node:path'
 
 import { resolveBundleDir } from '../bundle/bundle-dir.js'
 import type { RemoteCopies } from '../bundle/bundle-store.js'
-import { readBundle, type VerifiedBundle } from '../bundle/read-bundle.js'
-import {
-  DiagnosedError,
-  configError,
-  type Diagnosis
-} from '../diagnosis/diagnosis.js'
+import { readLocalRegistry } from '../bundle/local-registry.js'
+import { DiagnosedError } from '../diagnosis/diagnosis.js'
 import type { RunResult } from '../github/outputs.js'
 import type { Host } from '../host/host.js'
-import { describeUrl } from '../http/url.js'
-import type { HttpClient } from '../http/transport.js'
-import type { Config } from '../config/config.js'
-import { classifyFailure } from '../preflight/classify.js'
 import { forEachBounded } from './bounded-pool.js'
-import { lockBundle } from './bundle-lock.js'
 import { listPendingBundles } from './find-bundles.js'
-import { replayBundle } from './replay.js'
+import {
+  syncBundle,
+  type BundleKind,
+  type SyncEntry,
+  type SyncStep
+} from './sync-bundle.js'
+
+export type { SyncEntry, SyncStatus, SyncStep } from './sync-bundle.js'
 
 /** Bundles replayed at once; each replay is a handful of sequential calls. */
 const SYNC_CONCURRENCY = 3
-
-/** The status of one bundle after a sync. */
-export type SyncStatus = 'synced' | 'already-registered' | 'failed' | 'skipped'
-
-/** The result of one bundle in a sync. */
-export interface SyncEntry {
-  /** The bundle id (its directory name). */
-  readonly bundle: string
-  readonly modelName?: string
-  readonly status: SyncStatus
-  readonly version?: string
-  readonly diagnosis?: Diagnosis
-}
 
 /** The per-bundle results of a sync, oldest bundle first. */
 export interface SyncReport {
   readonly entries: readonly SyncEntry[]
 }
 
-/** The host, HTTP client and configuration of the sync step. */
-export interface SyncStep {
-  readonly host: Host
-  readonly http: HttpClient
-  readonly config: Config
-}
-
 /**
  * Registers every pending bundle in the bundle directory, a few at a
- * time; each registered bundle is removed, and a failed one stays pending.
- * With `model-name` set, only that model's bundles are synced. Throws the
+ * time, then every version of the local registry. A registered pending
+ * bundle is removed, a registered local version is kept with a record of
+ * the server version, and a failed one stays for the next sync. With
+ * `model-name` set, only that model's bundles are synced. Throws the
  * first failure's diagnosis when any bundle failed.
  */
 export async function syncPendingBundles(
@@ -64,25 +43,60 @@ export async function syncPendingBundles(
   const bundles = await listPendingBundles(directory)
   host.log.info(`Found ${bundles.length} pending bundles in ${directory}`)
 
-  const entries: SyncEntry[] = []
-  await forEachBounded(bundles, SYNC_CONCURRENCY, async (bundle, index) => {
-    host.log.info(
-      `Syncing bundle ${index + 1} of ${bundles.length}: ` +
-        path.basename(bundle)
-    )
-    const entry = await syncBundle(step, bundle)
-    if (entry) {
-      logEntry(step.host, entry)
-      entries.push(entry)
-    }
-  })
+  const entries = await syncEach(step, bundles, 'pending', SYNC_CONCURRENCY)
   entries.sort((a, b) => a.bundle.localeCompare(b.bundle))
-  result.sync = { entries }
   await deleteSyncedCopies(step, entries, remote)
+  entries.push(...(await syncLocalRegistry(step)))
+  result.sync = { entries }
 
   const failure = syncFailure(entries)
   if (failure) throw failure
   result.outcome = 'synced'
+}
+
+/**
+ * Registers the versions of the local registry one at a time, in version
+ * order per model, so the server creates them in the same order and
+ * each alias ends on the version it points to locally.
+ */
+async function syncLocalRegistry(step: SyncStep): Promise<SyncEntry[]> {
+  const { host, config } = step
+  const registry = await readLocalRegistry(config.registryDir)
+  const count = registry.versions.length + registry.invalid.length
+  if (count === 0) return []
+  host.log.info(
+    `Found ${registry.versions.length} versions in the local registry at ` +
+      config.registryDir
+  )
+  const paths = [
+    ...registry.versions.map(entry => entry.bundle.path),
+    ...registry.invalid.map(entry =>
+      path.join(config.registryDir, entry.bundle)
+    )
+  ]
+  return syncEach(step, paths, 'local', 1)
+}
+
+/** Syncs bundles, `limit` at a time, and logs each result. */
+async function syncEach(
+  step: SyncStep,
+  bundles: readonly string[],
+  kind: BundleKind,
+  limit: number
+): Promise<SyncEntry[]> {
+  const entries: SyncEntry[] = []
+  await forEachBounded(bundles, limit, async (bundle, index) => {
+    step.host.log.info(
+      `Syncing ${kind === 'local' ? 'local version' : 'bundle'} ` +
+        `${index + 1} of ${bundles.length}: ${path.basename(bundle)}`
+    )
+    const entry = await syncBundle(step, bundle, kind)
+    if (entry) {
+      logEntry(step.host, entry, kind)
+      entries.push(entry)
+    }
+  })
+  return entries
 }
 
 /** Downloads the bundles the host stores outside the job, if it can. */
@@ -132,79 +146,27 @@ function syncFailure(
   })
 }
 
-/** Syncs one bundle; returns undefined when it is filtered out. */
-async function syncBundle(
-  step: SyncStep,
-  bundlePath: string
-): Promise<SyncEntry | undefined> {
-  const bundle = path.basename(bundlePath)
-  const release = await lockBundle(bundlePath)
-  if (!release) return { bundle, status: 'skipped' }
-  let verified: VerifiedBundle | undefined
-  try {
-    verified = await readBundle(bundlePath)
-    const { modelName } = verified.manifest.registration
-    const wanted = step.config.modelName
-    if (wanted && wanted !== modelName) return undefined
-    checkTrackingUri(step.config, verified)
-    const registration = await replayBundle(verified, {
-      http: step.http,
-      config: step.config,
-      log: step.host.log
-    })
-    await rm(bundlePath, { recursive: true, force: true })
-    return {
-      bundle,
-      modelName,
-      status:
-        registration.outcome === 'reused' ? 'already-registered' : 'synced',
-      version: registration.version.version
-    }
-  } catch (error) {
-    return {
-      bundle,
-      ...(verified
-        ? { modelName: verified.manifest.registration.modelName }
-        : {}),
-      status: 'failed',
-      diagnosis: classifyFailure(error)
-    }
-  } finally {
-    await release()
-  }
-}
-
-function checkTrackingUri(config: Config, bundle: VerifiedBundle): void {
-  const trim = (value: string): string => value.replace(/\/+$/, '')
-  const current = trim(describeUrl(config.trackingUri))
-  const recorded = trim(bundle.manifest.trackingUri)
-  if (current === recorded) return
-  throw configError(
-    'input `tracking-uri`',
-    `bundle ${bundle.manifest.bundleId} was written for ${recorded}, but ` +
-      `this sync is configured for ${current}`,
-    `Run the sync with tracking-uri ${recorded}, or move the bundle to ` +
-      'another bundle-dir.'
-  )
-}
-
-function logEntry(host: Host, entry: SyncEntry): void {
+function logEntry(host: Host, entry: SyncEntry, kind: BundleKind): void {
   const model = entry.modelName ? ` ('${entry.modelName}')` : ''
+  const subject =
+    kind === 'local'
+      ? `Local version ${entry.localVersion ?? entry.bundle}`
+      : `Bundle ${entry.bundle}`
   if (entry.status === 'skipped') {
-    host.log.info(
-      `Skipped bundle ${entry.bundle}: it is locked by another sync`
-    )
+    host.log.info(`Skipped ${entry.bundle}: it is locked by another sync`)
   } else if (entry.status === 'failed') {
     const diagnosis = entry.diagnosis
+    const stays = kind === 'local' ? 'is not synced' : 'stays pending'
     host.log.warning(
-      `Bundle ${entry.bundle}${model} stays pending: ` +
+      `${subject}${model} ${stays}: ` +
         `${diagnosis?.code ?? ''} ${diagnosis?.detail ?? ''}`,
       { title: `Bundle not synced: ${diagnosis?.code ?? 'failed'}` }
     )
   } else {
+    const after = kind === 'local' ? 'kept it' : 'removed it'
     host.log.info(
-      `Bundle ${entry.bundle}${model}: ${entry.status}, version ` +
-        `${entry.version ?? ''}; removed it`
+      `${subject}${model}: ${entry.status}, version ` +
+        `${entry.version ?? ''}; ${after}`
     )
   }
 }

@@ -135,4 +135,20 @@ describe('parseConfig reading HOKUSAI_API_KEY', () => {
   it('ignores a look-alike host', () => {
     expect(parse('https://nothokus.ai').hokusaiKey).toBeUndefined()
   })
+
+  it('reports the key ignored for another host', () => {
+    const auth = parse('https://mlflow.example.com')
+    expect(resolveAuth(auth, ORIGINS, jest.fn<MaskSecret>()).ignored).toEqual([
+      "HOKUSAI_API_KEY: the tracking URI's host mlflow.example.com is " +
+        'not hokus.ai, and the key is sent only there unless auth-mode ' +
+        'is hokusai'
+    ])
+  })
+
+  it('reports the key ignored in another mode', () => {
+    const auth = parse('https://registry.hokus.ai/mlflow', 'none')
+    expect(resolveAuth(auth, ORIGINS, jest.fn<MaskSecret>()).ignored).toEqual([
+      'HOKUSAI_API_KEY: auth-mode is none'
+    ])
+  })
 })

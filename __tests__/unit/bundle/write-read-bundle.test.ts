@@ -88,7 +88,7 @@ describe('writeBundle', () => {
       aliases: ['champion']
     })
     expect(manifest.trackingUri).toBe('https://mlflow.test/mlflow')
-    expect(manifest.lastError.code).toBe('UNREACHABLE')
+    expect(manifest.lastError?.code).toBe('UNREACHABLE')
   })
 
   it('lists every model file with its SHA-256', async () => {

@@ -112,3 +112,18 @@ describe('parseCliArgs flags', () => {
     expect(thrownBy(() => parseCliArgs(argv))).toBeInstanceOf(UsageError)
   })
 })
+
+describe('parseCliArgs true-or-false flags', () => {
+  it.each([
+    [['register', '--dry-run'], 'dry-run', 'true'],
+    [['register', '--dry-run', '--json'], 'dry-run', 'true'],
+    [['register', '--dry-run', 'false'], 'dry-run', 'false'],
+    [['register', '--force-new-version', 'yes'], 'force-new-version', 'yes']
+  ])('reads %j', (argv, name, expected) => {
+    expect(parseCliArgs(argv).flags.get(name)).toBe(expected)
+  })
+
+  it('keeps --json after a bare --dry-run', () => {
+    expect(parseCliArgs(['register', '--dry-run', '--json']).json).toBe(true)
+  })
+})

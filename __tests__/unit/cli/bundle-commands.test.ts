@@ -14,6 +14,8 @@ import { writeBundle } from '../../../src/bundle/write-bundle.js'
 import { runCli } from '../../../src/cli/main.js'
 import { parseConfig } from '../../../src/config/parse-config.js'
 import { diagnose } from '../../../src/diagnosis/diagnosis.js'
+import { run } from '../../../src/main.js'
+import { RecordingHost } from '../../support/recording-host.js'
 import { settingsFrom } from '../fixtures/settings.js'
 
 let workspace: string
@@ -125,5 +127,54 @@ describe('show command', () => {
     const { code, stderr } = await cli(['show', '--bundle-dir', bundles])
     expect(code).toBe(2)
     expect(stderr).toMatch(/needs a bundle id/)
+  })
+})
+
+describe('local registry', () => {
+  let registryDir: string
+
+  beforeAll(async () => {
+    registryDir = path.join(workspace, 'registry')
+    const host = new RecordingHost(
+      {
+        offline: 'true',
+        'model-name': 'fraud-model',
+        'model-path': 'model',
+        'registry-dir': registryDir,
+        aliases: 'champion'
+      },
+      { GITHUB_WORKSPACE: workspace }
+    )
+    await run(host)
+  })
+
+  it('lists each version with its aliases', async () => {
+    const { stdout } = await cli(['list', '--registry-dir', registryDir])
+    expect(stdout).toMatch(/^fraud-model {2}version 1 {2}@champion {2}/m)
+  })
+
+  it('lists local rows in JSON', async () => {
+    const { stdout } = await cli([
+      'list',
+      '--registry-dir',
+      registryDir,
+      '--json'
+    ])
+    const rows = JSON.parse(stdout) as { kind: string; version?: string }[]
+    expect(rows).toEqual([
+      expect.objectContaining({ kind: 'local', version: '1' })
+    ])
+  })
+
+  it('shows a version by model and number', async () => {
+    const { code, stdout } = await cli([
+      'show',
+      'fraud-model/1',
+      '--registry-dir',
+      registryDir
+    ])
+    expect(code).toBe(0)
+    const shown = JSON.parse(stdout) as { local: { version: string } }
+    expect(shown.local.version).toBe('1')
   })
 })

@@ -56,7 +56,9 @@ describe('parseTags', () => {
     ['/abs=1', /tag key "\/abs" is invalid/],
     ['a//b=1', /tag key "a\/\/b" is invalid/],
     ['../up=1', /tag key "..\/up" is invalid/],
-    ['..up=1', /tag key "..up" is invalid/]
+    ['..up=1', /tag key "..up" is invalid/],
+    ['ci.commit=abc', /tag key "ci.commit" starts with "ci."/],
+    ['mlflow_register.idempotency_key=k', /starts with "mlflow_register."/]
   ])('rejects %j', (value, problem) => {
     const error = diagnosedErrorOf(() => parseTags(input(value)))
     expect(error.diagnosis.code).toBe('CLIENT_CONFIG')
@@ -86,6 +88,19 @@ describe('parseTags', () => {
     const long = `long=${'x'.repeat(100_001)}`
     const error = diagnosedErrorOf(() => parseTags(input(long)))
     expect(error.message.length).toBeLessThan(300)
+  })
+
+  it('names the fix for a reserved prefix', () => {
+    const error = diagnosedErrorOf(() => parseTags(input('ci.run_id=1')))
+    expect(error.diagnosis.fix).toBe(
+      'Rename the tag so that it does not start with ci.'
+    )
+  })
+
+  it('accepts a key that only contains ci', () => {
+    expect(parseTags(input('circle.ci=1'))).toEqual([
+      { key: 'circle.ci', value: '1' }
+    ])
   })
 })
 

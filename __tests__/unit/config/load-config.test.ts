@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 
 import { loadConfig } from '../../../src/config/load-config.js'
+import { isOffline } from '../../../src/config/offline-settings.js'
 import { DiagnosedError } from '../../../src/diagnosis/diagnosis.js'
 import type { Host } from '../../../src/host/host.js'
 import { recordingLogger } from '../fixtures/logger.js'
@@ -54,6 +55,7 @@ describe('loadConfig', () => {
       { MLFLOW_TRACKING_URI: 'https://mlflow.test' }
     )
     const config = loadConfig(host)
+    if (isOffline(config)) throw new Error('expected a server config')
     expect(config.trackingUri.href).toBe('https://mlflow.test/')
     expect(config.origins.get('tracking-uri')).toBe('MLFLOW_TRACKING_URI')
   })

@@ -49,6 +49,8 @@ describe('parseConfig with valid inputs', () => {
       waitTimeoutMs: 300_000,
       requestTimeoutMs: 60_000,
       maxAttempts: 5,
+      retryMaxTimeMs: 120_000,
+      retryInitialDelayMs: 500,
       auth: { mode: 'auto', tokenHeader: 'Authorization' }
     })
     expect(config.trackingUri.href).toBe('https://mlflow.test/mlflow')
@@ -107,7 +109,11 @@ describe('parseConfig with valid inputs', () => {
     ['wait-timeout', '86400', 'waitTimeoutMs', 86_400_000],
     ['request-timeout', '5', 'requestTimeoutMs', 5000],
     ['max-attempts', '1', 'maxAttempts', 1],
-    ['max-attempts', '20', 'maxAttempts', 20]
+    ['max-attempts', '20', 'maxAttempts', 20],
+    ['retry-max-time', '3', 'retryMaxTimeMs', 3000],
+    ['retry-initial-delay', '0', 'retryInitialDelayMs', 0],
+    ['retry-initial-delay', '0.05', 'retryInitialDelayMs', 50],
+    ['retry-initial-delay', '60', 'retryInitialDelayMs', 60_000]
   ] as const)('reads %s %s', (name, value, field, expected) => {
     expect(parse({ [name]: value })[field]).toBe(expected)
   })
@@ -229,7 +235,12 @@ const INVALID: [InputName, string, RegExp, RegExp][] = [
   ['request-timeout', '0', /from 1 to 86400/, /`request-timeout`/],
   ['max-attempts', '0', /a whole number from 1 to 20, got "0"/, /5/],
   ['max-attempts', '21', /a whole number from 1 to 20, got "21"/, /5/],
-  ['max-attempts', 'five', /a whole number from 1 to 20/, /5/]
+  ['max-attempts', 'five', /a whole number from 1 to 20/, /5/],
+  ['retry-max-time', '0', /from 1 to 86400, got "0"/, /`retry-max-time`/],
+  ['retry-initial-delay', '61', /from 0 to 60, got "61"/, /0\.5/],
+  ['retry-initial-delay', '-1', /from 0 to 60, got "-1"/, /0\.5/],
+  ['retry-initial-delay', '0.0001', /from 0 to 60/, /0\.5/],
+  ['retry-initial-delay', '1e3', /from 0 to 60/, /0\.5/]
 ]
 
 describe('parseConfig rejects', () => {

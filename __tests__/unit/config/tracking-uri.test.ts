@@ -55,6 +55,18 @@ describe('parseTrackingUri user info', () => {
   })
 })
 
+describe('parseTrackingUri maps Azure ML', () => {
+  it('azureml:// to the https endpoint', () => {
+    const uri =
+      'azureml://westeurope.api.azureml.ms/mlflow/v1.0/subscriptions/s-1/' +
+      'resourceGroups/rg/providers/Microsoft.MachineLearningServices/' +
+      'workspaces/ws'
+    const parsed = parseTrackingUri(input(uri))
+
+    expect(parsed.url.href).toBe(uri.replace('azureml://', 'https://'))
+  })
+})
+
 describe('parseTrackingUri rejects', () => {
   it.each([
     ['https://mlflow.test/?token=abc', /query string or fragment/],
@@ -67,7 +79,6 @@ describe('parseTrackingUri rejects', () => {
       'arn:aws:sagemaker:eu-west-1:1:mlflow-tracking-server/t',
       /arn: tracking URIs are not supported/
     ],
-    ['azureml://eu.api.azureml.ms/mlflow', /azureml: tracking URIs/],
     ['file:///tmp/mlruns', /is a local store, not a tracking server/],
     ['sqlite:///mlflow.db', /is a local store, not a tracking server/],
     ['postgresql://db/mlflow', /is a local store, not a tracking server/],
@@ -76,8 +87,11 @@ describe('parseTrackingUri rejects', () => {
     ['mlruns', /is a local store, not a tracking server/],
     ['ftp://mlflow.test', /expected an http:\/\/ or https:\/\/ URL/],
     ['https://', /is not a valid URL/],
-    ['http://mlflow test', /is not a valid URL/]
-  ])('%s', (value, problem) => {
+    ['http://mlflow test', /contains whitespace or a control character/],
+    ['http://mlflow.test/\r\nX-A: 1', /contains whitespace or a control/],
+    ['http://mlflow.test/\tml', /contains whitespace or a control/],
+    ['http://mlflow.test/\u0000', /contains whitespace or a control/]
+  ])('%j', (value, problem) => {
     const error = diagnosedErrorOf(() => parseTrackingUri(input(value)))
     expect(error.diagnosis.code).toBe('CLIENT_CONFIG')
     expect(error.message).toMatch(problem)

@@ -69,7 +69,9 @@ describe('collectOutputs', () => {
       'bundle-path': '',
       'bundle-artifact': '',
       'bundle-key': '',
-      'sync-report': ''
+      'sync-report': '',
+      'planned-calls': '',
+      'report-path': ''
     })
   })
 
@@ -93,7 +95,9 @@ describe('collectOutputs', () => {
       'bundle-path': '',
       'bundle-artifact': '',
       'bundle-key': '',
-      'sync-report': ''
+      'sync-report': '',
+      'planned-calls': '',
+      'report-path': ''
     })
   })
 

@@ -151,3 +151,41 @@ describe('renderDiagnosis', () => {
     expect(lines).not.toContain('| Evidence | |')
   })
 })
+
+describe('renderSummary of a dry run', () => {
+  const DRY_RUN: RunSummary = {
+    ...CHECKED,
+    outcome: 'dry-run',
+    plannedCalls: [
+      {
+        method: 'POST',
+        path: '/mlflow/api/2.0/mlflow/registered-models/alias',
+        body: { name: 'fraud-model', alias: 'champion', version: '3' },
+        operation: 'set alias'
+      }
+    ]
+  }
+  const text = renderSummary(DRY_RUN)
+
+  it('titles the outcome dry-run', () => {
+    expect(text).toContain('MLflow register: dry-run')
+  })
+
+  it('lists each planned write', () => {
+    expect(text).toContain(
+      '1. set alias: `POST /mlflow/api/2.0/mlflow/registered-models/alias`'
+    )
+  })
+
+  it('shows the JSON body', () => {
+    expect(text).toContain(
+      '   {"name":"fraud-model","alias":"champion","version":"3"}'
+    )
+  })
+
+  it('says when nothing would be written', () => {
+    expect(renderSummary({ ...DRY_RUN, plannedCalls: [] })).toContain(
+      '#### Planned writes\n\nNone.'
+    )
+  })
+})

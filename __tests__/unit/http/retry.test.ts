@@ -144,4 +144,14 @@ describe('defaultRetryPolicy', () => {
   it('waits longer than zero before the first retry', () => {
     expect(defaultRetryPolicy(3).baseDelayMs).toBeGreaterThan(0)
   })
+
+  it('caps the retries of a request at 120 s by default', () => {
+    expect(defaultRetryPolicy(3).budgetMs).toBe(120_000)
+  })
+
+  it('takes the first wait and total cap from limits', () => {
+    const policy = defaultRetryPolicy(3, { baseDelayMs: 20, budgetMs: 900 })
+    expect(policy.baseDelayMs).toBe(20)
+    expect(policy.budgetMs).toBe(900)
+  })
 })

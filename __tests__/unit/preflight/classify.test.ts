@@ -59,7 +59,7 @@ const CONNECTION_CASES: Case[] = [
   {
     name: 'DNS failure',
     error: connectionError('ENOTFOUND', 'getaddrinfo ENOTFOUND mlflow.test'),
-    code: 'UNREACHABLE',
+    code: 'CLIENT_CONFIG',
     detail: ['could not be resolved (ENOTFOUND)'],
     fix: /self-hosted runner/
   },
@@ -380,6 +380,36 @@ const STATUS_CASES: Case[] = [
     code: 'SERVER_CONFIG',
     detail: ['database failed on create model version'],
     fix: /mlflow db upgrade/
+  },
+  {
+    name: '500 with a locked SQLite database',
+    error: httpError(
+      500,
+      JSON_TYPE,
+      mlflowJson(
+        'INTERNAL_ERROR',
+        '(sqlite3.OperationalError) database is locked'
+      ),
+      CREATE
+    ),
+    code: 'SERVER_UNAVAILABLE',
+    detail: ['database was busy', 'create model version'],
+    fix: /PostgreSQL/
+  },
+  {
+    name: '500 with a MySQL deadlock',
+    error: httpError(
+      500,
+      JSON_TYPE,
+      mlflowJson(
+        'INTERNAL_ERROR',
+        '(pymysql.err.OperationalError) (1213, Deadlock found when ' +
+          'trying to get lock)'
+      ),
+      CREATE
+    ),
+    code: 'SERVER_UNAVAILABLE',
+    fix: /try again later/
   },
   {
     name: '500 without artifact serving',

@@ -1,0 +1,96 @@
+/**
+ * 64 registrations of one model at once, in-process, against the real
+ * MLflow server and its SQLite database. Each run has its own workflow
+ * run id, so each must end with a version of its own: 64 distinct
+ * versions, no failure and no deferral, whatever errors the database
+ * returns under contention.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
+
+import {
+  githubEnv,
+  runAction,
+  uniqueRunId,
+  type ActionRun
+} from '../../support/registration.js'
+import { testServers, uniqueModelName } from '../../support/servers.js'
+import { versionsOf } from './end-state.js'
+
+jest.setTimeout(300_000)
+
+const RUNS = 64
+const model = uniqueModelName('concurrent')
+let bundleDir: string
+let runs: ActionRun[]
+
+beforeAll(async () => {
+  bundleDir = mkdtempSync(path.join(tmpdir(), 'concurrency-'))
+  const inputs = {
+    'tracking-uri': testServers().plain.url,
+    'model-name': model,
+    source: 's3://reliability-tests/model',
+    tags: 'team=risk',
+    'bundle-dir': bundleDir,
+    'on-unavailable': 'fail',
+    'max-attempts': '8',
+    'retry-initial-delay': '0.2',
+    'retry-max-time': '120'
+  }
+  runs = await Promise.all(
+    Array.from({ length: RUNS }, () =>
+      runAction(inputs, githubEnv(uniqueRunId()))
+    )
+  )
+})
+
+afterAll(() => {
+  rmSync(bundleDir, { recursive: true, force: true })
+})
+
+describe('64 registrations at once', () => {
+  it('all end registered', () => {
+    const outcomes = runs.map(run => run.result.outcome)
+    expect(outcomes).toEqual(Array<string>(RUNS).fill('registered'))
+  })
+
+  it('none fails the step', () => {
+    // The detail says which call failed and how, should one ever fail.
+    const failures = runs
+      .map(run => run.result.diagnosis)
+      .filter(diagnosis => diagnosis !== undefined)
+      .map(diagnosis => `${diagnosis.code}: ${diagnosis.detail}`)
+    expect(failures).toEqual([])
+  })
+
+  it('write no bundles', () => {
+    expect(readdirSync(bundleDir)).toEqual([])
+  })
+
+  it('report 64 distinct versions', () => {
+    const reported = new Set(
+      runs.map(run => run.host.outputs.get('model-version'))
+    )
+    expect(reported.size).toBe(RUNS)
+  })
+
+  it('leave 64 versions on the server', async () => {
+    const versions = await versionsOf(testServers().plain, model)
+    const numbers = versions.map(v => Number(v.version)).sort((a, b) => a - b)
+    expect(numbers).toEqual(Array.from({ length: RUNS }, (_, i) => i + 1))
+  })
+
+  it('log every retry it made', () => {
+    const retries = runs.flatMap(run =>
+      run.host.lines.filter(line =>
+        /Retrying|sending it again/.test(line.message)
+      )
+    )
+    // The count depends on timing, so it is printed, not asserted.
+    process.stdout.write(`concurrency: ${retries.length} retries logged\n`)
+    for (const line of retries) expect(line.message).toMatch(/attempt \d+ of/)
+  })
+})

@@ -1,0 +1,222 @@
+/**
+ * Real nginx in front of the plain MLflow server, answering the way
+ * reverse proxies do when they are set up for browsers or for another
+ * path: a path prefix, an HTML login page with status 200, a 302 to a
+ * login host, an http-to-https redirect and a body-size limit. Each
+ * answer lives under its own path prefix of one nginx.
+ */
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
+
+import { startNginx, type Nginx } from '../support/nginx.js'
+import {
+  createTarget,
+  runAction,
+  targetInputs,
+  type ActionRun,
+  type Target
+} from '../support/registration.js'
+import { uniqueModelName } from '../support/servers.js'
+
+// Jest reads `testTimeout` only from the top-level configuration, so the
+// integration project's value in jest.config.js does not reach this file.
+jest.setTimeout(120_000)
+
+const TOKEN = 'proxy-answers-test-token-5f0c2e'
+const LOGIN_PAGE =
+  '<!doctype html><html><head><title>Sign in - Example SSO</title>' +
+  '</head><body><form>Sign in</form></body></html>'
+
+let target: Target
+let nginx: Nginx
+
+beforeAll(async () => {
+  target = await createTarget('plain')
+  const upstream = target.server.url
+  nginx = await startNginx(
+    port => `log_format requests '$request_method $uri $status';
+  server {
+    listen 127.0.0.1:${port};
+    access_log requests.log requests;
+    client_max_body_size 100m;
+    location /mlflow/ {
+      proxy_pass ${upstream}/;
+    }
+    location /small/ {
+      client_max_body_size 1k;
+      proxy_pass ${upstream}/;
+    }
+    location /sso-page/ {
+      default_type text/html;
+      return 200 '${LOGIN_PAGE}';
+    }
+    location /sso-redirect/ {
+      return 302 https://login.example.test/authorize?client_id=mlflow;
+    }
+    location /plain-http/ {
+      return 301 https://127.0.0.1:${port}$request_uri;
+    }
+  }`
+  )
+})
+
+afterAll(async () => {
+  await nginx.stop()
+})
+
+/** The access log lines so far, as `METHOD path status`. */
+function requests(): string[] {
+  const log = path.join(nginx.dir, 'requests.log')
+  return readFileSync(log, 'utf8').split('\n').filter(Boolean)
+}
+
+/** Requests whose path starts with `prefix`. */
+function requestsUnder(prefix: string): string[] {
+  return requests().filter(line => line.split(' ')[1]?.startsWith(prefix))
+}
+
+function register(
+  trackingUri: string,
+  inputs: Record<string, string> = {}
+): Promise<ActionRun> {
+  return runAction({
+    ...targetInputs(target),
+    'tracking-uri': trackingUri,
+    'model-name': uniqueModelName('proxy-answers'),
+    'model-path': 'examples/model',
+    'max-attempts': '3',
+    ...inputs
+  })
+}
+
+/** Checks what every refusal by a proxy must hold. */
+function expectFinalFailure(run: ActionRun): void {
+  expect(run.result.outcome).toBe('failed')
+  expect(run.result.bundle).toBeUndefined()
+  expect(run.host.logText()).not.toContain('Retrying')
+  expect(run.host.visibleText()).not.toContain(TOKEN)
+}
+
+describe('a server under a path prefix', () => {
+  it('registers with the prefix', async () => {
+    const run = await register(`${nginx.url}/mlflow`)
+    expect(run.result.outcome).toBe('registered')
+  })
+
+  it('registers with a trailing slash', async () => {
+    const run = await register(`${nginx.url}/mlflow/`)
+    expect(run.result.outcome).toBe('registered')
+  })
+
+  it('sends no path with a double slash', () => {
+    const paths = requestsUnder('/mlflow/').map(line => line.split(' ')[1])
+    expect(paths.length).toBeGreaterThan(0)
+    expect(paths.filter(line => line?.includes('//'))).toEqual([])
+  })
+
+  it('missing prefix is BASE_PATH', async () => {
+    const run = await register(nginx.url)
+    expect(run.result.diagnosis?.code).toBe('BASE_PATH')
+    expect(run.result.diagnosis?.detail).toContain(
+      `${nginx.url}/api/2.0/mlflow/`
+    )
+    expect(run.result.diagnosis?.detail).toContain('HTTP 404')
+    expectFinalFailure(run)
+  })
+})
+
+describe('an access proxy that serves a login page', () => {
+  let run: ActionRun
+
+  beforeAll(async () => {
+    run = await register(`${nginx.url}/sso-page`, {
+      'auth-mode': 'bearer',
+      token: TOKEN
+    })
+  })
+
+  it('200 login page is PROXY_LOGIN', () => {
+    expect(run.result.diagnosis?.code).toBe('PROXY_LOGIN')
+  })
+
+  it('message names the URL, status and title', () => {
+    const detail = run.result.diagnosis?.detail ?? ''
+    expect(detail).toContain(`${nginx.url}/sso-page/api/2.0/mlflow/`)
+    expect(detail).toContain('HTTP 200')
+    expect(detail).toContain('"Sign in - Example SSO"')
+    expect(run.result.diagnosis?.evidence.contentType).toBe('text/html')
+  })
+
+  it('stops after the first call', () => {
+    expect(requestsUnder('/sso-page/')).toHaveLength(1)
+    expectFinalFailure(run)
+  })
+})
+
+describe('an access proxy that redirects to a login host', () => {
+  let run: ActionRun
+
+  beforeAll(async () => {
+    run = await register(`${nginx.url}/sso-redirect`, {
+      'auth-mode': 'bearer',
+      token: TOKEN
+    })
+  })
+
+  it('302 to another host is PROXY_LOGIN', () => {
+    expect(run.result.diagnosis?.code).toBe('PROXY_LOGIN')
+  })
+
+  it('message names the login host without the query', () => {
+    const detail = run.result.diagnosis?.detail ?? ''
+    expect(detail).toContain('https://login.example.test/authorize')
+    expect(detail).not.toContain('client_id=mlflow')
+  })
+
+  it('stops after the first call', () => {
+    expect(requestsUnder('/sso-redirect/')).toHaveLength(1)
+    expectFinalFailure(run)
+  })
+})
+
+describe('a proxy that redirects http to https', () => {
+  it('redirect to https is CLIENT_CONFIG', async () => {
+    const run = await register(`${nginx.url}/plain-http`, {
+      'auth-mode': 'bearer',
+      token: TOKEN
+    })
+    expect(run.result.diagnosis?.code).toBe('CLIENT_CONFIG')
+    expect(run.result.diagnosis?.fix).toContain(
+      `https://127.0.0.1:${nginx.port}`
+    )
+    expect(requestsUnder('/plain-http/')).toHaveLength(1)
+    expectFinalFailure(run)
+  })
+})
+
+describe('a proxy with a small body limit', () => {
+  let run: ActionRun
+
+  beforeAll(async () => {
+    run = await register(`${nginx.url}/small`)
+  })
+
+  it('upload over the limit is PAYLOAD_TOO_LARGE', () => {
+    expect(run.result.diagnosis?.code).toBe('PAYLOAD_TOO_LARGE')
+  })
+
+  it('message names nginx as the responder', () => {
+    expect(run.result.diagnosis?.detail).toContain('nginx')
+    expect(run.result.diagnosis?.evidence.status).toBe(413)
+  })
+
+  it('creates no model version', () => {
+    const creates = requestsUnder('/small/').filter(line =>
+      line.includes('model-versions/create')
+    )
+    expect(creates).toEqual([])
+    expectFinalFailure(run)
+  })
+})

@@ -1,0 +1,28 @@
+import { describe, expect, it } from '@jest/globals'
+
+import { toFlagWording } from '../../../src/cli/flag-wording.js'
+
+describe('toFlagWording', () => {
+  it.each([
+    ['input `max-attempts`: expected 1', '--max-attempts: expected 1'],
+    ['Set `wait-timeout` to 300.', 'Set --wait-timeout to 300.'],
+    [
+      'environment variable MLFLOW_TRACKING_URI (input `tracking-uri`)',
+      'environment variable MLFLOW_TRACKING_URI (--tracking-uri)'
+    ],
+    [
+      "Set `model-name` in the step's `with:` block.",
+      'Set --model-name on the command line.'
+    ]
+  ])('rewords %j', (text, expected) => {
+    expect(toFlagWording(text)).toBe(expected)
+  })
+
+  it.each([
+    'no `MLmodel` file',
+    'input `mode`: expected register',
+    'status `READY`'
+  ])('keeps %j', text => {
+    expect(toFlagWording(text)).toBe(text)
+  })
+})

@@ -1,0 +1,201 @@
+/**
+ * The read-back rule for creates, against the in-process fake: a create
+ * whose answer was lost is sent again only when a lookup by idempotency
+ * key shows that it did not commit.
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { Agent } from 'undici'
+
+import { NoAuth } from '../../../src/auth/none.js'
+import {
+  startFakeServer,
+  type FakeServer
+} from '../../../src/fake-server/index.js'
+import { HttpError } from '../../../src/http/errors.js'
+import type { RetryPolicy } from '../../../src/http/retry.js'
+import { HttpClient } from '../../../src/http/transport.js'
+import {
+  createVersion,
+  ensureRegisteredModel,
+  type VersionRequest
+} from '../../../src/register/create-version.js'
+import { IDEMPOTENCY_TAG } from '../../../src/register/provenance.js'
+import { recordingLogger, type RecordingLogger } from '../fixtures/logger.js'
+import { rejectionOf } from '../fixtures/thrown.js'
+
+const MODEL = 'fraud-model'
+const KEY = 'key-0001'
+const CREATE = 'model-versions/create'
+
+const REQUEST: VersionRequest = {
+  modelName: MODEL,
+  source: { source: 's3://models/fraud/1' },
+  tags: [{ key: IDEMPOTENCY_TAG, value: KEY }],
+  idempotencyKey: KEY
+}
+
+const unavailable = { status: 503, body: 'busy' }
+const locked = {
+  status: 500,
+  body: { error_code: 'INTERNAL_ERROR', message: 'database is locked' }
+}
+
+let server: FakeServer
+let dispatcher: Agent
+
+beforeEach(async () => {
+  server = await startFakeServer()
+  dispatcher = new Agent()
+  server.state.registry.createModel(MODEL, [], undefined)
+})
+
+afterEach(async () => {
+  await dispatcher.destroy()
+  await server.close()
+})
+
+interface Setup {
+  readonly http: HttpClient
+  readonly log: RecordingLogger
+  readonly sleeps: number[]
+}
+
+function client(retry: Partial<RetryPolicy> = {}): Setup {
+  const sleeps: number[] = []
+  let clock = 0
+  const log = recordingLogger()
+  const http = new HttpClient({
+    baseUrl: new URL(server.url),
+    auth: new NoAuth(),
+    dispatcher,
+    timeoutMs: 5000,
+    log,
+    userAgent: 'mlflow-register-test',
+    retry: {
+      maxAttempts: 4,
+      baseDelayMs: 100,
+      maxDelayMs: 1000,
+      maxRetryAfterMs: 60_000,
+      budgetMs: 120_000,
+      sleep: ms => {
+        sleeps.push(ms)
+        clock += ms
+        return Promise.resolve()
+      },
+      random: () => 1,
+      now: () => clock,
+      ...retry
+    }
+  })
+  return { http, log, sleeps }
+}
+
+function versionCount(): number {
+  return server.state.registry.listVersions().filter(v => v.name === MODEL)
+    .length
+}
+
+function createCount(): number {
+  return server.requests.matching({ path: CREATE }).length
+}
+
+describe('createVersion after a lost response', () => {
+  it('reads back a committed create', async () => {
+    server.faults.dropAfterCommit(CREATE, { times: 1 })
+    const { http, log } = client()
+    const version = await createVersion(http, REQUEST, log)
+    expect(version.version).toBe('1')
+    expect(versionCount()).toBe(1)
+    expect(createCount()).toBe(1)
+  })
+
+  it('warns that the create had committed', async () => {
+    server.faults.respondAfterCommit(CREATE, unavailable, { times: 1 })
+    const { http, log } = client()
+    await createVersion(http, REQUEST, log)
+    expect(log.lines).toContain(
+      'warning: The server reported HTTP 503 for create model version, ' +
+        'but it had committed; continuing with the committed result.'
+    )
+  })
+
+  it('sends again when nothing committed', async () => {
+    server.faults.sequence(CREATE, [locked, unavailable])
+    const { http, log } = client()
+    const version = await createVersion(http, REQUEST, log)
+    expect(version.version).toBe('1')
+    expect(versionCount()).toBe(1)
+    expect(createCount()).toBe(3)
+  })
+
+  it('logs the attempt number and reason', async () => {
+    server.faults.sequence(CREATE, [locked])
+    const { http, log } = client()
+    await createVersion(http, REQUEST, log)
+    expect(log.lines).toContain(
+      'info: create model version did not commit (HTTP 500); sending it ' +
+        'again (attempt 2 of 4) in 0.1 s'
+    )
+  })
+
+  it('honours Retry-After between creates', async () => {
+    const limited = { status: 429, headers: { 'retry-after': '3' } }
+    server.faults.sequence(CREATE, [limited])
+    const { http, log, sleeps } = client()
+    await createVersion(http, REQUEST, log)
+    expect(sleeps).toEqual([3000])
+  })
+
+  it('reads back after the last attempt', async () => {
+    server.faults.sequence(CREATE, [unavailable, unavailable])
+    server.faults.dropAfterCommit(CREATE, { times: 1 })
+    const { http, log } = client({ maxAttempts: 3 })
+    const version = await createVersion(http, REQUEST, log)
+    expect(version.version).toBe('1')
+    expect(versionCount()).toBe(1)
+  })
+})
+
+describe('createVersion gives up', () => {
+  it('after the last attempt', async () => {
+    server.faults.respond(CREATE, unavailable)
+    const { http, log } = client({ maxAttempts: 3 })
+    const error = await rejectionOf(createVersion(http, REQUEST, log))
+    expect((error as HttpError).response.status).toBe(503)
+    expect(createCount()).toBe(3)
+    expect(versionCount()).toBe(0)
+  })
+
+  it('when the next wait would pass the total time cap', async () => {
+    server.faults.respond(CREATE, unavailable)
+    const { http, log, sleeps } = client({ budgetMs: 250 })
+    await rejectionOf(createVersion(http, REQUEST, log))
+    expect(sleeps).toEqual([100])
+    expect(createCount()).toBe(2)
+  })
+
+  it.each([400, 401, 403, 404, 409, 413])(
+    'at once on HTTP %d',
+    async status => {
+      server.faults.respond(CREATE, { status, body: 'no' })
+      const { http, log, sleeps } = client()
+      const error = await rejectionOf(createVersion(http, REQUEST, log))
+      expect((error as HttpError).response.status).toBe(status)
+      expect(createCount()).toBe(1)
+      expect(sleeps).toEqual([])
+    }
+  )
+})
+
+describe('ensureRegisteredModel after a lost response', () => {
+  it('reads back a committed model', async () => {
+    const name = 'churn-model'
+    server.faults.dropAfterCommit('registered-models/create', { times: 1 })
+    const { http, log } = client()
+    await ensureRegisteredModel(http, name, log)
+    expect(server.state.registry.findModel(name)?.name).toBe(name)
+    expect(
+      server.requests.matching({ path: 'registered-models/create' })
+    ).toHaveLength(1)
+  })
+})

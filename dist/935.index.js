@@ -1,0 +1,190 @@
+export const id = 935;
+export const ids = [935];
+export const modules = {
+
+/***/ 65494:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   GC: () => (/* binding */ bundleArtifactName),
+/* harmony export */   LH: () => (/* binding */ bundleCachePrefix),
+/* harmony export */   Q$: () => (/* binding */ bundleCacheKey),
+/* harmony export */   bf: () => (/* binding */ CACHE_TRANSFER_DIR),
+/* harmony export */   ms: () => (/* binding */ bundleIdOfCacheKey),
+/* harmony export */   zI: () => (/* binding */ bundleIdOfArtifact)
+/* harmony export */ });
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+
+/**
+ * Names under which a registry bundle is stored on GitHub: an artifact
+ * named after the bundle, and a cache entry whose key starts with a
+ * prefix per repository and model, so a later run finds it by prefix.
+ */
+const PREFIX = 'mlflow-register-bundle-';
+/**
+ * The workspace folder that a bundle passes through on its way into and
+ * out of the Actions cache. @actions/cache keys an entry's version on the
+ * path strings it is given and stores paths relative to the workspace,
+ * so this path is the same relative string in every run.
+ * NOTE: @actions/cache globs the path from the working directory but
+ * archives it relative to GITHUB_WORKSPACE; both agree only when the
+ * action runs in the workspace, as the runner starts it.
+ */
+const CACHE_TRANSFER_DIR = '.mlflow-register/transfer';
+/** Returns the artifact name of a bundle. */
+function bundleArtifactName(bundleId) {
+    return `${PREFIX}${bundleId}`;
+}
+/** Returns the bundle id of an artifact name, or undefined for others. */
+function bundleIdOfArtifact(name) {
+    return name.startsWith(PREFIX) ? name.slice(PREFIX.length) : undefined;
+}
+/**
+ * Returns the cache key prefix of a repository's bundles, narrowed to one
+ * model when a name is given. Commas are not allowed in cache keys.
+ */
+function bundleCachePrefix(repository, modelName) {
+    const parts = [repository, ...(modelName ? [modelName] : [])];
+    const safe = parts.map(part => part.replace(/[,\s]+/g, '_'));
+    return `${PREFIX}${safe.join('/')}/`;
+}
+/** Returns the cache key of one bundle. */
+function bundleCacheKey(repository, modelName, bundleId) {
+    return `${bundleCachePrefix(repository, modelName)}${bundleId}`;
+}
+/** Returns the bundle id at the end of a cache key. */
+function bundleIdOfCacheKey(key) {
+    return node_path__WEBPACK_IMPORTED_MODULE_0___default().posix.basename(key);
+}
+
+
+/***/ }),
+
+/***/ 12215:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   p: () => (/* binding */ withHeartbeat)
+/* harmony export */ });
+/** Seconds between "still running" lines of a long transfer. */
+const HEARTBEAT_SECONDS = 30;
+/**
+ * Runs a long operation and logs a line every 30 seconds until it
+ * settles, so a slow upload or download shows that it is progressing.
+ */
+async function withHeartbeat(label, log, operation) {
+    const started = Date.now();
+    const timer = setInterval(() => {
+        const seconds = Math.round((Date.now() - started) / 1000);
+        log.info(`${label}: still running after ${seconds} s`);
+    }, HEARTBEAT_SECONDS * 1000);
+    try {
+        return await operation();
+    }
+    finally {
+        clearInterval(timer);
+    }
+}
+
+
+/***/ }),
+
+/***/ 16935:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   uploadBundle: () => (/* binding */ uploadBundle)
+/* harmony export */ });
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(51455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _actions_artifact__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(77935);
+/* harmony import */ var _actions_cache__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(63872);
+/* harmony import */ var _bundle_names_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(65494);
+/* harmony import */ var _heartbeat_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(12215);
+
+
+
+
+
+
+/**
+ * Uploads a bundle as a workflow artifact and saves it to the Actions
+ * cache. Either store may fail: that is a warning naming the local copy,
+ * never a lost registration.
+ */
+async function uploadBundle(bundle, storage, log) {
+    const artifact = await uploadArtifact(bundle, log);
+    const cacheKey = await saveToCache(bundle, storage, log);
+    if (!artifact || !cacheKey) {
+        log.warning(`The registry bundle is still at ${bundle.path}, which the runner ` +
+            'deletes when the job ends unless `bundle-dir` is kept. Upload it ' +
+            'in a later step (actions/upload-artifact) to keep it.', { title: 'Registry bundle not stored on GitHub' });
+    }
+    return {
+        ...(artifact ? { artifact } : {}),
+        ...(cacheKey ? { cacheKey } : {})
+    };
+}
+async function uploadArtifact(bundle, log) {
+    const name = (0,_bundle_names_js__WEBPACK_IMPORTED_MODULE_4__/* .bundleArtifactName */ .GC)(bundle.manifest.bundleId);
+    const files = await listFiles(bundle.path);
+    log.info(`Uploading the bundle as artifact ${name} (${files.length} files)`);
+    try {
+        const client = new _actions_artifact__WEBPACK_IMPORTED_MODULE_2__/* .DefaultArtifactClient */ .t9();
+        const uploaded = await (0,_heartbeat_js__WEBPACK_IMPORTED_MODULE_5__/* .withHeartbeat */ .p)(`Artifact ${name}`, log, () => client.uploadArtifact(name, files, bundle.path));
+        log.info(`Uploaded artifact ${name} (id ${uploaded.id ?? '?'}, ` +
+            `${uploaded.size ?? 0} bytes)`);
+        return name;
+    }
+    catch (error) {
+        log.warning(`Uploading artifact ${name} failed: ${messageOf(error)}`, {
+            title: 'Bundle artifact not uploaded'
+        });
+        return undefined;
+    }
+}
+async function saveToCache(bundle, storage, log) {
+    const { manifest } = bundle;
+    const key = (0,_bundle_names_js__WEBPACK_IMPORTED_MODULE_4__/* .bundleCacheKey */ .Q$)(storage.repository, manifest.registration.modelName, manifest.bundleId);
+    const transfer = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(storage.workspace, _bundle_names_js__WEBPACK_IMPORTED_MODULE_4__/* .CACHE_TRANSFER_DIR */ .bf);
+    log.info(`Saving the bundle to the Actions cache under key ${key}`);
+    try {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(transfer, { recursive: true, force: true });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.cp)(bundle.path, node_path__WEBPACK_IMPORTED_MODULE_1___default().join(transfer, manifest.bundleId), {
+            recursive: true,
+            verbatimSymlinks: true
+        });
+        // saveCache reports most failures as warnings and returns -1.
+        const id = await (0,_heartbeat_js__WEBPACK_IMPORTED_MODULE_5__/* .withHeartbeat */ .p)(`Cache entry ${key}`, log, () => (0,_actions_cache__WEBPACK_IMPORTED_MODULE_3__/* .saveCache */ .Io)([_bundle_names_js__WEBPACK_IMPORTED_MODULE_4__/* .CACHE_TRANSFER_DIR */ .bf], key));
+        if (id === -1)
+            throw new Error('the cache service did not save it');
+        log.info(`Saved cache entry ${key} (id ${id})`);
+        return key;
+    }
+    catch (error) {
+        log.warning(`Saving cache entry ${key} failed: ${messageOf(error)}`, {
+            title: 'Bundle not saved to the cache'
+        });
+        return undefined;
+    }
+    finally {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(transfer, { recursive: true, force: true });
+    }
+}
+async function listFiles(root) {
+    const entries = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(root, { recursive: true, withFileTypes: true });
+    return entries
+        .filter(entry => entry.isFile())
+        .map(entry => node_path__WEBPACK_IMPORTED_MODULE_1___default().join(entry.parentPath, entry.name));
+}
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the pinned workflow tools into .tools/bin with Go: actionlint,
+# which the unit tests run over every workflow, and nektos/act, which
+# the end-to-end tests run workflows with. It needs the Go module proxy,
+# so .ci/run calls it before the tests enter their network namespace.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ACTIONLINT_VERSION=v1.7.12
+# act 0.2.81 is the first release that runs node24 actions.
+ACT_VERSION=v0.2.87
+
+export GOBIN="$PWD/.tools/bin"
+mkdir -p "$GOBIN"
+
+# Prints the module version a Go-built binary records, or nothing.
+built_version() {
+  [[ -x "$1" ]] || return 0
+  go version -m "$1" 2>/dev/null | awk '$1 == "mod" { print $3 }'
+}
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "Go is not installed: actionlint and act cannot be built" >&2
+  exit 1
+fi
+if [[ "$(built_version "$GOBIN/actionlint")" != "$ACTIONLINT_VERSION" ]]; then
+  go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+fi
+if [[ "$(built_version "$GOBIN/act")" != "$ACT_VERSION" ]]; then
+  go install "github.com/nektos/act@$ACT_VERSION"
+fi
+"$GOBIN/actionlint" -version | head -1
+"$GOBIN/act" --version

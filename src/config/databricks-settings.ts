@@ -1,0 +1,118 @@
+import {
+  configError,
+  DiagnosedError,
+  diagnose
+} from '../diagnosis/diagnosis.js'
+import type { AuthSettings } from './config.js'
+import { parseDatabricksHost } from './databricks-host.js'
+import { quote, settingLabel } from './fields.js'
+import type { InputName } from './inputs.js'
+import type { Setting } from './settings.js'
+import type { TrackingUri } from './tracking-uri.js'
+
+/** The workspace and credentials of the `databricks` auth mode. */
+export interface DatabricksSettings {
+  /** The workspace URL, which is also the tracking server's URL. */
+  readonly host: URL
+  /** A warning about how the host was normalised, for the log. */
+  readonly hostWarning?: string
+  /** A personal access token. */
+  readonly token?: string
+  /** The service principal's application ID. */
+  readonly clientId?: string
+  readonly clientSecret?: string
+}
+
+/** The settings that a `databricks` tracking URI adds to the configuration. */
+export interface DatabricksTarget {
+  readonly tracking: TrackingUri
+  readonly auth: Pick<AuthSettings, 'databricks'>
+}
+
+/**
+ * Reads the workspace when the tracking URI is `databricks`, or when
+ * `auth-mode` is `databricks` and no tracking URI is set. Returns
+ * undefined for any other tracking URI.
+ */
+export function readDatabricksSettings(
+  get: (name: InputName) => Setting | undefined
+): DatabricksTarget | undefined {
+  const uri = get('tracking-uri')
+  const mode = get('auth-mode')?.value
+  const named = uri !== undefined && isDatabricksUri(uri)
+  if (!named && !(uri === undefined && mode === 'databricks')) {
+    return undefined
+  }
+  if (uri) checkProfile(uri)
+  const hostSetting = get('databricks-host')
+  if (!hostSetting) {
+    throw configError(
+      'input `databricks-host`',
+      'the tracking URI is `databricks` but no workspace URL is set',
+      'Set `databricks-host` or DATABRICKS_HOST to the URL of the ' +
+        'workspace, such as https://dbc-1234.cloud.databricks.com.'
+    )
+  }
+  const host = parseDatabricksHost(hostSetting)
+  const databricks: DatabricksSettings = {
+    host: host.url,
+    ...(host.warning ? { hostWarning: host.warning } : {}),
+    ...optional('token', get('databricks-token')),
+    ...optional('clientId', get('databricks-client-id')),
+    ...optional('clientSecret', get('databricks-client-secret'))
+  }
+  return { tracking: { url: host.url }, auth: { databricks } }
+}
+
+/** Checks whether a tracking URI names Databricks: `databricks[://...]`. */
+export function isDatabricksUri(setting: Setting): boolean {
+  return /^databricks(:|$)/i.test(setting.value.trim())
+}
+
+/**
+ * Rejects `databricks://<profile>`: profiles live in ~/.databrickscfg,
+ * which a CI runner does not have and this action does not read.
+ */
+function checkProfile(setting: Setting): void {
+  const value = setting.value.trim()
+  if (/^databricks$/i.test(value)) return
+  throw configError(
+    settingLabel('tracking-uri', setting),
+    `${quote(value)} names a Databricks CLI profile or secret scope, ` +
+      'which this action does not read',
+    'Set `tracking-uri` to `databricks` and give the workspace in ' +
+      '`databricks-host` and its credentials in `databricks-token` or ' +
+      '`databricks-client-id` and `databricks-client-secret`.'
+  )
+}
+
+function optional<K extends string>(
+  key: K,
+  setting: Setting | undefined
+): Partial<Record<K, string>> {
+  return setting ? ({ [key]: setting.value } as Record<K, string>) : {}
+}
+
+/**
+ * Rejects a three-part Unity Catalog name (`catalog.schema.model`).
+ * NOTE: the action registers in the workspace model registry only. Unity
+ * Catalog's registry endpoints, which MLflow 3 uses by default for a
+ * `databricks` tracking URI, are not implemented.
+ */
+export function checkWorkspaceModelName(
+  modelName: string,
+  databricks: DatabricksSettings | undefined
+): void {
+  if (databricks === undefined || modelName.split('.').length !== 3) return
+  throw new DiagnosedError(
+    diagnose(
+      'UNSUPPORTED_FEATURE',
+      `model-name '${modelName}' is a Unity Catalog name ` +
+        '(catalog.schema.model), but this version registers models only ' +
+        "in the Databricks workspace's model registry.",
+      'Register the version with the MLflow Python client ' +
+        "(`mlflow.set_registry_uri('databricks-uc')`), or give a " +
+        'workspace model name without dots.'
+    )
+  )
+}

@@ -1,0 +1,172 @@
+import type { Tag } from '../config/config.js'
+import type { ApiRequest } from '../http/transport.js'
+import { API, ARTIFACTS_API } from '../mlflow/api-paths.js'
+import {
+  createModelVersionRequest,
+  createRegisteredModelRequest,
+  setAliasRequest
+} from '../mlflow/registry.js'
+import type { ModelVersion } from '../mlflow/schemas.js'
+import { getExperimentId } from '../mlflow/tracking.js'
+import { checkTargetModel } from '../preflight/preflight.js'
+import { checkAliasGuards } from './alias-guard.js'
+import { findVersionByKey } from './find-version.js'
+import { reusedVersionRequests } from './metadata.js'
+import { readModelDirectory, type ModelDirectory } from './model-directory.js'
+import { NEW_VERSION, toPlannedCall, type PlannedCall } from './planned-call.js'
+import { IDEMPOTENCY_TAG } from './provenance.js'
+import {
+  registrationKey,
+  versionTags,
+  type RegistrationContext
+} from './register.js'
+import { resolveSource, type ResolvedSource } from './source.js'
+
+/** The result of a dry run: the lookups and the writes it planned. */
+export interface RegistrationPlan {
+  /** The version an earlier run registered with the same key, if any. */
+  readonly reusedVersion?: string
+  readonly modelExists: boolean
+  readonly calls: readonly PlannedCall[]
+}
+
+/**
+ * Plans a registration without writing: the same preflight, idempotency
+ * lookup, source resolution and alias guards as {@link registerModel},
+ * which only read, and the write requests built by the same functions a
+ * real run sends them with.
+ *
+ * NOTE: metric gates are not evaluated, because they compare a version
+ * that a dry run does not create.
+ */
+export async function planRegistration(
+  context: RegistrationContext
+): Promise<RegistrationPlan> {
+  const { http, config, log } = context
+  const preflight = await checkTargetModel(http, config.modelName, log)
+  const directory = config.modelPath
+    ? await readModelDirectory(config.modelPath)
+    : undefined
+  const key = registrationKey(config, context.provenance, directory)
+  const existing =
+    preflight.model && !config.forceNewVersion
+      ? await findVersionByKey(http, config.modelName, key, log)
+      : undefined
+
+  const requests = existing
+    ? reusedVersionRequests(existing, config.tags, config.description)
+    : await planNewVersion(context, directory, key, !!preflight.model)
+  const version: ModelVersion = existing ?? {
+    name: config.modelName,
+    version: NEW_VERSION,
+    tags: [],
+    aliases: []
+  }
+  await checkAliasGuards(http, version, config.aliasGuards, log)
+  for (const alias of config.aliases) {
+    requests.push(setAliasRequest(config.modelName, alias, version.version))
+  }
+  return {
+    ...(existing ? { reusedVersion: existing.version } : {}),
+    modelExists: !!preflight.model,
+    calls: requests.map(request => toPlannedCall(request, config.trackingUri))
+  }
+}
+
+async function planNewVersion(
+  context: RegistrationContext,
+  directory: ModelDirectory | undefined,
+  key: string,
+  modelExists: boolean
+): Promise<ApiRequest[]> {
+  const { http, config, log } = context
+  const tags = versionTags(context, key)
+  const requests: ApiRequest[] = []
+  let source: ResolvedSource
+  if (directory) {
+    const upload = await planUpload(context, directory, tags)
+    requests.push(...upload.requests)
+    source = upload.source
+  } else {
+    source = await resolveSource(http, config.source ?? '', log)
+  }
+  if (!modelExists) {
+    requests.push(createRegisteredModelRequest(config.modelName))
+  }
+  requests.push(
+    createModelVersionRequest({
+      name: config.modelName,
+      source: source.source,
+      ...(source.runId ? { runId: source.runId } : {}),
+      ...(source.modelId ? { modelId: source.modelId } : {}),
+      ...(config.description ? { description: config.description } : {}),
+      tags
+    })
+  )
+  return requests
+}
+
+/**
+ * Plans the upload of a local model directory. The run id, its artifact
+ * location and the timestamps exist only once the server creates the
+ * run, so they are placeholders.
+ */
+async function planUpload(
+  context: RegistrationContext,
+  directory: ModelDirectory,
+  tags: readonly Tag[]
+): Promise<{ requests: ApiRequest[]; source: ResolvedSource }> {
+  const { http, config } = context
+  const requests: ApiRequest[] = []
+  const experimentId = await getExperimentId(http, config.experimentName)
+  if (experimentId === undefined) {
+    requests.push(
+      write('POST', `${API}/experiments/create`, 'create experiment', {
+        name: config.experimentName
+      })
+    )
+  }
+  requests.push(
+    write('POST', `${API}/runs/create`, 'create run', {
+      experiment_id: experimentId ?? '<new experiment id>',
+      run_name: `register-${config.modelName}`,
+      start_time: '<now>',
+      tags: tags.filter(tag => tag.key !== IDEMPOTENCY_TAG)
+    })
+  )
+  const root = `<artifact root of the new run>/${config.artifactPath}`
+  for (const file of directory.files) {
+    requests.push(
+      write('PUT', `${ARTIFACTS_API}/${root}/${file.relativePath}`, 'upload')
+    )
+  }
+  requests.push(
+    write('POST', `${API}/runs/update`, 'end run', {
+      run_id: '<new run id>',
+      status: 'FINISHED',
+      end_time: '<now>'
+    })
+  )
+  return {
+    requests,
+    source: {
+      source: `<artifact URI of the new run>/${config.artifactPath}`,
+      runId: '<new run id>'
+    }
+  }
+}
+
+function write(
+  method: ApiRequest['method'],
+  path: string,
+  operation: string,
+  json?: unknown
+): ApiRequest {
+  return {
+    method,
+    path,
+    ...(json === undefined ? {} : { json }),
+    operation,
+    idempotent: false
+  }
+}
