@@ -102,7 +102,7 @@ describe('CLI offline, then sync', () => {
   })
 
   it('says it is offline', () => {
-    expect(registered.stderr).toContain('Offline (input `offline` is true)')
+    expect(registered.stderr).toContain('Offline (--offline is true)')
   })
 
   it('lists the version with its alias', () => {
