@@ -31,7 +31,7 @@ export interface AuthSettings {
   readonly aws?: Partial<AwsCredentials>
   /** HOKUSAI_API_KEY, present only where the Hokusai mode may use it. */
   readonly hokusaiKey?: string
-  /** Why HOKUSAI_API_KEY is set but not read, for the auth report. */
+  /** The reason HOKUSAI_API_KEY is set but not read, for the auth report. */
   readonly hokusaiKeyIgnored?: string
   /** The client credentials grant's settings; absent when none is set. */
   readonly oauth?: OAuthSettings

@@ -47,7 +47,7 @@ export function renderPreflightReport(
 /**
  * Writes the redacted preflight report and returns its path. A report
  * that cannot be written is logged as a warning and does not fail the
- * run, because the job summary holds the same content.
+ * run, because the job summary contains the same content.
  */
 export async function writePreflightReport(
   result: RunResult,

@@ -3,7 +3,7 @@ const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi
 
 /**
  * Tokens in an `Authorization`-style value. A challenge such as
- * `Basic realm="mlflow"` is kept, because it holds no credential.
+ * `Basic realm="mlflow"` is kept, because it contains no credential.
  */
 const SCHEME_TOKEN = /\b(Bearer|Basic|Token)\s+(?!realm=)[\w.~+/=-]{8,}/g
 

@@ -21,7 +21,7 @@ const currentPermissionsResponse = z.object({
 /** The permissions of MLflow's auth app that allow a new model version. */
 const WRITE_PERMISSIONS = new Set(['EDIT', 'MANAGE'])
 
-/** What the preflight found out about writing to the registered model. */
+/** The preflight's result for writing to the registered model. */
 export interface WritePermission {
   readonly verified: boolean
   /** One sentence for the report, such as `EDIT on registered model x`. */
@@ -29,9 +29,9 @@ export interface WritePermission {
 }
 
 /**
- * Reads the grants the server holds for the caller on `modelName`,
- * without writing anything. Only MLflow's basic-auth app serves the list;
- * on other servers the answer is "not verified".
+ * Reads the caller's grants on `modelName` without writing anything.
+ * Only MLflow's basic-auth app serves the list, so on other servers the
+ * result is "not verified".
  */
 export async function checkWritePermission(
   http: HttpClient,
@@ -51,7 +51,7 @@ export async function checkWritePermission(
   )
   if (!grant) {
     // The auth app then applies its default permission, which it does not
-    // publish, so the answer stays open.
+    // publish, so write access cannot be confirmed.
     return notVerified(
       `no grant on registered model '${modelName}', so the server's ` +
         'default permission applies'

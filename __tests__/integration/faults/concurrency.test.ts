@@ -58,7 +58,7 @@ describe('64 registrations at once', () => {
   })
 
   it('none fails the step', () => {
-    // The detail says which call failed and how, should one ever fail.
+    // The detail names the call that failed and the reason.
     const failures = runs
       .map(run => run.result.diagnosis)
       .filter(diagnosis => diagnosis !== undefined)

@@ -143,7 +143,7 @@ function expectNoSecret(text: string, extra: readonly string[] = []): void {
 }
 
 // The CLI exits 2 for an invalid flag or variable value, as it does for
-// any command line it cannot run; the action fails its step instead.
+// any command line it cannot run. The action fails its step instead.
 function expectOneConfigError(run: CliRun, input: string): void {
   expect(run.code).toBe(2)
   const errors = run.text.split('\n').filter(line => line.startsWith('error:'))
