@@ -16,20 +16,24 @@ import {
 import { readProvenance } from '../../src/register/provenance.js'
 import {
   registerModel,
-  type Registration
+  type Registration,
+  type RegistrationContext
 } from '../../src/register/register.js'
 import { RecordingHost } from './recording-host.js'
 import { githubEnv } from './registration.js'
 
-/** An HTTP client that keeps each request it sent, in order. */
+/**
+ * An HTTP client that keeps each request it sent, in order, including
+ * those answered with an error such as a 404.
+ */
 export class RecordingHttpClient extends HttpClient {
   readonly requests: ApiRequest[] = []
   /** Runs after each response, before the caller sees it. */
   afterResponse: ((request: ApiRequest) => Promise<void>) | undefined
 
   override async send(request: ApiRequest): Promise<ApiResponse> {
-    const response = await super.send(request)
     this.requests.push(request)
+    const response = await super.send(request)
     await this.afterResponse?.(request)
     return response
   }
@@ -40,6 +44,8 @@ export interface RecordedRegistration {
   readonly host: RecordingHost
   readonly http: RecordingHttpClient
   readonly register: () => Promise<Registration>
+  /** What the registration filled in as it went, such as the comparison. */
+  readonly progress: RegistrationContext['progress']
   readonly close: () => Promise<void>
 }
 
@@ -64,13 +70,14 @@ export function composeRegistration(
     log: host.log,
     userAgent: 'mlflow-register-test'
   })
+  const progress: RegistrationContext['progress'] = {}
   const register = () =>
     registerModel({
       http,
       config,
       provenance: readProvenance(host.env),
       log: host.log,
-      progress: {}
+      progress
     })
-  return { host, http, register, close: () => dispatcher.close() }
+  return { host, http, register, progress, close: () => dispatcher.close() }
 }

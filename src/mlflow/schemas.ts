@@ -27,13 +27,16 @@ export const modelVersionSchema = z.looseObject({
 /** A model version as MLflow returns it. */
 export type ModelVersion = z.infer<typeof modelVersionSchema>
 
+const modelAlias = z.object({ alias: z.string(), version: z.string() })
+
+/** An alias of a registered model and the version it points to. */
+export type ModelAlias = z.infer<typeof modelAlias>
+
 export const registeredModelSchema = z.looseObject({
   name: z.string(),
   description: z.string().optional(),
   tags: z.array(tag).default([]),
-  aliases: z
-    .array(z.object({ alias: z.string(), version: z.string() }))
-    .default([])
+  aliases: z.array(modelAlias).default([])
 })
 
 /** A registered model as MLflow returns it. */

@@ -16,17 +16,20 @@ import type { ResolvedSource } from './source.js'
 /**
  * Creates the registered model when it is missing. "Already exists" is
  * success (another job won the race); after a lost answer the model is
- * read back before the create is sent again.
+ * read back before the create is sent again. Returns whether this call
+ * created it, so the caller knows the model has no aliases yet.
  */
 export async function ensureRegisteredModel(
   http: HttpClient,
   name: string,
   log: Logger
-): Promise<void> {
+): Promise<boolean> {
+  let created = false
   await createWithReadBack(http, log, `create registered model '${name}'`, {
     create: async () => {
       try {
         await createRegisteredModel(http, name)
+        created = true
         log.info(`Created registered model '${name}'`)
       } catch (error) {
         if (!isAlreadyExists(error)) throw error
@@ -37,6 +40,7 @@ export async function ensureRegisteredModel(
     readBack: async () =>
       (await getRegisteredModel(http, name)) ? true : undefined
   })
+  return created
 }
 
 /** What a new model version is created with. */

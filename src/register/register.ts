@@ -6,6 +6,7 @@ import { checkTargetModel } from '../preflight/preflight.js'
 import {
   compareRelease,
   enforceGates,
+  type KnownFacts,
   type ReleaseComparison
 } from '../release/release.js'
 import { checkAliasGuards, confirmGuardedAliases } from './alias-guard.js'
@@ -64,27 +65,16 @@ export async function registerModel(
     preflight.model && !config.forceNewVersion
       ? await findVersionByKey(http, config.modelName, key, log)
       : undefined
-  if (existing) {
-    log.info(
-      `Version ${existing.version} of '${config.modelName}' was already ` +
-        'registered by this run (same idempotency key); reusing it.'
-    )
-    // The provenance tags stay those of the attempt that created it.
-    await updateReusedVersion(
-      http,
-      existing,
-      config.tags,
-      config.description,
-      log
-    )
-  }
-
-  const version =
-    existing ??
-    (await createNewVersion(context, directory, tags, key, !!preflight.model))
+  const obtained = existing
+    ? await reuseVersion(context, existing)
+    : await createNewVersion(context, directory, tags, key, !!preflight.model)
+  const { version } = obtained
   context.progress.version = version
   const ready = await waitUntilReady(http, version, config.waitTimeoutMs, log)
-  await compareBeforeAliases(context, ready)
+  await compareBeforeAliases(context, ready, {
+    aliases: obtained.createdModel ? [] : preflight.model?.aliases,
+    sourceReads: obtained.source?.reads
+  })
   await checkAliasGuards(http, ready, config.aliasGuards, log)
   await setAliases(http, ready, config.aliases, log)
   await confirmGuardedAliases(http, ready, config.aliasGuards, log)
@@ -95,13 +85,34 @@ export async function registerModel(
   }
 }
 
+async function reuseVersion(
+  context: RegistrationContext,
+  existing: ModelVersion
+): Promise<ObtainedVersion> {
+  const { http, config, log } = context
+  log.info(
+    `Version ${existing.version} of '${config.modelName}' was already ` +
+      'registered by this run (same idempotency key); reusing it.'
+  )
+  // The provenance tags stay those of the attempt that created it.
+  await updateReusedVersion(
+    http,
+    existing,
+    config.tags,
+    config.description,
+    log
+  )
+  return { version: existing, createdModel: false }
+}
+
 /**
  * Compares the new version with the one the first alias points to now,
  * and stops before any alias moves when a metric gate fails.
  */
 async function compareBeforeAliases(
   context: RegistrationContext,
-  version: ModelVersion
+  version: ModelVersion,
+  known: KnownFacts
 ): Promise<void> {
   const { http, config, log } = context
   const alias = config.aliases[0]
@@ -111,10 +122,19 @@ async function compareBeforeAliases(
     version,
     alias,
     config.metricGates,
-    log
+    log,
+    known
   )
   context.progress.comparison = comparison
   enforceGates(comparison)
+}
+
+/** The version to finish: reused, or created with its resolved source. */
+interface ObtainedVersion {
+  readonly version: ModelVersion
+  readonly source?: ResolvedSource
+  /** This run created the registered model. */
+  readonly createdModel: boolean
 }
 
 async function createNewVersion(
@@ -123,12 +143,14 @@ async function createNewVersion(
   tags: readonly Tag[],
   idempotencyKey: string,
   modelExists: boolean
-): Promise<ModelVersion> {
+): Promise<ObtainedVersion> {
   const { http, config, log } = context
   const source = await prepareSource(context, directory, tags)
   // The preflight already read the registered model, so a create would
   // only return MLflow's "already exists" error.
-  if (!modelExists) await ensureRegisteredModel(http, config.modelName, log)
+  const createdModel = modelExists
+    ? false
+    : await ensureRegisteredModel(http, config.modelName, log)
   const version = await createVersion(
     http,
     {
@@ -144,7 +166,7 @@ async function createNewVersion(
     `Created version ${version.version} of '${config.modelName}' from ` +
       source.source
   )
-  return version
+  return { version, source, createdModel }
 }
 
 async function prepareSource(

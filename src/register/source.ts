@@ -6,10 +6,15 @@ import {
 import type { Logger } from '../host/host.js'
 import { HttpError } from '../http/errors.js'
 import type { HttpClient } from '../http/transport.js'
-import { listProxyArtifacts, proxyPath } from '../mlflow/artifacts.js'
-import { isNotFound } from '../mlflow/registry.js'
 import {
-  getRun,
+  downloadArtifactText,
+  listProxyArtifacts,
+  proxyPath
+} from '../mlflow/artifacts.js'
+import { isNotFound } from '../mlflow/registry.js'
+import type { RunWithData } from '../mlflow/schemas.js'
+import {
+  getRunWithData,
   listRunArtifacts,
   searchLoggedModels
 } from '../mlflow/tracking.js'
@@ -19,6 +24,14 @@ export interface ResolvedSource {
   readonly source: string
   readonly runId?: string
   readonly modelId?: string
+  /** Reads made while resolving, which the release comparison reuses. */
+  readonly reads?: SourceReads
+}
+
+/** The run and `MLmodel` text read while resolving a `runs:/` source. */
+export interface SourceReads {
+  readonly run: RunWithData
+  readonly modelText?: string
 }
 
 const LOGGED_MODEL_URI = /^models:\/(m-[0-9a-f]{32})\/?$/
@@ -49,7 +62,9 @@ export async function resolveSource(
 /**
  * Resolves `runs:/<run>/<path>` as MLflow's own client does: the run's
  * artifact directory when it holds an MLmodel file, else the logged model
- * of that name from the run (MLflow 3 stores named models there).
+ * of that name from the run (MLflow 3 stores named models there). Behind
+ * the artifact proxy, the MLmodel file is read rather than listed, so the
+ * release comparison can reuse it.
  */
 async function resolveRunsUri(
   http: HttpClient,
@@ -57,13 +72,16 @@ async function resolveRunsUri(
   artifactPath: string,
   log: Logger
 ): Promise<ResolvedSource> {
-  const listing = await listArtifactsOfRun(http, runId, artifactPath)
-  if (listing.paths.includes(`${artifactPath}/MLmodel`) && listing.rootUri) {
-    return { source: `${listing.rootUri}/${artifactPath}`, runId }
+  const run = await getRunOfSource(http, runId, artifactPath)
+  const root = run.info.artifact_uri
+  if (root) {
+    const modelDir = `${root}/${artifactPath}`
+    const found = await readModelFile(http, run, root, artifactPath)
+    if (found) return { source: modelDir, runId, reads: found }
   }
 
-  const run = await getRun(http, runId)
-  const models = await findLoggedModels(http, run.experiment_id, artifactPath)
+  const experimentId = run.info.experiment_id
+  const models = await findLoggedModels(http, experimentId, artifactPath)
   const matching = models.filter(m => m.info.source_run_id === runId)
   const [only, ...others] = matching
   if (only && others.length === 0) {
@@ -73,7 +91,16 @@ async function resolveRunsUri(
         `its logged model '${artifactPath}' (models:/${modelId}) instead, ` +
         'as MLflow 3 stores named models there.'
     )
-    return { source: `models:/${modelId}`, runId, modelId }
+    const modelDir = only.info.artifact_uri
+    const proxied = modelDir ? proxyPath(modelDir) : undefined
+    const modelText =
+      proxied === undefined ? undefined : await downloadModelText(http, proxied)
+    return {
+      source: `models:/${modelId}`,
+      runId,
+      modelId,
+      reads: modelText === undefined ? { run } : { run, modelText }
+    }
   }
   if (others.length > 0) {
     throw configError(
@@ -96,16 +123,53 @@ async function resolveRunsUri(
 }
 
 /**
- * Lists a run's artifacts. A run that the tracking server does not have
+ * Reads the run's `MLmodel` file under `artifactPath`: downloaded through
+ * the artifact proxy when the run's files are behind it, else only listed.
+ * Returns undefined when there is no such file.
+ */
+async function readModelFile(
+  http: HttpClient,
+  run: RunWithData,
+  root: string,
+  artifactPath: string
+): Promise<SourceReads | undefined> {
+  const proxied = proxyPath(root)
+  if (proxied === undefined) {
+    const listing = await listRunArtifacts(http, run.info.run_id, artifactPath)
+    const present = listing.paths.includes(`${artifactPath}/MLmodel`)
+    return present ? { run } : undefined
+  }
+  const modelText = await downloadModelText(http, `${proxied}/${artifactPath}`)
+  return modelText === undefined ? undefined : { run, modelText }
+}
+
+/**
+ * Downloads `MLmodel` from a directory behind the artifact proxy;
+ * undefined when the directory holds no such file.
+ */
+async function downloadModelText(
+  http: HttpClient,
+  proxiedDir: string
+): Promise<string | undefined> {
+  try {
+    return await downloadArtifactText(http, `${proxiedDir}/MLmodel`)
+  } catch (error) {
+    if (isNotFound(error)) return undefined
+    throw error
+  }
+}
+
+/**
+ * Gets the source's run. A run that the tracking server does not have
  * contains no model, so its absence is SOURCE_NOT_FOUND.
  */
-async function listArtifactsOfRun(
+async function getRunOfSource(
   http: HttpClient,
   runId: string,
   artifactPath: string
-): ReturnType<typeof listRunArtifacts> {
+): Promise<RunWithData> {
   try {
-    return await listRunArtifacts(http, runId, artifactPath)
+    return await getRunWithData(http, runId)
   } catch (error) {
     if (!isNotFound(error)) throw error
     throw new DiagnosedError(

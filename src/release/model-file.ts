@@ -41,7 +41,13 @@ export async function readModelFacts(
   if (path === undefined) {
     return { unreadable: `its files are at ${uri}, outside the proxy` }
   }
-  const text = await downloadArtifactText(http, `${path}/MLmodel`)
+  return parseModelFacts(await downloadArtifactText(http, `${path}/MLmodel`))
+}
+
+/** Reads the model facts from the text of an `MLmodel` file. */
+export function parseModelFacts(
+  text: string
+): ModelFacts | { readonly unreadable: string } {
   const result = mlmodelSchema.safeParse(parseYaml(text))
   if (!result.success) return { unreadable: 'its MLmodel file is invalid' }
   const { flavors, signature, model_size_bytes: sizeBytes } = result.data

@@ -2,8 +2,9 @@ import type { MetricGate } from '../config/metric-gates.js'
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
-import { getModelVersionByAlias } from '../mlflow/registry.js'
-import type { ModelVersion } from '../mlflow/schemas.js'
+import { getModelVersion, getModelVersionByAlias } from '../mlflow/registry.js'
+import type { ModelAlias, ModelVersion } from '../mlflow/schemas.js'
+import type { SourceReads } from '../register/source.js'
 import {
   diffVersions,
   listMetrics,
@@ -49,6 +50,17 @@ export interface ReleaseComparison {
   readonly verdict: string
 }
 
+/** Facts the registration already read, so the comparison reads less. */
+export interface KnownFacts {
+  /**
+   * The registered model's aliases as read a moment ago; empty when this
+   * run created the model.
+   */
+  readonly aliases?: readonly ModelAlias[] | undefined
+  /** The candidate's run and MLmodel text, read when its source resolved. */
+  readonly sourceReads?: SourceReads | undefined
+}
+
 /**
  * Compares the new version with the version that `alias` points to now
  * and evaluates the metric gates. Reads only; moves no alias.
@@ -58,11 +70,16 @@ export async function compareRelease(
   candidate: ModelVersion,
   alias: string,
   gates: readonly MetricGate[],
-  log: Logger
+  log: Logger,
+  known: KnownFacts = {}
 ): Promise<ReleaseComparison> {
-  const current = await getModelVersionByAlias(http, candidate.name, alias)
+  const current = await aliasTarget(http, candidate.name, alias, known)
   const isCandidate = current?.version === candidate.version
-  const candidateFacts = await readVersionFacts(http, candidate)
+  const candidateFacts = await readVersionFacts(
+    http,
+    candidate,
+    known.sourceReads
+  )
   const baselineFacts =
     current && !isCandidate ? await readVersionFacts(http, current) : undefined
   const gateResults = evaluateGates(gates, candidateFacts, {
@@ -79,6 +96,17 @@ export async function compareRelease(
   )
   log.info(comparison.verdict)
   return comparison
+}
+
+async function aliasTarget(
+  http: HttpClient,
+  name: string,
+  alias: string,
+  known: KnownFacts
+): Promise<ModelVersion | undefined> {
+  if (!known.aliases) return getModelVersionByAlias(http, name, alias)
+  const target = known.aliases.find(entry => entry.alias === alias)
+  return target ? getModelVersion(http, name, target.version) : undefined
 }
 
 /**

@@ -1,10 +1,15 @@
 import { ConnectionError, HttpError } from '../http/errors.js'
 import type { HttpClient } from '../http/transport.js'
 import { isNotFound } from '../mlflow/registry.js'
-import type { ModelVersion } from '../mlflow/schemas.js'
+import type { ModelVersion, RunWithData } from '../mlflow/schemas.js'
 import { getRunWithData } from '../mlflow/tracking.js'
 import { IDEMPOTENCY_TAG } from '../register/provenance.js'
-import { readModelFacts, type ModelFacts } from './model-file.js'
+import type { SourceReads } from '../register/source.js'
+import {
+  parseModelFacts,
+  readModelFacts,
+  type ModelFacts
+} from './model-file.js'
 
 /** A version's origin, read back from its CI provenance tags. */
 export interface VersionProvenance {
@@ -34,16 +39,22 @@ export interface VersionFacts {
 }
 
 /**
- * Reads a version's source run and `MLmodel` file. A run or file that
- * cannot be read leaves a note instead of failing the registration.
+ * Reads a version's source run and `MLmodel` file, unless resolving its
+ * source already read them. A run or file that cannot be read leaves a
+ * note instead of failing the registration.
  */
 export async function readVersionFacts(
   http: HttpClient,
-  version: ModelVersion
+  version: ModelVersion,
+  reads?: SourceReads
 ): Promise<VersionFacts> {
   const tags = new Map(version.tags.map(tag => [tag.key, tag.value]))
-  const run = await readRun(http, version.run_id)
-  const model = await readModel(http, version)
+  const known = reads?.run.info.run_id === version.run_id ? reads : undefined
+  const run = known ? runPart(known.run) : await readRun(http, version.run_id)
+  const model =
+    known?.modelText === undefined
+      ? await readModel(http, version)
+      : modelPart(parseModelFacts(known.modelText))
   return {
     version: version.version,
     ...present('source', version.source),
@@ -73,16 +84,19 @@ async function readRun(
 ): Promise<RunPart> {
   if (!runId) return { runNote: 'the version has no source run' }
   try {
-    const { info, data } = await getRunWithData(http, runId)
-    // MLflow deletes runs softly: a deleted run's data is still readable.
-    const deleted = info.lifecycle_stage === 'deleted'
-    return {
-      metrics: new Map(data.metrics.map(m => [m.key, m.value])),
-      params: new Map(data.params.map(p => [p.key, p.value])),
-      ...(deleted ? { runNote: `source run ${runId} is deleted` } : {})
-    }
+    return runPart(await getRunWithData(http, runId))
   } catch (error) {
     return { runNote: unreadableReason(error, `source run ${runId}`) }
+  }
+}
+
+function runPart({ info, data }: RunWithData): RunPart {
+  // MLflow deletes runs softly: a deleted run's data is still readable.
+  const deleted = info.lifecycle_stage === 'deleted'
+  return {
+    metrics: new Map(data.metrics.map(m => [m.key, m.value])),
+    params: new Map(data.params.map(p => [p.key, p.value])),
+    ...(deleted ? { runNote: `source run ${info.run_id} is deleted` } : {})
   }
 }
 
@@ -93,14 +107,19 @@ async function readModel(
   version: ModelVersion
 ): Promise<ModelPart> {
   try {
-    const facts = await readModelFacts(http, version)
-    if ('unreadable' in facts) {
-      return { modelNote: `MLmodel not read: ${facts.unreadable}` }
-    }
-    return { model: facts }
+    return modelPart(await readModelFacts(http, version))
   } catch (error) {
     return { modelNote: unreadableReason(error, 'MLmodel') }
   }
+}
+
+function modelPart(
+  facts: ModelFacts | { readonly unreadable: string }
+): ModelPart {
+  if ('unreadable' in facts) {
+    return { modelNote: `MLmodel not read: ${facts.unreadable}` }
+  }
+  return { model: facts }
 }
 
 /**

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
+
+import type { ReleaseComparison } from '../../src/release/release.js'
+import { composeRegistration } from '../support/recording-http.js'
+import { githubEnv, logRuns, type LoggedRuns } from '../support/registration.js'
+import { testServers, uniqueModelName } from '../support/servers.js'
+
+jest.setTimeout(180_000)
+
+/**
+ * The requests of one registration, against the real MLflow server. The
+ * release comparison reuses the reads made while resolving the source,
+ * and the alias list from the preflight's read of the registered model.
+ */
+describe('requests per registration', () => {
+  let runs: LoggedRuns
+  const opened: Array<() => Promise<void>> = []
+
+  beforeAll(async () => {
+    runs = await logRuns(testServers().plain, 'model')
+  })
+
+  afterAll(async () => {
+    await Promise.all(opened.map(close => close()))
+  })
+
+  async function register(
+    modelName: string,
+    source: string
+  ): Promise<{ operations: string[]; comparison: ReleaseComparison }> {
+    const steps = composeRegistration(
+      {
+        'tracking-uri': testServers().plain.url,
+        'model-name': modelName,
+        source,
+        aliases: 'champion'
+      },
+      githubEnv()
+    )
+    opened.push(steps.close)
+    const registration = await steps.register()
+    expect(registration.outcome).toBe('registered')
+    const comparison = steps.progress.comparison
+    if (!comparison) throw new Error('the registration compared nothing')
+    return {
+      operations: steps.http.requests.map(request => request.operation),
+      comparison
+    }
+  }
+
+  async function comparisonOf(
+    modelName: string,
+    version: string
+  ): Promise<ReleaseComparison> {
+    // A fresh composition reads everything itself, so its comparison is
+    // the reference for what the reused reads must produce.
+    const { compareRelease } = await import('../../src/release/release.js')
+    const steps = composeRegistration({
+      'tracking-uri': testServers().plain.url,
+      'model-name': modelName,
+      source: 'runs:/unused/model'
+    })
+    opened.push(steps.close)
+    const { getModelVersion } = await import('../../src/mlflow/registry.js')
+    const model = await getModelVersion(steps.http, modelName, version)
+    return compareRelease(steps.http, model, 'unset-alias', [], steps.host.log)
+  }
+
+  it('makes six for a new model from run artifacts', async () => {
+    const modelName = uniqueModelName('requests')
+    const source = `runs:/${runs.artifactsRunId}/model`
+    const { operations } = await register(modelName, source)
+    expect(operations).toEqual([
+      'get registered model',
+      'get run',
+      'download artifact',
+      'create registered model',
+      'create model version',
+      'set alias'
+    ])
+  })
+
+  it('reports the same candidate as a comparison that reads it all', async () => {
+    const modelName = uniqueModelName('requests')
+    const source = `runs:/${runs.artifactsRunId}/model`
+    const steps = await register(modelName, source)
+    const reference = await comparisonOf(modelName, '1')
+    expect(steps.comparison.candidate).toEqual(reference.candidate)
+    expect(steps.comparison.metrics).toEqual(reference.metrics)
+    expect(reference.candidate.flavors).toContain('python_function')
+  })
+
+  it('reads the logged model once for a runs:/ name of MLflow 3', async () => {
+    const modelName = uniqueModelName('requests')
+    const source = `runs:/${runs.loggedModelRunId}/model`
+    const { operations } = await register(modelName, source)
+    expect(operations).toEqual([
+      'get registered model',
+      'get run',
+      'download artifact',
+      'search logged models',
+      'download artifact',
+      'create registered model',
+      'create model version',
+      'set alias'
+    ])
+  })
+
+  it('reads the version an alias points to before moving it', async () => {
+    const modelName = uniqueModelName('requests')
+    const source = `runs:/${runs.artifactsRunId}/model`
+    await register(modelName, source)
+    const { operations, comparison } = await register(modelName, source)
+    expect(comparison.baseline?.version).toBe('1')
+    expect(operations).toEqual([
+      'get registered model',
+      'search model versions',
+      'get run',
+      'download artifact',
+      'create model version',
+      'get model version',
+      'get run',
+      'download artifact',
+      'set alias'
+    ])
+  })
+})
