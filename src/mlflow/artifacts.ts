@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs'
 
+import { releasingChunks } from '../http/chunk-memory.js'
 import type { HttpClient } from '../http/transport.js'
 import { ARTIFACTS_API } from './api-paths.js'
 import { emptyResponse, listArtifactsResponse } from './schemas.js'
@@ -36,7 +37,7 @@ export async function uploadArtifact(
       body: {
         contentType: 'application/octet-stream',
         length: file.size,
-        open: () => createReadStream(file.absolutePath)
+        open: () => releasingChunks(createReadStream(file.absolutePath))
       },
       operation: 'upload artifact',
       resource: `artifact ${destination}`,

@@ -4,6 +4,7 @@ import { lstat, readdir, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 
 import { configError } from '../diagnosis/diagnosis.js'
+import { releasingChunks } from '../http/chunk-memory.js'
 
 /** One file of a local model directory. */
 export interface ModelFile {
@@ -99,6 +100,7 @@ function describeLinkTarget(
 
 async function hashFile(file: string): Promise<string> {
   const hash = createHash('sha256')
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
+  const chunks = releasingChunks(createReadStream(file))
+  for await (const chunk of chunks) hash.update(chunk as Buffer)
   return hash.digest('hex')
 }
