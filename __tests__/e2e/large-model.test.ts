@@ -139,6 +139,16 @@ describe('a 2 GiB model directory', () => {
     expect(run.stderr).toContain('Uploaded all 2 files')
   })
 
+  it('logs progress while one file uploads', () => {
+    const progress = run.stderr
+      .split('\n')
+      .filter(line => line.includes('Uploading weights.bin: '))
+    // One line per 256 MiB step below the full 2 GiB: 256 MiB to 1792 MiB.
+    expect(progress).toHaveLength(7)
+    expect(progress[0]).toContain('256.0 MiB of 2.0 GiB (12%)')
+    expect(progress[6]).toContain('1.8 GiB of 2.0 GiB (87%)')
+  })
+
   it('peaks under 200 MiB of memory', () => {
     expect(run.peakBytes).toBeGreaterThan(0)
     expect(run.peakBytes).toBeLessThan(MAX_PEAK_BYTES)
