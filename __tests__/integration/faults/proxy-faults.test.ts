@@ -57,7 +57,9 @@ const resetAfter: FaultAction = { kind: 'reset-after' }
 const stall: FaultAction = { kind: 'stall' }
 const stallAfter: FaultAction = { kind: 'stall-after' }
 const truncate: FaultAction = { kind: 'truncate' }
-const slow: FaultAction = { kind: 'slow', chunkBytes: 16, pauseMs: 5 }
+// Responses of a few hundred bytes still arrive in many pieces, but the
+// pauses add up to well under a second per call.
+const slow: FaultAction = { kind: 'slow', chunkBytes: 32, pauseMs: 2 }
 const unavailable: FaultAction = {
   kind: 'respond',
   response: { status: 503, body: 'Service Unavailable' }
