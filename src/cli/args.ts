@@ -141,7 +141,10 @@ function parsePort(
 ): number | undefined {
   if (command !== 'fake-server') {
     if (value === undefined) return undefined
-    throw new UsageError('The option --port is for the fake-server command.')
+    throw new UsageError(
+      'Only the fake-server command takes --port. Remove it from this ' +
+        'command line.'
+    )
   }
   const [input] = flags.keys()
   if (input !== undefined) {

@@ -17,7 +17,7 @@ export interface CliHostOptions {
   readonly write: (line: string) => void
 }
 
-/** Lists the inputs that no flag sets but an `MLFLOW_REGISTER_*` variable does. */
+/** Lists the inputs set by an `MLFLOW_REGISTER_*` variable and no flag. */
 function inputsFromVariables(options: CliHostOptions): Set<string> {
   const names = INPUTS.map(input => input.name as string)
   return new Set(

@@ -2,7 +2,7 @@ import { startFakeServer } from '../fake-server/index.js'
 import type { CliArgs } from './args.js'
 import type { CliStreams } from './main.js'
 
-/** Resolves when the fake server is to stop. */
+/** Returns a promise that resolves, with the reason, to stop the server. */
 export type StopTrigger = () => Promise<string>
 
 /** Resolves with the name of the first SIGINT or SIGTERM this process gets. */

@@ -29,9 +29,9 @@ export interface UploadPlan {
 }
 
 /**
- * The run tag holding a random id of one upload's create request, so that
- * a create whose answer was lost can be found again instead of leaving an
- * unused run behind a second one.
+ * The run tag that contains a random id of one upload's create request,
+ * so that a create whose response was lost is found again instead of
+ * being sent a second time.
  */
 export const CREATE_REQUEST_TAG = 'mlflow_register.create_request'
 
@@ -87,6 +87,9 @@ export async function uploadModelDirectory(
 /**
  * Creates the run to upload into. A create that fails in transit is
  * looked up by its request tag before it is sent again.
+ * NOTE: a create that the server commits only after that lookup found
+ * nothing, such as one delayed past the request timeout, still leaves a
+ * second, unused run.
  */
 function createUploadRun(
   http: HttpClient,

@@ -165,7 +165,7 @@ const RERUN: readonly [string, string, FaultAction][] = [
 ]
 
 /**
- * Faults on the create of the upload run. A create whose answer is lost is
+ * Faults on the create of the upload run. A create whose response is lost is
  * found again by its request tag, so each leaves exactly one run.
  */
 const RUN_CREATED: readonly [string, FaultAction][] = [

@@ -73,16 +73,16 @@ describe('fake-server command', () => {
   })
 
   it('exits 1 when the port is taken', async () => {
-    const taken = createServer()
-    await new Promise<void>(resolve => taken.listen(0, '127.0.0.1', resolve))
-    const { port } = taken.address() as { port: number }
+    const occupant = createServer()
+    await new Promise<void>(resolve => occupant.listen(0, '127.0.0.1', resolve))
+    const { port } = occupant.address() as { port: number }
     let stderr = ''
     const code = await runFakeServer(
       parseCliArgs(['fake-server', '--port', String(port)]),
       { stdout: () => undefined, stderr: text => (stderr += text) },
       () => Promise.resolve('SIGTERM')
     )
-    await new Promise(resolve => taken.close(resolve))
+    await new Promise(resolve => occupant.close(resolve))
     expect(code).toBe(1)
     expect(stderr).toContain(`Cannot listen on 127.0.0.1:${port} (EADDRINUSE)`)
   })
@@ -116,7 +116,9 @@ describe('fake-server arguments', () => {
 
   it('rejects --port on other commands', () => {
     const error = thrownBy(() => parseCliArgs(['register', '--port', '1']))
-    expect((error as Error).message).toContain('for the fake-server command')
+    expect((error as Error).message).toContain(
+      'Only the fake-server command takes --port.'
+    )
   })
 })
 

@@ -10,8 +10,9 @@ import { runJson } from './tracking-json.js'
 
 /**
  * Searches runs by attribute and tag. Like MLflow 3.17.2, a user sees
- * only runs of experiments they may read, and the default page holds
- * 1000 runs. Ordering is by creation only; `order_by` is not supported.
+ * only runs of experiments they may read, and the default page contains
+ * up to 1000 runs. Runs come in creation order, because the fake does not
+ * support `order_by`.
  */
 function searchRuns(context: RouteContext) {
   const params = parseParams(context.request, {
