@@ -115,7 +115,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     if (typeof value === 'string') flags.set(input.name, value)
   }
   const summaryFile = values['summary-file']
-  const port = parsePort(command, values.port, flags)
+  const port = parsePort(command, values, flags)
   return {
     ...(command ? { command: command as Command } : {}),
     flags,
@@ -129,16 +129,20 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   }
 }
 
+/** Options of the registry commands that `fake-server` has no use for. */
+const RUN_OPTIONS = ['json', 'debug', 'summary-file'] as const
+
 /**
  * Reads `--port`, which only `fake-server` takes, and rejects the action's
- * inputs there, because the fake server has no registration to apply
- * them to.
+ * inputs and output options there, because the fake server has no
+ * registration to apply them to.
  */
 function parsePort(
   command: string | undefined,
-  value: string | boolean | undefined,
+  values: Readonly<Record<string, string | boolean | undefined>>,
   flags: ReadonlyMap<string, string>
 ): number | undefined {
+  const value = values.port
   if (command !== 'fake-server') {
     if (value === undefined) return undefined
     throw new UsageError(
@@ -146,7 +150,9 @@ function parsePort(
         'command line.'
     )
   }
-  const [input] = flags.keys()
+  const input =
+    flags.keys().next().value ??
+    RUN_OPTIONS.find(option => values[option] !== undefined)
   if (input !== undefined) {
     throw new UsageError(
       `The fake-server command takes only --port, not --${input}.`

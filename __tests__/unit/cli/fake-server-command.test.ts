@@ -5,6 +5,7 @@ import { describe, expect, it } from '@jest/globals'
 import { parseCliArgs, UsageError } from '../../../src/cli/args.js'
 import { runFakeServer } from '../../../src/cli/fake-server-command.js'
 import { helpText } from '../../../src/cli/help.js'
+import { runCli } from '../../../src/cli/main.js'
 import { thrownBy } from '../fixtures/thrown.js'
 
 interface Printed {
@@ -105,6 +106,13 @@ describe('fake-server arguments', () => {
     expect((error as Error).message).toContain('expected a whole number')
   })
 
+  it('rejects --json', () => {
+    const error = thrownBy(() => parseCliArgs(['fake-server', '--json']))
+    expect((error as Error).message).toBe(
+      'The fake-server command takes only --port, not --json.'
+    )
+  })
+
   it('rejects an action input', () => {
     const error = thrownBy(() =>
       parseCliArgs(['fake-server', '--model-name', 'm'])
@@ -133,6 +141,20 @@ describe('fake-server help', () => {
 
   it('documents --port', () => {
     expect(text).toContain('  --port PORT ')
+  })
+
+  it('prints with --help and exits 0', async () => {
+    let stdout = ''
+    const code = await runCli(
+      ['fake-server', '--help'],
+      {},
+      {
+        stdout: chunk => (stdout += chunk),
+        stderr: () => undefined
+      }
+    )
+    expect(code).toBe(0)
+    expect(stdout).toBe(`${text}\n`)
   })
 
   it('is listed among the commands', () => {
