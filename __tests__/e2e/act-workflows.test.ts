@@ -36,6 +36,7 @@ import {
   testServers,
   uniqueModelName
 } from '../support/servers.js'
+import { expectSecretsAbsent } from '../support/secret-scan.js'
 import { ROOT } from '../support/spawn-node.js'
 
 // Two act runs with four registrations, on a shared machine.
@@ -62,6 +63,7 @@ let registerReport: JobOutputs
 let syncReport: JobOutputs
 let bundlesAfterOutage: string[]
 let password: string
+let username: string
 let services: GitHubServices
 
 async function listVersions(): Promise<RestModelVersion[]> {
@@ -107,6 +109,7 @@ beforeAll(async () => {
     BUNDLE_DIR: bundleDir
   }
   password = user.password
+  username = user.username
   const secrets = { MLFLOW_TRACKING_PASSWORD: password }
   // NOTE: act 0.2.87's artifact server rejects the CreateArtifact request
   // of @actions/artifact 6.2.1 (unknown field `mime_type`), so the steps
@@ -198,6 +201,18 @@ describe('act register workflow', () => {
   it('masks the password in the log', () => {
     expect(registerRun.output).not.toContain(password)
     expect(syncRun.output).not.toContain(password)
+  })
+
+  it('leaks no form of the credentials', () => {
+    expectSecretsAbsent(
+      { basic: { username, password } },
+      {
+        'register log': registerRun.output,
+        'sync log': syncRun.output,
+        'register outputs': JSON.stringify(registerReport),
+        'sync outputs': JSON.stringify(syncReport)
+      }
+    )
   })
 })
 

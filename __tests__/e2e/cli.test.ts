@@ -1,4 +1,6 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -6,14 +8,20 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 
 import { readActionInputs } from '../support/run-action.js'
-import { parseCliOutputs, runCli } from '../support/run-cli.js'
+import { CLI_ENTRY, parseCliOutputs, runCli } from '../support/run-cli.js'
 import { expectSecretsAbsent } from '../support/secret-scan.js'
 import {
   createTestUser,
   testServers,
   uniqueModelName
 } from '../support/servers.js'
-import { closedLoopbackUrl, type ProcessResult } from '../support/spawn-node.js'
+import {
+  closedLoopbackUrl,
+  inheritedEnv,
+  NODE_24,
+  ROOT,
+  type ProcessResult
+} from '../support/spawn-node.js'
 
 // Jest 30 takes `testTimeout` from the global configuration only, so the
 // e2e project's value in jest.config.js does not reach this file.
@@ -211,5 +219,107 @@ describe('mlflow-register with an unknown flag', () => {
 
   it('prints nothing on stdout', () => {
     expect(result.stdout).toBe('')
+  })
+})
+
+describe('mlflow-register with an invalid variable', () => {
+  let result: ProcessResult
+
+  beforeAll(async () => {
+    result = await runCli(
+      [
+        'register',
+        ...['--tracking-uri', await closedLoopbackUrl()],
+        ...['--model-name', 'fraud-model', '--source', 's3://bucket/model']
+      ],
+      { MLFLOW_REGISTER_MAX_ATTEMPTS: 'many' }
+    )
+  })
+
+  it('exits with code 2', () => {
+    expect(result.exitCode).toBe(2)
+  })
+
+  it('names the variable, not the flag', () => {
+    expect(result.stderr).toContain('MLFLOW_REGISTER_MAX_ATTEMPTS')
+    expect(result.stderr).not.toContain('--max-attempts')
+  })
+})
+
+/** The line that `fake-server` prints on stdout once it listens. */
+interface FakeAddress {
+  readonly url: string
+  readonly port: number
+  readonly pid: number
+}
+
+/** Resolves with the first line a stream prints. */
+async function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = ''
+  for await (const chunk of stream) {
+    text += String(chunk)
+    const end = text.indexOf('\n')
+    if (end >= 0) return text.slice(0, end)
+  }
+  throw new Error(`the stream ended before a whole line: ${text}`)
+}
+
+describe('mlflow-register fake-server', () => {
+  const token = `fake-token-${randomBytes(12).toString('hex')}`
+  let child: ChildProcessWithoutNullStreams
+  let stderr = ''
+  let address: FakeAddress
+  let registered: ProcessResult
+  let exit: { code: number | null; signal: string | null }
+
+  beforeAll(async () => {
+    child = spawn(NODE_24, [CLI_ENTRY, 'fake-server'], {
+      cwd: ROOT,
+      env: inheritedEnv()
+    })
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const exited = once(child, 'exit')
+    address = JSON.parse(await firstLine(child.stdout)) as FakeAddress
+    registered = await runCli(
+      [
+        'register',
+        ...['--tracking-uri', address.url, '--model-name', 'fraud-model'],
+        ...['--model-path', 'examples/model', '--aliases', 'champion'],
+        '--json'
+      ],
+      { MLFLOW_TRACKING_TOKEN: token }
+    )
+    process.kill(address.pid, 'SIGTERM')
+    const [code, signal] = (await exited) as [number | null, string | null]
+    exit = { code, signal }
+  })
+
+  afterAll(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill()
+  })
+
+  it('prints its loopback URL and PID', () => {
+    expect(address.url).toBe(`http://127.0.0.1:${address.port}`)
+    expect(address.pid).toBe(child.pid)
+  })
+
+  it('takes a registration', () => {
+    expect(registered.exitCode).toBe(0)
+    expect(parseCliOutputs(registered.stdout)).toMatchObject({
+      outcome: 'registered',
+      'model-uri': 'models:/fraud-model/1'
+    })
+  })
+
+  it('stops cleanly on SIGTERM', () => {
+    expect(exit).toEqual({ code: 0, signal: null })
+    expect(stderr).toContain('Fake MLflow server stopped (SIGTERM)')
+  })
+
+  it('leaks no form of the token', () => {
+    expectSecretsAbsent(
+      { values: [token] },
+      { ...printed(registered), 'fake-server stderr': stderr }
+    )
   })
 })

@@ -5,6 +5,7 @@
  * from /proc, sampled while it runs, so this test needs Linux.
  */
 import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import {
   copyFileSync,
   mkdtempSync,
@@ -20,12 +21,15 @@ import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 
+import { expectSecretsAbsent } from '../support/secret-scan.js'
 import { inheritedEnv, NODE_24, ROOT } from '../support/spawn-node.js'
 import { testServers, uniqueModelName } from '../support/servers.js'
 
 jest.setTimeout(900_000)
 
 const SIZE = 2 * 1024 ** 3
+/** A token the plain server ignores, so the scan has a secret to find. */
+const TOKEN = `large-model-token-${randomBytes(12).toString('hex')}`
 /** A generous bound: the CLI streams the file and never reads it whole. */
 const MAX_PEAK_BYTES = 200 * 1024 ** 2
 
@@ -109,7 +113,7 @@ beforeAll(async () => {
       '600',
       '--json'
     ],
-    inheritedEnv()
+    { ...inheritedEnv(), MLFLOW_TRACKING_TOKEN: TOKEN }
   )
   process.stdout.write(
     `large model: peak RSS ${(run.peakBytes / 1024 ** 2).toFixed(0)} MiB\n`
@@ -139,8 +143,25 @@ describe('a 2 GiB model directory', () => {
     expect(run.stderr).toContain('Uploaded all 2 files')
   })
 
+  it('logs progress while one file uploads', () => {
+    const progress = run.stderr
+      .split('\n')
+      .filter(line => line.includes('Uploading weights.bin: '))
+    // One line per 256 MiB step below the full 2 GiB: 256 MiB to 1792 MiB.
+    expect(progress).toHaveLength(7)
+    expect(progress[0]).toContain('256.0 MiB of 2.0 GiB (12%)')
+    expect(progress[6]).toContain('1.8 GiB of 2.0 GiB (87%)')
+  })
+
   it('peaks under 200 MiB of memory', () => {
     expect(run.peakBytes).toBeGreaterThan(0)
     expect(run.peakBytes).toBeLessThan(MAX_PEAK_BYTES)
+  })
+
+  it('leaks no form of the token', () => {
+    expectSecretsAbsent(
+      { values: [TOKEN] },
+      { stdout: run.stdout, stderr: run.stderr }
+    )
   })
 })

@@ -2,7 +2,8 @@
  * Offline registration through the bundled action and the bundled CLI,
  * and the CLI's sync of the local registry to a real MLflow server.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -10,12 +11,27 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 
 import { runAction, type ActionResult } from '../support/run-action.js'
 import { parseCliOutputs, runCli } from '../support/run-cli.js'
+import { expectSecretsAbsent } from '../support/secret-scan.js'
 import { testServers, uniqueModelName } from '../support/servers.js'
 import type { ProcessResult } from '../support/spawn-node.js'
 
 jest.setTimeout(120_000)
 
 let stateDir: string
+
+/** A token the plain server ignores, so the scan has a secret to find. */
+const TOKEN = `offline-token-${randomBytes(12).toString('hex')}`
+
+/** Reads every file below a directory as text, by relative path. */
+async function readTree(root: string): Promise<Record<string, string>> {
+  const texts: Record<string, string> = {}
+  const entries = await readdir(root, { recursive: true, withFileTypes: true })
+  for (const entry of entries.filter(e => e.isFile())) {
+    const file = path.join(entry.parentPath, entry.name)
+    texts[path.relative(stateDir, file)] = await readFile(file, 'utf8')
+  }
+  return texts
+}
 
 beforeAll(async () => {
   stateDir = await mkdtemp(path.join(tmpdir(), 'e2e-offline-'))
@@ -90,8 +106,9 @@ describe('CLI offline, then sync', () => {
     listed = await runCli(['list'], env)
     shown = await runCli(['show', `${model}/1`], env)
     const sync = ['sync', '--tracking-uri', server.url, '--json']
-    synced = await runCli(sync, env)
-    resynced = await runCli(sync, env)
+    const withToken = { ...env, MLFLOW_TRACKING_TOKEN: TOKEN }
+    synced = await runCli(sync, withToken)
+    resynced = await runCli(sync, withToken)
   })
 
   it('registers locally', () => {
@@ -124,5 +141,17 @@ describe('CLI offline, then sync', () => {
     expect(synced.exitCode).toBe(0)
     expect(statuses(synced)).toEqual(['synced'])
     expect(statuses(resynced)).toEqual(['already-registered'])
+  })
+
+  it('leaks no form of the sync token', async () => {
+    const printed = {
+      'sync stdout': synced.stdout,
+      'sync stderr': synced.stderr,
+      'second sync stdout': resynced.stdout,
+      'second sync stderr': resynced.stderr
+    }
+    const files = await readTree(stateDir)
+    expect(Object.keys(files).length).toBeGreaterThan(0)
+    expectSecretsAbsent({ values: [TOKEN] }, { ...printed, ...files })
   })
 })

@@ -11,7 +11,8 @@ import {
   type ProcessResult
 } from './spawn-node.js'
 
-const CLI_ENTRY = path.join(ROOT, 'dist/cli/index.js')
+/** The bundled CLI's entry script. */
+export const CLI_ENTRY = path.join(ROOT, 'dist/cli/index.js')
 
 /**
  * The outputs that `--json` prints, by output name: strings, except

@@ -5,6 +5,7 @@
  */
 import { expect } from '@jest/globals'
 
+import type { RecordingHost } from './recording-host.js'
 import { parseWorkflowCommands, type ActionResult } from './run-action.js'
 
 /** The credentials a test gave the action. */
@@ -173,6 +174,33 @@ export function expectSecretsAbsent(
   const forms = secretForms(secrets)
   expect(forms.length).toBeGreaterThan(0)
   expect(findLeaks(forms, texts)).toEqual([])
+}
+
+/**
+ * Checks one in-process run of the action. Each form that must be masked
+ * was passed to `setSecret`, and no form appears in the recorded logs,
+ * outputs, summary or failure, which no runner masks in-process, nor in
+ * `texts`, which holds other files the test reads, by label.
+ */
+export function expectHostSecretsMasked(
+  host: RecordingHost,
+  secrets: TestSecrets,
+  texts: Readonly<Record<string, string>> = {}
+): void {
+  const forms = secretForms(secrets)
+  expect(forms.length).toBeGreaterThan(0)
+  const registered = new Set(host.secrets)
+  const unregistered = forms
+    .filter(form => form.maskRequired && !registered.has(form.text))
+    .map(form => `${form.label}: never passed to setSecret`)
+  expect(unregistered).toEqual([])
+
+  const readable = {
+    'log, outputs and summary': host.visibleText(),
+    failure: host.failure ?? '',
+    ...texts
+  }
+  expect(findLeaks(forms, readable)).toEqual([])
 }
 
 /**

@@ -8,7 +8,8 @@ export const COMMANDS = [
   'preflight',
   'sync',
   'list',
-  'show'
+  'show',
+  'fake-server'
 ] as const
 
 /** A CLI command. */
@@ -26,6 +27,8 @@ export interface CliArgs {
   readonly summaryFile?: string
   /** The bundle id that `show` takes as its argument. */
   readonly bundleId?: string
+  /** The port that `fake-server` listens on; 0 picks a free one. */
+  readonly port?: number
 }
 
 /** A command line that cannot be run, with the reason. */
@@ -71,7 +74,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     version: { type: 'boolean' },
     json: { type: 'boolean' },
     debug: { type: 'boolean' },
-    'summary-file': { type: 'string' }
+    'summary-file': { type: 'string' },
+    port: { type: 'string' }
   }
   for (const input of INPUT_FLAGS) options[input.name] = { type: 'string' }
   let parsed: ReturnType<typeof parseArgs>
@@ -111,6 +115,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     if (typeof value === 'string') flags.set(input.name, value)
   }
   const summaryFile = values['summary-file']
+  const port = parsePort(command, values, flags)
   return {
     ...(command ? { command: command as Command } : {}),
     flags,
@@ -119,8 +124,49 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     json: values.json === true,
     debug: values.debug === true,
     ...(typeof summaryFile === 'string' ? { summaryFile } : {}),
-    ...(bundleId === undefined ? {} : { bundleId })
+    ...(bundleId === undefined ? {} : { bundleId }),
+    ...(port === undefined ? {} : { port })
   }
+}
+
+/** Options of the registry commands that `fake-server` has no use for. */
+const RUN_OPTIONS = ['json', 'debug', 'summary-file'] as const
+
+/**
+ * Reads `--port`, which only `fake-server` takes, and rejects the action's
+ * inputs and output options there, because the fake server has no
+ * registration to apply them to.
+ */
+function parsePort(
+  command: string | undefined,
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  flags: ReadonlyMap<string, string>
+): number | undefined {
+  const value = values.port
+  if (command !== 'fake-server') {
+    if (value === undefined) return undefined
+    throw new UsageError(
+      'Only the fake-server command takes --port. Remove it from this ' +
+        'command line.'
+    )
+  }
+  const input =
+    flags.keys().next().value ??
+    RUN_OPTIONS.find(option => values[option] !== undefined)
+  if (input !== undefined) {
+    throw new UsageError(
+      `The fake-server command takes only --port, not --${input}.`
+    )
+  }
+  if (value === undefined) return 0
+  const port = typeof value === 'string' ? value.trim() : ''
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65_535) {
+    throw new UsageError(
+      `Invalid --port "${String(value)}": expected a whole number from 0 ` +
+        'to 65535. Give 0, or leave --port out, to use a free port.'
+    )
+  }
+  return Number(port)
 }
 
 /**

@@ -1,7 +1,10 @@
 import { appendFile } from 'node:fs/promises'
 
+import { INPUTS } from '../config/inputs.js'
 import type { Host } from '../host/host.js'
-import { toFlagWording } from './flag-wording.js'
+import { inputVariable, toFlagWording } from './flag-wording.js'
+
+export { inputVariable }
 
 /** Settings of the CLI host. */
 export interface CliHostOptions {
@@ -14,22 +17,31 @@ export interface CliHostOptions {
   readonly write: (line: string) => void
 }
 
-/** The variable that sets an input for the CLI, such as `MLFLOW_REGISTER_MODEL_NAME`. */
-export function inputVariable(name: string): string {
-  return `MLFLOW_REGISTER_${name.toUpperCase().replace(/-/g, '_')}`
+/** Lists the inputs set by an `MLFLOW_REGISTER_*` variable and no flag. */
+function inputsFromVariables(options: CliHostOptions): Set<string> {
+  const names = INPUTS.map(input => input.name as string)
+  return new Set(
+    names.filter(
+      name =>
+        !options.flags.has(name) &&
+        options.env[inputVariable(name)] !== undefined
+    )
+  )
 }
 
 /**
  * A host for terminals and other CI systems: inputs come from flags, then
  * `MLFLOW_REGISTER_*` variables; logs go to standard error with every
- * masked value replaced by `***`, and name flags where the action's
- * messages name inputs.
+ * masked value replaced by `***`, and name flags, or the variables that
+ * set them, where the action's messages name inputs.
  */
 export function createCliHost(options: CliHostOptions): Host & {
   readonly outputs: Map<string, string>
   failed: boolean
 } {
   const secrets = new Set<string>()
+  const fromVariables = inputsFromVariables(options)
+  const reword = (text: string): string => toFlagWording(text, fromVariables)
   const redact = (text: string): string => {
     let result = text
     const longestFirst = [...secrets].sort((a, b) => b.length - a.length)
@@ -37,7 +49,7 @@ export function createCliHost(options: CliHostOptions): Host & {
     return result
   }
   const write = (prefix: string, message: string): void => {
-    options.write(redact(toFlagWording(`${prefix}${message}`)))
+    options.write(redact(reword(`${prefix}${message}`)))
   }
   const host = {
     env: options.env,
@@ -81,7 +93,7 @@ export function createCliHost(options: CliHostOptions): Host & {
     },
     writeSummary: async (markdown: string) => {
       if (options.summaryFile) {
-        await appendFile(options.summaryFile, redact(toFlagWording(markdown)))
+        await appendFile(options.summaryFile, redact(reword(markdown)))
       }
     },
     setFailed: () => {

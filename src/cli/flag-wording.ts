@@ -5,19 +5,31 @@ const FLAG_NAMES = new Set<string>(
   INPUTS.map(input => input.name).filter(name => name !== 'mode')
 )
 
+/** The variable that sets an input for the CLI, such as `MLFLOW_REGISTER_MODEL_NAME`. */
+export function inputVariable(name: string): string {
+  return `MLFLOW_REGISTER_${name.toUpperCase().replace(/-/g, '_')}`
+}
+
 /**
  * Rewrites a message of the configuration checks, which name action
  * inputs, into command-line terms: ``input `max-attempts` `` and a bare
- * `` `max-attempts` `` become `--max-attempts`, and the step's `with:`
- * block becomes the command line. Other backticked words stay as they are.
+ * `` `max-attempts` `` become `--max-attempts`, or the variable
+ * `MLFLOW_REGISTER_MAX_ATTEMPTS` when the input is in `fromVariables`
+ * because its value came from there, and the step's `with:` block becomes
+ * the command line. Other backticked words stay as they are.
  */
-export function toFlagWording(text: string): string {
+export function toFlagWording(
+  text: string,
+  fromVariables: ReadonlySet<string> = new Set()
+): string {
+  const name = (input: string): string =>
+    fromVariables.has(input) ? inputVariable(input) : `--${input}`
   return text
-    .replace(/input `([a-z][a-z-]*)`/g, (match, name: string) =>
-      FLAG_NAMES.has(name) ? `--${name}` : match
+    .replace(/input `([a-z][a-z-]*)`/g, (match, input: string) =>
+      FLAG_NAMES.has(input) ? name(input) : match
     )
-    .replace(/`([a-z][a-z-]*)`/g, (match, name: string) =>
-      FLAG_NAMES.has(name) ? `--${name}` : match
+    .replace(/`([a-z][a-z-]*)`/g, (match, input: string) =>
+      FLAG_NAMES.has(input) ? name(input) : match
     )
     .replace(/in the step's `with:` block/g, 'on the command line')
 }

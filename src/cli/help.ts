@@ -18,7 +18,10 @@ const SUMMARIES: Record<Command, string> = {
     'of the local registry in --registry-dir, each verified.',
   show:
     'Verify one registry bundle or local version (mlflow-register show ' +
-    '<bundle-id> or <model>/<version>) and print its manifest.'
+    '<bundle-id> or <model>/<version>) and print its manifest.',
+  'fake-server':
+    'Start an MLflow-compatible fake server on 127.0.0.1, in memory and ' +
+    'without auth, to try the other commands without a real MLflow.'
 }
 
 /** The help text of the whole CLI or of one command. */
@@ -29,7 +32,7 @@ export function helpText(command?: Command): string {
       '',
       'Commands:',
       ...Object.entries(SUMMARIES).map(
-        ([name, text]) => `  ${name.padEnd(10)} ${text}`
+        ([name, text]) => `  ${name.padEnd(11)} ${text}`
       ),
       '',
       'Run `mlflow-register <command> --help` for its options, and',
@@ -38,6 +41,7 @@ export function helpText(command?: Command): string {
       EXIT_CODES
     ].join('\n')
   }
+  if (command === 'fake-server') return fakeServerHelp()
   const inputs = (INPUTS as readonly InputSpec[]).filter(i => i.name !== 'mode')
   return [
     `Usage: mlflow-register ${command} [options]`,
@@ -53,6 +57,27 @@ export function helpText(command?: Command): string {
     '  --version             Print the version of mlflow-register.',
     '',
     EXIT_CODES
+  ].join('\n')
+}
+
+function fakeServerHelp(): string {
+  return [
+    'Usage: mlflow-register fake-server [--port PORT]',
+    '',
+    ...wrap(SUMMARIES['fake-server'], 78),
+    '',
+    ...wrap(
+      'Prints one JSON line on stdout with the tracking URI, the port and ' +
+        'the process id, such as {"url":"http://127.0.0.1:41234",' +
+        '"port":41234,"pid":5678}, and runs until it gets SIGINT ' +
+        '(Ctrl+C) or SIGTERM. Everything it stores is lost when it stops.',
+      78
+    ),
+    '',
+    'Options:',
+    '  --port PORT           The TCP port on 127.0.0.1. Default: 0, a free',
+    '                        port.',
+    '  -h, --help            Show this help.'
   ].join('\n')
 }
 

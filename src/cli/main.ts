@@ -4,6 +4,7 @@ import { VERSION } from '../version.js'
 import { UsageError, parseCliArgs } from './args.js'
 import { listBundles, showBundle } from './bundle-commands.js'
 import { createCliHost } from './cli-host.js'
+import { runFakeServer } from './fake-server-command.js'
 import { helpText } from './help.js'
 
 /** Streams the CLI writes to; injected in tests. */
@@ -46,6 +47,7 @@ export async function runCli(
 
   if (args.command === 'list') return listBundles(args, env, streams)
   if (args.command === 'show') return showBundle(args, env, streams)
+  if (args.command === 'fake-server') return runFakeServer(args, streams)
 
   const flags = new Map(args.flags)
   flags.set('mode', args.command)

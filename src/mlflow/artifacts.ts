@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs'
+import { pipeline, Transform, type Readable } from 'node:stream'
 
 import { releasingChunks } from '../http/chunk-memory.js'
 import type { HttpClient } from '../http/transport.js'
@@ -23,12 +24,15 @@ export function encodePath(path: string): string {
 /**
  * Uploads one file through the artifact proxy as a raw PUT. The body is
  * streamed with an explicit `Content-Length`, never chunked, so proxies
- * that enforce body limits can see the size.
+ * that enforce body limits can see the size. `onProgress` receives the
+ * bytes read from the file so far each time the stream passes a chunk on,
+ * starting from zero again when a retry re-sends the file.
  */
 export async function uploadArtifact(
   http: HttpClient,
   destination: string,
-  file: { readonly absolutePath: string; readonly size: number }
+  file: { readonly absolutePath: string; readonly size: number },
+  onProgress?: (sentBytes: number) => void
 ): Promise<void> {
   await http.json(
     {
@@ -37,7 +41,10 @@ export async function uploadArtifact(
       body: {
         contentType: 'application/octet-stream',
         length: file.size,
-        open: () => releasingChunks(createReadStream(file.absolutePath))
+        open: () => {
+          const stream = releasingChunks(createReadStream(file.absolutePath))
+          return onProgress ? countBytes(stream, onProgress) : stream
+        }
       },
       operation: 'upload artifact',
       resource: `artifact ${destination}`,
@@ -45,6 +52,26 @@ export async function uploadArtifact(
     },
     emptyResponse
   )
+}
+
+/**
+ * Passes a stream through unchanged and reports the running byte count.
+ * `pipeline` destroys the returned stream when the file cannot be read,
+ * so the request fails instead of waiting for bytes that never come.
+ */
+function countBytes(
+  source: Readable,
+  onProgress: (sentBytes: number) => void
+): Readable {
+  let sentBytes = 0
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      sentBytes += chunk.length
+      onProgress(sentBytes)
+      done(null, chunk)
+    }
+  })
+  return pipeline(source, counter, () => undefined)
 }
 
 /** Lists the files directly below a path of the artifact proxy. */

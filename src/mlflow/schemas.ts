@@ -81,6 +81,11 @@ export const runResponse = z.object({
   run: z.looseObject({ info: runInfo })
 })
 
+/** The runs that `runs/search` returns; MLflow omits `runs` when none match. */
+export const searchRunsResponse = z.object({
+  runs: z.array(z.looseObject({ info: runInfo })).default([])
+})
+
 // MLflow sends NaN and infinite metric values as the strings "NaN",
 // "Infinity" and "-Infinity", which zod's number schema rejects.
 const metric = z.object({

@@ -9,6 +9,7 @@ import {
   runDataResponse,
   runResponse,
   searchLoggedModelsResponse,
+  searchRunsResponse,
   type RunWithData,
   type LoggedModel,
   type RunInfo
@@ -82,6 +83,34 @@ export async function createRun(
     runResponse
   )
   return response.run.info
+}
+
+/**
+ * Finds a run of an experiment by the value of one tag; undefined when no
+ * run carries it. MLflow's filter grammar quotes the tag key in backticks
+ * and the value in single quotes, so neither may contain its own quote.
+ */
+export async function findRunByTag(
+  http: HttpClient,
+  experimentId: string,
+  tag: Tag
+): Promise<RunInfo | undefined> {
+  const response = await http.json(
+    {
+      method: 'POST',
+      path: `${API}/runs/search`,
+      json: {
+        experiment_ids: [experimentId],
+        filter: `tags.\`${tag.key}\` = '${tag.value}'`,
+        max_results: 1
+      },
+      operation: 'search runs',
+      resource: `experiment ${experimentId}`,
+      idempotent: true
+    },
+    searchRunsResponse
+  )
+  return response.runs[0]?.info
 }
 
 /** Marks a run finished or failed. */

@@ -1,7 +1,5 @@
 import type { Tag } from '../config/config.js'
 import type { Logger } from '../host/host.js'
-import { ConnectionError, HttpError, isRequestError } from '../http/errors.js'
-import { isTransient, retryDelay } from '../http/retry.js'
 import type { HttpClient } from '../http/transport.js'
 import {
   createModelVersion,
@@ -11,6 +9,7 @@ import {
 } from '../mlflow/registry.js'
 import type { ModelVersion } from '../mlflow/schemas.js'
 import { findVersionByKey } from './find-version.js'
+import { createWithReadBack } from './read-back-create.js'
 import type { ResolvedSource } from './source.js'
 
 /**
@@ -76,51 +75,4 @@ export async function createVersion(
     readBack: () =>
       findVersionByKey(http, request.modelName, request.idempotencyKey, log)
   })
-}
-
-interface ReadBackCreate<T> {
-  readonly create: () => Promise<T>
-  /** Looks for what an earlier attempt may have committed. */
-  readonly readBack: () => Promise<T | undefined>
-}
-
-async function createWithReadBack<T>(
-  http: HttpClient,
-  log: Logger,
-  operation: string,
-  steps: ReadBackCreate<T>
-): Promise<T> {
-  const policy = http.options.retry
-  const started = policy.now()
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await steps.create()
-    } catch (error) {
-      if (!isRequestError(error) || !isTransient(error)) throw error
-      // The last attempt is read back too, because it may have committed.
-      const found = await steps.readBack()
-      if (found !== undefined) {
-        log.warning(
-          `The server reported ${describe(error)} for ${operation}, but it ` +
-            'had committed; continuing with the committed result.',
-          { title: 'Create committed despite an error' }
-        )
-        return found
-      }
-      if (attempt >= policy.maxAttempts) throw error
-      const delay = retryDelay(policy, attempt, error)
-      if (policy.now() - started + delay > policy.budgetMs) throw error
-      log.info(
-        `${operation} did not commit (${describe(error)}); sending it ` +
-          `again (attempt ${attempt + 1} of ${policy.maxAttempts}) in ` +
-          `${(delay / 1000).toFixed(1)} s`
-      )
-      await policy.sleep(delay)
-    }
-  }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof HttpError) return `HTTP ${error.response.status}`
-  return error instanceof ConnectionError ? error.code : 'an error'
 }

@@ -1,17 +1,24 @@
+import { randomUUID } from 'node:crypto'
+
 import type { Tag } from '../config/config.js'
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
 import { proxyPath, uploadArtifact } from '../mlflow/artifacts.js'
 import { isAlreadyExists } from '../mlflow/registry.js'
+import type { RunInfo } from '../mlflow/schemas.js'
 import {
   createExperiment,
   createRun,
   endRun,
+  findRunByTag,
   getExperimentId
 } from '../mlflow/tracking.js'
+import { formatBytes } from './byte-size.js'
 import type { ModelDirectory } from './model-directory.js'
+import { createWithReadBack } from './read-back-create.js'
 import type { ResolvedSource } from './source.js'
+import { fileProgressLogger } from './upload-progress.js'
 
 /** Where and how to upload a local model directory. */
 export interface UploadPlan {
@@ -20,6 +27,13 @@ export interface UploadPlan {
   readonly runName: string
   readonly runTags: readonly Tag[]
 }
+
+/**
+ * The run tag that contains a random id of one upload's create request,
+ * so that a create whose response was lost is found again instead of
+ * being sent a second time.
+ */
+export const CREATE_REQUEST_TAG = 'mlflow_register.create_request'
 
 /** Files uploaded at once; the artifact proxy takes one PUT per file. */
 const UPLOAD_CONCURRENCY = 4
@@ -35,7 +49,7 @@ export async function uploadModelDirectory(
   log: Logger
 ): Promise<ResolvedSource> {
   const experimentId = await ensureExperiment(http, plan.experimentName, log)
-  const run = await createRun(http, experimentId, plan.runName, plan.runTags)
+  const run = await createUploadRun(http, experimentId, plan, log)
   const root = run.artifact_uri ? proxyPath(run.artifact_uri) : undefined
   if (root === undefined) {
     await endRun(http, run.run_id, 'FAILED')
@@ -70,6 +84,27 @@ export async function uploadModelDirectory(
   }
 }
 
+/**
+ * Creates the run to upload into. A create that fails in transit is
+ * looked up by its request tag before it is sent again.
+ * NOTE: a create that the server commits only after that lookup found
+ * nothing, such as one delayed past the request timeout, still leaves a
+ * second, unused run.
+ */
+function createUploadRun(
+  http: HttpClient,
+  experimentId: string,
+  plan: UploadPlan,
+  log: Logger
+): Promise<RunInfo> {
+  const requestTag = { key: CREATE_REQUEST_TAG, value: randomUUID() }
+  const tags = [...plan.runTags, requestTag]
+  return createWithReadBack(http, log, 'create run', {
+    create: () => createRun(http, experimentId, plan.runName, tags),
+    readBack: () => findRunByTag(http, experimentId, requestTag)
+  })
+}
+
 async function ensureExperiment(
   http: HttpClient,
   name: string,
@@ -102,7 +137,12 @@ async function uploadFiles(
   let nextReport = 0.25
   const worker = async (): Promise<void> => {
     for (let file = queue.shift(); file; file = queue.shift()) {
-      await uploadArtifact(http, `${destination}/${file.relativePath}`, file)
+      await uploadArtifact(
+        http,
+        `${destination}/${file.relativePath}`,
+        file,
+        fileProgressLogger(file, log)
+      )
       doneBytes += file.size
       doneFiles++
       const share = fraction(doneBytes, doneFiles, directory)
@@ -118,16 +158,4 @@ async function uploadFiles(
 
 function fraction(bytes: number, files: number, dir: ModelDirectory): number {
   return dir.totalBytes > 0 ? bytes / dir.totalBytes : files / dir.files.length
-}
-
-/** Formats a byte count for logs, such as `1.5 MiB`. */
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`
 }

@@ -3,8 +3,10 @@
  * MLflow server and its SQLite database. Each run has its own workflow
  * run id, so each must end with a version of its own: 64 distinct
  * versions, no failure and no deferral, whatever errors the database
- * returns under contention.
+ * returns under contention. Each run sends a bearer token, which the
+ * plain server ignores, for the secret scanner to look for.
  */
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -17,12 +19,14 @@ import {
   uniqueRunId,
   type ActionRun
 } from '../../support/registration.js'
+import { expectHostSecretsMasked } from '../../support/secret-scan.js'
 import { testServers, uniqueModelName } from '../../support/servers.js'
 import { versionsOf } from './end-state.js'
 
 jest.setTimeout(300_000)
 
 const RUNS = 64
+const TOKEN = `concurrency-token-${randomBytes(12).toString('hex')}`
 const model = uniqueModelName('concurrent')
 let bundleDir: string
 let runs: ActionRun[]
@@ -38,7 +42,9 @@ beforeAll(async () => {
     'on-unavailable': 'fail',
     'max-attempts': '8',
     'retry-initial-delay': '0.2',
-    'retry-max-time': '120'
+    'retry-max-time': '120',
+    'auth-mode': 'bearer',
+    token: TOKEN
   }
   runs = await Promise.all(
     Array.from({ length: RUNS }, () =>
@@ -81,6 +87,12 @@ describe('64 registrations at once', () => {
     const versions = await versionsOf(testServers().plain, model)
     const numbers = versions.map(v => Number(v.version)).sort((a, b) => a - b)
     expect(numbers).toEqual(Array.from({ length: RUNS }, (_, i) => i + 1))
+  })
+
+  it('leak no form of the token', () => {
+    for (const run of runs) {
+      expectHostSecretsMasked(run.host, { values: [TOKEN] })
+    }
   })
 
   it('log every retry it made', () => {

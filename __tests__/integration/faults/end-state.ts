@@ -41,6 +41,28 @@ export async function versionsOf(
   return response.model_versions ?? []
 }
 
+/** Lists the ids of an experiment's runs that carry a tag. */
+export async function runsTaggedWith(
+  server: TestServer,
+  experimentName: string,
+  tag: { readonly key: string; readonly value: string }
+): Promise<string[]> {
+  const { experiment } = await mlflowApi<{
+    experiment: { experiment_id: string }
+  }>(server, 'GET', 'experiments/get-by-name', {
+    query: { experiment_name: experimentName }
+  })
+  const response = await mlflowApi<{
+    runs?: { info: { run_id: string } }[]
+  }>(server, 'POST', 'runs/search', {
+    body: {
+      experiment_ids: [experiment.experiment_id],
+      filter: `tags.\`${tag.key}\` = '${tag.value}'`
+    }
+  })
+  return (response.runs ?? []).map(run => run.info.run_id)
+}
+
 /**
  * Asserts that the model has exactly one version (no duplicate, nothing
  * lost), with the expected tags, description and alias.

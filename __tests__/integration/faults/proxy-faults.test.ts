@@ -4,8 +4,12 @@
  * ends with exactly one version that carries its tags and aliases: either
  * the run registers it, or it defers into a bundle and a sync registers
  * it. Short timeouts and backoffs, set through the inputs, keep it fast.
+ * Each run sends a bearer token and a service-token header, which the
+ * plain server ignores, so that the secret scanner has secrets to look for
+ * in every log, output, summary and bundle that a fault produces.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -22,8 +26,17 @@ import {
   runAction,
   uniqueRunId
 } from '../../support/registration.js'
+import type { RecordingHost } from '../../support/recording-host.js'
+import {
+  expectHostSecretsMasked,
+  type TestSecrets
+} from '../../support/secret-scan.js'
 import { testServers, uniqueModelName } from '../../support/servers.js'
-import { expectRegisteredOnce, type Registered } from './end-state.js'
+import {
+  expectRegisteredOnce,
+  runsTaggedWith,
+  type Registered
+} from './end-state.js'
 
 jest.setTimeout(60_000)
 
@@ -44,7 +57,9 @@ const resetAfter: FaultAction = { kind: 'reset-after' }
 const stall: FaultAction = { kind: 'stall' }
 const stallAfter: FaultAction = { kind: 'stall-after' }
 const truncate: FaultAction = { kind: 'truncate' }
-const slow: FaultAction = { kind: 'slow', chunkBytes: 16, pauseMs: 5 }
+// Responses of a few hundred bytes still arrive in many pieces, but the
+// pauses add up to well under a second per call.
+const slow: FaultAction = { kind: 'slow', chunkBytes: 32, pauseMs: 2 }
 const unavailable: FaultAction = {
   kind: 'respond',
   response: { status: 503, body: 'Service Unavailable' }
@@ -81,6 +96,8 @@ interface Scenario {
    * and a new description, so the reuse path (set tag, update) runs.
    */
   readonly rerun?: boolean
+  /** How many runs the registration must leave in the experiment. */
+  readonly runs?: number
 }
 
 const once = (
@@ -147,6 +164,17 @@ const RERUN: readonly [string, string, FaultAction][] = [
   [SEARCH, 'reset-after', resetAfter]
 ]
 
+/**
+ * Faults on the create of the upload run. A create whose response is lost is
+ * found again by its request tag, so each leaves exactly one run.
+ */
+const RUN_CREATED: readonly [string, FaultAction][] = [
+  ['reset-before', resetBefore],
+  ['reset-after', resetAfter],
+  ['stall-after', stallAfter],
+  ['503 after commit', unavailableAfter]
+]
+
 /** Faults that outlast the retries, so the run defers and a sync ends it. */
 const OUTLASTING: readonly [string, string, FaultAction][] = [
   [GET_MODEL, 'reset-before', resetBefore],
@@ -169,6 +197,12 @@ const SCENARIOS: readonly Scenario[] = [
     outcome: 'reused' as const,
     rerun: true
   })),
+  ...RUN_CREATED.map(([fault, action]) => ({
+    name: `${RUN_CREATE} ${fault} once`,
+    faults: [once(RUN_CREATE, action)],
+    outcome: 'registered' as const,
+    runs: 1
+  })),
   ...OUTLASTING.map(([call, fault, action]) => ({
     name: `${call} ${fault} every time`,
     faults: [{ path: call, action, times: 1000 }],
@@ -179,14 +213,6 @@ const SCENARIOS: readonly Scenario[] = [
     faults: [{ path: call, action: resetAfter, times: 1000 }],
     outcome: 'registered' as const
   })),
-  // NOTE: creating a run is not retried, because a resent create could
-  // leave a second run. One lost response therefore defers the whole
-  // registration, and the run the server did create stays behind unused.
-  {
-    name: 'a create run reset once',
-    faults: [once(RUN_CREATE, resetAfter)],
-    outcome: 'deferred'
-  },
   {
     name: 'the first two creates reset',
     faults: [{ path: CREATE, action: resetBefore, times: 2 }],
@@ -208,6 +234,38 @@ const SCENARIOS: readonly Scenario[] = [
     outcome: 'registered'
   }
 ]
+
+/** Credentials the plain server ignores and no reader may ever see. */
+const TOKEN = `fault-token-${randomBytes(12).toString('hex')}`
+const SERVICE_TOKEN = `fault-service-${randomBytes(12).toString('hex')}`
+const SECRETS: TestSecrets = { values: [TOKEN, SERVICE_TOKEN] }
+const CREDENTIALS = {
+  'auth-mode': 'bearer',
+  token: TOKEN,
+  'extra-headers': `X-Service-Token: ${SERVICE_TOKEN}`
+}
+
+/** Reads every file below a bundle directory as text, by relative path. */
+function bundleTexts(bundleDir: string): Record<string, string> {
+  const texts: Record<string, string> = {}
+  const entries = readdirSync(bundleDir, {
+    recursive: true,
+    withFileTypes: true
+  })
+  for (const entry of entries.filter(e => e.isFile())) {
+    const file = path.join(entry.parentPath, entry.name)
+    texts[`bundle ${path.relative(bundleDir, file)}`] = readFileSync(
+      file,
+      'utf8'
+    )
+  }
+  return texts
+}
+
+/** Scans one run's logs, outputs, summary and bundle files for secrets. */
+function expectNoLeaks(host: RecordingHost, bundleDir: string): void {
+  expectHostSecretsMasked(host, SECRETS, bundleTexts(bundleDir))
+}
 
 let proxy: FaultProxy
 let bundleRoot: string
@@ -242,8 +300,20 @@ function inputs(
     'retry-initial-delay': '0.01',
     'retry-max-time': '10',
     'wait-timeout': '10',
+    ...CREDENTIALS,
     ...extra
   }
+}
+
+/** Lists the runs an experiment holds for one workflow run. */
+function runsOfWorkflowRun(
+  experimentName: string,
+  env: NodeJS.ProcessEnv
+): Promise<string[]> {
+  return runsTaggedWith(testServers().plain, experimentName, {
+    key: 'ci.run_id',
+    value: env.GITHUB_RUN_ID ?? ''
+  })
 }
 
 const results: { name: string; outcome: string }[] = []
@@ -287,17 +357,28 @@ describe('one fault per registration', () => {
       expect(faulted.length).toBeGreaterThan(0)
       expect(host.failure).toBeUndefined()
       expect(result.outcome).toBe(scenario.outcome)
+      expectNoLeaks(host, bundleDir)
 
       if (result.outcome === 'deferred') {
         const sync = await runAction(
-          { mode: 'sync', 'tracking-uri': proxy.url, 'bundle-dir': bundleDir },
+          {
+            mode: 'sync',
+            'tracking-uri': proxy.url,
+            'bundle-dir': bundleDir,
+            ...CREDENTIALS
+          },
           env
         )
         expect(sync.host.failure).toBeUndefined()
         expect(sync.result.outcome).toBe('synced')
+        expectNoLeaks(sync.host, bundleDir)
       }
       results.push({ name: scenario.name, outcome: result.outcome })
       await expectRegisteredOnce(testServers().plain, expected)
+      if (scenario.runs !== undefined) {
+        const runs = await runsOfWorkflowRun('proxy-faults', env)
+        expect(runs).toHaveLength(scenario.runs)
+      }
     }
   )
 })

@@ -61,6 +61,29 @@ describe('createCliHost inputs', () => {
   })
 })
 
+describe('createCliHost wording', () => {
+  const message = 'input `max-attempts`: expected a whole number'
+
+  it('names the flag of a flag value', () => {
+    const { host, written } = hostWith({
+      flags: new Map([['max-attempts', 'many']]),
+      env: { MLFLOW_REGISTER_MAX_ATTEMPTS: 'many' }
+    })
+    host.log.error(message)
+    expect(written).toEqual(['error: --max-attempts: expected a whole number'])
+  })
+
+  it('names the variable of a variable value', () => {
+    const { host, written } = hostWith({
+      env: { MLFLOW_REGISTER_MAX_ATTEMPTS: 'many' }
+    })
+    host.log.error(message)
+    expect(written).toEqual([
+      'error: MLFLOW_REGISTER_MAX_ATTEMPTS: expected a whole number'
+    ])
+  })
+})
+
 describe('createCliHost redaction', () => {
   it('redacts masked values from every log level', () => {
     const { host, written } = hostWith({ debug: true })

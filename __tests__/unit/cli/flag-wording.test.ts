@@ -25,4 +25,19 @@ describe('toFlagWording', () => {
   ])('keeps %j', text => {
     expect(toFlagWording(text)).toBe(text)
   })
+
+  describe('with inputs set by variables', () => {
+    const fromVariables = new Set(['max-attempts'])
+
+    it.each([
+      [
+        'input `max-attempts`: expected 1',
+        'MLFLOW_REGISTER_MAX_ATTEMPTS: expected 1'
+      ],
+      ['Set `max-attempts` to 3.', 'Set MLFLOW_REGISTER_MAX_ATTEMPTS to 3.'],
+      ['Set `wait-timeout` to 300.', 'Set --wait-timeout to 300.']
+    ])('rewords %j', (text, expected) => {
+      expect(toFlagWording(text, fromVariables)).toBe(expected)
+    })
+  })
 })

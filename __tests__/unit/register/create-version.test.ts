@@ -6,21 +6,19 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { Agent } from 'undici'
 
-import { NoAuth } from '../../../src/auth/none.js'
 import {
   startFakeServer,
   type FakeServer
 } from '../../../src/fake-server/index.js'
 import { HttpError } from '../../../src/http/errors.js'
 import type { RetryPolicy } from '../../../src/http/retry.js'
-import { HttpClient } from '../../../src/http/transport.js'
 import {
   createVersion,
   ensureRegisteredModel,
   type VersionRequest
 } from '../../../src/register/create-version.js'
 import { IDEMPOTENCY_TAG } from '../../../src/register/provenance.js'
-import { recordingLogger, type RecordingLogger } from '../fixtures/logger.js'
+import { fakeClient, type FakeClient } from '../fixtures/fake-client.js'
 import { rejectionOf } from '../fixtures/thrown.js'
 
 const MODEL = 'fraud-model'
@@ -54,40 +52,8 @@ afterEach(async () => {
   await server.close()
 })
 
-interface Setup {
-  readonly http: HttpClient
-  readonly log: RecordingLogger
-  readonly sleeps: number[]
-}
-
-function client(retry: Partial<RetryPolicy> = {}): Setup {
-  const sleeps: number[] = []
-  let clock = 0
-  const log = recordingLogger()
-  const http = new HttpClient({
-    baseUrl: new URL(server.url),
-    auth: new NoAuth(),
-    dispatcher,
-    timeoutMs: 5000,
-    log,
-    userAgent: 'mlflow-register-test',
-    retry: {
-      maxAttempts: 4,
-      baseDelayMs: 100,
-      maxDelayMs: 1000,
-      maxRetryAfterMs: 60_000,
-      budgetMs: 120_000,
-      sleep: ms => {
-        sleeps.push(ms)
-        clock += ms
-        return Promise.resolve()
-      },
-      random: () => 1,
-      now: () => clock,
-      ...retry
-    }
-  })
-  return { http, log, sleeps }
+function client(retry: Partial<RetryPolicy> = {}): FakeClient {
+  return fakeClient(server, dispatcher, retry)
 }
 
 function versionCount(): number {

@@ -31,37 +31,81 @@ function workflow(name: string): ReusableWorkflow {
 const register = workflow('register.yml')
 const registerOidc = workflow('register-oidc.yml')
 const sync = workflow('sync.yml')
+const syncOidc = workflow('sync-oidc.yml')
 
-describe('register-oidc.yml', () => {
-  it('has the inputs of register.yml', () => {
-    const common = Object.entries(register.call.inputs).filter(
+const OIDC_INPUTS = [
+  'azure-authority-host',
+  'azure-client-id',
+  'azure-tenant-id',
+  'oidc-audience',
+  'oidc-exchange'
+]
+
+describe.each([
+  ['register-oidc.yml', registerOidc, 'register.yml', register],
+  ['sync-oidc.yml', syncOidc, 'sync.yml', sync]
+])('%s', (_name, oidc, _plainName, plain) => {
+  it('has the inputs of its plain workflow', () => {
+    const common = Object.entries(plain.call.inputs).filter(
       ([name]) => name !== 'auth-mode'
     )
     for (const [name, input] of common) {
-      expect([name, registerOidc.call.inputs[name]]).toEqual([name, input])
+      expect([name, oidc.call.inputs[name]]).toEqual([name, input])
     }
   })
 
   it('adds only the OIDC inputs', () => {
-    const added = Object.keys(registerOidc.call.inputs).filter(
-      name => !(name in register.call.inputs)
+    const added = Object.keys(oidc.call.inputs).filter(
+      name => !(name in plain.call.inputs)
     )
 
-    expect(added.sort()).toEqual(['oidc-audience', 'oidc-exchange'])
+    expect(added.sort()).toEqual(OIDC_INPUTS)
   })
 
   it('defaults to github-oidc', () => {
-    expect(registerOidc.call.inputs['auth-mode']?.default).toBe('github-oidc')
+    expect(oidc.call.inputs['auth-mode']?.default).toBe('github-oidc')
   })
 
-  it('has the secrets and outputs of register.yml', () => {
-    expect(registerOidc.call.secrets).toEqual(register.call.secrets)
-    expect(registerOidc.call.outputs).toEqual(register.call.outputs)
+  it('has the secrets and outputs of its plain workflow', () => {
+    expect(oidc.call.secrets).toEqual(plain.call.secrets)
+    expect(oidc.call.outputs).toEqual(plain.call.outputs)
+  })
+})
+
+describe.each([
+  ['register.yml', register],
+  ['register-oidc.yml', registerOidc],
+  ['sync.yml', sync],
+  ['sync-oidc.yml', syncOidc]
+])('%s auth modes', (_name, { call, jobs }) => {
+  const action = jobs[0]?.steps.find(step =>
+    step.uses?.startsWith('hokusai/mlflow-register@')
+  )
+
+  it.each(['DATABRICKS_TOKEN', 'DATABRICKS_CLIENT_SECRET'])(
+    'takes the secret %s',
+    secret => {
+      expect(call.secrets).toHaveProperty([secret])
+    }
+  )
+
+  it.each([
+    ['databricks-token', 'DATABRICKS_TOKEN'],
+    ['databricks-client-secret', 'DATABRICKS_CLIENT_SECRET']
+  ])('passes %s from its secret', (input, secret) => {
+    expect(action?.with?.[input]).toBe(`\${{ secrets.${secret} }}`)
+  })
+
+  it('passes no secret as an input', () => {
+    const secretInputs = Object.keys(call.inputs).filter(name =>
+      /(^|-)(password|secret|token|passphrase)$/.test(name)
+    )
+    expect(secretInputs).toEqual([])
   })
 })
 
 describe('permissions', () => {
-  it('grant id-token only to register-oidc.yml', () => {
+  it('grant id-token only to the OIDC workflows', () => {
     expect(register.jobs[0]?.permissions).toEqual({ contents: 'read' })
     expect(registerOidc.jobs[0]?.permissions).toEqual({
       contents: 'read',
@@ -71,13 +115,19 @@ describe('permissions', () => {
       contents: 'read',
       actions: 'write'
     })
+    expect(syncOidc.jobs[0]?.permissions).toEqual({
+      contents: 'read',
+      actions: 'write',
+      'id-token': 'write'
+    })
   })
 })
 
 describe.each([
   ['register.yml', register],
   ['register-oidc.yml', registerOidc],
-  ['sync.yml', sync]
+  ['sync.yml', sync],
+  ['sync-oidc.yml', syncOidc]
 ])('%s', (_name, { call, jobs }) => {
   const [job = { steps: [] }] = jobs
   const action = job.steps.find(step =>

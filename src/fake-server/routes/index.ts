@@ -4,6 +4,7 @@ import { loggedModelRoutes } from './logged-models.js'
 import { modelVersionRoutes } from './model-versions.js'
 import { probeRoutes } from './probes.js'
 import { registeredModelRoutes } from './registered-models.js'
+import { runSearchRoutes } from './run-search.js'
 import { trackingRoutes } from './tracking.js'
 import { userRoutes } from './users.js'
 
@@ -21,6 +22,7 @@ export function fakeRoutes(options: {
     ...registeredModelRoutes,
     ...modelVersionRoutes,
     ...trackingRoutes,
+    ...runSearchRoutes,
     ...loggedModelRoutes,
     ...artifactProxyRoutes,
     ...(options.authEnabled ? userRoutes : [])

@@ -143,6 +143,12 @@ export class TrackingStore {
     return this.runs.get(runId)
   }
 
+  /** Lists the runs of the given experiments, oldest first. */
+  listRuns(experimentIds: readonly string[]): RunRecord[] {
+    const wanted = new Set(experimentIds)
+    return [...this.runs.values()].filter(run => wanted.has(run.experimentId))
+  }
+
   /** Gets a run by id or raises MLflow's not-found error. */
   getRun(runId: string): RunRecord {
     const run = this.runs.get(runId)

@@ -1,0 +1,104 @@
+/**
+ * The upload of a local model directory against the in-process fake,
+ * where a lost response to the create of the upload run must not leave a
+ * second run behind.
+ */
+import path from 'node:path'
+
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { Agent } from 'undici'
+
+import {
+  startFakeServer,
+  type FakeServer
+} from '../../../src/fake-server/index.js'
+import {
+  readModelDirectory,
+  type ModelDirectory
+} from '../../../src/register/model-directory.js'
+import {
+  CREATE_REQUEST_TAG,
+  uploadModelDirectory,
+  type UploadPlan
+} from '../../../src/register/upload.js'
+import { fakeClient, type FakeClient } from '../fixtures/fake-client.js'
+
+const RUN_CREATE = 'runs/create'
+const PLAN: UploadPlan = {
+  experimentName: 'uploads',
+  artifactPath: 'model',
+  runName: 'register-fraud-model',
+  runTags: [{ key: 'ci.run_id', value: '42' }]
+}
+
+let server: FakeServer
+let dispatcher: Agent
+let client: FakeClient
+let model: ModelDirectory
+
+beforeEach(async () => {
+  server = await startFakeServer()
+  dispatcher = new Agent()
+  client = fakeClient(server, dispatcher)
+  model = await readModelDirectory(
+    path.resolve(import.meta.dirname, '../../../examples/model')
+  )
+})
+
+afterEach(async () => {
+  await dispatcher.destroy()
+  await server.close()
+})
+
+/** Lists the runs of the upload experiment in the fake's store. */
+function uploadRuns() {
+  const experiment = server.state.tracking.findExperimentByName('uploads')
+  return experiment
+    ? server.state.tracking.listRuns([experiment.experimentId])
+    : []
+}
+
+function upload() {
+  return uploadModelDirectory(client.http, model, PLAN, client.log)
+}
+
+describe('uploadModelDirectory run create', () => {
+  it('tags the run with its request id', async () => {
+    await upload()
+    const [run] = uploadRuns()
+    expect(run?.tags.get(CREATE_REQUEST_TAG)).toMatch(/^[0-9a-f-]{36}$/)
+    expect(run?.tags.get('ci.run_id')).toBe('42')
+  })
+
+  it('reuses a run committed before a drop', async () => {
+    server.faults.dropAfterCommit(RUN_CREATE, { times: 1 })
+    const source = await upload()
+    const runs = uploadRuns()
+    expect(runs).toHaveLength(1)
+    expect(source.runId).toBe(runs[0]?.runId)
+    expect(server.requests.matching({ path: RUN_CREATE })).toHaveLength(1)
+  })
+
+  it('warns that the create had committed', async () => {
+    server.faults.dropAfterCommit(RUN_CREATE, { times: 1 })
+    await upload()
+    const warnings = client.log.lines.filter(l => l.startsWith('warning:'))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain('for create run, but it had committed')
+  })
+
+  it('creates again when nothing committed', async () => {
+    server.faults.drop(RUN_CREATE, { times: 1 })
+    const source = await upload()
+    const runs = uploadRuns()
+    expect(runs).toHaveLength(1)
+    expect(source.runId).toBe(runs[0]?.runId)
+    expect(server.requests.matching({ path: RUN_CREATE })).toHaveLength(2)
+  })
+
+  it('ends the run it uploaded into', async () => {
+    server.faults.dropAfterCommit(RUN_CREATE, { times: 1 })
+    await upload()
+    expect(uploadRuns()[0]?.status).toBe('FINISHED')
+  })
+})
