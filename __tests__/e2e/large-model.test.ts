@@ -30,8 +30,11 @@ jest.setTimeout(900_000)
 const SIZE = 2 * 1024 ** 3
 /** A token the plain server ignores, so the scan has a secret to find. */
 const TOKEN = `large-model-token-${randomBytes(12).toString('hex')}`
-/** A generous bound: the CLI streams the file and never reads it whole. */
-const MAX_PEAK_BYTES = 200 * 1024 ** 2
+/**
+ * The memory goal of the upload: the CLI streams the file, never reads it
+ * whole, and frees spent chunks as it goes (about 125 MiB was measured).
+ */
+const MAX_PEAK_BYTES = 150 * 1024 ** 2
 
 interface Finished {
   readonly exitCode: number
@@ -153,7 +156,7 @@ describe('a 2 GiB model directory', () => {
     expect(progress[6]).toContain('1.8 GiB of 2.0 GiB (87%)')
   })
 
-  it('peaks under 200 MiB of memory', () => {
+  it('peaks under 150 MiB of memory', () => {
     expect(run.peakBytes).toBeGreaterThan(0)
     expect(run.peakBytes).toBeLessThan(MAX_PEAK_BYTES)
   })
