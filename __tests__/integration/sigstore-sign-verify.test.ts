@@ -137,7 +137,7 @@ describe('signWithSigstore', () => {
 
 describe('signWithSigstore failures', () => {
   it('names Fulcio when it rejects the request', async () => {
-    const fulcioUrl = sigstore.fulcioUrl.replace('/fulcio', '/missing')
+    const fulcioUrl = `${sigstore.fulcioUrl}/missing`
     const signing = signWithSigstore(STATEMENT, {
       requestIdToken,
       setSecret: () => undefined,

@@ -5,7 +5,12 @@
  */
 import { createHash, generateKeyPairSync } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
-import { createServer } from 'node:http'
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerResponse
+} from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 
@@ -22,17 +27,25 @@ import {
 
 /** Running Sigstore services and what they received. */
 export interface SigstoreServices {
+  /** The base URL of all three services, which use disjoint paths. */
+  readonly url: string
   readonly fulcioUrl: string
   readonly rekorUrl: string
-  /** The timestamp endpoint of the TSA. */
+  /** A bare origin, to which the TSA client adds its endpoint path. */
   readonly tsaUrl: string
   /** The trusted root for the services, as Sigstore's JSON form. */
   readonly trustedRoot: Record<string, unknown>
-  /** Request paths, in the order they arrived, such as `fulcio POST /...`. */
+  /** Requests in the order they arrived, as `fulcio POST /api/...`. */
   readonly requests: string[]
   /** Writes the trusted root into `directory` and returns its path. */
   writeTrustedRoot(directory: string): string
   stop(): Promise<void>
+}
+
+/** A server certificate, to serve HTTPS instead of HTTP. */
+export interface ServerTls {
+  readonly cert: string
+  readonly key: string
 }
 
 interface Route {
@@ -47,15 +60,17 @@ interface ServiceRoute extends Route {
 const P256 = { namedCurve: 'P-256' } as const
 
 /** Starts the services on one free loopback port. */
-export async function startSigstoreServices(): Promise<SigstoreServices> {
+export async function startSigstoreServices(
+  tls?: ServerTls
+): Promise<SigstoreServices> {
   const requests: string[] = []
   const routes: ServiceRoute[] = []
-  const server = createServer((request, response) => {
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
     request.on('end', () => {
       const url = request.url ?? '/'
-      const route = routes.find(r => url.startsWith(`/${r.service}${r.path}`))
+      const route = routes.find(r => url === r.path)
       requests.push(`${route?.service ?? '?'} ${request.method} ${url}`)
       if (!route || request.method !== 'POST') {
         response.writeHead(404).end()
@@ -68,16 +83,12 @@ export async function startSigstoreServices(): Promise<SigstoreServices> {
         response.end(result.response)
       })
     })
-  })
+  }
+  const server = tls ? createHttpsServer(tls, handle) : createServer(handle)
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  const base = `http://127.0.0.1:${port}`
-  const urls = {
-    fulcioUrl: `${base}/fulcio`,
-    rekorUrl: `${base}/rekor`,
-    // A TSA URL with a path is the timestamp endpoint itself.
-    tsaUrl: `${base}/tsa/api/v1/timestamp`
-  }
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`
+  const urls = { fulcioUrl: url, rekorUrl: url, tsaUrl: url }
 
   const ctLogKeys = generateKeyPairSync('ec', P256)
   const ctLog = await initializeCTLog(ctLogKeys)
@@ -101,6 +112,7 @@ export async function startSigstoreServices(): Promise<SigstoreServices> {
     tsaChain: [bytesOf(tsa.intCertificate), bytesOf(tsa.rootCertificate)]
   })
   return {
+    url,
     ...urls,
     trustedRoot,
     requests,
