@@ -94,6 +94,13 @@ export function parseConfig(
     extraHeaders,
     proxy: readProxySettings(env),
     dryRun: parseDryRun(mode, required('dry-run')),
+    attest: parseSetting(
+      'attest',
+      required('attest'),
+      booleanSchema,
+      'true or false',
+      'Set `attest` to true or false.'
+    ),
     waitTimeoutMs: parseSeconds('wait-timeout', required('wait-timeout')),
     requestTimeoutMs: parseSeconds(
       'request-timeout',
