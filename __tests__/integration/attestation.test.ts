@@ -25,10 +25,11 @@ import {
 
 // For a repository whose visibility is unknown, @actions/attest 3.2.0
 // signs with GitHub's Sigstore instance at fulcio.<server host> and
-// timestamp.<server host>, so a server URL of https://localhost makes
-// those names resolve nowhere. The CONNECT router answers for them on
-// loopback, and a test CA that Node trusts for this file signs their
-// certificate.
+// timestamp.<server host>. A server URL of https://localhost keeps both
+// names under .localhost, which RFC 6761 reserves for loopback, so a
+// client that ignored the proxy could reach nothing else. The CONNECT
+// router tunnels them to loopback, and a test CA that Node trusts for
+// this file signs their certificate.
 const SERVER_URL = 'https://localhost'
 const SIGSTORE_HOSTS = ['fulcio.localhost', 'timestamp.localhost']
 const REPOSITORY = 'hokusai/mlflow-register'

@@ -19,7 +19,7 @@ export interface AttestationsStandIn {
   /** The value for GITHUB_API_URL. */
   readonly url: string
   readonly requests: ReceivedRequest[]
-  /** Answers the next create request with this status and no id. */
+  /** Makes the next create request fail with this status. */
   rejectNext(status: number): void
   stop(): Promise<void>
 }

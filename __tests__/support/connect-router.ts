@@ -18,7 +18,7 @@ export interface ConnectRouter {
 
 /**
  * Starts the router. `routes` maps a CONNECT target (`host:port`) to the
- * loopback port that answers for it.
+ * loopback port that serves it.
  */
 export async function startConnectRouter(
   routes: Readonly<Record<string, number>>

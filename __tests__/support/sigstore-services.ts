@@ -176,7 +176,7 @@ function storedAsRekor(handler: Route): Route {
   }
 }
 
-/** Copies a view's bytes; its `buffer` may be larger than the view. */
+/** Returns a Buffer over a view's own bytes, not its whole `buffer`. */
 function bytesOf(view: ArrayBufferView): Buffer {
   return Buffer.from(view.buffer, view.byteOffset, view.byteLength)
 }

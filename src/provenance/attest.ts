@@ -4,13 +4,14 @@
  * the repository's attestations, through `@actions/attest`.
  */
 import { isForkPullRequest } from '../auth/github-id-token.js'
+import { quote } from '../config/fields.js'
 import {
   configError,
   DiagnosedError,
   diagnose
 } from '../diagnosis/diagnosis.js'
 
-/** What to attest, and with which credentials. */
+/** The subject of an attestation and the credentials to store it. */
 export interface AttestationRequest {
   /** The registered model's name, the attestation's subject name. */
   readonly modelName: string
@@ -49,7 +50,8 @@ export async function attestModelProvenance(
   if (!SHA256_HEX.test(request.sha256)) {
     throw configError(
       'model digest',
-      `expected 64 lowercase hex digits of SHA-256, got ${request.sha256.length} characters`,
+      `expected 64 lowercase hex digits of SHA-256, got ` +
+        quote(request.sha256),
       'Pass the digest that the model signing step computed.'
     )
   }

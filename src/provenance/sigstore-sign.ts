@@ -31,7 +31,7 @@ export const PUBLIC_GOOD_REKOR_URL = 'https://rekor.sigstore.dev'
 const DEFAULT_TIMEOUT_MS = 10_000
 const DEFAULT_RETRIES = 2
 
-/** Where and how to sign. */
+/** The Sigstore services and request settings for signing. */
 export interface SigstoreSignOptions {
   /** Requests an OIDC ID token for an audience, such as the job's. */
   readonly requestIdToken: (audience: string) => Promise<string>
@@ -118,7 +118,7 @@ function witnesses(urls: ServiceUrls, options: SigstoreSignOptions) {
   const list: Witness[] = [
     new RekorWitness({
       rekorBaseURL: urls.rekor,
-      // A re-run signs the same envelope again; Rekor then answers 409
+      // A re-run signs the same envelope again; Rekor then returns 409
       // and the existing entry is fetched instead.
       fetchOnConflict: true,
       ...fetchOptions(options)

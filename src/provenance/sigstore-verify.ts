@@ -27,7 +27,7 @@ import {
 } from '../diagnosis/diagnosis.js'
 import { IN_TOTO_PAYLOAD_TYPE } from './sigstore-sign.js'
 
-/** Who must have signed: as the certificate and Fulcio name them. */
+/** The signer a bundle must name, as its certificate records it. */
 export interface ExpectedSigner {
   /** The certificate's subject alternative name, compared exactly. */
   readonly identity: string
@@ -35,7 +35,7 @@ export interface ExpectedSigner {
   readonly issuer: string
 }
 
-/** What to verify against. */
+/** The trust material for verification. */
 export interface SigstoreVerifyOptions {
   /**
    * Path of a Sigstore trusted root (the `trusted_root.json` that
@@ -127,7 +127,7 @@ function parseBundle(bundle: unknown): Bundle {
 function checkCoversStatement(bundle: Bundle, statement: Buffer): void {
   if (!isBundleWithDsseEnvelope(bundle)) {
     throw invalidSignature(
-      'the bundle holds a message signature, not a DSSE envelope'
+      'the bundle contains a message signature, not a DSSE envelope'
     )
   }
   const envelope = bundle.content.dsseEnvelope

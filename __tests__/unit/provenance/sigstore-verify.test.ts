@@ -31,7 +31,7 @@ afterAll(() => {
   rmSync(directory, { recursive: true, force: true })
 })
 
-/** A well-formed v0.3 bundle whose signature was never made. */
+/** Builds a well-formed v0.3 bundle whose signature was never made. */
 function dsseBundle(payloadType: string, payload: Buffer = STATEMENT) {
   return {
     mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
