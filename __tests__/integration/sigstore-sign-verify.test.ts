@@ -37,6 +37,8 @@ let directory: string
 let trustedRootPath: string
 let bundle: SerializedBundle
 const masked: string[] = []
+/** How many Sigstore requests had arrived when each value was masked. */
+const requestsWhenMasked: number[] = []
 const savedEnv = { ...process.env }
 
 beforeAll(async () => {
@@ -48,7 +50,10 @@ beforeAll(async () => {
   trustedRootPath = sigstore.writeTrustedRoot(directory)
   bundle = await signWithSigstore(STATEMENT, {
     requestIdToken,
-    setSecret: value => masked.push(value),
+    setSecret: value => {
+      masked.push(value)
+      requestsWhenMasked.push(sigstore.requests.length)
+    },
     fulcioUrl: sigstore.fulcioUrl,
     rekorUrl: sigstore.rekorUrl,
     tsaUrl: sigstore.tsaUrl
@@ -124,6 +129,7 @@ describe('signWithSigstore', () => {
   it('masks the ID token before use', () => {
     expect(standIn.issuedTokens).toHaveLength(1)
     expect(masked).toEqual(standIn.issuedTokens)
+    expect(requestsWhenMasked).toEqual([0])
   })
 
   it('requests the ID token for audience sigstore', () => {

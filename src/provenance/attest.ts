@@ -42,6 +42,10 @@ const SHA256_HEX = /^[0-9a-f]{64}$/
 /**
  * Attests the build provenance of a model and returns where it is
  * stored. Checks the job's permissions before any request.
+ *
+ * NOTE: @actions/attest 3.2.0 sends its requests through its own clients
+ * and reads the ID token variables from process.env, whatever `env` is.
+ * The `ca-cert` and proxy inputs do not apply to those requests.
  */
 export async function attestModelProvenance(
   request: AttestationRequest

@@ -19,6 +19,7 @@ import {
   Verifier,
   type Signer
 } from '@sigstore/verify'
+import { z } from 'zod'
 
 import {
   configError,
@@ -43,7 +44,18 @@ export interface SigstoreVerifyOptions {
    * instance).
    */
   readonly trustedRootPath?: string
+  /** The trusted root's JSON, already parsed; used instead of the path. */
+  readonly trustedRoot?: unknown
 }
+
+const TRUSTED_ROOT_MEDIA_TYPE = 'application/vnd.dev.sigstore.trustedroot'
+
+/** The parts of a trusted root that show it is one, checked up front. */
+const trustedRootSchema = z.looseObject({
+  mediaType: z.string().startsWith(TRUSTED_ROOT_MEDIA_TYPE),
+  certificateAuthorities: z.array(z.unknown()).min(1),
+  tlogs: z.array(z.unknown()).optional()
+})
 
 /** The signer that a verified bundle names. */
 export interface VerifiedSigner {
@@ -63,7 +75,7 @@ export function verifySigstoreBundle(
   expected: ExpectedSigner,
   options: SigstoreVerifyOptions = {}
 ): VerifiedSigner {
-  const verifier = new Verifier(toTrustMaterial(loadTrustedRoot(options)))
+  const verifier = new Verifier(readTrustMaterial(options))
   const parsed = parseBundle(bundle)
   checkCoversStatement(parsed, statement)
 
@@ -77,15 +89,48 @@ export function verifySigstoreBundle(
 }
 
 /**
- * Reads the trusted root from its file.
+ * Reads and checks the trusted root.
  *
  * NOTE: Sigstore clients normally fetch the public-good trusted root from
  * Sigstore's TUF repository. This module does not, because runners that
  * register models may be offline, so a trusted root must always be given.
  */
 function loadTrustedRoot(options: SigstoreVerifyOptions): TrustedRoot {
-  const path = options.trustedRootPath
-  if (path === undefined || path === '') {
+  const path = options.trustedRootPath ?? ''
+  const source = options.trustedRoot === undefined ? path : 'the given JSON'
+  const json =
+    options.trustedRoot === undefined
+      ? readTrustedRootFile(path)
+      : options.trustedRoot
+  const result = trustedRootSchema.safeParse(json)
+  if (!result.success) {
+    throw configError(
+      'option `trustedRootPath`',
+      `expected a Sigstore trusted root (media type ` +
+        `${TRUSTED_ROOT_MEDIA_TYPE}, at least one certificate authority) ` +
+        `in ${source}`,
+      'Give the trusted_root.json of the Sigstore instance that signed.'
+    )
+  }
+  return TrustedRoot.fromJSON(result.data)
+}
+
+function readTrustMaterial(options: SigstoreVerifyOptions) {
+  const trustedRoot = loadTrustedRoot(options)
+  try {
+    return toTrustMaterial(trustedRoot)
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw configError(
+      'option `trustedRootPath`',
+      `the trusted root's certificates or keys are invalid: ${reason}`,
+      'Give the trusted_root.json of the Sigstore instance that signed.'
+    )
+  }
+}
+
+function readTrustedRootFile(path: string): unknown {
+  if (path === '') {
     throw configError(
       'option `trustedRootPath`',
       'no Sigstore trusted root was given, and it is not fetched from ' +
@@ -94,9 +139,8 @@ function loadTrustedRoot(options: SigstoreVerifyOptions): TrustedRoot {
         '`sigstore-python` or `cosign` stores after a TUF update.'
     )
   }
-  let json: unknown
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'))
+    return JSON.parse(readFileSync(path, 'utf8'))
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     throw configError(
@@ -106,7 +150,6 @@ function loadTrustedRoot(options: SigstoreVerifyOptions): TrustedRoot {
       'Give the path of a readable trusted_root.json.'
     )
   }
-  return TrustedRoot.fromJSON(json)
 }
 
 function parseBundle(bundle: unknown): Bundle {

@@ -1,34 +1,51 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { X509Certificate } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
 import { verifySigstoreBundle } from '../../../src/provenance/sigstore-verify.js'
+import { createPrivateCa, type PrivateCa } from '../../support/pki.js'
 
 const STATEMENT = Buffer.from('{"_type":"https://in-toto.io/Statement/v1"}')
 const SIGNER = { identity: 'repo:o/r:ref:refs/heads/main', issuer: 'https://i' }
 
+let ca: PrivateCa
 let directory: string
+let trustedRoot: Record<string, unknown>
 let trustedRootPath: string
 
+/** Returns the base64 DER of the first certificate in a PEM file. */
+function derOf(pemFile: string): string {
+  const pem = readFileSync(pemFile, 'utf8')
+  return new X509Certificate(pem).raw.toString('base64')
+}
+
 beforeAll(() => {
+  ca = createPrivateCa('Verify Unit CA')
   directory = mkdtempSync(path.join(tmpdir(), 'verify-unit-'))
+  trustedRoot = {
+    mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+    tlogs: [],
+    certificateAuthorities: [
+      {
+        subject: { organization: 'unit', commonName: 'unit' },
+        uri: 'http://127.0.0.1:9',
+        certChain: { certificates: [{ rawBytes: derOf(ca.cert) }] },
+        validFor: { start: '2026-01-01T00:00:00Z' }
+      }
+    ],
+    ctlogs: [],
+    timestampAuthorities: []
+  }
   trustedRootPath = path.join(directory, 'trusted_root.json')
-  writeFileSync(
-    trustedRootPath,
-    JSON.stringify({
-      mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-      tlogs: [],
-      certificateAuthorities: [],
-      ctlogs: [],
-      timestampAuthorities: []
-    })
-  )
+  writeFileSync(trustedRootPath, JSON.stringify(trustedRoot))
 })
 
 afterAll(() => {
   rmSync(directory, { recursive: true, force: true })
+  rmSync(ca.dir, { recursive: true, force: true })
 })
 
 /** Builds a well-formed v0.3 bundle whose signature was never made. */
@@ -75,6 +92,36 @@ describe('verifySigstoreBundle trusted root', () => {
     )
     expect(error.diagnosis.code).toBe('CLIENT_CONFIG')
     expect(error.message).toContain(missing)
+  })
+})
+
+describe('verifySigstoreBundle trusted root form', () => {
+  it('rejects JSON that is no trusted root', () => {
+    const error = thrown(() =>
+      verifySigstoreBundle({}, STATEMENT, SIGNER, {
+        trustedRoot: { mediaType: 'application/json' }
+      })
+    )
+    expect(error.diagnosis.code).toBe('CLIENT_CONFIG')
+    expect(error.message).toContain('expected a Sigstore trusted root')
+  })
+
+  it('rejects a trusted root without authorities', () => {
+    const error = thrown(() =>
+      verifySigstoreBundle({}, STATEMENT, SIGNER, {
+        trustedRoot: { ...trustedRoot, certificateAuthorities: [] }
+      })
+    )
+    expect(error.diagnosis.code).toBe('CLIENT_CONFIG')
+  })
+
+  it('takes a parsed trusted root', () => {
+    const error = thrown(() =>
+      verifySigstoreBundle({ mediaType: 'text/plain' }, STATEMENT, SIGNER, {
+        trustedRoot
+      })
+    )
+    expect(error.diagnosis.code).toBe('SIGNATURE_INVALID')
   })
 })
 
