@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -21,6 +23,16 @@ import {
   startSigstoreServices,
   type SigstoreServices
 } from '../support/sigstore-services.js'
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
+
+// scripts/model-signing/setup-venv.sh installs model-signing 1.1.1 and
+// the sigstore-python release it verifies with into .venv-extra.
+const PYTHON = path.join(ROOT, '.venv-extra/bin/python')
+const VERIFY_SCRIPT = path.join(
+  ROOT,
+  '__tests__/fixtures/verify_sigstore_bundle.py'
+)
 
 const STATEMENT = Buffer.from(
   JSON.stringify({
@@ -219,5 +231,36 @@ describe('verifySigstoreBundle', () => {
     } finally {
       await others.stop()
     }
+  })
+})
+
+describe('sigstore-python verification', () => {
+  /** Runs the Python verifier on the bundle, as model-signing would. */
+  function verifyInPython(identity: string, issuer: string) {
+    const bundlePath = path.join(directory, 'model.sig')
+    writeFileSync(bundlePath, JSON.stringify(bundle))
+    const run = spawnSync(
+      PYTHON,
+      [VERIFY_SCRIPT, bundlePath, trustedRootPath, identity, issuer],
+      { encoding: 'utf8' }
+    )
+    if (run.error) throw run.error
+    return run
+  }
+
+  it('accepts the bundle for the signer', () => {
+    const run = verifyInPython(expected().identity, expected().issuer)
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    expect(JSON.parse(run.stdout)).toEqual({
+      payloadType: IN_TOTO_PAYLOAD_TYPE,
+      payloadSha256: createHash('sha256').update(STATEMENT).digest('hex')
+    })
+  })
+
+  it('rejects the bundle for another identity', () => {
+    const run = verifyInPython('repo:someone/else:ref:main', standIn.issuer)
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain("Certificate's SANs do not match")
   })
 })

@@ -3,7 +3,7 @@
  * @sigstore/mock's request handlers, with a trusted root built from the
  * keys and certificates they sign with.
  */
-import { createHash, generateKeyPairSync } from 'node:crypto'
+import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import {
   createServer,
@@ -142,7 +142,7 @@ interface ProposedDsseEntry {
  * Turns a proposed `dsse` entry into the body Rekor stores for it before
  * the mock's handler logs it. The mock (0.13.0) logs the proposal as it
  * came, but Rekor's dsse type 0.0.1 stores the payload hash and each
- * signature with its verifier, and @sigstore/verify compares those.
+ * signature with its verifier, and Sigstore verifiers compare those.
  */
 function storedAsRekor(handler: Route): Route {
   return {
@@ -167,13 +167,23 @@ function storedAsRekor(handler: Route): Route {
           payloadHash: sha256(Buffer.from(envelope.payload, 'base64')),
           signatures: envelope.signatures.map(signature => ({
             signature: signature.sig,
-            verifier: content.verifiers[0]
+            verifier: canonicalPem(content.verifiers[0] ?? '')
           }))
         }
       }
       return handler.fn(JSON.stringify(stored))
     }
   }
+}
+
+/**
+ * Re-encodes a base64 PEM certificate in 64-column lines, as Rekor stores
+ * verifiers. The mock's Fulcio writes the base64 on one line, which
+ * sigstore-python's comparison of the entry's verifier would reject.
+ */
+function canonicalPem(base64Pem: string): string {
+  const pem = Buffer.from(base64Pem, 'base64').toString('utf8')
+  return Buffer.from(new X509Certificate(pem).toString()).toString('base64')
 }
 
 /** Returns a Buffer over a view's own bytes, not its whole `buffer`. */
