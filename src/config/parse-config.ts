@@ -94,6 +94,9 @@ export function parseConfig(
     extraHeaders,
     proxy: readProxySettings(env),
     dryRun: parseDryRun(mode, required('dry-run')),
+    // NOTE: the registration flow does not act on `attest` yet, because
+    // the attestation's subject digest is the model digest, which model
+    // signing computes.
     attest: parseSetting(
       'attest',
       required('attest'),
