@@ -60,8 +60,9 @@ export interface SigstoreSignOptions {
  *
  * NOTE: Fulcio, Rekor and the TSA are called through @sigstore/sign's own
  * HTTP client, not the project's: the `ca-cert` and proxy inputs do not
- * apply to them. That client reads HTTPS_PROXY and NO_PROXY, and Node
- * reads extra CA certificates from NODE_EXTRA_CA_CERTS.
+ * apply to them. That client reads HTTPS_PROXY and NO_PROXY when it
+ * loads, and Node reads extra CA certificates from NODE_EXTRA_CA_CERTS
+ * when it starts.
  */
 export async function signWithSigstore(
   statement: Buffer,
