@@ -1,7 +1,8 @@
 /**
  * A loopback stand-in for GitHub's ID token endpoint: it serves the
  * request that `@actions/core`'s `getIDToken` sends, with an RS256 JWT
- * carrying GitHub's claims, and serves the signing key as a JWKS.
+ * carrying GitHub's claims, and serves the signing key as a JWKS with an
+ * OpenID discovery document that points to it.
  */
 import { createSign, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
@@ -11,8 +12,18 @@ import type { AddressInfo } from 'node:net'
 export const GITHUB_CLAIMS = {
   sub: 'repo:hokusai/mlflow-register:ref:refs/heads/main',
   repository: 'hokusai/mlflow-register',
+  repository_id: '700100',
+  repository_owner_id: '700001',
   ref: 'refs/heads/main',
-  event_name: 'push'
+  sha: '3f5a9c2e1b7d4f6a8c0e2b4d6f8a0c2e4b6d8f0a',
+  event_name: 'push',
+  workflow_ref:
+    'hokusai/mlflow-register/.github/workflows/register.yml@refs/heads/main',
+  job_workflow_ref:
+    'hokusai/mlflow-register/.github/workflows/register.yml@refs/heads/main',
+  runner_environment: 'github-hosted',
+  run_id: '9100',
+  run_attempt: '1'
 }
 
 /** A running stand-in and the tokens it issued. */
@@ -43,6 +54,11 @@ export async function startGitHubOidcStandIn(): Promise<GitHubOidcStandIn> {
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', issuer)
+    if (url.pathname === '/.well-known/openid-configuration') {
+      response.writeHead(200, { 'content-type': 'application/json' })
+      response.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }))
+      return
+    }
     if (url.pathname === '/jwks') {
       const jwk = {
         ...publicKey.export({ format: 'jwk' }),

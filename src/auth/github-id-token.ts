@@ -50,7 +50,7 @@ export function checkIdTokenAvailable(env: NodeJS.ProcessEnv): void {
 }
 
 /** Checks whether the event is a pull request whose head is a fork. */
-function isForkPullRequest(env: NodeJS.ProcessEnv): boolean {
+export function isForkPullRequest(env: NodeJS.ProcessEnv): boolean {
   if (!PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? '')) return false
   const payload = readEventPayload(env.GITHUB_EVENT_PATH)
   const head = payload?.pull_request?.head?.repo

@@ -48,7 +48,10 @@ export interface BundleSettings {
   readonly onUnavailable: (typeof ON_UNAVAILABLE)[number]
   /** The `bundle-dir` input as an absolute path; unset means the default. */
   readonly directory?: string
-  /** The token for the GitHub REST API, which sync uses for stored bundles. */
+  /**
+   * The token for the GitHub REST API, which sync uses for stored bundles
+   * and `attest` for storing the attestation.
+   */
   readonly githubToken?: string
 }
 
@@ -88,6 +91,11 @@ export interface Config {
   readonly forceNewVersion: boolean
   /** Plan the registration and print its writes without sending them. */
   readonly dryRun: boolean
+  /**
+   * Attest the model's build provenance on GitHub after registering; the
+   * attestation is stored with {@link BundleSettings.githubToken}.
+   */
+  readonly attest: boolean
   readonly waitTimeoutMs: number
   readonly requestTimeoutMs: number
   readonly maxAttempts: number

@@ -443,11 +443,24 @@ export const INPUTS = [
     commands: ['preflight']
   },
   {
+    name: 'attest',
+    description:
+      'Create a GitHub build provenance attestation of the model after ' +
+      'registering it, with the registered model name as subject. Needs ' +
+      'the permissions `id-token: write` and `attestations: write`, and ' +
+      '`github-token`.',
+    default: 'false',
+    boolean: true,
+    commands: ['register']
+  },
+  {
     name: 'github-token',
     description:
       'Token for the GitHub REST API, used by `sync` to find bundles in ' +
       'cache entries and artifacts of earlier runs and to delete them once ' +
-      'registered; pass the `github.token` of the job with `actions: write`.',
+      'registered (`actions: write`), and by `attest` to store the ' +
+      'attestation (`attestations: write`); pass the `github.token` of ' +
+      'the job.',
     env: ['GITHUB_TOKEN'],
     secret: true
   }
@@ -532,6 +545,12 @@ export const OUTPUTS = [
   {
     name: 'report-path',
     description: 'File of the redacted preflight report (preflight mode).'
+  },
+  {
+    name: 'attestation-url',
+    description:
+      "Link to the model's build provenance attestation on GitHub, when " +
+      '`attest` is true.'
   }
 ] as const
 

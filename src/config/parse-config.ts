@@ -94,6 +94,16 @@ export function parseConfig(
     extraHeaders,
     proxy: readProxySettings(env),
     dryRun: parseDryRun(mode, required('dry-run')),
+    // NOTE: the registration flow does not act on `attest` yet, because
+    // the attestation's subject digest is the model digest, which model
+    // signing computes.
+    attest: parseSetting(
+      'attest',
+      required('attest'),
+      booleanSchema,
+      'true or false',
+      'Set `attest` to true or false.'
+    ),
     waitTimeoutMs: parseSeconds('wait-timeout', required('wait-timeout')),
     requestTimeoutMs: parseSeconds(
       'request-timeout',

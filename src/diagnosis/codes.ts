@@ -29,7 +29,13 @@ export const DIAGNOSIS_CODES = {
   METRIC_GATE_FAILED: 'A metric gate kept the aliases where they were',
   ALIAS_CONFLICT: 'An alias did not point to the expected version',
   MLFLOW_ERROR: 'MLflow rejected a request',
-  BUNDLE_INVALID: 'A registry bundle failed verification'
+  BUNDLE_INVALID: 'A registry bundle failed verification',
+  SIGSTORE_SIGNING_FAILED: 'Signing with Sigstore failed',
+  SIGNATURE_INVALID: 'The Sigstore signature is invalid',
+  SIGNER_IDENTITY_MISMATCH: 'The signature is from another identity',
+  SIGNER_ISSUER_MISMATCH: 'The signing identity is from another issuer',
+  ATTESTATION_PERMISSION: 'The job lacks a permission attestations need',
+  ATTESTATION_FAILED: 'Creating the provenance attestation failed'
 } as const
 
 /** A stable diagnosis code, such as `AUTH_REJECTED`. */

@@ -40,6 +40,8 @@ export interface RunResult {
   plan?: RegistrationPlan
   /** The redacted preflight report file, in preflight mode. */
   reportPath?: string
+  /** The model's build provenance attestation, when `attest` is true. */
+  attestation?: { id: string; url: string }
 }
 
 /** The link to a version's page in the MLflow UI. */
@@ -71,7 +73,8 @@ export function collectOutputs(result: RunResult): Record<OutputName, string> {
     'bundle-key': result.bundle?.cacheKey ?? '',
     'sync-report': result.sync ? syncReportJson(result.sync) : '',
     'planned-calls': result.plan ? JSON.stringify(result.plan.calls) : '',
-    'report-path': result.reportPath ?? ''
+    'report-path': result.reportPath ?? '',
+    'attestation-url': result.attestation?.url ?? ''
   }
 }
 

@@ -65,6 +65,10 @@ export function replayBundle(
     idempotencyKey: registration.idempotencyKey,
     forceNewVersion: false,
     dryRun: false,
+    // NOTE: a replayed registration is not attested. An attestation names
+    // the workflow run that signs it, and sync runs in another run than
+    // the one that built the model.
+    attest: false,
     waitTimeoutMs: base.waitTimeoutMs,
     requestTimeoutMs: base.requestTimeoutMs,
     maxAttempts: base.maxAttempts,

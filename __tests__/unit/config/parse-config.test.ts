@@ -46,6 +46,7 @@ describe('parseConfig with valid inputs', () => {
       tags: [],
       aliases: [],
       forceNewVersion: false,
+      attest: false,
       waitTimeoutMs: 300_000,
       requestTimeoutMs: 60_000,
       maxAttempts: 5,
@@ -102,6 +103,10 @@ describe('parseConfig with valid inputs', () => {
     ['No', false]
   ])('reads force-new-version %s', (value, expected) => {
     expect(parse({ 'force-new-version': value }).forceNewVersion).toBe(expected)
+  })
+
+  it('reads attest true', () => {
+    expect(parse({ attest: 'true' }).attest).toBe(true)
   })
 
   it.each([
@@ -227,6 +232,7 @@ const INVALID: [InputName, string, RegExp, RegExp][] = [
   ['token-header', 'X API Key', /not a valid HTTP header name/, /X-API-Key/],
   ['token-header', 'X-Key:', /not a valid HTTP header name/, /X-API-Key/],
   ['force-new-version', 'maybe', /expected true or false/, /true or false/],
+  ['attest', 'sometimes', /expected true or false/, /`attest` to true/],
   ['wait-timeout', '0', /from 1 to 86400, got "0"/, /seconds/],
   ['wait-timeout', '-1', /from 1 to 86400, got "-1"/, /seconds/],
   ['wait-timeout', '1.5', /from 1 to 86400, got "1.5"/, /seconds/],

@@ -71,7 +71,8 @@ describe('collectOutputs', () => {
       'bundle-key': '',
       'sync-report': '',
       'planned-calls': '',
-      'report-path': ''
+      'report-path': '',
+      'attestation-url': ''
     })
   })
 
@@ -97,8 +98,18 @@ describe('collectOutputs', () => {
       'bundle-key': '',
       'sync-report': '',
       'planned-calls': '',
-      'report-path': ''
+      'report-path': '',
+      'attestation-url': ''
     })
+  })
+
+  it('links the attestation of an attested version', () => {
+    const url = 'https://github.com/o/r/attestations/4100'
+    const outputs = collectOutputs({
+      ...REGISTERED,
+      attestation: { id: '4100', url }
+    })
+    expect(outputs['attestation-url']).toBe(url)
   })
 
   it('names the bundle of a deferred registration', () => {
