@@ -29,7 +29,10 @@ export const DIAGNOSIS_CODES = {
   METRIC_GATE_FAILED: 'A metric gate kept the aliases where they were',
   ALIAS_CONFLICT: 'An alias did not point to the expected version',
   MLFLOW_ERROR: 'MLflow rejected a request',
-  BUNDLE_INVALID: 'A registry bundle failed verification'
+  BUNDLE_INVALID: 'A registry bundle failed verification',
+  SIGNATURE_MISSING: 'The model has no model.sig signature file',
+  SIGNATURE_INVALID: 'The model signature failed verification',
+  MODEL_DIGEST_MISMATCH: 'The model files differ from the signed digest'
 } as const
 
 /** A stable diagnosis code, such as `AUTH_REJECTED`. */

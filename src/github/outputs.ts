@@ -22,6 +22,7 @@ export interface RunResult {
     | 'registered-locally'
     | 'synced'
     | 'dry-run'
+    | 'verified'
     | 'failed'
   config?: Config
   /** The configuration of an offline registration, instead of `config`. */
@@ -40,6 +41,8 @@ export interface RunResult {
   plan?: RegistrationPlan
   /** The redacted preflight report file, in preflight mode. */
   reportPath?: string
+  /** The model digest of the OpenSSF model signing format, once hashed. */
+  modelDigest?: string
 }
 
 /** The link to a version's page in the MLflow UI. */
@@ -71,7 +74,8 @@ export function collectOutputs(result: RunResult): Record<OutputName, string> {
     'bundle-key': result.bundle?.cacheKey ?? '',
     'sync-report': result.sync ? syncReportJson(result.sync) : '',
     'planned-calls': result.plan ? JSON.stringify(result.plan.calls) : '',
-    'report-path': result.reportPath ?? ''
+    'report-path': result.reportPath ?? '',
+    'model-digest': result.modelDigest ?? ''
   }
 }
 

@@ -57,7 +57,7 @@ export async function readModelFacts(
  * itself as the download URI of every version whose source is not a
  * `models:` URI, so an `mlflow-artifacts:` source saves one request.
  */
-async function downloadUri(
+export async function downloadUri(
   http: HttpClient,
   version: ModelVersion
 ): Promise<string> {
