@@ -115,6 +115,16 @@ function readPublicKey(
       )
     }
   }
+  // Node derives a public key from a private one, but a private key in
+  // this input, which is not masked, would be a leaked secret.
+  if (text.includes('PRIVATE KEY-----')) {
+    throw configError(
+      label,
+      'it holds a private key, where only the public key belongs',
+      'Pass the output of `openssl ec -in key.pem -pubout`, and replace ' +
+        'the private key, which is no longer secret.'
+    )
+  }
   try {
     return createPublicKey({ key: text, format: 'pem' })
   } catch {

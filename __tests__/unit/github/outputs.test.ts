@@ -71,7 +71,8 @@ describe('collectOutputs', () => {
       'bundle-key': '',
       'sync-report': '',
       'planned-calls': '',
-      'report-path': ''
+      'report-path': '',
+      'model-digest': ''
     })
   })
 
@@ -97,7 +98,8 @@ describe('collectOutputs', () => {
       'bundle-key': '',
       'sync-report': '',
       'planned-calls': '',
-      'report-path': ''
+      'report-path': '',
+      'model-digest': ''
     })
   })
 
