@@ -34,10 +34,9 @@ function runCli(args: readonly string[]): Promise<CliRun> {
   return new Promise(resolve => {
     execFile(CLI, args, { timeout: 60_000 }, (error, stdout, stderr) => {
       const code = (error as { code?: unknown } | null)?.code
-      resolve({
-        exitCode: error ? (typeof code === 'number' ? code : 1) : 0,
-        output: `${stdout}${stderr}`
-      })
+      let exitCode = 0
+      if (error) exitCode = typeof code === 'number' ? code : 1
+      resolve({ exitCode, output: `${stdout}${stderr}` })
     })
   })
 }

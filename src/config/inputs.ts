@@ -49,8 +49,8 @@ export const OIDC_EXCHANGES = [
 export const MODES = ['register', 'preflight', 'sync', 'verify'] as const
 
 /**
- * How a registration is signed: not at all, with an EC private key, or
- * keyless with Sigstore.
+ * The signing methods of a registration: none, an EC private key, or
+ * keyless Sigstore.
  */
 export const SIGNING_METHODS = ['none', 'key', 'sigstore'] as const
 

@@ -9,7 +9,7 @@ export type MaskSecret = (value: string) => void
  * Returns the forms in which a secret could reach a log: as it is,
  * percent-encoded (in a URL) and base64-encoded. A multi-line secret,
  * such as a PEM private key, adds each line that is not a PEM armor
- * line, because a log masker matches one line at a time.
+ * line, because the runner masks each log line on its own.
  */
 export function secretForms(secret: string): string[] {
   if (secret === '') return []

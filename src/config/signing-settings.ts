@@ -10,10 +10,10 @@ import type { Mode } from './config.js'
 import { SIGNING_METHODS, type InputName } from './inputs.js'
 import type { Setting } from './settings.js'
 
-/** How the model is signed and how signatures are checked. */
+/** The signing method and the keys that sign and check signatures. */
 export interface SigningSettings {
   readonly method: (typeof SIGNING_METHODS)[number]
-  /** The private key of `signing: key`; never logged or written. */
+  /** The private key of `signing: key`, never logged or written. */
   readonly privateKey?: KeyObject
   /** The public key that checks key signatures. */
   readonly verifyKey?: KeyObject
@@ -27,7 +27,7 @@ type SettingReader = (name: InputName) => Setting | undefined
 
 /**
  * Validates the signing inputs. Keys are parsed here, so a wrong key
- * fails before any request; the messages never quote a private key.
+ * fails before any request. The messages never quote a private key.
  */
 export function parseSigningSettings(
   get: SettingReader,

@@ -8,9 +8,9 @@ import { envelopeSchema, publicKeyPem, type Envelope } from './dsse.js'
 export const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json'
 
 /**
- * A Sigstore bundle holding a DSSE envelope. Only the parts this action
- * reads are checked; a keyless bundle's certificate and log entries are
- * kept for the Sigstore verifier.
+ * A Sigstore bundle that contains a DSSE envelope. Only the parts this
+ * action reads are checked, and the rest, such as a keyless bundle's
+ * certificate and log entries, is kept as it is.
  */
 export const bundleSchema = z.looseObject({
   mediaType: z.string(),

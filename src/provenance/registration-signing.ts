@@ -32,7 +32,7 @@ export interface DirectoryProvenance {
 
 /**
  * Computes the model digest of a local model directory from the hashes
- * taken when it was read, and signs it when `signing` asks for it.
+ * taken when it was read, and signs it unless `signing` is none.
  */
 export function signModelDirectory(
   directory: ModelDirectory,

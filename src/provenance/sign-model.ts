@@ -41,19 +41,21 @@ export function signManifest(
  * Returns the error for keyless Sigstore signing or verification, which
  * this build does not include.
  */
-export function keylessUnsupported(what: 'signing' | 'verification'): Error {
+export function keylessUnsupported(
+  operation: 'signing' | 'verification'
+): Error {
   // NOTE: keyless Sigstore signing and verification are not wired in
-  // this build; only key signatures are made and checked.
+  // this build, so only key signatures are made and checked.
   return new DiagnosedError(
     diagnose(
       'UNSUPPORTED_FEATURE',
-      `Keyless Sigstore ${what} is not available in this version of the ` +
+      `Keyless Sigstore ${operation} is not available in this version of the ` +
         'action; it signs and verifies with EC keys only.',
-      what === 'signing'
+      operation === 'signing'
         ? 'Set `signing: key` with `signing-key`, or `signing: none`.'
         : 'Set `verify-key` to the public key of a key signature.',
       {},
-      `Sigstore ${what} is not supported yet`
+      `Sigstore ${operation} is not supported yet`
     )
   )
 }

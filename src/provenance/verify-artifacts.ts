@@ -55,7 +55,7 @@ export async function verifyModelArtifacts(
 function proxyRoot(artifactUri: string): string {
   const root = proxyPath(artifactUri)
   if (root !== undefined) return root
-  // NOTE: only files behind MLflow's artifact proxy are read; S3, GCS
+  // NOTE: only files behind MLflow's artifact proxy are read, so S3, GCS
   // and other stores the server does not proxy cannot be verified.
   throw new DiagnosedError(
     diagnose(

@@ -3,7 +3,7 @@ import type { FileDigest, ModelManifest } from './model-digest.js'
 import { compareFileNames } from './model-digest.js'
 import type { SignedManifest } from './statement.js'
 
-/** How a model's files differ from a signed statement, at one file. */
+/** The first file where a model differs from its statement, and how. */
 export interface FileDifference {
   readonly kind: 'changed' | 'added' | 'missing'
   readonly name: string

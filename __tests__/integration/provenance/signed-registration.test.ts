@@ -54,7 +54,7 @@ async function overwriteArtifact(
   expect(response.status).toBe(200)
 }
 
-/** The key lines of a PEM text, without its armor lines. */
+/** Returns the lines of a PEM text without its armor lines. */
 function pemBodyLines(pem: string): string[] {
   return pem.split('\n').filter(line => line && !line.startsWith('-----'))
 }
