@@ -1,13 +1,24 @@
+import { execFile } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
 
 import { beforeAll, describe, expect, it, jest } from '@jest/globals'
 
+import {
+  requireModelSigning,
+  verifyWithKey
+} from '../../support/model-signing.js'
 import { expectSecretsAbsent } from '../../support/secret-scan.js'
+import { ROOT } from '../../support/spawn-node.js'
 import {
   createTarget,
   getModelVersion,
   githubEnv,
   listVersionNumbers,
+  pythonClientEnv,
   runAction,
   targetInputs,
   type ActionRun,
@@ -120,6 +131,72 @@ describe('signing with a key on the plain server', () => {
       { values: [keys.privatePem, ...pemBodyLines(keys.privatePem)] },
       { 'log, outputs and summary': registration.host.visibleText() }
     )
+  })
+
+  it('model_signing verifies the registered copy', async () => {
+    requireModelSigning()
+    const work = await mkdtemp(path.join(tmpdir(), 'signed-copy-'))
+    try {
+      await promisify(execFile)(
+        path.join(ROOT, '.venv/bin/mlflow'),
+        ['artifacts', 'download', '-u', version.source ?? '', '-d', work],
+        { env: pythonClientEnv(target.server) }
+      )
+      const copy = path.join(work, 'model')
+      const publicFile = path.join(work, 'verify.pub')
+      await writeFile(publicFile, keys.publicPem)
+      const run = await verifyWithKey(
+        copy,
+        publicFile,
+        path.join(copy, 'model.sig')
+      )
+      expect(run.output).toContain('Verification succeeded')
+      expect(run.exitCode).toBe(0)
+    } finally {
+      await rm(work, { recursive: true, force: true })
+    }
+  })
+
+  it('dry run plans the model.sig upload', async () => {
+    const run = await runAction(
+      {
+        ...targetInputs(target),
+        'model-name': uniqueModelName('signed-dry-run'),
+        'model-path': 'examples/model',
+        'dry-run': 'true',
+        signing: 'key',
+        'signing-key': keys.privatePem
+      },
+      githubEnv()
+    )
+    const calls = JSON.parse(run.host.outputs.get('planned-calls') ?? '[]') as {
+      method: string
+      path: string
+      body?: { tags?: unknown }
+    }[]
+    const uploads = calls.filter(call => call.method === 'PUT')
+    expect(uploads.map(call => call.path.split('/').pop())).toContain(
+      'model.sig'
+    )
+    const create = calls.find(call =>
+      call.path.endsWith('model-versions/create')
+    )
+    expect(JSON.stringify(create?.body?.tags)).toContain(SIGNATURE_TAG)
+  })
+
+  it('sigstore signing is unsupported and writes nothing', async () => {
+    const unsupported = uniqueModelName('sigstore')
+    const run = await runAction(
+      {
+        ...targetInputs(target),
+        'model-name': unsupported,
+        'model-path': 'examples/model',
+        signing: 'sigstore'
+      },
+      githubEnv()
+    )
+    expect(run.result.diagnosis?.code).toBe('UNSUPPORTED_FEATURE')
+    expect(await listVersionNumbers('plain', unsupported)).toEqual([])
   })
 
   it('verify mode passes on the registered version', async () => {
