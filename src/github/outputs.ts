@@ -166,6 +166,7 @@ export function summarize(result: RunResult): RunSummary {
       : {}),
     ...(result.local ? { version: result.local.version } : {}),
     ...(version?.source ? { source: version.source } : {}),
+    ...(result.modelDigest ? { modelDigest: result.modelDigest } : {}),
     aliases:
       version || result.local
         ? (config?.aliases ?? result.offline?.aliases ?? [])

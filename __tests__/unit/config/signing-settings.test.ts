@@ -5,6 +5,7 @@ import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
+import { parseOfflineConfig } from '../../../src/config/offline-settings.js'
 import { parseConfig } from '../../../src/config/parse-config.js'
 import { settingsFrom, type InputValues } from '../fixtures/settings.js'
 import { diagnosedErrorOf } from '../fixtures/thrown.js'
@@ -167,5 +168,22 @@ describe('signing settings reject', () => {
     )
     const body = P256.privatePem.split('\n')[1] ?? ''
     expect(JSON.stringify(error.diagnosis)).not.toContain(body.slice(0, 20))
+  })
+})
+
+describe('offline registration', () => {
+  it('rejects signing', () => {
+    const settings = settingsFrom({
+      offline: 'true',
+      'model-name': 'fraud-model',
+      'model-path': 'model',
+      signing: 'key',
+      'signing-key': P256.privatePem
+    })
+    const error = diagnosedErrorOf(() =>
+      parseOfflineConfig(settings, workspace)
+    )
+    expect(error.message).toContain('`signing`')
+    expect(error.message).toContain('local registry is not signed')
   })
 })
