@@ -60,7 +60,8 @@ async function overwriteArtifact(
   artifactPath: string,
   text: string
 ): Promise<void> {
-  const url = `${target.server.url}/api/2.0/mlflow-artifacts/artifacts/${artifactPath}`
+  const api = `${target.server.url}/api/2.0/mlflow-artifacts/artifacts`
+  const url = `${api}/${artifactPath}`
   const response = await fetch(url, { method: 'PUT', body: text })
   expect(response.status).toBe(200)
 }
