@@ -74,7 +74,7 @@ export async function uploadModelDirectory(
   )
   const destination = `${root}/${plan.artifactPath}`
   try {
-    await uploadFiles(http, directory, destination, plan.extraFiles, log)
+    await uploadFiles(http, directory, destination, plan.extraFiles ?? [], log)
   } catch (error) {
     await endRun(http, run.run_id, 'FAILED').catch(() => undefined)
     throw error
@@ -110,11 +110,12 @@ async function uploadFiles(
   http: HttpClient,
   directory: ModelDirectory,
   destination: string,
-  extraFiles: readonly GeneratedFile[] = [],
+  extraFiles: readonly GeneratedFile[],
   log: Logger
 ): Promise<void> {
   const replaced = new Set(extraFiles.map(file => file.relativePath))
   const queue = directory.files.filter(f => !replaced.has(f.relativePath))
+  const total = queue.length + extraFiles.length
   let doneBytes = 0
   let doneFiles = 0
   let nextReport = 0.25
@@ -138,7 +139,7 @@ async function uploadFiles(
       file.text
     )
   }
-  log.info(`Uploaded all ${directory.files.length} files`)
+  log.info(`Uploaded all ${total} files`)
 }
 
 function fraction(bytes: number, files: number, dir: ModelDirectory): number {
