@@ -456,8 +456,8 @@ export const INPUTS = [
     description:
       '`key` signs the model files with `signing-key` and uploads the ' +
       'signature as `model.sig` beside them, in the OpenSSF model signing ' +
-      'format; `sigstore` signs keyless with the Sigstore public good ' +
-      'instance; `none` does not sign.',
+      'format; `sigstore` (keyless signing, not available in this ' +
+      'version) ends in UNSUPPORTED_FEATURE; `none` does not sign.',
     default: 'none'
   },
   {

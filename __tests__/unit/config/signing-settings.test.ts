@@ -61,6 +61,15 @@ describe('signing settings', () => {
     )
   })
 
+  it('read a SEC1 private key', () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' })
+    const sec1 = privateKey.export({ type: 'sec1', format: 'pem' }).toString()
+    const { signing } = parse({ signing: 'key', 'signing-key': sec1 })
+    expect(signing.privateKey?.asymmetricKeyDetails?.namedCurve).toBe(
+      'secp384r1'
+    )
+  })
+
   it('read a verify key from a file', () => {
     const { signing } = parse({
       mode: 'verify',
