@@ -3,6 +3,7 @@ import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
 import { proxyPath } from '../mlflow/artifacts.js'
+import { getLoggedModel } from '../mlflow/tracking.js'
 import { downloadUri } from '../release/model-file.js'
 import { VERSION_URI } from '../config/verify-source.js'
 import type { ModelDirectory } from '../register/model-directory.js'
@@ -94,15 +95,16 @@ async function sourceArtifactUri(
   if (VERSION_URI.test(original)) {
     return downloadUri(http, await findVersionByUri(http, original))
   }
-  // NOTE: the files of a logged model (models:/m-...) and of sources
-  // outside the artifact proxy are not located here, so their
-  // signatures cannot be verified before registering.
+  const artifactUri = resolved.modelId
+    ? (await getLoggedModel(http, resolved.modelId)).info.artifact_uri
+    : undefined
+  if (artifactUri) return artifactUri
   throw new DiagnosedError(
     diagnose(
       'UNSUPPORTED_FEATURE',
-      `The action cannot read the files of ${original} to verify its ` +
-        'signature: only sources behind the artifact proxy, runs:/ URIs ' +
-        'of run artifacts and models:/<name>/<version> are supported.',
+      `The action cannot locate the files of ${original} to verify its ` +
+        'signature: it reads run artifacts, logged models, model ' +
+        'versions and mlflow-artifacts: URIs.',
       'Register from runs:/<run-id>/<path> or the mlflow-artifacts: URI ' +
         'of the model directory, or turn `verify-signature` off.'
     )

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it, jest } from '@jest/globals'
 
 import {
   requireModelSigning,
+  signWithKey,
   verifyWithKey
 } from '../../support/model-signing.js'
 import { expectSecretsAbsent } from '../../support/secret-scan.js'
@@ -18,6 +19,7 @@ import {
   getModelVersion,
   githubEnv,
   listVersionNumbers,
+  logRuns,
   pythonClientEnv,
   runAction,
   targetInputs,
@@ -25,7 +27,7 @@ import {
   type RestModelVersion,
   type Target
 } from '../../support/registration.js'
-import { uniqueModelName } from '../../support/servers.js'
+import { mlflowApi, uniqueModelName } from '../../support/servers.js'
 
 // Jest reads `testTimeout` only from the top-level configuration.
 jest.setTimeout(120_000)
@@ -308,5 +310,72 @@ describe('verifying an unsigned version', () => {
       githubEnv()
     )
     expect(run.result.diagnosis?.code).toBe('SIGNATURE_MISSING')
+  })
+})
+
+describe('verify-signature on a logged model source', () => {
+  const keys = makeKeyPair()
+  let target: Target
+  let source: string
+  let artifactUri: string
+
+  const register = (modelName: string) =>
+    runAction(
+      {
+        ...targetInputs(target),
+        'model-name': modelName,
+        source,
+        'verify-signature': 'true',
+        'verify-key': keys.publicPem
+      },
+      githubEnv()
+    )
+
+  beforeAll(async () => {
+    requireModelSigning()
+    target = await createTarget('plain')
+    const logged = await logRuns(target.server, 'model')
+    source = `models:/${logged.modelId}`
+    const response = await mlflowApi<{
+      model: { info: { artifact_uri: string } }
+    }>(target.server, 'GET', `logged-models/${logged.modelId}`)
+    artifactUri = response.model.info.artifact_uri
+  })
+
+  it('reports the missing model.sig', async () => {
+    const modelName = uniqueModelName('unsigned-logged')
+    const run = await register(modelName)
+    expect(run.result.diagnosis?.code).toBe('SIGNATURE_MISSING')
+    expect(await listVersionNumbers('plain', modelName)).toEqual([])
+  })
+
+  it('accepts a model_signing signature', async () => {
+    const work = await mkdtemp(path.join(tmpdir(), 'logged-model-'))
+    try {
+      await promisify(execFile)(
+        path.join(ROOT, '.venv/bin/mlflow'),
+        ['artifacts', 'download', '-u', artifactUri, '-d', work],
+        { env: pythonClientEnv(target.server) }
+      )
+      const copy = path.join(work, path.posix.basename(artifactUri))
+      const privateFile = path.join(work, 'signing.pem')
+      await writeFile(privateFile, keys.privatePem)
+      const signature = path.join(work, 'model.sig')
+      expect((await signWithKey(copy, privateFile, signature)).exitCode).toBe(0)
+      const bundle = await readFile(signature, 'utf8')
+      await overwriteArtifact(
+        target,
+        `${proxyPathOf(artifactUri)}/model.sig`,
+        bundle
+      )
+    } finally {
+      await rm(work, { recursive: true, force: true })
+    }
+
+    const modelName = uniqueModelName('signed-logged')
+    const run = await register(modelName)
+    expect(run.result.diagnosis?.code).toBeUndefined()
+    expect(run.result.outcome).toBe('registered')
+    expect(run.host.outputs.get('model-digest')).toMatch(/^[0-9a-f]{64}$/)
   })
 })
