@@ -149,8 +149,8 @@ async function createNewVersion(
 ): Promise<ModelVersion> {
   const { http, config, log } = context
   const source = await prepareSource(context, local, runTags)
-  // The digest of a local model is among the run tags already; that of
-  // a verified source, and the signature's location, are known only now.
+  // The run tags hold a local model's digest already. A verified
+  // source's digest and the signature's location are known only now.
   const tags = [
     ...runTags,
     ...signatureTags(
