@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Creates .venv-signing with model-signing, whose CLI the interop tests
-# run to check signatures both ways. Run it from anywhere; it is safe to
-# run again.
+# run to check signatures both ways. It runs from any directory, and a
+# second run only installs what is missing.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
