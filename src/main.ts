@@ -19,6 +19,7 @@ import { defaultRetryPolicy } from './http/retry.js'
 import { HttpClient } from './http/transport.js'
 import { classifyFailure } from './preflight/classify.js'
 import { runPreflight } from './preflight/preflight.js'
+import { verifyModelVersion } from './provenance/verify-version.js'
 import { planDryRun } from './register/dry-run.js'
 import { syncPendingBundles } from './sync/sync.js'
 import { USER_AGENT } from './version.js'
@@ -26,7 +27,8 @@ import { USER_AGENT } from './version.js'
 /**
  * Runs the action: configuration, then an offline registration into the
  * local registry, or auth and a preflight, a registration (deferred into
- * a bundle when the server is unavailable) or a sync of pending bundles.
+ * a bundle when the server is unavailable), a sync of pending bundles or
+ * the verification of a signed version.
  * Every failure ends here as one diagnosis; the outputs and the job
  * summary are written whatever happened.
  */
@@ -95,6 +97,8 @@ async function runWithServer(
       result.outcome = 'checked'
     } else if (config.mode === 'sync') {
       await syncPendingBundles({ host, http, config }, result)
+    } else if (config.mode === 'verify') {
+      await verifyModelVersion(http, config, host.log, result)
     } else if (config.dryRun) {
       await planDryRun({ host, http, config }, result)
     } else {

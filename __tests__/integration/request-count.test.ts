@@ -14,7 +14,7 @@ jest.setTimeout(180_000)
  */
 describe('requests per registration', () => {
   let runs: LoggedRuns
-  const opened: Array<() => Promise<void>> = []
+  const opened: (() => Promise<void>)[] = []
 
   beforeAll(async () => {
     runs = await logRuns(testServers().plain, 'model')

@@ -50,9 +50,11 @@ export async function registerOrDefer(
     result.version = registration.version
     result.outcome = registration.outcome
     if (progress.comparison) result.comparison = progress.comparison
+    if (progress.modelDigest) result.modelDigest = progress.modelDigest
   } catch (error) {
     if (progress.version) result.version ??= progress.version
     if (progress.comparison) result.comparison = progress.comparison
+    if (progress.modelDigest) result.modelDigest = progress.modelDigest
     const diagnosis = classifyFailure(error)
     if (!isDeferrable(diagnosis)) throw error
     await deferRegistration(step, provenance, diagnosis, result)

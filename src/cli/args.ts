@@ -7,6 +7,7 @@ export const COMMANDS = [
   'register',
   'preflight',
   'sync',
+  'verify',
   'list',
   'show',
   'fake-server'

@@ -13,6 +13,9 @@ const SUMMARIES: Record<Command, string> = {
     'Register the pending registry bundles in --bundle-dir, written when ' +
     'a registration was deferred because the server was unavailable, and ' +
     'the versions of the local registry in --registry-dir.',
+  verify:
+    'Check the files of the model version in --source (models:/<name>/' +
+    '<version> or @<alias>) against its model.sig signature.',
   list:
     'List the pending registry bundles in --bundle-dir and the versions ' +
     'of the local registry in --registry-dir, each verified.',

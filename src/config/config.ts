@@ -9,6 +9,7 @@ import type { MetricGate } from './metric-gates.js'
 import type { OAuthSettings } from './oauth-settings.js'
 import type { OidcSettings } from './oidc-settings.js'
 import type { SageMakerTarget } from './sagemaker-arn.js'
+import type { SigningSettings } from './signing-settings.js'
 import type { TlsSettings } from './tls.js'
 
 /** An auth mode the action can be asked for. */
@@ -67,7 +68,10 @@ export interface Config {
   /** The tracking server URL, without credentials and without a query. */
   readonly trackingUri: URL
   readonly modelName: string
-  /** A model URI to register; exclusive with {@link modelPath}. */
+  /**
+   * A model URI to register, exclusive with {@link modelPath}; in
+   * `verify` mode, the `models:/` URI of the version to check.
+   */
   readonly source?: string
   /** A local MLflow model directory to upload; exclusive with source. */
   readonly modelPath?: string
@@ -104,6 +108,8 @@ export interface Config {
   /** The ceiling of the first backoff wait, doubled for each later one. */
   readonly retryInitialDelayMs: number
   readonly bundle: BundleSettings
+  /** Signing of registrations and verification of signatures. */
+  readonly signing: SigningSettings
   /** The local registry's directory, absolute; `sync` registers it. */
   readonly registryDir: string
   /** The `report-path` input as an absolute path; unset means the default. */

@@ -42,10 +42,17 @@ export const OIDC_EXCHANGES = [
 ] as const
 
 /**
- * The action's modes: register a version, only prove the setup, or
- * register the pending bundles of deferred registrations.
+ * The action's modes: register a version, only prove the setup, register
+ * the pending bundles of deferred registrations, or check a version's
+ * files against its signature.
  */
-export const MODES = ['register', 'preflight', 'sync'] as const
+export const MODES = ['register', 'preflight', 'sync', 'verify'] as const
+
+/**
+ * The signing methods of a registration: none, an EC private key, or
+ * keyless Sigstore.
+ */
+export const SIGNING_METHODS = ['none', 'key', 'sigstore'] as const
 
 /**
  * The `offline` choices: `auto` registers into the local registry only
@@ -63,7 +70,9 @@ export const INPUTS = [
     description:
       '`register` registers a model version; `preflight` only checks that ' +
       'the server is reachable, is MLflow and accepts the credentials; ' +
-      '`sync` registers the pending bundles of deferred registrations.',
+      '`sync` registers the pending bundles of deferred registrations; ' +
+      '`verify` checks the files of the version in `source` against its ' +
+      '`model.sig` signature.',
     default: 'register'
   },
   {
@@ -454,6 +463,51 @@ export const INPUTS = [
     commands: ['register']
   },
   {
+    name: 'signing',
+    description:
+      '`key` signs the model files with `signing-key` and uploads the ' +
+      'signature as `model.sig` beside them, in the OpenSSF model signing ' +
+      'format; `sigstore` (keyless signing, not available in this ' +
+      'version) ends in UNSUPPORTED_FEATURE; `none` does not sign.',
+    default: 'none'
+  },
+  {
+    name: 'signing-key',
+    description:
+      'PEM private key (EC on P-256 or P-384, PKCS#8 or SEC1) for ' +
+      '`signing: key`. Pass it from a secret; it is masked and never ' +
+      'written to disk.',
+    secret: true
+  },
+  {
+    name: 'verify-key',
+    description:
+      'PEM public key, or the path of a file holding one, that checks ' +
+      'key signatures in `mode: verify` and with `verify-signature`.'
+  },
+  {
+    name: 'verify-signature',
+    description:
+      'Whether to check the signature of a `runs:/` or `models:/` source ' +
+      'before registering it, with `verify-key` or the certificate ' +
+      'identity.',
+    default: 'false',
+    boolean: true
+  },
+  {
+    name: 'certificate-identity',
+    description:
+      'Expected signer identity of a keyless Sigstore signature, such as ' +
+      'the workflow URL `https://github.com/org/repo/.github/workflows/' +
+      'release.yml@refs/heads/main`.'
+  },
+  {
+    name: 'certificate-oidc-issuer',
+    description:
+      'Expected OIDC issuer of a keyless Sigstore signature, such as ' +
+      '`https://token.actions.githubusercontent.com`.'
+  },
+  {
     name: 'github-token',
     description:
       'Token for the GitHub REST API, used by `sync` to find bundles in ' +
@@ -478,7 +532,8 @@ export const OUTPUTS = [
       'registered it), `checked` (preflight mode), `deferred` (the server ' +
       'was unavailable and a bundle was written), `registered-locally` ' +
       '(offline, into the local registry), `synced` (sync mode), ' +
-      '`dry-run` (nothing was written) or `failed`.'
+      '`dry-run` (nothing was written), `verified` (verify mode) or ' +
+      '`failed`.'
   },
   { name: 'model-name', description: 'Name of the registered model.' },
   {
@@ -551,6 +606,13 @@ export const OUTPUTS = [
     description:
       "Link to the model's build provenance attestation on GitHub, when " +
       '`attest` is true.'
+  },
+  {
+    name: 'model-digest',
+    description:
+      'SHA-256 model digest of the OpenSSF model signing format (the ' +
+      'subject digest of the signed statement), when the files were ' +
+      'hashed: on signing, verifying or `verify` mode.'
   }
 ] as const
 

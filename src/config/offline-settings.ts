@@ -78,6 +78,14 @@ export function parseOfflineConfig(
       'Remove `offline`, and set `tracking-uri` to the MLflow server.'
     )
   }
+  const signing = get('signing')
+  if (signing && signing.value !== 'none') {
+    throw configError(
+      settingLabel('signing', signing),
+      'a registration into the local registry is not signed',
+      'Set `tracking-uri` to register on a server, or set `signing` to none.'
+    )
+  }
   const origins = new Map<InputName, string>()
   for (const [name, value] of settings) origins.set(name, value.origin)
   return {

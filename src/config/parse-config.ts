@@ -32,6 +32,8 @@ import {
 } from './registration-fields.js'
 import { readHokusaiSettings } from './hokusai-settings.js'
 import { readSageMakerSettings } from './sagemaker-settings.js'
+import { checkSigningTarget, parseSigningSettings } from './signing-settings.js'
+import { parseVerifySource } from './verify-source.js'
 import { describeOrigin, type Setting, type Settings } from './settings.js'
 import { parseTlsSettings } from './tls.js'
 import { parseTrackingUri, type TrackingUri } from './tracking-uri.js'
@@ -54,7 +56,7 @@ export function parseConfig(
     required('mode'),
     z.enum(MODES),
     MODES.join(' or '),
-    'Set `mode` to register, preflight or sync.'
+    'Set `mode` to register, preflight, sync or verify.'
   )
   const sagemaker = readSageMakerSettings(get, env)
   const databricks = readDatabricksSettings(get)
@@ -83,6 +85,9 @@ export function parseConfig(
       'Set `allow-insecure-http` to true or false.'
     )
   )
+
+  const signing = parseSigningSettings(get, mode, workspace)
+  checkSigningTarget(signing, registration)
 
   const reportPath = get('report-path')?.value
   return {
@@ -125,6 +130,8 @@ export function parseConfig(
       'Set `retry-initial-delay` to, for example, 0.5.'
     ),
     bundle: parseBundleSettings(get, workspace),
+    signing,
+    ...(mode === 'verify' ? { source: parseVerifySource(get('source')) } : {}),
     registryDir: resolveRegistryDir(get('registry-dir'), workspace),
     ...(reportPath ? { reportPath: path.resolve(workspace, reportPath) } : {}),
     origins: describeOrigins(settings, tracking)

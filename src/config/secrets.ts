@@ -7,16 +7,27 @@ export type MaskSecret = (value: string) => void
 
 /**
  * Returns the forms in which a secret could reach a log: as it is,
- * percent-encoded (in a URL) and base64-encoded.
+ * percent-encoded (in a URL) and base64-encoded. A multi-line secret,
+ * such as a PEM private key, adds each line that is not a PEM armor
+ * line, because the runner masks each log line on its own.
  */
 export function secretForms(secret: string): string[] {
   if (secret === '') return []
   const forms = [
     secret,
     encodeURIComponent(secret),
-    Buffer.from(secret).toString('base64')
+    Buffer.from(secret).toString('base64'),
+    ...secretLines(secret)
   ]
   return [...new Set(forms)]
+}
+
+function secretLines(secret: string): string[] {
+  if (!/[\r\n]/.test(secret)) return []
+  return secret
+    .split(/\r?\n|\r/)
+    .map(line => line.trim())
+    .filter(line => line !== '' && !line.startsWith('-----'))
 }
 
 /** Masks every form of a secret, in place, before it is used. */

@@ -31,11 +31,13 @@ export const DIAGNOSIS_CODES = {
   MLFLOW_ERROR: 'MLflow rejected a request',
   BUNDLE_INVALID: 'A registry bundle failed verification',
   SIGSTORE_SIGNING_FAILED: 'Signing with Sigstore failed',
-  SIGNATURE_INVALID: 'The Sigstore signature is invalid',
+  SIGNATURE_INVALID: 'The model signature failed verification',
   SIGNER_IDENTITY_MISMATCH: 'The signature is from another identity',
   SIGNER_ISSUER_MISMATCH: 'The signing identity is from another issuer',
   ATTESTATION_PERMISSION: 'The job lacks a permission attestations need',
-  ATTESTATION_FAILED: 'Creating the provenance attestation failed'
+  ATTESTATION_FAILED: 'Creating the provenance attestation failed',
+  SIGNATURE_MISSING: 'The model has no model.sig signature file',
+  MODEL_DIGEST_MISMATCH: 'The model files differ from the signed digest'
 } as const
 
 /** A stable diagnosis code, such as `AUTH_REJECTED`. */

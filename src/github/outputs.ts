@@ -22,6 +22,7 @@ export interface RunResult {
     | 'registered-locally'
     | 'synced'
     | 'dry-run'
+    | 'verified'
     | 'failed'
   config?: Config
   /** The configuration of an offline registration, instead of `config`. */
@@ -42,6 +43,8 @@ export interface RunResult {
   reportPath?: string
   /** The model's build provenance attestation, when `attest` is true. */
   attestation?: { id: string; url: string }
+  /** The model digest of the OpenSSF model signing format, once hashed. */
+  modelDigest?: string
 }
 
 /** The link to a version's page in the MLflow UI. */
@@ -74,7 +77,8 @@ export function collectOutputs(result: RunResult): Record<OutputName, string> {
     'sync-report': result.sync ? syncReportJson(result.sync) : '',
     'planned-calls': result.plan ? JSON.stringify(result.plan.calls) : '',
     'report-path': result.reportPath ?? '',
-    'attestation-url': result.attestation?.url ?? ''
+    'attestation-url': result.attestation?.url ?? '',
+    'model-digest': result.modelDigest ?? ''
   }
 }
 
@@ -165,6 +169,7 @@ export function summarize(result: RunResult): RunSummary {
       : {}),
     ...(result.local ? { version: result.local.version } : {}),
     ...(version?.source ? { source: version.source } : {}),
+    ...(result.modelDigest ? { modelDigest: result.modelDigest } : {}),
     aliases:
       version || result.local
         ? (config?.aliases ?? result.offline?.aliases ?? [])

@@ -24,6 +24,8 @@ export interface RunSummary {
   readonly version?: string
   readonly modelUrl?: string
   readonly source?: string
+  /** The SHA-256 model digest of the OpenSSF model signing format. */
+  readonly modelDigest?: string
   readonly aliases: readonly string[]
   /** The directory of a deferred registration's registry bundle. */
   readonly bundlePath?: string
@@ -47,6 +49,7 @@ const OUTCOME_ICONS: Record<string, string> = {
   'registered-locally': '📁',
   synced: '✅',
   'dry-run': '📝',
+  verified: '✅',
   failed: '❌'
 }
 
@@ -59,6 +62,7 @@ export function renderSummary(summary: RunSummary): string {
     row('Registered model', summary.modelName),
     row('Version', versionCell(summary)),
     row('Source', summary.source),
+    row('Model digest', summary.modelDigest),
     row('Aliases', summary.aliases.join(', ')),
     row('Registry bundle', summary.bundlePath),
     row('Local version', summary.localVersionPath),

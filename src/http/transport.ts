@@ -40,6 +40,12 @@ export interface ApiRequest {
    * caller reads back and decides, so a retry never duplicates a version.
    */
   readonly idempotent: boolean
+  /**
+   * Consumes a successful response body as a stream, for downloads that
+   * must not be held in memory; the response's `text` is then empty. It
+   * is called again from the start when the request is retried.
+   */
+  readonly sink?: (body: Readable) => Promise<void>
 }
 
 /** A successful answer. */
@@ -233,7 +239,10 @@ export class HttpClient {
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs
       })
-      const text = await response.body.text()
+      const ok = response.statusCode >= 200 && response.statusCode < 300
+      let text = ''
+      if (ok && request.sink) await request.sink(response.body)
+      else text = await response.body.text()
       this.options.log.debug(
         `${request.method} ${describeUrl(url)} -> HTTP ` +
           `${response.statusCode} in ${Date.now() - started} ms`

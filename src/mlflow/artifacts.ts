@@ -74,6 +74,29 @@ function countBytes(
   return pipeline(source, counter, () => undefined)
 }
 
+/** Uploads a small text file, such as `model.sig`, as a raw PUT. */
+export async function uploadArtifactText(
+  http: HttpClient,
+  destination: string,
+  text: string
+): Promise<void> {
+  await http.json(
+    {
+      method: 'PUT',
+      path: `${ARTIFACTS_API}/${encodePath(destination)}`,
+      body: {
+        contentType: 'application/octet-stream',
+        length: Buffer.byteLength(text),
+        open: () => text
+      },
+      operation: 'upload artifact',
+      resource: `artifact ${destination}`,
+      idempotent: true
+    },
+    emptyResponse
+  )
+}
+
 /** Lists the files directly below a path of the artifact proxy. */
 export async function listProxyArtifacts(
   http: HttpClient,
@@ -91,6 +114,57 @@ export async function listProxyArtifacts(
     listArtifactsResponse
   )
   return response.files.map(file => file.path)
+}
+
+/** One entry of an artifact proxy listing. */
+export interface ArtifactEntry {
+  /** The entry's name within the listed directory. */
+  readonly name: string
+  readonly isDir: boolean
+}
+
+/**
+ * Lists the entries directly below a path of the artifact proxy, with
+ * whether each is a directory. MLflow 3.17 returns base names here.
+ */
+export async function listProxyEntries(
+  http: HttpClient,
+  path: string
+): Promise<ArtifactEntry[]> {
+  const response = await http.json(
+    {
+      method: 'GET',
+      path: ARTIFACTS_API,
+      query: { path },
+      operation: 'list artifacts',
+      resource: `artifact ${path}`,
+      idempotent: true
+    },
+    listArtifactsResponse
+  )
+  return response.files.map(file => ({
+    name: file.path.split('/').pop() ?? file.path,
+    isDir: file.is_dir
+  }))
+}
+
+/**
+ * Downloads a file through the proxy into `sink` as a stream, so large
+ * files never sit in memory. A retry calls `sink` again from the start.
+ */
+export async function downloadArtifactStream(
+  http: HttpClient,
+  path: string,
+  sink: (body: Readable) => Promise<void>
+): Promise<void> {
+  await http.send({
+    method: 'GET',
+    path: `${ARTIFACTS_API}/${encodePath(path)}`,
+    operation: 'download artifact',
+    resource: `artifact ${path}`,
+    idempotent: true,
+    sink
+  })
 }
 
 /** Downloads a small text file, such as `MLmodel`, through the proxy. */

@@ -8,6 +8,7 @@ import {
   listArtifactsResponse,
   runDataResponse,
   runResponse,
+  getLoggedModelResponse,
   searchLoggedModelsResponse,
   searchRunsResponse,
   type RunWithData,
@@ -213,4 +214,22 @@ export async function searchLoggedModels(
     pageToken = page.next_page_token
   } while (pageToken)
   return models
+}
+
+/** Gets an MLflow 3 logged model, with the URI of its artifacts. */
+export async function getLoggedModel(
+  http: HttpClient,
+  modelId: string
+): Promise<LoggedModel> {
+  const response = await http.json(
+    {
+      method: 'GET',
+      path: `${API}/logged-models/${encodeURIComponent(modelId)}`,
+      operation: 'get logged model',
+      resource: `logged model ${modelId}`,
+      idempotent: true
+    },
+    getLoggedModelResponse
+  )
+  return response.model
 }

@@ -12,7 +12,11 @@ export interface ModelFile {
   readonly relativePath: string
   readonly absolutePath: string
   readonly size: number
+  /** The SHA-256 of the contents in hex. */
+  readonly sha256: string
 }
+
+type ListedFile = Omit<ModelFile, 'sha256'>
 
 /** The files of a local model directory and a digest of their contents. */
 export interface ModelDirectory {
@@ -33,18 +37,20 @@ export async function readModelDirectory(
   root: string
 ): Promise<ModelDirectory> {
   const realRoot = await realpath(root)
-  const files: ModelFile[] = []
+  const files: ListedFile[] = []
   await walk(realRoot, '', files)
   files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : 1))
 
   const digest = createHash('sha256')
+  const hashed: ModelFile[] = []
   for (const file of files) {
     const fileHash = await hashFile(file.absolutePath)
     digest.update(`${file.relativePath}\0${fileHash}\n`)
+    hashed.push({ ...file, sha256: fileHash })
   }
   return {
     root: realRoot,
-    files,
+    files: hashed,
     totalBytes: files.reduce((sum, file) => sum + file.size, 0),
     contentDigest: digest.digest('hex')
   }
@@ -53,7 +59,7 @@ export async function readModelDirectory(
 async function walk(
   root: string,
   relative: string,
-  files: ModelFile[]
+  files: ListedFile[]
 ): Promise<void> {
   const directory = path.join(root, relative)
   for (const entry of await readdir(directory, { withFileTypes: true })) {
@@ -74,7 +80,7 @@ async function followLink(
   root: string,
   relativePath: string,
   absolutePath: string
-): Promise<ModelFile> {
+): Promise<ListedFile> {
   const target = await realpath(absolutePath).catch(() => undefined)
   const inside = target?.startsWith(root + path.sep) === true
   const info = target ? await stat(target) : undefined

@@ -12,6 +12,13 @@ import { checkTargetModel } from '../preflight/preflight.js'
 import { checkAliasGuards } from './alias-guard.js'
 import { findVersionByKey } from './find-version.js'
 import { reusedVersionRequests } from './metadata.js'
+import { SIGNATURE_FILE } from '../provenance/model-digest.js'
+import {
+  signModelDirectory,
+  signatureTags,
+  verifySourceSignature,
+  type DirectoryProvenance
+} from '../provenance/registration-signing.js'
 import { readModelDirectory, type ModelDirectory } from './model-directory.js'
 import { NEW_VERSION, toPlannedCall, type PlannedCall } from './planned-call.js'
 import { IDEMPOTENCY_TAG } from './provenance.js'
@@ -79,17 +86,16 @@ async function planNewVersion(
   key: string,
   modelExists: boolean
 ): Promise<ApiRequest[]> {
-  const { http, config, log } = context
-  const tags = versionTags(context, key)
-  const requests: ApiRequest[] = []
-  let source: ResolvedSource
-  if (directory) {
-    const upload = await planUpload(context, directory, tags)
-    requests.push(...upload.requests)
-    source = upload.source
-  } else {
-    source = await resolveSource(http, config.source ?? '', log)
-  }
+  const { config, log } = context
+  // Signing and verifying only read, so a dry run does both for real.
+  const signed = directory && signModelDirectory(directory, config, log)
+  const runTags = [
+    ...versionTags(context, key),
+    ...signatureTags(signed?.digest)
+  ]
+  const { requests, source, tags } = directory
+    ? await planLocalSource(context, directory, runTags, signed)
+    : await planRemoteSource(context, runTags)
   if (!modelExists) {
     requests.push(createRegisteredModelRequest(config.modelName))
   }
@@ -106,6 +112,42 @@ async function planNewVersion(
   return requests
 }
 
+/** The planned writes before the version is created, and its tags. */
+interface PlannedSource {
+  readonly requests: ApiRequest[]
+  readonly source: ResolvedSource
+  readonly tags: readonly Tag[]
+}
+
+async function planLocalSource(
+  context: RegistrationContext,
+  directory: ModelDirectory,
+  runTags: readonly Tag[],
+  signed: DirectoryProvenance | undefined
+): Promise<PlannedSource> {
+  const upload = await planUpload(context, directory, runTags, signed)
+  const signatureUri = signed?.signatureFile
+    ? `${upload.source.source}/${SIGNATURE_FILE}`
+    : undefined
+  return {
+    ...upload,
+    tags: [...runTags, ...signatureTags(undefined, signatureUri)]
+  }
+}
+
+async function planRemoteSource(
+  context: RegistrationContext,
+  runTags: readonly Tag[]
+): Promise<PlannedSource> {
+  const { http, config, log } = context
+  const original = config.source ?? ''
+  const source = await resolveSource(http, original, log)
+  const digest = config.signing.verifySignature
+    ? await verifySourceSignature(http, original, source, config, log)
+    : undefined
+  return { requests: [], source, tags: [...runTags, ...signatureTags(digest)] }
+}
+
 /**
  * Plans the upload of a local model directory. The run id, its artifact
  * location and the timestamps exist only once the server creates the
@@ -114,7 +156,8 @@ async function planNewVersion(
 async function planUpload(
   context: RegistrationContext,
   directory: ModelDirectory,
-  tags: readonly Tag[]
+  tags: readonly Tag[],
+  signed: DirectoryProvenance | undefined
 ): Promise<{ requests: ApiRequest[]; source: ResolvedSource }> {
   const { http, config } = context
   const requests: ApiRequest[] = []
@@ -135,10 +178,13 @@ async function planUpload(
     })
   )
   const root = `<artifact root of the new run>/${config.artifactPath}`
-  for (const file of directory.files) {
-    requests.push(
-      write('PUT', `${ARTIFACTS_API}/${root}/${file.relativePath}`, 'upload')
-    )
+  const signatureFile = signed?.signatureFile
+  const uploads = directory.files
+    .map(file => file.relativePath)
+    .filter(file => file !== signatureFile?.relativePath)
+  if (signatureFile) uploads.push(signatureFile.relativePath)
+  for (const file of uploads) {
+    requests.push(write('PUT', `${ARTIFACTS_API}/${root}/${file}`, 'upload'))
   }
   requests.push(
     write('POST', `${API}/runs/update`, 'end run', {

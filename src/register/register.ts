@@ -3,6 +3,13 @@ import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
 import type { ModelVersion } from '../mlflow/schemas.js'
 import { checkTargetModel } from '../preflight/preflight.js'
+import { SIGNATURE_FILE } from '../provenance/model-digest.js'
+import {
+  signModelDirectory,
+  signatureTags,
+  verifySourceSignature,
+  type DirectoryProvenance
+} from '../provenance/registration-signing.js'
 import {
   compareRelease,
   enforceGates,
@@ -41,6 +48,8 @@ export interface RegistrationContext {
   readonly progress: {
     version?: ModelVersion | undefined
     comparison?: ReleaseComparison | undefined
+    /** The model digest of a local model, or of a verified source. */
+    modelDigest?: string | undefined
   }
 }
 
@@ -58,8 +67,10 @@ export async function registerModel(
   const directory = config.modelPath
     ? await readModelDirectory(config.modelPath)
     : undefined
+  const signed = directory && signModelDirectory(directory, config, log)
+  context.progress.modelDigest = signed?.digest
   const key = registrationKey(config, context.provenance, directory)
-  const tags = versionTags(context, key)
+  const tags = [...versionTags(context, key), ...signatureTags(signed?.digest)]
 
   const existing =
     preflight.model && !config.forceNewVersion
@@ -67,7 +78,13 @@ export async function registerModel(
       : undefined
   const obtained = existing
     ? await reuseVersion(context, existing)
-    : await createNewVersion(context, directory, tags, key, !!preflight.model)
+    : await createNewVersion(
+        context,
+        directory && { directory, signed },
+        tags,
+        key,
+        !!preflight.model
+      )
   const { version } = obtained
   context.progress.version = version
   const ready = await waitUntilReady(http, version, config.waitTimeoutMs, log)
@@ -129,6 +146,12 @@ async function compareBeforeAliases(
   enforceGates(comparison)
 }
 
+/** A local model directory with its digest and signature. */
+interface LocalModel {
+  readonly directory: ModelDirectory
+  readonly signed: DirectoryProvenance | undefined
+}
+
 /** The version to finish: reused, or created with its resolved source. */
 interface ObtainedVersion {
   readonly version: ModelVersion
@@ -139,13 +162,22 @@ interface ObtainedVersion {
 
 async function createNewVersion(
   context: RegistrationContext,
-  directory: ModelDirectory | undefined,
-  tags: readonly Tag[],
+  local: LocalModel | undefined,
+  runTags: readonly Tag[],
   idempotencyKey: string,
   modelExists: boolean
 ): Promise<ObtainedVersion> {
   const { http, config, log } = context
-  const source = await prepareSource(context, directory, tags)
+  const source = await prepareSource(context, local, runTags)
+  // The run tags hold a local model's digest already. A verified
+  // source's digest and the signature's location are known only now.
+  const tags = [
+    ...runTags,
+    ...signatureTags(
+      local ? undefined : context.progress.modelDigest,
+      local?.signed?.signatureFile && `${source.source}/${SIGNATURE_FILE}`
+    )
+  ]
   // The preflight already read the registered model, so a create would
   // only return MLflow's "already exists" error.
   const createdModel = modelExists
@@ -171,22 +203,46 @@ async function createNewVersion(
 
 async function prepareSource(
   context: RegistrationContext,
-  directory: ModelDirectory | undefined,
+  local: LocalModel | undefined,
   tags: readonly Tag[]
 ): Promise<ResolvedSource> {
   const { http, config, log } = context
-  if (!directory) return resolveSource(http, config.source ?? '', log)
+  if (!local) return resolveRemoteSource(context)
+  const signatureFile = local.signed?.signatureFile
   return uploadModelDirectory(
     http,
-    directory,
+    local.directory,
     {
       experimentName: config.experimentName,
       artifactPath: config.artifactPath,
       runName: `register-${config.modelName}`,
-      runTags: tags.filter(tag => tag.key !== IDEMPOTENCY_TAG)
+      runTags: tags.filter(tag => tag.key !== IDEMPOTENCY_TAG),
+      ...(signatureFile ? { extraFiles: [signatureFile] } : {})
     },
     log
   )
+}
+
+/**
+ * Resolves a `source` and, with `verify-signature`, verifies its files
+ * against their signature before any version points at them.
+ */
+async function resolveRemoteSource(
+  context: RegistrationContext
+): Promise<ResolvedSource> {
+  const { http, config, log } = context
+  const original = config.source ?? ''
+  const resolved = await resolveSource(http, original, log)
+  if (config.signing.verifySignature) {
+    context.progress.modelDigest = await verifySourceSignature(
+      http,
+      original,
+      resolved,
+      config,
+      log
+    )
+  }
+  return resolved
 }
 
 /**

@@ -4,7 +4,11 @@ import type { Tag } from '../config/config.js'
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
-import { proxyPath, uploadArtifact } from '../mlflow/artifacts.js'
+import {
+  proxyPath,
+  uploadArtifact,
+  uploadArtifactText
+} from '../mlflow/artifacts.js'
 import { isAlreadyExists } from '../mlflow/registry.js'
 import type { RunInfo } from '../mlflow/schemas.js'
 import {
@@ -26,6 +30,17 @@ export interface UploadPlan {
   readonly artifactPath: string
   readonly runName: string
   readonly runTags: readonly Tag[]
+  /**
+   * Small generated files uploaded beside the model's, such as the
+   * signature; each replaces a model file of the same path.
+   */
+  readonly extraFiles?: readonly GeneratedFile[]
+}
+
+/** A small file made by the action, uploaded from memory. */
+export interface GeneratedFile {
+  readonly relativePath: string
+  readonly text: string
 }
 
 /**
@@ -71,8 +86,9 @@ export async function uploadModelDirectory(
       `(${formatBytes(directory.totalBytes)}) into run ${run.run_id} ` +
       `of experiment '${plan.experimentName}'`
   )
+  const destination = `${root}/${plan.artifactPath}`
   try {
-    await uploadFiles(http, directory, `${root}/${plan.artifactPath}`, log)
+    await uploadFiles(http, directory, destination, plan.extraFiles ?? [], log)
   } catch (error) {
     await endRun(http, run.run_id, 'FAILED').catch(() => undefined)
     throw error
@@ -129,9 +145,12 @@ async function uploadFiles(
   http: HttpClient,
   directory: ModelDirectory,
   destination: string,
+  extraFiles: readonly GeneratedFile[],
   log: Logger
 ): Promise<void> {
-  const queue = [...directory.files]
+  const replaced = new Set(extraFiles.map(file => file.relativePath))
+  const queue = directory.files.filter(f => !replaced.has(f.relativePath))
+  const total = queue.length + extraFiles.length
   let doneBytes = 0
   let doneFiles = 0
   let nextReport = 0.25
@@ -153,7 +172,14 @@ async function uploadFiles(
     }
   }
   await Promise.all(Array.from({ length: UPLOAD_CONCURRENCY }, () => worker()))
-  log.info(`Uploaded all ${directory.files.length} files`)
+  for (const file of extraFiles) {
+    await uploadArtifactText(
+      http,
+      `${destination}/${file.relativePath}`,
+      file.text
+    )
+  }
+  log.info(`Uploaded all ${total} files`)
 }
 
 function fraction(bytes: number, files: number, dir: ModelDirectory): number {

@@ -63,7 +63,7 @@ export function parseModelFacts(
  * itself as the download URI of every version whose source is not a
  * `models:` URI, so an `mlflow-artifacts:` source saves one request.
  */
-async function downloadUri(
+export async function downloadUri(
   http: HttpClient,
   version: ModelVersion
 ): Promise<string> {

@@ -31,6 +31,12 @@ export function replayBundle(
   const config: Config = {
     mode: 'register',
     trackingUri: base.trackingUri,
+    // A replay is signed and verified as the sync run is configured,
+    // because the deferred run's keys are not in the bundle.
+    // NOTE: no test yet replays a bundle with signing or verification on.
+    signing: registration.modelDirectory
+      ? { ...base.signing, verifySignature: false }
+      : { ...base.signing, method: 'none' },
     modelName: registration.modelName,
     ...(registration.modelDirectory
       ? { modelPath: resolveInside(bundle.path, registration.modelDirectory) }

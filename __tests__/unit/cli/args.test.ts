@@ -22,8 +22,8 @@ describe('parseCliArgs commands', () => {
     const error = thrownBy(() => parseCliArgs(['deploy']))
     expect(error).toBeInstanceOf(UsageError)
     expect((error as UsageError).message).toBe(
-      'Unknown command "deploy". Commands: register, preflight, sync, list, ' +
-        'show, fake-server.'
+      'Unknown command "deploy". Commands: register, preflight, sync, ' +
+        'verify, list, show, fake-server.'
     )
   })
 

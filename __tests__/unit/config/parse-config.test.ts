@@ -212,7 +212,7 @@ const INVALID: [InputName, string, RegExp, RegExp][] = [
   [
     'mode',
     'deploy',
-    /expected register or preflight or sync, got "deploy"/,
+    /expected register or preflight or sync or verify, got "deploy"/,
     /mode/
   ],
   ['tracking-uri', '', /no tracking server/, /MLFLOW_TRACKING_URI/],

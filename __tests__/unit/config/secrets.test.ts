@@ -31,6 +31,16 @@ describe('secretForms', () => {
   it('lists nothing for an empty secret', () => {
     expect(secretForms('')).toEqual([])
   })
+
+  it('lists each line of a PEM key but its armor', () => {
+    const pem =
+      '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMG\r\nByqGSM49AgEG\n' +
+      '-----END PRIVATE KEY-----\n'
+    const forms = secretForms(pem)
+    expect(forms).toContain('MIGHAgEAMBMG')
+    expect(forms).toContain('ByqGSM49AgEG')
+    expect(forms).not.toContain('-----BEGIN PRIVATE KEY-----')
+  })
 })
 
 describe('maskSecretSettings', () => {

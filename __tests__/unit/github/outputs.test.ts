@@ -72,7 +72,8 @@ describe('collectOutputs', () => {
       'sync-report': '',
       'planned-calls': '',
       'report-path': '',
-      'attestation-url': ''
+      'attestation-url': '',
+      'model-digest': ''
     })
   })
 
@@ -99,7 +100,8 @@ describe('collectOutputs', () => {
       'sync-report': '',
       'planned-calls': '',
       'report-path': '',
-      'attestation-url': ''
+      'attestation-url': '',
+      'model-digest': ''
     })
   })
 

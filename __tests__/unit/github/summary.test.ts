@@ -27,6 +27,7 @@ const REGISTERED: RunSummary = {
   version: '3',
   modelUrl: 'https://mlflow.test/mlflow/#/models/fraud-model/versions/3',
   source: 'mlflow-artifacts:/1/abc/artifacts/model',
+  modelDigest: 'ab'.repeat(32),
   aliases: ['champion', 'staging']
 }
 
@@ -53,6 +54,7 @@ describe('renderSummary of a success', () => {
     '| Version | [3](https://mlflow.test/mlflow/#/models/fraud-model/' +
       'versions/3) |',
     '| Source | mlflow-artifacts:/1/abc/artifacts/model |',
+    `| Model digest | ${'ab'.repeat(32)} |`,
     '| Aliases | champion, staging |',
     '| Auth mode | basic |',
     '| Auth decision | auth-mode auto chose basic |',

@@ -1,13 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { Readable } from 'node:stream'
 
 import { describe, expect, it } from '@jest/globals'
 
 import { releasingChunks } from '../../../src/http/chunk-memory.js'
 
-async function* chunksOf(data: Buffer, size: number): AsyncGenerator<Buffer> {
+function chunksOf(data: Buffer, size: number): Readable {
+  const chunks: Buffer[] = []
   for (let start = 0; start < data.length; start += size) {
-    yield data.subarray(start, start + size)
+    chunks.push(data.subarray(start, start + size))
   }
+  return Readable.from(chunks)
 }
 
 function sha256(data: Buffer): string {
@@ -36,12 +39,18 @@ describe('releasingChunks', () => {
   })
 
   it('passes a source failure on', async () => {
-    async function* failing(): AsyncGenerator<Buffer> {
-      yield Buffer.from('first')
-      throw new Error('disk read failed')
-    }
+    const failing = new Readable({
+      read() {
+        this.push(Buffer.from('first'))
+        this.destroy(new Error('disk read failed'))
+      }
+    })
     const read = async () => {
-      for await (const chunk of releasingChunks(failing())) void chunk
+      const received: Buffer[] = []
+      for await (const chunk of releasingChunks(failing)) {
+        received.push(chunk as Buffer)
+      }
+      return received
     }
     await expect(read()).rejects.toThrow('disk read failed')
   })

@@ -445,3 +445,57 @@ describe('HttpClient retries', () => {
     expect(sleeps).toEqual([100])
   })
 })
+
+describe('HttpClient response sink', () => {
+  const readAll = async (body: Readable): Promise<string> => {
+    const chunks: Buffer[] = []
+    for await (const chunk of body) chunks.push(chunk as Buffer)
+    return Buffer.concat(chunks).toString()
+  }
+
+  it('streams a 2xx body into the sink', async () => {
+    const server = await startServer(reply(200, 'model bytes'))
+    const { client } = createClient(server.url)
+    let streamed = ''
+    const response = await client.send({
+      ...GET,
+      sink: async body => {
+        streamed = await readAll(body)
+      }
+    })
+    expect(streamed).toBe('model bytes')
+    expect(response.text).toBe('')
+  })
+
+  it('skips the sink for a retried failure', async () => {
+    const server = await startServer(
+      sequence(reply(503, 'busy'), reply(200, 'second'))
+    )
+    const { client } = createClient(server.url)
+    const calls: string[] = []
+    await client.send({
+      ...GET,
+      sink: async body => {
+        calls.push(await readAll(body))
+      }
+    })
+    expect(calls).toEqual(['second'])
+  })
+
+  it('keeps an error body out of the sink', async () => {
+    const server = await startServer(reply(404, '{"error_code":"X"}'))
+    const { client } = createClient(server.url)
+    let called = false
+    const error = await rejectionOf(
+      client.send({
+        ...GET,
+        sink: () => {
+          called = true
+          return Promise.resolve()
+        }
+      })
+    )
+    expect(error).toBeInstanceOf(HttpError)
+    expect(called).toBe(false)
+  })
+})

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto'
+import path from 'node:path'
+import type { Readable } from 'node:stream'
+
+import type { ModelDirectory } from '../register/model-directory.js'
+
+/** One file of a model and the SHA-256 of its contents, in hex. */
+export interface FileDigest {
+  /** The POSIX path below the model directory, such as `data/model.pkl`. */
+  readonly name: string
+  readonly digest: string
+}
+
+/** A model's files as the OpenSSF model signing format records them. */
+export interface ModelManifest {
+  /** The model directory's base name, the statement's subject name. */
+  readonly modelName: string
+  /** Every file that is not ignored, in the format's order. */
+  readonly files: readonly FileDigest[]
+}
+
+/** The file name of the signature bundle, beside the model files. */
+export const SIGNATURE_FILE = 'model.sig'
+
+/**
+ * The top-level paths that model-signing 1.1.1 leaves out by default:
+ * its signature file and git's files. A directory among them is left out
+ * with everything below it.
+ */
+export const IGNORED_PATHS: readonly string[] = [
+  SIGNATURE_FILE,
+  '.git',
+  '.gitattributes',
+  '.github',
+  '.gitignore'
+]
+
+/**
+ * Returns the manifest of a local model directory from the hashes taken
+ * while it was read, leaving out the ignored paths. Symbolic links inside
+ * the directory count as the files they point to, as they are uploaded,
+ * so the digest is that of the uploaded copy.
+ */
+export function manifestFromDirectory(
+  directory: ModelDirectory
+): ModelManifest {
+  const files = directory.files
+    .filter(file => !isIgnored(file.relativePath))
+    .map(file => ({ name: file.relativePath, digest: file.sha256 }))
+    .sort((a, b) => compareFileNames(a.name, b.name))
+  return { modelName: path.basename(directory.root), files }
+}
+
+/** Checks whether a file is left out of the manifest by its path. */
+export function isIgnored(name: string): boolean {
+  return IGNORED_PATHS.some(
+    ignored => name === ignored || name.startsWith(`${ignored}/`)
+  )
+}
+
+/**
+ * Orders file names as model-signing does: by path components, as
+ * Python's `PurePosixPath` compares, so `a/b` sorts before `a-b` and
+ * `a.txt`, unlike a plain string sort.
+ */
+export function compareFileNames(a: string, b: string): number {
+  const left = a.split('/')
+  const right = b.split('/')
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const order = compareCodePoints(left[i] ?? '', right[i] ?? '')
+    if (order !== 0) return order
+  }
+  return left.length - right.length
+}
+
+/**
+ * Compares strings by Unicode code points, as Python compares `str`;
+ * JavaScript's `<` compares UTF-16 code units, which orders characters
+ * outside the Basic Multilingual Plane differently.
+ */
+function compareCodePoints(a: string, b: string): number {
+  const left = Array.from(a)
+  const right = Array.from(b)
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const difference =
+      (left[i]?.codePointAt(0) ?? 0) - (right[i]?.codePointAt(0) ?? 0)
+    if (difference !== 0) return difference
+  }
+  return left.length - right.length
+}
+
+/** Returns the SHA-256 of a stream's bytes in hex, chunk by chunk. */
+export async function hashStream(stream: Readable): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of stream) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+/**
+ * Returns the model digest: SHA-256 over the raw bytes of each file's
+ * digest, in manifest order. It is the statement's subject digest.
+ */
+export function rootDigest(files: readonly FileDigest[]): string {
+  const hash = createHash('sha256')
+  for (const file of files) hash.update(Buffer.from(file.digest, 'hex'))
+  return hash.digest('hex')
+}

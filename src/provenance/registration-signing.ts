@@ -1,0 +1,112 @@
+import type { Config, Tag } from '../config/config.js'
+import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
+import type { Logger } from '../host/host.js'
+import type { HttpClient } from '../http/transport.js'
+import { proxyPath } from '../mlflow/artifacts.js'
+import { getLoggedModel } from '../mlflow/tracking.js'
+import { downloadUri } from '../release/model-file.js'
+import { VERSION_URI } from '../config/verify-source.js'
+import type { ModelDirectory } from '../register/model-directory.js'
+import type { ResolvedSource } from '../register/source.js'
+import type { GeneratedFile } from '../register/upload.js'
+import {
+  SIGNATURE_FILE,
+  manifestFromDirectory,
+  rootDigest
+} from './model-digest.js'
+import { signManifest } from './sign-model.js'
+import { verifyModelArtifacts } from './verify-artifacts.js'
+import { findVersionByUri } from './verify-version.js'
+
+/** The version tag that records the model digest. */
+export const MODEL_DIGEST_TAG = 'mlflow_register.model_digest'
+
+/** The version tag that records where the signature file is. */
+export const SIGNATURE_TAG = 'mlflow_register.signature'
+
+/** The digest of a local model directory and, when signed, its bundle. */
+export interface DirectoryProvenance {
+  readonly digest: string
+  /** The `model.sig` file to upload beside the model files. */
+  readonly signatureFile?: GeneratedFile
+}
+
+/**
+ * Computes the model digest of a local model directory from the hashes
+ * taken when it was read, and signs it unless `signing` is none.
+ */
+export function signModelDirectory(
+  directory: ModelDirectory,
+  config: Pick<Config, 'signing'>,
+  log: Logger
+): DirectoryProvenance {
+  const manifest = manifestFromDirectory(directory)
+  if (config.signing.method === 'none') {
+    return { digest: rootDigest(manifest.files) }
+  }
+  const signature = signManifest(manifest, config.signing)
+  log.info(
+    `Signed model digest ${signature.digest} (${manifest.files.length} ` +
+      `files) with the key of \`signing-key\`; ${SIGNATURE_FILE} is ` +
+      'uploaded beside the model files'
+  )
+  return {
+    digest: signature.digest,
+    signatureFile: {
+      relativePath: SIGNATURE_FILE,
+      text: signature.bundleText
+    }
+  }
+}
+
+/** Returns the tags that record a model's digest and signature file. */
+export function signatureTags(
+  digest: string | undefined,
+  signatureUri?: string
+): Tag[] {
+  return [
+    ...(digest ? [{ key: MODEL_DIGEST_TAG, value: digest }] : []),
+    ...(signatureUri ? [{ key: SIGNATURE_TAG, value: signatureUri }] : [])
+  ]
+}
+
+/**
+ * Verifies the signature of a resolved `runs:/`, `models:/` or artifact
+ * source before it is registered, and returns its model digest.
+ */
+export async function verifySourceSignature(
+  http: HttpClient,
+  original: string,
+  resolved: ResolvedSource,
+  config: Pick<Config, 'signing'>,
+  log: Logger
+): Promise<string> {
+  const uri = await sourceArtifactUri(http, original, resolved)
+  log.info(`Verifying the signature of ${original} at ${uri}`)
+  return verifyModelArtifacts(http, uri, config.signing, log)
+}
+
+async function sourceArtifactUri(
+  http: HttpClient,
+  original: string,
+  resolved: ResolvedSource
+): Promise<string> {
+  if (proxyPath(resolved.source) !== undefined) return resolved.source
+  if (VERSION_URI.test(original)) {
+    return downloadUri(http, await findVersionByUri(http, original))
+  }
+  const artifactUri = resolved.modelId
+    ? (await getLoggedModel(http, resolved.modelId)).info.artifact_uri
+    : undefined
+  if (artifactUri) return artifactUri
+  throw new DiagnosedError(
+    diagnose(
+      'UNSUPPORTED_FEATURE',
+      `The action cannot locate the files of ${original} to verify its ` +
+        'signature: it reads run artifacts, logged models, model ' +
+        'versions and mlflow-artifacts: URIs.',
+      'Register from runs:/<run-id>/<path> or the mlflow-artifacts: URI ' +
+        'of the model directory, or turn `verify-signature` off.'
+    )
+  )
+}

@@ -1,0 +1,53 @@
+import type { Logger } from '../host/host.js'
+import type { HttpClient } from '../http/transport.js'
+import {
+  downloadArtifactStream,
+  listProxyEntries
+} from '../mlflow/artifacts.js'
+import {
+  compareFileNames,
+  hashStream,
+  isIgnored,
+  type FileDigest,
+  type ModelManifest
+} from './model-digest.js'
+
+/**
+ * Hashes the model files below a path of the artifact proxy, streaming
+ * each one down through the HTTP client (with its TLS, proxy, retries
+ * and auth), so memory stays flat. `root` is the proxy path of the model
+ * directory, such as `1/<run>/artifacts/model`.
+ */
+export async function digestProxyArtifacts(
+  http: HttpClient,
+  root: string,
+  log: Logger
+): Promise<ModelManifest> {
+  const names: string[] = []
+  await listFiles(http, root, '', names)
+  log.info(`Hashing ${names.length} model files from artifact ${root}`)
+  const files: FileDigest[] = []
+  for (const name of names.sort(compareFileNames)) {
+    let digest = ''
+    await downloadArtifactStream(http, `${root}/${name}`, async body => {
+      digest = await hashStream(body)
+    })
+    files.push({ name, digest })
+  }
+  return { modelName: root.split('/').pop() ?? root, files }
+}
+
+async function listFiles(
+  http: HttpClient,
+  root: string,
+  relative: string,
+  names: string[]
+): Promise<void> {
+  const directory = relative ? `${root}/${relative}` : root
+  for (const entry of await listProxyEntries(http, directory)) {
+    const name = relative ? `${relative}/${entry.name}` : entry.name
+    if (isIgnored(name)) continue
+    if (entry.isDir) await listFiles(http, root, name, names)
+    else names.push(name)
+  }
+}

@@ -1,0 +1,69 @@
+import type { SigningSettings } from '../config/signing-settings.js'
+import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
+import type { Logger } from '../host/host.js'
+import type { HttpClient } from '../http/transport.js'
+import {
+  downloadArtifactText,
+  listProxyEntries,
+  proxyPath
+} from '../mlflow/artifacts.js'
+import { SIGNATURE_FILE } from './model-digest.js'
+import { digestProxyArtifacts } from './remote-digest.js'
+import { verifyFilesAgainstStatement } from './verify-manifest.js'
+import { verifySignatureBundle } from './verify-signature.js'
+
+/**
+ * Verifies a model stored behind the artifact proxy: its `model.sig`
+ * with the configured key, then every file against the signed statement.
+ * Returns the verified model digest. `artifactUri` is the model
+ * directory's `mlflow-artifacts:` URI.
+ */
+export async function verifyModelArtifacts(
+  http: HttpClient,
+  artifactUri: string,
+  signing: SigningSettings,
+  log: Logger
+): Promise<string> {
+  const root = proxyRoot(artifactUri)
+  const entries = await listProxyEntries(http, root)
+  if (!entries.some(e => e.name === SIGNATURE_FILE && !e.isDir)) {
+    throw new DiagnosedError(
+      diagnose(
+        'SIGNATURE_MISSING',
+        `${artifactUri} has no ${SIGNATURE_FILE} beside its files, so ` +
+          'there is no signature to verify.',
+        'Register the model with `signing: key` (or sign it with ' +
+          '`model_signing sign` before logging it), or stop verifying ' +
+          'this model.'
+      )
+    )
+  }
+
+  const where = `${artifactUri}/${SIGNATURE_FILE}`
+  const text = await downloadArtifactText(http, `${root}/${SIGNATURE_FILE}`)
+  const signed = verifySignatureBundle(text, signing, where)
+  log.info(`The signature ${where} is valid; checking the files`)
+  const actual = await digestProxyArtifacts(http, root, log)
+  verifyFilesAgainstStatement(signed, actual, artifactUri)
+  log.info(
+    `Verified ${actual.files.length} files of ${artifactUri} against ` +
+      `the signed model digest ${signed.digest}`
+  )
+  return signed.digest
+}
+
+function proxyRoot(artifactUri: string): string {
+  const root = proxyPath(artifactUri)
+  if (root !== undefined) return root
+  // NOTE: only files behind MLflow's artifact proxy are read, so S3, GCS
+  // and other stores the server does not proxy cannot be verified.
+  throw new DiagnosedError(
+    diagnose(
+      'UNSUPPORTED_FEATURE',
+      `The model files are at ${artifactUri}, which is not behind the ` +
+        "server's artifact proxy, so the action cannot read them.",
+      'Serve artifacts through the tracking server (--serve-artifacts), ' +
+        'or verify with `model_signing verify` on a downloaded copy.'
+    )
+  )
+}
