@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici'
 
 import { resolveAuth, type AuthResolution } from './auth/resolve-auth.js'
 import type { Config } from './config/config.js'
+import type { MaskSecret } from './config/secrets.js'
 import { loadConfig } from './config/load-config.js'
 import type { Diagnosis } from './diagnosis/diagnosis.js'
 import { registerOrDefer } from './bundle/defer.js'
@@ -16,7 +17,8 @@ import { reportConnection } from './http/connection.js'
 import { recordSecrets } from './host/secret-record.js'
 import { createDispatcher } from './http/dispatcher.js'
 import { defaultRetryPolicy } from './http/retry.js'
-import { HttpClient } from './http/transport.js'
+import { createRegistryClient } from './http/registry-client.js'
+import { HttpClient, type HttpClientOptions } from './http/transport.js'
 import { classifyFailure } from './preflight/classify.js'
 import { runPreflight } from './preflight/preflight.js'
 import { planDryRun } from './register/dry-run.js'
@@ -88,7 +90,8 @@ async function runWithServer(
       auth,
       dispatcher,
       host.log,
-      connection
+      connection,
+      mask
     )
     if (config.mode === 'preflight') {
       result.preflight = await runPreflight(http, config.modelName, host.log)
@@ -121,9 +124,10 @@ function createHttpClient(
   auth: AuthResolution,
   dispatcher: Dispatcher,
   log: Logger,
-  connection: ConnectionFacts
+  connection: ConnectionFacts,
+  mask: MaskSecret
 ): HttpClient {
-  return new HttpClient({
+  const options: HttpClientOptions = {
     baseUrl: config.trackingUri,
     auth: auth.provider,
     dispatcher,
@@ -136,7 +140,11 @@ function createHttpClient(
     }),
     log,
     userAgent: USER_AGENT
-  })
+  }
+  const registry = createRegistryClient(config.registry, options, mask)
+  if (!registry) return new HttpClient(options)
+  log.info(registry.credentials)
+  return new HttpClient({ ...options, registry: registry.client })
 }
 
 function logAuth(log: Logger, config: Config, auth: AuthResolution): void {

@@ -23,8 +23,11 @@ export interface WorkspaceFront {
 export async function startWorkspaceFront(targets: {
   readonly provider: string
   readonly mlflow: string
+  /** Sees each request before it is relayed, to record its headers. */
+  readonly onRequest?: (request: IncomingMessage) => void
 }): Promise<WorkspaceFront> {
   const server = createServer((request, response) => {
+    targets.onRequest?.(request)
     const path = request.url ?? '/'
     const target = path.startsWith('/oidc/') ? targets.provider : targets.mlflow
     relay(request, response, new URL(path, target))

@@ -17,10 +17,7 @@ import {
 import { parseAzureSettings } from './azure-settings.js'
 import { parseBundleSettings } from './bundle-settings.js'
 import { checkCleartextCredentials } from './cleartext.js'
-import {
-  checkWorkspaceModelName,
-  readDatabricksSettings
-} from './databricks-settings.js'
+import { readDatabricksSettings } from './databricks-settings.js'
 import { HEADER_NAME, parseExtraHeaders } from './extra-headers.js'
 import { AUTH_MODES, MODES, type InputName } from './inputs.js'
 import { parseOAuthSettings } from './oauth-settings.js'
@@ -31,6 +28,7 @@ import {
   requireSetting
 } from './registration-fields.js'
 import { readHokusaiSettings } from './hokusai-settings.js'
+import { checkRegistryCleartext, chooseRegistry } from './registry-choice.js'
 import { readSageMakerSettings } from './sagemaker-settings.js'
 import { describeOrigin, type Setting, type Settings } from './settings.js'
 import { parseTlsSettings } from './tls.js'
@@ -63,7 +61,12 @@ export function parseConfig(
     databricks?.tracking ??
     parseTrackingUri(get('tracking-uri'))
   const registration = parseRegistrationFields(get, mode, workspace)
-  checkWorkspaceModelName(registration.modelName, databricks?.auth.databricks)
+  const registry = chooseRegistry(
+    get('registry-uri'),
+    tracking.url,
+    databricks?.auth.databricks,
+    registration
+  )
   const auth = {
     ...parseAuthSettings(get, tracking),
     ...sagemaker?.auth,
@@ -71,23 +74,21 @@ export function parseConfig(
     ...readHokusaiSettings(get, env, tracking)
   }
   const extraHeaders = parseExtraHeaders(get('extra-headers'), auth.tokenHeader)
-  checkCleartextCredentials(
-    tracking.url,
-    auth,
-    extraHeaders,
-    parseSetting(
-      'allow-insecure-http',
-      required('allow-insecure-http'),
-      booleanSchema,
-      'true or false',
-      'Set `allow-insecure-http` to true or false.'
-    )
+  const allowInsecureHttp = parseSetting(
+    'allow-insecure-http',
+    required('allow-insecure-http'),
+    booleanSchema,
+    'true or false',
+    'Set `allow-insecure-http` to true or false.'
   )
+  checkCleartextCredentials(tracking.url, auth, extraHeaders, allowInsecureHttp)
+  checkRegistryCleartext(registry, allowInsecureHttp)
 
   const reportPath = get('report-path')?.value
   return {
     mode,
     trackingUri: tracking.url,
+    registry,
     ...registration,
     auth,
     tls: parseTlsSettings(get, workspace),

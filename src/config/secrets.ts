@@ -34,8 +34,8 @@ const PROXY_VARIABLES = [
 
 /**
  * Masks every secret input, each value of `extra-headers`, and the
- * password in the user info of the tracking URI and of the proxy
- * variables in `env`. It runs straight after the raw settings are read and
+ * password in the user info of the tracking and registry URIs and of
+ * the proxy variables in `env`. It runs straight after the raw settings are read and
  * before they are validated, so not even a validation message can show one.
  */
 export function maskSecretSettings(
@@ -53,6 +53,7 @@ export function maskSecretSettings(
   }
   const uris = [
     settings.get('tracking-uri')?.value,
+    settings.get('registry-uri')?.value,
     ...PROXY_VARIABLES.map(name => env[name])
   ]
   for (const uri of uris) {

@@ -62,7 +62,22 @@ export interface HttpClientOptions {
   readonly extraHeaders?: readonly ExtraHeader[]
   /** The connection to the server (proxy, TLS), for diagnoses. */
   readonly connection?: ConnectionFacts
+  /**
+   * The client of a separate registry server. Requests below
+   * {@link REGISTRY_PATHS} go to it, everything else to `baseUrl`.
+   */
+  readonly registry?: HttpClient
 }
+
+/**
+ * The paths of MLflow's model registry API, as MLflow's clients send them
+ * to the registry URI rather than the tracking URI.
+ */
+export const REGISTRY_PATHS = [
+  'api/2.0/mlflow/registered-models/',
+  'api/2.0/mlflow/model-versions/',
+  'api/2.0/mlflow/unity-catalog/'
+] as const
 
 const MAX_REDIRECTS = 3
 
@@ -74,15 +89,31 @@ const MAX_REDIRECTS = 3
  */
 export class HttpClient {
   readonly options: HttpClientOptions
-  /** How many HTTP requests were sent, retries included. */
-  requestCount = 0
+  #sent = 0
+
+  /** How many HTTP requests were sent, retries and the registry included. */
+  get requestCount(): number {
+    return this.#sent + (this.options.registry?.requestCount ?? 0)
+  }
 
   constructor(options: HttpClientOptions) {
     this.options = options
   }
 
+  /** Returns the client that serves a request's path. */
+  route(request: Pick<ApiRequest, 'path'>): HttpClient {
+    const { registry } = this.options
+    const path = request.path.replace(/^\/+/, '')
+    if (registry && REGISTRY_PATHS.some(prefix => path.startsWith(prefix))) {
+      return registry
+    }
+    return this
+  }
+
   /** Sends a request, retrying when it is idempotent and transient. */
   async send(request: ApiRequest): Promise<ApiResponse> {
+    const target = this.route(request)
+    if (target !== this) return target.send(request)
     const { retry, log } = this.options
     const started = retry.now()
     for (let attempt = 1; ; attempt++) {
@@ -114,6 +145,8 @@ export class HttpClient {
 
   /** Sends a request and validates its JSON answer with a zod schema. */
   async json<T>(request: ApiRequest, schema: z.ZodType<T>): Promise<T> {
+    const target = this.route(request)
+    if (target !== this) return target.json(request, schema)
     const response = await this.send(request)
     const facts = this.describe(
       request,
@@ -223,7 +256,7 @@ export class HttpClient {
       if (headers.authorization) sent.authorization = headers.authorization
     }
     const started = Date.now()
-    this.requestCount++
+    this.#sent++
     try {
       const response = await undiciRequest(url, {
         method: request.method,

@@ -19,6 +19,7 @@ import {
   provenanceTags,
   type Provenance
 } from './provenance.js'
+import { sourceForRegistry } from './registry-source.js'
 import { resolveSource, type ResolvedSource } from './source.js'
 import { uploadModelDirectory } from './upload.js'
 import { waitUntilReady } from './wait-ready.js'
@@ -153,8 +154,12 @@ async function prepareSource(
   tags: readonly Tag[]
 ): Promise<ResolvedSource> {
   const { http, config, log } = context
-  if (!directory) return resolveSource(http, config.source ?? '', log)
-  return uploadModelDirectory(
+  if (!directory) {
+    const source = config.source ?? ''
+    const resolved = await resolveSource(http, source, log)
+    return sourceForRegistry(resolved, config.registry, source)
+  }
+  const uploaded = await uploadModelDirectory(
     http,
     directory,
     {
@@ -164,6 +169,11 @@ async function prepareSource(
       runTags: tags.filter(tag => tag.key !== IDEMPOTENCY_TAG)
     },
     log
+  )
+  return sourceForRegistry(
+    uploaded,
+    config.registry,
+    `runs:/${uploaded.runId ?? ''}/${config.artifactPath}`
   )
 }
 

@@ -1,6 +1,8 @@
 import type { Config } from '../config/config.js'
 import { parseAliasGuards } from '../config/alias-guards.js'
 import { parseMetricGates } from '../config/metric-gates.js'
+import { isThreePartName } from '../config/registry-choice.js'
+import type { RegistryTarget } from '../config/registry-uri.js'
 import { resolveInside } from '../bundle/bundle-paths.js'
 import type { VerifiedBundle } from '../bundle/read-bundle.js'
 import type { Logger } from '../host/host.js'
@@ -31,6 +33,7 @@ export function replayBundle(
   const config: Config = {
     mode: 'register',
     trackingUri: base.trackingUri,
+    registry: replayRegistry(base, registration.modelName),
     modelName: registration.modelName,
     ...(registration.modelDirectory
       ? { modelPath: resolveInside(bundle.path, registration.modelDirectory) }
@@ -81,4 +84,17 @@ export function replayBundle(
     log: context.log,
     progress: {}
   })
+}
+
+/**
+ * Returns the registry of a replayed model. Without `registry-uri`, a
+ * three-part name on Databricks goes to Unity Catalog, as it would have
+ * in the deferred run.
+ */
+function replayRegistry(base: Config, modelName: string): RegistryTarget {
+  if (base.registry.kind !== 'tracking') return base.registry
+  if (base.auth.databricks && isThreePartName(modelName)) {
+    return { kind: 'unity-catalog' }
+  }
+  return base.registry
 }
