@@ -139,7 +139,15 @@ function createHttpClient(
       budgetMs: config.retryMaxTimeMs
     }),
     log,
-    userAgent: USER_AGENT
+    userAgent: USER_AGENT,
+    mask
+  }
+  if (config.registry.kind === 'unity-catalog') {
+    log.info(
+      `Registry: Unity Catalog of the workspace ${config.trackingUri.href}`
+    )
+    const unityCatalog = new HttpClient({ ...options, unityCatalog: true })
+    return new HttpClient({ ...options, registry: unityCatalog })
   }
   const registry = createRegistryClient(config.registry, options, mask)
   if (!registry) return new HttpClient(options)

@@ -31,6 +31,7 @@ import { readHokusaiSettings } from './hokusai-settings.js'
 import { checkRegistryCleartext, chooseRegistry } from './registry-choice.js'
 import { readSageMakerSettings } from './sagemaker-settings.js'
 import { describeOrigin, type Setting, type Settings } from './settings.js'
+import { readS3Endpoint } from '../storage/s3-location.js'
 import { parseTlsSettings } from './tls.js'
 import { parseTrackingUri, type TrackingUri } from './tracking-uri.js'
 
@@ -89,6 +90,9 @@ export function parseConfig(
     mode,
     trackingUri: tracking.url,
     registry,
+    ...(registry.kind === 'unity-catalog' || databricks
+      ? { s3Endpoint: readS3Endpoint(env) }
+      : {}),
     ...registration,
     auth,
     tls: parseTlsSettings(get, workspace),

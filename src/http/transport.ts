@@ -5,6 +5,7 @@ import type { z } from 'zod'
 
 import type { AuthProvider } from '../auth/provider.js'
 import type { ExtraHeader } from '../config/extra-headers.js'
+import type { MaskSecret } from '../config/secrets.js'
 import type { Logger } from '../host/host.js'
 import {
   ConnectionError,
@@ -67,6 +68,14 @@ export interface HttpClientOptions {
    * {@link REGISTRY_PATHS} go to it, everything else to `baseUrl`.
    */
   readonly registry?: HttpClient
+  /**
+   * Sends MLflow registry paths to Unity Catalog's endpoints, which
+   * mirror them below `api/2.0/mlflow/unity-catalog/` (MLflow 3.17's
+   * `databricks_uc_registry_service.proto`).
+   */
+  readonly unityCatalog?: boolean
+  /** Masks secrets that responses carry, such as storage credentials. */
+  readonly mask?: MaskSecret
 }
 
 /**
@@ -150,7 +159,7 @@ export class HttpClient {
     const response = await this.send(request)
     const facts = this.describe(
       request,
-      joinUrl(this.options.baseUrl, request.path)
+      joinUrl(this.options.baseUrl, this.apiPath(request.path))
     )
     let parsed: unknown
     try {
@@ -171,8 +180,27 @@ export class HttpClient {
     )
   }
 
+  /** Checks whether registry calls of this client go to Unity Catalog. */
+  get isUnityCatalog(): boolean {
+    const registry = this.route({ path: REGISTRY_PATHS[1] })
+    return registry.options.unityCatalog === true
+  }
+
+  private apiPath(path: string): string {
+    const relative = path.replace(/^\/+/, '')
+    if (!this.options.unityCatalog) return relative
+    const mlflow = 'api/2.0/mlflow/'
+    const mirrored = REGISTRY_PATHS.slice(0, 2)
+    if (!mirrored.some(prefix => relative.startsWith(prefix))) return relative
+    return `${mlflow}unity-catalog/${relative.slice(mlflow.length)}`
+  }
+
   private async sendOnce(request: ApiRequest): Promise<ApiResponse> {
-    let url = joinUrl(this.options.baseUrl, request.path, request.query)
+    let url = joinUrl(
+      this.options.baseUrl,
+      this.apiPath(request.path),
+      request.query
+    )
     for (let redirects = 0; ; redirects++) {
       const response = await this.dispatchWithRefresh(request, url)
       const location = response.headers.location

@@ -1,3 +1,5 @@
+import { pathToFileURL } from 'node:url'
+
 import type { Config, Tag } from '../config/config.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
@@ -19,9 +21,11 @@ import {
   provenanceTags,
   type Provenance
 } from './provenance.js'
+import { checkModelSignature } from './model-signature.js'
 import { sourceForRegistry } from './registry-source.js'
 import { resolveSource, type ResolvedSource } from './source.js'
 import { uploadModelDirectory } from './upload.js'
+import { completeUnityCatalogVersion } from './unity-catalog-version.js'
 import { waitUntilReady } from './wait-ready.js'
 
 /** The end state of a registration that succeeded. */
@@ -54,6 +58,9 @@ export async function registerModel(
   context: RegistrationContext
 ): Promise<Registration> {
   const { http, config, log } = context
+  if (http.isUnityCatalog && config.modelPath) {
+    await checkModelSignature(config.modelPath, config.modelName)
+  }
   const preflight = await checkTargetModel(http, config.modelName, log)
   const directory = config.modelPath
     ? await readModelDirectory(config.modelPath)
@@ -80,9 +87,10 @@ export async function registerModel(
     )
   }
 
-  const version =
+  const created =
     existing ??
     (await createNewVersion(context, directory, tags, key, !!preflight.model))
+  const version = await completeVersion(context, created, directory)
   context.progress.version = version
   const ready = await waitUntilReady(http, version, config.waitTimeoutMs, log)
   await compareBeforeAliases(context, ready)
@@ -116,6 +124,26 @@ async function compareBeforeAliases(
   )
   context.progress.comparison = comparison
   enforceGates(comparison)
+}
+
+/**
+ * Uploads and finalizes a Unity Catalog version that is still pending;
+ * other registries create versions from files already in place.
+ */
+async function completeVersion(
+  context: RegistrationContext,
+  version: ModelVersion,
+  directory: ModelDirectory | undefined
+): Promise<ModelVersion> {
+  const { http, config, log } = context
+  if (!http.isUnityCatalog || directory === undefined) return version
+  return completeUnityCatalogVersion(
+    http,
+    version,
+    directory,
+    config.s3Endpoint ?? { region: 'us-east-1' },
+    log
+  )
 }
 
 async function createNewVersion(
@@ -154,6 +182,12 @@ async function prepareSource(
   tags: readonly Tag[]
 ): Promise<ResolvedSource> {
   const { http, config, log } = context
+  if (directory && http.isUnityCatalog) {
+    // Unity Catalog stores the files itself, in the version's storage
+    // location, so they are not uploaded into a run as well. MLflow
+    // records a local model's path as the source in the same way.
+    return { source: pathToFileURL(directory.root).href }
+  }
   if (!directory) {
     const source = config.source ?? ''
     const resolved = await resolveSource(http, source, log)

@@ -34,6 +34,7 @@ export function replayBundle(
     mode: 'register',
     trackingUri: base.trackingUri,
     registry: replayRegistry(base, registration.modelName),
+    ...(base.s3Endpoint ? { s3Endpoint: base.s3Endpoint } : {}),
     modelName: registration.modelName,
     ...(registration.modelDirectory
       ? { modelPath: resolveInside(bundle.path, registration.modelDirectory) }
