@@ -29,7 +29,7 @@ export async function completeUnityCatalogVersion(
   )
   log.info(
     `Finalized version ${finalized.version} of '${finalized.name}': ` +
-      `${finalized.status ?? 'no status'}`
+      (finalized.status ?? 'no status')
   )
   return finalized
 }

@@ -30,9 +30,11 @@ export function readS3Endpoint(env: NodeJS.ProcessEnv): S3Endpoint {
   // NOTE: without a region variable, requests are signed for us-east-1,
   // and S3 rejects them for a bucket in another region. MLflow asks the
   // bucket for its region first, which this action does not do.
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1'
+  const region = [env.AWS_REGION, env.AWS_DEFAULT_REGION].find(
+    value => value !== undefined && value !== ''
+  )
   const raw = env.MLFLOW_S3_ENDPOINT_URL
-  if (!raw) return { region }
+  if (!raw) return { region: region ?? 'us-east-1' }
   const url = URL.parse(raw)
   if (url === null || !['http:', 'https:'].includes(url.protocol)) {
     throw configError(
@@ -41,7 +43,7 @@ export function readS3Endpoint(env: NodeJS.ProcessEnv): S3Endpoint {
       'Set it to the URL of the S3-compatible server, or unset it for AWS.'
     )
   }
-  return { url, region }
+  return { url, region: region ?? 'us-east-1' }
 }
 
 /**

@@ -119,9 +119,7 @@ function encryptionHeaders(
 }
 
 /** Names the storage kind of credentials this action cannot write to. */
-export function describeStorageKind(
-  credentials: TemporaryCredentials
-): string {
+export function describeStorageKind(credentials: TemporaryCredentials): string {
   if (credentials.storage_mode === 'DEFAULT_STORAGE') {
     return 'Databricks default storage (presigned URLs)'
   }
