@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/mlflow/setup-venv.sh
+bash scripts/setup-uc-storage.sh
 if [[ ! -f dist/index.js || ! -f dist/cli/index.js ]]; then
   npm run bundle
 fi

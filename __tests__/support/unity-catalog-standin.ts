@@ -5,10 +5,10 @@
  * installed from the package registries this project uses: Databricks
  * serves them only in its hosted workspaces. Requests and responses
  * follow MLflow 3.17.2's `databricks_uc_registry_messages.proto` field by
- * field, and the storage is real: model versions live in a bucket of
- * moto's S3, the credentials handed out are a role's temporary
- * credentials from moto's STS, and finalize lists the bucket to check
- * that the files arrived.
+ * field. The storage is real: model versions live in a bucket of moto's
+ * S3, and the credentials handed out are a role's temporary credentials
+ * from moto's STS. Finalize lists the bucket to check that the files
+ * arrived.
  */
 import { randomUUID } from 'node:crypto'
 import {

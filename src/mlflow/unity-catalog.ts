@@ -16,8 +16,8 @@ const awsCredentials = z.object({
 /**
  * The `TemporaryCredentials` message of MLflow 3.17's
  * `databricks_uc_registry_messages.proto`. Exactly one credential field
- * is set; the storage kinds this action does not write to are kept as
- * opaque objects so a diagnosis can name them.
+ * is set. The storage kinds this action does not write to are kept as
+ * opaque objects, so a diagnosis can name them.
  */
 export const temporaryCredentialsSchema = z.looseObject({
   aws_temp_credentials: awsCredentials.optional(),

@@ -46,8 +46,8 @@ export async function findVersionByKey(
 /**
  * Builds the search filter. Unity Catalog's search accepts only one
  * `name = '...'` (or `run_id`) condition, as MLflow 3.17's store states,
- * so there the tag is matched here. A name with a quote cannot go into a
- * filter safely, so it is matched here too.
+ * so there the tag is matched on the client. A name with a quote cannot
+ * go into a filter safely, so it is matched on the client too.
  */
 function searchFilter(http: HttpClient, modelName: string, key: string) {
   const tagFilter = `tags.\`${IDEMPOTENCY_TAG}\` = '${key}'`

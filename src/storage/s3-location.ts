@@ -7,7 +7,7 @@ export interface S3Location {
   readonly prefix: string
 }
 
-/** Where S3 requests go, and the region they are signed for. */
+/** The endpoint of S3 requests and the region they are signed for. */
 export interface S3Endpoint {
   /** MLFLOW_S3_ENDPOINT_URL, for S3-compatible servers; path-style. */
   readonly url?: URL
@@ -28,8 +28,8 @@ export function parseS3Location(uri: string): S3Location | undefined {
  */
 export function readS3Endpoint(env: NodeJS.ProcessEnv): S3Endpoint {
   // NOTE: without a region variable, requests are signed for us-east-1,
-  // and S3 rejects them for a bucket in another region. MLflow asks the
-  // bucket for its region first, which this action does not do.
+  // and S3 rejects them for a bucket in another region. MLflow 3.17 reads
+  // the bucket's region with HeadBucket first; this action does not.
   const region = [env.AWS_REGION, env.AWS_DEFAULT_REGION].find(
     value => value !== undefined && value !== ''
   )
