@@ -6,11 +6,13 @@ import { parseTrackingUri, type TrackingUri } from './tracking-uri.js'
 
 /**
  * Where registry calls go. `tracking`: the tracking server, as when no
- * registry URI is set. `server`: another MLflow server. `unity-catalog`:
- * the Unity Catalog registry of the Databricks workspace.
+ * registry URI is set. `workspace`: the workspace registry of a
+ * `databricks` tracking URI, chosen explicitly. `server`: another MLflow
+ * server. `unity-catalog`: the Unity Catalog registry of the workspace.
  */
 export type RegistryTarget =
   | { readonly kind: 'tracking' }
+  | { readonly kind: 'workspace' }
   | {
       readonly kind: 'server'
       readonly url: URL
@@ -41,7 +43,7 @@ export function parseRegistryUri(
     requireWorkspace(setting, value, profile, databricks)
     return name.toLowerCase() === 'databricks-uc'
       ? { kind: 'unity-catalog' }
-      : { kind: 'tracking' }
+      : { kind: 'workspace' }
   }
   const parsed: TrackingUri = parseTrackingUri(setting, 'registry-uri')
   if (parsed.url.href === tracking.href && !parsed.username) {

@@ -127,7 +127,7 @@ describe('chooseRegistry with Databricks URIs', () => {
       { modelName: 'main.ml.fraud' }
     )
 
-    expect(registry).toEqual({ kind: 'tracking' })
+    expect(registry).toEqual({ kind: 'workspace' })
   })
 
   it('rejects a CLI profile', () => {
