@@ -35,8 +35,9 @@ const PROXY_VARIABLES = [
 /**
  * Masks every secret input, each value of `extra-headers`, and the
  * password in the user info of the tracking and registry URIs and of
- * the proxy variables in `env`. It runs straight after the raw settings are read and
- * before they are validated, so not even a validation message can show one.
+ * the proxy variables in `env`. It runs straight after the raw settings
+ * are read and before they are validated, so not even a validation
+ * message can show one.
  */
 export function maskSecretSettings(
   settings: Settings,

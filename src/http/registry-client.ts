@@ -32,7 +32,7 @@ export function createRegistryClient(
   let credentials = 'the same credentials as the tracking server'
   if (registry.username !== undefined) {
     auth = new BasicAuth(registry.username, registry.password ?? '', mask)
-    credentials = `Basic credentials of user '${registry.username}' from its URI`
+    credentials = `Basic credentials of '${registry.username}' from its URI`
   } else if (!registry.sameOrigin) {
     auth = new NoAuth()
     credentials =

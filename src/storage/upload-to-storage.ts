@@ -31,6 +31,8 @@ export async function uploadToStorage(
   endpoint: S3Endpoint,
   log: Logger
 ): Promise<void> {
+  // NOTE: the credentials are requested once and not refreshed before
+  // they expire, as MLflow's repositories do, so a very long upload fails.
   const credentials = await generateTemporaryCredentials(
     http,
     version.name,
