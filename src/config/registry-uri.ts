@@ -5,7 +5,7 @@ import type { Setting } from './settings.js'
 import { parseTrackingUri, type TrackingUri } from './tracking-uri.js'
 
 /**
- * Where registry calls go. `tracking`: the tracking server, as when no
+ * The destination of registry calls. `tracking`: the tracking server, as when no
  * registry URI is set. `workspace`: the workspace registry of a
  * `databricks` tracking URI, chosen explicitly. `server`: another MLflow
  * server. `unity-catalog`: the Unity Catalog registry of the workspace.
@@ -59,9 +59,10 @@ export function parseRegistryUri(
 }
 
 /**
- * A Databricks registry URI needs the workspace of a `databricks`
- * tracking URI. Profiles live in ~/.databrickscfg, which a CI runner does
- * not have and this action does not read.
+ * Rejects a Databricks registry URI without the workspace of a
+ * `databricks` tracking URI, or with a profile. Profiles live in
+ * ~/.databrickscfg, which a CI runner does not have and this action does
+ * not read.
  */
 function requireWorkspace(
   setting: Setting,
@@ -81,7 +82,7 @@ function requireWorkspace(
   }
   if (databricks === undefined) {
     // NOTE: MLflow also allows a Databricks registry with a tracking
-    // server elsewhere; this action sends registry calls to the
+    // server elsewhere. This action sends registry calls to the
     // workspace only together with a `databricks` tracking URI.
     throw configError(
       label,

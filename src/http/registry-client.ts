@@ -6,10 +6,10 @@ import type { MaskSecret } from '../config/secrets.js'
 import { describeUrl } from './url.js'
 import { HttpClient, type HttpClientOptions } from './transport.js'
 
-/** How the registry server is reached, for the log. */
+/** The registry server's client, and a log line about it. */
 export interface RegistryClient {
   readonly client: HttpClient
-  /** Which credentials the registry server gets, in words. */
+  /** The log line that names the credentials the registry server gets. */
   readonly credentials: string
 }
 

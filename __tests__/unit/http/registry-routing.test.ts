@@ -23,7 +23,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-/** Starts a loopback server that answers `{}` and records each request. */
+/** Starts a loopback server that returns `{}` and records each request. */
 async function startServer(): Promise<{ url: URL; seen: Seen[] }> {
   const seen: Seen[] = []
   const server = createServer((request, response) => {
