@@ -218,6 +218,23 @@ describe('Unity Catalog checks before writing', () => {
     }
   })
 
+  it('sends the encryption the credentials ask for', async () => {
+    const modelName = uniqueUcName()
+    standIn.behaviour.sseS3 = true
+    try {
+      const run = await runAction(inputs(modelName), env())
+      const location =
+        standIn.models.get(modelName)?.versions[0]?.storage_location ?? ''
+      const key = `${location.replace(/^s3:\/\/[^/]+\//, '')}/MLmodel`
+      const headers = await standIn.headObject(key)
+
+      expect(run.result.outcome).toBe('registered')
+      expect(headers.get('x-amz-server-side-encryption')).toBe('AES256')
+    } finally {
+      standIn.behaviour.sseS3 = false
+    }
+  })
+
   it('selects Unity Catalog for three-part names', async () => {
     const modelName = uniqueUcName()
     const run = await runAction(

@@ -49,6 +49,8 @@ interface UcModel {
 export interface StandInBehaviour {
   /** The storage kind of new versions; `azure` hands out a SAS. */
   storage: 's3' | 'azure'
+  /** Asks for SSE-S3 in the credentials' `encryption_details`. */
+  sseS3: boolean
   /**
    * How many finalize requests are rejected (HTTP 400) before one
    * succeeds, to leave a version pending as a run that stopped between
@@ -65,6 +67,8 @@ export interface UnityCatalogStandIn {
   readonly behaviour: StandInBehaviour
   /** Lists the object keys below a prefix of the moto bucket. */
   listObjects(prefix: string): Promise<string[]>
+  /** Returns the response headers of a HEAD request for one object. */
+  headObject(key: string): Promise<Headers>
   stop(): Promise<void>
 }
 
@@ -89,7 +93,11 @@ export async function startUnityCatalogStandIn(options: {
   const { moto } = options
   const models = new Map<string, UcModel>()
   const requests: string[] = []
-  const behaviour: StandInBehaviour = { storage: 's3', failFinalize: 0 }
+  const behaviour: StandInBehaviour = {
+    storage: 's3',
+    sseS3: false,
+    failFinalize: 0
+  }
   const listObjects = (prefix: string) => listBucket(moto, prefix)
 
   const model = (name: string): UcModel => {
@@ -176,7 +184,7 @@ export async function startUnityCatalogStandIn(options: {
           'Write credentials exist only for pending model versions.'
         )
       }
-      return { credentials: credentialsJson(found, moto) }
+      return { credentials: credentialsJson(found, moto, behaviour) }
     },
     'POST model-versions/finalize': async (_, body) => {
       const target = model(text(body.name))
@@ -257,6 +265,7 @@ export async function startUnityCatalogStandIn(options: {
     requests,
     behaviour,
     listObjects,
+    headObject: key => headObject(moto, key),
     stop: async () => {
       server.closeAllConnections()
       await new Promise(resolve => server.close(resolve))
@@ -312,7 +321,11 @@ function storageLocation(
     : `s3://${moto.bucket}/${path}`
 }
 
-function credentialsJson(version: UcModelVersion, moto: MotoServer) {
+function credentialsJson(
+  version: UcModelVersion,
+  moto: MotoServer,
+  behaviour: StandInBehaviour
+) {
   const expiration = Date.parse(moto.temporary.expiration)
   if (version.storage_location.startsWith('abfss:')) {
     return {
@@ -327,7 +340,14 @@ function credentialsJson(version: UcModelVersion, moto: MotoServer) {
       session_token: moto.temporary.sessionToken
     },
     expiration_time: expiration,
-    storage_mode: 'CUSTOMER_HOSTED'
+    storage_mode: 'CUSTOMER_HOSTED',
+    ...(behaviour.sseS3
+      ? {
+          encryption_details: {
+            sse_encryption_details: { algorithm: 'AWS_SSE_S3' }
+          }
+        }
+      : {})
   }
 }
 
@@ -352,18 +372,34 @@ function versionJson(model: UcModel, version: UcModelVersion) {
   return { ...version, aliases }
 }
 
+/** Sends a request to moto's S3, signed with the IAM user's keys. */
+async function sendSigned(
+  moto: MotoServer,
+  method: 'GET' | 'HEAD',
+  url: URL
+): Promise<Response> {
+  const headers = await signRequest(
+    { method, url, headers: {}, payloadHash: EMPTY_PAYLOAD_HASH },
+    moto.user,
+    { region: 'us-east-1', service: 's3' },
+    { signingDate: new Date(), sendPayloadHash: true, escapePath: false }
+  )
+  return fetch(url, { method, headers })
+}
+
+async function headObject(moto: MotoServer, key: string): Promise<Headers> {
+  const url = new URL(`${moto.url}/${moto.bucket}/${key}`)
+  const response = await sendSigned(moto, 'HEAD', url)
+  if (!response.ok) throw new Error(`S3 HEAD returned ${response.status}`)
+  return response.headers
+}
+
 /** Lists object keys with moto's S3 ListObjectsV2, signed as the user. */
 async function listBucket(moto: MotoServer, prefix: string): Promise<string[]> {
   const url = new URL(`${moto.url}/${moto.bucket}`)
   url.searchParams.set('list-type', '2')
   url.searchParams.set('prefix', prefix)
-  const signed = await signRequest(
-    { method: 'GET', url, headers: {}, payloadHash: EMPTY_PAYLOAD_HASH },
-    moto.user,
-    { region: 'us-east-1', service: 's3' },
-    { signingDate: new Date(), sendPayloadHash: true, escapePath: false }
-  )
-  const response = await fetch(url, { headers: signed })
+  const response = await sendSigned(moto, 'GET', url)
   const xml = await response.text()
   if (!response.ok) throw new Error(`S3 list returned ${response.status}`)
   return [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map(match => match[1] ?? '')
