@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/mlflow/setup-venv.sh
 bash scripts/model-signing/setup-venv.sh
+bash scripts/uc-storage/setup-venv.sh
 if [[ ! -f dist/index.js || ! -f dist/cli/index.js ]]; then
   npm run bundle
 fi

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici'
 
 import { resolveAuth, type AuthResolution } from './auth/resolve-auth.js'
 import type { Config } from './config/config.js'
+import type { MaskSecret } from './config/secrets.js'
 import { loadConfig } from './config/load-config.js'
 import type { Diagnosis } from './diagnosis/diagnosis.js'
 import { registerOrDefer } from './bundle/defer.js'
@@ -16,7 +17,8 @@ import { reportConnection } from './http/connection.js'
 import { recordSecrets } from './host/secret-record.js'
 import { createDispatcher } from './http/dispatcher.js'
 import { defaultRetryPolicy } from './http/retry.js'
-import { HttpClient } from './http/transport.js'
+import { createRegistryClient } from './http/registry-client.js'
+import { HttpClient, type HttpClientOptions } from './http/transport.js'
 import { classifyFailure } from './preflight/classify.js'
 import { runPreflight } from './preflight/preflight.js'
 import { verifyModelVersion } from './provenance/verify-version.js'
@@ -90,7 +92,8 @@ async function runWithServer(
       auth,
       dispatcher,
       host.log,
-      connection
+      connection,
+      mask
     )
     if (config.mode === 'preflight') {
       result.preflight = await runPreflight(http, config.modelName, host.log)
@@ -125,9 +128,10 @@ function createHttpClient(
   auth: AuthResolution,
   dispatcher: Dispatcher,
   log: Logger,
-  connection: ConnectionFacts
+  connection: ConnectionFacts,
+  mask: MaskSecret
 ): HttpClient {
-  return new HttpClient({
+  const options: HttpClientOptions = {
     baseUrl: config.trackingUri,
     auth: auth.provider,
     dispatcher,
@@ -139,8 +143,20 @@ function createHttpClient(
       budgetMs: config.retryMaxTimeMs
     }),
     log,
-    userAgent: USER_AGENT
-  })
+    userAgent: USER_AGENT,
+    mask
+  }
+  if (config.registry.kind === 'unity-catalog') {
+    log.info(
+      `Registry: Unity Catalog of the workspace ${config.trackingUri.href}`
+    )
+    const unityCatalog = new HttpClient({ ...options, unityCatalog: true })
+    return new HttpClient({ ...options, registry: unityCatalog })
+  }
+  const registry = createRegistryClient(config.registry, options, mask)
+  if (!registry) return new HttpClient(options)
+  log.info(registry.credentials)
+  return new HttpClient({ ...options, registry: registry.client })
 }
 
 function logAuth(log: Logger, config: Config, auth: AuthResolution): void {

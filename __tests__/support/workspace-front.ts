@@ -1,7 +1,8 @@
 /**
  * A stand-in for a Databricks workspace's single origin: a loopback
  * reverse proxy that sends `/oidc/*` to the OAuth provider and every
- * other path to MLflow, as a workspace serves its token endpoint and its
+ * other path to MLflow (or, when given, Unity Catalog's registry paths
+ * to its stand-in), as a workspace serves its token endpoint and its
  * MLflow API from one host.
  */
 import {
@@ -23,10 +24,20 @@ export interface WorkspaceFront {
 export async function startWorkspaceFront(targets: {
   readonly provider: string
   readonly mlflow: string
+  /** The Unity Catalog stand-in, for `/api/2.0/mlflow/unity-catalog/`. */
+  readonly unityCatalog?: string
+  /** Sees each request before it is relayed, to record its headers. */
+  readonly onRequest?: (request: IncomingMessage) => void
 }): Promise<WorkspaceFront> {
   const server = createServer((request, response) => {
+    targets.onRequest?.(request)
     const path = request.url ?? '/'
-    const target = path.startsWith('/oidc/') ? targets.provider : targets.mlflow
+    const target = path.startsWith('/oidc/')
+      ? targets.provider
+      : targets.unityCatalog &&
+          path.startsWith('/api/2.0/mlflow/unity-catalog/')
+        ? targets.unityCatalog
+        : targets.mlflow
     relay(request, response, new URL(path, target))
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))

@@ -30,6 +30,11 @@ export interface SigningOptions {
    * sagemaker-mlflow plugin does. The hash is signed either way.
    */
   readonly sendPayloadHash: boolean
+  /**
+   * Whether to encode the path once more before signing. S3 signs the
+   * path as sent, every other service (as botocore does) encodes it again.
+   */
+  readonly escapePath?: boolean
 }
 
 /**
@@ -55,7 +60,7 @@ export async function signRequest(
     region: scope.region,
     service: scope.service,
     sha256: Sha256,
-    uriEscapePath: true,
+    uriEscapePath: options.escapePath ?? true,
     applyChecksum: false
   })
   const { url } = request

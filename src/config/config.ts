@@ -8,6 +8,8 @@ import type { AUTH_MODES, InputName, MODES, ON_UNAVAILABLE } from './inputs.js'
 import type { MetricGate } from './metric-gates.js'
 import type { OAuthSettings } from './oauth-settings.js'
 import type { OidcSettings } from './oidc-settings.js'
+import type { RegistryTarget } from './registry-uri.js'
+import type { S3Endpoint } from '../storage/s3-location.js'
 import type { SageMakerTarget } from './sagemaker-arn.js'
 import type { SigningSettings } from './signing-settings.js'
 import type { TlsSettings } from './tls.js'
@@ -67,6 +69,10 @@ export interface Config {
   readonly mode: Mode
   /** The tracking server URL, without credentials and without a query. */
   readonly trackingUri: URL
+  /** Where registry calls go; the tracking server unless set apart. */
+  readonly registry: RegistryTarget
+  /** Where Unity Catalog model files go, when they are on S3. */
+  readonly s3Endpoint?: S3Endpoint
   readonly modelName: string
   /**
    * A model URI to register, exclusive with {@link modelPath}; in

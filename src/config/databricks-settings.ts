@@ -1,8 +1,4 @@
-import {
-  configError,
-  DiagnosedError,
-  diagnose
-} from '../diagnosis/diagnosis.js'
+import { configError } from '../diagnosis/diagnosis.js'
 import type { AuthSettings } from './config.js'
 import { parseDatabricksHost } from './databricks-host.js'
 import { quote, settingLabel } from './fields.js'
@@ -91,28 +87,4 @@ function optional<K extends string>(
   setting: Setting | undefined
 ): Partial<Record<K, string>> {
   return setting ? ({ [key]: setting.value } as Record<K, string>) : {}
-}
-
-/**
- * Rejects a three-part Unity Catalog name (`catalog.schema.model`).
- * NOTE: the action registers in the workspace model registry only. Unity
- * Catalog's registry endpoints, which MLflow 3 uses by default for a
- * `databricks` tracking URI, are not implemented.
- */
-export function checkWorkspaceModelName(
-  modelName: string,
-  databricks: DatabricksSettings | undefined
-): void {
-  if (databricks === undefined || modelName.split('.').length !== 3) return
-  throw new DiagnosedError(
-    diagnose(
-      'UNSUPPORTED_FEATURE',
-      `model-name '${modelName}' is a Unity Catalog name ` +
-        '(catalog.schema.model), but this version registers models only ' +
-        "in the Databricks workspace's model registry.",
-      'Register the version with the MLflow Python client ' +
-        "(`mlflow.set_registry_uri('databricks-uc')`), or give a " +
-        'workspace model name without dots.'
-    )
-  )
 }

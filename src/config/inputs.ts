@@ -84,6 +84,15 @@ export const INPUTS = [
     env: ['MLFLOW_TRACKING_URI']
   },
   {
+    name: 'registry-uri',
+    description:
+      'URL of the MLflow server for registry calls (registered models, ' +
+      'model versions, aliases), when it is not the tracking server; ' +
+      '`databricks-uc` for Unity Catalog or `databricks` for the ' +
+      'workspace registry of `databricks-host`.',
+    env: ['MLFLOW_REGISTRY_URI']
+  },
+  {
     name: 'sagemaker-endpoint',
     description:
       'URL that replaces the endpoint derived from a SageMaker ARN ' +

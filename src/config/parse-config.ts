@@ -17,10 +17,7 @@ import {
 import { parseAzureSettings } from './azure-settings.js'
 import { parseBundleSettings } from './bundle-settings.js'
 import { checkCleartextCredentials } from './cleartext.js'
-import {
-  checkWorkspaceModelName,
-  readDatabricksSettings
-} from './databricks-settings.js'
+import { readDatabricksSettings } from './databricks-settings.js'
 import { HEADER_NAME, parseExtraHeaders } from './extra-headers.js'
 import { AUTH_MODES, MODES, type InputName } from './inputs.js'
 import { parseOAuthSettings } from './oauth-settings.js'
@@ -31,10 +28,12 @@ import {
   requireSetting
 } from './registration-fields.js'
 import { readHokusaiSettings } from './hokusai-settings.js'
+import { checkRegistryCleartext, chooseRegistry } from './registry-choice.js'
 import { readSageMakerSettings } from './sagemaker-settings.js'
 import { checkSigningTarget, parseSigningSettings } from './signing-settings.js'
 import { parseVerifySource } from './verify-source.js'
 import { describeOrigin, type Setting, type Settings } from './settings.js'
+import { readS3Endpoint } from '../storage/s3-location.js'
 import { parseTlsSettings } from './tls.js'
 import { parseTrackingUri, type TrackingUri } from './tracking-uri.js'
 
@@ -65,7 +64,12 @@ export function parseConfig(
     databricks?.tracking ??
     parseTrackingUri(get('tracking-uri'))
   const registration = parseRegistrationFields(get, mode, workspace)
-  checkWorkspaceModelName(registration.modelName, databricks?.auth.databricks)
+  const registry = chooseRegistry(
+    get('registry-uri'),
+    tracking.url,
+    databricks?.auth.databricks,
+    registration
+  )
   const auth = {
     ...parseAuthSettings(get, tracking),
     ...sagemaker?.auth,
@@ -73,18 +77,15 @@ export function parseConfig(
     ...readHokusaiSettings(get, env, tracking)
   }
   const extraHeaders = parseExtraHeaders(get('extra-headers'), auth.tokenHeader)
-  checkCleartextCredentials(
-    tracking.url,
-    auth,
-    extraHeaders,
-    parseSetting(
-      'allow-insecure-http',
-      required('allow-insecure-http'),
-      booleanSchema,
-      'true or false',
-      'Set `allow-insecure-http` to true or false.'
-    )
+  const allowInsecureHttp = parseSetting(
+    'allow-insecure-http',
+    required('allow-insecure-http'),
+    booleanSchema,
+    'true or false',
+    'Set `allow-insecure-http` to true or false.'
   )
+  checkCleartextCredentials(tracking.url, auth, extraHeaders, allowInsecureHttp)
+  checkRegistryCleartext(registry, allowInsecureHttp)
 
   const signing = parseSigningSettings(get, mode, workspace)
   checkSigningTarget(signing, registration)
@@ -93,6 +94,10 @@ export function parseConfig(
   return {
     mode,
     trackingUri: tracking.url,
+    registry,
+    ...(registry.kind === 'unity-catalog' || databricks
+      ? { s3Endpoint: readS3Endpoint(env) }
+      : {}),
     ...registration,
     auth,
     tls: parseTlsSettings(get, workspace),

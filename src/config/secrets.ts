@@ -45,9 +45,10 @@ const PROXY_VARIABLES = [
 
 /**
  * Masks every secret input, each value of `extra-headers`, and the
- * password in the user info of the tracking URI and of the proxy
- * variables in `env`. It runs straight after the raw settings are read and
- * before they are validated, so not even a validation message can show one.
+ * password in the user info of the tracking and registry URIs and of
+ * the proxy variables in `env`. It runs straight after the raw settings
+ * are read and before they are validated, so not even a validation
+ * message can show one.
  */
 export function maskSecretSettings(
   settings: Settings,
@@ -64,6 +65,7 @@ export function maskSecretSettings(
   }
   const uris = [
     settings.get('tracking-uri')?.value,
+    settings.get('registry-uri')?.value,
     ...PROXY_VARIABLES.map(name => env[name])
   ]
   for (const uri of uris) {

@@ -17,8 +17,11 @@ const STORE_SCHEMES = ['file', 'sqlite', 'postgresql', 'mysql', 'mssql']
  * the base path is kept (MLflow may be served under a prefix) and its
  * trailing slashes are dropped so that API paths join without `//`.
  */
-export function parseTrackingUri(setting: Setting | undefined): TrackingUri {
-  const label = settingLabel('tracking-uri', setting)
+export function parseTrackingUri(
+  setting: Setting | undefined,
+  name: 'tracking-uri' | 'registry-uri' = 'tracking-uri'
+): TrackingUri {
+  const label = settingLabel(name, setting)
   if (!setting) {
     throw configError(
       'input `tracking-uri`',

@@ -23,6 +23,8 @@ export const DIAGNOSIS_CODES = {
   SERVER_CONFIG: 'The tracking server is configured wrongly',
   UNSUPPORTED_FEATURE: 'The server does not support what this needs',
   SOURCE_NOT_FOUND: 'The model source holds no model',
+  MODEL_SIGNATURE_MISSING: 'Unity Catalog requires a model signature',
+  UNSUPPORTED_STORAGE: "The action cannot write to the model's storage",
   PAYLOAD_TOO_LARGE: 'A request body was larger than the server accepts',
   TIMEOUT_PENDING: 'The model version did not become READY in time',
   REGISTRATION_FAILED: 'The registry failed to register the version',

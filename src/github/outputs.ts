@@ -57,6 +57,13 @@ export function modelVersionUrl(
   return `${base}/#/models/${name}/versions/${version.version}`
 }
 
+/** Returns the URL of the server whose UI shows the registry. */
+function registryUrl(config: Config): URL {
+  return config.registry.kind === 'server'
+    ? config.registry.url
+    : config.trackingUri
+}
+
 /** Returns the action's outputs for a result; unknown values are empty. */
 export function collectOutputs(result: RunResult): Record<OutputName, string> {
   const { config, version } = result
@@ -67,7 +74,7 @@ export function collectOutputs(result: RunResult): Record<OutputName, string> {
     'model-version': version?.version ?? result.local?.version ?? '',
     'model-uri': version ? `models:/${version.name}/${version.version}` : '',
     'model-url':
-      version && config ? modelVersionUrl(config.trackingUri, version) : '',
+      version && config ? modelVersionUrl(registryUrl(config), version) : '',
     'auth-mode': result.auth?.provider.mode ?? '',
     comparison: result.comparison ? JSON.stringify(result.comparison) : '',
     diagnosis: result.diagnosis?.code ?? '',

@@ -5,6 +5,7 @@ import type { z } from 'zod'
 
 import type { AuthProvider } from '../auth/provider.js'
 import type { ExtraHeader } from '../config/extra-headers.js'
+import type { MaskSecret } from '../config/secrets.js'
 import type { Logger } from '../host/host.js'
 import {
   ConnectionError,
@@ -68,7 +69,30 @@ export interface HttpClientOptions {
   readonly extraHeaders?: readonly ExtraHeader[]
   /** The connection to the server (proxy, TLS), for diagnoses. */
   readonly connection?: ConnectionFacts
+  /**
+   * The client of a separate registry server. Requests below
+   * {@link REGISTRY_PATHS} go to it, everything else to `baseUrl`.
+   */
+  readonly registry?: HttpClient
+  /**
+   * Sends MLflow registry paths to Unity Catalog's endpoints, which
+   * mirror them below `api/2.0/mlflow/unity-catalog/` (MLflow 3.17's
+   * `databricks_uc_registry_service.proto`).
+   */
+  readonly unityCatalog?: boolean
+  /** Masks secrets that responses carry, such as storage credentials. */
+  readonly mask?: MaskSecret
 }
+
+/**
+ * The paths of MLflow's model registry API, as MLflow's clients send them
+ * to the registry URI rather than the tracking URI.
+ */
+export const REGISTRY_PATHS = [
+  'api/2.0/mlflow/registered-models/',
+  'api/2.0/mlflow/model-versions/',
+  'api/2.0/mlflow/unity-catalog/'
+] as const
 
 const MAX_REDIRECTS = 3
 
@@ -80,15 +104,31 @@ const MAX_REDIRECTS = 3
  */
 export class HttpClient {
   readonly options: HttpClientOptions
-  /** How many HTTP requests were sent, retries included. */
-  requestCount = 0
+  #sent = 0
+
+  /** How many HTTP requests were sent, retries and the registry included. */
+  get requestCount(): number {
+    return this.#sent + (this.options.registry?.requestCount ?? 0)
+  }
 
   constructor(options: HttpClientOptions) {
     this.options = options
   }
 
+  /** Returns the client that serves a request's path. */
+  route(request: Pick<ApiRequest, 'path'>): HttpClient {
+    const { registry } = this.options
+    const path = request.path.replace(/^\/+/, '')
+    if (registry && REGISTRY_PATHS.some(prefix => path.startsWith(prefix))) {
+      return registry
+    }
+    return this
+  }
+
   /** Sends a request, retrying when it is idempotent and transient. */
   async send(request: ApiRequest): Promise<ApiResponse> {
+    const target = this.route(request)
+    if (target !== this) return target.send(request)
     const { retry, log } = this.options
     const started = retry.now()
     for (let attempt = 1; ; attempt++) {
@@ -120,10 +160,12 @@ export class HttpClient {
 
   /** Sends a request and validates its JSON answer with a zod schema. */
   async json<T>(request: ApiRequest, schema: z.ZodType<T>): Promise<T> {
+    const target = this.route(request)
+    if (target !== this) return target.json(request, schema)
     const response = await this.send(request)
     const facts = this.describe(
       request,
-      joinUrl(this.options.baseUrl, request.path)
+      joinUrl(this.options.baseUrl, this.apiPath(request.path))
     )
     let parsed: unknown
     try {
@@ -144,8 +186,27 @@ export class HttpClient {
     )
   }
 
+  /** Checks whether registry calls of this client go to Unity Catalog. */
+  get isUnityCatalog(): boolean {
+    const registry = this.route({ path: REGISTRY_PATHS[1] })
+    return registry.options.unityCatalog === true
+  }
+
+  private apiPath(path: string): string {
+    const relative = path.replace(/^\/+/, '')
+    if (!this.options.unityCatalog) return relative
+    const mlflow = 'api/2.0/mlflow/'
+    const mirrored = REGISTRY_PATHS.slice(0, 2)
+    if (!mirrored.some(prefix => relative.startsWith(prefix))) return relative
+    return `${mlflow}unity-catalog/${relative.slice(mlflow.length)}`
+  }
+
   private async sendOnce(request: ApiRequest): Promise<ApiResponse> {
-    let url = joinUrl(this.options.baseUrl, request.path, request.query)
+    let url = joinUrl(
+      this.options.baseUrl,
+      this.apiPath(request.path),
+      request.query
+    )
     for (let redirects = 0; ; redirects++) {
       const response = await this.dispatchWithRefresh(request, url)
       const location = response.headers.location
@@ -229,7 +290,7 @@ export class HttpClient {
       if (headers.authorization) sent.authorization = headers.authorization
     }
     const started = Date.now()
-    this.requestCount++
+    this.#sent++
     try {
       const response = await undiciRequest(url, {
         method: request.method,

@@ -17,8 +17,18 @@ export const modelVersionSchema = z.looseObject({
   run_id: z.string().optional(),
   model_id: z.string().optional(),
   description: z.string().optional(),
+  /** Where Unity Catalog expects the version's files, such as s3://... */
+  storage_location: z.string().optional(),
   tags: z.array(tag).default([]),
-  aliases: z.array(z.string()).default([]),
+  /** Unity Catalog lists `{alias, version}` objects, MLflow bare names. */
+  aliases: z
+    .array(
+      z.union([
+        z.string(),
+        z.looseObject({ alias: z.string() }).transform(entry => entry.alias)
+      ])
+    )
+    .default([]),
   user_id: z.string().optional(),
   /** Milliseconds since the epoch; int64 values may come as strings. */
   creation_timestamp: z.coerce.number().optional()

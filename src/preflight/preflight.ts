@@ -44,6 +44,7 @@ export async function checkTargetModel(
   log: Logger
 ): Promise<PreflightReport> {
   const model = await getRegisteredModel(http, modelName)
+  const tracking = await checkSeparateTracking(http)
   log.info(
     `Preflight passed: MLflow answered and accepted the credentials; ` +
       `registered model '${modelName}' ${model ? 'exists' : 'does not exist yet'}.`
@@ -53,7 +54,8 @@ export async function checkTargetModel(
       'tracking server reachable',
       'MLflow API at the tracking URI',
       'model registry available',
-      'credentials accepted for reading'
+      'credentials accepted for reading',
+      ...tracking
     ],
     ...(model ? { model } : {}),
     notVerified: ['write permission (checked when the version is created)']
@@ -81,6 +83,7 @@ export async function runPreflight(
     'credentials accepted for reading'
   ]
   if (modelName) passed.push(`read access to registered model '${modelName}'`)
+  passed.push(...(await checkSeparateTracking(http)))
   const serverVersion = await readServerVersion(http)
   const identity = await readIdentity(http)
   const write =
@@ -125,6 +128,31 @@ async function readRegistry(
     searchResponse
   )
   return undefined
+}
+
+/**
+ * Reads one experiment from the tracking server when registry calls go
+ * to another server, so a run lookup or an upload cannot be the first
+ * request to find the tracking server unreachable or the credentials
+ * rejected there. Returns the check that passed, if one ran.
+ */
+async function checkSeparateTracking(http: HttpClient): Promise<string[]> {
+  const registry = http.options.registry
+  if (registry === undefined) return []
+  await http.json(
+    {
+      method: 'GET',
+      path: `${API}/experiments/search`,
+      query: { max_results: 1 },
+      operation: 'search experiments',
+      idempotent: true
+    },
+    searchResponse
+  )
+  return [
+    `registry server ${registry.options.baseUrl.href} and tracking ` +
+      'server both answered'
+  ]
 }
 
 function notVerifiedWrite(

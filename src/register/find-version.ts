@@ -17,17 +17,14 @@ export async function findVersionByKey(
   key: string,
   log: Logger
 ): Promise<ModelVersion | undefined> {
-  const tagFilter = `tags.\`${IDEMPOTENCY_TAG}\` = '${key}'`
-  // A name with a quote cannot go into a filter safely; the name is then
-  // matched here instead of on the server.
-  const filter = modelName.includes("'")
-    ? tagFilter
-    : `name = '${modelName}' AND ${tagFilter}`
+  const filter = searchFilter(http, modelName, key)
   const candidates = await searchModelVersions(
     http,
     filter,
     modelResource(modelName)
   )
+  // NOTE: on Unity Catalog every version of the model is a candidate, so
+  // this sends one GET per version until one carries the key.
   const matching = candidates
     .filter(version => version.name === modelName)
     .sort((a, b) => Number(a.version) - Number(b.version))
@@ -44,4 +41,17 @@ export async function findVersionByKey(
     if (tag?.value === key) return confirmed
   }
   return undefined
+}
+
+/**
+ * Builds the search filter. Unity Catalog's search accepts only one
+ * `name = '...'` (or `run_id`) condition, as MLflow 3.17's store states,
+ * so there the tag is matched on the client. A name with a quote cannot
+ * go into a filter safely, so it is matched on the client too.
+ */
+function searchFilter(http: HttpClient, modelName: string, key: string) {
+  const tagFilter = `tags.\`${IDEMPOTENCY_TAG}\` = '${key}'`
+  if (http.isUnityCatalog) return `name = '${modelName}'`
+  if (modelName.includes("'")) return tagFilter
+  return `name = '${modelName}' AND ${tagFilter}`
 }

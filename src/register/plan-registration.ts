@@ -76,6 +76,8 @@ export async function planRegistration(
   return {
     ...(existing ? { reusedVersion: existing.version } : {}),
     modelExists: !!preflight.model,
+    // NOTE: the planned paths are the MLflow registry's, also when the
+    // calls would go to a separate registry server or to Unity Catalog.
     calls: requests.map(request => toPlannedCall(request, config.trackingUri))
   }
 }

@@ -1,3 +1,5 @@
+import { pathToFileURL } from 'node:url'
+
 import type { Config, Tag } from '../config/config.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
@@ -27,8 +29,11 @@ import {
   provenanceTags,
   type Provenance
 } from './provenance.js'
+import { checkModelSignature } from './model-signature.js'
+import { sourceForRegistry } from './registry-source.js'
 import { resolveSource, type ResolvedSource } from './source.js'
 import { uploadModelDirectory } from './upload.js'
+import { completeUnityCatalogVersion } from './unity-catalog-version.js'
 import { waitUntilReady } from './wait-ready.js'
 
 /** The end state of a registration that succeeded. */
@@ -63,6 +68,9 @@ export async function registerModel(
   context: RegistrationContext
 ): Promise<Registration> {
   const { http, config, log } = context
+  if (http.isUnityCatalog && config.modelPath) {
+    await checkModelSignature(config.modelPath, config.modelName)
+  }
   const preflight = await checkTargetModel(http, config.modelName, log)
   const directory = config.modelPath
     ? await readModelDirectory(config.modelPath)
@@ -85,7 +93,7 @@ export async function registerModel(
         key,
         !!preflight.model
       )
-  const { version } = obtained
+  const version = await completeVersion(context, obtained.version, directory)
   context.progress.version = version
   const ready = await waitUntilReady(http, version, config.waitTimeoutMs, log)
   await compareBeforeAliases(context, ready, {
@@ -144,6 +152,26 @@ async function compareBeforeAliases(
   )
   context.progress.comparison = comparison
   enforceGates(comparison)
+}
+
+/**
+ * Uploads and finalizes a Unity Catalog version that is still pending;
+ * other registries create versions from files already in place.
+ */
+async function completeVersion(
+  context: RegistrationContext,
+  version: ModelVersion,
+  directory: ModelDirectory | undefined
+): Promise<ModelVersion> {
+  const { http, config, log } = context
+  if (!http.isUnityCatalog || directory === undefined) return version
+  return completeUnityCatalogVersion(
+    http,
+    version,
+    directory,
+    config.s3Endpoint ?? { region: 'us-east-1' },
+    log
+  )
 }
 
 /** A local model directory with its digest and signature. */
@@ -207,9 +235,16 @@ async function prepareSource(
   tags: readonly Tag[]
 ): Promise<ResolvedSource> {
   const { http, config, log } = context
+  if (local && http.isUnityCatalog) {
+    // Unity Catalog stores the files itself, in the version's storage
+    // location, so they are not uploaded into a run as well. MLflow
+    // records a local model's path as the source in the same way.
+    // NOTE: a `model.sig` from `signing: key` is not uploaded there.
+    return { source: pathToFileURL(local.directory.root).href }
+  }
   if (!local) return resolveRemoteSource(context)
   const signatureFile = local.signed?.signatureFile
-  return uploadModelDirectory(
+  const uploaded = await uploadModelDirectory(
     http,
     local.directory,
     {
@@ -220,6 +255,11 @@ async function prepareSource(
       ...(signatureFile ? { extraFiles: [signatureFile] } : {})
     },
     log
+  )
+  return sourceForRegistry(
+    uploaded,
+    config.registry,
+    `runs:/${uploaded.runId ?? ''}/${config.artifactPath}`
   )
 }
 
@@ -242,7 +282,7 @@ async function resolveRemoteSource(
       log
     )
   }
-  return resolved
+  return sourceForRegistry(resolved, config.registry, original)
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { Config } from '../config/config.js'
 import { parseAliasGuards } from '../config/alias-guards.js'
 import { parseMetricGates } from '../config/metric-gates.js'
+import { isThreePartName } from '../config/registry-choice.js'
+import type { RegistryTarget } from '../config/registry-uri.js'
 import { resolveInside } from '../bundle/bundle-paths.js'
 import type { VerifiedBundle } from '../bundle/read-bundle.js'
 import type { Logger } from '../host/host.js'
@@ -37,6 +39,8 @@ export function replayBundle(
     signing: registration.modelDirectory
       ? { ...base.signing, verifySignature: false }
       : { ...base.signing, method: 'none' },
+    registry: replayRegistry(base, registration.modelName),
+    ...(base.s3Endpoint ? { s3Endpoint: base.s3Endpoint } : {}),
     modelName: registration.modelName,
     ...(registration.modelDirectory
       ? { modelPath: resolveInside(bundle.path, registration.modelDirectory) }
@@ -91,4 +95,17 @@ export function replayBundle(
     log: context.log,
     progress: {}
   })
+}
+
+/**
+ * Returns the registry of a replayed model. Without `registry-uri`, a
+ * three-part name on Databricks goes to Unity Catalog, as it would have
+ * in the deferred run.
+ */
+function replayRegistry(base: Config, modelName: string): RegistryTarget {
+  if (base.registry.kind !== 'tracking') return base.registry
+  if (base.auth.databricks && isThreePartName(modelName)) {
+    return { kind: 'unity-catalog' }
+  }
+  return base.registry
 }

@@ -1,10 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 
 import { parseDatabricksHost } from '../../../src/config/databricks-host.js'
-import {
-  checkWorkspaceModelName,
-  readDatabricksSettings
-} from '../../../src/config/databricks-settings.js'
+import { readDatabricksSettings } from '../../../src/config/databricks-settings.js'
 import type { InputName } from '../../../src/config/inputs.js'
 import type { Setting } from '../../../src/config/settings.js'
 import { DiagnosedError } from '../../../src/diagnosis/diagnosis.js'
@@ -114,30 +111,5 @@ describe('readDatabricksSettings', () => {
     )
 
     expect(diagnosis.detail).toContain('profile')
-  })
-})
-
-describe('checkWorkspaceModelName', () => {
-  const workspace = { host: new URL('https://dbc-1.cloud.databricks.com') }
-
-  it('rejects a Unity Catalog name', () => {
-    const diagnosis = diagnosisOf(() => {
-      checkWorkspaceModelName('main.ml.fraud', workspace)
-    })
-
-    expect(diagnosis.code).toBe('UNSUPPORTED_FEATURE')
-    expect(diagnosis.detail).toContain('Unity Catalog')
-  })
-
-  it('accepts a workspace name', () => {
-    expect(() => {
-      checkWorkspaceModelName('fraud', workspace)
-    }).not.toThrow()
-  })
-
-  it('accepts dotted names elsewhere', () => {
-    expect(() => {
-      checkWorkspaceModelName('main.ml.fraud', undefined)
-    }).not.toThrow()
   })
 })

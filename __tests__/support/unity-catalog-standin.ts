@@ -1,0 +1,406 @@
+/**
+ * A loopback stand-in for the Unity Catalog model registry endpoints of a
+ * Databricks workspace (`/api/2.0/mlflow/unity-catalog/...`). It is a
+ * stand-in because no Unity Catalog server with these endpoints can be
+ * installed from the package registries this project uses: Databricks
+ * serves them only in its hosted workspaces. Requests and responses
+ * follow MLflow 3.17.2's `databricks_uc_registry_messages.proto` field by
+ * field. The storage is real: model versions live in a bucket of moto's
+ * S3, and the credentials handed out are a role's temporary credentials
+ * from moto's STS. Finalize lists the bucket to check that the files
+ * arrived.
+ */
+import { randomUUID } from 'node:crypto'
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerResponse
+} from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+import { EMPTY_PAYLOAD_HASH, signRequest } from '../../src/auth/sigv4-signer.js'
+import type { MotoServer } from './moto-server.js'
+
+const PREFIX = '/api/2.0/mlflow/unity-catalog/'
+
+/** One model version as the proto's `ModelVersion` message has it. */
+export interface UcModelVersion {
+  name: string
+  version: string
+  creation_timestamp: number
+  last_updated_timestamp: number
+  user_id: string
+  description?: string
+  source: string
+  run_id?: string
+  status: 'PENDING_REGISTRATION' | 'FAILED_REGISTRATION' | 'READY'
+  storage_location: string
+  tags: { key: string; value: string }[]
+}
+
+interface UcModel {
+  name: string
+  creation_timestamp: number
+  aliases: Map<string, string>
+  versions: UcModelVersion[]
+}
+
+/** Switches a test can set between runs. */
+export interface StandInBehaviour {
+  /** The storage kind of new versions; `azure` hands out a SAS. */
+  storage: 's3' | 'azure'
+  /** Asks for SSE-S3 in the credentials' `encryption_details`. */
+  sseS3: boolean
+  /**
+   * How many finalize requests are rejected (HTTP 400) before one
+   * succeeds, to leave a version pending as a run that stopped between
+   * the upload and the finalize would.
+   */
+  failFinalize: number
+}
+
+/** A running stand-in, its state and the requests it served. */
+export interface UnityCatalogStandIn {
+  readonly url: string
+  readonly models: Map<string, UcModel>
+  readonly requests: string[]
+  readonly behaviour: StandInBehaviour
+  /** Lists the object keys below a prefix of the moto bucket. */
+  listObjects(prefix: string): Promise<string[]>
+  /** Returns the response headers of a HEAD request for one object. */
+  headObject(key: string): Promise<Headers>
+  stop(): Promise<void>
+}
+
+class UcError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
+type Body = Record<string, unknown>
+type Handler = (query: URLSearchParams, body: Body) => unknown
+
+/** Starts the stand-in, which accepts one Bearer token. */
+export async function startUnityCatalogStandIn(options: {
+  readonly moto: MotoServer
+  readonly token: string
+}): Promise<UnityCatalogStandIn> {
+  const { moto } = options
+  const models = new Map<string, UcModel>()
+  const requests: string[] = []
+  const behaviour: StandInBehaviour = {
+    storage: 's3',
+    sseS3: false,
+    failFinalize: 0
+  }
+  const listObjects = (prefix: string) => listBucket(moto, prefix)
+
+  const model = (name: string): UcModel => {
+    const found = models.get(name)
+    if (!found) {
+      throw new UcError(
+        404,
+        'RESOURCE_DOES_NOT_EXIST',
+        `Registered model '${name}' does not exist.`
+      )
+    }
+    return found
+  }
+  const version = (name: string, number: string): UcModelVersion => {
+    const found = model(name).versions.find(v => v.version === number)
+    if (!found) {
+      throw new UcError(
+        404,
+        'RESOURCE_DOES_NOT_EXIST',
+        `Model version ${name}/${number} does not exist.`
+      )
+    }
+    return found
+  }
+  const text = (value: unknown): string =>
+    typeof value === 'string' ? value : ''
+
+  const routes: Record<string, Handler> = {
+    'POST registered-models/create': (_, body) => {
+      const name = text(body.name)
+      if (name.split('.').length !== 3) {
+        throw new UcError(
+          400,
+          'INVALID_PARAMETER_VALUE',
+          'Model name must specify all three levels: catalog.schema.model.'
+        )
+      }
+      if (models.has(name)) {
+        throw new UcError(409, 'ALREADY_EXISTS', `Model '${name}' exists.`)
+      }
+      const created = {
+        name,
+        creation_timestamp: Date.now(),
+        aliases: new Map<string, string>(),
+        versions: []
+      }
+      models.set(name, created)
+      return { registered_model: registeredModelJson(created) }
+    },
+    'GET registered-models/get': query => ({
+      registered_model: registeredModelJson(model(query.get('name') ?? ''))
+    }),
+    'POST model-versions/create': (_, body) => {
+      const target = model(text(body.name))
+      const number = String(target.versions.length + 1)
+      const now = Date.now()
+      const created: UcModelVersion = {
+        name: target.name,
+        version: number,
+        creation_timestamp: now,
+        last_updated_timestamp: now,
+        user_id: 'ci-service-principal',
+        source: text(body.source),
+        ...(body.run_id ? { run_id: text(body.run_id) } : {}),
+        ...(body.description ? { description: text(body.description) } : {}),
+        status: 'PENDING_REGISTRATION',
+        storage_location: storageLocation(behaviour, moto, number),
+        tags: Array.isArray(body.tags)
+          ? (body.tags as { key: string; value: string }[])
+          : []
+      }
+      target.versions.push(created)
+      return { model_version: versionJson(target, created) }
+    },
+    'POST model-versions/generate-temporary-credentials': (_, body) => {
+      const found = version(text(body.name), text(body.version))
+      if (body.operation !== 'MODEL_VERSION_OPERATION_READ_WRITE') {
+        throw new UcError(400, 'INVALID_PARAMETER_VALUE', 'Bad operation.')
+      }
+      if (found.status !== 'PENDING_REGISTRATION') {
+        throw new UcError(
+          400,
+          'INVALID_PARAMETER_VALUE',
+          'Write credentials exist only for pending model versions.'
+        )
+      }
+      return { credentials: credentialsJson(found, moto, behaviour) }
+    },
+    'POST model-versions/finalize': async (_, body) => {
+      const target = model(text(body.name))
+      const found = version(target.name, text(body.version))
+      if (behaviour.failFinalize > 0) {
+        behaviour.failFinalize--
+        throw new UcError(400, 'INVALID_STATE', 'Finalize rejected.')
+      }
+      const prefix = found.storage_location.replace(/^s3:\/\/[^/]+\//, '')
+      const keys = await listObjects(prefix)
+      if (!keys.includes(`${prefix}/MLmodel`)) {
+        throw new UcError(
+          400,
+          'INVALID_PARAMETER_VALUE',
+          `No MLmodel file at ${found.storage_location}.`
+        )
+      }
+      found.status = 'READY'
+      found.last_updated_timestamp = Date.now()
+      return { model_version: versionJson(target, found) }
+    },
+    'GET model-versions/get': query => {
+      const target = model(query.get('name') ?? '')
+      const found = version(target.name, query.get('version') ?? '')
+      return { model_version: versionJson(target, found) }
+    },
+    'GET model-versions/search': query => {
+      const filter = query.get('filter') ?? ''
+      const name = /^name\s*=\s*'([^']*)'$/.exec(filter.trim())?.[1]
+      if (name === undefined) {
+        throw new UcError(
+          400,
+          'INVALID_PARAMETER_VALUE',
+          "Unsupported filter: only name = '<name>' is supported."
+        )
+      }
+      const target = models.get(name)
+      if (!target) return { model_versions: [] }
+      // Search results carry no tags, so callers confirm with a GET.
+      const versions = target.versions.map(v => ({
+        ...versionJson(target, v),
+        tags: []
+      }))
+      return { model_versions: versions }
+    },
+    'POST model-versions/set-tag': (_, body) => {
+      const found = version(text(body.name), text(body.version))
+      found.tags = found.tags.filter(tag => tag.key !== body.key)
+      found.tags.push({ key: text(body.key), value: text(body.value) })
+      return {}
+    },
+    'PATCH model-versions/update': (_, body) => {
+      const target = model(text(body.name))
+      const found = version(target.name, text(body.version))
+      found.description = text(body.description)
+      return { model_version: versionJson(target, found) }
+    },
+    'POST registered-models/alias': (_, body) => {
+      const target = model(text(body.name))
+      version(target.name, text(body.version))
+      target.aliases.set(text(body.alias), text(body.version))
+      return {}
+    },
+    'GET model-versions/get-download-uri': query => ({
+      artifact_uri: version(query.get('name') ?? '', query.get('version') ?? '')
+        .storage_location
+    })
+  }
+
+  const server = createServer((request, response) => {
+    void serve(request, response, options.token, routes, requests)
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    models,
+    requests,
+    behaviour,
+    listObjects,
+    headObject: key => headObject(moto, key),
+    stop: async () => {
+      server.closeAllConnections()
+      await new Promise(resolve => server.close(resolve))
+    }
+  }
+}
+
+async function serve(
+  request: IncomingMessage,
+  response: ServerResponse,
+  token: string,
+  routes: Record<string, Handler>,
+  requests: string[]
+): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://stand-in')
+  const route = `${request.method ?? ''} ${url.pathname.slice(PREFIX.length)}`
+  requests.push(route)
+  try {
+    if (request.headers.authorization !== `Bearer ${token}`) {
+      throw new UcError(401, 'UNAUTHENTICATED', 'Invalid access token.')
+    }
+    const handler = url.pathname.startsWith(PREFIX) ? routes[route] : undefined
+    if (!handler) {
+      throw new UcError(404, 'ENDPOINT_NOT_FOUND', `No API for ${route}.`)
+    }
+    const chunks: Buffer[] = []
+    for await (const chunk of request) chunks.push(chunk as Buffer)
+    const raw = Buffer.concat(chunks).toString('utf8')
+    const body = (raw ? JSON.parse(raw) : {}) as Body
+    const result = await handler(url.searchParams, body)
+    response.writeHead(200, { 'content-type': 'application/json' })
+    response.end(JSON.stringify(result))
+  } catch (error) {
+    const known =
+      error instanceof UcError
+        ? error
+        : new UcError(500, 'INTERNAL_ERROR', String(error))
+    response.writeHead(known.status, { 'content-type': 'application/json' })
+    response.end(
+      JSON.stringify({ error_code: known.code, message: known.message })
+    )
+  }
+}
+
+function storageLocation(
+  behaviour: StandInBehaviour,
+  moto: MotoServer,
+  version: string
+): string {
+  const path = `models/${randomUUID()}/versions/${version}`
+  return behaviour.storage === 'azure'
+    ? `abfss://models@ucstandin.dfs.core.windows.net/${path}`
+    : `s3://${moto.bucket}/${path}`
+}
+
+function credentialsJson(
+  version: UcModelVersion,
+  moto: MotoServer,
+  behaviour: StandInBehaviour
+) {
+  const expiration = Date.parse(moto.temporary.expiration)
+  if (version.storage_location.startsWith('abfss:')) {
+    return {
+      azure_user_delegation_sas: { sas_token: 'sv=2023-11-03&sig=standin' },
+      expiration_time: expiration
+    }
+  }
+  return {
+    aws_temp_credentials: {
+      access_key_id: moto.temporary.accessKeyId,
+      secret_access_key: moto.temporary.secretAccessKey,
+      session_token: moto.temporary.sessionToken
+    },
+    expiration_time: expiration,
+    storage_mode: 'CUSTOMER_HOSTED',
+    ...(behaviour.sseS3
+      ? {
+          encryption_details: {
+            sse_encryption_details: { algorithm: 'AWS_SSE_S3' }
+          }
+        }
+      : {})
+  }
+}
+
+function registeredModelJson(model: UcModel) {
+  return {
+    name: model.name,
+    creation_timestamp: model.creation_timestamp,
+    last_updated_timestamp: model.creation_timestamp,
+    user_id: 'ci-service-principal',
+    aliases: [...model.aliases].map(([alias, version]) => ({
+      alias,
+      version
+    })),
+    tags: []
+  }
+}
+
+function versionJson(model: UcModel, version: UcModelVersion) {
+  const aliases = [...model.aliases]
+    .filter(([, target]) => target === version.version)
+    .map(([alias]) => ({ alias, version: version.version }))
+  return { ...version, aliases }
+}
+
+/** Sends a request to moto's S3, signed with the IAM user's keys. */
+async function sendSigned(
+  moto: MotoServer,
+  method: 'GET' | 'HEAD',
+  url: URL
+): Promise<Response> {
+  const headers = await signRequest(
+    { method, url, headers: {}, payloadHash: EMPTY_PAYLOAD_HASH },
+    moto.user,
+    { region: 'us-east-1', service: 's3' },
+    { signingDate: new Date(), sendPayloadHash: true, escapePath: false }
+  )
+  return fetch(url, { method, headers })
+}
+
+async function headObject(moto: MotoServer, key: string): Promise<Headers> {
+  const url = new URL(`${moto.url}/${moto.bucket}/${key}`)
+  const response = await sendSigned(moto, 'HEAD', url)
+  if (!response.ok) throw new Error(`S3 HEAD returned ${response.status}`)
+  return response.headers
+}
+
+/** Lists object keys with moto's S3 ListObjectsV2, signed as the user. */
+async function listBucket(moto: MotoServer, prefix: string): Promise<string[]> {
+  const url = new URL(`${moto.url}/${moto.bucket}`)
+  url.searchParams.set('list-type', '2')
+  url.searchParams.set('prefix', prefix)
+  const response = await sendSigned(moto, 'GET', url)
+  const xml = await response.text()
+  if (!response.ok) throw new Error(`S3 list returned ${response.status}`)
+  return [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map(match => match[1] ?? '')
+}

@@ -1,0 +1,95 @@
+import { configError } from '../diagnosis/diagnosis.js'
+import type { DatabricksSettings } from './databricks-settings.js'
+import { quote, settingLabel } from './fields.js'
+import type { Setting } from './settings.js'
+import { parseTrackingUri, type TrackingUri } from './tracking-uri.js'
+
+/**
+ * The destination of registry calls. `tracking`: the tracking server, as when no
+ * registry URI is set. `workspace`: the workspace registry of a
+ * `databricks` tracking URI, chosen explicitly. `server`: another MLflow
+ * server. `unity-catalog`: the Unity Catalog registry of the workspace.
+ */
+export type RegistryTarget =
+  | { readonly kind: 'tracking' }
+  | { readonly kind: 'workspace' }
+  | {
+      readonly kind: 'server'
+      readonly url: URL
+      /** Whether it shares the tracking server's scheme, host and port. */
+      readonly sameOrigin: boolean
+      /** Basic credentials from the registry URI's own user info. */
+      readonly username?: string
+      readonly password?: string
+    }
+  | { readonly kind: 'unity-catalog' }
+
+/**
+ * Parses `registry-uri` (or MLFLOW_REGISTRY_URI). `databricks-uc` selects
+ * Unity Catalog on `databricks-host`, and `databricks` the workspace
+ * registry, which is the tracking server when the tracking URI is
+ * `databricks`. An http(s) URL names a second MLflow server.
+ */
+export function parseRegistryUri(
+  setting: Setting | undefined,
+  tracking: URL,
+  databricks: DatabricksSettings | undefined
+): RegistryTarget {
+  if (!setting) return { kind: 'tracking' }
+  const value = setting.value.trim()
+  const scheme = /^(databricks-uc|databricks)(?::\/\/(.*))?$/i.exec(value)
+  if (scheme) {
+    const [, name = '', profile] = scheme
+    requireWorkspace(setting, value, profile, databricks)
+    return name.toLowerCase() === 'databricks-uc'
+      ? { kind: 'unity-catalog' }
+      : { kind: 'workspace' }
+  }
+  const parsed: TrackingUri = parseTrackingUri(setting, 'registry-uri')
+  if (parsed.url.href === tracking.href && !parsed.username) {
+    return { kind: 'tracking' }
+  }
+  return {
+    kind: 'server',
+    url: parsed.url,
+    sameOrigin: parsed.url.origin === tracking.origin,
+    ...(parsed.username ? { username: parsed.username } : {}),
+    ...(parsed.password ? { password: parsed.password } : {})
+  }
+}
+
+/**
+ * Rejects a Databricks registry URI without the workspace of a
+ * `databricks` tracking URI, or with a profile. Profiles live in
+ * ~/.databrickscfg, which a CI runner does not have and this action does
+ * not read.
+ */
+function requireWorkspace(
+  setting: Setting,
+  value: string,
+  profile: string | undefined,
+  databricks: DatabricksSettings | undefined
+): void {
+  const label = settingLabel('registry-uri', setting)
+  if (profile !== undefined) {
+    throw configError(
+      label,
+      `${quote(value)} names a Databricks CLI profile, which this action ` +
+        'does not read',
+      'Set `registry-uri` to `databricks-uc` (or `databricks`) without a ' +
+        'profile, and give the workspace in `databricks-host`.'
+    )
+  }
+  if (databricks === undefined) {
+    // NOTE: MLflow also allows a Databricks registry with a tracking
+    // server elsewhere. This action sends registry calls to the
+    // workspace only together with a `databricks` tracking URI.
+    throw configError(
+      label,
+      `${quote(value)} names the Databricks workspace's registry, but the ` +
+        'tracking URI is not `databricks`',
+      'Set `tracking-uri` to `databricks` and `databricks-host` to the ' +
+        'workspace URL.'
+    )
+  }
+}

@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+
+import { parse } from 'yaml'
+import { z } from 'zod'
+
+import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
+
+const signatureSchema = z.looseObject({
+  signature: z
+    .looseObject({
+      inputs: z.string().nullish(),
+      outputs: z.string().nullish()
+    })
+    .nullish()
+})
+
+/**
+ * Checks that a local model's `MLmodel` file has a signature with inputs
+ * and outputs, which Unity Catalog requires. MLflow 3.17's Unity Catalog
+ * store checks the same before it creates a version, so the failure comes
+ * before any write here too.
+ */
+export async function checkModelSignature(
+  modelPath: string,
+  modelName: string
+): Promise<void> {
+  const file = path.join(modelPath, 'MLmodel')
+  let parsed: unknown
+  try {
+    parsed = parse(await readFile(file, 'utf8'))
+  } catch (error) {
+    throw missingSignature(
+      modelName,
+      `${file} could not be read as YAML ` +
+        `(${error instanceof Error ? error.message : String(error)})`
+    )
+  }
+  const signature = signatureSchema.safeParse(parsed).data?.signature
+  if (!signature) {
+    throw missingSignature(modelName, `${file} has no signature`)
+  }
+  if (!signature.inputs || !signature.outputs) {
+    const missing = signature.inputs ? 'outputs' : 'inputs'
+    throw missingSignature(
+      modelName,
+      `the signature in ${file} has no ${missing}`
+    )
+  }
+}
+
+function missingSignature(modelName: string, reason: string): DiagnosedError {
+  return new DiagnosedError(
+    diagnose(
+      'MODEL_SIGNATURE_MISSING',
+      `Unity Catalog registers a model only with a signature of its ` +
+        `inputs and outputs, but ${reason}. Nothing was written for ` +
+        `'${modelName}'.`,
+      'Log the model with a signature: pass `signature=` ' +
+        '(mlflow.models.infer_signature) or an `input_example` to ' +
+        'log_model or save_model, then register the new directory.'
+    )
+  )
+}
