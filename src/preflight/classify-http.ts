@@ -2,6 +2,7 @@ import { diagnose, type Diagnosis } from '../diagnosis/diagnosis.js'
 import { isDatabaseContention } from '../http/database-contention.js'
 import type { HttpError } from '../http/errors.js'
 import { classifyForbidden, classifyUnauthorized } from './classify-auth.js'
+import { classifyUnknownUser } from './classify-identity.js'
 import { classifyPlatformError } from './classify-platform.js'
 import { proxyAuth } from './classify-proxy.js'
 import { classifyClientCertPage } from './classify-tls.js'
@@ -23,6 +24,8 @@ export function classifyHttpError(error: HttpError): Diagnosis {
   const { status } = error.response
   const platform = classifyPlatformError(error)
   if (platform) return platform
+  const identity = classifyUnknownUser(error)
+  if (identity) return identity
   if (NO_REGISTRY_TEXT.test(error.response.errorBody?.message ?? '')) {
     return classifyMissingRegistry(error)
   }

@@ -10,6 +10,7 @@ import {
   endRun,
   getExperimentId
 } from '../mlflow/tracking.js'
+import { explainArtifactRefusal } from './artifact-permission.js'
 import type { ModelDirectory } from './model-directory.js'
 import type { ResolvedSource } from './source.js'
 
@@ -61,7 +62,11 @@ export async function uploadModelDirectory(
     await uploadFiles(http, directory, `${root}/${plan.artifactPath}`, log)
   } catch (error) {
     await endRun(http, run.run_id, 'FAILED').catch(() => undefined)
-    throw error
+    throw explainArtifactRefusal(error, {
+      experimentId,
+      runId: run.run_id,
+      root
+    })
   }
   await endRun(http, run.run_id, 'FINISHED')
   return {

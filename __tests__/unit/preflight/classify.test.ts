@@ -348,6 +348,39 @@ const STATUS_CASES: Case[] = [
     detail: ['RESOURCE_DOES_NOT_EXIST', 'Run abc not found']
   },
   {
+    name: '404 for a user the auth store lacks',
+    error: httpError(
+      404,
+      JSON_TYPE,
+      mlflowJson(
+        'RESOURCE_DOES_NOT_EXIST',
+        'User with username=ci-bot-client not found'
+      ),
+      { credential: BEARER_CREDENTIAL }
+    ),
+    code: 'AUTH_IDENTITY',
+    detail: ["no record of user 'ci-bot-client'", 'a Bearer token'],
+    fix: /users\/create/
+  },
+  {
+    name: '403 from a plugin without the user',
+    error: httpError(403, JSON_TYPE, '{"message": "User not provisioned"}'),
+    code: 'AUTH_IDENTITY',
+    detail: ['no record of the authenticated user']
+  },
+  {
+    name: '404 for a model named after users',
+    error: httpError(
+      404,
+      JSON_TYPE,
+      mlflowJson(
+        'RESOURCE_DOES_NOT_EXIST',
+        'Registered Model with name=user-model not found'
+      )
+    ),
+    code: 'MLFLOW_ERROR'
+  },
+  {
     name: '407',
     error: httpError(407, { 'proxy-authenticate': 'Basic' }, ''),
     code: 'PROXY_AUTH',
