@@ -1,5 +1,7 @@
 import type { Tag } from '../config/config.js'
+import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
+import { HttpError } from '../http/errors.js'
 import type { ApiRequest, HttpClient } from '../http/transport.js'
 import {
   setAlias,
@@ -7,6 +9,7 @@ import {
   updateModelVersionDescriptionRequest
 } from '../mlflow/registry.js'
 import { emptyResponse, type ModelVersion } from '../mlflow/schemas.js'
+import { classifyFailure } from '../preflight/classify.js'
 
 /**
  * Builds the requests that bring a reused version's tags and description
@@ -58,15 +61,50 @@ export async function updateReusedVersion(
   }
 }
 
-/** Points each alias at the version. */
+/**
+ * Points each alias at the version. A server that rejects an alias the
+ * local checks passed (another registry, a newer rule) does so after the
+ * version exists, so the error says which version is left without which
+ * aliases.
+ */
 export async function setAliases(
   http: HttpClient,
   version: ModelVersion,
   aliases: readonly string[],
   log: Logger
 ): Promise<void> {
-  for (const alias of aliases) {
-    await setAlias(http, version.name, alias, version.version)
+  for (const [index, alias] of aliases.entries()) {
+    try {
+      await setAlias(http, version.name, alias, version.version)
+    } catch (error) {
+      throw explainAliasRejection(error, version, aliases.slice(index))
+    }
     log.info(`Alias '${alias}' now points to version ${version.version}`)
   }
+}
+
+function explainAliasRejection(
+  error: unknown,
+  version: ModelVersion,
+  unset: readonly string[]
+): unknown {
+  const isRejection =
+    error instanceof HttpError &&
+    error.response.status >= 400 &&
+    error.response.status < 500 &&
+    classifyFailure(error).code === 'CLIENT_CONFIG'
+  if (!isRejection) return error
+  const reason = error.response.errorBody?.message ?? error.response.body
+  const diagnosis = diagnose(
+    'CLIENT_CONFIG',
+    `The server rejected alias '${unset[0] ?? ''}': ${reason}. Version ` +
+      `${version.version} of '${version.name}' exists without the aliases ` +
+      `${unset.map(alias => `'${alias}'`).join(', ')}.`,
+    'Change `aliases` to names this registry accepts and run the job ' +
+      `again: the re-run reuses version ${version.version} (same ` +
+      'idempotency key) instead of creating another.',
+    classifyFailure(error).evidence,
+    'The server rejected an alias'
+  )
+  return new DiagnosedError(diagnosis, { cause: error })
 }
