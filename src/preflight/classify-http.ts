@@ -180,10 +180,15 @@ function classifyServerError(error: HttpError): Diagnosis {
     )
   }
   if (SQL_TEXT.test(message)) {
+    // MySQL names the column ("Data too long for column 'description'");
+    // PostgreSQL names only the type ("character varying(5000)").
+    const column = /for column '([^']+)'/i.exec(message)?.[1]
+    const field = column ? ` (column '${column}')` : ''
     return diagnose(
       'SERVER_CONFIG',
-      `The server's database failed on ${request.operation}; a column may ` +
-        "be narrower than MLflow's own limit (a missing migration).",
+      `The server's database failed on ${request.operation}${field}; a ` +
+        "column may be narrower than MLflow's own limit (a missing " +
+        'migration).',
       'Run `mlflow db upgrade` on the tracking database and check the ' +
         'server log.',
       { ...evidence, body: 'database error text (see debug log)' }

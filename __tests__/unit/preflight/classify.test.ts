@@ -415,6 +415,22 @@ const STATUS_CASES: Case[] = [
     fix: /mlflow db upgrade/
   },
   {
+    name: '400 BAD_REQUEST with MySQL truncation',
+    error: httpError(
+      400,
+      JSON_TYPE,
+      mlflowJson(
+        'BAD_REQUEST',
+        '(pymysql.err.DataError) (1406, "Data too long for column ' +
+          "'description' at row 1\")"
+      ),
+      CREATE
+    ),
+    code: 'SERVER_CONFIG',
+    detail: ["create model version (column 'description')", 'migration'],
+    fix: /mlflow db upgrade/
+  },
+  {
     name: '500 with a locked SQLite database',
     error: httpError(
       500,
