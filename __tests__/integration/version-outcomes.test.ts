@@ -228,6 +228,67 @@ describe('a model search that comes back empty', () => {
   })
 })
 
+describe('a version search that comes back empty', () => {
+  let server: FakeServer
+  let first: ActionRun
+  let rerun: ActionRun
+
+  beforeAll(async () => {
+    server = await startFakeServer({ quirks: { emptyVersionSearch: true } })
+    const env = githubEnv(uniqueRunId())
+    first = await runAction(fakeInputs(server), env)
+    rerun = await runAction(fakeInputs(server), {
+      ...env,
+      GITHUB_RUN_ATTEMPT: '2'
+    })
+  })
+
+  afterAll(async () => {
+    await server.close()
+  })
+
+  it('re-run reuses the first version', () => {
+    expect(first.result.outcome).toBe('registered')
+    expect(rerun.result.outcome).toBe('reused')
+    expect(server.state.registry.getModel(MODEL).versions).toHaveLength(1)
+  })
+
+  it('warns that the search is incomplete', () => {
+    const warnings = rerun.host.lines.filter(line => line.level === 'warning')
+    expect(warnings.map(line => line.message).join('\n')).toContain(
+      'returned no version 1, which exists'
+    )
+  })
+
+  it('confirms the version with exact reads', () => {
+    const reads = server.requests.matching({ path: 'model-versions/get' })
+    expect(reads.some(read => read.query.version === '1')).toBe(true)
+  })
+})
+
+describe('a complete version search on MLflow', () => {
+  it('registers a second run without exact reads', async () => {
+    const modelName = uniqueModelName('search')
+    const register = () =>
+      runAction(
+        {
+          'tracking-uri': testServers().plain.url,
+          'model-name': modelName,
+          'model-path': 'examples/model'
+        },
+        githubEnv(uniqueRunId())
+      )
+    await register()
+    const second = await register()
+
+    expect(second.result.outcome).toBe('registered')
+    const text = second.host.lines.map(line => line.message).join('\n')
+    expect(text).not.toContain('Version search is incomplete')
+    expect(text).not.toContain('reads the newest')
+    expect(await listVersionNumbers('plain', modelName)).toEqual(['1', '2'])
+  })
+})
+
 describe('two jobs creating one model at once', () => {
   let proxy: FaultProxy
 

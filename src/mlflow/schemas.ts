@@ -33,7 +33,9 @@ export const registeredModelSchema = z.looseObject({
   tags: z.array(tag).default([]),
   aliases: z
     .array(z.object({ alias: z.string(), version: z.string() }))
-    .default([])
+    .default([]),
+  /** The newest version of each stage; only the number is read. */
+  latest_versions: z.array(z.looseObject({ version: z.string() })).default([])
 })
 
 /** A registered model as MLflow returns it. */

@@ -62,7 +62,13 @@ export async function registerModel(
 
   const existing =
     preflight.model && !config.forceNewVersion
-      ? await findVersionByKey(http, config.modelName, key, log)
+      ? await findVersionByKey(
+          http,
+          config.modelName,
+          key,
+          log,
+          preflight.model
+        )
       : undefined
   if (existing) {
     log.info(
