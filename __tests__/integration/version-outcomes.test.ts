@@ -289,6 +289,23 @@ describe('a complete version search on MLflow', () => {
   })
 })
 
+describe('a logged-model source on MLflow 2', () => {
+  it('fails as UNSUPPORTED_FEATURE', async () => {
+    const server = await startFake({ mlflowMajor: 2 })
+    const run = await runAction({
+      'tracking-uri': server.url,
+      'model-name': MODEL,
+      source: `models:/m-${'a'.repeat(32)}`
+    })
+
+    expect(run.host.outputs.get('diagnosis')).toBe('UNSUPPORTED_FEATURE')
+    expect(errorMessage(run)).toContain('no logged-model API')
+    expect(
+      server.requests.matching({ path: 'model-versions/create' })
+    ).toHaveLength(0)
+  })
+})
+
 describe('two jobs creating one model at once', () => {
   let proxy: FaultProxy
 

@@ -132,6 +132,8 @@ const loggedModel = z.looseObject({
 /** An MLflow 3 logged model. */
 export type LoggedModel = z.infer<typeof loggedModel>
 
+export const getLoggedModelResponse = z.object({ model: loggedModel })
+
 export const searchLoggedModelsResponse = z.object({
   models: z.array(loggedModel).default([]),
   next_page_token: z.string().optional()

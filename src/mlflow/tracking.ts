@@ -8,6 +8,7 @@ import {
   listArtifactsResponse,
   runDataResponse,
   runResponse,
+  getLoggedModelResponse,
   searchLoggedModelsResponse,
   type RunWithData,
   type LoggedModel,
@@ -154,6 +155,24 @@ export async function listRunArtifacts(
     ...(response.root_uri ? { rootUri: response.root_uri } : {}),
     paths: response.files.map(file => file.path)
   }
+}
+
+/** Gets a logged model (MLflow 3) by its id, such as `m-0123...`. */
+export async function getLoggedModel(
+  http: HttpClient,
+  modelId: string
+): Promise<LoggedModel> {
+  const response = await http.json(
+    {
+      method: 'GET',
+      path: `${API}/logged-models/${encodeURIComponent(modelId)}`,
+      operation: 'get logged model',
+      resource: `logged model ${modelId}`,
+      idempotent: true
+    },
+    getLoggedModelResponse
+  )
+  return response.model
 }
 
 /** Finds an experiment's logged models (MLflow 3) that match a filter. */
