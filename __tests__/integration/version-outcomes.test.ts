@@ -306,6 +306,22 @@ describe('a logged-model source on MLflow 2', () => {
   })
 })
 
+describe('uploads behind a proxy that needs a length', () => {
+  it('sends Content-Length on every PUT', async () => {
+    const server = await startFake({})
+    server.faults.requireContentLength = true
+    const run = await runAction(fakeInputs(server))
+
+    expect(run.result.outcome).toBe('registered')
+    const puts = server.requests.matching({ method: 'PUT' })
+    expect(puts.length).toBeGreaterThan(0)
+    for (const put of puts) {
+      expect(put.headers['content-length']).toBe(String(put.bodySize))
+      expect(put.headers['transfer-encoding']).toBeUndefined()
+    }
+  })
+})
+
 describe('two jobs creating one model at once', () => {
   let proxy: FaultProxy
 

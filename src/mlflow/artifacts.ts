@@ -64,18 +64,3 @@ export async function listProxyArtifacts(
   )
   return response.files.map(file => file.path)
 }
-
-/** Downloads a small text file, such as `MLmodel`, through the proxy. */
-export async function downloadArtifactText(
-  http: HttpClient,
-  path: string
-): Promise<string> {
-  const response = await http.send({
-    method: 'GET',
-    path: `${ARTIFACTS_API}/${encodePath(path)}`,
-    operation: 'download artifact',
-    resource: `artifact ${path}`,
-    idempotent: true
-  })
-  return response.text
-}

@@ -41,6 +41,17 @@ export function classifyHttpError(error: HttpError): Diagnosis {
       return classifyNotFound(error)
     case 407:
       return proxyAuth(error.request, httpEvidence(error))
+    case 411:
+      return diagnose(
+        'SERVER_CONFIG',
+        `${describeResponder(identifyResponder(error.response), error.response)} ` +
+          `answered ${error.request.operation} with 411 Length Required, ` +
+          'although the action sends Content-Length with every upload: ' +
+          'an intermediary dropped the header or re-encoded the body.',
+        'Check the proxies between the runner and MLflow: they must pass ' +
+          'Content-Length on PUT requests to the artifact proxy.',
+        httpEvidence(error)
+      )
     case 413:
       return diagnose(
         'PAYLOAD_TOO_LARGE',

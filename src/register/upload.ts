@@ -2,6 +2,7 @@ import type { Tag } from '../config/config.js'
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
+import { verifyUploadedSizes } from '../mlflow/artifact-sizes.js'
 import { proxyPath, uploadArtifact } from '../mlflow/artifacts.js'
 import { isAlreadyExists } from '../mlflow/registry.js'
 import {
@@ -58,8 +59,10 @@ export async function uploadModelDirectory(
       `(${formatBytes(directory.totalBytes)}) into run ${run.run_id} ` +
       `of experiment '${plan.experimentName}'`
   )
+  const destination = `${root}/${plan.artifactPath}`
   try {
-    await uploadFiles(http, directory, `${root}/${plan.artifactPath}`, log)
+    await uploadFiles(http, directory, destination, log)
+    await verifyUploadedSizes(http, destination, directory.files)
   } catch (error) {
     await endRun(http, run.run_id, 'FAILED').catch(() => undefined)
     throw explainArtifactRefusal(error, {

@@ -2,7 +2,8 @@ import { parse } from 'yaml'
 import { z } from 'zod'
 
 import type { HttpClient } from '../http/transport.js'
-import { downloadArtifactText, proxyPath } from '../mlflow/artifacts.js'
+import { downloadCheckedText } from '../mlflow/artifact-sizes.js'
+import { proxyPath } from '../mlflow/artifacts.js'
 import { getModelVersionDownloadUri } from '../mlflow/registry.js'
 import type { ModelVersion } from '../mlflow/schemas.js'
 
@@ -41,7 +42,7 @@ export async function readModelFacts(
   if (path === undefined) {
     return { unreadable: `its files are at ${uri}, outside the proxy` }
   }
-  const text = await downloadArtifactText(http, `${path}/MLmodel`)
+  const text = await downloadCheckedText(http, `${path}/MLmodel`)
   const result = mlmodelSchema.safeParse(parseYaml(text))
   if (!result.success) return { unreadable: 'its MLmodel file is invalid' }
   const { flavors, signature, model_size_bytes: sizeBytes } = result.data

@@ -387,6 +387,18 @@ const STATUS_CASES: Case[] = [
     fix: /HTTPS_PROXY/
   },
   {
+    name: '411 from nginx',
+    error: httpError(
+      411,
+      { ...HTML, server: 'nginx' },
+      '<html><title>411 Length Required</title></html>',
+      { method: 'PUT', operation: 'upload artifact' }
+    ),
+    code: 'SERVER_CONFIG',
+    detail: ['Server: nginx', '411 Length Required'],
+    fix: /Content-Length/
+  },
+  {
     name: '413 from nginx',
     error: httpError(
       413,
