@@ -322,6 +322,84 @@ describe('uploads behind a proxy that needs a length', () => {
   })
 })
 
+describe('an experiment deleted on MLflow', () => {
+  it('fails as CLIENT_CONFIG naming it', async () => {
+    const plain = testServers().plain
+    const experimentName = uniqueModelName('deleted')
+    const created = await mlflowApi<{ experiment_id: string }>(
+      plain,
+      'POST',
+      'experiments/create',
+      { body: { name: experimentName } }
+    )
+    await mlflowApi(plain, 'POST', 'experiments/delete', {
+      body: { experiment_id: created.experiment_id }
+    })
+    const modelName = uniqueModelName('deleted')
+    const run = await runAction({
+      'tracking-uri': plain.url,
+      'model-name': modelName,
+      'model-path': 'examples/model',
+      'experiment-name': experimentName
+    })
+
+    expect(run.host.outputs.get('diagnosis')).toBe('CLIENT_CONFIG')
+    expect(errorMessage(run)).toContain(`'${experimentName}'`)
+    expect(errorMessage(run)).toContain('is deleted')
+    expect(await listVersionNumbers('plain', modelName)).toEqual([])
+  })
+})
+
+describe('two jobs creating one experiment at once', () => {
+  let proxy: FaultProxy
+
+  beforeAll(async () => {
+    proxy = await startFaultProxy(testServers().plain.url)
+  })
+
+  afterAll(async () => {
+    await proxy.close()
+  })
+
+  // The first lookup misses the experiment the other job creates just
+  // after it, so this job's create gets RESOURCE_ALREADY_EXISTS.
+  it('loser of the race uses the experiment', async () => {
+    const experimentName = uniqueModelName('race')
+    await mlflowApi(testServers().plain, 'POST', 'experiments/create', {
+      body: { name: experimentName }
+    })
+    proxy.setFaults([
+      {
+        method: 'GET',
+        path: 'experiments/get-by-name',
+        action: {
+          kind: 'respond',
+          response: {
+            status: 404,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              error_code: 'RESOURCE_DOES_NOT_EXIST',
+              message: `Could not find experiment with name '${experimentName}'`
+            })
+          }
+        }
+      }
+    ])
+    const run = await runAction({
+      'tracking-uri': proxy.url,
+      'model-name': uniqueModelName('race'),
+      'model-path': 'examples/model',
+      'experiment-name': experimentName
+    })
+
+    expect(run.result.outcome).toBe('registered')
+    const creates = proxy.requests.filter(r =>
+      r.path.endsWith('experiments/create')
+    )
+    expect(creates).toHaveLength(1)
+  })
+})
+
 describe('two jobs creating one model at once', () => {
   let proxy: FaultProxy
 
