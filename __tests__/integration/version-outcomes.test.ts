@@ -215,6 +215,37 @@ describe('an alias rejected after the version exists', () => {
   })
 })
 
+describe('a tag rejected on a reused version', () => {
+  it('names the tags the version lacks', async () => {
+    const server = await startFake({})
+    const env = githubEnv(uniqueRunId())
+    await runAction(fakeInputs(server), env)
+    server.faults.respond(
+      'model-versions/set-tag',
+      {
+        status: 400,
+        body: {
+          error_code: 'INVALID_PARAMETER_VALUE',
+          message: 'Tag keys must start with the team prefix'
+        }
+      },
+      { method: 'POST', times: 1 }
+    )
+    const rerun = await runAction(
+      fakeInputs(server, { tags: 'team=risk\nnote=retrained' }),
+      { ...env, GITHUB_RUN_ATTEMPT: '2' }
+    )
+
+    expect(rerun.host.outputs.get('diagnosis')).toBe('CLIENT_CONFIG')
+    expect(errorMessage(rerun)).toContain('must start with the team prefix')
+    expect(errorMessage(rerun)).toContain(
+      "exists without these changes: tag 'team', tag 'note'"
+    )
+    expect(rerun.host.outputs.get('model-version')).toBe('1')
+    expect(server.state.registry.getModel(MODEL).versions).toHaveLength(1)
+  })
+})
+
 describe('a model search that comes back empty', () => {
   it('registers with no duplicate create', async () => {
     const server = await startFake({ quirks: { emptyModelSearch: true } })

@@ -1,4 +1,5 @@
 import type { Tag } from '../config/config.js'
+import { AVAILABILITY_CODES } from '../diagnosis/codes.js'
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
 import { HttpError } from '../http/errors.js'
@@ -52,7 +53,13 @@ export async function updateReusedVersion(
   log: Logger
 ): Promise<void> {
   const requests = reusedVersionRequests(version, tags, description)
-  for (const request of requests) await http.json(request, emptyResponse)
+  for (const [index, request] of requests.entries()) {
+    try {
+      await http.json(request, emptyResponse)
+    } catch (error) {
+      throw explainUnappliedChanges(error, version, requests.slice(index))
+    }
+  }
   if (requests.length > 0) {
     log.info(
       `Updated version ${version.version}: ${requests.length} tag or ` +
@@ -81,6 +88,34 @@ export async function setAliases(
     }
     log.info(`Alias '${alias}' now points to version ${version.version}`)
   }
+}
+
+/**
+ * Adds to a failed tag or description update what the reused version is
+ * left without, since the version itself exists.
+ */
+function explainUnappliedChanges(
+  error: unknown,
+  version: ModelVersion,
+  unapplied: readonly ApiRequest[]
+): unknown {
+  const diagnosis = classifyFailure(error)
+  // Availability failures stay as they are, so they can still be deferred.
+  if (AVAILABILITY_CODES.has(diagnosis.code)) return error
+  const changes = unapplied.map(request => {
+    const key = (request.json as { key?: unknown } | undefined)?.key
+    return typeof key === 'string' ? `tag '${key}'` : 'the description'
+  })
+  return new DiagnosedError(
+    {
+      ...diagnosis,
+      detail:
+        `${diagnosis.detail} Version ${version.version} of ` +
+        `'${version.name}' exists without these changes: ` +
+        `${changes.join(', ')}.`
+    },
+    { cause: error }
+  )
 }
 
 function explainAliasRejection(

@@ -75,6 +75,7 @@ export async function registerModel(
       `Version ${existing.version} of '${config.modelName}' was already ` +
         'registered by this run (same idempotency key); reusing it.'
     )
+    context.progress.version = existing
     // The provenance tags stay those of the attempt that created it.
     await updateReusedVersion(
       http,
