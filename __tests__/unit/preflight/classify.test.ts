@@ -211,6 +211,29 @@ const SUCCESS_AND_REDIRECT_CASES: Case[] = [
 
 const AUTH_CASES: Case[] = [
   {
+    name: '401 from an identity-aware proxy',
+    error: httpError(
+      401,
+      { 'content-type': 'text/html; charset=UTF-8' },
+      "Invalid IAP credentials: JWT audience doesn't match this application",
+      { credential: BEARER_CREDENTIAL }
+    ),
+    code: 'AUTH_REJECTED',
+    detail: ['a Bearer token'],
+    fix: /audience/
+  },
+  {
+    name: '403 from an identity-aware proxy',
+    error: httpError(
+      403,
+      { 'content-type': 'text/html; charset=UTF-8' },
+      'Access denied for ci-bot@project.iam.gserviceaccount.com',
+      { credential: BEARER_CREDENTIAL }
+    ),
+    code: 'FORBIDDEN_NON_MLFLOW',
+    detail: ["plain text that is not MLflow's"]
+  },
+  {
     name: '401 from basic-auth without credentials',
     error: httpError(401, { ...HTML, ...MLFLOW_BASIC }, NOT_AUTHENTICATED),
     code: 'AUTH_MISSING',
