@@ -76,17 +76,17 @@ function shortDownload(
   received: number,
   response: ApiResponse
 ): DiagnosedError {
-  const shown = (name: string) => header(response, name) ?? '(none)'
+  const headerText = (name: string) => header(response, name) ?? '(none)'
   const headers =
-    `Transfer-Encoding: ${shown('transfer-encoding')}, ` +
-    `Content-Length: ${shown('content-length')}, ` +
-    `Server: ${shown('server')}, Via: ${shown('via')}`
+    `Transfer-Encoding: ${headerText('transfer-encoding')}, ` +
+    `Content-Length: ${headerText('content-length')}, ` +
+    `Server: ${headerText('server')}, Via: ${headerText('via')}`
   const server = header(response, 'server')
   const via = header(response, 'via')
   return new DiagnosedError(
     diagnose(
       'SERVER_CONFIG',
-      `The artifact proxy answered HTTP ${response.status} for ${path} ` +
+      `The artifact proxy returned HTTP ${response.status} for ${path} ` +
         `with ${received} bytes, twice, but the file has ${expected} ` +
         `bytes (${headers}). An intermediary is cutting streamed answers.`,
       'Turn off response buffering for the MLflow API in the reverse ' +
@@ -112,7 +112,7 @@ export interface UploadedFile {
 /**
  * Checks the size the artifact proxy lists for each uploaded file, so
  * that no version is created from files a proxy cut short: an upload can
- * be answered 200 although the body that arrived was shorter.
+ * get a 200 although the body that arrived was shorter.
  */
 export async function verifyUploadedSizes(
   http: HttpClient,
@@ -142,13 +142,13 @@ function shortUpload(
   file: UploadedFile,
   stored: number | undefined
 ): DiagnosedError {
-  const what =
+  const listing =
     stored === undefined ? 'does not list it' : `lists ${stored} bytes`
   return new DiagnosedError(
     diagnose(
       'SERVER_CONFIG',
       `After the upload of ${root}/${file.relativePath} (${file.size} ` +
-        `bytes) was accepted, the artifact proxy ${what}. A proxy or the ` +
+        `bytes) was accepted, the artifact proxy ${listing}. A proxy or the ` +
         'artifact store lost part of the body, so no model version was ' +
         'created.',
       'Check the body size and timeout limits of the proxies in front of ' +

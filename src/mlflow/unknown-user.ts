@@ -16,9 +16,9 @@ const PLUGIN_UNKNOWN_USER =
   /^(?:the )?(?:user|principal|identity)\b[^.]{0,80}\b(?:not found|not provisioned|does not exist)\b/i
 
 /**
- * Returns the username the server could not find when a 403 or 404 says
- * the authenticated user has no record, else undefined. The empty string
- * means a plugin said so without naming the user.
+ * Returns the username the server could not find when a 403 or 404
+ * states that the authenticated user has no record, else undefined. The
+ * empty string means a plugin stated it without naming the user.
  */
 export function unknownUser(error: unknown): string | undefined {
   if (!(error instanceof HttpError)) return undefined

@@ -7,7 +7,7 @@ import {
 import { HttpError } from '../http/errors.js'
 import { classifyFailure } from '../preflight/classify.js'
 
-/** Where the refused upload went. */
+/** The destination of the refused upload. */
 export interface ArtifactWrite {
   readonly experimentId: string
   readonly runId: string

@@ -71,7 +71,7 @@ export async function updateReusedVersion(
 /**
  * Points each alias at the version. A server that rejects an alias the
  * local checks passed (another registry, a newer rule) does so after the
- * version exists, so the error says which version is left without which
+ * version exists, so the error names the version left without which
  * aliases.
  */
 export async function setAliases(

@@ -156,7 +156,7 @@ async function readLoggedModel(
       )
     }
     if (classifyFailure(error).code === 'FORBIDDEN_PERMISSION') {
-      // MLflow 3.17.2's basic-auth app answers an unknown logged model
+      // MLflow 3.17.2's basic-auth app rejects an unknown logged model
       // with the same 403 as a model the user may not read.
       throw new DiagnosedError(
         diagnose(
@@ -190,7 +190,7 @@ async function readLoggedModel(
   }
 }
 
-/** Whether a 404 or 405 says the route itself is missing. */
+/** Whether a 404 or 405 means the route itself is missing. */
 function isMissingEndpoint(error: unknown): boolean {
   if (!(error instanceof HttpError)) return false
   const { status } = error.response
