@@ -4,6 +4,7 @@ import {
   createTarget,
   createUniqueUser,
   grantModelPermission,
+  grantPermission,
   leakedSecrets,
   listVersionNumbers,
   runAction,
@@ -11,7 +12,12 @@ import {
   type ActionRun,
   type Target
 } from '../support/registration.js'
-import { mlflowApi, testServers, uniqueModelName } from '../support/servers.js'
+import {
+  asAdmin,
+  mlflowApi,
+  testServers,
+  uniqueModelName
+} from '../support/servers.js'
 
 // Jest reads `testTimeout` only from the top-level configuration, so the
 // integration project's value in jest.config.js does not reach this file.
@@ -140,5 +146,84 @@ describe('basic auth without EDIT on the model', () => {
     expect(granted.result.outcome).toBe('registered')
     expect(await listVersionNumbers('basicAuth', modelName)).toEqual(['1'])
     expect(leakedSecrets(granted.host, [], target.user)).toEqual([])
+  })
+})
+
+describe('artifact upload denied after run writes', () => {
+  let target: Target
+  let modelName: string
+  let experimentId: string
+  let denied: ActionRun
+
+  // The admin creates an experiment with a custom artifact location and
+  // grants the user EDIT on it. Run writes pass that grant, but MLflow
+  // 3.17.2's auth app cannot map `custom-.../<run>/artifacts` to the
+  // experiment, so the upload gets the default permission, READ.
+  beforeAll(async () => {
+    target = await createTarget('basicAuth')
+    const experimentName = uniqueModelName('custom-location')
+    const created = await asAdmin<{ experiment_id: string }>(
+      'POST',
+      'experiments/create',
+      {
+        body: {
+          name: experimentName,
+          artifact_location: `mlflow-artifacts:/${experimentName}`
+        }
+      }
+    )
+    experimentId = created.experiment_id
+    await grantPermission(
+      target.user?.username ?? '',
+      'experiment',
+      experimentId,
+      'EDIT'
+    )
+    modelName = uniqueModelName('artifact-denied')
+    denied = await runAction({
+      ...targetInputs(target),
+      'experiment-name': experimentName,
+      'model-name': modelName,
+      'model-path': 'examples/model'
+    })
+  })
+
+  it('upload refusal is FORBIDDEN_PERMISSION', () => {
+    expect(denied.host.outputs.get('diagnosis')).toBe('FORBIDDEN_PERMISSION')
+    expect(denied.result.diagnosis?.evidence.responder).toBe(
+      "MLflow's basic-auth app"
+    )
+  })
+
+  it('message names user, experiment and path', () => {
+    const message = errorMessage(denied)
+    expect(message).toContain(`user '${target.user?.username ?? ''}'`)
+    expect(message).toContain(`experiment ${experimentId}`)
+    expect(message).toContain('custom artifact location')
+    expect(message).toContain('denied the artifact upload')
+  })
+
+  it('creates no registered model or version', async () => {
+    const found = await asAdmin<{ registered_models?: unknown[] }>(
+      'GET',
+      'registered-models/search',
+      { query: { filter: `name = '${modelName}'` } }
+    )
+    expect(found.registered_models ?? []).toEqual([])
+  })
+
+  it('marks the run it created FAILED', async () => {
+    const runs = await asAdmin<{ runs?: { info: { status: string } }[] }>(
+      'POST',
+      'runs/search',
+      { body: { experiment_ids: [experimentId] } }
+    )
+    expect(runs.runs?.map(run => run.info.status)).toEqual(['FAILED'])
+  })
+
+  it('is neither retried nor deferred', () => {
+    expect(denied.result.outcome).toBe('failed')
+    const text = denied.host.lines.map(line => line.message).join('\n')
+    expect(text).not.toMatch(/Retrying/)
   })
 })

@@ -108,6 +108,31 @@ describe.each(['plain', 'basicAuth'] as const)(
       expect(leakedSecrets(host, [], target.user)).toEqual([])
     })
 
+    it('models:/ source registers with its run', async () => {
+      const { host, result } = await register(`models:/${runs.modelId}`)
+
+      expect(result.outcome).toBe('registered')
+      const name = host.outputs.get('model-name') ?? ''
+      const version = await getModelVersion(serverName, name, '1')
+      expect(version.source).toBe(`models:/${runs.modelId}`)
+      expect(version.run_id).toBe(runs.loggedModelRunId)
+    })
+
+    // MLflow's basic-auth app answers an unknown logged model with 403.
+    const unknownModelCode =
+      serverName === 'plain' ? 'SOURCE_NOT_FOUND' : 'FORBIDDEN_PERMISSION'
+
+    it(`unknown logged model fails as ${unknownModelCode}`, async () => {
+      const source = `models:/m-${'0'.repeat(32)}`
+      const { host, result } = await register(source)
+
+      expect(result.outcome).toBe('failed')
+      expect(host.outputs.get('diagnosis')).toBe(unknownModelCode)
+      expect(result.diagnosis?.detail).toContain(`m-${'0'.repeat(32)}`)
+      const name = host.outputs.get('model-name') ?? ''
+      expect(await listVersionNumbers(serverName, name)).toEqual([])
+    })
+
     it('path with no model fails as SOURCE_NOT_FOUND', async () => {
       const source = `runs:/${runs.loggedModelRunId}/no-such-model`
       const { host, result } = await register(source)

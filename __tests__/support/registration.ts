@@ -165,9 +165,19 @@ export function adminApi<T = Record<string, unknown>>(
  * `/api/3.0/mlflow/users/permissions/grant` and returns 404 for the
  * `registered-models/permissions/create` route.
  */
-export async function grantModelPermission(
+export function grantModelPermission(
   username: string,
   modelName: string,
+  permission: 'READ' | 'EDIT' | 'MANAGE'
+): Promise<void> {
+  return grantPermission(username, 'registered_model', modelName, permission)
+}
+
+/** Grants a user a permission on a registered model or an experiment. */
+export async function grantPermission(
+  username: string,
+  resourceType: 'registered_model' | 'experiment',
+  resourceId: string,
   permission: 'READ' | 'EDIT' | 'MANAGE'
 ): Promise<void> {
   const { basicAuth, admin } = testServers()
@@ -181,16 +191,16 @@ export async function grantModelPermission(
       },
       body: JSON.stringify({
         username,
-        resource_type: 'registered_model',
-        resource_id: modelName,
+        resource_type: resourceType,
+        resource_id: resourceId,
         permission
       })
     }
   )
   if (!response.ok) {
     throw new Error(
-      `Granting ${permission} on '${modelName}' to '${username}' returned ` +
-        `${response.status}: ${await response.text()}`
+      `Granting ${permission} on ${resourceType} '${resourceId}' to ` +
+        `'${username}' returned ${response.status}: ${await response.text()}`
     )
   }
 }

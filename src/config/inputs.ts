@@ -158,7 +158,7 @@ export const INPUTS = [
   },
   {
     name: 'description',
-    description: 'Description of the new model version.'
+    description: 'Description of the new model version, up to 5000 characters.'
   },
   {
     name: 'tags',

@@ -6,7 +6,7 @@ import type { InputName } from './inputs.js'
 import { parseAliases, parseTags } from './lists.js'
 import { parseMetricGates } from './metric-gates.js'
 import { parseModelLocation } from './model-location.js'
-import { checkModelName } from './registry-rules.js'
+import { MAX_DESCRIPTION_LENGTH, checkModelName } from './registry-rules.js'
 import type { Setting } from './settings.js'
 
 /**
@@ -55,7 +55,7 @@ export function parseRegistrationFields(
     ...location,
     artifactPath: parseArtifactPath(required('artifact-path')),
     experimentName: required('experiment-name').value,
-    ...optional('description', get('description')?.value),
+    ...optional('description', parseDescription(get('description'))),
     tags: parseTags(get('tags')),
     aliases,
     aliasGuards: parseAliasGuards(get('expected-alias-versions'), aliases),
@@ -117,4 +117,18 @@ function parseArtifactPath(setting: Setting): string {
     )
   }
   return value
+}
+
+function parseDescription(setting: Setting | undefined): string | undefined {
+  if (!setting) return undefined
+  const { length } = setting.value
+  if (length > MAX_DESCRIPTION_LENGTH) {
+    throw configError(
+      settingLabel('description', setting),
+      `it is ${length} characters long; MLflow stores at most ` +
+        `${MAX_DESCRIPTION_LENGTH}`,
+      'Shorten the description, or store long text as a run artifact.'
+    )
+  }
+  return setting.value
 }

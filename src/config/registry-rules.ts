@@ -10,6 +10,14 @@ export const MAX_TAG_KEY_LENGTH = 250
 /** Maximum length of a model version tag value (MLflow 3.x). */
 export const MAX_TAG_VALUE_LENGTH = 100_000
 
+/**
+ * Maximum length of a model version description: the size of its column
+ * in MLflow 3.17.2's SQL schema (`String(5000)`). MLflow's validator does
+ * not check it, so PostgreSQL and MySQL reject a longer one with a
+ * database error, while SQLite stores it.
+ */
+export const MAX_DESCRIPTION_LENGTH = 5000
+
 /** Maximum length of an alias. */
 export const MAX_ALIAS_LENGTH = 255
 

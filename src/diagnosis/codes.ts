@@ -17,6 +17,7 @@ export const DIAGNOSIS_CODES = {
   TLS_CLIENT_CERT: 'The server requires a client certificate',
   AUTH_MISSING: 'The server requires credentials and none were sent',
   AUTH_REJECTED: 'The server rejected the credentials',
+  AUTH_IDENTITY: 'The server has no user for the accepted credentials',
   AUTH_REFRESH: 'The OAuth token request failed',
   FORBIDDEN_PERMISSION: 'MLflow denied permission for this operation',
   FORBIDDEN_NON_MLFLOW: 'A 403 came from something other than MLflow',

@@ -57,7 +57,8 @@ const versionStatusSchema = z.object({
 
 const quirksSchema = z.object({
   emptyModelSearch: z.boolean().optional(),
-  versionSearchAliases: z.boolean().optional()
+  versionSearchAliases: z.boolean().optional(),
+  emptyVersionSearch: z.boolean().optional()
 })
 
 const resetSchema = z.object({ data: z.boolean().optional() })

@@ -138,7 +138,8 @@ function buildSettings(
   const mlflowVersion = options.mlflowVersion ?? '3.17.2'
   const quirks: SearchQuirks = {
     emptyModelSearch: options.quirks?.emptyModelSearch ?? false,
-    versionSearchAliases: options.quirks?.versionSearchAliases ?? false
+    versionSearchAliases: options.quirks?.versionSearchAliases ?? false,
+    emptyVersionSearch: options.quirks?.emptyVersionSearch ?? false
   }
   return {
     mlflowVersion,

@@ -22,6 +22,8 @@ export interface SearchQuirks {
    * never sends aliases from this search; some other stores do.
    */
   versionSearchAliases: boolean
+  /** `model-versions/search` returns `{}` while `get` finds each version. */
+  emptyVersionSearch: boolean
 }
 
 /** The server behaviour fixed at start. */

@@ -11,13 +11,18 @@ import {
   type ModelVersion,
   type RegisteredModel
 } from './schemas.js'
+import { unknownUser } from './unknown-user.js'
 
-/** Whether an error is MLflow's "no such object" answer. */
+/**
+ * Whether an error is MLflow's "no such object" answer. The same 404 code
+ * for a user the auth store lacks is about the caller, not the object.
+ */
 export function isNotFound(error: unknown): boolean {
   return (
     error instanceof HttpError &&
     error.response.status === 404 &&
-    error.errorCode === 'RESOURCE_DOES_NOT_EXIST'
+    error.errorCode === 'RESOURCE_DOES_NOT_EXIST' &&
+    unknownUser(error) === undefined
   )
 }
 

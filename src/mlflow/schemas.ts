@@ -46,7 +46,9 @@ export const registeredModelSchema = z.looseObject({
   name: z.string(),
   description: z.string().optional(),
   tags: z.array(tag).default([]),
-  aliases: z.array(modelAlias).default([])
+  aliases: z.array(modelAlias).default([]),
+  /** The newest version of each stage; only the number is read. */
+  latest_versions: z.array(z.looseObject({ version: z.string() })).default([])
 })
 
 /** A registered model as MLflow returns it. */

@@ -1,4 +1,5 @@
 import type { Tag } from '../config/config.js'
+import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { HttpClient } from '../http/transport.js'
 import { API } from './api-paths.js'
 import {
@@ -17,7 +18,10 @@ import {
 } from './schemas.js'
 import { isNotFound } from './registry.js'
 
-/** Gets an experiment's id by name; undefined when there is none. */
+/**
+ * Gets an experiment's id by name; undefined when there is none. A
+ * deleted experiment is an error, as nothing can be logged to it.
+ */
 export async function getExperimentId(
   http: HttpClient,
   name: string
@@ -34,11 +38,36 @@ export async function getExperimentId(
       },
       experimentResponse
     )
-    return response.experiment.experiment_id
+    const { experiment } = response
+    if (experiment.lifecycle_stage === 'deleted') {
+      throw deletedExperiment(name, experiment.experiment_id)
+    }
+    return experiment.experiment_id
   } catch (error) {
     if (isNotFound(error)) return undefined
     throw error
   }
+}
+
+/**
+ * MLflow keeps a deleted experiment, with its name, until `mlflow gc`
+ * removes it: runs cannot be created in it, and a new experiment cannot
+ * take its name (RESOURCE_ALREADY_EXISTS).
+ */
+function deletedExperiment(name: string, id: string): DiagnosedError {
+  return new DiagnosedError(
+    diagnose(
+      'CLIENT_CONFIG',
+      `Experiment '${name}' (id ${id}) is deleted, so the action can ` +
+        'neither create a run in it nor create a new experiment with ' +
+        'that name.',
+      'Restore the experiment (experiments/restore or the MLflow UI), ' +
+        'set `experiment-name` to another name, or have an admin remove ' +
+        'it for good with `mlflow gc`.',
+      {},
+      `Experiment '${name}' is deleted`
+    )
+  )
 }
 
 /** Creates an experiment and returns its id. */
@@ -186,6 +215,24 @@ export async function listRunArtifacts(
   }
 }
 
+/** Gets a logged model (MLflow 3) by its id, such as `m-0123...`. */
+export async function getLoggedModel(
+  http: HttpClient,
+  modelId: string
+): Promise<LoggedModel> {
+  const response = await http.json(
+    {
+      method: 'GET',
+      path: `${API}/logged-models/${encodeURIComponent(modelId)}`,
+      operation: 'get logged model',
+      resource: `logged model ${modelId}`,
+      idempotent: true
+    },
+    getLoggedModelResponse
+  )
+  return response.model
+}
+
 /** Finds an experiment's logged models (MLflow 3) that match a filter. */
 export async function searchLoggedModels(
   http: HttpClient,
@@ -214,22 +261,4 @@ export async function searchLoggedModels(
     pageToken = page.next_page_token
   } while (pageToken)
   return models
-}
-
-/** Gets an MLflow 3 logged model, with the URI of its artifacts. */
-export async function getLoggedModel(
-  http: HttpClient,
-  modelId: string
-): Promise<LoggedModel> {
-  const response = await http.json(
-    {
-      method: 'GET',
-      path: `${API}/logged-models/${encodeURIComponent(modelId)}`,
-      operation: 'get logged model',
-      resource: `logged model ${modelId}`,
-      idempotent: true
-    },
-    getLoggedModelResponse
-  )
-  return response.model
 }

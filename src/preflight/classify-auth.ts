@@ -99,6 +99,7 @@ export function classifyForbidden(error: HttpError): Diagnosis {
   }
   if (
     responder === 'mlflow-auth' ||
+    responder === 'mlflow-auth-plugin' ||
     (responder === 'mlflow' && error.errorCode === 'PERMISSION_DENIED')
   ) {
     return permissionDenied(error)

@@ -2,6 +2,7 @@ import { diagnose, type Diagnosis } from '../diagnosis/diagnosis.js'
 import { isDatabaseContention } from '../http/database-contention.js'
 import type { HttpError } from '../http/errors.js'
 import { classifyForbidden, classifyUnauthorized } from './classify-auth.js'
+import { classifyUnknownUser } from './classify-identity.js'
 import { classifyPlatformError } from './classify-platform.js'
 import { proxyAuth } from './classify-proxy.js'
 import { classifyClientCertPage } from './classify-tls.js'
@@ -23,6 +24,8 @@ export function classifyHttpError(error: HttpError): Diagnosis {
   const { status } = error.response
   const platform = classifyPlatformError(error)
   if (platform) return platform
+  const identity = classifyUnknownUser(error)
+  if (identity) return identity
   if (NO_REGISTRY_TEXT.test(error.response.errorBody?.message ?? '')) {
     return classifyMissingRegistry(error)
   }
@@ -38,6 +41,17 @@ export function classifyHttpError(error: HttpError): Diagnosis {
       return classifyNotFound(error)
     case 407:
       return proxyAuth(error.request, httpEvidence(error))
+    case 411:
+      return diagnose(
+        'SERVER_CONFIG',
+        `${describeResponder(identifyResponder(error.response), error.response)} ` +
+          `answered ${error.request.operation} with 411 Length Required, ` +
+          'although the action sends Content-Length with every upload: ' +
+          'an intermediary dropped the header or re-encoded the body.',
+        'Check the proxies between the runner and MLflow: they must pass ' +
+          'Content-Length on PUT requests to the artifact proxy.',
+        httpEvidence(error)
+      )
     case 413:
       return diagnose(
         'PAYLOAD_TOO_LARGE',
@@ -177,10 +191,15 @@ function classifyServerError(error: HttpError): Diagnosis {
     )
   }
   if (SQL_TEXT.test(message)) {
+    // MySQL names the column ("Data too long for column 'description'");
+    // PostgreSQL names only the type ("character varying(5000)").
+    const column = /for column '([^']+)'/i.exec(message)?.[1]
+    const field = column ? ` (column '${column}')` : ''
     return diagnose(
       'SERVER_CONFIG',
-      `The server's database failed on ${request.operation}; a column may ` +
-        "be narrower than MLflow's own limit (a missing migration).",
+      `The server's database failed on ${request.operation}${field}; a ` +
+        "column may be narrower than MLflow's own limit (a missing " +
+        'migration).',
       'Run `mlflow db upgrade` on the tracking database and check the ' +
         'server log.',
       { ...evidence, body: 'database error text (see debug log)' }

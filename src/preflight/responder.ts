@@ -6,6 +6,11 @@ export type Responder =
   | 'mlflow'
   /** MLflow's basic-auth app: its fixed plain-text bodies. */
   | 'mlflow-auth'
+  /**
+   * An MLflow auth plugin (the OIDC one) refusing permission: JSON
+   * `{"message": "Permission denied"}` with no `error_code`.
+   */
+  | 'mlflow-auth-plugin'
   /** MLflow's host-header check (MLflow 3.5 and later). */
   | 'mlflow-host-check'
   /** MLflow's cross-origin check (MLflow 3.5 and later). */
@@ -42,7 +47,14 @@ export function identifyResponder(response: ResponseFacts): Responder {
   ) {
     return 'mlflow-auth'
   }
-  if (response.errorBody) return 'json-gateway'
+  const { errorBody } = response
+  if (
+    errorBody?.shape === 'message' &&
+    errorBody.message.trim() === MLFLOW_TEXTS.permissionDenied
+  ) {
+    return 'mlflow-auth-plugin'
+  }
+  if (errorBody) return 'json-gateway'
   if (/<html|<!doctype html|<body|<title/i.test(body)) return 'html-page'
   return 'unknown'
 }
@@ -62,6 +74,8 @@ export function describeResponder(
       return 'MLflow (JSON error)'
     case 'mlflow-auth':
       return "MLflow's basic-auth app"
+    case 'mlflow-auth-plugin':
+      return "an MLflow auth plugin (JSON 'Permission denied')"
     case 'mlflow-host-check':
       return "MLflow's host-header check"
     case 'mlflow-cors':

@@ -1,4 +1,5 @@
 import type { Tag } from '../config/config.js'
+import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
 import {
@@ -32,6 +33,7 @@ export async function ensureRegisteredModel(
         log.info(`Created registered model '${name}'`)
       } catch (error) {
         if (!isAlreadyExists(error)) throw error
+        await readRacedModel(http, name, error)
         log.info(`Registered model '${name}' was created meanwhile; using it`)
       }
       return true
@@ -40,6 +42,30 @@ export async function ensureRegisteredModel(
       (await getRegisteredModel(http, name)) ? true : undefined
   })
   return created
+}
+
+/**
+ * Reads back a model whose create was rejected as existing, since another
+ * job won the race. A model this identity cannot read is an error here,
+ * so the action never loops between create and get.
+ */
+async function readRacedModel(
+  http: HttpClient,
+  name: string,
+  cause: unknown
+): Promise<void> {
+  if (await getRegisteredModel(http, name)) return
+  throw new DiagnosedError(
+    diagnose(
+      'FORBIDDEN_PERMISSION',
+      `The server rejected the create of registered model '${name}' ` +
+        'because it exists, but reading it returns "not found": the model ' +
+        'exists but is invisible to this identity.',
+      `An admin must grant this identity READ (and EDIT) on '${name}', or ` +
+        'use another `model-name`.'
+    ),
+    { cause }
+  )
 }
 
 /** What a new model version is created with. */

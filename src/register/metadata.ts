@@ -1,5 +1,8 @@
 import type { Tag } from '../config/config.js'
+import { AVAILABILITY_CODES } from '../diagnosis/codes.js'
+import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
+import { HttpError } from '../http/errors.js'
 import type { ApiRequest, HttpClient } from '../http/transport.js'
 import {
   setAlias,
@@ -7,6 +10,7 @@ import {
   updateModelVersionDescriptionRequest
 } from '../mlflow/registry.js'
 import { emptyResponse, type ModelVersion } from '../mlflow/schemas.js'
+import { classifyFailure } from '../preflight/classify.js'
 
 /**
  * Builds the requests that bring a reused version's tags and description
@@ -49,7 +53,13 @@ export async function updateReusedVersion(
   log: Logger
 ): Promise<void> {
   const requests = reusedVersionRequests(version, tags, description)
-  for (const request of requests) await http.json(request, emptyResponse)
+  for (const [index, request] of requests.entries()) {
+    try {
+      await http.json(request, emptyResponse)
+    } catch (error) {
+      throw explainUnappliedChanges(error, version, requests.slice(index))
+    }
+  }
   if (requests.length > 0) {
     log.info(
       `Updated version ${version.version}: ${requests.length} tag or ` +
@@ -58,15 +68,78 @@ export async function updateReusedVersion(
   }
 }
 
-/** Points each alias at the version. */
+/**
+ * Points each alias at the version. A server that rejects an alias the
+ * local checks passed (another registry, a newer rule) does so after the
+ * version exists, so the error names the version left without which
+ * aliases.
+ */
 export async function setAliases(
   http: HttpClient,
   version: ModelVersion,
   aliases: readonly string[],
   log: Logger
 ): Promise<void> {
-  for (const alias of aliases) {
-    await setAlias(http, version.name, alias, version.version)
+  for (const [index, alias] of aliases.entries()) {
+    try {
+      await setAlias(http, version.name, alias, version.version)
+    } catch (error) {
+      throw explainAliasRejection(error, version, aliases.slice(index))
+    }
     log.info(`Alias '${alias}' now points to version ${version.version}`)
   }
+}
+
+/**
+ * Adds to a failed tag or description update what the reused version is
+ * left without, since the version itself exists.
+ */
+function explainUnappliedChanges(
+  error: unknown,
+  version: ModelVersion,
+  unapplied: readonly ApiRequest[]
+): unknown {
+  const diagnosis = classifyFailure(error)
+  // Availability failures stay as they are, so they can still be deferred.
+  if (AVAILABILITY_CODES.has(diagnosis.code)) return error
+  const changes = unapplied.map(request => {
+    const key = (request.json as { key?: unknown } | undefined)?.key
+    return typeof key === 'string' ? `tag '${key}'` : 'the description'
+  })
+  return new DiagnosedError(
+    {
+      ...diagnosis,
+      detail:
+        `${diagnosis.detail} Version ${version.version} of ` +
+        `'${version.name}' exists without these changes: ` +
+        `${changes.join(', ')}.`
+    },
+    { cause: error }
+  )
+}
+
+function explainAliasRejection(
+  error: unknown,
+  version: ModelVersion,
+  unset: readonly string[]
+): unknown {
+  const isRejection =
+    error instanceof HttpError &&
+    error.response.status >= 400 &&
+    error.response.status < 500 &&
+    classifyFailure(error).code === 'CLIENT_CONFIG'
+  if (!isRejection) return error
+  const reason = error.response.errorBody?.message ?? error.response.body
+  const diagnosis = diagnose(
+    'CLIENT_CONFIG',
+    `The server rejected alias '${unset[0] ?? ''}': ${reason}. Version ` +
+      `${version.version} of '${version.name}' exists without the aliases ` +
+      `${unset.map(alias => `'${alias}'`).join(', ')}.`,
+    'Change `aliases` to names this registry accepts and run the job ' +
+      `again: the re-run reuses version ${version.version} (same ` +
+      'idempotency key) instead of creating another.',
+    classifyFailure(error).evidence,
+    'The server rejected an alias'
+  )
+  return new DiagnosedError(diagnosis, { cause: error })
 }

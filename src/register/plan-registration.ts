@@ -57,7 +57,13 @@ export async function planRegistration(
   const key = registrationKey(config, context.provenance, directory)
   const existing =
     preflight.model && !config.forceNewVersion
-      ? await findVersionByKey(http, config.modelName, key, log)
+      ? await findVersionByKey(
+          http,
+          config.modelName,
+          key,
+          log,
+          preflight.model
+        )
       : undefined
 
   const requests = existing

@@ -82,7 +82,13 @@ export async function registerModel(
 
   const existing =
     preflight.model && !config.forceNewVersion
-      ? await findVersionByKey(http, config.modelName, key, log)
+      ? await findVersionByKey(
+          http,
+          config.modelName,
+          key,
+          log,
+          preflight.model
+        )
       : undefined
   const obtained = existing
     ? await reuseVersion(context, existing)
@@ -119,6 +125,8 @@ async function reuseVersion(
     `Version ${existing.version} of '${config.modelName}' was already ` +
       'registered by this run (same idempotency key); reusing it.'
   )
+  // Set now, so a refused tag update still reports the version.
+  context.progress.version = existing
   // The provenance tags stay those of the attempt that created it.
   await updateReusedVersion(
     http,

@@ -6,14 +6,13 @@ import {
 import type { Logger } from '../host/host.js'
 import { HttpError } from '../http/errors.js'
 import type { HttpClient } from '../http/transport.js'
-import {
-  downloadArtifactText,
-  listProxyArtifacts,
-  proxyPath
-} from '../mlflow/artifacts.js'
+import { listProxyArtifacts, proxyPath } from '../mlflow/artifacts.js'
 import { isNotFound } from '../mlflow/registry.js'
 import type { RunWithData } from '../mlflow/schemas.js'
+import { classifyFailure } from '../preflight/classify.js'
+import { downloadModelFile } from '../release/model-file.js'
 import {
+  getLoggedModel,
   getRunWithData,
   listRunArtifacts,
   searchLoggedModels
@@ -50,7 +49,13 @@ export async function resolveSource(
   if (runs?.[1] && runs[2]) return resolveRunsUri(http, runs[1], runs[2], log)
 
   const loggedModel = LOGGED_MODEL_URI.exec(source)?.[1]
-  if (loggedModel) return { source, modelId: loggedModel }
+  if (loggedModel) {
+    const model = await readLoggedModel(http, source, loggedModel)
+    const runId = model.info.source_run_id
+    return runId
+      ? { source, modelId: loggedModel, runId }
+      : { source, modelId: loggedModel }
+  }
 
   const proxied = proxyPath(source)
   if (proxied !== undefined) return resolveProxiedUri(http, source, proxied)
@@ -152,7 +157,7 @@ async function downloadModelText(
   proxiedDir: string
 ): Promise<string | undefined> {
   try {
-    return await downloadArtifactText(http, `${proxiedDir}/MLmodel`)
+    return await downloadModelFile(http, `${proxiedDir}/MLmodel`)
   } catch (error) {
     if (isNotFound(error)) return undefined
     throw error
@@ -182,6 +187,78 @@ async function getRunOfSource(
       { cause: error }
     )
   }
+}
+
+/**
+ * Reads the logged model of a `models:/m-...` source. Such an id means
+ * something only on the tracking server that logged it, and servers
+ * before MLflow 3 have no logged-model API at all.
+ */
+async function readLoggedModel(
+  http: HttpClient,
+  source: string,
+  modelId: string
+): ReturnType<typeof getLoggedModel> {
+  try {
+    return await getLoggedModel(http, modelId)
+  } catch (error) {
+    if (isNotFound(error)) {
+      throw new DiagnosedError(
+        diagnose(
+          'SOURCE_NOT_FOUND',
+          `${source} holds no model: this tracking server has no logged ` +
+            `model ${modelId}. A logged-model id is valid only on the ` +
+            'tracking server that logged it.',
+          'Check the model id, or register from the server that logged ' +
+            'it; to copy a model between servers, download it and use ' +
+            '`model-path`.'
+        ),
+        { cause: error }
+      )
+    }
+    if (classifyFailure(error).code === 'FORBIDDEN_PERMISSION') {
+      // MLflow 3.17.2's basic-auth app rejects an unknown logged model
+      // with the same 403 as a model the user may not read.
+      throw new DiagnosedError(
+        diagnose(
+          'FORBIDDEN_PERMISSION',
+          `MLflow denied reading logged model ${modelId}: it does not ` +
+            'exist on this tracking server, or the user lacks READ on ' +
+            "the experiment that holds it (MLflow's basic-auth app gives " +
+            'the same answer for both).',
+          'Check the model id against the tracking server that logged it, ' +
+            'and ask an admin for READ on its experiment.',
+          classifyFailure(error).evidence
+        ),
+        { cause: error }
+      )
+    }
+    if (isMissingEndpoint(error)) {
+      throw new DiagnosedError(
+        diagnose(
+          'UNSUPPORTED_FEATURE',
+          `${source} is an MLflow 3 logged model, but this server has no ` +
+            'logged-model API (MLflow before 3): it answered get logged ' +
+            'model with HTTP 404 while the registry calls on the same ' +
+            'path worked.',
+          'Upgrade the server to MLflow 3, or register a runs:/ source or ' +
+            'a local `model-path`.'
+        ),
+        { cause: error }
+      )
+    }
+    throw error
+  }
+}
+
+/** Whether a 404 or 405 means the route itself is missing. */
+function isMissingEndpoint(error: unknown): boolean {
+  if (!(error instanceof HttpError)) return false
+  const { status } = error.response
+  if (status !== 404 && status !== 405) return false
+  return (
+    error.errorCode === undefined || error.errorCode === 'ENDPOINT_NOT_FOUND'
+  )
 }
 
 async function findLoggedModels(

@@ -4,6 +4,7 @@ import type { Tag } from '../config/config.js'
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
+import { verifyUploadedSizes } from '../mlflow/artifact-sizes.js'
 import {
   proxyPath,
   uploadArtifact,
@@ -19,6 +20,7 @@ import {
   getExperimentId
 } from '../mlflow/tracking.js'
 import { formatBytes } from './byte-size.js'
+import { explainArtifactRefusal } from './artifact-permission.js'
 import type { ModelDirectory } from './model-directory.js'
 import { createWithReadBack } from './read-back-create.js'
 import type { ResolvedSource } from './source.js'
@@ -89,9 +91,14 @@ export async function uploadModelDirectory(
   const destination = `${root}/${plan.artifactPath}`
   try {
     await uploadFiles(http, directory, destination, plan.extraFiles ?? [], log)
+    await verifyUploadedSizes(http, destination, directory.files)
   } catch (error) {
     await endRun(http, run.run_id, 'FAILED').catch(() => undefined)
-    throw error
+    throw explainArtifactRefusal(error, {
+      experimentId,
+      runId: run.run_id,
+      root
+    })
   }
   await endRun(http, run.run_id, 'FINISHED')
   return {

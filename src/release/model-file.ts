@@ -2,6 +2,7 @@ import { parse } from 'yaml'
 import { z } from 'zod'
 
 import type { HttpClient } from '../http/transport.js'
+import { downloadCheckedText } from '../mlflow/artifact-sizes.js'
 import { downloadArtifactText, proxyPath } from '../mlflow/artifacts.js'
 import { getModelVersionDownloadUri } from '../mlflow/registry.js'
 import type { ModelVersion } from '../mlflow/schemas.js'
@@ -41,7 +42,21 @@ export async function readModelFacts(
   if (path === undefined) {
     return { unreadable: `its files are at ${uri}, outside the proxy` }
   }
-  return parseModelFacts(await downloadArtifactText(http, `${path}/MLmodel`))
+  return parseModelFacts(await downloadModelFile(http, `${path}/MLmodel`))
+}
+
+/**
+ * Downloads an `MLmodel` file through the artifact proxy. A body that
+ * does not parse as one is read again with its size checked against the
+ * listing, because a proxy can pass on status 200 with the body lost.
+ */
+export async function downloadModelFile(
+  http: HttpClient,
+  path: string
+): Promise<string> {
+  const text = await downloadArtifactText(http, path)
+  if (!('unreadable' in parseModelFacts(text))) return text
+  return downloadCheckedText(http, path)
 }
 
 /** Reads the model facts from the text of an `MLmodel` file. */

@@ -80,6 +80,11 @@ describe('parseConfig with valid inputs', () => {
     expect(config.experimentName).toBe('ci')
   })
 
+  it('accepts a description of 5000 characters', () => {
+    const description = 'd'.repeat(5000)
+    expect(parse({ description }).description).toBe(description)
+  })
+
   it('resolves model-path against the workspace', () => {
     const config = parse({ source: '', 'model-path': 'model' })
     expect(config.modelPath).toBe(path.join(workspace, 'model'))
@@ -257,6 +262,17 @@ describe('parseConfig rejects', () => {
     expect(error.message).toContain(`\`${name}\``)
     expect(error.message).toMatch(problem)
     expect(error.diagnosis.fix).toMatch(fix)
+  })
+
+  it('a description over 5000 characters', () => {
+    const error = diagnosedErrorOf(() =>
+      parse({ description: 'd'.repeat(5001) })
+    )
+    expect(error.diagnosis.code).toBe('CLIENT_CONFIG')
+    expect(error.message).toContain('input `description`')
+    expect(error.message).toContain('5001 characters long')
+    expect(error.message).toContain('at most 5000')
+    expect(error.message).not.toContain('ddddd')
   })
 
   it('names the variable an invalid value came from', () => {

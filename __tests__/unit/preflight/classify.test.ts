@@ -211,6 +211,29 @@ const SUCCESS_AND_REDIRECT_CASES: Case[] = [
 
 const AUTH_CASES: Case[] = [
   {
+    name: '401 from an identity-aware proxy',
+    error: httpError(
+      401,
+      { 'content-type': 'text/html; charset=UTF-8' },
+      "Invalid IAP credentials: JWT audience doesn't match this application",
+      { credential: BEARER_CREDENTIAL }
+    ),
+    code: 'AUTH_REJECTED',
+    detail: ['a Bearer token'],
+    fix: /audience/
+  },
+  {
+    name: '403 from an identity-aware proxy',
+    error: httpError(
+      403,
+      { 'content-type': 'text/html; charset=UTF-8' },
+      'Access denied for ci-bot@project.iam.gserviceaccount.com',
+      { credential: BEARER_CREDENTIAL }
+    ),
+    code: 'FORBIDDEN_NON_MLFLOW',
+    detail: ["plain text that is not MLflow's"]
+  },
+  {
     name: '401 from basic-auth without credentials',
     error: httpError(401, { ...HTML, ...MLFLOW_BASIC }, NOT_AUTHENTICATED),
     code: 'AUTH_MISSING',
@@ -348,10 +371,55 @@ const STATUS_CASES: Case[] = [
     detail: ['RESOURCE_DOES_NOT_EXIST', 'Run abc not found']
   },
   {
+    name: '404 for a user the auth store lacks',
+    error: httpError(
+      404,
+      JSON_TYPE,
+      mlflowJson(
+        'RESOURCE_DOES_NOT_EXIST',
+        'User with username=ci-bot-client not found'
+      ),
+      { credential: BEARER_CREDENTIAL }
+    ),
+    code: 'AUTH_IDENTITY',
+    detail: ["no record of user 'ci-bot-client'", 'a Bearer token'],
+    fix: /users\/create/
+  },
+  {
+    name: '403 from a plugin without the user',
+    error: httpError(403, JSON_TYPE, '{"message": "User not provisioned"}'),
+    code: 'AUTH_IDENTITY',
+    detail: ['no record of the authenticated user']
+  },
+  {
+    name: '404 for a model named after users',
+    error: httpError(
+      404,
+      JSON_TYPE,
+      mlflowJson(
+        'RESOURCE_DOES_NOT_EXIST',
+        'Registered Model with name=user-model not found'
+      )
+    ),
+    code: 'MLFLOW_ERROR'
+  },
+  {
     name: '407',
     error: httpError(407, { 'proxy-authenticate': 'Basic' }, ''),
     code: 'PROXY_AUTH',
     fix: /HTTPS_PROXY/
+  },
+  {
+    name: '411 from nginx',
+    error: httpError(
+      411,
+      { ...HTML, server: 'nginx' },
+      '<html><title>411 Length Required</title></html>',
+      { method: 'PUT', operation: 'upload artifact' }
+    ),
+    code: 'SERVER_CONFIG',
+    detail: ['Server: nginx', '411 Length Required'],
+    fix: /Content-Length/
   },
   {
     name: '413 from nginx',
@@ -379,6 +447,22 @@ const STATUS_CASES: Case[] = [
     ),
     code: 'SERVER_CONFIG',
     detail: ['database failed on create model version'],
+    fix: /mlflow db upgrade/
+  },
+  {
+    name: '400 BAD_REQUEST with MySQL truncation',
+    error: httpError(
+      400,
+      JSON_TYPE,
+      mlflowJson(
+        'BAD_REQUEST',
+        '(pymysql.err.DataError) (1406, "Data too long for column ' +
+          "'description' at row 1\")"
+      ),
+      CREATE
+    ),
+    code: 'SERVER_CONFIG',
+    detail: ["create model version (column 'description')", 'migration'],
     fix: /mlflow db upgrade/
   },
   {

@@ -51,6 +51,12 @@ describe('identifyResponder', () => {
       '',
       'unknown'
     ],
+    [
+      'an auth plugin denial',
+      {},
+      '{"message": "Permission denied"}',
+      'mlflow-auth-plugin'
+    ],
     ['a message JSON', {}, '{"message": "Unauthorized"}', 'json-gateway'],
     ['a FastAPI detail', {}, '{"detail": "Not authenticated"}', 'json-gateway'],
     ['a nested error', {}, '{"error": {"message": "no"}}', 'json-gateway'],

@@ -10,6 +10,7 @@ import {
   startFakeServer,
   type FakeServer
 } from '../../../src/fake-server/index.js'
+import { DiagnosedError } from '../../../src/diagnosis/diagnosis.js'
 import { HttpError } from '../../../src/http/errors.js'
 import type { RetryPolicy } from '../../../src/http/retry.js'
 import {
@@ -163,5 +164,42 @@ describe('ensureRegisteredModel after a lost response', () => {
     expect(
       server.requests.matching({ path: 'registered-models/create' })
     ).toHaveLength(1)
+  })
+})
+
+describe('ensureRegisteredModel losing a create race', () => {
+  const CREATE_MODEL = 'registered-models/create'
+  const GET_MODEL = 'registered-models/get'
+
+  it('takes 400 RESOURCE_ALREADY_EXISTS as success', async () => {
+    const { http, log } = client()
+    await ensureRegisteredModel(http, MODEL, log)
+    expect(server.requests.matching({ path: CREATE_MODEL })).toHaveLength(1)
+    expect(server.requests.matching({ path: GET_MODEL })).toHaveLength(1)
+    expect(log.lines.join('\n')).toContain('was created meanwhile')
+  })
+
+  it('takes 409 ALREADY_EXISTS as success', async () => {
+    server.faults.respond(CREATE_MODEL, {
+      status: 409,
+      body: { error_code: 'ALREADY_EXISTS', message: 'exists' }
+    })
+    const { http, log } = client()
+    await ensureRegisteredModel(http, MODEL, log)
+    expect(server.requests.matching({ path: GET_MODEL })).toHaveLength(1)
+  })
+
+  it('stops when the existing model is invisible', async () => {
+    server.faults.respond(GET_MODEL, {
+      status: 404,
+      body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'not found' }
+    })
+    const { http, log } = client()
+    const error = await rejectionOf(ensureRegisteredModel(http, MODEL, log))
+    expect(error).toBeInstanceOf(DiagnosedError)
+    const { diagnosis } = error as DiagnosedError
+    expect(diagnosis.code).toBe('FORBIDDEN_PERMISSION')
+    expect(diagnosis.detail).toContain('invisible to this identity')
+    expect(server.requests.matching({ path: CREATE_MODEL })).toHaveLength(1)
   })
 })

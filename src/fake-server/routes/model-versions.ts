@@ -101,6 +101,7 @@ function searchVersions(context: RouteContext) {
     },
     ['order_by']
   )
+  if (context.settings.quirks.emptyVersionSearch) return messageResponse({})
   const { registry } = context.state
   const clauses = parseFilter(params.filter, [
     'name',
