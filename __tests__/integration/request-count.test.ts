@@ -112,8 +112,11 @@ describe('requests per registration', () => {
     await register(modelName, source)
     const { operations, comparison } = await register(modelName, source)
     expect(comparison.baseline?.version).toBe('1')
+    // The second search checks that the first one, which found no version
+    // with this run's key, does list the model's newest version.
     expect(operations).toEqual([
       'get registered model',
+      'search model versions',
       'search model versions',
       'get run',
       'download artifact',
