@@ -103,7 +103,9 @@ describe('action on the basic-auth server', () => {
         'bundle-key': '',
         'sync-report': '',
         'planned-calls': '',
-        'report-path': ''
+        'report-path': '',
+        'attestation-url': '',
+        'model-digest': expect.stringMatching(/^[0-9a-f]{64}$/)
       })
     })
 

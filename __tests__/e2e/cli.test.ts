@@ -120,7 +120,9 @@ describe('mlflow-register register', () => {
       'bundle-key': '',
       'sync-report': '',
       'planned-calls': null,
-      'report-path': ''
+      'report-path': '',
+      'attestation-url': '',
+      'model-digest': expect.stringMatching(/^[0-9a-f]{64}$/)
     })
     expect(summary).toContain('MLflow register: registered')
   })

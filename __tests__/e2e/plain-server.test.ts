@@ -112,7 +112,9 @@ describe('action on the plain server', () => {
       'bundle-key': '',
       'sync-report': '',
       'planned-calls': '',
-      'report-path': ''
+      'report-path': '',
+      'attestation-url': '',
+      'model-digest': ''
     })
   })
 
