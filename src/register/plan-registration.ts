@@ -1,4 +1,5 @@
-import type { Tag } from '../config/config.js'
+import type { Config, Tag } from '../config/config.js'
+import type { Logger } from '../host/host.js'
 import type { ApiRequest } from '../http/transport.js'
 import { API, ARTIFACTS_API } from '../mlflow/api-paths.js'
 import {
@@ -89,8 +90,10 @@ async function planNewVersion(
   modelExists: boolean
 ): Promise<ApiRequest[]> {
   const { config, log } = context
-  // Signing and verifying only read, so a dry run does both for real.
-  const signed = directory && signModelDirectory(directory, config, log)
+  // Key signing and verifying only read, so a dry run does both for real.
+  const signed =
+    directory &&
+    (await signModelDirectory(directory, dryRunSigning(config, log), log))
   const runTags = [
     ...versionTags(context, key),
     ...signatureTags(signed?.digest)
@@ -217,4 +220,20 @@ function write(
     operation,
     idempotent: false
   }
+}
+
+/**
+ * Returns the signing a dry run does: keyless signing writes an entry to
+ * the Rekor transparency log, so a dry run computes the model digest
+ * without signing.
+ */
+function dryRunSigning(config: Config, log: Logger): Pick<Config, 'signing'> {
+  if (config.signing.method !== 'sigstore') return config
+  // NOTE: the planned calls of a keyless dry run lack the model.sig
+  // upload and the signature tag, because nothing is signed.
+  log.info(
+    'Dry run: keyless signing is skipped, because it writes an entry to ' +
+      'the Rekor transparency log; the model digest is computed.'
+  )
+  return { signing: { ...config.signing, method: 'none' } }
 }

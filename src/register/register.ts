@@ -6,6 +6,7 @@ import type { HttpClient } from '../http/transport.js'
 import type { ModelVersion } from '../mlflow/schemas.js'
 import { checkTargetModel } from '../preflight/preflight.js'
 import { SIGNATURE_FILE } from '../provenance/model-digest.js'
+import type { IdTokenSource } from '../provenance/sign-model.js'
 import {
   signModelDirectory,
   signatureTags,
@@ -49,6 +50,8 @@ export interface RegistrationContext {
   readonly config: Config
   readonly provenance: Provenance
   readonly log: Logger
+  /** The job's ID tokens, for `signing: sigstore`. */
+  readonly idTokens?: IdTokenSource
   /** Filled in as the run goes, so a later failure can still report it. */
   readonly progress: {
     version?: ModelVersion | undefined
@@ -75,7 +78,9 @@ export async function registerModel(
   const directory = config.modelPath
     ? await readModelDirectory(config.modelPath)
     : undefined
-  const signed = directory && signModelDirectory(directory, config, log)
+  const signed =
+    directory &&
+    (await signModelDirectory(directory, config, log, context.idTokens))
   context.progress.modelDigest = signed?.digest
   const key = registrationKey(config, context.provenance, directory)
   const tags = [...versionTags(context, key), ...signatureTags(signed?.digest)]
