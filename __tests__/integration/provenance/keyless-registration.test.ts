@@ -1,0 +1,214 @@
+import { generateKeyPairSync } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
+
+import {
+  overwriteArtifact,
+  proxyPathOf,
+  tagsOf
+} from '../../support/artifact-store.js'
+import {
+  GITHUB_CLAIMS,
+  startGitHubOidcStandIn,
+  type GitHubOidcStandIn
+} from '../../support/github-oidc-standin.js'
+import {
+  createTarget,
+  getModelVersion,
+  githubEnv,
+  runAction,
+  targetInputs,
+  type ActionRun,
+  type RestModelVersion,
+  type Target
+} from '../../support/registration.js'
+import { expectSecretsAbsent } from '../../support/secret-scan.js'
+import { uniqueModelName } from '../../support/servers.js'
+import {
+  startSigstoreServices,
+  type SigstoreServices
+} from '../../support/sigstore-services.js'
+
+// Jest reads `testTimeout` only from the top-level configuration.
+jest.setTimeout(120_000)
+
+const DIGEST_TAG = 'mlflow_register.model_digest'
+const SIGNATURE_TAG = 'mlflow_register.signature'
+
+let standIn: GitHubOidcStandIn
+let sigstore: SigstoreServices
+let directory: string
+let trustedRootPath: string
+let target: Target
+let modelName: string
+let registration: ActionRun
+let version: RestModelVersion
+const savedEnv = { ...process.env }
+
+/** The runner's variables of a job with `id-token: write`. */
+function jobEnv(): NodeJS.ProcessEnv {
+  return { ...githubEnv(), ...standIn.env }
+}
+
+function verify(identity: string = GITHUB_CLAIMS.sub): Promise<ActionRun> {
+  return runAction(
+    {
+      ...targetInputs(target),
+      mode: 'verify',
+      source: `models:/${modelName}/1`,
+      'certificate-identity': identity,
+      'certificate-oidc-issuer': standIn.issuer,
+      'sigstore-trusted-root': trustedRootPath
+    },
+    githubEnv()
+  )
+}
+
+beforeAll(async () => {
+  standIn = await startGitHubOidcStandIn()
+  sigstore = await startSigstoreServices()
+  // getIDToken in @actions/core reads the request URL and token from
+  // process.env, not from the host's environment.
+  Object.assign(process.env, standIn.env)
+  directory = mkdtempSync(path.join(tmpdir(), 'keyless-'))
+  trustedRootPath = sigstore.writeTrustedRoot(directory)
+
+  target = await createTarget('plain')
+  modelName = uniqueModelName('keyless')
+  registration = await runAction(
+    {
+      ...targetInputs(target),
+      'model-name': modelName,
+      'model-path': 'examples/model',
+      signing: 'sigstore',
+      'sigstore-fulcio-url': sigstore.fulcioUrl,
+      'sigstore-rekor-url': sigstore.rekorUrl
+    },
+    jobEnv()
+  )
+  version = await getModelVersion('plain', modelName, '1')
+})
+
+afterAll(async () => {
+  process.env = savedEnv
+  rmSync(directory, { recursive: true, force: true })
+  await sigstore.stop()
+  await standIn.stop()
+})
+
+describe('keyless signing of a registration', () => {
+  it('registers the version', () => {
+    expect(registration.result.diagnosis?.code).toBeUndefined()
+    expect(registration.result.outcome).toBe('registered')
+  })
+
+  it('requests one ID token for Fulcio', () => {
+    expect(standIn.requestCount()).toBe(1)
+  })
+
+  it('gets a certificate and a log entry', () => {
+    const services = sigstore.requests.map(line => line.split(' ')[0])
+    expect(services).toContain('fulcio')
+    expect(services).toContain('rekor')
+  })
+
+  it('tags the model digest', () => {
+    const digest = registration.host.outputs.get('model-digest')
+    expect(digest).toMatch(/^[0-9a-f]{64}$/)
+    expect(tagsOf(version)[DIGEST_TAG]).toBe(digest)
+  })
+
+  it('tags model.sig beside the files', () => {
+    expect(tagsOf(version)[SIGNATURE_TAG]).toBe(`${version.source}/model.sig`)
+  })
+
+  it('masks the ID token', () => {
+    expect(standIn.issuedTokens).toHaveLength(1)
+    expect(registration.host.secrets).toEqual(
+      expect.arrayContaining(standIn.issuedTokens)
+    )
+  })
+
+  it('keeps the ID token out of logs and outputs', () => {
+    expectSecretsAbsent(
+      { values: standIn.issuedTokens },
+      {
+        'log, outputs and summary': registration.host.visibleText(),
+        failure: registration.host.failure ?? ''
+      }
+    )
+  })
+})
+
+describe('verification by signer identity', () => {
+  it('passes for the signing job', async () => {
+    const run = await verify()
+    expect(run.result.diagnosis?.code).toBeUndefined()
+    expect(run.result.outcome).toBe('verified')
+    expect(run.host.outputs.get('model-digest')).toBe(
+      registration.host.outputs.get('model-digest')
+    )
+  })
+
+  it('rejects another identity', async () => {
+    const run = await verify('repo:hokusai/mlflow-register:ref:refs/heads/dev')
+    expect(run.result.outcome).toBe('failed')
+    expect(run.result.diagnosis?.code).toBe('SIGNER_IDENTITY_MISMATCH')
+  })
+
+  it('rejects another issuer', async () => {
+    const run = await runAction(
+      {
+        ...targetInputs(target),
+        mode: 'verify',
+        source: `models:/${modelName}/1`,
+        'certificate-identity': GITHUB_CLAIMS.sub,
+        'certificate-oidc-issuer':
+          'https://token.actions.githubusercontent.com',
+        'sigstore-trusted-root': trustedRootPath
+      },
+      githubEnv()
+    )
+    expect(run.result.diagnosis?.code).toBe('SIGNER_ISSUER_MISMATCH')
+  })
+
+  it('rejects a key signature check', async () => {
+    const run = await runAction(
+      {
+        ...targetInputs(target),
+        mode: 'verify',
+        source: `models:/${modelName}/1`,
+        'verify-key': generateKeyPairSync('ec', { namedCurve: 'P-256' })
+          .publicKey.export({ type: 'spki', format: 'pem' })
+          .toString()
+      },
+      githubEnv()
+    )
+    expect(run.result.diagnosis?.code).toBe('CLIENT_CONFIG')
+    expect(run.result.diagnosis?.fix).toContain('certificate-identity')
+  })
+
+  describe('after a file in the artifact store changed', () => {
+    let verification: ActionRun
+
+    beforeAll(async () => {
+      const root = proxyPathOf(version.source ?? '')
+      await overwriteArtifact(target, `${root}/conda.yaml`, 'name: other\n')
+      verification = await verify()
+    })
+
+    it('fails with a digest mismatch', () => {
+      expect(verification.result.outcome).toBe('failed')
+      expect(verification.result.diagnosis?.code).toBe('MODEL_DIGEST_MISMATCH')
+    })
+
+    it('names the changed file', () => {
+      expect(verification.result.diagnosis?.detail).toContain(
+        'file conda.yaml was changed after signing'
+      )
+    })
+  })
+})
