@@ -45,7 +45,10 @@ export async function attestVersion(
     env: host.env,
     setSecret: value => {
       host.setSecret(value)
-    }
+    },
+    ...(host.attestationIssuer === undefined
+      ? {}
+      : { issuer: host.attestationIssuer })
   })
   result.attestation = attestation
   host.log.info(`Stored the attestation ${attestation.url}`)
