@@ -27,9 +27,9 @@ export interface IdTokenUse {
   readonly input: string
   /** The setting that needs the token, such as `auth-mode is github-oidc`. */
   readonly setting: string
-  /** What to do instead on a pull request from a fork. */
+  /** The fix for a pull request from a fork. */
   readonly forkFix: string
-  /** What to do instead outside GitHub Actions. */
+  /** The fix outside GitHub Actions. */
   readonly outsideFix: string
 }
 

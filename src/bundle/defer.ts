@@ -127,7 +127,7 @@ async function deferRegistration(
   }
 }
 
-/** The job's ID tokens, requested from the runner and masked on receipt. */
+/** Returns the job's ID token source, which masks each token on receipt. */
 function jobIdTokens(host: Host): IdTokenSource {
   return {
     requestIdToken,

@@ -3,11 +3,11 @@ import { checkAttestationPermissions } from '../provenance/attest.js'
 import type { Config } from './config.js'
 
 /**
- * Checks, before any request of the run, that `attest: true` can be
- * carried out: the attestation's subject is the model digest, which the
- * action computes only for `model-path` or a source checked with
- * `verify-signature`, and storing it needs the job's ID token and a
- * token with `attestations: write`.
+ * Checks, before any request of the run, that `attest: true` can work.
+ * The attestation's subject is the model digest, which the action
+ * computes only for `model-path` or a source checked with
+ * `verify-signature`. Storing it needs the job's ID token and a token
+ * with `attestations: write`.
  */
 export function checkAttestUse(
   config: Pick<

@@ -11,7 +11,7 @@ import { MODEL_DIGEST_TAG } from '../provenance/registration-signing.js'
 /** The version tag that links to the model's attestation. */
 export const ATTESTATION_TAG = 'mlflow_register.attestation_url'
 
-/** What attesting a registered version runs with. */
+/** The host, HTTP client and configuration of the attest step. */
 export interface AttestStep {
   readonly host: Host
   readonly http: HttpClient

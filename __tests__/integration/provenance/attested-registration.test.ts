@@ -62,7 +62,7 @@ let version: RestModelVersion
 const savedEnv = { ...process.env }
 const savedCas = tls.getCACertificates('default')
 
-/** The runner's variables of a job with both attestation permissions. */
+/** Returns the runner's variables of a job with both permissions. */
 function jobEnv(): NodeJS.ProcessEnv {
   return {
     ...githubEnv(),

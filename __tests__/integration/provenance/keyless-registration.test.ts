@@ -48,7 +48,7 @@ let registration: ActionRun
 let version: RestModelVersion
 const savedEnv = { ...process.env }
 
-/** The runner's variables of a job with `id-token: write`. */
+/** Returns the runner's variables of a job with `id-token: write`. */
 function jobEnv(): NodeJS.ProcessEnv {
   return { ...githubEnv(), ...standIn.env }
 }
