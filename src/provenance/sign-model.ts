@@ -46,8 +46,8 @@ export interface IdTokenSource {
 /**
  * Signs a model manifest keylessly: the same in-toto statement as key
  * signing, signed with a Fulcio certificate for the job's ID token and
- * witnessed by Rekor, as a Sigstore bundle that `model_signing verify
- * sigstore` reads.
+ * witnessed by Rekor. sigstore-python verifies the bundle the way
+ * model-signing 1.1.1 calls it (`Verifier.verify_dsse`).
  */
 export async function signManifestKeylessly(
   manifest: ModelManifest,

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -27,6 +28,7 @@ import {
 } from '../../support/registration.js'
 import { expectSecretsAbsent } from '../../support/secret-scan.js'
 import { uniqueModelName } from '../../support/servers.js'
+import { ROOT } from '../../support/spawn-node.js'
 import {
   startSigstoreServices,
   type SigstoreServices
@@ -140,6 +142,33 @@ describe('keyless signing of a registration', () => {
         failure: registration.host.failure ?? ''
       }
     )
+  })
+})
+
+describe('model.sig of a keyless registration', () => {
+  // scripts/model-signing/setup-venv.sh installs model-signing 1.1.1 and
+  // the sigstore-python release it verifies with into .venv-extra.
+  const python = path.join(ROOT, '.venv-extra/bin/python')
+  const script = path.join(ROOT, '__tests__/fixtures/verify_sigstore_bundle.py')
+
+  it('sigstore-python verifies it', async () => {
+    const root = proxyPathOf(version.source ?? '')
+    const api = `${target.server.url}/api/2.0/mlflow-artifacts/artifacts`
+    const response = await fetch(`${api}/${root}/model.sig`)
+    expect(response.status).toBe(200)
+    const bundlePath = path.join(directory, 'model.sig')
+    writeFileSync(bundlePath, await response.text())
+
+    const run = spawnSync(
+      python,
+      [script, bundlePath, trustedRootPath, GITHUB_CLAIMS.sub, standIn.issuer],
+      { encoding: 'utf8' }
+    )
+    if (run.error) throw run.error
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    const verified = JSON.parse(run.stdout) as { payloadType: string }
+    expect(verified.payloadType).toBe('application/vnd.in-toto+json')
   })
 })
 
