@@ -223,9 +223,8 @@ function write(
 }
 
 /**
- * Returns the signing a dry run does: keyless signing writes an entry to
- * the Rekor transparency log, so a dry run computes the model digest
- * without signing.
+ * Returns the signing a dry run does. Keyless signing writes an entry to
+ * the Rekor transparency log, so a dry run does not sign keylessly.
  */
 function dryRunSigning(config: Config, log: Logger): Pick<Config, 'signing'> {
   if (config.signing.method !== 'sigstore') return config
@@ -233,7 +232,7 @@ function dryRunSigning(config: Config, log: Logger): Pick<Config, 'signing'> {
   // upload and the signature tag, because nothing is signed.
   log.info(
     'Dry run: keyless signing is skipped, because it writes an entry to ' +
-      'the Rekor transparency log; the model digest is computed.'
+      'the Rekor transparency log.'
   )
   return { signing: { ...config.signing, method: 'none' } }
 }

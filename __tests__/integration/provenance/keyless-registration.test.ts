@@ -145,6 +145,32 @@ describe('keyless signing of a registration', () => {
   })
 })
 
+describe('keyless dry run', () => {
+  it('signs nothing and plans no model.sig', async () => {
+    const before = {
+      sigstore: sigstore.requests.length,
+      idTokens: standIn.requestCount()
+    }
+    const run = await runAction(
+      {
+        ...targetInputs(target),
+        'model-name': uniqueModelName('keyless-dry-run'),
+        'model-path': 'examples/model',
+        'dry-run': 'true',
+        signing: 'sigstore',
+        'sigstore-fulcio-url': sigstore.fulcioUrl,
+        'sigstore-rekor-url': sigstore.rekorUrl
+      },
+      jobEnv()
+    )
+    expect(run.result.diagnosis?.code).toBeUndefined()
+    expect(run.host.outputs.get('planned-calls')).toContain('MLmodel')
+    expect(run.host.outputs.get('planned-calls')).not.toContain('model.sig')
+    expect(sigstore.requests.length).toBe(before.sigstore)
+    expect(standIn.requestCount()).toBe(before.idTokens)
+  })
+})
+
 describe('model.sig of a keyless registration', () => {
   // scripts/model-signing/setup-venv.sh installs model-signing 1.1.1 and
   // the sigstore-python release it verifies with into .venv-extra.
@@ -218,6 +244,28 @@ describe('verification by signer identity', () => {
     )
     expect(run.result.diagnosis?.code).toBe('CLIENT_CONFIG')
     expect(run.result.diagnosis?.fix).toContain('certificate-identity')
+  })
+
+  it('verify-signature accepts the signed run source', async () => {
+    const fromRun = uniqueModelName('from-keyless-run')
+    const run = await runAction(
+      {
+        ...targetInputs(target),
+        'model-name': fromRun,
+        source: `runs:/${version.run_id ?? ''}/model`,
+        'verify-signature': 'true',
+        'certificate-identity': GITHUB_CLAIMS.sub,
+        'certificate-oidc-issuer': standIn.issuer,
+        'sigstore-trusted-root': trustedRootPath
+      },
+      githubEnv()
+    )
+    expect(run.result.diagnosis?.code).toBeUndefined()
+    expect(run.result.outcome).toBe('registered')
+    const created = await getModelVersion('plain', fromRun, '1')
+    expect(tagsOf(created)[DIGEST_TAG]).toBe(
+      registration.host.outputs.get('model-digest')
+    )
   })
 
   describe('after a file in the artifact store changed', () => {
