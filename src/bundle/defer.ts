@@ -78,6 +78,12 @@ export async function registerOrDefer(
     result.outcome === 'registered' || result.outcome === 'reused'
   if (config.attest && registered && result.version) {
     await attestVersion(step, result.version, progress.modelDigest, result)
+  } else if (config.attest && result.outcome === 'deferred') {
+    host.log.warning(
+      'The registration was deferred, so the model is not attested; a ' +
+        'sync registers it without an attestation.',
+      { title: 'Attestation skipped' }
+    )
   }
 }
 

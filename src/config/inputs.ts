@@ -464,9 +464,10 @@ export const INPUTS = [
     name: 'attest',
     description:
       'Create a GitHub build provenance attestation of the model after ' +
-      'registering it, with the registered model name as subject. Needs ' +
-      'the permissions `id-token: write` and `attestations: write`, and ' +
-      '`github-token`.',
+      'registering it, with the registered model name and the model ' +
+      'digest as subject, so it needs `model-path` or `verify-signature`. ' +
+      'Needs the permissions `id-token: write` and `attestations: write`, ' +
+      'and `github-token`.',
     default: 'false',
     boolean: true,
     commands: ['register']
