@@ -94,6 +94,11 @@ function signerDescription(signing: SigningSettings): string {
     : 'with the key of `signing-key`'
 }
 
+/** Computes the model digest of a local model directory. */
+export function directoryDigest(directory: ModelDirectory): string {
+  return rootDigest(manifestFromDirectory(directory).files)
+}
+
 /** Returns the tags that record a model's digest and signature file. */
 export function signatureTags(
   digest: string | undefined,

@@ -22,6 +22,7 @@ import {
   githubEnv,
   runAction,
   targetInputs,
+  uniqueRunId,
   type ActionRun,
   type RestModelVersion,
   type Target
@@ -39,6 +40,7 @@ jest.setTimeout(120_000)
 
 const DIGEST_TAG = 'mlflow_register.model_digest'
 const SIGNATURE_TAG = 'mlflow_register.signature'
+const RUN_ID = uniqueRunId()
 
 let standIn: GitHubOidcStandIn
 let sigstore: SigstoreServices
@@ -51,9 +53,18 @@ let version: RestModelVersion
 const savedEnv = { ...process.env }
 
 /** Returns the runner's variables of a job with `id-token: write`. */
-function jobEnv(): NodeJS.ProcessEnv {
-  return { ...githubEnv(), ...standIn.env }
+function jobEnv(runId?: string): NodeJS.ProcessEnv {
+  return { ...githubEnv(runId), ...standIn.env }
 }
+
+const registrationInputs = () => ({
+  ...targetInputs(target),
+  'model-name': modelName,
+  'model-path': 'examples/model',
+  signing: 'sigstore',
+  'sigstore-fulcio-url': sigstore.fulcioUrl,
+  'sigstore-rekor-url': sigstore.rekorUrl
+})
 
 function verify(identity: string = GITHUB_CLAIMS.sub): Promise<ActionRun> {
   return runAction(
@@ -80,17 +91,7 @@ beforeAll(async () => {
 
   target = await createTarget('plain')
   modelName = uniqueModelName('keyless')
-  registration = await runAction(
-    {
-      ...targetInputs(target),
-      'model-name': modelName,
-      'model-path': 'examples/model',
-      signing: 'sigstore',
-      'sigstore-fulcio-url': sigstore.fulcioUrl,
-      'sigstore-rekor-url': sigstore.rekorUrl
-    },
-    jobEnv()
-  )
+  registration = await runAction(registrationInputs(), jobEnv(RUN_ID))
   version = await getModelVersion('plain', modelName, '1')
 })
 
@@ -142,6 +143,23 @@ describe('keyless signing of a registration', () => {
         failure: registration.host.failure ?? ''
       }
     )
+  })
+})
+
+describe('keyless re-run', () => {
+  it('reuses the version without signing', async () => {
+    const before = {
+      sigstore: sigstore.requests.length,
+      idTokens: standIn.requestCount()
+    }
+    const rerun = await runAction(registrationInputs(), jobEnv(RUN_ID))
+    expect(rerun.result.diagnosis?.code).toBeUndefined()
+    expect(rerun.result.outcome).toBe('reused')
+    expect(rerun.host.outputs.get('model-digest')).toBe(
+      registration.host.outputs.get('model-digest')
+    )
+    expect(sigstore.requests.length).toBe(before.sigstore)
+    expect(standIn.requestCount()).toBe(before.idTokens)
   })
 })
 
