@@ -21,31 +21,54 @@ const PULL_REQUEST_EVENTS = new Set([
   'pull_request_review_comment'
 ])
 
+/** The input that needs the job's ID token, and the setting that does. */
+export interface IdTokenUse {
+  /** The input named in the error, such as `auth-mode`. */
+  readonly input: string
+  /** The setting that needs the token, such as `auth-mode is github-oidc`. */
+  readonly setting: string
+  /** The fix for a pull request from a fork. */
+  readonly forkFix: string
+  /** The fix outside GitHub Actions. */
+  readonly outsideFix: string
+}
+
+const OIDC_AUTH_USE: IdTokenUse = {
+  input: 'auth-mode',
+  setting: 'auth-mode is github-oidc',
+  forkFix:
+    'Register from a workflow that runs on the base repository (such as ' +
+    'push to the default branch), or use another auth mode for forks.',
+  outsideFix: 'Outside GitHub Actions, use another auth mode.'
+}
+
 /**
  * Checks, before any request, that the runner can issue an ID token. It
  * sets ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN only for jobs with the
  * `id-token: write` permission, and never for pull requests from forks.
  */
-export function checkIdTokenAvailable(env: NodeJS.ProcessEnv): void {
+export function checkIdTokenAvailable(
+  env: NodeJS.ProcessEnv,
+  use: IdTokenUse = OIDC_AUTH_USE
+): void {
   if (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
     return
   }
   if (isForkPullRequest(env)) {
     throw configError(
-      'input `auth-mode`',
-      'auth-mode is github-oidc, but this job runs for a pull request from ' +
-        'a fork, and GitHub issues no ID token to those',
-      'Register from a workflow that runs on the base repository (such as ' +
-        'push to the default branch), or use another auth mode for forks.'
+      `input \`${use.input}\``,
+      `${use.setting}, but this job runs for a pull request from a fork, ` +
+        'and GitHub issues no ID token to those',
+      use.forkFix
     )
   }
   throw configError(
-    'input `auth-mode`',
-    'auth-mode is github-oidc, but the job cannot request an ID token ' +
+    `input \`${use.input}\``,
+    `${use.setting}, but the job cannot request an ID token ` +
       '(ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN ' +
       'are not set)',
     'Add `permissions: id-token: write` to the job (or the workflow). ' +
-      'Outside GitHub Actions, use another auth mode.'
+      use.outsideFix
   )
 }
 

@@ -1,3 +1,4 @@
+import { requestIdToken } from '../auth/github-id-token.js'
 import type { Config } from '../config/config.js'
 import { AVAILABILITY_CODES } from '../diagnosis/codes.js'
 import { DiagnosedError, type Diagnosis } from '../diagnosis/diagnosis.js'
@@ -5,11 +6,13 @@ import type { RunResult } from '../github/outputs.js'
 import type { Host } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
 import { classifyFailure } from '../preflight/classify.js'
+import type { IdTokenSource } from '../provenance/sign-model.js'
 import { readProvenance, type Provenance } from '../register/provenance.js'
 import {
   registerModel,
   type RegistrationContext
 } from '../register/register.js'
+import { attestVersion } from '../register/attest-version.js'
 import { resolveBundleDir } from './bundle-dir.js'
 import { writeBundle, type WrittenBundle } from './write-bundle.js'
 
@@ -45,7 +48,14 @@ export async function registerOrDefer(
   const progress: RegistrationContext['progress'] = {}
   const provenance = readProvenance(host.env)
   try {
-    const context = { http, config, provenance, log: host.log, progress }
+    const context: RegistrationContext = {
+      http,
+      config,
+      provenance,
+      log: host.log,
+      idTokens: jobIdTokens(host),
+      progress
+    }
     const registration = await registerModel(context)
     result.version = registration.version
     result.outcome = registration.outcome
@@ -61,6 +71,19 @@ export async function registerOrDefer(
     if (config.bundle.onUnavailable === 'fail') {
       throw new DiagnosedError(diagnosis, { cause: error })
     }
+  }
+  // The attestation comes after the registration succeeded, outside the
+  // deferral above: a failed attestation must not write a bundle.
+  const registered =
+    result.outcome === 'registered' || result.outcome === 'reused'
+  if (config.attest && registered && result.version) {
+    await attestVersion(step, result.version, progress.modelDigest, result)
+  } else if (config.attest && result.outcome === 'deferred') {
+    host.log.warning(
+      'The registration was deferred, so the model is not attested; a ' +
+        'sync registers it without an attestation.',
+      { title: 'Attestation skipped' }
+    )
   }
 }
 
@@ -107,5 +130,15 @@ async function deferRegistration(
   if (host.bundleStore) {
     const stored = await host.bundleStore.upload(bundle, host.log)
     result.bundle = { path: bundle.path, ...stored }
+  }
+}
+
+/** Returns the job's ID token source, which masks each token on receipt. */
+function jobIdTokens(host: Host): IdTokenSource {
+  return {
+    requestIdToken,
+    setSecret: value => {
+      host.setSecret(value)
+    }
   }
 }

@@ -464,9 +464,10 @@ export const INPUTS = [
     name: 'attest',
     description:
       'Create a GitHub build provenance attestation of the model after ' +
-      'registering it, with the registered model name as subject. Needs ' +
-      'the permissions `id-token: write` and `attestations: write`, and ' +
-      '`github-token`.',
+      'registering it, with the registered model name and the model ' +
+      'digest as subject, so it needs `model-path` or `verify-signature`. ' +
+      'Needs the permissions `id-token: write` and `attestations: write`, ' +
+      'and `github-token`.',
     default: 'false',
     boolean: true,
     commands: ['register']
@@ -476,8 +477,9 @@ export const INPUTS = [
     description:
       '`key` signs the model files with `signing-key` and uploads the ' +
       'signature as `model.sig` beside them, in the OpenSSF model signing ' +
-      'format; `sigstore` (keyless signing, not available in this ' +
-      'version) ends in UNSUPPORTED_FEATURE; `none` does not sign.',
+      "format; `sigstore` signs them keylessly with the job's GitHub ID " +
+      'token (needs `id-token: write`) through Fulcio and Rekor; `none` ' +
+      'does not sign.',
     default: 'none'
   },
   {
@@ -515,6 +517,26 @@ export const INPUTS = [
     description:
       'Expected OIDC issuer of a keyless Sigstore signature, such as ' +
       '`https://token.actions.githubusercontent.com`.'
+  },
+  {
+    name: 'sigstore-fulcio-url',
+    description:
+      'Base URL of the Fulcio certificate authority for `signing: ' +
+      'sigstore`.',
+    default: 'https://fulcio.sigstore.dev'
+  },
+  {
+    name: 'sigstore-rekor-url',
+    description:
+      'Base URL of the Rekor transparency log for `signing: sigstore`.',
+    default: 'https://rekor.sigstore.dev'
+  },
+  {
+    name: 'sigstore-trusted-root',
+    description:
+      'Path of the Sigstore trusted root JSON (`trusted_root.json`) that ' +
+      'keyless signatures are verified against, with ' +
+      '`certificate-identity`. It is read from disk and never fetched.'
   },
   {
     name: 'github-token',

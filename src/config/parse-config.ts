@@ -15,6 +15,7 @@ import {
   settingLabel
 } from './fields.js'
 import { parseAzureSettings } from './azure-settings.js'
+import { checkAttestUse } from './attest-settings.js'
 import { parseBundleSettings } from './bundle-settings.js'
 import { checkCleartextCredentials } from './cleartext.js'
 import { readDatabricksSettings } from './databricks-settings.js'
@@ -31,6 +32,7 @@ import { readHokusaiSettings } from './hokusai-settings.js'
 import { checkRegistryCleartext, chooseRegistry } from './registry-choice.js'
 import { readSageMakerSettings } from './sagemaker-settings.js'
 import { checkSigningTarget, parseSigningSettings } from './signing-settings.js'
+import { checkKeylessUse } from './sigstore-settings.js'
 import { parseVerifySource } from './verify-source.js'
 import { describeOrigin, type Setting, type Settings } from './settings.js'
 import { readS3Endpoint } from '../storage/s3-location.js'
@@ -89,9 +91,10 @@ export function parseConfig(
 
   const signing = parseSigningSettings(get, mode, workspace)
   checkSigningTarget(signing, registration)
+  checkKeylessUse(signing, mode, env)
 
   const reportPath = get('report-path')?.value
-  return {
+  const config: Config = {
     mode,
     trackingUri: tracking.url,
     registry,
@@ -104,9 +107,6 @@ export function parseConfig(
     extraHeaders,
     proxy: readProxySettings(env),
     dryRun: parseDryRun(mode, required('dry-run')),
-    // NOTE: the registration flow does not act on `attest` yet, because
-    // the attestation's subject digest is the model digest, which model
-    // signing computes.
     attest: parseSetting(
       'attest',
       required('attest'),
@@ -141,6 +141,8 @@ export function parseConfig(
     ...(reportPath ? { reportPath: path.resolve(workspace, reportPath) } : {}),
     origins: describeOrigins(settings, tracking)
   }
+  checkAttestUse(config, env)
+  return config
 }
 
 function describeOrigins(

@@ -9,6 +9,10 @@ import { booleanSchema, parseSetting, quote, settingLabel } from './fields.js'
 import type { Mode } from './config.js'
 import { SIGNING_METHODS, type InputName } from './inputs.js'
 import type { Setting } from './settings.js'
+import {
+  parseSigstoreSettings,
+  type SigstoreSettings
+} from './sigstore-settings.js'
 
 /** The signing method and the keys that sign and check signatures. */
 export interface SigningSettings {
@@ -21,6 +25,8 @@ export interface SigningSettings {
   readonly verifySignature: boolean
   /** The expected signer of a keyless signature. */
   readonly identity?: { readonly identity: string; readonly issuer: string }
+  /** The Sigstore services and trusted root of keyless signatures. */
+  readonly sigstore: SigstoreSettings
 }
 
 type SettingReader = (name: InputName) => Setting | undefined
@@ -63,6 +69,7 @@ export function parseSigningSettings(
   return {
     method,
     verifySignature,
+    sigstore: parseSigstoreSettings(get, workspace),
     ...(privateKey ? { privateKey } : {}),
     ...(verifyKey ? { verifyKey } : {}),
     ...(identity ? { identity } : {})
@@ -180,8 +187,8 @@ export function checkSigningTarget(
       'input `verify-signature`',
       'it checks a `source` that is already on the tracking server, and ' +
         'this registration uploads `model-path`',
-      'Remove `verify-signature`, or set `signing: key` to sign the ' +
-        'uploaded files.'
+      'Remove `verify-signature`, or set `signing: key` or `signing: ' +
+        'sigstore` to sign the uploaded files.'
     )
   }
 }

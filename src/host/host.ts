@@ -34,4 +34,10 @@ export interface Host {
   setFailed(message: string): void
   /** Storage for registry bundles that outlives the job, where there is one. */
   readonly bundleStore?: BundleStore | undefined
+  /**
+   * The issuer of the job's ID tokens that attestations check. Unset on
+   * runners, where @actions/attest derives it from GITHUB_SERVER_URL (for
+   * github.com and GHE.com only); a test host points it at a stand-in.
+   */
+  readonly attestationIssuer?: string | undefined
 }

@@ -24,7 +24,8 @@ export function recordSecrets(host: Host): {
     setFailed: message => {
       host.setFailed(message)
     },
-    bundleStore: host.bundleStore
+    bundleStore: host.bundleStore,
+    attestationIssuer: host.attestationIssuer
   }
   return { host: recording, secrets }
 }

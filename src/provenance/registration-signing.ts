@@ -1,4 +1,5 @@
 import type { Config, Tag } from '../config/config.js'
+import type { SigningSettings } from '../config/signing-settings.js'
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
@@ -12,9 +13,15 @@ import type { GeneratedFile } from '../register/upload.js'
 import {
   SIGNATURE_FILE,
   manifestFromDirectory,
-  rootDigest
+  rootDigest,
+  type ModelManifest
 } from './model-digest.js'
-import { signManifest } from './sign-model.js'
+import {
+  signManifest,
+  signManifestKeylessly,
+  type IdTokenSource,
+  type ModelSignature
+} from './sign-model.js'
 import { verifyModelArtifacts } from './verify-artifacts.js'
 import { findVersionByUri } from './verify-version.js'
 
@@ -34,20 +41,26 @@ export interface DirectoryProvenance {
 /**
  * Computes the model digest of a local model directory from the hashes
  * taken when it was read, and signs it unless `signing` is none.
+ * `idTokens` supplies the job's ID token to `signing: sigstore`.
  */
-export function signModelDirectory(
+export async function signModelDirectory(
   directory: ModelDirectory,
   config: Pick<Config, 'signing'>,
-  log: Logger
-): DirectoryProvenance {
+  log: Logger,
+  idTokens?: IdTokenSource
+): Promise<DirectoryProvenance> {
   const manifest = manifestFromDirectory(directory)
-  if (config.signing.method === 'none') {
+  const { signing } = config
+  if (signing.method === 'none') {
     return { digest: rootDigest(manifest.files) }
   }
-  const signature = signManifest(manifest, config.signing)
+  const signature =
+    signing.method === 'sigstore'
+      ? await signKeylessly(manifest, signing, log, idTokens)
+      : signManifest(manifest, signing)
   log.info(
     `Signed model digest ${signature.digest} (${manifest.files.length} ` +
-      `files) with the key of \`signing-key\`; ${SIGNATURE_FILE} is ` +
+      `files) ${signerDescription(signing)}; ${SIGNATURE_FILE} is ` +
       'uploaded beside the model files'
   )
   return {
@@ -57,6 +70,33 @@ export function signModelDirectory(
       text: signature.bundleText
     }
   }
+}
+
+function signKeylessly(
+  manifest: ModelManifest,
+  signing: SigningSettings,
+  log: Logger,
+  idTokens: IdTokenSource | undefined
+): Promise<ModelSignature> {
+  if (!idTokens) {
+    throw new Error('signing: sigstore needs a source of ID tokens')
+  }
+  log.info(
+    `Signing keylessly with the job's ID token through Fulcio at ` +
+      `${signing.sigstore.fulcioUrl} and Rekor at ${signing.sigstore.rekorUrl}`
+  )
+  return signManifestKeylessly(manifest, signing.sigstore, idTokens)
+}
+
+function signerDescription(signing: SigningSettings): string {
+  return signing.method === 'sigstore'
+    ? "with a Sigstore certificate for the job's ID token"
+    : 'with the key of `signing-key`'
+}
+
+/** Computes the model digest of a local model directory. */
+export function directoryDigest(directory: ModelDirectory): string {
+  return rootDigest(manifestFromDirectory(directory).files)
 }
 
 /** Returns the tags that record a model's digest and signature file. */

@@ -1,5 +1,5 @@
 import type { SigningSettings } from '../config/signing-settings.js'
-import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
+import type { SigstoreSettings } from '../config/sigstore-settings.js'
 import { signEnvelope } from './dsse.js'
 import { buildKeyBundle } from './key-bundle.js'
 import { rootDigest, type ModelManifest } from './model-digest.js'
@@ -12,15 +12,14 @@ export interface ModelSignature {
 }
 
 /**
- * Signs a model manifest as configured: the in-toto statement in a DSSE
- * envelope, wrapped in a Sigstore bundle that model-signing 1.1.1 reads
+ * Signs a model manifest with the key of `signing: key`: the in-toto
+ * statement in a DSSE envelope, wrapped in a Sigstore bundle that model-signing 1.1.1 reads
  * with `model_signing verify key`.
  */
 export function signManifest(
   manifest: ModelManifest,
   signing: SigningSettings
 ): ModelSignature {
-  if (signing.method === 'sigstore') throw keylessUnsupported('signing')
   if (!signing.privateKey) {
     throw new Error('signManifest needs the private key of `signing: key`')
   }
@@ -37,25 +36,37 @@ export function signManifest(
   }
 }
 
+/** Requests the job's ID token and masks it, for keyless signing. */
+export interface IdTokenSource {
+  requestIdToken(audience: string): Promise<string>
+  /** Hides a value in every later log line, before its first use. */
+  setSecret(value: string): void
+}
+
 /**
- * Returns the error for keyless Sigstore signing or verification, which
- * this build does not include.
+ * Signs a model manifest keylessly: the same in-toto statement as key
+ * signing, signed with a Fulcio certificate for the job's ID token and
+ * witnessed by Rekor. sigstore-python verifies the bundle the way
+ * model-signing 1.1.1 calls it (`Verifier.verify_dsse`).
  */
-export function keylessUnsupported(
-  operation: 'signing' | 'verification'
-): Error {
-  // NOTE: keyless Sigstore signing and verification are not wired in
-  // this build, so only key signatures are made and checked.
-  return new DiagnosedError(
-    diagnose(
-      'UNSUPPORTED_FEATURE',
-      `Keyless Sigstore ${operation} is not available in this version of the ` +
-        'action; it signs and verifies with EC keys only.',
-      operation === 'signing'
-        ? 'Set `signing: key` with `signing-key`, or `signing: none`.'
-        : 'Set `verify-key` to the public key of a key signature.',
-      {},
-      `Sigstore ${operation} is not supported yet`
-    )
-  )
+export async function signManifestKeylessly(
+  manifest: ModelManifest,
+  sigstore: SigstoreSettings,
+  idTokens: IdTokenSource
+): Promise<ModelSignature> {
+  // Imported on first use: @sigstore/sign is large, and only this
+  // signing method needs it.
+  const { signWithSigstore } = await import('./sigstore-sign.js')
+  const bundle = await signWithSigstore(buildStatement(manifest), {
+    requestIdToken: audience => idTokens.requestIdToken(audience),
+    setSecret: value => {
+      idTokens.setSecret(value)
+    },
+    fulcioUrl: sigstore.fulcioUrl,
+    rekorUrl: sigstore.rekorUrl
+  })
+  return {
+    digest: rootDigest(manifest.files),
+    bundleText: JSON.stringify(bundle)
+  }
 }

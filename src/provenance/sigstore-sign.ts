@@ -15,6 +15,10 @@ import {
 } from '@sigstore/sign'
 
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
+import {
+  PUBLIC_GOOD_FULCIO_URL,
+  PUBLIC_GOOD_REKOR_URL
+} from './sigstore-urls.js'
 
 /** The DSSE payload type of an in-toto statement. */
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json'
@@ -22,11 +26,7 @@ export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json'
 /** The audience Fulcio requires in the ID token. */
 export const SIGSTORE_AUDIENCE = 'sigstore'
 
-/** Sigstore's public-good certificate authority. */
-export const PUBLIC_GOOD_FULCIO_URL = 'https://fulcio.sigstore.dev'
-
-/** Sigstore's public-good transparency log. */
-export const PUBLIC_GOOD_REKOR_URL = 'https://rekor.sigstore.dev'
+export { PUBLIC_GOOD_FULCIO_URL, PUBLIC_GOOD_REKOR_URL }
 
 const DEFAULT_TIMEOUT_MS = 10_000
 const DEFAULT_RETRIES = 2

@@ -105,11 +105,12 @@ function loadTrustedRoot(options: SigstoreVerifyOptions): TrustedRoot {
   const result = trustedRootSchema.safeParse(json)
   if (!result.success) {
     throw configError(
-      'option `trustedRootPath`',
+      'input `sigstore-trusted-root`',
       `expected a Sigstore trusted root (media type ` +
         `${TRUSTED_ROOT_MEDIA_TYPE}, at least one certificate authority) ` +
         `in ${source}`,
-      'Give the trusted_root.json of the Sigstore instance that signed.'
+      'Set `sigstore-trusted-root` to the trusted_root.json of the ' +
+        'Sigstore instance that signed.'
     )
   }
   return TrustedRoot.fromJSON(result.data)
@@ -122,7 +123,7 @@ function readTrustMaterial(options: SigstoreVerifyOptions) {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     throw configError(
-      'option `trustedRootPath`',
+      'input `sigstore-trusted-root`',
       `the trusted root's certificates or keys are invalid: ${reason}`,
       'Give the trusted_root.json of the Sigstore instance that signed.'
     )
@@ -132,7 +133,7 @@ function readTrustMaterial(options: SigstoreVerifyOptions) {
 function readTrustedRootFile(path: string): unknown {
   if (path === '') {
     throw configError(
-      'option `trustedRootPath`',
+      'input `sigstore-trusted-root`',
       'no Sigstore trusted root was given, and it is not fetched from ' +
         "Sigstore's TUF repository because the runner may be offline",
       'Give the path of a trusted_root.json, such as the one ' +
@@ -144,7 +145,7 @@ function readTrustedRootFile(path: string): unknown {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     throw configError(
-      'option `trustedRootPath`',
+      'input `sigstore-trusted-root`',
       `expected a JSON trusted root at ${path}, but reading it failed: ` +
         reason,
       'Give the path of a readable trusted_root.json.'

@@ -1,4 +1,5 @@
-import type { Tag } from '../config/config.js'
+import type { Config, Tag } from '../config/config.js'
+import type { Logger } from '../host/host.js'
 import type { ApiRequest } from '../http/transport.js'
 import { API, ARTIFACTS_API } from '../mlflow/api-paths.js'
 import {
@@ -95,8 +96,10 @@ async function planNewVersion(
   modelExists: boolean
 ): Promise<ApiRequest[]> {
   const { config, log } = context
-  // Signing and verifying only read, so a dry run does both for real.
-  const signed = directory && signModelDirectory(directory, config, log)
+  // Key signing and verifying only read, so a dry run does both for real.
+  const signed =
+    directory &&
+    (await signModelDirectory(directory, dryRunSigning(config, log), log))
   const runTags = [
     ...versionTags(context, key),
     ...signatureTags(signed?.digest)
@@ -223,4 +226,19 @@ function write(
     operation,
     idempotent: false
   }
+}
+
+/**
+ * Returns the signing a dry run does. Keyless signing writes an entry to
+ * the Rekor transparency log, so a dry run does not sign keylessly.
+ */
+function dryRunSigning(config: Config, log: Logger): Pick<Config, 'signing'> {
+  if (config.signing.method !== 'sigstore') return config
+  // NOTE: the planned calls of a keyless dry run lack the model.sig
+  // upload and the signature tag, because nothing is signed.
+  log.info(
+    'Dry run: keyless signing is skipped, because it writes an entry to ' +
+      'the Rekor transparency log.'
+  )
+  return { signing: { ...config.signing, method: 'none' } }
 }

@@ -6,7 +6,9 @@ import type { HttpClient } from '../http/transport.js'
 import type { ModelVersion } from '../mlflow/schemas.js'
 import { checkTargetModel } from '../preflight/preflight.js'
 import { SIGNATURE_FILE } from '../provenance/model-digest.js'
+import type { IdTokenSource } from '../provenance/sign-model.js'
 import {
+  directoryDigest,
   signModelDirectory,
   signatureTags,
   verifySourceSignature,
@@ -49,6 +51,8 @@ export interface RegistrationContext {
   readonly config: Config
   readonly provenance: Provenance
   readonly log: Logger
+  /** The job's ID tokens, for `signing: sigstore`. */
+  readonly idTokens?: IdTokenSource
   /** Filled in as the run goes, so a later failure can still report it. */
   readonly progress: {
     version?: ModelVersion | undefined
@@ -75,10 +79,10 @@ export async function registerModel(
   const directory = config.modelPath
     ? await readModelDirectory(config.modelPath)
     : undefined
-  const signed = directory && signModelDirectory(directory, config, log)
-  context.progress.modelDigest = signed?.digest
+  const digest = directory && directoryDigest(directory)
+  context.progress.modelDigest = digest
   const key = registrationKey(config, context.provenance, directory)
-  const tags = [...versionTags(context, key), ...signatureTags(signed?.digest)]
+  const tags = [...versionTags(context, key), ...signatureTags(digest)]
 
   const existing =
     preflight.model && !config.forceNewVersion
@@ -94,7 +98,7 @@ export async function registerModel(
     ? await reuseVersion(context, existing)
     : await createNewVersion(
         context,
-        directory && { directory, signed },
+        directory && (await signDirectory(context, directory)),
         tags,
         key,
         !!preflight.model
@@ -114,6 +118,19 @@ export async function registerModel(
     version: ready,
     idempotencyKey: key
   }
+}
+
+/**
+ * Signs the model directory of a new version. A reused version is not
+ * signed again, because keyless signing writes a Rekor entry each time.
+ */
+async function signDirectory(
+  context: RegistrationContext,
+  directory: ModelDirectory
+): Promise<LocalModel> {
+  const { config, log, idTokens } = context
+  const signed = await signModelDirectory(directory, config, log, idTokens)
+  return { directory, signed }
 }
 
 async function reuseVersion(

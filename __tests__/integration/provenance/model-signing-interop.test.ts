@@ -62,7 +62,11 @@ async function makeKey(curve: 'P-256' | 'P-384'): Promise<KeyFiles> {
       method: 'key',
       privateKey,
       verifyKey: publicKey,
-      verifySignature: false
+      verifySignature: false,
+      sigstore: {
+        fulcioUrl: 'https://fulcio.invalid',
+        rekorUrl: 'https://rekor.invalid'
+      }
     },
     privateFile,
     publicFile
@@ -91,7 +95,11 @@ async function makeModel(name: string): Promise<string> {
 /** Signs a model directory as a registration does, into its model.sig. */
 async function signAsAction(root: string, key: KeyFiles): Promise<string> {
   const directory = await readModelDirectory(root)
-  const signed = signModelDirectory(directory, { signing: key.settings }, quiet)
+  const signed = await signModelDirectory(
+    directory,
+    { signing: key.settings },
+    quiet
+  )
   await writeFile(
     path.join(root, 'model.sig'),
     signed.signatureFile?.text ?? ''

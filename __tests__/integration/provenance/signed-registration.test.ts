@@ -12,6 +12,11 @@ import {
   signWithKey,
   verifyWithKey
 } from '../../support/model-signing.js'
+import {
+  overwriteArtifact,
+  proxyPathOf,
+  tagsOf
+} from '../../support/artifact-store.js'
 import { expectSecretsAbsent } from '../../support/secret-scan.js'
 import { ROOT } from '../../support/spawn-node.js'
 import {
@@ -43,29 +48,6 @@ function makeKeyPair(): { privatePem: string; publicPem: string } {
     privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString()
   }
-}
-
-function tagsOf(version: RestModelVersion): Record<string, string> {
-  return Object.fromEntries(
-    (version.tags ?? []).map(tag => [tag.key, tag.value])
-  )
-}
-
-/** Returns the artifact proxy path of an `mlflow-artifacts:` URI. */
-function proxyPathOf(uri: string): string {
-  return uri.replace(/^mlflow-artifacts:(\/\/[^/]*)?\//, '')
-}
-
-/** Replaces a file in the artifact store through the artifact proxy. */
-async function overwriteArtifact(
-  target: Target,
-  artifactPath: string,
-  text: string
-): Promise<void> {
-  const api = `${target.server.url}/api/2.0/mlflow-artifacts/artifacts`
-  const url = `${api}/${artifactPath}`
-  const response = await fetch(url, { method: 'PUT', body: text })
-  expect(response.status).toBe(200)
 }
 
 /** Returns the lines of a PEM text without its armor lines. */
@@ -187,7 +169,7 @@ describe('signing with a key on the plain server', () => {
     expect(JSON.stringify(create?.body?.tags)).toContain(SIGNATURE_TAG)
   })
 
-  it('sigstore signing is unsupported and writes nothing', async () => {
+  it('sigstore without id-token write writes nothing', async () => {
     const unsupported = uniqueModelName('sigstore')
     const run = await runAction(
       {
@@ -198,7 +180,8 @@ describe('signing with a key on the plain server', () => {
       },
       githubEnv()
     )
-    expect(run.result.diagnosis?.code).toBe('UNSUPPORTED_FEATURE')
+    expect(run.result.diagnosis?.code).toBe('CLIENT_CONFIG')
+    expect(run.result.diagnosis?.detail).toContain('signing is sigstore')
     expect(await listVersionNumbers('plain', unsupported)).toEqual([])
   })
 

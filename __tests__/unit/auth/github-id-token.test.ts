@@ -91,6 +91,22 @@ describe('checkIdTokenAvailable', () => {
 
     expect(diagnosis.fix).toContain('id-token: write')
   })
+
+  it('names the input that needs the token', () => {
+    const use = {
+      input: 'signing',
+      setting: 'signing is sigstore',
+      forkFix: 'Set `signing: none` for forks.',
+      outsideFix: 'Outside GitHub Actions, use `signing: key`.'
+    }
+    const { diagnosis } = diagnosedErrorOf(() => {
+      checkIdTokenAvailable({}, use)
+    })
+
+    expect(diagnosis.detail).toContain('signing is sigstore')
+    expect(diagnosis.fix).toContain('use `signing: key`')
+    expect(diagnosis.invalidSetting).toBe('input `signing`')
+  })
 })
 
 describe('readClaims', () => {

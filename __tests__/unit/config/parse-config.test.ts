@@ -110,8 +110,34 @@ describe('parseConfig with valid inputs', () => {
     expect(parse({ 'force-new-version': value }).forceNewVersion).toBe(expected)
   })
 
-  it('reads attest true', () => {
-    expect(parse({ attest: 'true' }).attest).toBe(true)
+  it('reads attest true for a model path', () => {
+    const settings = settingsFrom({
+      ...BASE,
+      source: '',
+      'model-path': 'model',
+      'github-token': TOKEN,
+      attest: 'true'
+    })
+    const config = parseConfig(settings, workspace, {
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token'
+    })
+    expect(config.attest).toBe(true)
+  })
+
+  it('rejects attest on an unverified source', () => {
+    const error = diagnosedErrorOf(() => parse({ attest: 'true' }))
+    expect(error.diagnosis.code).toBe('CLIENT_CONFIG')
+    expect(error.message).toContain('`attest`')
+    expect(error.diagnosis.fix).toContain('model-path')
+  })
+
+  it('rejects attest without id-token write', () => {
+    const error = diagnosedErrorOf(() =>
+      parse({ source: '', 'model-path': 'model', attest: 'true' })
+    )
+    expect(error.diagnosis.code).toBe('ATTESTATION_PERMISSION')
+    expect(error.diagnosis.fix).toContain('id-token: write')
   })
 
   it.each([

@@ -159,8 +159,74 @@ const INVALID: [string, InputValues, string, RegExp][] = [
     { 'verify-signature': 'true', 'verify-key': P256.publicPem },
     'verify-signature',
     /checks a `source`/
+  ],
+  [
+    'sigstore without id-token write',
+    { signing: 'sigstore' },
+    'signing',
+    /cannot request an ID token/
+  ],
+  [
+    'a Fulcio URL that is not http',
+    { 'sigstore-fulcio-url': 'ftp://fulcio.test' },
+    'sigstore-fulcio-url',
+    /an http or https URL/
+  ],
+  [
+    'a trusted root that is missing',
+    { 'sigstore-trusted-root': 'missing.json' },
+    'sigstore-trusted-root',
+    /does not exist/
+  ],
+  [
+    'verify by identity without trusted root',
+    {
+      mode: 'verify',
+      source: 'models:/m/1',
+      'model-path': '',
+      'certificate-identity': 'repo:o/r:ref:refs/heads/main',
+      'certificate-oidc-issuer': 'https://token.actions.githubusercontent.com'
+    },
+    'sigstore-trusted-root',
+    /needs the Sigstore trusted root/
   ]
 ]
+
+const ID_TOKEN_ENV = {
+  ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token'
+}
+
+describe('keyless signing settings', () => {
+  it('default to the public-good services', () => {
+    const { signing } = parse({})
+    expect(signing.sigstore.fulcioUrl).toBe('https://fulcio.sigstore.dev')
+    expect(signing.sigstore.rekorUrl).toBe('https://rekor.sigstore.dev')
+  })
+
+  it('read sigstore signing with id-token write', () => {
+    const config = parseConfig(
+      settingsFrom({
+        ...BASE,
+        signing: 'sigstore',
+        'sigstore-fulcio-url': 'http://127.0.0.1:8080/',
+        'sigstore-rekor-url': 'http://127.0.0.1:8080'
+      }),
+      workspace,
+      ID_TOKEN_ENV
+    )
+    expect(config.signing.method).toBe('sigstore')
+    expect(config.signing.sigstore.fulcioUrl).toBe('http://127.0.0.1:8080')
+  })
+
+  it('resolve the trusted root in the workspace', () => {
+    writeFileSync(path.join(workspace, 'trusted_root.json'), '{}')
+    const { signing } = parse({ 'sigstore-trusted-root': 'trusted_root.json' })
+    expect(signing.sigstore.trustedRootPath).toBe(
+      path.join(workspace, 'trusted_root.json')
+    )
+  })
+})
 
 describe('signing settings reject', () => {
   it.each(INVALID)('%s', (_case, inputs, name, problem) => {

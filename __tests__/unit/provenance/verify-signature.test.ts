@@ -12,7 +12,11 @@ const SETTINGS: SigningSettings = {
   method: 'key',
   privateKey: keys.privateKey,
   verifyKey: keys.publicKey,
-  verifySignature: false
+  verifySignature: false,
+  sigstore: {
+    fulcioUrl: 'https://fulcio.invalid',
+    rekorUrl: 'https://rekor.invalid'
+  }
 }
 const MANIFEST = {
   modelName: 'model',
@@ -97,21 +101,29 @@ describe('verifySignatureBundle', () => {
     expect(error.diagnosis.detail).toMatch(reason)
   })
 
-  it('reports keyless verification as unsupported', () => {
-    const keyless: SigningSettings = { method: 'none', verifySignature: true }
+  it('reports a missing verify-key', () => {
+    const noKey: SigningSettings = {
+      method: 'none',
+      verifySignature: true,
+      sigstore: SETTINGS.sigstore
+    }
     const error = diagnosedErrorOf(() =>
-      verifySignatureBundle(SIGNED, keyless, 'model.sig')
+      verifySignatureBundle(SIGNED, noKey, 'model.sig')
     )
-    expect(error.diagnosis.code).toBe('UNSUPPORTED_FEATURE')
+    expect(error.diagnosis.code).toBe('CLIENT_CONFIG')
+    expect(error.diagnosis.fix).toContain('verify-key')
   })
-})
 
-describe('signManifest', () => {
-  it('reports sigstore signing as unsupported', () => {
+  it('reports a keyless bundle without identity', () => {
+    const text = edited(bundle => {
+      bundle.verificationMaterial = {
+        certificate: { rawBytes: 'AA==' }
+      } as BundleJson['verificationMaterial']
+    })
     const error = diagnosedErrorOf(() =>
-      signManifest(MANIFEST, { ...SETTINGS, method: 'sigstore' })
+      verifySignatureBundle(text, SETTINGS, 'model.sig')
     )
-    expect(error.diagnosis.code).toBe('UNSUPPORTED_FEATURE')
-    expect(error.diagnosis.fix).toContain('signing: key')
+    expect(error.diagnosis.code).toBe('CLIENT_CONFIG')
+    expect(error.diagnosis.fix).toContain('certificate-identity')
   })
 })
