@@ -1,8 +1,7 @@
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { ApiResponse, HttpClient } from '../http/transport.js'
 import { ARTIFACTS_API } from './api-paths.js'
-import { encodePath } from './artifacts.js'
-import { listArtifactsResponse } from './schemas.js'
+import { encodePath, listProxyFiles } from './artifacts.js'
 
 /**
  * Lists the file sizes directly below a path of the artifact proxy, by
@@ -12,19 +11,8 @@ export async function listArtifactSizes(
   http: HttpClient,
   path: string
 ): Promise<Map<string, number>> {
-  const response = await http.json(
-    {
-      method: 'GET',
-      path: ARTIFACTS_API,
-      query: { path },
-      operation: 'list artifacts',
-      resource: `artifact ${path}`,
-      idempotent: true
-    },
-    listArtifactsResponse
-  )
   const sizes = new Map<string, number>()
-  for (const file of response.files) {
+  for (const file of await listProxyFiles(http, path)) {
     if (!file.is_dir && file.file_size !== undefined) {
       sizes.set(file.path, Number(file.file_size))
     }

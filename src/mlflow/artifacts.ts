@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs'
 import { pipeline, Transform, type Readable } from 'node:stream'
 
+import type { z } from 'zod'
+
 import { releasingChunks } from '../http/chunk-memory.js'
 import type { HttpClient } from '../http/transport.js'
 import { ARTIFACTS_API } from './api-paths.js'
@@ -97,11 +99,14 @@ export async function uploadArtifactText(
   )
 }
 
-/** Lists the files directly below a path of the artifact proxy. */
-export async function listProxyArtifacts(
+/** One file or directory as the artifact proxy lists it. */
+export type ProxyListing = z.infer<typeof listArtifactsResponse>['files']
+
+/** Lists what lies directly below a path of the artifact proxy. */
+export async function listProxyFiles(
   http: HttpClient,
   path: string
-): Promise<string[]> {
+): Promise<ProxyListing> {
   const response = await http.json(
     {
       method: 'GET',
@@ -113,7 +118,15 @@ export async function listProxyArtifacts(
     },
     listArtifactsResponse
   )
-  return response.files.map(file => file.path)
+  return response.files
+}
+
+/** Lists the files directly below a path of the artifact proxy. */
+export async function listProxyArtifacts(
+  http: HttpClient,
+  path: string
+): Promise<string[]> {
+  return (await listProxyFiles(http, path)).map(file => file.path)
 }
 
 /** One entry of an artifact proxy listing. */
@@ -131,18 +144,7 @@ export async function listProxyEntries(
   http: HttpClient,
   path: string
 ): Promise<ArtifactEntry[]> {
-  const response = await http.json(
-    {
-      method: 'GET',
-      path: ARTIFACTS_API,
-      query: { path },
-      operation: 'list artifacts',
-      resource: `artifact ${path}`,
-      idempotent: true
-    },
-    listArtifactsResponse
-  )
-  return response.files.map(file => ({
+  return (await listProxyFiles(http, path)).map(file => ({
     name: file.path.split('/').pop() ?? file.path,
     isDir: file.is_dir
   }))
