@@ -5,7 +5,10 @@ const FLAG_NAMES = new Set<string>(
   INPUTS.map(input => input.name).filter(name => name !== 'mode')
 )
 
-/** The variable that sets an input for the CLI, such as `MLFLOW_REGISTER_MODEL_NAME`. */
+/**
+ * The variable that sets an input for the CLI, such as
+ * `MLFLOW_REGISTER_MODEL_NAME`.
+ */
 export function inputVariable(name: string): string {
   return `MLFLOW_REGISTER_${name.toUpperCase().replace(/-/g, '_')}`
 }

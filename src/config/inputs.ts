@@ -9,7 +9,7 @@ export interface InputSpec {
   readonly name: string
   /** One or two sentences for `action.yml` and `--help`. */
   readonly description: string
-  /** The value used when neither the input nor an environment variable is set. */
+  /** The value used when neither the input nor a variable is set. */
   readonly default?: string
   /** Environment variables read, in order, when the input is empty. */
   readonly env?: readonly string[]

@@ -42,7 +42,7 @@ export function checkModelName(name: string): string | undefined {
 /** Returns why a model version tag key is invalid, or undefined. */
 export function checkTagKey(key: string): string | undefined {
   if (key.length > MAX_TAG_KEY_LENGTH) {
-    return `it is ${key.length} characters long; the limit is ${MAX_TAG_KEY_LENGTH}`
+    return tooLong(key.length, MAX_TAG_KEY_LENGTH)
   }
   if (!TAG_KEY_PATTERN.test(key)) {
     return (
@@ -67,7 +67,7 @@ export function checkTagKey(key: string): string | undefined {
 /** Returns why an alias is invalid, or undefined. */
 export function checkAlias(alias: string): string | undefined {
   if (alias.length > MAX_ALIAS_LENGTH) {
-    return `it is ${alias.length} characters long; the limit is ${MAX_ALIAS_LENGTH}`
+    return tooLong(alias.length, MAX_ALIAS_LENGTH)
   }
   if (!ALIAS_PATTERN.test(alias)) {
     return 'aliases may contain only letters, digits, underscores and dashes'
@@ -79,4 +79,8 @@ export function checkAlias(alias: string): string | undefined {
     return "'v' followed by digits is reserved by MLflow for version numbers"
   }
   return undefined
+}
+
+function tooLong(length: number, limit: number): string {
+  return `it is ${length} characters long; the limit is ${limit}`
 }

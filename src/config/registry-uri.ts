@@ -5,8 +5,8 @@ import type { Setting } from './settings.js'
 import { parseTrackingUri, type TrackingUri } from './tracking-uri.js'
 
 /**
- * The destination of registry calls. `tracking`: the tracking server, as when no
- * registry URI is set. `workspace`: the workspace registry of a
+ * The destination of registry calls. `tracking`: the tracking server,
+ * as when no registry URI is set. `workspace`: the workspace registry of a
  * `databricks` tracking URI, chosen explicitly. `server`: another MLflow
  * server. `unity-catalog`: the Unity Catalog registry of the workspace.
  */

@@ -12,8 +12,11 @@ const MLFLOW_UNKNOWN_USER = /User with username=(.+?) not found/
  * Anchored at the start, so that a model named `user-model` that is not
  * found never matches.
  */
-const PLUGIN_UNKNOWN_USER =
-  /^(?:the )?(?:user|principal|identity)\b[^.]{0,80}\b(?:not found|not provisioned|does not exist)\b/i
+const PLUGIN_UNKNOWN_USER = new RegExp(
+  String.raw`^(?:the )?(?:user|principal|identity)\b[^.]{0,80}\b` +
+    String.raw`(?:not found|not provisioned|does not exist)\b`,
+  'i'
+)
 
 /**
  * Returns the username the server could not find when a 403 or 404

@@ -44,7 +44,7 @@ export function classifyHttpError(error: HttpError): Diagnosis {
     case 411:
       return diagnose(
         'SERVER_CONFIG',
-        `${describeResponder(identifyResponder(error.response), error.response)} ` +
+        `${whoAnswered(error)} ` +
           `answered ${error.request.operation} with 411 Length Required, ` +
           'although the action sends Content-Length with every upload: ' +
           'an intermediary dropped the header or re-encoded the body.',
@@ -55,7 +55,7 @@ export function classifyHttpError(error: HttpError): Diagnosis {
     case 413:
       return diagnose(
         'PAYLOAD_TOO_LARGE',
-        `${describeResponder(identifyResponder(error.response), error.response)} ` +
+        `${whoAnswered(error)} ` +
           `refused the body of ${error.request.operation} as too large.`,
         "Raise the body limit of the proxy in front of MLflow (nginx's " +
           'client_max_body_size), or upload large models to the artifact ' +
@@ -270,4 +270,8 @@ function classifyMissingRegistry(error: HttpError): Diagnosis {
 
 function titleText(title: string | undefined): string {
   return title ? ` titled "${title}"` : ''
+}
+
+function whoAnswered(error: HttpError): string {
+  return describeResponder(identifyResponder(error.response), error.response)
 }

@@ -47,7 +47,8 @@ export async function checkTargetModel(
   const tracking = await checkSeparateTracking(http)
   log.info(
     `Preflight passed: MLflow answered and accepted the credentials; ` +
-      `registered model '${modelName}' ${model ? 'exists' : 'does not exist yet'}.`
+      `registered model '${modelName}' ` +
+      `${model ? 'exists' : 'does not exist yet'}.`
   )
   return {
     passed: [

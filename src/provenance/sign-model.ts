@@ -13,8 +13,8 @@ export interface ModelSignature {
 
 /**
  * Signs a model manifest with the key of `signing: key`: the in-toto
- * statement in a DSSE envelope, wrapped in a Sigstore bundle that model-signing 1.1.1 reads
- * with `model_signing verify key`.
+ * statement in a DSSE envelope, wrapped in a Sigstore bundle that
+ * model-signing 1.1.1 reads with `model_signing verify key`.
  */
 export function signManifest(
   manifest: ModelManifest,
