@@ -105,8 +105,8 @@ var promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(76760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./node_modules/@actions/artifact/lib/artifact.js + 84 modules
-var lib_artifact = __webpack_require__(77935);
+// EXTERNAL MODULE: ./node_modules/@actions/artifact/lib/artifact.js + 83 modules
+var lib_artifact = __webpack_require__(56518);
 // EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 91 modules
 var cache = __webpack_require__(63872);
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js

@@ -2,13 +2,13 @@ export const id = 156;
 export const ids = [156];
 export const modules = {
 
-/***/ 9237:
+/***/ 69237:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RawSha256 = void 0;
-var constants_1 = __webpack_require__(5897);
+var constants_1 = __webpack_require__(75897);
 /**
  * @internal
  */
@@ -132,7 +132,7 @@ exports.RawSha256 = RawSha256;
 
 /***/ }),
 
-/***/ 5897:
+/***/ 75897:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -236,27 +236,27 @@ exports.MAX_HASHABLE_LENGTH = Math.pow(2, 53) - 1;
 
 /***/ }),
 
-/***/ 3156:
+/***/ 23156:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-var tslib_1 = __webpack_require__(1860);
-tslib_1.__exportStar(__webpack_require__(9178), exports);
+var tslib_1 = __webpack_require__(61860);
+tslib_1.__exportStar(__webpack_require__(49178), exports);
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 9178:
+/***/ 49178:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Sha256 = void 0;
-var tslib_1 = __webpack_require__(1860);
-var constants_1 = __webpack_require__(5897);
-var RawSha256_1 = __webpack_require__(9237);
-var util_1 = __webpack_require__(5667);
+var tslib_1 = __webpack_require__(61860);
+var constants_1 = __webpack_require__(75897);
+var RawSha256_1 = __webpack_require__(69237);
+var util_1 = __webpack_require__(95667);
 var Sha256 = /** @class */ (function () {
     function Sha256(secret) {
         this.secret = secret;
@@ -338,7 +338,7 @@ function bufferFromSecret(secret) {
 
 /***/ }),
 
-/***/ 5675:
+/***/ 45675:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -346,7 +346,7 @@ function bufferFromSecret(secret) {
 // SPDX-License-Identifier: Apache-2.0
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.convertToBuffer = void 0;
-var util_utf8_1 = __webpack_require__(1577);
+var util_utf8_1 = __webpack_require__(71577);
 // Quick polyfill
 var fromUtf8 = typeof Buffer !== "undefined" && Buffer.from
     ? function (input) { return Buffer.from(input, "utf8"); }
@@ -368,7 +368,7 @@ exports.convertToBuffer = convertToBuffer;
 
 /***/ }),
 
-/***/ 5667:
+/***/ 95667:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -376,19 +376,19 @@ exports.convertToBuffer = convertToBuffer;
 // SPDX-License-Identifier: Apache-2.0
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.uint32ArrayFrom = exports.numToUint8 = exports.isEmptyData = exports.convertToBuffer = void 0;
-var convertToBuffer_1 = __webpack_require__(5675);
+var convertToBuffer_1 = __webpack_require__(45675);
 Object.defineProperty(exports, "convertToBuffer", ({ enumerable: true, get: function () { return convertToBuffer_1.convertToBuffer; } }));
-var isEmptyData_1 = __webpack_require__(4658);
+var isEmptyData_1 = __webpack_require__(14658);
 Object.defineProperty(exports, "isEmptyData", ({ enumerable: true, get: function () { return isEmptyData_1.isEmptyData; } }));
-var numToUint8_1 = __webpack_require__(5436);
+var numToUint8_1 = __webpack_require__(35436);
 Object.defineProperty(exports, "numToUint8", ({ enumerable: true, get: function () { return numToUint8_1.numToUint8; } }));
-var uint32ArrayFrom_1 = __webpack_require__(673);
+var uint32ArrayFrom_1 = __webpack_require__(50673);
 Object.defineProperty(exports, "uint32ArrayFrom", ({ enumerable: true, get: function () { return uint32ArrayFrom_1.uint32ArrayFrom; } }));
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 4658:
+/***/ 14658:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -407,7 +407,7 @@ exports.isEmptyData = isEmptyData;
 
 /***/ }),
 
-/***/ 5436:
+/***/ 35436:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -428,7 +428,7 @@ exports.numToUint8 = numToUint8;
 
 /***/ }),
 
-/***/ 673:
+/***/ 50673:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -454,7 +454,7 @@ exports.uint32ArrayFrom = uint32ArrayFrom;
 
 /***/ }),
 
-/***/ 6130:
+/***/ 86130:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -491,7 +491,7 @@ var isArrayBuffer = /* @__PURE__ */ __name((arg) => typeof ArrayBuffer === "func
 
 /***/ }),
 
-/***/ 4151:
+/***/ 44151:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -520,8 +520,8 @@ __export(src_exports, {
   fromString: () => fromString
 });
 module.exports = __toCommonJS(src_exports);
-var import_is_array_buffer = __webpack_require__(6130);
-var import_buffer = __webpack_require__(181);
+var import_is_array_buffer = __webpack_require__(86130);
+var import_buffer = __webpack_require__(20181);
 var fromArrayBuffer = /* @__PURE__ */ __name((input, offset = 0, length = input.byteLength - offset) => {
   if (!(0, import_is_array_buffer.isArrayBuffer)(input)) {
     throw new TypeError(`The "input" argument must be ArrayBuffer. Received type ${typeof input} (${input})`);
@@ -542,7 +542,7 @@ var fromString = /* @__PURE__ */ __name((input, encoding) => {
 
 /***/ }),
 
-/***/ 1577:
+/***/ 71577:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -574,7 +574,7 @@ __export(src_exports, {
 module.exports = __toCommonJS(src_exports);
 
 // src/fromUtf8.ts
-var import_util_buffer_from = __webpack_require__(4151);
+var import_util_buffer_from = __webpack_require__(44151);
 var fromUtf8 = /* @__PURE__ */ __name((input) => {
   const buf = (0, import_util_buffer_from.fromString)(input, "utf8");
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength / Uint8Array.BYTES_PER_ELEMENT);
@@ -610,7 +610,7 @@ var toUtf8 = /* @__PURE__ */ __name((input) => {
 
 /***/ }),
 
-/***/ 1860:
+/***/ 61860:
 /***/ ((module) => {
 
 /******************************************************************************
