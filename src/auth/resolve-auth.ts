@@ -117,7 +117,10 @@ function autoReason(
 ): string {
   const from = (name: InputName): string => origins.get(name) ?? name
   if (mode === 'basic') {
-    return `username from ${from('username')}, password from ${from('password')}`
+    return (
+      `username from ${from('username')}, ` +
+      `password from ${from('password')}`
+    )
   }
   if (mode === 'bearer') return `token from ${from('token')}`
   if (mode === 'sigv4') return SIGV4_AUTO_REASON
@@ -136,7 +139,8 @@ function databricksReason(
   auth: AuthSettings,
   from: (name: InputName) => string
 ): string {
-  const workspace = `the tracking URI is databricks (${from('databricks-host')})`
+  const host = from('databricks-host')
+  const workspace = `the tracking URI is databricks (${host})`
   if (auth.databricks?.token !== undefined) {
     return `${workspace}, token from ${from('databricks-token')}`
   }

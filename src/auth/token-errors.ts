@@ -67,7 +67,8 @@ export function tokenRequestError(
       facts.endpoint.host
   const code = failure.oauthError ? ` with ${failure.oauthError}` : ''
   const evidence: Evidence = {
-    request: `${facts.discovery ? 'GET' : 'POST'} ${describeUrl(facts.endpoint)}`,
+    request:
+      `${facts.discovery ? 'GET' : 'POST'} ` + describeUrl(facts.endpoint),
     ...(failure.status === undefined ? {} : { status: failure.status }),
     ...(failure.oauthError ? { oauthError: failure.oauthError } : {}),
     ...(failure.networkError ? { networkError: failure.networkError } : {})

@@ -7,7 +7,8 @@ import { readSyncRecord, type SyncRecord } from './sync-record.js'
 
 /**
  * One model version of the local registry: a bundle whose manifest has a
- * `localVersion`, plus the aliases that point to it and the servers it was synced to.
+ * `localVersion`, plus the aliases that point to it and the servers it
+ * was synced to.
  */
 export interface LocalVersion {
   readonly bundle: VerifiedBundle

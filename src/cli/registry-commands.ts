@@ -117,5 +117,6 @@ export function showLocalVersion(entry: LocalVersion): string {
     versions: [entry],
     invalid: []
   })
-  return `${JSON.stringify({ ...entry.bundle.manifest, local: row }, null, 2)}\n`
+  const shown = { ...entry.bundle.manifest, local: row }
+  return `${JSON.stringify(shown, null, 2)}\n`
 }

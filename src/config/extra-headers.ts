@@ -55,7 +55,9 @@ const headerLineSchema = z
     if (!HEADER_NAME.test(header.name)) {
       context.addIssue({
         code: 'custom',
-        message: `has the header name ${JSON.stringify(header.name)}, which is not a valid HTTP header name`
+        message:
+          `has the header name ${JSON.stringify(header.name)}, which is ` +
+          'not a valid HTTP header name'
       })
     } else if (header.value === '') {
       context.addIssue({

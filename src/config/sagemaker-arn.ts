@@ -27,8 +27,10 @@ export interface SageMakerTarget {
   readonly endpoint: URL
 }
 
-const ARN_PATTERN =
-  /^arn:([a-z-]+):sagemaker:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):([a-z-]+)\/([^/\s]+)$/
+const ARN_PATTERN = new RegExp(
+  String.raw`^arn:([a-z-]+):sagemaker:([a-z]{2}(?:-[a-z]+)+-\d+):` +
+    String.raw`(\d{12}):([a-z-]+)\/([^/\s]+)$`
+)
 
 const PARTITIONS = ['aws', 'aws-us-gov']
 

@@ -275,8 +275,8 @@ function decryptKey(
         : settingLabel(source.name, source.setting),
       encrypted
         ? `it does not decrypt the private key in ${quotePath(source.setting)}`
-        : `the private key in ${quotePath(source.setting)} is damaged or of an ` +
-            'unsupported type',
+        : `the private key in ${quotePath(source.setting)} is damaged ` +
+            'or of an unsupported type',
       encrypted
         ? 'Check the passphrase secret.'
         : 'Export the key again as PEM (PKCS#8, RSA or EC).'

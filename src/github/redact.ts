@@ -8,8 +8,22 @@ const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi
 const SCHEME_TOKEN = /\b(Bearer|Basic|Token)\s+(?!realm=)[\w.~+/=-]{8,}/g
 
 /** Query parameters that commonly carry a credential or a signature. */
-const SECRET_QUERY =
-  /([?&](?:access_token|id_token|token|code|key|sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token)=)[^&\s#)]+/gi
+const SECRET_PARAMETERS = [
+  'access_token',
+  'id_token',
+  'token',
+  'code',
+  'key',
+  'sig',
+  'signature',
+  'x-amz-signature',
+  'x-amz-credential',
+  'x-amz-security-token'
+]
+const SECRET_QUERY = new RegExp(
+  String.raw`([?&](?:${SECRET_PARAMETERS.join('|')})=)[^&\s#)]+`,
+  'gi'
+)
 
 const REDACTED = '***'
 

@@ -86,7 +86,10 @@ export function routeFor(url: URL, settings: ProxySettings): ProxyRoute {
       : settings.httpProxy
   if (!proxy) {
     return {
-      reason: `no ${url.protocol === 'https:' ? 'HTTPS_PROXY or ' : ''}HTTP_PROXY is set`
+      reason:
+        url.protocol === 'https:'
+          ? 'no HTTPS_PROXY or HTTP_PROXY is set'
+          : 'no HTTP_PROXY is set'
     }
   }
   const entry = matchNoProxy(url, settings.noProxy)

@@ -97,7 +97,8 @@ function keyMissing(error: HttpError): Diagnosis {
     'AUTH_MISSING',
     `Hokusai requires an API key for ${error.request.operation}, and ` +
       (sent
-        ? `none arrived although the action sent ${describeCredential(credential)}.`
+        ? 'none arrived although the action sent ' +
+          `${describeCredential(credential)}.`
         : 'the action sent none.'),
     sent
       ? 'The gateway reads the key from Authorization (Bearer or ApiKey) or ' +

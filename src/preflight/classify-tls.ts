@@ -30,8 +30,19 @@ const UNTRUSTED_CODES = new Set([
  * 3 names them in Node's error codes: none was sent (TLS 1.3's
  * `certificate_required`), or the one sent was rejected.
  */
-const CLIENT_CERT_ALERTS =
-  /ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|UNSUPPORTED_CERTIFICATE|CERTIFICATE_UNKNOWN)$/
+const CLIENT_CERT_ALERTS = new RegExp(
+  'ALERT_(' +
+    [
+      'CERTIFICATE_REQUIRED',
+      'BAD_CERTIFICATE',
+      'UNKNOWN_CA',
+      'CERTIFICATE_EXPIRED',
+      'CERTIFICATE_REVOKED',
+      'UNSUPPORTED_CERTIFICATE',
+      'CERTIFICATE_UNKNOWN'
+    ].join('|') +
+    ')$'
+)
 
 const CA_CERT_FIX =
   'Give the certificate of the CA that issued it in `ca-cert` (or ' +

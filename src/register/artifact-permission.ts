@@ -54,7 +54,8 @@ function artifactRefusal(
         'experiment should apply; some servers (an artifacts-only server, ' +
         'or versions that resolve such paths wrongly) apply the default ' +
         'permission instead.'
-      : `The path does not start with the experiment id ${write.experimentId} ` +
+      : 'The path does not start with the experiment id ' +
+        `${write.experimentId} ` +
         '(the experiment has a custom artifact location), so the auth app ' +
         'cannot map it to the experiment and applies its default permission.'
   return diagnose(

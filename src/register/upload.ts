@@ -73,7 +73,8 @@ export async function uploadModelDirectory(
     throw new DiagnosedError(
       diagnose(
         'UNSUPPORTED_FEATURE',
-        `Run ${run.run_id} stores artifacts at ${run.artifact_uri ?? '(none)'}, ` +
+        `Run ${run.run_id} stores artifacts at ` +
+          `${run.artifact_uri ?? '(none)'}, ` +
           "not through the server's artifact proxy, so the action cannot " +
           'upload into it.',
         'Start the server with --serve-artifacts and the default artifact ' +

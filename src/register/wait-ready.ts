@@ -56,7 +56,8 @@ function pendingTimeout(
     diagnose(
       'TIMEOUT_PENDING',
       `Version ${version.version} of '${version.name}' was still ` +
-        `${version.status ?? 'pending'} after ${Math.round(elapsedMs / 1000)} s. ` +
+        `${version.status ?? 'pending'} after ` +
+        `${Math.round(elapsedMs / 1000)} s. ` +
         'No alias was moved.',
       'Raise `wait-timeout`, or check why the registry is slow to copy ' +
         'the model files.'

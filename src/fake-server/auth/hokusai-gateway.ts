@@ -11,7 +11,7 @@ import type { FakeResponse } from '../exchange.js'
  * gets the gateway's 401 with the service's "Invalid or expired API key".
  */
 export interface HokusaiGatewayOptions {
-  /** API keys the auth service accepts, and whether each is a registry admin. */
+  /** API keys the auth service accepts, each with its admin flag. */
   readonly keys: Readonly<Record<string, { readonly registryAdmin: boolean }>>
 }
 
