@@ -2,8 +2,9 @@
  * Real nginx in front of the plain MLflow server, answering the way
  * reverse proxies do when they are set up for browsers or for another
  * path: a path prefix, an HTML login page with status 200, a 302 to a
- * login host, an http-to-https redirect and a body-size limit. Each
- * answer lives under its own path prefix of one nginx.
+ * login host, an http-to-https redirect, a body-size limit and a 401 on
+ * the registry routes alone. Each answer lives under its own path prefix
+ * of one nginx.
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -46,6 +47,13 @@ beforeAll(async () => {
     }
     location /small/ {
       client_max_body_size 1k;
+      proxy_pass ${upstream}/;
+    }
+    location /registry-locked/api/2.0/mlflow/registered-models/ {
+      add_header WWW-Authenticate 'Basic realm="registry"' always;
+      return 401;
+    }
+    location /registry-locked/ {
       proxy_pass ${upstream}/;
     }
     location /sso-page/ {
@@ -123,6 +131,39 @@ describe('a server under a path prefix', () => {
       `${nginx.url}/api/2.0/mlflow/`
     )
     expect(run.result.diagnosis?.detail).toContain('HTTP 404')
+    expectFinalFailure(run)
+  })
+})
+
+describe('a proxy that refuses only the registry routes', () => {
+  let run: ActionRun
+
+  beforeAll(async () => {
+    run = await runAction({
+      ...targetInputs(target),
+      'tracking-uri': `${nginx.url}/registry-locked`,
+      'model-name': uniqueModelName('proxy-answers'),
+      'auth-mode': 'bearer',
+      token: TOKEN,
+      mode: 'preflight'
+    })
+  })
+
+  it('fails the preflight', () => {
+    expect(run.result.diagnosis?.code).toBe('AUTH_REJECTED')
+  })
+
+  it('names the registry endpoint', () => {
+    const endpoint =
+      `${nginx.url}/registry-locked/api/2.0/mlflow/` + 'registered-models/'
+    expect(run.result.diagnosis?.evidence.request).toContain(endpoint)
+    expect(run.host.logText()).toContain(endpoint)
+  })
+
+  it('stops at the registry read', () => {
+    const sent = requestsUnder('/registry-locked/')
+    expect(sent).toHaveLength(1)
+    expect(sent[0]).toMatch(/registered-models\/\S+ 401$/)
     expectFinalFailure(run)
   })
 })
