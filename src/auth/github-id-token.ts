@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs'
 
+import { request } from 'undici'
+import { z } from 'zod'
+
 import {
   configError,
   DiagnosedError,
@@ -100,13 +103,37 @@ function readEventPayload(
   }
 }
 
-/** Requests the job's ID token from the runner, for an audience. */
+const idTokenResponse = z.object({ value: z.string().min(1) })
+
+/** How long the runner may take to issue an ID token. */
+const ID_TOKEN_TIMEOUT_MS = 30_000
+
+/**
+ * Requests the job's ID token from the runner, for an audience. The
+ * request is the one `@actions/core` makes, sent here so that nothing is
+ * written to standard output: the CLI prints its JSON there, and the
+ * caller masks the token.
+ */
 export async function requestIdToken(audience?: string): Promise<string> {
+  const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? ''
+  const bearer = process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ''
   try {
-    // Imported on first use: loading @actions/core and its HTTP client
-    // slows the CLI's start, and only this auth mode needs them.
-    const { getIDToken } = await import('@actions/core')
-    return await getIDToken(audience)
+    if (!url || !bearer) throw new Error('the runner offers no ID token')
+    const target = new URL(url)
+    if (audience) target.searchParams.set('audience', audience)
+    const response = await request(target, {
+      headers: {
+        accept: 'application/json',
+        authorization: `Bearer ${bearer}`
+      },
+      headersTimeout: ID_TOKEN_TIMEOUT_MS,
+      bodyTimeout: ID_TOKEN_TIMEOUT_MS
+    })
+    const text = await response.body.text()
+    if (response.statusCode !== 200) {
+      throw new Error(`the runner answered HTTP ${response.statusCode}`)
+    }
+    return readIdToken(text)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     throw new DiagnosedError(
@@ -119,6 +146,19 @@ export async function requestIdToken(audience?: string): Promise<string> {
       { cause: error }
     )
   }
+}
+
+/** Reads the token from the runner's answer, quoting none of it. */
+function readIdToken(text: string): string {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    body = undefined
+  }
+  const parsed = idTokenResponse.safeParse(body)
+  if (!parsed.success) throw new Error("the runner's answer has no token")
+  return parsed.data.value
 }
 
 /** Reads the claims of a JWT without verifying it, for logs. */
