@@ -48,6 +48,21 @@ function classifyNetworkFailure(
       evidence
     )
   }
+  if (code === 'UND_ERR_INVALID_ARG') {
+    // undici refuses to send a header value with a line break or another
+    // character HTTP forbids; a secret pasted with its trailing newline
+    // is the usual cause. No retry or bundle can fix it.
+    return diagnose(
+      'CLIENT_CONFIG',
+      `A request to ${host} could not be sent: a header value, such as ` +
+        'the token, the password or an extra header, holds a line break ' +
+        `or another character that HTTP does not allow (${code}).`,
+      'Remove the line break or control character from the secret or the ' +
+        'header value; a secret copied with its trailing newline is the ' +
+        'usual cause.',
+      evidence
+    )
+  }
   const proxy = error.request.connection?.proxy
   if (proxy && (code === 'ECONNREFUSED' || code === 'UND_ERR_PRX_CONN')) {
     return diagnose(

@@ -57,6 +57,16 @@ const CONNECTION_CASES: Case[] = [
     code: 'UNREACHABLE'
   },
   {
+    name: 'header value with a line break',
+    error: connectionError(
+      'UND_ERR_INVALID_ARG',
+      'invalid authorization header'
+    ),
+    code: 'CLIENT_CONFIG',
+    detail: ['holds a line break'],
+    fix: /trailing newline/
+  },
+  {
     name: 'DNS failure',
     error: connectionError('ENOTFOUND', 'getaddrinfo ENOTFOUND mlflow.test'),
     code: 'CLIENT_CONFIG',
