@@ -4,7 +4,7 @@
  * server, so stopping it disturbs no other test, and restarts it on the
  * same port with the same backend store, as a server coming back would.
  */
-import { randomBytes } from 'node:crypto'
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import {
   mkdirSync,
   mkdtempSync,
@@ -126,6 +126,11 @@ const racedModel = uniqueModelName('raced')
 const adoptedModel = uniqueModelName('adopted')
 const flippedModel = uniqueModelName('flipped')
 const editedModel = uniqueModelName('edited')
+const signedModel = uniqueModelName('signed')
+const SIGNING_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString()
+const signingInputs = { signing: 'key', 'signing-key': SIGNING_KEY }
 let deferred: ActionRun
 
 beforeAll(async () => {
@@ -156,6 +161,13 @@ beforeAll(async () => {
   ] as const) {
     await runAction(registrationInputs(model, bundleDir(directory)), runEnv)
   }
+  await runAction(
+    {
+      ...registrationInputs(signedModel, bundleDir('signed')),
+      ...signingInputs
+    },
+    runEnv
+  )
   server = await startMlflowServer({ name: 'outage', stateDir, port })
 })
 
@@ -295,6 +307,41 @@ function tamper(kind: string, bundle: string): void {
   bytes[10] = (bytes[10] ?? 0) ^ 0xff
   writeFileSync(file, bytes)
 }
+
+describe('sync of a signed registration', () => {
+  let unsigned: ActionRun
+  let signed: ActionRun
+
+  beforeAll(async () => {
+    unsigned = await runAction(syncInputs(bundleDir('signed')))
+    signed = await runAction({
+      ...syncInputs(bundleDir('signed')),
+      ...signingInputs
+    })
+  })
+
+  it('keeps the bundle when the sync would not sign', () => {
+    expect(syncStatuses(unsigned)).toEqual(['failed'])
+    expect(unsigned.host.logText()).toContain('signing: key')
+  })
+
+  it('registers it signed by a sync that signs', async () => {
+    expect(syncStatuses(signed)).toEqual(['synced'])
+    const [version] = await versionsOf(signedModel)
+    expect(version?.version).toBe('1')
+    const tags = tagsWithoutKey(await versionOf(signedModel, '1'))
+    expect(tags['mlflow_register.signature']).toMatch(/model\.sig$/)
+  })
+
+  it('leaks no form of the signing key', () => {
+    for (const run of [unsigned, signed]) {
+      expectSecretsAbsent(
+        { values: [SIGNING_KEY] },
+        { 'log, outputs and summary': run.host.visibleText() }
+      )
+    }
+  })
+})
 
 describe('auth failure', () => {
   it('writes no bundle', async () => {

@@ -80,7 +80,9 @@ const registrationSchema = z
     metricGates: z.array(z.string()).default([]),
     /** The `expected-alias-versions` entries, checked when it syncs. */
     aliasGuards: z.array(z.string()).default([]),
-    idempotencyKey: z.string().min(1)
+    idempotencyKey: z.string().min(1),
+    /** The signing the deferred run asked for, which a sync must repeat. */
+    signing: z.enum(['key', 'sigstore']).optional()
   })
   .refine(value => (value.source === undefined) !== !value.modelDirectory, {
     error: 'exactly one of source and modelDirectory must be set'

@@ -28,7 +28,10 @@ import {
 export interface BundleRequest {
   /** The directory of pending bundles, or the local registry's. */
   readonly directory: string
-  readonly config: RegistrationFields & { readonly trackingUri?: URL }
+  readonly config: RegistrationFields & {
+    readonly trackingUri?: URL
+    readonly signing?: { readonly method: string }
+  }
   readonly provenance: Provenance
   /** The availability failure that deferred the registration. */
   readonly diagnosis?: Diagnosis
@@ -128,7 +131,10 @@ function buildManifest(
       aliases: config.aliases,
       metricGates: config.metricGates.map(gate => gate.text),
       aliasGuards: config.aliasGuards.map(guard => guard.text),
-      idempotencyKey
+      idempotencyKey,
+      ...(config.signing && config.signing.method !== 'none'
+        ? { signing: config.signing.method }
+        : {})
     },
     provenance: request.provenance,
     ...(request.createdVersion

@@ -4,6 +4,7 @@ import { parseMetricGates } from '../config/metric-gates.js'
 import { isThreePartName } from '../config/registry-choice.js'
 import type { RegistryTarget } from '../config/registry-uri.js'
 import { resolveInside } from '../bundle/bundle-paths.js'
+import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { VerifiedBundle } from '../bundle/read-bundle.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
@@ -30,12 +31,13 @@ export function replayBundle(
 ): Promise<Registration> {
   const { registration, provenance } = bundle.manifest
   const base = context.config
+  requireSameSigning(bundle, base)
   const config: Config = {
     mode: 'register',
     trackingUri: base.trackingUri,
     // A replay is signed and verified as the sync run is configured,
-    // because the deferred run's keys are not in the bundle.
-    // NOTE: no test yet replays a bundle with signing or verification on.
+    // because the deferred run's keys are not in the bundle; a bundle
+    // that asked for signing replays only in a sync that signs alike.
     signing: registration.modelDirectory
       ? { ...base.signing, verifySignature: false }
       : { ...base.signing, method: 'none' },
@@ -108,4 +110,28 @@ function replayRegistry(base: Config, modelName: string): RegistryTarget {
     return { kind: 'unity-catalog' }
   }
   return base.registry
+}
+
+/**
+ * Stops the replay of a bundle whose registration asked for a signature
+ * when this sync run would not sign the same way, so the version is
+ * never registered unsigned. The bundle stays pending.
+ */
+function requireSameSigning(bundle: VerifiedBundle, base: Config): void {
+  const wanted = bundle.manifest.registration.signing
+  if (wanted === undefined || base.signing.method === wanted) return
+  throw new DiagnosedError(
+    diagnose(
+      'CLIENT_CONFIG',
+      `Bundle ${bundle.manifest.bundleId} holds a registration that asked ` +
+        `for \`signing: ${wanted}\`, but this sync has ` +
+        `\`signing: ${base.signing.method}\`, so it would register the ` +
+        'version unsigned. The bundle stays pending.',
+      `Run the sync with \`signing: ${wanted}\` and the same signing ` +
+        'inputs as the registration (the signing key is never stored in ' +
+        'a bundle).',
+      {},
+      'The sync does not sign as the registration asked'
+    )
+  )
 }

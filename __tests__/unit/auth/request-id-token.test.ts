@@ -18,7 +18,8 @@ const RUNNER_TOKEN = 'runner-request-token-7c1d'
 const ID_TOKEN = 'header.payload-for-audience.signature'
 
 /** What the runner's token service received. */
-const seen: { url?: string; authorization?: string } = {}
+const seen: { url?: string | undefined; authorization?: string | undefined } =
+  {}
 let answer = { status: 200, body: JSON.stringify({ value: ID_TOKEN }) }
 let server: Server
 let url: string
