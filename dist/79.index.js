@@ -27298,7 +27298,7 @@ const REQUIRED_CLAIMS = [
 const getIDTokenClaims = (issuer) => oidc_awaiter(void 0, void 0, void 0, function* () {
     issuer = issuer || getIssuer();
     try {
-        const token = yield (0,core.getIDToken)(oidc_OIDC_AUDIENCE);
+        const token = yield (0,core/* getIDToken */.V9)(oidc_OIDC_AUDIENCE);
         const claims = yield decodeOIDCToken(token, issuer);
         assertClaimSet(claims);
         return claims;
