@@ -96,14 +96,18 @@ export async function runPreflight(
   log.info(`MLflow server version: ${serverVersion ?? 'not reported'}`)
   log.info(`Authenticated as: ${identity ?? 'not reported by this server'}`)
   log.info(`Preflight sent ${http.requestCount} requests.`)
+  const notVerified = write?.verified
+    ? []
+    : [notVerifiedWrite(modelName, write?.statement)]
+  // A passed preflight that could not prove write permission must say so
+  // where users look, not only in the report file.
+  for (const item of notVerified) log.info(`Not verified: ${item}`)
   return {
     passed,
     ...(model ? { model } : {}),
     ...(serverVersion ? { serverVersion } : {}),
     ...(identity ? { identity } : {}),
-    notVerified: write?.verified
-      ? []
-      : [notVerifiedWrite(modelName, write?.statement)],
+    notVerified,
     requestCount: http.requestCount
   }
 }
