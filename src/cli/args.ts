@@ -68,6 +68,30 @@ function completeBooleanFlags(argv: readonly string[]): string[] {
   return completed
 }
 
+/**
+ * Joins a flag and a PEM value into `--flag=value`, because `parseArgs`
+ * takes a value that starts with a dash, as `-----BEGIN` does, for an
+ * option and refuses it as ambiguous.
+ */
+function joinPemValues(argv: readonly string[]): string[] {
+  const joined: string[] = []
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] ?? ''
+    const next = argv[index + 1]
+    if (arg.startsWith('--') && !arg.includes('=') && isPem(next)) {
+      joined.push(`${arg}=${next}`)
+      index++
+    } else {
+      joined.push(arg)
+    }
+  }
+  return joined
+}
+
+function isPem(value: string | undefined): value is string {
+  return value?.startsWith('-----BEGIN ') ?? false
+}
+
 /** Parses the command line; every action input is a `--<input>` flag. */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const options: ParseArgsOptionsConfig = {
@@ -82,7 +106,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   let parsed: ReturnType<typeof parseArgs>
   try {
     parsed = parseArgs({
-      args: completeBooleanFlags(argv),
+      args: completeBooleanFlags(joinPemValues(argv)),
       options,
       allowPositionals: true,
       strict: true,

@@ -55,6 +55,14 @@ describe('parseCliArgs commands', () => {
 })
 
 describe('parseCliArgs flags', () => {
+  it('takes a PEM text as the value of its flag', () => {
+    const pem =
+      '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQ==\n-----END PUBLIC KEY-----'
+    const args = parseCliArgs(['verify', '--verify-key', pem, '--json'])
+    expect(args.flags.get('verify-key')).toBe(pem)
+    expect(args.json).toBe(true)
+  })
+
   it('reads input flags in both spellings', () => {
     const args = parseCliArgs([
       'register',
