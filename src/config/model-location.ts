@@ -61,6 +61,22 @@ function checkSource(setting: Setting): string {
       'Use the normalised URI of the model.'
     )
   }
+  if (/^runs:\/*$/i.test(value)) {
+    throw configError(
+      label,
+      `${quote(value)} names no run`,
+      'Give the run id and the artifact path of the model, as in ' +
+        'runs:/<run-id>/model.'
+    )
+  }
+  if (/^models:\/*[^/@]*$/i.test(value) && !/^models:\/m-/i.test(value)) {
+    throw configError(
+      label,
+      `${quote(value)} names no version of a registered model`,
+      'Use models:/<name>/<version>, models:/<name>@<alias> or the ' +
+        'logged model models:/<model-id>.'
+    )
+  }
   if (/^runs:\/[^/]+\/?$/i.test(value)) {
     throw configError(
       label,

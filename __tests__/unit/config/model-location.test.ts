@@ -49,7 +49,10 @@ describe('parseModelLocation with source', () => {
     ['runs:/0a1b2c/../other/model', /contains a ".." segment/],
     ['s3://bucket/a/../b', /contains a ".." segment/],
     ['runs:/0a1b2c', /names a run but no model path/],
-    ['runs:/0a1b2c/', /names a run but no model path/]
+    ['runs:/0a1b2c/', /names a run but no model path/],
+    ['runs:/', /names no run/],
+    ['models:/fraud-model', /names no version/],
+    ['models:/', /names no version/]
   ])('rejects %s', (source, problem) => {
     const error = diagnosedErrorOf(() =>
       parseModelLocation(input(source), undefined, workspace)
