@@ -90,6 +90,13 @@ function rejectUnsupportedScheme(
   scheme: string | undefined
 ): void {
   if (scheme === 'http' || scheme === 'https') return
+  if (/^[a-z0-9.-]+:\d+(?:\/.*)?$/i.test(value)) {
+    throw configError(
+      label,
+      `${quote(value)} is a host and port without a scheme`,
+      `Write it as http://${value}, or https:// when the server uses TLS.`
+    )
+  }
   if (scheme && MANAGED_SCHEMES.includes(scheme)) {
     // NOTE: Unity Catalog and Databricks profile URIs are not supported
     // by this version. SageMaker ARNs and `databricks` are parsed before

@@ -85,6 +85,8 @@ describe('parseTrackingUri rejects', () => {
     ['/tmp/mlruns', /"\/tmp\/mlruns" is a local store/],
     ['./mlruns', /is a local store, not a tracking server/],
     ['mlruns', /is a local store, not a tracking server/],
+    ['127.0.0.1:5000', /is a host and port without a scheme/],
+    ['mlflow.test:5000/prefix', /is a host and port without a scheme/],
     ['ftp://mlflow.test', /expected an http:\/\/ or https:\/\/ URL/],
     ['https://', /is not a valid URL/],
     ['http://mlflow test', /contains whitespace or a control character/],
