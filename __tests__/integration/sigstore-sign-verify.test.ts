@@ -86,10 +86,14 @@ const expected = () => ({
 
 /** Runs `verify` and returns the code of the error it threw. */
 function failureCode(verify: () => unknown): string {
+  return failureOf(verify).code
+}
+
+function failureOf(verify: () => unknown): DiagnosedError['diagnosis'] {
   try {
     verify()
   } catch (error) {
-    return (error as DiagnosedError).diagnosis.code
+    return (error as DiagnosedError).diagnosis
   }
   throw new Error('verification passed, but a failure was expected')
 }
@@ -222,12 +226,13 @@ describe('verifySigstoreBundle', () => {
       const otherRoot = others.writeTrustedRoot(
         mkdtempSync(path.join(directory, 'other-'))
       )
-      const code = failureCode(() =>
+      const failure = failureOf(() =>
         verifySigstoreBundle(bundle, STATEMENT, expected(), {
           trustedRootPath: otherRoot
         })
       )
-      expect(code).toBe('SIGNATURE_INVALID')
+      expect(failure.code).toBe('SIGNATURE_INVALID')
+      expect(failure.fix).toContain('Check `sigstore-trusted-root` first')
     } finally {
       await others.stop()
     }

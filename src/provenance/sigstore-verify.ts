@@ -83,7 +83,10 @@ export function verifySigstoreBundle(
   try {
     signer = verifier.verify(toSignedEntity(parsed))
   } catch (error) {
-    throw invalidSignature(describeFailure(error), { cause: error })
+    throw invalidSignature(describeFailure(error), {
+      cause: error,
+      trustChain: isTrustChainFailure(error)
+    })
   }
   return checkSigner(signer, expected)
 }
@@ -219,18 +222,34 @@ function checkSigner(signer: Signer, expected: ExpectedSigner): VerifiedSigner {
 
 function invalidSignature(
   detail: string,
-  options?: ErrorOptions
+  options?: ErrorOptions & { readonly trustChain?: boolean }
 ): DiagnosedError {
+  const fix = options?.trustChain
+    ? 'Check `sigstore-trusted-root` first: it must be current (its ' +
+      'certificate authority and log keys valid at the signing time) and ' +
+      'belong to the Sigstore instance that signed. If it is, do not ' +
+      'trust the model.'
+    : 'Do not trust the model. Sign it again from the original files; if ' +
+      'the signature is new, check that the trusted root is for the ' +
+      'Sigstore instance that signed it.'
   return new DiagnosedError(
     diagnose(
       'SIGNATURE_INVALID',
       `The Sigstore bundle does not verify: ${detail}.`,
-      'Do not trust the model. Sign it again from the original files; if ' +
-        'the signature is new, check that the trusted root is for the ' +
-        'Sigstore instance that signed it.'
+      fix
     ),
     options
   )
+}
+
+/**
+ * Whether @sigstore/verify failed on the chain to the trusted root (the
+ * certificate chain, a log entry or a timestamp), which an outdated or
+ * foreign trusted root causes as often as a forged bundle.
+ */
+function isTrustChainFailure(error: unknown): boolean {
+  if (!(error instanceof VerificationError)) return false
+  return /^(CERTIFICATE_ERROR|TLOG_|TIMESTAMP_)/.test(error.code)
 }
 
 /** Names what failed, with @sigstore/verify's error code when it has one. */
