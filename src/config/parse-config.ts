@@ -209,6 +209,17 @@ function parseAuthSettings(
     )
   }
   const username = get('username')?.value ?? tracking.username
+  if (username?.includes(':')) {
+    // HTTP Basic joins the two with a colon, so a colon in the username
+    // would move the rest of it into the password (RFC 7617).
+    throw configError(
+      settingLabel('username', get('username')),
+      'it contains ":", which HTTP Basic authentication cannot carry in ' +
+        'a username',
+      'Use the username without the colon; if the colon starts the ' +
+        'password, set `password` to that part instead.'
+    )
+  }
   const password = get('password')?.value ?? tracking.password
   const token = get('token')?.value
   return {

@@ -301,6 +301,16 @@ describe('parseConfig rejects', () => {
     expect(error.message).not.toContain('ddddd')
   })
 
+  it('a username with a colon', () => {
+    const error = diagnosedErrorOf(() =>
+      parse({ username: 'ci:bot', password: 'secret-pw' })
+    )
+    expect(error.diagnosis.code).toBe('CLIENT_CONFIG')
+    expect(error.message).toContain('input `username`')
+    expect(error.message).toContain('contains ":"')
+    expect(error.message).not.toContain('secret-pw')
+  })
+
   it('names the variable an invalid value came from', () => {
     const error = diagnosedErrorOf(() =>
       parse({ 'tracking-uri': '' }, { MLFLOW_TRACKING_URI: 'mlruns' })
