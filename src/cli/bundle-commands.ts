@@ -87,6 +87,14 @@ export async function showBundle(
     )
     return 2
   }
+  if (!(await isDirectory(pending))) {
+    streams.stderr(
+      `error: no bundle ${id} is in ${path.dirname(pending)}, and no ` +
+        'version of the local registry has that name. Run ' +
+        '`mlflow-register list` to see what is there.\n'
+    )
+    return 1
+  }
   try {
     const bundle = await readBundle(pending)
     streams.stdout(`${JSON.stringify(bundle.manifest, null, 2)}\n`)

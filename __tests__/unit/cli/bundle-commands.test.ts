@@ -112,6 +112,18 @@ describe('show command', () => {
     expect(stderr).toMatch(/model\/MLmodel does not match its SHA-256/)
   })
 
+  it('says that an unknown id is not there', async () => {
+    const { code, stderr } = await cli([
+      'show',
+      'nope',
+      '--bundle-dir',
+      bundles
+    ])
+    expect(code).toBe(1)
+    expect(stderr).toMatch(/no bundle nope is in /)
+    expect(stderr).toContain('mlflow-register list')
+  })
+
   it('rejects a path as bundle id', async () => {
     const { code, stderr } = await cli([
       'show',
