@@ -65,6 +65,10 @@ describe('expected-alias-versions on a real server', () => {
     expect(conflict.result.diagnosis?.code).toBe('ALIAS_CONFLICT')
   })
 
+  it('logs no replacement it did not make', () => {
+    expect(conflict.host.logText()).not.toMatch(/replaces version/)
+  })
+
   it('names alias, expected and actual version', () => {
     expect(conflict.result.diagnosis?.detail).toContain(
       "Alias 'champion' of registered model"

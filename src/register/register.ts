@@ -106,11 +106,13 @@ export async function registerModel(
   const version = await completeVersion(context, obtained.version, directory)
   context.progress.version = version
   const ready = await waitUntilReady(http, version, config.waitTimeoutMs, log)
+  // The guards run first, so a conflict stops before the comparison
+  // logs that the new version replaces the old one.
+  await checkAliasGuards(http, ready, config.aliasGuards, log)
   await compareBeforeAliases(context, ready, {
     aliases: obtained.createdModel ? [] : preflight.model?.aliases,
     sourceReads: obtained.source?.reads
   })
-  await checkAliasGuards(http, ready, config.aliasGuards, log)
   await setAliases(http, ready, config.aliases, log)
   await confirmGuardedAliases(http, ready, config.aliasGuards, log)
   return {
