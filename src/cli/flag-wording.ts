@@ -19,7 +19,9 @@ export function inputVariable(name: string): string {
  * `` `max-attempts` `` become `--max-attempts`, or the variable
  * `MLFLOW_REGISTER_MAX_ATTEMPTS` when the input is in `fromVariables`
  * because its value came from there, and the step's `with:` block becomes
- * the command line. Other backticked words stay as they are.
+ * the command line. A setting such as `` `allow-insecure-http: true` ``
+ * becomes `--allow-insecure-http true`, and `` `mode: sync` `` the
+ * command `sync`. Other backticked words stay as they are.
  */
 export function toFlagWording(
   text: string,
@@ -28,6 +30,10 @@ export function toFlagWording(
   const name = (input: string): string =>
     fromVariables.has(input) ? inputVariable(input) : `--${input}`
   return text
+    .replace(/`mode: ([a-z-]+)`/g, 'the `$1` command')
+    .replace(/`([a-z][a-z-]*): ([^`\n]+)`/g, (match, input: string, value) =>
+      FLAG_NAMES.has(input) ? `\`--${input} ${String(value)}\`` : match
+    )
     .replace(/input `([a-z][a-z-]*)`/g, (match, input: string) =>
       FLAG_NAMES.has(input) ? name(input) : match
     )

@@ -13,6 +13,14 @@ describe('toFlagWording', () => {
     [
       "Set `model-name` in the step's `with:` block.",
       'Set --model-name on the command line.'
+    ],
+    [
+      'or set `allow-insecure-http: true`.',
+      'or set `--allow-insecure-http true`.'
+    ],
+    [
+      'Run this action with `mode: sync`.',
+      'Run this action with the `sync` command.'
     ]
   ])('rewords %j', (text, expected) => {
     expect(toFlagWording(text)).toBe(expected)
