@@ -9654,11 +9654,13 @@ async function registerModel(context) {
     const version = await completeVersion(context, obtained.version, directory);
     context.progress.version = version;
     const ready = await waitUntilReady(http, version, config.waitTimeoutMs, log);
+    // The guards run first, so a conflict stops before the comparison
+    // logs that the new version replaces the old one.
+    await checkAliasGuards(http, ready, config.aliasGuards, log);
     await compareBeforeAliases(context, ready, {
         aliases: obtained.createdModel ? [] : preflight.model?.aliases,
         sourceReads: obtained.source?.reads
     });
-    await checkAliasGuards(http, ready, config.aliasGuards, log);
     await setAliases(http, ready, config.aliases, log);
     await confirmGuardedAliases(http, ready, config.aliasGuards, log);
     return {
@@ -12401,11 +12403,15 @@ function inputVariable(name) {
  * `` `max-attempts` `` become `--max-attempts`, or the variable
  * `MLFLOW_REGISTER_MAX_ATTEMPTS` when the input is in `fromVariables`
  * because its value came from there, and the step's `with:` block becomes
- * the command line. Other backticked words stay as they are.
+ * the command line. A setting such as `` `allow-insecure-http: true` ``
+ * becomes `--allow-insecure-http true`, and `` `mode: sync` `` the
+ * command `sync`. Other backticked words stay as they are.
  */
 function toFlagWording(text, fromVariables = new Set()) {
     const name = (input) => fromVariables.has(input) ? inputVariable(input) : `--${input}`;
     return text
+        .replace(/`mode: ([a-z-]+)`/g, 'the `$1` command')
+        .replace(/`([a-z][a-z-]*): ([^`\n]+)`/g, (match, input, value) => FLAG_NAMES.has(input) ? `\`--${input} ${String(value)}\`` : match)
         .replace(/input `([a-z][a-z-]*)`/g, (match, input) => FLAG_NAMES.has(input) ? name(input) : match)
         .replace(/`([a-z][a-z-]*)`/g, (match, input) => FLAG_NAMES.has(input) ? name(input) : match)
         .replace(/in the step's `with:` block/g, 'on the command line');
