@@ -3,7 +3,7 @@
  * reverse proxies do when they are set up for browsers or for another
  * path: a path prefix, an HTML login page with status 200, a 302 to a
  * login host, an http-to-https redirect, a body-size limit and a 401 on
- * the registry routes alone. Each answer lives under its own path prefix
+ * the registry routes alone. Each behaviour lives under its own path prefix
  * of one nginx.
  */
 import { readFileSync } from 'node:fs'

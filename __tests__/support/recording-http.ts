@@ -24,7 +24,7 @@ import { githubEnv } from './registration.js'
 
 /**
  * An HTTP client that keeps each request it sent, in order, including
- * those answered with an error such as a 404.
+ * those that got an error such as a 404.
  */
 export class RecordingHttpClient extends HttpClient {
   readonly requests: ApiRequest[] = []

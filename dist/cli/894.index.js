@@ -1731,9 +1731,8 @@ function classifyNetworkFailure(error, host, evidence) {
             '`request-timeout` if it is slow by nature.', evidence);
     }
     if (code === 'UND_ERR_INVALID_ARG') {
-        // undici refuses to send a header value with a line break or another
-        // character HTTP forbids; a secret pasted with its trailing newline
-        // is the usual cause. No retry or bundle can fix it.
+        // undici rejects a header value with a line break or another
+        // character that HTTP forbids, so no retry or bundle can fix it.
         return (0,diagnosis_diagnosis/* diagnose */.h4)('CLIENT_CONFIG', `A request to ${host} could not be sent: a header value, such as ` +
             'the token, the password or an extra header, holds a line break ' +
             `or another character that HTTP does not allow (${code}).`, 'Remove the line break or control character from the secret or the ' +
@@ -3467,7 +3466,7 @@ async function requestIdToken(audience) {
         });
         const text = await response.body.text();
         if (response.statusCode !== 200) {
-            throw new Error(`the runner answered HTTP ${response.statusCode}`);
+            throw new Error(`the runner returned HTTP ${response.statusCode}`);
         }
         return readIdToken(text);
     }
@@ -3477,7 +3476,7 @@ async function requestIdToken(audience) {
             'the job if GitHub was unavailable.'), { cause: error });
     }
 }
-/** Reads the token from the runner's answer, quoting none of it. */
+/** Reads the token from the runner's response, quoting none of it. */
 function readIdToken(text) {
     let body;
     try {
@@ -3488,7 +3487,7 @@ function readIdToken(text) {
     }
     const parsed = idTokenResponse.safeParse(body);
     if (!parsed.success)
-        throw new Error("the runner's answer has no token");
+        throw new Error("the runner's response contains no token");
     return parsed.data.value;
 }
 /** Reads the claims of a JWT without verifying it, for logs. */
@@ -6467,8 +6466,8 @@ async function runPreflight(http, modelName, log) {
     const notVerified = write?.verified
         ? []
         : [notVerifiedWrite(modelName, write?.statement)];
-    // A passed preflight that could not prove write permission must say so
-    // where users look, not only in the report file.
+    // The log, not only the report file, states that write permission was
+    // not proven, so a passed preflight is not read as a promise.
     for (const item of notVerified)
         log.info(`Not verified: ${item}`);
     return {
@@ -7695,9 +7694,9 @@ function invalidSignature(detail, options) {
     return new diagnosis_diagnosis/* DiagnosedError */.xB((0,diagnosis_diagnosis/* diagnose */.h4)('SIGNATURE_INVALID', `The Sigstore bundle does not verify: ${detail}.`, fix), options);
 }
 /**
- * Whether @sigstore/verify failed on the chain to the trusted root (the
- * certificate chain, a log entry or a timestamp), which an outdated or
- * foreign trusted root causes as often as a forged bundle.
+ * Tells whether @sigstore/verify failed on the chain to the trusted root
+ * (the certificate chain, a log entry or a timestamp). An outdated or
+ * foreign trusted root causes these failures too, not only a forgery.
  */
 function isTrustChainFailure(error) {
     if (!(error instanceof verify_dist/* VerificationError */.mk))
@@ -9022,7 +9021,7 @@ async function readModelFile(http, run, root, artifactPath) {
 }
 /**
  * Downloads `MLmodel` from a directory behind the artifact proxy;
- * undefined when the directory holds no such file.
+ * undefined when the directory contains no such file.
  */
 async function downloadModelText(http, proxiedDir) {
     try {
@@ -9085,7 +9084,7 @@ async function readLoggedModel(http, source, modelId) {
         throw error;
     }
 }
-/** Whether a 404 or 405 means the route itself is missing. */
+/** Tells whether a 404 or 405 means the route itself is missing. */
 function isMissingEndpoint(error) {
     if (!(error instanceof HttpError))
         return false;
@@ -11726,8 +11725,8 @@ function replayBundle(bundle, context) {
         mode: 'register',
         trackingUri: base.trackingUri,
         // A replay is signed and verified as the sync run is configured,
-        // because the deferred run's keys are not in the bundle; a bundle
-        // that asked for signing replays only in a sync that signs alike.
+        // because the deferred run's keys are not in the bundle. A bundle
+        // that requested signing replays only in a sync that signs alike.
         signing: registration.modelDirectory
             ? { ...base.signing, verifySignature: false }
             : { ...base.signing, method: 'none' },
@@ -11801,15 +11800,15 @@ function replayRegistry(base, modelName) {
  * never registered unsigned. The bundle stays pending.
  */
 function requireSameSigning(bundle, base) {
-    const wanted = bundle.manifest.registration.signing;
-    if (wanted === undefined || base.signing.method === wanted)
+    const requested = bundle.manifest.registration.signing;
+    if (requested === undefined || base.signing.method === requested)
         return;
-    throw new diagnosis_diagnosis/* DiagnosedError */.xB((0,diagnosis_diagnosis/* diagnose */.h4)('CLIENT_CONFIG', `Bundle ${bundle.manifest.bundleId} holds a registration that asked ` +
-        `for \`signing: ${wanted}\`, but this sync has ` +
+    throw new diagnosis_diagnosis/* DiagnosedError */.xB((0,diagnosis_diagnosis/* diagnose */.h4)('CLIENT_CONFIG', `Bundle ${bundle.manifest.bundleId} contains a registration that ` +
+        `requested \`signing: ${requested}\`, but this sync has ` +
         `\`signing: ${base.signing.method}\`, so it would register the ` +
-        'version unsigned. The bundle stays pending.', `Run the sync with \`signing: ${wanted}\` and the same signing ` +
+        'version unsigned. The bundle stays pending.', `Run the sync with \`signing: ${requested}\` and the same signing ` +
         'inputs as the registration (the signing key is never stored in ' +
-        'a bundle).', {}, 'The sync does not sign as the registration asked'));
+        'a bundle).', {}, 'The sync does not sign as the registration requested'));
 }
 
 ;// CONCATENATED MODULE: ./src/sync/sync-bundle.ts
@@ -12391,7 +12390,7 @@ function describeParseError(error) {
 // `mode` is the command on the command line, so it has no flag.
 const FLAG_NAMES = new Set(INPUTS.map(input => input.name).filter(name => name !== 'mode'));
 /**
- * The variable that sets an input for the CLI, such as
+ * Returns the variable that sets an input for the CLI, such as
  * `MLFLOW_REGISTER_MODEL_NAME`.
  */
 function inputVariable(name) {
@@ -12569,8 +12568,8 @@ function showLocalVersion(entry) {
         versions: [entry],
         invalid: []
     });
-    const shown = { ...entry.bundle.manifest, local: row };
-    return `${JSON.stringify(shown, null, 2)}\n`;
+    const manifest = { ...entry.bundle.manifest, local: row };
+    return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/bundle-commands.ts

@@ -131,7 +131,7 @@ export async function requestIdToken(audience?: string): Promise<string> {
     })
     const text = await response.body.text()
     if (response.statusCode !== 200) {
-      throw new Error(`the runner answered HTTP ${response.statusCode}`)
+      throw new Error(`the runner returned HTTP ${response.statusCode}`)
     }
     return readIdToken(text)
   } catch (error) {
@@ -148,7 +148,7 @@ export async function requestIdToken(audience?: string): Promise<string> {
   }
 }
 
-/** Reads the token from the runner's answer, quoting none of it. */
+/** Reads the token from the runner's response, quoting none of it. */
 function readIdToken(text: string): string {
   let body: unknown
   try {
@@ -157,7 +157,8 @@ function readIdToken(text: string): string {
     body = undefined
   }
   const parsed = idTokenResponse.safeParse(body)
-  if (!parsed.success) throw new Error("the runner's answer has no token")
+  if (!parsed.success)
+    throw new Error("the runner's response contains no token")
   return parsed.data.value
 }
 

@@ -6,7 +6,7 @@ const FLAG_NAMES = new Set<string>(
 )
 
 /**
- * The variable that sets an input for the CLI, such as
+ * Returns the variable that sets an input for the CLI, such as
  * `MLFLOW_REGISTER_MODEL_NAME`.
  */
 export function inputVariable(name: string): string {

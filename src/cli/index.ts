@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The CLI needs Node 22.19 or later (package.json `engines`); older
+// The CLI needs Node 22.19 or later (package.json `engines`). Older
 // releases crash while loading its HTTP client, so the version is
 // checked before anything else is loaded.
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)

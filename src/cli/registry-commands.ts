@@ -117,6 +117,6 @@ export function showLocalVersion(entry: LocalVersion): string {
     versions: [entry],
     invalid: []
   })
-  const shown = { ...entry.bundle.manifest, local: row }
-  return `${JSON.stringify(shown, null, 2)}\n`
+  const manifest = { ...entry.bundle.manifest, local: row }
+  return `${JSON.stringify(manifest, null, 2)}\n`
 }

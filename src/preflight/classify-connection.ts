@@ -49,9 +49,8 @@ function classifyNetworkFailure(
     )
   }
   if (code === 'UND_ERR_INVALID_ARG') {
-    // undici refuses to send a header value with a line break or another
-    // character HTTP forbids; a secret pasted with its trailing newline
-    // is the usual cause. No retry or bundle can fix it.
+    // undici rejects a header value with a line break or another
+    // character that HTTP forbids, so no retry or bundle can fix it.
     return diagnose(
       'CLIENT_CONFIG',
       `A request to ${host} could not be sent: a header value, such as ` +

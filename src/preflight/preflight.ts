@@ -99,8 +99,8 @@ export async function runPreflight(
   const notVerified = write?.verified
     ? []
     : [notVerifiedWrite(modelName, write?.statement)]
-  // A passed preflight that could not prove write permission must say so
-  // where users look, not only in the report file.
+  // The log, not only the report file, states that write permission was
+  // not proven, so a passed preflight is not read as a promise.
   for (const item of notVerified) log.info(`Not verified: ${item}`)
   return {
     passed,

@@ -243,9 +243,9 @@ function invalidSignature(
 }
 
 /**
- * Whether @sigstore/verify failed on the chain to the trusted root (the
- * certificate chain, a log entry or a timestamp), which an outdated or
- * foreign trusted root causes as often as a forged bundle.
+ * Tells whether @sigstore/verify failed on the chain to the trusted root
+ * (the certificate chain, a log entry or a timestamp). An outdated or
+ * foreign trusted root causes these failures too, not only a forgery.
  */
 function isTrustChainFailure(error: unknown): boolean {
   if (!(error instanceof VerificationError)) return false

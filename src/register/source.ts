@@ -150,7 +150,7 @@ async function readModelFile(
 
 /**
  * Downloads `MLmodel` from a directory behind the artifact proxy;
- * undefined when the directory holds no such file.
+ * undefined when the directory contains no such file.
  */
 async function downloadModelText(
   http: HttpClient,
@@ -251,7 +251,7 @@ async function readLoggedModel(
   }
 }
 
-/** Whether a 404 or 405 means the route itself is missing. */
+/** Tells whether a 404 or 405 means the route itself is missing. */
 function isMissingEndpoint(error: unknown): boolean {
   if (!(error instanceof HttpError)) return false
   const { status } = error.response

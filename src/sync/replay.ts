@@ -36,8 +36,8 @@ export function replayBundle(
     mode: 'register',
     trackingUri: base.trackingUri,
     // A replay is signed and verified as the sync run is configured,
-    // because the deferred run's keys are not in the bundle; a bundle
-    // that asked for signing replays only in a sync that signs alike.
+    // because the deferred run's keys are not in the bundle. A bundle
+    // that requested signing replays only in a sync that signs alike.
     signing: registration.modelDirectory
       ? { ...base.signing, verifySignature: false }
       : { ...base.signing, method: 'none' },
@@ -118,20 +118,20 @@ function replayRegistry(base: Config, modelName: string): RegistryTarget {
  * never registered unsigned. The bundle stays pending.
  */
 function requireSameSigning(bundle: VerifiedBundle, base: Config): void {
-  const wanted = bundle.manifest.registration.signing
-  if (wanted === undefined || base.signing.method === wanted) return
+  const requested = bundle.manifest.registration.signing
+  if (requested === undefined || base.signing.method === requested) return
   throw new DiagnosedError(
     diagnose(
       'CLIENT_CONFIG',
-      `Bundle ${bundle.manifest.bundleId} holds a registration that asked ` +
-        `for \`signing: ${wanted}\`, but this sync has ` +
+      `Bundle ${bundle.manifest.bundleId} contains a registration that ` +
+        `requested \`signing: ${requested}\`, but this sync has ` +
         `\`signing: ${base.signing.method}\`, so it would register the ` +
         'version unsigned. The bundle stays pending.',
-      `Run the sync with \`signing: ${wanted}\` and the same signing ` +
+      `Run the sync with \`signing: ${requested}\` and the same signing ` +
         'inputs as the registration (the signing key is never stored in ' +
         'a bundle).',
       {},
-      'The sync does not sign as the registration asked'
+      'The sync does not sign as the registration requested'
     )
   )
 }

@@ -92,11 +92,11 @@ describe('requestIdToken', () => {
     expect((await failure()).diagnosis.detail).toContain('HTTP 403')
   })
 
-  it('quotes nothing of a malformed answer', async () => {
+  it('quotes nothing of a malformed response', async () => {
     offerToken()
     answer = { status: 200, body: `not json ${ID_TOKEN}` }
     const error = await failure()
-    expect(error.diagnosis.detail).toContain('has no token')
+    expect(error.diagnosis.detail).toContain('contains no token')
     expect(error.diagnosis.detail).not.toContain(ID_TOKEN)
   })
 })
