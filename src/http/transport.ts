@@ -47,6 +47,11 @@ export interface ApiRequest {
    * is called again from the start when the request is retried.
    */
   readonly sink?: (body: Readable) => Promise<void>
+  /**
+   * Stops the request, and any retry of it, once the caller no longer
+   * needs the answer, such as when another upload of the run has failed.
+   */
+  readonly signal?: AbortSignal
 }
 
 /** A successful answer. */
@@ -141,6 +146,7 @@ export class HttpClient {
         const delay = retryDelay(retry, attempt, error)
         const elapsed = retry.now() - started
         if (
+          request.signal?.aborted === true ||
           !request.idempotent ||
           !isTransient(error) ||
           attempt >= retry.maxAttempts ||
@@ -297,6 +303,7 @@ export class HttpClient {
         headers,
         body: body ?? null,
         dispatcher: this.options.dispatcher,
+        signal: request.signal ?? null,
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs
       })

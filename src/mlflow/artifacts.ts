@@ -34,7 +34,8 @@ export async function uploadArtifact(
   http: HttpClient,
   destination: string,
   file: { readonly absolutePath: string; readonly size: number },
-  onProgress?: (sentBytes: number) => void
+  onProgress?: (sentBytes: number) => void,
+  signal?: AbortSignal
 ): Promise<void> {
   await http.json(
     {
@@ -50,7 +51,8 @@ export async function uploadArtifact(
       },
       operation: 'upload artifact',
       resource: `artifact ${destination}`,
-      idempotent: true
+      idempotent: true,
+      ...(signal ? { signal } : {})
     },
     emptyResponse
   )

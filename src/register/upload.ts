@@ -162,13 +162,18 @@ async function uploadFiles(
   let doneBytes = 0
   let doneFiles = 0
   let nextReport = 0.25
+  // The first failure ends the upload: no further file starts, the files
+  // in flight are cancelled, and the run is ended only once they stop.
+  const abort = new AbortController()
+  let failure: { error: unknown } | undefined
   const worker = async (): Promise<void> => {
     for (let file = queue.shift(); file; file = queue.shift()) {
       await uploadArtifact(
         http,
         `${destination}/${file.relativePath}`,
         file,
-        fileProgressLogger(file, log)
+        fileProgressLogger(file, log),
+        abort.signal
       )
       doneBytes += file.size
       doneFiles++
@@ -179,7 +184,17 @@ async function uploadFiles(
       }
     }
   }
-  await Promise.all(Array.from({ length: UPLOAD_CONCURRENCY }, () => worker()))
+  const stopOnFailure = (error: unknown): void => {
+    failure ??= { error }
+    queue.length = 0
+    abort.abort()
+  }
+  await Promise.all(
+    Array.from({ length: UPLOAD_CONCURRENCY }, () =>
+      worker().catch(stopOnFailure)
+    )
+  )
+  if (failure) throw failure.error
   for (const file of extraFiles) {
     await uploadArtifactText(
       http,

@@ -21,6 +21,7 @@ import {
   uploadModelDirectory,
   type UploadPlan
 } from '../../../src/register/upload.js'
+import { nginxPage } from '../../../src/fake-server/faults/canned.js'
 import { fakeClient, type FakeClient } from '../fixtures/fake-client.js'
 
 const RUN_CREATE = 'runs/create'
@@ -102,3 +103,42 @@ describe('uploadModelDirectory run create', () => {
     expect(uploadRuns()[0]?.status).toBe('FINISHED')
   })
 })
+
+describe('uploadModelDirectory after a refused file', () => {
+  const ARTIFACT_PUT = /\/mlflow-artifacts\/artifacts\//
+
+  beforeEach(() => {
+    server.faults.add({
+      method: 'PUT',
+      path: ARTIFACT_PUT,
+      times: 1,
+      respond: nginxPage(413, 'Request Entity Too Large')
+    })
+    server.faults.delay(ARTIFACT_PUT, 300, { method: 'PUT' })
+  })
+
+  it('starts no further file', async () => {
+    await expect(upload()).rejects.toThrow()
+    await settle()
+    const puts = server.requests.matching({ method: 'PUT', path: ARTIFACT_PUT })
+    expect(puts.length).toBeLessThanOrEqual(4)
+  })
+
+  it('ends the run after the files in flight stop', async () => {
+    await expect(upload()).rejects.toThrow()
+    await settle()
+    expect(server.requests.entries.at(-1)?.path).toMatch(/runs\/update$/)
+    expect(uploadRuns()[0]?.status).toBe('FAILED')
+  })
+
+  it('retries none of the cancelled files', async () => {
+    await expect(upload()).rejects.toThrow()
+    await settle()
+    expect(client.log.lines.join('\n')).not.toContain('Retrying')
+  })
+})
+
+/** Waits past the fault's delay, so a file still uploading would show. */
+function settle(): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, 700))
+}
