@@ -9,7 +9,7 @@ import type { MetricGate } from './metric-gates.js'
 import type { OAuthSettings } from './oauth-settings.js'
 import type { OidcSettings } from './oidc-settings.js'
 import type { RegistryTarget } from './registry-uri.js'
-import type { S3Endpoint } from '../storage/s3-location.js'
+import type { StorageEndpoints } from '../storage/endpoints.js'
 import type { SageMakerTarget } from './sagemaker-arn.js'
 import type { SigningSettings } from './signing-settings.js'
 import type { TlsSettings } from './tls.js'
@@ -71,8 +71,8 @@ export interface Config {
   readonly trackingUri: URL
   /** Where registry calls go; the tracking server unless set apart. */
   readonly registry: RegistryTarget
-  /** Where Unity Catalog model files go, when they are on S3. */
-  readonly s3Endpoint?: S3Endpoint
+  /** Where Unity Catalog model files go: cloud endpoints or emulators. */
+  readonly storageEndpoints?: StorageEndpoints
   readonly modelName: string
   /**
    * A model URI to register, exclusive with {@link modelPath}; in

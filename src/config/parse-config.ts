@@ -35,7 +35,7 @@ import { checkSigningTarget, parseSigningSettings } from './signing-settings.js'
 import { checkKeylessUse } from './sigstore-settings.js'
 import { parseVerifySource } from './verify-source.js'
 import { describeOrigin, type Setting, type Settings } from './settings.js'
-import { readS3Endpoint } from '../storage/s3-location.js'
+import { readStorageEndpoints } from '../storage/endpoints.js'
 import { parseTlsSettings } from './tls.js'
 import { parseTrackingUri, type TrackingUri } from './tracking-uri.js'
 
@@ -99,7 +99,7 @@ export function parseConfig(
     trackingUri: tracking.url,
     registry,
     ...(registry.kind === 'unity-catalog' || databricks
-      ? { s3Endpoint: readS3Endpoint(env) }
+      ? { storageEndpoints: readStorageEndpoints(env) }
       : {}),
     ...registration,
     auth,

@@ -35,6 +35,7 @@ import { checkModelSignature } from './model-signature.js'
 import { sourceForRegistry } from './registry-source.js'
 import { resolveSource, type ResolvedSource } from './source.js'
 import { uploadModelDirectory } from './upload.js'
+import { DEFAULT_ENDPOINTS } from '../storage/endpoints.js'
 import { completeUnityCatalogVersion } from './unity-catalog-version.js'
 import { waitUntilReady } from './wait-ready.js'
 
@@ -196,7 +197,7 @@ async function completeVersion(
     http,
     version,
     directory,
-    config.s3Endpoint ?? { region: 'us-east-1' },
+    config.storageEndpoints ?? DEFAULT_ENDPOINTS,
     log
   )
 }

@@ -2,7 +2,8 @@ import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
 import type { ModelVersion } from '../mlflow/schemas.js'
 import { finalizeModelVersion } from '../mlflow/unity-catalog.js'
-import type { S3Endpoint } from '../storage/s3-location.js'
+import type { StorageEndpoints } from '../storage/endpoints.js'
+import { localStorageFiles } from '../storage/storage-file.js'
 import { uploadToStorage } from '../storage/upload-to-storage.js'
 import type { ModelDirectory } from './model-directory.js'
 
@@ -17,11 +18,12 @@ export async function completeUnityCatalogVersion(
   http: HttpClient,
   version: ModelVersion,
   directory: ModelDirectory,
-  endpoint: S3Endpoint,
+  endpoints: StorageEndpoints,
   log: Logger
 ): Promise<ModelVersion> {
   if (version.status !== 'PENDING_REGISTRATION') return version
-  await uploadToStorage(http, version, directory, endpoint, log)
+  const files = localStorageFiles(directory)
+  await uploadToStorage(http, version, files, endpoints, log)
   const finalized = await finalizeModelVersion(
     http,
     version.name,

@@ -1,34 +1,30 @@
-import { createReadStream } from 'node:fs'
-
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
-import { HttpClient } from '../http/transport.js'
-import { encodePath } from '../mlflow/artifacts.js'
+import type { HttpClient } from '../http/transport.js'
 import {
   generateTemporaryCredentials,
   type TemporaryCredentials
 } from '../mlflow/unity-catalog.js'
 import type { ModelVersion } from '../mlflow/schemas.js'
-import type { ModelDirectory, ModelFile } from '../register/model-directory.js'
-import { S3Signer } from './s3-signer.js'
-import {
-  bucketUrl,
-  parseS3Location,
-  type S3Endpoint,
-  type S3Location
-} from './s3-location.js'
+import type { StorageEndpoints } from './endpoints.js'
+import { s3Writer } from './s3-writer.js'
+import type { StorageFile } from './storage-file.js'
+import type { WriterFactory } from './storage-writer.js'
+
+/** The storage kinds this action writes to, tried in turn. */
+const WRITERS: readonly WriterFactory[] = [s3Writer]
 
 /**
- * Uploads a model directory to a Unity Catalog model version's storage
+ * Uploads model files to a Unity Catalog model version's storage
  * location with the temporary credentials the registry issues for it.
- * Only S3 (`aws_temp_credentials`) is written; every other storage kind
- * stops with UNSUPPORTED_STORAGE before any file is sent.
+ * A storage kind without a writer stops with UNSUPPORTED_STORAGE before
+ * any file is sent.
  */
 export async function uploadToStorage(
   http: HttpClient,
   version: ModelVersion,
-  directory: ModelDirectory,
-  endpoint: S3Endpoint,
+  files: readonly StorageFile[],
+  endpoints: StorageEndpoints,
   log: Logger
 ): Promise<void> {
   // NOTE: the credentials are requested once and not refreshed before
@@ -38,86 +34,17 @@ export async function uploadToStorage(
     version.name,
     version.version
   )
-  const aws = credentials.aws_temp_credentials
-  const location = parseS3Location(version.storage_location ?? '')
-  if (aws === undefined || location === undefined) {
-    throw unsupportedStorage(version, credentials)
-  }
-  const mask = http.options.mask
-  mask?.(aws.secret_access_key)
-  if (aws.session_token) mask?.(aws.session_token)
+  const location = version.storage_location ?? ''
+  const context = { http, credentials, location, endpoints, log }
+  const writer = WRITERS.map(make => make(context)).find(Boolean)
+  if (writer === undefined) throw unsupportedStorage(version, credentials)
 
-  const { dispatcher, timeoutMs, retry, userAgent } = http.options
-  const storage = new HttpClient({
-    dispatcher,
-    timeoutMs,
-    retry,
-    userAgent,
-    log,
-    baseUrl: bucketUrl(endpoint, location.bucket),
-    auth: new S3Signer(
-      {
-        accessKeyId: aws.access_key_id,
-        secretAccessKey: aws.secret_access_key,
-        ...(aws.session_token ? { sessionToken: aws.session_token } : {})
-      },
-      endpoint.region
-    ),
-    extraHeaders: encryptionHeaders(credentials)
-  })
   log.info(
-    `Uploading ${directory.files.length} files to ` +
-      `${version.storage_location ?? ''} for version ${version.version}`
+    `Uploading ${files.length} files to ${location} ` +
+      `for version ${version.version}`
   )
-  for (const file of directory.files) {
-    await putObject(storage, location, file)
-  }
-  log.info(`Uploaded all ${directory.files.length} files`)
-}
-
-async function putObject(
-  storage: HttpClient,
-  location: S3Location,
-  file: ModelFile
-): Promise<void> {
-  const key = location.prefix
-    ? `${location.prefix}/${file.relativePath}`
-    : file.relativePath
-  await storage.send({
-    method: 'PUT',
-    path: encodePath(key),
-    body: {
-      contentType: 'application/octet-stream',
-      length: file.size,
-      open: () => createReadStream(file.absolutePath)
-    },
-    operation: 'upload model file to S3',
-    resource: `s3://${location.bucket}/${key}`,
-    idempotent: true
-  })
-}
-
-/**
- * Returns the server-side encryption headers that the credentials ask
- * for, as MLflow 3.17 passes them to boto3's upload.
- */
-function encryptionHeaders(
-  credentials: TemporaryCredentials
-): { name: string; value: string }[] {
-  const sse = credentials.encryption_details?.sse_encryption_details
-  if (sse?.algorithm === 'AWS_SSE_S3') {
-    return [{ name: 'x-amz-server-side-encryption', value: 'AES256' }]
-  }
-  if (sse?.algorithm === 'AWS_SSE_KMS') {
-    return [
-      { name: 'x-amz-server-side-encryption', value: 'aws:kms' },
-      {
-        name: 'x-amz-server-side-encryption-aws-kms-key-id',
-        value: sse.aws_kms_key_arn ?? ''
-      }
-    ]
-  }
-  return []
+  for (const file of files) await writer.put(file)
+  log.info(`Uploaded all ${files.length} files`)
 }
 
 /** Names the storage kind of credentials this action cannot write to. */

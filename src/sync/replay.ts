@@ -42,7 +42,9 @@ export function replayBundle(
       ? { ...base.signing, verifySignature: false }
       : { ...base.signing, method: 'none' },
     registry: replayRegistry(base, registration.modelName),
-    ...(base.s3Endpoint ? { s3Endpoint: base.s3Endpoint } : {}),
+    ...(base.storageEndpoints
+      ? { storageEndpoints: base.storageEndpoints }
+      : {}),
     modelName: registration.modelName,
     ...(registration.modelDirectory
       ? { modelPath: resolveInside(bundle.path, registration.modelDirectory) }

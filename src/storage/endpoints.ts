@@ -1,0 +1,20 @@
+import { readS3Endpoint, type S3Endpoint } from './s3-location.js'
+
+/**
+ * Where storage requests go for each kind of Unity Catalog storage: the
+ * cloud's own endpoints unless the environment names an emulator or an
+ * S3-compatible server.
+ */
+export interface StorageEndpoints {
+  readonly s3: S3Endpoint
+}
+
+/** Reads the storage endpoints from the environment. */
+export function readStorageEndpoints(env: NodeJS.ProcessEnv): StorageEndpoints {
+  return { s3: readS3Endpoint(env) }
+}
+
+/** The cloud endpoints, with S3 requests signed for us-east-1. */
+export const DEFAULT_ENDPOINTS: StorageEndpoints = {
+  s3: { region: 'us-east-1' }
+}

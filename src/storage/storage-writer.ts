@@ -1,0 +1,29 @@
+import type { Logger } from '../host/host.js'
+import type { HttpClient } from '../http/transport.js'
+import type { TemporaryCredentials } from '../mlflow/unity-catalog.js'
+import type { StorageEndpoints } from './endpoints.js'
+import type { StorageFile } from './storage-file.js'
+
+/** Writes model files to one storage location with its credentials. */
+export interface StorageWriter {
+  put(file: StorageFile): Promise<void>
+}
+
+/** What a writer is made from. */
+export interface WriterContext {
+  /** The registry's client, whose dispatcher and timeouts writers reuse. */
+  readonly http: HttpClient
+  readonly credentials: TemporaryCredentials
+  /** The version's `storage_location`. */
+  readonly location: string
+  readonly endpoints: StorageEndpoints
+  readonly log: Logger
+}
+
+/**
+ * Makes a writer for the storage kind of the credentials, or returns
+ * undefined when the credentials are for another kind.
+ */
+export type WriterFactory = (
+  context: WriterContext
+) => StorageWriter | undefined
