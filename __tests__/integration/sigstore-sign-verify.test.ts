@@ -9,11 +9,9 @@ import type { SerializedBundle } from '@sigstore/bundle'
 
 import { requestIdToken } from '../../src/auth/github-id-token.js'
 import type { DiagnosedError } from '../../src/diagnosis/diagnosis.js'
-import {
-  IN_TOTO_PAYLOAD_TYPE,
-  signWithSigstore
-} from '../../src/provenance/sigstore-sign.js'
+import { signWithSigstore } from '../../src/provenance/sigstore-sign.js'
 import { verifySigstoreBundle } from '../../src/provenance/sigstore-verify.js'
+import { IN_TOTO_PAYLOAD_TYPE } from '../../src/provenance/statement.js'
 import {
   GITHUB_CLAIMS,
   startGitHubOidcStandIn,

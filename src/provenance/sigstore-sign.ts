@@ -19,9 +19,7 @@ import {
   PUBLIC_GOOD_FULCIO_URL,
   PUBLIC_GOOD_REKOR_URL
 } from './sigstore-urls.js'
-
-/** The DSSE payload type of an in-toto statement. */
-export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json'
+import { IN_TOTO_PAYLOAD_TYPE } from './statement.js'
 
 /** The audience Fulcio requires in the ID token. */
 export const SIGSTORE_AUDIENCE = 'sigstore'

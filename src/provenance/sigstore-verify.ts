@@ -26,7 +26,7 @@ import {
   DiagnosedError,
   diagnose
 } from '../diagnosis/diagnosis.js'
-import { IN_TOTO_PAYLOAD_TYPE } from './sigstore-sign.js'
+import { IN_TOTO_PAYLOAD_TYPE } from './statement.js'
 
 /** The signer a bundle must name, as its certificate records it. */
 export interface ExpectedSigner {

@@ -41,7 +41,7 @@ export async function verifyModelArtifacts(
 
   const where = `${artifactUri}/${SIGNATURE_FILE}`
   const text = await downloadArtifactText(http, `${root}/${SIGNATURE_FILE}`)
-  const signed = verifySignatureBundle(text, signing, where)
+  const signed = await verifySignatureBundle(text, signing, where)
   log.info(`The signature ${where} is valid; checking the files`)
   const actual = await digestProxyArtifacts(http, root, log)
   verifyFilesAgainstStatement(signed, actual, artifactUri)

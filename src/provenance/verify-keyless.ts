@@ -1,7 +1,6 @@
 import type { SigningSettings } from '../config/signing-settings.js'
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Bundle } from './key-bundle.js'
-import { verifySigstoreBundle } from './sigstore-verify.js'
 import { parseStatement, type SignedManifest } from './statement.js'
 
 /**
@@ -9,11 +8,11 @@ import { parseStatement, type SignedManifest } from './statement.js'
  * and the signer named by `certificate-identity` and
  * `certificate-oidc-issuer`, and returns the signed statement's manifest.
  */
-export function verifyKeylessBundle(
+export async function verifyKeylessBundle(
   bundle: Bundle,
   signing: SigningSettings,
   where: string
-): SignedManifest {
+): Promise<SignedManifest> {
   const { identity, sigstore } = signing
   if (!identity || !sigstore.trustedRootPath) {
     // The configuration check requires both before any request.
@@ -21,6 +20,9 @@ export function verifyKeylessBundle(
       'verifyKeylessBundle needs a signer identity and a trusted root'
     )
   }
+  // Sigstore's verifier is loaded only here, so that runs without a
+  // keyless signature start without it.
+  const { verifySigstoreBundle } = await import('./sigstore-verify.js')
   const statement = Buffer.from(bundle.dsseEnvelope.payload, 'base64')
   verifySigstoreBundle(bundle, statement, identity, {
     trustedRootPath: sigstore.trustedRootPath

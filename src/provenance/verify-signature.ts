@@ -19,11 +19,11 @@ import {
  * certificate's identity. Throws SIGNATURE_INVALID naming the reason;
  * `where` names the signature file for the message.
  */
-export function verifySignatureBundle(
+export async function verifySignatureBundle(
   text: string,
   signing: SigningSettings,
   where: string
-): SignedManifest {
+): Promise<SignedManifest> {
   const parsed = parseBundle(text)
   if ('invalid' in parsed) throw invalidSignature(where, parsed.invalid)
   const { bundle } = parsed

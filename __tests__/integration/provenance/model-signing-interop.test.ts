@@ -110,7 +110,7 @@ async function signAsAction(root: string, key: KeyFiles): Promise<string> {
 /** Verifies a model directory as `mode: verify` does; throws on failure. */
 async function verifyAsAction(root: string, key: KeyFiles): Promise<void> {
   const text = await readFile(path.join(root, 'model.sig'), 'utf8')
-  const signed = verifySignatureBundle(text, key.settings, 'model.sig')
+  const signed = await verifySignatureBundle(text, key.settings, 'model.sig')
   const actual = manifestFromDirectory(await readModelDirectory(root))
   verifyFilesAgainstStatement(signed, actual, root)
 }

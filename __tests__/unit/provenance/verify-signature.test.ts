@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals'
 import type { SigningSettings } from '../../../src/config/signing-settings.js'
 import { signManifest } from '../../../src/provenance/sign-model.js'
 import { verifySignatureBundle } from '../../../src/provenance/verify-signature.js'
-import { diagnosedErrorOf } from '../fixtures/thrown.js'
+import { diagnosedRejectionOf } from '../fixtures/thrown.js'
 
 const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' })
 const SETTINGS: SigningSettings = {
@@ -46,18 +46,17 @@ function edited(change: (bundle: BundleJson) => void): string {
 }
 
 describe('verifySignatureBundle', () => {
-  it('returns the signed manifest', () => {
-    const signed = verifySignatureBundle(SIGNED, SETTINGS, 'model.sig')
+  it('returns the signed manifest', async () => {
+    const signed = await verifySignatureBundle(SIGNED, SETTINGS, 'model.sig')
     expect(signed.files).toEqual(MANIFEST.files)
   })
 
-  it('accepts a bundle without a key hint', () => {
+  it('accepts a bundle without a key hint', async () => {
     const text = edited(bundle => {
       delete bundle.verificationMaterial.publicKey
     })
-    expect(verifySignatureBundle(text, SETTINGS, 'model.sig').modelName).toBe(
-      'model'
-    )
+    const signed = await verifySignatureBundle(text, SETTINGS, 'model.sig')
+    expect(signed.modelName).toBe('model')
   })
 
   it.each([
@@ -93,34 +92,34 @@ describe('verifySignatureBundle', () => {
       }),
       /not a Sigstore bundle with a DSSE envelope/
     ]
-  ])('rejects %s', (_case, text, reason) => {
-    const error = diagnosedErrorOf(() =>
+  ])('rejects %s', async (_case, text, reason) => {
+    const error = await diagnosedRejectionOf(
       verifySignatureBundle(text, SETTINGS, 'model.sig')
     )
     expect(error.diagnosis.code).toBe('SIGNATURE_INVALID')
     expect(error.diagnosis.detail).toMatch(reason)
   })
 
-  it('reports a missing verify-key', () => {
+  it('reports a missing verify-key', async () => {
     const noKey: SigningSettings = {
       method: 'none',
       verifySignature: true,
       sigstore: SETTINGS.sigstore
     }
-    const error = diagnosedErrorOf(() =>
+    const error = await diagnosedRejectionOf(
       verifySignatureBundle(SIGNED, noKey, 'model.sig')
     )
     expect(error.diagnosis.code).toBe('CLIENT_CONFIG')
     expect(error.diagnosis.fix).toContain('verify-key')
   })
 
-  it('reports a keyless bundle without identity', () => {
+  it('reports a keyless bundle without identity', async () => {
     const text = edited(bundle => {
       bundle.verificationMaterial = {
         certificate: { rawBytes: 'AA==' }
       } as BundleJson['verificationMaterial']
     })
-    const error = diagnosedErrorOf(() =>
+    const error = await diagnosedRejectionOf(
       verifySignatureBundle(text, SETTINGS, 'model.sig')
     )
     expect(error.diagnosis.code).toBe('CLIENT_CONFIG')
