@@ -84,6 +84,39 @@ export async function createRegisteredModel(
   await http.json(createRegisteredModelRequest(name), emptyResponse)
 }
 
+/** One page of a version search and whether more pages follow. */
+export interface VersionPage {
+  readonly versions: ModelVersion[]
+  readonly complete: boolean
+}
+
+/** Reads the newest versions of a model, newest first, in one request. */
+export async function searchNewestVersions(
+  http: HttpClient,
+  name: string,
+  maxResults: number
+): Promise<VersionPage> {
+  const page = await http.json(
+    {
+      method: 'GET',
+      path: `${API}/model-versions/search`,
+      query: {
+        filter: `name = '${name}'`,
+        order_by: 'version_number DESC',
+        max_results: maxResults
+      },
+      operation: 'search model versions',
+      resource: modelResource(name),
+      idempotent: true
+    },
+    searchModelVersionsResponse
+  )
+  return {
+    versions: page.model_versions.filter(version => version.name === name),
+    complete: page.next_page_token === undefined
+  }
+}
+
 /** Finds model versions that match a filter, following every page. */
 export async function searchModelVersions(
   http: HttpClient,

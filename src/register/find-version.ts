@@ -4,7 +4,8 @@ import { modelResource } from '../mlflow/api-paths.js'
 import {
   getModelVersion,
   isNotFound,
-  searchModelVersions
+  searchModelVersions,
+  searchNewestVersions
 } from '../mlflow/registry.js'
 import type { ModelVersion, RegisteredModel } from '../mlflow/schemas.js'
 import { IDEMPOTENCY_TAG } from './provenance.js'
@@ -17,35 +18,82 @@ import { IDEMPOTENCY_TAG } from './provenance.js'
 const EXACT_READ_VERSIONS = 20
 
 /**
+ * How many of the newest versions one search reads. A re-run follows its
+ * first attempt, so its version is among them unless this many versions
+ * were registered in between.
+ */
+const NEWEST_PAGE = 200
+
+/**
  * Finds the version an earlier attempt registered with this idempotency
  * key. The search only finds candidates; an exact GET confirms each, as
  * searches can miss fields or lag. With several matches (registered
- * before this action guarded against it), the oldest wins. When `model`
- * is given and the search finds nothing, the search is checked against
- * the model's newest version before "no such version" is concluded.
+ * before this action guarded against it), the oldest wins.
+ *
+ * When `model` is given, one search reads its newest versions, which
+ * also shows whether the search sees the newest version the registered
+ * model lists. The versions it returns are added to `seen` when they
+ * carry tags, so that later steps need not read them again.
  */
 export async function findVersionByKey(
   http: HttpClient,
   modelName: string,
   key: string,
   log: Logger,
-  model?: RegisteredModel
+  model?: RegisteredModel,
+  seen?: Map<string, ModelVersion>
 ): Promise<ModelVersion | undefined> {
-  const found = await searchByKey(http, modelName, key, log)
   // Unity Catalog's search filters by name alone, so it has no quirk of
   // leaving out versions that a search by tag would hit.
-  if (found || !model || http.isUnityCatalog) return found
+  if (!model || http.isUnityCatalog) {
+    return searchByKey(http, modelName, key, log)
+  }
   const newest = newestVersion(model)
   if (newest === 0) return undefined
-  if (await searchSeesVersion(http, modelName, newest)) return undefined
+  // NOTE: a name containing a quote cannot go into a filter, so for such
+  // names the search by tag alone is taken as incomplete.
+  if (modelName.includes("'")) {
+    const found = await searchByKey(http, modelName, key, log)
+    return found ?? readAfterIncompleteSearch(http, model, key, log)
+  }
+  const page = await searchNewestVersions(http, modelName, NEWEST_PAGE)
+  if (!page.versions.some(version => version.version === String(newest))) {
+    return readAfterIncompleteSearch(http, model, key, log)
+  }
+  const matching = page.versions.filter(version => carriesKey(version, key))
+  // A search that returns no tag at all may leave them out, so then only
+  // the search by tag can show that no version carries the key.
+  const tagsShown = page.versions.some(version => version.tags.length > 0)
+  if (tagsShown) {
+    for (const version of page.versions) seen?.set(version.version, version)
+  }
+  if (matching.length > 0 || (page.complete && tagsShown)) {
+    return confirmOldest(http, modelName, key, matching, log)
+  }
+  return searchByKey(http, modelName, key, log)
+}
+
+/** Reads the newest versions one by one after a search missed one. */
+function readAfterIncompleteSearch(
+  http: HttpClient,
+  model: RegisteredModel,
+  key: string,
+  log: Logger
+): Promise<ModelVersion | undefined> {
+  const newest = newestVersion(model)
   log.warning(
-    `The version search of '${modelName}' returned no version ${newest}, ` +
+    `The version search of '${model.name}' returned no version ${newest}, ` +
       'which exists, so the action reads the newest ' +
       `${Math.min(newest, EXACT_READ_VERSIONS)} versions one by one to ` +
       'find one registered with this idempotency key.',
     { title: 'Version search is incomplete' }
   )
-  return readNewestVersions(http, modelName, key, newest)
+  return readNewestVersions(http, model.name, key, newest)
+}
+
+function carriesKey(version: ModelVersion, key: string): boolean {
+  const tag = version.tags.find(t => t.key === IDEMPOTENCY_TAG)
+  return tag?.value === key
 }
 
 async function searchByKey(
@@ -61,9 +109,21 @@ async function searchByKey(
   )
   // NOTE: on Unity Catalog every version of the model is a candidate, so
   // this sends one GET per version until one carries the key.
-  const matching = candidates
-    .filter(version => version.name === modelName)
-    .sort((a, b) => Number(a.version) - Number(b.version))
+  const matching = candidates.filter(version => version.name === modelName)
+  return confirmOldest(http, modelName, key, matching, log)
+}
+
+/** Confirms candidates by exact reads, oldest first, and returns one. */
+async function confirmOldest(
+  http: HttpClient,
+  modelName: string,
+  key: string,
+  candidates: readonly ModelVersion[],
+  log: Logger
+): Promise<ModelVersion | undefined> {
+  const matching = [...candidates].sort(
+    (a, b) => Number(a.version) - Number(b.version)
+  )
   if (matching.length > 1) {
     log.warning(
       `Versions ${matching.map(v => v.version).join(', ')} of ` +
@@ -73,31 +133,13 @@ async function searchByKey(
   }
   for (const candidate of matching) {
     const confirmed = await getModelVersion(http, modelName, candidate.version)
-    const tag = confirmed.tags.find(t => t.key === IDEMPOTENCY_TAG)
-    if (tag?.value === key) return confirmed
+    if (carriesKey(confirmed, key)) return confirmed
   }
   return undefined
 }
 
 function newestVersion(model: RegisteredModel): number {
   return Math.max(0, ...model.latest_versions.map(v => Number(v.version)))
-}
-
-/** Checks that a search by name and number returns a version it should. */
-async function searchSeesVersion(
-  http: HttpClient,
-  modelName: string,
-  version: number
-): Promise<boolean> {
-  // NOTE: a name containing a quote cannot go into a filter, so for such
-  // names the search is taken as incomplete and the exact reads run.
-  if (modelName.includes("'")) return false
-  const found = await searchModelVersions(
-    http,
-    `name = '${modelName}' AND version_number = ${version}`,
-    modelResource(modelName)
-  )
-  return found.some(candidate => candidate.version === String(version))
 }
 
 async function readNewestVersions(
@@ -117,8 +159,7 @@ async function readNewestVersions(
       if (isNotFound(error)) continue
       throw error
     }
-    const tag = version.tags.find(t => t.key === IDEMPOTENCY_TAG)
-    if (tag?.value === key) match = version
+    if (carriesKey(version, key)) match = version
   }
   return match
 }

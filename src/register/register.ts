@@ -85,6 +85,7 @@ export async function registerModel(
   const key = registrationKey(config, context.provenance, directory)
   const tags = [...versionTags(context, key), ...signatureTags(digest)]
 
+  const seen = new Map<string, ModelVersion>()
   const existing =
     preflight.model && !config.forceNewVersion
       ? await findVersionByKey(
@@ -92,7 +93,8 @@ export async function registerModel(
           config.modelName,
           key,
           log,
-          preflight.model
+          preflight.model,
+          seen
         )
       : undefined
   const obtained = existing
@@ -112,7 +114,8 @@ export async function registerModel(
   await checkAliasGuards(http, ready, config.aliasGuards, log)
   await compareBeforeAliases(context, ready, {
     aliases: obtained.createdModel ? [] : preflight.model?.aliases,
-    sourceReads: obtained.source?.reads
+    sourceReads: obtained.source?.reads,
+    versions: seen
   })
   await setAliases(http, ready, config.aliases, log)
   await confirmGuardedAliases(http, ready, config.aliasGuards, log)

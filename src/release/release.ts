@@ -59,6 +59,8 @@ export interface KnownFacts {
   readonly aliases?: readonly ModelAlias[] | undefined
   /** The candidate's run and MLmodel text, read when its source resolved. */
   readonly sourceReads?: SourceReads | undefined
+  /** Versions of the model as a search returned them a moment ago. */
+  readonly versions?: ReadonlyMap<string, ModelVersion> | undefined
 }
 
 /**
@@ -75,13 +77,10 @@ export async function compareRelease(
 ): Promise<ReleaseComparison> {
   const current = await aliasTarget(http, candidate.name, alias, known)
   const isCandidate = current?.version === candidate.version
-  const candidateFacts = await readVersionFacts(
-    http,
-    candidate,
-    known.sourceReads
-  )
-  const baselineFacts =
-    current && !isCandidate ? await readVersionFacts(http, current) : undefined
+  const [candidateFacts, baselineFacts] = await Promise.all([
+    readVersionFacts(http, candidate, known.sourceReads),
+    current && !isCandidate ? readVersionFacts(http, current) : undefined
+  ])
   const gateResults = evaluateGates(gates, candidateFacts, {
     alias,
     isCandidate,
@@ -106,7 +105,11 @@ async function aliasTarget(
 ): Promise<ModelVersion | undefined> {
   if (!known.aliases) return getModelVersionByAlias(http, name, alias)
   const target = known.aliases.find(entry => entry.alias === alias)
-  return target ? getModelVersion(http, name, target.version) : undefined
+  if (!target) return undefined
+  return (
+    known.versions?.get(target.version) ??
+    getModelVersion(http, name, target.version)
+  )
 }
 
 /**

@@ -50,11 +50,13 @@ export async function readVersionFacts(
 ): Promise<VersionFacts> {
   const tags = new Map(version.tags.map(tag => [tag.key, tag.value]))
   const known = reads?.run.info.run_id === version.run_id ? reads : undefined
-  const run = known ? runPart(known.run) : await readRun(http, version.run_id)
-  const model =
+  // The run and the MLmodel file are independent reads, sent together.
+  const [run, model] = await Promise.all([
+    known ? runPart(known.run) : readRun(http, version.run_id),
     known?.modelText === undefined
-      ? await readModel(http, version)
+      ? readModel(http, version)
       : modelPart(parseModelFacts(known.modelText))
+  ])
   return {
     version: version.version,
     ...present('source', version.source),

@@ -205,6 +205,32 @@ describe('model version search', () => {
     ])
   })
 
+  it.each(targets)('orders newest first on $name', async target => {
+    const name = await createModel(target)
+    for (let count = 0; count < 3; count++) await createVersion(target, name)
+    const reply = await callOk(target, 'GET', api('model-versions/search'), {
+      query: {
+        filter: `name = '${name}'`,
+        order_by: 'version_number DESC',
+        max_results: '2'
+      }
+    })
+    const page = searchModelVersionsResponse.parse(reply)
+    expect(page.model_versions.map(v => v.version)).toEqual(['3', '2'])
+    expect(page.next_page_token).toEqual(expect.any(String))
+  })
+
+  it.each(targets)('rejects an unknown order_by on $name', async target => {
+    const reply = await call(target, 'GET', api('model-versions/search'), {
+      query: { filter: "name = 'a'", order_by: 'bogus DESC' }
+    })
+    expect(reply.status).toBe(400)
+    expect(reply.json).toMatchObject({
+      error_code: 'INVALID_PARAMETER_VALUE',
+      message: expect.stringContaining("Invalid attribute key 'bogus'")
+    })
+  })
+
   it.each(targets)('rejects OR on $name', async target => {
     const reply = await call(target, 'GET', api('model-versions/search'), {
       query: { filter: "name = 'a' OR name = 'b'" }

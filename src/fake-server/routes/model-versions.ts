@@ -19,6 +19,7 @@ import { matchesFilter, parseFilter } from '../search-filter.js'
 import type { Route, RouteContext } from '../state.js'
 import type { ModelVersionRecord } from '../store/registry.js'
 import { modelVersionJson, versionAliases } from './registry-json.js'
+import { orderVersions } from './version-order.js'
 import { checkVersionSource } from './version-source.js'
 
 const API = '/api/2.0/mlflow/model-versions'
@@ -109,11 +110,14 @@ function searchVersions(context: RouteContext) {
     'run_id',
     'source_path'
   ])
-  const matching = registry
-    .listVersions()
-    .filter(version =>
-      matchesFilter(clauses, (type, key) => versionField(version, type, key))
-    )
+  const matching = orderVersions(
+    registry
+      .listVersions()
+      .filter(version =>
+        matchesFilter(clauses, (type, key) => versionField(version, type, key))
+      ),
+    params.order_by
+  )
   const page = paginate(
     matching,
     params.max_results ?? 200_000,

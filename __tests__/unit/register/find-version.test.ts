@@ -1,0 +1,107 @@
+/**
+ * The idempotency lookup against the in-process fake: one search of the
+ * newest versions in the common case, and the search by tag when that
+ * page cannot show that no version carries the key.
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { Agent } from 'undici'
+
+import {
+  startFakeServer,
+  type FakeServer
+} from '../../../src/fake-server/index.js'
+import { getRegisteredModel } from '../../../src/mlflow/registry.js'
+import type { ModelVersion } from '../../../src/mlflow/schemas.js'
+import { findVersionByKey } from '../../../src/register/find-version.js'
+import { IDEMPOTENCY_TAG } from '../../../src/register/provenance.js'
+import { fakeClient, type FakeClient } from '../fixtures/fake-client.js'
+
+const MODEL = 'churn'
+const KEY = 'key-of-this-run'
+const SEARCH = 'model-versions/search'
+
+let server: FakeServer
+let dispatcher: Agent
+let client: FakeClient
+
+beforeEach(async () => {
+  server = await startFakeServer()
+  dispatcher = new Agent()
+  client = fakeClient(server, dispatcher)
+  server.state.registry.createModel(MODEL, [], '')
+})
+
+afterEach(async () => {
+  await dispatcher.destroy()
+  await server.close()
+})
+
+/** Adds `count` versions; the one numbered `keyed` carries the key. */
+function addVersions(count: number, keyed?: number): void {
+  for (let number = 1; number <= count; number++) {
+    const key = number === keyed ? KEY : `key-${number}`
+    server.state.registry.createVersion({
+      name: MODEL,
+      source: `s3://bucket/model-${number}`,
+      storageLocation: `s3://bucket/model-${number}`,
+      runId: '',
+      runLink: '',
+      description: '',
+      tags: [{ key: IDEMPOTENCY_TAG, value: key }]
+    })
+  }
+}
+
+async function find(seen?: Map<string, ModelVersion>) {
+  const model = await getRegisteredModel(client.http, MODEL)
+  server.requests.clear()
+  return findVersionByKey(client.http, MODEL, KEY, client.log, model, seen)
+}
+
+describe('findVersionByKey', () => {
+  it('concludes from one search', async () => {
+    addVersions(3)
+    expect(await find()).toBeUndefined()
+    expect(server.requests.entries).toHaveLength(1)
+    expect(server.requests.matching({ path: SEARCH })).toHaveLength(1)
+  })
+
+  it('confirms a match by an exact read', async () => {
+    addVersions(3, 2)
+    const found = await find()
+    expect(found?.version).toBe('2')
+    expect(server.requests.entries.map(entry => entry.path)).toEqual([
+      expect.stringMatching(/model-versions\/search$/),
+      expect.stringMatching(/model-versions\/get$/)
+    ])
+  })
+
+  it('keeps the searched versions', async () => {
+    addVersions(3)
+    const seen = new Map<string, ModelVersion>()
+    await find(seen)
+    expect([...seen.keys()].sort()).toEqual(['1', '2', '3'])
+    expect(seen.get('2')?.tags).toContainEqual({
+      key: IDEMPOTENCY_TAG,
+      value: 'key-2'
+    })
+  })
+
+  it('searches by tag past a full page', async () => {
+    addVersions(205, 3)
+    const found = await find()
+    expect(found?.version).toBe('3')
+    expect(server.requests.matching({ path: SEARCH })).toHaveLength(2)
+  })
+
+  it('reads one by one when search lacks the newest', async () => {
+    addVersions(3, 3)
+    server.faults.setQuirks({ emptyVersionSearch: true })
+    const found = await find()
+    expect(found?.version).toBe('3')
+    const warnings = client.log.lines.filter(l => l.startsWith('warning:'))
+    expect(warnings).toEqual([
+      expect.stringContaining('returned no version 3, which exists')
+    ])
+  })
+})
