@@ -328,14 +328,17 @@ export const INPUTS = [
       'Audience (`aud`) of the GitHub ID token that `github-oidc` ' +
       'requests; the relying party checks it.'
   },
+  // This input has no default in action.yml, because the runner would fill
+  // it in and the Azure preset could not tell an explicit `token-exchange`
+  // from an unset input.
   {
     name: 'oidc-exchange',
     description:
       'How `github-oidc` uses the ID token: `token-exchange` (RFC 8693 at ' +
       '`token-endpoint`), `client-assertion` (client credentials with the ' +
       'ID token as the JWT client assertion) or `id-token` (sent as the ' +
-      'Bearer token).',
-    default: 'token-exchange'
+      'Bearer token). Defaults to `token-exchange`. The Azure preset ' +
+      '(`azure-tenant-id`) accepts only `client-assertion`.'
   },
   {
     name: 'azure-tenant-id',

@@ -14,7 +14,7 @@ import {
   secondsSchema,
   settingLabel
 } from './fields.js'
-import { parseAzureSettings } from './azure-settings.js'
+import { checkAzureExchange, parseAzureSettings } from './azure-settings.js'
 import { checkAttestUse } from './attest-settings.js'
 import { parseBundleSettings } from './bundle-settings.js'
 import { checkCleartextCredentials } from './cleartext.js'
@@ -200,6 +200,7 @@ function parseAuthSettings(
     `one of ${AUTH_MODES.join(', ')}`,
     'Set `auth-mode` to one of the listed modes, or leave it unset for auto.'
   )
+  checkAzureExchange(mode, get)
   const tokenHeader = get('token-header')?.value ?? 'Authorization'
   if (!HEADER_NAME.test(tokenHeader)) {
     throw configError(
