@@ -96,6 +96,13 @@ export function collectOutputs(result: RunResult): Record<OutputName, string> {
 function describeSettings(config: Config): string[] {
   const shown: readonly InputName[] = [
     'tracking-uri',
+    'registry-uri',
+    'databricks-profile',
+    'databricks-config-file',
+    'databricks-host',
+    'databricks-token',
+    'databricks-client-id',
+    'databricks-client-secret',
     'auth-mode',
     'username',
     'password',
