@@ -39,25 +39,47 @@ export function readDatabricksSettings(
   if (!named && !(uri === undefined && mode === 'databricks')) {
     return undefined
   }
+  const databricks = readWorkspace(get, 'the tracking URI is `databricks`')
+  return { tracking: { url: databricks.host }, auth: { databricks } }
+}
+
+/**
+ * Reads the workspace of a Databricks registry URI when the tracking
+ * server is elsewhere, or returns undefined for any other registry URI.
+ * Its credentials go to the workspace only.
+ */
+export function readRegistryWorkspace(
+  get: (name: InputName) => Setting | undefined
+): DatabricksSettings | undefined {
+  const registry = get('registry-uri')
+  if (!registry || !parseDatabricksUri(registry, 'registry-uri')) {
+    return undefined
+  }
+  return readWorkspace(get, 'the registry URI names Databricks')
+}
+
+function readWorkspace(
+  get: (name: InputName) => Setting | undefined,
+  reason: string
+): DatabricksSettings {
   const hostSetting = get('databricks-host')
   if (!hostSetting) {
     throw configError(
       'input `databricks-host`',
-      'the tracking URI is `databricks` but no workspace URL is set',
+      `${reason} but no workspace URL is set`,
       'Set `databricks-host` or DATABRICKS_HOST to the URL of the ' +
         'workspace, such as https://dbc-1234.cloud.databricks.com, or ' +
         'name a Databricks CLI profile in `databricks://<profile>`.'
     )
   }
   const host = parseDatabricksHost(hostSetting)
-  const databricks: DatabricksSettings = {
+  return {
     host: host.url,
     ...(host.warning ? { hostWarning: host.warning } : {}),
     ...optional('token', get('databricks-token')),
     ...optional('clientId', get('databricks-client-id')),
     ...optional('clientSecret', get('databricks-client-secret'))
   }
-  return { tracking: { url: host.url }, auth: { databricks } }
 }
 
 /**

@@ -91,7 +91,8 @@ export const INPUTS = [
       'model versions, aliases), when it is not the tracking server; ' +
       '`databricks-uc` for Unity Catalog or `databricks` for the ' +
       'workspace registry of `databricks-host`, each also with ' +
-      '`://<profile>` for a Databricks CLI profile.',
+      '`://<profile>` for a Databricks CLI profile. The workspace may be ' +
+      'another server than the tracking server.',
     env: ['MLFLOW_REGISTRY_URI']
   },
   {

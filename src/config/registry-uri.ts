@@ -7,13 +7,13 @@ import { parseTrackingUri, type TrackingUri } from './tracking-uri.js'
 
 /**
  * The destination of registry calls. `tracking`: the tracking server,
- * as when no registry URI is set. `workspace`: the workspace registry of a
- * `databricks` tracking URI, chosen explicitly. `server`: another MLflow
+ * as when no registry URI is set. `workspace`: the workspace registry,
+ * chosen explicitly. `server`: another MLflow
  * server. `unity-catalog`: the Unity Catalog registry of the workspace.
  */
 export type RegistryTarget =
   | { readonly kind: 'tracking' }
-  | { readonly kind: 'workspace' }
+  | { readonly kind: 'workspace'; readonly workspace?: DatabricksSettings }
   | {
       readonly kind: 'server'
       readonly url: URL
@@ -23,7 +23,14 @@ export type RegistryTarget =
       readonly username?: string
       readonly password?: string
     }
-  | { readonly kind: 'unity-catalog' }
+  | {
+      readonly kind: 'unity-catalog'
+      /**
+       * The workspace and its credentials when the tracking server is
+       * elsewhere, and absent when the tracking URI is `databricks`.
+       */
+      readonly workspace?: DatabricksSettings
+    }
 
 /**
  * Parses `registry-uri` (or MLFLOW_REGISTRY_URI). `databricks-uc` selects
@@ -58,9 +65,9 @@ export function parseRegistryUri(
 }
 
 /**
- * Rejects a Databricks registry URI without the workspace of a
- * `databricks` tracking URI. The configuration loader has already read
- * the profile that a `databricks-uc://<profile>` URI names.
+ * Rejects a Databricks registry URI without a workspace. The
+ * configuration loader has already read the profile that a
+ * `databricks-uc://<profile>` URI names.
  */
 function requireWorkspace(
   setting: Setting,
@@ -68,15 +75,12 @@ function requireWorkspace(
 ): void {
   const label = settingLabel('registry-uri', setting)
   if (databricks === undefined) {
-    // NOTE: MLflow also allows a Databricks registry with a tracking
-    // server elsewhere. This action sends registry calls to the
-    // workspace only together with a `databricks` tracking URI.
     throw configError(
       label,
-      `${quote(setting.value.trim())} names the Databricks workspace's ` +
-        'registry, but the tracking URI is not `databricks`',
-      'Set `tracking-uri` to `databricks` and `databricks-host` to the ' +
-        'workspace URL.'
+      `${quote(setting.value.trim())} names a Databricks workspace's ` +
+        'registry, but no workspace URL is set',
+      'Set `databricks-host` (DATABRICKS_HOST) and its credentials, or ' +
+        'name a Databricks CLI profile in `databricks-uc://<profile>`.'
     )
   }
 }
