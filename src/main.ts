@@ -1,5 +1,7 @@
 import type { Dispatcher } from 'undici'
 
+import type { ProviderContext } from './auth/oauth-mode.js'
+import type { AuthProvider } from './auth/provider.js'
 import { resolveAuth, type AuthResolution } from './auth/resolve-auth.js'
 import type { Config } from './config/config.js'
 import type { MaskSecret } from './config/secrets.js'
@@ -17,7 +19,11 @@ import { reportConnection } from './http/connection.js'
 import { recordSecrets } from './host/secret-record.js'
 import { createDispatcher } from './http/dispatcher.js'
 import { defaultRetryPolicy } from './http/retry.js'
-import { createRegistryClient } from './http/registry-client.js'
+import {
+  createRegistryClient,
+  createWorkspaceAuth,
+  createWorkspaceRegistryClient
+} from './http/registry-client.js'
 import { HttpClient, type HttpClientOptions } from './http/transport.js'
 import { classifyFailure } from './preflight/classify.js'
 import { runPreflight } from './preflight/preflight.js'
@@ -67,7 +73,7 @@ async function runWithServer(
   const mask = (value: string) => {
     host.setSecret(value)
   }
-  const auth = resolveAuth(config.auth, config.origins, mask, {
+  const context: ProviderContext = {
     log: host.log,
     timeoutMs: config.requestTimeoutMs,
     now: Date.now,
@@ -76,7 +82,9 @@ async function runWithServer(
       baseDelayMs: config.retryInitialDelayMs,
       budgetMs: config.retryMaxTimeMs
     })
-  })
+  }
+  const auth = resolveAuth(config.auth, config.origins, mask, context)
+  const workspaceAuth = createWorkspaceAuth(config.registry, mask, context)
   result.auth = auth
   logAuth(host.log, config, auth)
 
@@ -93,7 +101,8 @@ async function runWithServer(
       dispatcher,
       host.log,
       connection,
-      mask
+      mask,
+      workspaceAuth
     )
     if (config.mode === 'preflight') {
       result.preflight = await runPreflight(http, config.modelName, host.log)
@@ -129,7 +138,8 @@ function createHttpClient(
   dispatcher: Dispatcher,
   log: Logger,
   connection: ConnectionFacts,
-  mask: MaskSecret
+  mask: MaskSecret,
+  workspaceAuth?: AuthProvider
 ): HttpClient {
   const options: HttpClientOptions = {
     baseUrl: config.trackingUri,
@@ -145,6 +155,15 @@ function createHttpClient(
     log,
     userAgent: USER_AGENT,
     mask
+  }
+  const workspace = createWorkspaceRegistryClient(
+    config.registry,
+    options,
+    workspaceAuth
+  )
+  if (workspace) {
+    log.info(workspace.credentials)
+    return new HttpClient({ ...options, registry: workspace.client })
   }
   if (config.registry.kind === 'unity-catalog') {
     log.info(

@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 
@@ -83,18 +86,35 @@ afterAll(async () => {
   await standIn.stop()
 })
 
+/** The job's variables with the app that the Entra stand-in trusts. */
+function azureEnv(): NodeJS.ProcessEnv {
+  return {
+    ...githubEnv(),
+    ...standIn.env,
+    AZURE_TENANT_ID: TENANT,
+    AZURE_CLIENT_ID: APP,
+    AZURE_AUTHORITY_HOST: entra.authority
+  }
+}
+
+/**
+ * Starts the fake server in place of Azure ML's MLflow API, which takes
+ * the Azure Resource Manager token as a Bearer token.
+ */
+function startAzureMlFake() {
+  return startFakeServer({
+    auth: {
+      mode: 'basic',
+      users: [{ username: 'azure-app', password: 'unused-password-1' }],
+      tokens: { [ARM_TOKEN]: 'azure-app' },
+      defaultPermission: 'EDIT'
+    }
+  })
+}
+
 describe('github-oidc with the Azure preset', () => {
   it('signs in with the ID token as assertion', async () => {
-    // The fake server replaces Azure ML's MLflow API here, which takes
-    // the Azure Resource Manager token as a Bearer token.
-    const fake = await startFakeServer({
-      auth: {
-        mode: 'basic',
-        users: [{ username: 'azure-app', password: 'unused-password-1' }],
-        tokens: { [ARM_TOKEN]: 'azure-app' },
-        defaultPermission: 'EDIT'
-      }
-    })
+    const fake = await startAzureMlFake()
     try {
       const run = await runAction(
         {
@@ -103,13 +123,7 @@ describe('github-oidc with the Azure preset', () => {
           'model-name': uniqueModelName('azure'),
           'model-path': 'examples/model'
         },
-        {
-          ...githubEnv(),
-          ...standIn.env,
-          AZURE_TENANT_ID: TENANT,
-          AZURE_CLIENT_ID: APP,
-          AZURE_AUTHORITY_HOST: entra.authority
-        }
+        azureEnv()
       )
       const body = entra.bodies.at(-1)
 
@@ -156,5 +170,54 @@ describe('github-oidc with the Azure preset', () => {
     } finally {
       await fake.close()
     }
+  })
+
+  it('preflight report leaves out oidc-exchange', async () => {
+    const fake = await startAzureMlFake()
+    const report = path.join(
+      mkdtempSync(path.join(tmpdir(), 'azure-report-')),
+      'report.md'
+    )
+    try {
+      const run = await runAction(
+        {
+          'tracking-uri': fake.url,
+          'auth-mode': 'github-oidc',
+          mode: 'preflight',
+          'model-name': uniqueModelName('azure'),
+          'report-path': report
+        },
+        azureEnv()
+      )
+      const text = readFileSync(report, 'utf8')
+
+      expect(run.result.outcome).toBe('checked')
+      expect(text).toContain('| Auth mode | github-oidc |')
+      expect(text).not.toContain('oidc-exchange')
+    } finally {
+      await fake.close()
+    }
+  })
+
+  it('explicit token-exchange stops before any request', async () => {
+    const requests = entra.bodies.length
+    const run = await runAction(
+      {
+        'tracking-uri': 'http://127.0.0.1:9/',
+        'auth-mode': 'github-oidc',
+        'oidc-exchange': 'token-exchange',
+        mode: 'preflight',
+        'model-name': uniqueModelName('azure')
+      },
+      azureEnv()
+    )
+    const message =
+      run.host.lines.find(line => line.level === 'error')?.message ?? ''
+
+    expect(run.host.outputs.get('diagnosis')).toBe('CLIENT_CONFIG')
+    expect(message).toContain('input `oidc-exchange`')
+    expect(message).toContain('AZURE_TENANT_ID (input `azure-tenant-id`)')
+    expect(run.host.summary).not.toContain('oidc-exchange: input')
+    expect(entra.bodies).toHaveLength(requests)
   })
 })

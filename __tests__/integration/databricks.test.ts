@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 
 import {
@@ -204,14 +208,137 @@ describe('databricks configuration errors', () => {
     expect(run.host.outputs.get('diagnosis')).toBe('CLIENT_CONFIG')
     expect(errorMessage(run)).toContain('databricks-token')
   })
+})
 
-  it('profile URI is CLIENT_CONFIG', async () => {
+describe('databricks with a CLI profile', () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'databricks-profile-'))
+  const file = path.join(home, 'profiles.cfg')
+  let patToken: string
+
+  beforeAll(async () => {
+    patToken = await mintStaticToken()
+    writeFileSync(
+      file,
+      [
+        '[ci-token]',
+        `host = ${front.url}/`,
+        `token = ${patToken}`,
+        '',
+        '[ci-m2m]',
+        `host = ${front.url}`,
+        `client_id = ${SERVICE_PRINCIPAL.clientId}`,
+        `client_secret = ${SERVICE_PRINCIPAL.clientSecret}`,
+        '',
+        '[ci-browser]',
+        `host = ${front.url}`,
+        'auth_type = databricks-cli'
+      ].join('\n'),
+      { mode: 0o600 }
+    )
+  })
+
+  /** The job's variables, with HOME kept away from the real one. */
+  function profileEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    return { ...githubEnv(), HOME: home, DATABRICKS_CONFIG_FILE: file, ...env }
+  }
+
+  function profileSecrets(): string[] {
+    return [patToken, SERVICE_PRINCIPAL.clientSecret]
+  }
+
+  it('registers with a token profile', async () => {
+    const before = provider.issuedTokens.length
     const run = await runAction(
-      registration({ 'tracking-uri': 'databricks://ci-profile' }),
-      { ...githubEnv(), DATABRICKS_HOST: front.url }
+      registration({ 'tracking-uri': 'databricks://ci-token' }),
+      profileEnv()
     )
 
+    expect(run.result.outcome).toBe('registered')
+    expect(run.host.outputs.get('auth-mode')).toBe('databricks')
+    expect(provider.issuedTokens.length).toBe(before)
+    expect(logText(run)).toContain(`token from profile ci-token of ${file}`)
+    expect(run.host.secrets).toContain(patToken)
+    expect(leakedSecrets(run.host, profileSecrets())).toEqual([])
+  })
+
+  it('registers with an OAuth M2M profile', async () => {
+    const before = provider.issuedTokens.length
+    const run = await runAction(
+      registration(),
+      profileEnv({ DATABRICKS_CONFIG_PROFILE: 'ci-m2m' })
+    )
+    const tokens = provider.issuedTokens.slice(before)
+
+    expect(run.result.outcome).toBe('registered')
+    expect(tokens).toHaveLength(1)
+    expect(run.host.secrets).toContain(SERVICE_PRINCIPAL.clientSecret)
+    expect(leakedSecrets(run.host, [...profileSecrets(), ...tokens])).toEqual(
+      []
+    )
+  })
+
+  it('preflight report names the profile', async () => {
+    const report = path.join(home, 'report.md')
+    const run = await runAction(
+      registration({
+        'tracking-uri': 'databricks://ci-token',
+        mode: 'preflight',
+        'report-path': report
+      }),
+      profileEnv()
+    )
+    const text = readFileSync(report, 'utf8')
+
+    expect(run.result.outcome).toBe('checked')
+    expect(text).toContain(`databricks-host: profile ci-token of ${file}`)
+    expect(text).toContain(`databricks-token: profile ci-token of ${file}`)
+    expect(text.includes(patToken)).toBe(false)
+  })
+
+  it.each([
+    [
+      'missing file',
+      { 'tracking-uri': 'databricks://ci-token' },
+      { DATABRICKS_CONFIG_FILE: path.join(home, 'absent.cfg') },
+      'absent.cfg, which does not exist'
+    ],
+    [
+      'missing DEFAULT file',
+      { 'tracking-uri': 'databricks' },
+      { DATABRICKS_CONFIG_FILE: '' },
+      `${home}/.databrickscfg, which does not exist`
+    ],
+    [
+      'missing profile',
+      { 'tracking-uri': 'databricks://prod' },
+      {},
+      'has no profile [prod] (its profiles: ci-token, ci-m2m, ci-browser)'
+    ],
+    [
+      'profile without credentials',
+      { 'tracking-uri': 'databricks://ci-browser' },
+      {},
+      'auth_type databricks-cli is not supported'
+    ],
+    [
+      'secret scope URI',
+      { 'tracking-uri': 'databricks://scope:prefix' },
+      {},
+      'secret scope and key prefix'
+    ],
+    [
+      'host of another workspace',
+      { 'tracking-uri': 'databricks://ci-token' },
+      { DATABRICKS_HOST: 'https://dbc-other.cloud.databricks.com' },
+      'supplies the token'
+    ]
+  ])('%s is CLIENT_CONFIG', async (_case, inputs, env, message) => {
+    const requests = provider.issuedTokens.length
+    const run = await runAction(registration(inputs), profileEnv(env))
+
     expect(run.host.outputs.get('diagnosis')).toBe('CLIENT_CONFIG')
-    expect(errorMessage(run)).toContain('profile')
+    expect(errorMessage(run)).toContain(message)
+    expect(provider.issuedTokens.length).toBe(requests)
+    expect(leakedSecrets(run.host, profileSecrets())).toEqual([])
   })
 })

@@ -250,3 +250,51 @@ describe('Unity Catalog checks before writing', () => {
     expect(standIn.models.get(modelName)?.versions[0]?.status).toBe('READY')
   })
 })
+
+describe('Unity Catalog profile with a plain tracking server', () => {
+  it('sends each server only its own credentials', async () => {
+    const home = await mkdtemp(path.join(tmpdir(), 'uc-profile-'))
+    const file = path.join(home, 'databrickscfg')
+    await writeFile(file, `[uc-ws]\nhost = ${front.url}\ntoken = ${TOKEN}\n`, {
+      mode: 0o600
+    })
+    const trackingAuth: (string | undefined)[] = []
+    const plain = testServers().plain.url
+    const tracking = await startWorkspaceFront({
+      provider: plain,
+      mlflow: plain,
+      onRequest: request => trackingAuth.push(request.headers.authorization)
+    })
+    const modelName = uniqueUcName()
+    try {
+      const run = await runAction(
+        {
+          'tracking-uri': tracking.url,
+          'registry-uri': 'databricks-uc://uc-ws',
+          'model-name': modelName,
+          'model-path': 'examples/model'
+        },
+        {
+          ...githubEnv(),
+          HOME: home,
+          DATABRICKS_CONFIG_FILE: file,
+          MLFLOW_S3_ENDPOINT_URL: moto.url,
+          AWS_REGION: 'us-east-1'
+        }
+      )
+      const log = run.host.lines.map(line => line.message).join('\n')
+
+      expect(run.result.outcome).toBe('registered')
+      expect(standIn.models.get(modelName)?.versions[0]?.status).toBe('READY')
+      expect(run.host.outputs.get('auth-mode')).toBe('none')
+      expect(log).toContain(`Registry: Unity Catalog of the workspace`)
+      expect(trackingAuth.length).toBeGreaterThan(0)
+      expect(trackingAuth.filter(value => value !== undefined)).toEqual([])
+      expect(run.host.secrets).toContain(TOKEN)
+      expect(leakedSecrets(run.host, [TOKEN])).toEqual([])
+    } finally {
+      await tracking.stop()
+      await rm(home, { recursive: true, force: true })
+    }
+  })
+})

@@ -3,9 +3,11 @@ import type { OAuthSettings } from '../config/oauth-settings.js'
 import type { MaskSecret } from '../config/secrets.js'
 import { configError } from '../diagnosis/diagnosis.js'
 import {
+  AZURE_EXCHANGE,
   azureTokenEndpoint,
   type AzureSettings
 } from '../config/azure-settings.js'
+import { DEFAULT_OIDC_EXCHANGE } from '../config/oidc-settings.js'
 import type { DatabricksSettings } from '../config/databricks-settings.js'
 import {
   DATABRICKS_SCOPE,
@@ -29,7 +31,7 @@ export function createGitHubOidcProvider(
 ): GitHubOidc {
   checkIdTokenAvailable(context.env ?? process.env)
   if (auth.azure) return createAzurePreset(auth.azure, auth, mask, context)
-  const exchange = auth.oidc?.exchange ?? 'token-exchange'
+  const exchange = auth.oidc?.exchange ?? DEFAULT_OIDC_EXCHANGE
   const audience = auth.oidc?.audience
   const grant =
     exchange === 'id-token'
@@ -51,7 +53,8 @@ export function createGitHubOidcProvider(
  * Creates the Azure preset: the ID token, for the audience that Entra
  * federated credentials expect by default, is the client assertion of
  * the app in the client credentials grant at the tenant's token
- * endpoint, for an Azure Resource Manager token.
+ * endpoint, for an Azure Resource Manager token. The configuration has
+ * already rejected any other `oidc-exchange`.
  */
 function createAzurePreset(
   azure: AzureSettings,
@@ -77,7 +80,7 @@ function createAzurePreset(
   }
   return new GitHubOidc(
     {
-      exchange: 'client-assertion',
+      exchange: AZURE_EXCHANGE,
       audience: auth.oidc?.audience ?? AZURE_AUDIENCE,
       grant
     },

@@ -1,7 +1,8 @@
 import { configError } from '../diagnosis/diagnosis.js'
 import { quote, settingLabel } from './fields.js'
-import type { InputName } from './inputs.js'
+import type { AUTH_MODES, InputName } from './inputs.js'
 import { isLoopbackHttp } from './oauth-settings.js'
+import type { OidcExchange } from './oidc-settings.js'
 import type { Setting } from './settings.js'
 
 /** The Entra app that `github-oidc` signs in as for Azure ML. */
@@ -11,6 +12,13 @@ export interface AzureSettings {
   /** The Entra authority host, `https://login.microsoftonline.com`. */
   readonly authority: URL
 }
+
+/**
+ * The exchange of the Azure preset. Entra ID's workload identity
+ * federation takes an external ID token only as the JWT client assertion
+ * of the client credentials grant.
+ */
+export const AZURE_EXCHANGE: OidcExchange = 'client-assertion'
 
 /** The Entra authority of Azure's public cloud. */
 export const DEFAULT_AUTHORITY = 'https://login.microsoftonline.com'
@@ -68,5 +76,29 @@ export function azureTokenEndpoint(azure: AzureSettings): URL {
   const base = azure.authority.href.replace(/\/+$/, '')
   return new URL(
     `${base}/${encodeURIComponent(azure.tenantId)}/oauth2/v2.0/token`
+  )
+}
+
+/**
+ * Rejects an explicit `oidc-exchange` other than {@link AZURE_EXCHANGE}
+ * when `github-oidc` runs the Azure preset, because the preset would not
+ * apply it.
+ */
+export function checkAzureExchange(
+  mode: (typeof AUTH_MODES)[number],
+  get: (name: InputName) => Setting | undefined
+): void {
+  const tenant = get('azure-tenant-id')
+  const exchange = get('oidc-exchange')
+  if (mode !== 'github-oidc' || !tenant || !exchange) return
+  if (exchange.value === AZURE_EXCHANGE) return
+  throw configError(
+    settingLabel('oidc-exchange', exchange),
+    `${quote(exchange.value)} cannot be used with ` +
+      `${settingLabel('azure-tenant-id', tenant)}, because Entra ID ` +
+      `accepts the ID token only as a client assertion`,
+    `Remove \`oidc-exchange\` or set it to ${AZURE_EXCHANGE} to sign in ` +
+      'to Entra ID. To use another token endpoint, unset ' +
+      '`azure-tenant-id` and AZURE_TENANT_ID.'
   )
 }

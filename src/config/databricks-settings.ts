@@ -1,7 +1,7 @@
 import { configError } from '../diagnosis/diagnosis.js'
 import type { AuthSettings } from './config.js'
 import { parseDatabricksHost } from './databricks-host.js'
-import { quote, settingLabel } from './fields.js'
+import { parseDatabricksUri } from './databricks-uri.js'
 import type { InputName } from './inputs.js'
 import type { Setting } from './settings.js'
 import type { TrackingUri } from './tracking-uri.js'
@@ -39,47 +39,56 @@ export function readDatabricksSettings(
   if (!named && !(uri === undefined && mode === 'databricks')) {
     return undefined
   }
-  if (uri) checkProfile(uri)
+  const databricks = readWorkspace(get, 'the tracking URI is `databricks`')
+  return { tracking: { url: databricks.host }, auth: { databricks } }
+}
+
+/**
+ * Reads the workspace of a Databricks registry URI when the tracking
+ * server is elsewhere, or returns undefined for any other registry URI.
+ * Its credentials go to the workspace only.
+ */
+export function readRegistryWorkspace(
+  get: (name: InputName) => Setting | undefined
+): DatabricksSettings | undefined {
+  const registry = get('registry-uri')
+  if (!registry || !parseDatabricksUri(registry, 'registry-uri')) {
+    return undefined
+  }
+  return readWorkspace(get, 'the registry URI names Databricks')
+}
+
+function readWorkspace(
+  get: (name: InputName) => Setting | undefined,
+  reason: string
+): DatabricksSettings {
   const hostSetting = get('databricks-host')
   if (!hostSetting) {
     throw configError(
       'input `databricks-host`',
-      'the tracking URI is `databricks` but no workspace URL is set',
+      `${reason} but no workspace URL is set`,
       'Set `databricks-host` or DATABRICKS_HOST to the URL of the ' +
-        'workspace, such as https://dbc-1234.cloud.databricks.com.'
+        'workspace, such as https://dbc-1234.cloud.databricks.com, or ' +
+        'name a Databricks CLI profile in `databricks://<profile>`.'
     )
   }
   const host = parseDatabricksHost(hostSetting)
-  const databricks: DatabricksSettings = {
+  return {
     host: host.url,
     ...(host.warning ? { hostWarning: host.warning } : {}),
     ...optional('token', get('databricks-token')),
     ...optional('clientId', get('databricks-client-id')),
     ...optional('clientSecret', get('databricks-client-secret'))
   }
-  return { tracking: { url: host.url }, auth: { databricks } }
-}
-
-/** Checks whether a tracking URI names Databricks: `databricks[://...]`. */
-export function isDatabricksUri(setting: Setting): boolean {
-  return /^databricks(:|$)/i.test(setting.value.trim())
 }
 
 /**
- * Rejects `databricks://<profile>`: profiles live in ~/.databrickscfg,
- * which a CI runner does not have and this action does not read.
+ * Checks whether a tracking URI names Databricks: `databricks` or
+ * `databricks://<profile>`, whose profile the configuration loader has
+ * already read into the workspace settings.
  */
-function checkProfile(setting: Setting): void {
-  const value = setting.value.trim()
-  if (/^databricks$/i.test(value)) return
-  throw configError(
-    settingLabel('tracking-uri', setting),
-    `${quote(value)} names a Databricks CLI profile or secret scope, ` +
-      'which this action does not read',
-    'Set `tracking-uri` to `databricks` and give the workspace in ' +
-      '`databricks-host` and its credentials in `databricks-token` or ' +
-      '`databricks-client-id` and `databricks-client-secret`.'
-  )
+export function isDatabricksUri(setting: Setting): boolean {
+  return parseDatabricksUri(setting, 'tracking-uri')?.scheme === 'databricks'
 }
 
 function optional<K extends string>(

@@ -12,6 +12,7 @@ export function quote(value: string): string {
 
 /** Names a setting as the user set it: the input or its variable. */
 export function settingLabel(name: InputName, setting?: Setting): string {
+  if (setting?.label) return `${setting.label} (input \`${name}\`)`
   if (setting && setting.origin !== 'input' && setting.origin !== 'default') {
     return `environment variable ${setting.origin} (input \`${name}\`)`
   }

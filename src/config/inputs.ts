@@ -79,8 +79,9 @@ export const INPUTS = [
     name: 'tracking-uri',
     description:
       'URL of the MLflow tracking server, including any path prefix it is ' +
-      'served under, the ARN of a SageMaker MLflow tracking server, or ' +
-      '`databricks` for the workspace in `databricks-host`.',
+      'served under, the ARN of a SageMaker MLflow tracking server, ' +
+      '`databricks` for the workspace in `databricks-host` (or in a ' +
+      'Databricks CLI profile), or `databricks://<profile>`.',
     env: ['MLFLOW_TRACKING_URI']
   },
   {
@@ -89,7 +90,9 @@ export const INPUTS = [
       'URL of the MLflow server for registry calls (registered models, ' +
       'model versions, aliases), when it is not the tracking server; ' +
       '`databricks-uc` for Unity Catalog or `databricks` for the ' +
-      'workspace registry of `databricks-host`.',
+      'workspace registry of `databricks-host`, each also with ' +
+      '`://<profile>` for a Databricks CLI profile. The workspace may be ' +
+      'another server than the tracking server.',
     env: ['MLFLOW_REGISTRY_URI']
   },
   {
@@ -125,6 +128,23 @@ export const INPUTS = [
     description: 'OAuth secret of the Databricks service principal.',
     env: ['DATABRICKS_CLIENT_SECRET'],
     secret: true
+  },
+  {
+    name: 'databricks-profile',
+    description:
+      'Profile of the Databricks CLI config file to read the workspace ' +
+      'URL and credentials from, when the URI is a bare `databricks` or ' +
+      '`databricks-uc`. Inputs and DATABRICKS_* variables win over the ' +
+      "profile's keys. Without it, the `DEFAULT` profile is read when " +
+      'neither the workspace URL nor any credential is set.',
+    env: ['DATABRICKS_CONFIG_PROFILE']
+  },
+  {
+    name: 'databricks-config-file',
+    description:
+      'Path of the Databricks CLI config file that holds the profiles. ' +
+      'Defaults to `~/.databrickscfg`.',
+    env: ['DATABRICKS_CONFIG_FILE']
   },
   {
     name: 'model-name',
@@ -328,14 +348,17 @@ export const INPUTS = [
       'Audience (`aud`) of the GitHub ID token that `github-oidc` ' +
       'requests; the relying party checks it.'
   },
+  // This input has no default in action.yml, because the runner would fill
+  // it in and the Azure preset could not tell an explicit `token-exchange`
+  // from an unset input.
   {
     name: 'oidc-exchange',
     description:
       'How `github-oidc` uses the ID token: `token-exchange` (RFC 8693 at ' +
       '`token-endpoint`), `client-assertion` (client credentials with the ' +
       'ID token as the JWT client assertion) or `id-token` (sent as the ' +
-      'Bearer token).',
-    default: 'token-exchange'
+      'Bearer token). Defaults to `token-exchange`. The Azure preset ' +
+      '(`azure-tenant-id`) accepts only `client-assertion`.'
   },
   {
     name: 'azure-tenant-id',

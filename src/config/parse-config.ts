@@ -14,11 +14,15 @@ import {
   secondsSchema,
   settingLabel
 } from './fields.js'
-import { parseAzureSettings } from './azure-settings.js'
+import { checkAzureExchange, parseAzureSettings } from './azure-settings.js'
 import { checkAttestUse } from './attest-settings.js'
 import { parseBundleSettings } from './bundle-settings.js'
 import { checkCleartextCredentials } from './cleartext.js'
-import { readDatabricksSettings } from './databricks-settings.js'
+import {
+  readDatabricksSettings,
+  readRegistryWorkspace,
+  type DatabricksSettings
+} from './databricks-settings.js'
 import { HEADER_NAME, parseExtraHeaders } from './extra-headers.js'
 import { AUTH_MODES, MODES, type InputName } from './inputs.js'
 import { parseOAuthSettings } from './oauth-settings.js'
@@ -30,6 +34,7 @@ import {
 } from './registration-fields.js'
 import { readHokusaiSettings } from './hokusai-settings.js'
 import { checkRegistryCleartext, chooseRegistry } from './registry-choice.js'
+import type { RegistryTarget } from './registry-uri.js'
 import { readSageMakerSettings } from './sagemaker-settings.js'
 import { checkSigningTarget, parseSigningSettings } from './signing-settings.js'
 import { checkKeylessUse } from './sigstore-settings.js'
@@ -66,11 +71,15 @@ export function parseConfig(
     databricks?.tracking ??
     parseTrackingUri(get('tracking-uri'))
   const registration = parseRegistrationFields(get, mode, workspace)
-  const registry = chooseRegistry(
-    get('registry-uri'),
-    tracking.url,
-    databricks?.auth.databricks,
-    registration
+  const registryWorkspace = databricks ? undefined : readRegistryWorkspace(get)
+  const registry = placeRegistry(
+    chooseRegistry(
+      get('registry-uri'),
+      tracking.url,
+      databricks?.auth.databricks ?? registryWorkspace,
+      registration
+    ),
+    registryWorkspace
   )
   const auth = {
     ...parseAuthSettings(get, tracking),
@@ -161,6 +170,22 @@ function describeOrigins(
   return origins
 }
 
+/**
+ * Attaches the workspace of a Databricks registry URI to the registry
+ * when the tracking server is elsewhere, so registry calls go to the
+ * workspace with its own credentials.
+ */
+function placeRegistry(
+  registry: RegistryTarget,
+  workspace: DatabricksSettings | undefined
+): RegistryTarget {
+  if (workspace === undefined) return registry
+  if (registry.kind !== 'unity-catalog' && registry.kind !== 'workspace') {
+    return registry
+  }
+  return { ...registry, workspace }
+}
+
 function parseDryRun(mode: Mode, setting: Setting): boolean {
   const dryRun = parseSetting(
     'dry-run',
@@ -200,6 +225,7 @@ function parseAuthSettings(
     `one of ${AUTH_MODES.join(', ')}`,
     'Set `auth-mode` to one of the listed modes, or leave it unset for auto.'
   )
+  checkAzureExchange(mode, get)
   const tokenHeader = get('token-header')?.value ?? 'Authorization'
   if (!HEADER_NAME.test(tokenHeader)) {
     throw configError(

@@ -1,18 +1,19 @@
 import { configError } from '../diagnosis/diagnosis.js'
 import type { DatabricksSettings } from './databricks-settings.js'
+import { parseDatabricksUri } from './databricks-uri.js'
 import { quote, settingLabel } from './fields.js'
 import type { Setting } from './settings.js'
 import { parseTrackingUri, type TrackingUri } from './tracking-uri.js'
 
 /**
  * The destination of registry calls. `tracking`: the tracking server,
- * as when no registry URI is set. `workspace`: the workspace registry of a
- * `databricks` tracking URI, chosen explicitly. `server`: another MLflow
+ * as when no registry URI is set. `workspace`: the workspace registry,
+ * chosen explicitly. `server`: another MLflow
  * server. `unity-catalog`: the Unity Catalog registry of the workspace.
  */
 export type RegistryTarget =
   | { readonly kind: 'tracking' }
-  | { readonly kind: 'workspace' }
+  | { readonly kind: 'workspace'; readonly workspace?: DatabricksSettings }
   | {
       readonly kind: 'server'
       readonly url: URL
@@ -22,7 +23,14 @@ export type RegistryTarget =
       readonly username?: string
       readonly password?: string
     }
-  | { readonly kind: 'unity-catalog' }
+  | {
+      readonly kind: 'unity-catalog'
+      /**
+       * The workspace and its credentials when the tracking server is
+       * elsewhere, and absent when the tracking URI is `databricks`.
+       */
+      readonly workspace?: DatabricksSettings
+    }
 
 /**
  * Parses `registry-uri` (or MLFLOW_REGISTRY_URI). `databricks-uc` selects
@@ -36,12 +44,10 @@ export function parseRegistryUri(
   databricks: DatabricksSettings | undefined
 ): RegistryTarget {
   if (!setting) return { kind: 'tracking' }
-  const value = setting.value.trim()
-  const scheme = /^(databricks-uc|databricks)(?::\/\/(.*))?$/i.exec(value)
-  if (scheme) {
-    const [, name = '', profile] = scheme
-    requireWorkspace(setting, value, profile, databricks)
-    return name.toLowerCase() === 'databricks-uc'
+  const databricksUri = parseDatabricksUri(setting, 'registry-uri')
+  if (databricksUri) {
+    requireWorkspace(setting, databricks)
+    return databricksUri.scheme === 'databricks-uc'
       ? { kind: 'unity-catalog' }
       : { kind: 'workspace' }
   }
@@ -59,37 +65,22 @@ export function parseRegistryUri(
 }
 
 /**
- * Rejects a Databricks registry URI without the workspace of a
- * `databricks` tracking URI, or with a profile. Profiles live in
- * ~/.databrickscfg, which a CI runner does not have and this action does
- * not read.
+ * Rejects a Databricks registry URI without a workspace. The
+ * configuration loader has already read the profile that a
+ * `databricks-uc://<profile>` URI names.
  */
 function requireWorkspace(
   setting: Setting,
-  value: string,
-  profile: string | undefined,
   databricks: DatabricksSettings | undefined
 ): void {
   const label = settingLabel('registry-uri', setting)
-  if (profile !== undefined) {
-    throw configError(
-      label,
-      `${quote(value)} names a Databricks CLI profile, which this action ` +
-        'does not read',
-      'Set `registry-uri` to `databricks-uc` (or `databricks`) without a ' +
-        'profile, and give the workspace in `databricks-host`.'
-    )
-  }
   if (databricks === undefined) {
-    // NOTE: MLflow also allows a Databricks registry with a tracking
-    // server elsewhere. This action sends registry calls to the
-    // workspace only together with a `databricks` tracking URI.
     throw configError(
       label,
-      `${quote(value)} names the Databricks workspace's registry, but the ` +
-        'tracking URI is not `databricks`',
-      'Set `tracking-uri` to `databricks` and `databricks-host` to the ' +
-        'workspace URL.'
+      `${quote(setting.value.trim())} names a Databricks workspace's ` +
+        'registry, but no workspace URL is set',
+      'Set `databricks-host` (DATABRICKS_HOST) and its credentials, or ' +
+        'name a Databricks CLI profile in `databricks-uc://<profile>`.'
     )
   }
 }

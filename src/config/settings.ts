@@ -3,8 +3,14 @@ import { INPUTS, type InputName, type InputSpec } from './inputs.js'
 /** A raw setting value and where it came from, before validation. */
 export interface Setting {
   readonly value: string
-  /** `input`, an environment variable's name, or `default`. */
+  /**
+   * `input`, an environment variable's name, `default`, or a phrase such
+   * as `profile ci of /home/runner/.databrickscfg` for a value read from
+   * a file.
+   */
   readonly origin: string
+  /** The name of a value read from a file in messages, such as a key. */
+  readonly label?: string
 }
 
 /** Every input's raw value, keyed by input name; unset inputs are absent. */

@@ -98,9 +98,9 @@ function rejectUnsupportedScheme(
     )
   }
   if (scheme && MANAGED_SCHEMES.includes(scheme)) {
-    // NOTE: Unity Catalog and Databricks profile URIs are not supported
-    // by this version. SageMaker ARNs and `databricks` are parsed before
-    // this check, in sagemaker-arn.ts and databricks-settings.ts.
+    // SageMaker ARNs and `databricks` URIs are parsed before this check,
+    // in sagemaker-arn.ts and databricks-settings.ts. `databricks-uc` and
+    // `uc` name a registry, never a tracking server.
     throw configError(
       label,
       `${scheme}: tracking URIs are not supported by this version`,

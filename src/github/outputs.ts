@@ -59,9 +59,12 @@ export function modelVersionUrl(
 
 /** Returns the URL of the server whose UI shows the registry. */
 function registryUrl(config: Config): URL {
-  return config.registry.kind === 'server'
-    ? config.registry.url
-    : config.trackingUri
+  const { registry } = config
+  if (registry.kind === 'server') return registry.url
+  if (registry.kind === 'unity-catalog' || registry.kind === 'workspace') {
+    return registry.workspace?.host ?? config.trackingUri
+  }
+  return config.trackingUri
 }
 
 /** Returns the action's outputs for a result; unknown values are empty. */
@@ -96,6 +99,13 @@ export function collectOutputs(result: RunResult): Record<OutputName, string> {
 function describeSettings(config: Config): string[] {
   const shown: readonly InputName[] = [
     'tracking-uri',
+    'registry-uri',
+    'databricks-profile',
+    'databricks-config-file',
+    'databricks-host',
+    'databricks-token',
+    'databricks-client-id',
+    'databricks-client-secret',
     'auth-mode',
     'username',
     'password',

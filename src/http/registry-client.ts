@@ -1,5 +1,7 @@
 import { BasicAuth } from '../auth/basic.js'
+import { createDatabricksProvider } from '../auth/databricks.js'
 import { NoAuth } from '../auth/none.js'
+import type { ProviderContext } from '../auth/oauth-mode.js'
 import type { AuthProvider } from '../auth/provider.js'
 import type { RegistryTarget } from '../config/registry-uri.js'
 import type { MaskSecret } from '../config/secrets.js'
@@ -48,5 +50,57 @@ export function createRegistryClient(
   return {
     client,
     credentials: `Registry server: ${describeUrl(url)} (${credentials})`
+  }
+}
+
+/**
+ * Creates the auth provider of a Databricks registry whose workspace is
+ * not the tracking server, or returns undefined for any other registry.
+ */
+export function createWorkspaceAuth(
+  registry: RegistryTarget,
+  mask: MaskSecret,
+  context: ProviderContext
+): AuthProvider | undefined {
+  if (registry.kind !== 'unity-catalog' && registry.kind !== 'workspace') {
+    return undefined
+  }
+  if (registry.workspace === undefined) return undefined
+  return createDatabricksProvider(registry.workspace, mask, context)
+}
+
+/**
+ * Builds the client of a Databricks registry on a workspace that is not
+ * the tracking server. It sends the workspace's credentials and none of
+ * the tracking server's: neither its auth nor its extra headers.
+ */
+export function createWorkspaceRegistryClient(
+  registry: RegistryTarget,
+  tracking: HttpClientOptions,
+  workspaceAuth: AuthProvider | undefined
+): RegistryClient | undefined {
+  if (registry.kind !== 'unity-catalog' && registry.kind !== 'workspace') {
+    return undefined
+  }
+  if (registry.workspace === undefined || workspaceAuth === undefined) {
+    return undefined
+  }
+  const unityCatalog = registry.kind === 'unity-catalog'
+  // NOTE: the dispatcher, and with it the tracking server's TLS settings
+  // (`ca-cert`, `client-cert`), is shared with the workspace.
+  const client = new HttpClient({
+    ...tracking,
+    baseUrl: registry.workspace.host,
+    auth: workspaceAuth,
+    extraHeaders: [],
+    unityCatalog
+  })
+  const name = unityCatalog ? 'Unity Catalog' : 'the model registry'
+  return {
+    client,
+    credentials:
+      `Registry: ${name} of the workspace ` +
+      `${describeUrl(registry.workspace.host)}, with the workspace's ` +
+      "credentials and none of the tracking server's"
   }
 }

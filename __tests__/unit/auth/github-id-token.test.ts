@@ -147,9 +147,15 @@ describe('parseOidcSettings', () => {
     expect(parse({})).toEqual({})
   })
 
-  it('defaults the exchange to token-exchange', () => {
+  it('leaves an unset exchange absent', () => {
     expect(parse({ 'oidc-audience': 'api' })).toEqual({
-      oidc: { audience: 'api', exchange: 'token-exchange' }
+      oidc: { audience: 'api' }
+    })
+  })
+
+  it('reads an explicit token-exchange', () => {
+    expect(parse({ 'oidc-exchange': 'token-exchange' })).toEqual({
+      oidc: { exchange: 'token-exchange' }
     })
   })
 

@@ -5,7 +5,9 @@ import {
   parseAzureSettings
 } from '../../../src/config/azure-settings.js'
 import type { InputName } from '../../../src/config/inputs.js'
+import { parseConfig } from '../../../src/config/parse-config.js'
 import type { Setting } from '../../../src/config/settings.js'
+import { settingsFrom, type InputValues } from '../fixtures/settings.js'
 import { diagnosedErrorOf } from '../fixtures/thrown.js'
 
 function reader(values: Partial<Record<InputName, string>>) {
@@ -68,5 +70,70 @@ describe('parseAzureSettings', () => {
     )
 
     expect(error.diagnosis.detail).toContain('not a tenant ID')
+  })
+})
+
+describe('oidc-exchange with the Azure preset', () => {
+  const BASE: InputValues = {
+    'tracking-uri': 'https://mlflow.example.com',
+    'model-name': 'fraud-model',
+    source: 'runs:/0123456789abcdef/model',
+    'auth-mode': 'github-oidc'
+  }
+  const AZURE_ENV = { AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: 'app-1' }
+
+  function parse(inputs: InputValues, env: NodeJS.ProcessEnv = AZURE_ENV) {
+    return parseConfig(settingsFrom({ ...BASE, ...inputs }, env), '/work', {})
+  }
+
+  it.each(['token-exchange', 'id-token'])('rejects %s', exchange => {
+    const { diagnosis } = diagnosedErrorOf(() =>
+      parse({ 'oidc-exchange': exchange })
+    )
+
+    expect(diagnosis.code).toBe('CLIENT_CONFIG')
+    expect(diagnosis.title).toBe('Invalid input `oidc-exchange`')
+    expect(diagnosis.detail).toContain(`"${exchange}" cannot be used`)
+    expect(diagnosis.detail).toContain(
+      'environment variable AZURE_TENANT_ID (input `azure-tenant-id`)'
+    )
+    expect(diagnosis.fix).toContain('client-assertion')
+  })
+
+  it('names the tenant input when it is set', () => {
+    const { diagnosis } = diagnosedErrorOf(() =>
+      parse({ 'oidc-exchange': 'id-token', 'azure-tenant-id': TENANT }, {})
+    )
+
+    expect(diagnosis.detail).toContain('with input `azure-tenant-id`')
+  })
+
+  it('accepts client-assertion', () => {
+    const config = parse({ 'oidc-exchange': 'client-assertion' })
+
+    expect(config.auth.oidc?.exchange).toBe('client-assertion')
+  })
+
+  it('leaves an unset exchange unset', () => {
+    const config = parse({ 'oidc-audience': 'api://custom' })
+
+    expect(config.auth.oidc).toEqual({ audience: 'api://custom' })
+    expect(config.origins.has('oidc-exchange')).toBe(false)
+  })
+
+  it('ignores a tenant outside github-oidc', () => {
+    const config = parse({
+      'auth-mode': 'bearer',
+      token: 'unused-token',
+      'oidc-exchange': 'id-token'
+    })
+
+    expect(config.auth.azure?.tenantId).toBe(TENANT)
+  })
+
+  it('accepts any exchange without a tenant', () => {
+    const config = parse({ 'oidc-exchange': 'id-token' }, {})
+
+    expect(config.auth.oidc?.exchange).toBe('id-token')
   })
 })

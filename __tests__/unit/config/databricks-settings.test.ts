@@ -100,16 +100,29 @@ describe('readDatabricksSettings', () => {
     expect(diagnosis.detail).toContain('databricks-host')
   })
 
-  it('rejects a profile URI', () => {
+  it('reads a profile URI with its host', () => {
+    const target = readDatabricksSettings(
+      reader({
+        'tracking-uri': 'databricks://ci',
+        'databricks-host': 'dbc-1.cloud.databricks.com'
+      })
+    )
+
+    expect(target?.tracking.url.href).toBe(
+      'https://dbc-1.cloud.databricks.com/'
+    )
+  })
+
+  it('rejects a secret scope URI', () => {
     const diagnosis = diagnosisOf(() =>
       readDatabricksSettings(
         reader({
-          'tracking-uri': 'databricks://ci',
+          'tracking-uri': 'databricks://scope:prefix',
           'databricks-host': 'dbc-1.cloud.databricks.com'
         })
       )
     )
 
-    expect(diagnosis.detail).toContain('profile')
+    expect(diagnosis.detail).toContain('secret scope')
   })
 })

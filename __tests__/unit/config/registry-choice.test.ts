@@ -130,14 +130,30 @@ describe('chooseRegistry with Databricks URIs', () => {
     expect(registry).toEqual({ kind: 'workspace' })
   })
 
-  it('rejects a CLI profile', () => {
-    const diagnosis = diagnosisOf(() =>
-      chooseRegistry(uri('databricks-uc://ci'), WORKSPACE.host, WORKSPACE, {
-        modelName: 'main.ml.fraud'
-      })
+  it('takes a CLI profile as the workspace', () => {
+    const registry = chooseRegistry(
+      uri('databricks-uc://ci'),
+      WORKSPACE.host,
+      WORKSPACE,
+      { modelName: 'main.ml.fraud' }
     )
 
-    expect(diagnosis.detail).toContain('profile')
+    expect(registry).toEqual({ kind: 'unity-catalog' })
+  })
+
+  it('rejects a secret scope registry URI', () => {
+    const diagnosis = diagnosisOf(() =>
+      chooseRegistry(
+        uri('databricks://scope:prefix'),
+        WORKSPACE.host,
+        WORKSPACE,
+        {
+          modelName: 'fraud'
+        }
+      )
+    )
+
+    expect(diagnosis.detail).toContain('secret scope')
   })
 
   it('rejects databricks-uc without a workspace', () => {
