@@ -1,9 +1,11 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 
+import { SIGNATURE_TAG } from '../../src/provenance/registration-signing.js'
 import { IDEMPOTENCY_TAG } from '../../src/register/provenance.js'
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js'
 import { startMoto, type MotoServer } from '../support/moto-server.js'
@@ -175,6 +177,42 @@ describe('Unity Catalog registration to S3', () => {
     expect(leakedSecrets(first.host, storageSecrets())).toEqual([])
     expect(first.host.secrets).toContain(moto.temporary.secretAccessKey)
     expect(first.host.secrets).toContain(moto.temporary.sessionToken)
+  })
+})
+
+describe('Unity Catalog with signing: key', () => {
+  let modelName: string
+  let run: ActionRun
+
+  beforeAll(async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    modelName = uniqueUcName()
+    run = await runAction(
+      inputs(modelName, {
+        signing: 'key',
+        'signing-key': privateKey
+          .export({ type: 'pkcs8', format: 'pem' })
+          .toString()
+      }),
+      env()
+    )
+  })
+
+  it('uploads model.sig beside the files', async () => {
+    const prefix = storagePrefix(modelName)
+    const keys = await standIn.listObjects(prefix)
+
+    expect(run.result.outcome).toBe('registered')
+    expect(keys).toContain(`${prefix}/model.sig`)
+  })
+
+  it('tags where the signature is', () => {
+    const location =
+      standIn.models.get(modelName)?.versions[0]?.storage_location ?? ''
+
+    expect(tagsOf(modelName, '1').get(SIGNATURE_TAG)).toBe(
+      `${location}/model.sig`
+    )
   })
 })
 
@@ -394,6 +432,29 @@ describe('Unity Catalog registration from a source', () => {
 
       expect(version?.source).toBe(`models:/${logged.workspaceModel}/1`)
       expect(version?.run_id).toBe(logged.runId)
+    })
+  })
+
+  describe('dry run', () => {
+    it('plans the copy without writing', async () => {
+      const modelName = uniqueUcName()
+      const run = await runAction(
+        {
+          ...sourceInputs(modelName, `runs:/${logged.runId}/model`),
+          'dry-run': 'true'
+        },
+        env()
+      )
+      const calls = (run.result.plan?.calls ?? []).map(
+        call => `${call.method} ${call.path}`
+      )
+
+      expect(run.result.outcome).toBe('dry-run')
+      expect(standIn.models.has(modelName)).toBe(false)
+      expect(calls).toContain(
+        'PUT /<storage location of the new version>/model.skops'
+      )
+      expect(calls.at(-1)).toBe('POST /api/2.0/mlflow/model-versions/finalize')
     })
   })
 
