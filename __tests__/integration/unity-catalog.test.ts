@@ -1,10 +1,13 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 
+import { SIGNATURE_TAG } from '../../src/provenance/registration-signing.js'
 import { IDEMPOTENCY_TAG } from '../../src/register/provenance.js'
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js'
 import { startMoto, type MotoServer } from '../support/moto-server.js'
 import {
   githubEnv,
@@ -89,6 +92,15 @@ function inputs(modelName: string, extra: Record<string, string> = {}) {
   }
 }
 
+/** The workspace token and the storage credentials' secret parts. */
+function storageSecrets(): string[] {
+  return [
+    TOKEN,
+    moto.temporary.secretAccessKey,
+    moto.temporary.sessionToken ?? ''
+  ]
+}
+
 function tagsOf(name: string, version: string): Map<string, string> {
   const found = standIn.models
     .get(name)
@@ -162,15 +174,45 @@ describe('Unity Catalog registration to S3', () => {
   })
 
   it('masks the token and storage secrets', () => {
-    const secrets = [
-      TOKEN,
-      moto.temporary.secretAccessKey,
-      moto.temporary.sessionToken ?? ''
-    ]
-
-    expect(leakedSecrets(first.host, secrets)).toEqual([])
+    expect(leakedSecrets(first.host, storageSecrets())).toEqual([])
     expect(first.host.secrets).toContain(moto.temporary.secretAccessKey)
     expect(first.host.secrets).toContain(moto.temporary.sessionToken)
+  })
+})
+
+describe('Unity Catalog with signing: key', () => {
+  let modelName: string
+  let run: ActionRun
+
+  beforeAll(async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    modelName = uniqueUcName()
+    run = await runAction(
+      inputs(modelName, {
+        signing: 'key',
+        'signing-key': privateKey
+          .export({ type: 'pkcs8', format: 'pem' })
+          .toString()
+      }),
+      env()
+    )
+  })
+
+  it('uploads model.sig beside the files', async () => {
+    const prefix = storagePrefix(modelName)
+    const keys = await standIn.listObjects(prefix)
+
+    expect(run.result.outcome).toBe('registered')
+    expect(keys).toContain(`${prefix}/model.sig`)
+  })
+
+  it('tags where the signature is', () => {
+    const location =
+      standIn.models.get(modelName)?.versions[0]?.storage_location ?? ''
+
+    expect(tagsOf(modelName, '1').get(SIGNATURE_TAG)).toBe(
+      `${location}/model.sig`
+    )
   })
 })
 
@@ -296,5 +338,234 @@ describe('Unity Catalog profile with a plain tracking server', () => {
       await tracking.stop()
       await rm(home, { recursive: true, force: true })
     }
+  })
+})
+
+const MODEL_FILES = [
+  'MLmodel',
+  'conda.yaml',
+  'input_example.json',
+  'model.skops',
+  'python_env.yaml',
+  'requirements.txt',
+  'serving_input_example.json'
+]
+
+/** Returns the object keys of a version's files, below its location. */
+async function storedFiles(modelName: string): Promise<string[]> {
+  const prefix = storagePrefix(modelName)
+  const keys = await standIn.listObjects(prefix)
+  return keys.map(key => key.slice(prefix.length + 1)).sort()
+}
+
+function storagePrefix(modelName: string): string {
+  const location =
+    standIn.models.get(modelName)?.versions[0]?.storage_location ?? ''
+  return location.replace(/^s3:\/\/[^/]+\//, '')
+}
+
+/** Lists the stored files whose bytes differ from examples/model. */
+async function changedFiles(modelName: string): Promise<string[]> {
+  const prefix = storagePrefix(modelName)
+  const changed: string[] = []
+  for (const name of MODEL_FILES) {
+    const original = await readFile(path.join('examples/model', name))
+    const stored = await standIn.getObject(`${prefix}/${name}`)
+    if (!stored.equals(original)) changed.push(name)
+  }
+  return changed
+}
+
+function sourceInputs(modelName: string, source: string) {
+  return {
+    'tracking-uri': 'databricks',
+    'registry-uri': 'databricks-uc',
+    'model-name': modelName,
+    source
+  }
+}
+
+describe('Unity Catalog registration from a source', () => {
+  /** A model the action logged into a run of the workspace's server. */
+  let logged: { runId: string; workspaceModel: string }
+
+  beforeAll(async () => {
+    const workspaceModel = `ws-model-${process.pid}-${Date.now().toString(36)}`
+    const run = await runAction(
+      {
+        'tracking-uri': testServers().plain.url,
+        'model-name': workspaceModel,
+        'model-path': 'examples/model'
+      },
+      githubEnv(uniqueRunId())
+    )
+    logged = { runId: run.result.version?.run_id ?? '', workspaceModel }
+  })
+
+  describe('runs:/ source', () => {
+    let modelName: string
+    let runId: string
+    let first: ActionRun
+
+    beforeAll(async () => {
+      modelName = uniqueUcName()
+      runId = uniqueRunId()
+      first = await runAction(
+        sourceInputs(modelName, `runs:/${logged.runId}/model`),
+        env(runId)
+      )
+    })
+
+    it('registers a READY version', () => {
+      expect(first.result.outcome).toBe('registered')
+      expect(standIn.models.get(modelName)?.versions[0]?.status).toBe('READY')
+    })
+
+    it('copies every file of the run', async () => {
+      expect(await storedFiles(modelName)).toEqual(MODEL_FILES)
+    })
+
+    it('copies the bytes unchanged', async () => {
+      expect(await changedFiles(modelName)).toEqual([])
+    })
+
+    it("sends the run's model directory and run id", () => {
+      const version = standIn.models.get(modelName)?.versions[0]
+
+      expect(version?.source).toMatch(
+        new RegExp(`^mlflow-artifacts:/.*/${logged.runId}/artifacts/model$`)
+      )
+      expect(version?.run_id).toBe(logged.runId)
+    })
+
+    it('reuses the version on a re-run', async () => {
+      const again = await runAction(
+        sourceInputs(modelName, `runs:/${logged.runId}/model`),
+        env(runId)
+      )
+
+      expect(again.result.outcome).toBe('reused')
+      expect(standIn.models.get(modelName)?.versions).toHaveLength(1)
+    })
+
+    it('masks the token and storage secrets', () => {
+      expect(leakedSecrets(first.host, storageSecrets())).toEqual([])
+    })
+  })
+
+  describe('models:/ source of the workspace registry', () => {
+    let modelName: string
+    let run: ActionRun
+
+    beforeAll(async () => {
+      modelName = uniqueUcName()
+      run = await runAction(
+        sourceInputs(modelName, `models:/${logged.workspaceModel}/1`),
+        env()
+      )
+    })
+
+    it('registers a READY version', () => {
+      expect(run.result.outcome).toBe('registered')
+      expect(standIn.models.get(modelName)?.versions[0]?.status).toBe('READY')
+    })
+
+    it('copies the bytes unchanged', async () => {
+      expect(await storedFiles(modelName)).toEqual(MODEL_FILES)
+      expect(await changedFiles(modelName)).toEqual([])
+    })
+
+    it('sends the source and its run id', () => {
+      const version = standIn.models.get(modelName)?.versions[0]
+
+      expect(version?.source).toBe(`models:/${logged.workspaceModel}/1`)
+      expect(version?.run_id).toBe(logged.runId)
+    })
+  })
+
+  describe('dry run', () => {
+    it('plans the copy without writing', async () => {
+      const modelName = uniqueUcName()
+      const run = await runAction(
+        {
+          ...sourceInputs(modelName, `runs:/${logged.runId}/model`),
+          'dry-run': 'true'
+        },
+        env()
+      )
+      const calls = (run.result.plan?.calls ?? []).map(
+        call => `${call.method} ${call.path}`
+      )
+
+      expect(run.result.outcome).toBe('dry-run')
+      expect(standIn.models.has(modelName)).toBe(false)
+      expect(calls).toContain(
+        'PUT /<storage location of the new version>/model.skops'
+      )
+      expect(calls.at(-1)).toBe('POST /api/2.0/mlflow/model-versions/finalize')
+    })
+  })
+
+  describe('unsupported source', () => {
+    it('names an s3:// source and the fix', async () => {
+      const before = standIn.requests.length
+      const run = await runAction(
+        sourceInputs(uniqueUcName(), 's3://models/fraud/model'),
+        env()
+      )
+
+      expect(run.result.diagnosis?.code).toBe('UNSUPPORTED_FEATURE')
+      expect(run.result.diagnosis?.detail).toContain('an S3 URI')
+      expect(run.result.diagnosis?.fix).toContain('model-path')
+      expect(standIn.requests.length).toBe(before)
+    })
+  })
+
+  describe('download that fails midway', () => {
+    let proxy: FaultProxy
+
+    beforeAll(async () => {
+      proxy = await startFaultProxy(front.url)
+    })
+
+    afterAll(async () => {
+      await proxy.close()
+    })
+
+    it('leaves the version pending until a re-run', async () => {
+      const modelName = uniqueUcName()
+      const runId = uniqueRunId()
+      const runEnv = { ...env(runId), DATABRICKS_HOST: proxy.url }
+      const runInputs = {
+        ...sourceInputs(modelName, `runs:/${logged.runId}/model`),
+        'max-attempts': '2',
+        'retry-initial-delay': '0.1',
+        'on-unavailable': 'fail',
+        'bundle-dir': path.join(path.dirname(unsignedModel), 'bundles')
+      }
+      proxy.setFaults([
+        {
+          method: 'GET',
+          path: '/model.skops',
+          times: 10,
+          action: { kind: 'truncate' }
+        }
+      ])
+      const failed = await runAction(runInputs, runEnv)
+      const pending = standIn.models.get(modelName)?.versions[0]?.status
+      proxy.setFaults([])
+
+      const again = await runAction(runInputs, runEnv)
+
+      expect(failed.result.diagnosis?.evidence.request).toMatch(
+        /^GET .*\/artifacts\/model\/model\.skops$/
+      )
+      expect(failed.result.outcome).toBe('deferred')
+      expect(proxy.requests.map(request => request.fault)).toContain('truncate')
+      expect(pending).toBe('PENDING_REGISTRATION')
+      expect(again.result.outcome).toBe('reused')
+      expect(standIn.models.get(modelName)?.versions[0]?.status).toBe('READY')
+      expect(await changedFiles(modelName)).toEqual([])
+    })
   })
 })

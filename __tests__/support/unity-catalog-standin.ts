@@ -69,6 +69,8 @@ export interface UnityCatalogStandIn {
   listObjects(prefix: string): Promise<string[]>
   /** Returns the response headers of a HEAD request for one object. */
   headObject(key: string): Promise<Headers>
+  /** Returns the bytes of one object. */
+  getObject(key: string): Promise<Buffer>
   stop(): Promise<void>
 }
 
@@ -266,6 +268,7 @@ export async function startUnityCatalogStandIn(options: {
     behaviour,
     listObjects,
     headObject: key => headObject(moto, key),
+    getObject: key => getObject(moto, key),
     stop: async () => {
       server.closeAllConnections()
       await new Promise(resolve => server.close(resolve))
@@ -385,6 +388,13 @@ async function sendSigned(
     { signingDate: new Date(), sendPayloadHash: true, escapePath: false }
   )
   return fetch(url, { method, headers })
+}
+
+async function getObject(moto: MotoServer, key: string): Promise<Buffer> {
+  const url = new URL(`${moto.url}/${moto.bucket}/${key}`)
+  const response = await sendSigned(moto, 'GET', url)
+  if (!response.ok) throw new Error(`S3 GET returned ${response.status}`)
+  return Buffer.from(await response.arrayBuffer())
 }
 
 async function headObject(moto: MotoServer, key: string): Promise<Headers> {

@@ -48,26 +48,60 @@ export function chooseRegistry(
 }
 
 /**
- * Unity Catalog copies the model files into its own storage, and this
- * action uploads them from a local directory only.
+ * The `source` kinds whose files the tracking server serves through its
+ * artifact API, from which this action copies them into Unity Catalog.
+ */
+const PROXIED_SOURCE = /^(runs:\/|models:\/|mlflow-artifacts:)/
+
+/**
+ * Unity Catalog copies the model files into its own storage. This action
+ * reads them from a local `model-path` or, for a `source`, through the
+ * tracking server's artifact API; MLflow also reads other URIs with the
+ * cloud's own credentials, which this action does not.
  */
 function checkUnityCatalogFields(
   registry: RegistryTarget,
   registration: Pick<RegistrationFields, 'modelName' | 'source'>
 ): RegistryTarget {
-  if (registration.source === undefined) return registry
-  // NOTE: MLflow downloads a `source` model to a temporary directory and
-  // uploads it from there; this action does not download models yet.
+  const { source, modelName } = registration
+  if (source === undefined || PROXIED_SOURCE.test(source)) return registry
   throw new DiagnosedError(
     diagnose(
       'UNSUPPORTED_FEATURE',
-      `model '${registration.modelName}' goes to Unity Catalog, which ` +
-        'this version can register only from a local `model-path`, but ' +
-        '`source` is set.',
-      'Download the model (`mlflow artifacts download`) and give its ' +
-        'directory as `model-path`.'
+      `model '${modelName}' goes to Unity Catalog, which copies the model ` +
+        `files into its own storage, but \`source\` is ${describeSource(source)}. ` +
+        'This action reads a `source` for that only through the tracking ' +
+        "server's artifact API: runs:/, models:/ and mlflow-artifacts: URIs.",
+      'Download the model (`mlflow artifacts download -u <uri>`) and give ' +
+        'its directory as `model-path`, or log it to a run of the ' +
+        'tracking server and register runs:/<run-id>/<path>.'
     )
   )
+}
+
+/** Names the kind of a `source` URI that the artifact API does not serve. */
+export function describeSource(uri: string): string {
+  // User info can carry a password, which a message must not show.
+  const source = uri.replace(/^([^:/]+:\/\/)[^/@]*@/, '$1')
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(source)?.[1]?.toLowerCase()
+  const kind = scheme === undefined ? undefined : SOURCE_KINDS[scheme]
+  if (kind) return `${kind} (${source})`
+  if (scheme === undefined || /^[a-z]$/.test(scheme)) {
+    return `a local path (${source})`
+  }
+  return `a ${scheme}: URI (${source})`
+}
+
+const SOURCE_KINDS: Readonly<Record<string, string>> = {
+  s3: 'an S3 URI',
+  dbfs: 'a Databricks File System URI',
+  gs: 'a Google Cloud Storage URI',
+  wasbs: 'an Azure Blob Storage URI',
+  abfss: 'an Azure Data Lake Storage URI',
+  hdfs: 'an HDFS URI',
+  file: 'a local file URI',
+  http: 'an HTTP URL',
+  https: 'an HTTPS URL'
 }
 
 /**

@@ -52,6 +52,12 @@ export interface ApiRequest {
    * needs the answer, such as when another upload of the run has failed.
    */
   readonly signal?: AbortSignal
+  /**
+   * Sends a registry path to the tracking server's own registry (the
+   * workspace registry of a Databricks workspace) rather than to a
+   * separate registry server or Unity Catalog.
+   */
+  readonly trackingServer?: boolean
 }
 
 /** A successful answer. */
@@ -121,10 +127,11 @@ export class HttpClient {
   }
 
   /** Returns the client that serves a request's path. */
-  route(request: Pick<ApiRequest, 'path'>): HttpClient {
+  route(request: Pick<ApiRequest, 'path' | 'trackingServer'>): HttpClient {
     const { registry } = this.options
     const path = request.path.replace(/^\/+/, '')
-    if (registry && REGISTRY_PATHS.some(prefix => path.startsWith(prefix))) {
+    if (request.trackingServer === true || !registry) return this
+    if (REGISTRY_PATHS.some(prefix => path.startsWith(prefix))) {
       return registry
     }
     return this

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs'
-import { pipeline, Transform, type Readable } from 'node:stream'
+import { PassThrough, pipeline, Transform, type Readable } from 'node:stream'
 
 import type { z } from 'zod'
 
@@ -152,23 +152,74 @@ export async function listProxyEntries(
   }))
 }
 
+/** The operation of a download through the proxy, in request facts. */
+export const DOWNLOAD_OPERATION = 'download artifact'
+
 /**
  * Downloads a file through the proxy into `sink` as a stream, so large
- * files never sit in memory. A retry calls `sink` again from the start.
+ * files never sit in memory. A retry calls `sink` again from the start;
+ * with `retry` false the download is tried once.
  */
 export async function downloadArtifactStream(
   http: HttpClient,
   path: string,
-  sink: (body: Readable) => Promise<void>
+  sink: (body: Readable) => Promise<void>,
+  retry = true
 ): Promise<void> {
   await http.send({
     method: 'GET',
     path: `${ARTIFACTS_API}/${encodePath(path)}`,
-    operation: 'download artifact',
+    operation: DOWNLOAD_OPERATION,
     resource: `artifact ${path}`,
-    idempotent: true,
+    idempotent: retry,
     sink
   })
+}
+
+/**
+ * Opens a file of the artifact proxy as a stream that another request,
+ * such as an upload, consumes. The download is tried once, because a
+ * retry after some bytes went on would send them twice: the consumer
+ * opens the file again instead. A failed download destroys the stream
+ * with the transport's error, which names the tracking server.
+ */
+export function openArtifactStream(http: HttpClient, path: string): Readable {
+  const output = new PassThrough()
+  // The consumer may stop listening once its own request failed; the
+  // download's error must not then end the process as unhandled.
+  output.on('error', () => undefined)
+  const sink = async (body: Readable): Promise<void> => {
+    for await (const chunk of body) {
+      if (!(await writeChunk(output, chunk as Buffer))) return
+    }
+    output.end()
+  }
+  downloadArtifactStream(http, path, sink, false).catch((error: unknown) => {
+    output.destroy(error instanceof Error ? error : new Error(String(error)))
+  })
+  return output
+}
+
+/**
+ * Writes one chunk and waits while the consumer is behind. Returns false
+ * once the consumer has closed the stream, so the download stops.
+ */
+async function writeChunk(
+  output: PassThrough,
+  chunk: Buffer
+): Promise<boolean> {
+  if (output.destroyed) return false
+  if (output.write(chunk)) return true
+  await new Promise<void>(resolve => {
+    const done = (): void => {
+      output.off('drain', done)
+      output.off('close', done)
+      resolve()
+    }
+    output.on('drain', done)
+    output.on('close', done)
+  })
+  return !output.destroyed
 }
 
 /** Downloads a small text file, such as `MLmodel`, through the proxy. */
@@ -179,7 +230,7 @@ export async function downloadArtifactText(
   const response = await http.send({
     method: 'GET',
     path: `${ARTIFACTS_API}/${encodePath(path)}`,
-    operation: 'download artifact',
+    operation: DOWNLOAD_OPERATION,
     resource: `artifact ${path}`,
     idempotent: true
   })

@@ -143,11 +143,18 @@ export async function searchModelVersions(
   return versions
 }
 
-/** Gets one model version by name and number. */
+/** Selects the registry a read goes to. */
+export type RegistryChoice = Pick<ApiRequest, 'trackingServer'>
+
+/**
+ * Gets one model version by name and number. `where` selects the
+ * tracking server's own registry over the configured one.
+ */
 export async function getModelVersion(
   http: HttpClient,
   name: string,
-  version: string
+  version: string,
+  where: RegistryChoice = {}
 ): Promise<ModelVersion> {
   const response = await http.json(
     {
@@ -156,7 +163,8 @@ export async function getModelVersion(
       query: { name, version },
       operation: 'get model version',
       resource: `version ${version} of ${modelResource(name)}`,
-      idempotent: true
+      idempotent: true,
+      ...where
     },
     modelVersionResponse
   )
@@ -308,7 +316,8 @@ export async function getModelVersionByAlias(
 export async function getModelVersionDownloadUri(
   http: HttpClient,
   name: string,
-  version: string
+  version: string,
+  where: RegistryChoice = {}
 ): Promise<string> {
   const response = await http.json(
     {
@@ -317,7 +326,8 @@ export async function getModelVersionDownloadUri(
       query: { name, version },
       operation: 'get model version download URI',
       resource: `version ${version} of ${modelResource(name)}`,
-      idempotent: true
+      idempotent: true,
+      ...where
     },
     downloadUriResponse
   )

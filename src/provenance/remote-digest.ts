@@ -1,9 +1,7 @@
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
-import {
-  downloadArtifactStream,
-  listProxyEntries
-} from '../mlflow/artifacts.js'
+import { listProxyTree } from '../mlflow/artifact-tree.js'
+import { downloadArtifactStream } from '../mlflow/artifacts.js'
 import {
   compareFileNames,
   hashStream,
@@ -23,8 +21,8 @@ export async function digestProxyArtifacts(
   root: string,
   log: Logger
 ): Promise<ModelManifest> {
-  const names: string[] = []
-  await listFiles(http, root, '', names)
+  const tree = await listProxyTree(http, root, isIgnored)
+  const names = tree.map(file => file.name)
   log.info(`Hashing ${names.length} model files from artifact ${root}`)
   const files: FileDigest[] = []
   for (const name of names.sort(compareFileNames)) {
@@ -35,19 +33,4 @@ export async function digestProxyArtifacts(
     files.push({ name, digest })
   }
   return { modelName: root.split('/').pop() ?? root, files }
-}
-
-async function listFiles(
-  http: HttpClient,
-  root: string,
-  relative: string,
-  names: string[]
-): Promise<void> {
-  const directory = relative ? `${root}/${relative}` : root
-  for (const entry of await listProxyEntries(http, directory)) {
-    const name = relative ? `${relative}/${entry.name}` : entry.name
-    if (isIgnored(name)) continue
-    if (entry.isDir) await listFiles(http, root, name, names)
-    else names.push(name)
-  }
 }

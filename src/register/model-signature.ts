@@ -26,27 +26,51 @@ export async function checkModelSignature(
   modelName: string
 ): Promise<void> {
   const file = path.join(modelPath, 'MLmodel')
-  let parsed: unknown
+  let text: string
   try {
-    parsed = parse(await readFile(file, 'utf8'))
+    text = await readFile(file, 'utf8')
   } catch (error) {
     throw missingSignature(
       modelName,
-      `${file} could not be read as YAML ` +
-        `(${error instanceof Error ? error.message : String(error)})`
+      `${file} could not be read (${reason(error)})`
+    )
+  }
+  checkSignatureText(text, file, modelName)
+}
+
+/**
+ * Checks the text of an `MLmodel` file for a signature with inputs and
+ * outputs. `where` names the file in the diagnosis.
+ */
+export function checkSignatureText(
+  text: string,
+  where: string,
+  modelName: string
+): void {
+  let parsed: unknown
+  try {
+    parsed = parse(text)
+  } catch (error) {
+    throw missingSignature(
+      modelName,
+      `${where} could not be read as YAML (${reason(error)})`
     )
   }
   const signature = signatureSchema.safeParse(parsed).data?.signature
   if (!signature) {
-    throw missingSignature(modelName, `${file} has no signature`)
+    throw missingSignature(modelName, `${where} has no signature`)
   }
   if (!signature.inputs || !signature.outputs) {
     const missing = signature.inputs ? 'outputs' : 'inputs'
     throw missingSignature(
       modelName,
-      `the signature in ${file} has no ${missing}`
+      `the signature in ${where} has no ${missing}`
     )
   }
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
 
 function missingSignature(modelName: string, reason: string): DiagnosedError {

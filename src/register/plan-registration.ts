@@ -28,6 +28,7 @@ import {
   versionTags,
   type RegistrationContext
 } from './register.js'
+import { planUnityCatalogVersion } from './plan-unity-catalog.js'
 import { resolveSource, type ResolvedSource } from './source.js'
 
 /** The result of a dry run: the lookups and the writes it planned. */
@@ -95,7 +96,7 @@ async function planNewVersion(
   key: string,
   modelExists: boolean
 ): Promise<ApiRequest[]> {
-  const { config, log } = context
+  const { http, config, log } = context
   // Key signing and verifying only read, so a dry run does both for real.
   const signed =
     directory &&
@@ -104,9 +105,14 @@ async function planNewVersion(
     ...versionTags(context, key),
     ...signatureTags(signed?.digest)
   ]
-  const { requests, source, tags } = directory
-    ? await planLocalSource(context, directory, runTags, signed)
-    : await planRemoteSource(context, runTags)
+  const unityCatalog = http.isUnityCatalog
+    ? await planUnityCatalogVersion(context, directory, runTags, signed)
+    : undefined
+  const { requests, source, tags } = unityCatalog
+    ? { ...unityCatalog, requests: [] }
+    : directory
+      ? await planLocalSource(context, directory, runTags, signed)
+      : await planRemoteSource(context, runTags)
   if (!modelExists) {
     requests.push(createRegisteredModelRequest(config.modelName))
   }
@@ -120,7 +126,7 @@ async function planNewVersion(
       tags
     })
   )
-  return requests
+  return [...requests, ...(unityCatalog?.completion ?? [])]
 }
 
 /** The planned writes before the version is created, and its tags. */

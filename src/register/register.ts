@@ -1,5 +1,3 @@
-import { pathToFileURL } from 'node:url'
-
 import type { Config, Tag } from '../config/config.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
@@ -36,7 +34,14 @@ import { sourceForRegistry } from './registry-source.js'
 import { resolveSource, type ResolvedSource } from './source.js'
 import { uploadModelDirectory } from './upload.js'
 import { DEFAULT_ENDPOINTS } from '../storage/endpoints.js'
-import { completeUnityCatalogVersion } from './unity-catalog-version.js'
+import {
+  pendingVersionFiles,
+  prepareUnityCatalogSource
+} from './unity-catalog-files.js'
+import {
+  completeUnityCatalogVersion,
+  type UnityCatalogFiles
+} from './unity-catalog-version.js'
 import { waitUntilReady } from './wait-ready.js'
 
 /** The end state of a registration that succeeded. */
@@ -106,7 +111,7 @@ export async function registerModel(
         key,
         !!preflight.model
       )
-  const version = await completeVersion(context, obtained.version, directory)
+  const version = await completeVersion(context, obtained, directory)
   context.progress.version = version
   const ready = await waitUntilReady(http, version, config.waitTimeoutMs, log)
   // The guards run first, so a conflict stops before the comparison
@@ -191,15 +196,19 @@ async function compareBeforeAliases(
  */
 async function completeVersion(
   context: RegistrationContext,
-  version: ModelVersion,
+  obtained: ObtainedVersion,
   directory: ModelDirectory | undefined
 ): Promise<ModelVersion> {
   const { http, config, log } = context
-  if (!http.isUnityCatalog || directory === undefined) return version
+  const { version } = obtained
+  if (!http.isUnityCatalog) return version
+  if (version.status !== 'PENDING_REGISTRATION') return version
+  const files =
+    obtained.files ?? (await pendingVersionFiles(context, directory))
   return completeUnityCatalogVersion(
     http,
     version,
-    directory,
+    files,
     config.storageEndpoints ?? DEFAULT_ENDPOINTS,
     log
   )
@@ -215,6 +224,8 @@ interface LocalModel {
 interface ObtainedVersion {
   readonly version: ModelVersion
   readonly source?: ResolvedSource
+  /** The files of a new Unity Catalog version, still to be uploaded. */
+  readonly files?: UnityCatalogFiles
   /** This run created the registered model. */
   readonly createdModel: boolean
 }
@@ -227,14 +238,22 @@ async function createNewVersion(
   modelExists: boolean
 ): Promise<ObtainedVersion> {
   const { http, config, log } = context
-  const source = await prepareSource(context, local, runTags)
+  const prepared: { source: ResolvedSource; files?: UnityCatalogFiles } =
+    http.isUnityCatalog
+      ? await prepareUnityCatalogSource(context, local)
+      : { source: await prepareSource(context, local, runTags) }
+  const { source } = prepared
   // The run tags hold a local model's digest already. A verified
-  // source's digest and the signature's location are known only now.
+  // source's digest and the signature's location are known only now;
+  // in Unity Catalog the signature's location is tagged after upload.
+  const signatureUri = http.isUnityCatalog
+    ? undefined
+    : local?.signed?.signatureFile && `${source.source}/${SIGNATURE_FILE}`
   const tags = [
     ...runTags,
     ...signatureTags(
       local ? undefined : context.progress.modelDigest,
-      local?.signed?.signatureFile && `${source.source}/${SIGNATURE_FILE}`
+      signatureUri
     )
   ]
   // The preflight already read the registered model, so a create would
@@ -257,7 +276,12 @@ async function createNewVersion(
     `Created version ${version.version} of '${config.modelName}' from ` +
       source.source
   )
-  return { version, source, createdModel }
+  return {
+    version,
+    source,
+    createdModel,
+    ...(prepared.files ? { files: prepared.files } : {})
+  }
 }
 
 async function prepareSource(
@@ -266,13 +290,6 @@ async function prepareSource(
   tags: readonly Tag[]
 ): Promise<ResolvedSource> {
   const { http, config, log } = context
-  if (local && http.isUnityCatalog) {
-    // Unity Catalog stores the files itself, in the version's storage
-    // location, so they are not uploaded into a run as well. MLflow
-    // records a local model's path as the source in the same way.
-    // NOTE: a `model.sig` from `signing: key` is not uploaded there.
-    return { source: pathToFileURL(local.directory.root).href }
-  }
   if (!local) return resolveRemoteSource(context)
   const signatureFile = local.signed?.signatureFile
   const uploaded = await uploadModelDirectory(

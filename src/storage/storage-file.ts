@@ -1,6 +1,9 @@
 import { createReadStream } from 'node:fs'
 import type { Readable } from 'node:stream'
 
+import type { HttpClient } from '../http/transport.js'
+import type { ProxyFile } from '../mlflow/artifact-tree.js'
+import { openArtifactStream } from '../mlflow/artifacts.js'
 import type { ModelDirectory } from '../register/model-directory.js'
 
 /** One model file to write to a Unity Catalog storage location. */
@@ -18,5 +21,22 @@ export function localStorageFiles(directory: ModelDirectory): StorageFile[] {
     relativePath: file.relativePath,
     size: file.size,
     open: () => createReadStream(file.absolutePath)
+  }))
+}
+
+/**
+ * Lists the files of a model directory behind the tracking server's
+ * artifact proxy for an upload to storage. Each open starts a new
+ * download, which streams into the upload without a copy on disk.
+ */
+export function proxyStorageFiles(
+  http: HttpClient,
+  root: string,
+  files: readonly Required<ProxyFile>[]
+): StorageFile[] {
+  return files.map(file => ({
+    relativePath: file.name,
+    size: file.size,
+    open: () => openArtifactStream(http, `${root}/${file.name}`)
   }))
 }

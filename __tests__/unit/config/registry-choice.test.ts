@@ -175,16 +175,54 @@ describe('chooseRegistry with Databricks URIs', () => {
 
     expect(diagnosis.detail).toContain('catalog.schema.model')
   })
+})
 
-  it('rejects a source URI for Unity Catalog', () => {
-    const diagnosis = diagnosisOf(() =>
-      chooseRegistry(uri('databricks-uc'), WORKSPACE.host, WORKSPACE, {
-        modelName: 'main.ml.fraud',
-        source: 'runs:/abc/model'
-      })
-    )
+describe('chooseRegistry with a source for Unity Catalog', () => {
+  function choose(source: string) {
+    return chooseRegistry(uri('databricks-uc'), WORKSPACE.host, WORKSPACE, {
+      modelName: 'main.ml.fraud',
+      source
+    })
+  }
+
+  it.each([
+    'runs:/0123456789abcdef0123456789abcdef/model',
+    'models:/fraud-model/3',
+    'models:/m-0123456789abcdef0123456789abcdef',
+    'mlflow-artifacts:/1/0123456789abcdef0123456789abcdef/artifacts/model'
+  ])('accepts %s', source => {
+    expect(choose(source)).toEqual({ kind: 'unity-catalog' })
+  })
+
+  it.each([
+    ['s3://models/fraud', 'an S3 URI (s3://models/fraud)'],
+    ['dbfs:/models/fraud', 'a Databricks File System URI'],
+    ['gs://models/fraud', 'a Google Cloud Storage URI'],
+    ['/tmp/fraud', 'a local path (/tmp/fraud)'],
+    ['hf://org/fraud', 'a hf: URI']
+  ])('rejects %s, naming its kind', (source, kind) => {
+    const diagnosis = diagnosisOf(() => choose(source))
 
     expect(diagnosis.code).toBe('UNSUPPORTED_FEATURE')
+    expect(diagnosis.detail).toContain(kind)
+    expect(diagnosis.fix).toContain('model-path')
+  })
+
+  it('hides user info in the message', () => {
+    const diagnosis = diagnosisOf(() =>
+      choose('https://ci:hunter2@models.example.com/fraud')
+    )
+
+    expect(diagnosis.detail).not.toContain('hunter2')
+  })
+
+  it('selects Unity Catalog from a name', () => {
+    const registry = chooseRegistry(undefined, WORKSPACE.host, WORKSPACE, {
+      modelName: 'main.ml.fraud',
+      source: 'runs:/0123456789abcdef0123456789abcdef/model'
+    })
+
+    expect(registry).toEqual({ kind: 'unity-catalog' })
   })
 })
 
