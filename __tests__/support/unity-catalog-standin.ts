@@ -6,9 +6,9 @@
  * serves them only in its hosted workspaces. Requests and responses
  * follow MLflow 3.17.2's `databricks_uc_registry_messages.proto` field by
  * field. The storage is real: model versions live in a bucket of moto's
- * S3, and the credentials handed out are a role's temporary credentials
- * from moto's STS. Finalize lists the bucket to check that the files
- * arrived.
+ * S3, with a role's temporary credentials from moto's STS, or in a
+ * container of Azurite, with an account SAS. Finalize lists the storage
+ * to check that the files arrived.
  */
 import { randomUUID } from 'node:crypto'
 import {
@@ -20,6 +20,7 @@ import type { AddressInfo } from 'node:net'
 
 import { EMPTY_PAYLOAD_HASH, signRequest } from '../../src/auth/sigv4-signer.js'
 import type { MotoServer } from './moto-server.js'
+import { AZURITE_ACCOUNT, type Azurite } from './uc/azurite.js'
 
 const PREFIX = '/api/2.0/mlflow/unity-catalog/'
 
@@ -47,8 +48,14 @@ interface UcModel {
 
 /** Switches a test can set between runs. */
 export interface StandInBehaviour {
-  /** The storage kind of new versions; `azure` hands out a SAS. */
-  storage: 's3' | 'azure'
+  /**
+   * The storage kind of new versions: `azure` hands out a SAS for
+   * Azurite, and `default` Databricks default storage, which has no
+   * writer.
+   */
+  storage: StorageKind
+  /** Hands out an Azure SAS that expired an hour ago. */
+  expiredCredentials: boolean
   /** Asks for SSE-S3 in the credentials' `encryption_details`. */
   sseS3: boolean
   /**
@@ -59,16 +66,28 @@ export interface StandInBehaviour {
   failFinalize: number
 }
 
+/** A storage kind that the stand-in can place new versions in. */
+export type StorageKind = 's3' | 'azure' | 'default'
+
+/** The Azure container that versions in Azurite are stored in. */
+const AZURE_CONTAINER = 'models'
+
 /** A running stand-in, its state and the requests it served. */
 export interface UnityCatalogStandIn {
   readonly url: string
   readonly models: Map<string, UcModel>
   readonly requests: string[]
   readonly behaviour: StandInBehaviour
+  /** The storage secrets handed out, for leak checks. */
+  readonly issuedSecrets: string[]
   /** Lists the object keys below a prefix of the moto bucket. */
   listObjects(prefix: string): Promise<string[]>
   /** Returns the response headers of a HEAD request for one object. */
   headObject(key: string): Promise<Headers>
+  /** Lists the file paths below a storage location, of any kind. */
+  storedFiles(location: string): Promise<string[]>
+  /** Reads one file below an Azurite storage location. */
+  readStored(location: string, relativePath: string): Promise<Buffer>
   stop(): Promise<void>
 }
 
@@ -89,16 +108,33 @@ type Handler = (query: URLSearchParams, body: Body) => unknown
 export async function startUnityCatalogStandIn(options: {
   readonly moto: MotoServer
   readonly token: string
+  readonly azurite?: Azurite
 }): Promise<UnityCatalogStandIn> {
-  const { moto } = options
+  const { moto, azurite } = options
+  await azurite?.createContainer(AZURE_CONTAINER)
   const models = new Map<string, UcModel>()
   const requests: string[] = []
+  const issuedSecrets: string[] = []
   const behaviour: StandInBehaviour = {
     storage: 's3',
+    expiredCredentials: false,
     sseS3: false,
     failFinalize: 0
   }
   const listObjects = (prefix: string) => listBucket(moto, prefix)
+  const storedFiles = async (location: string): Promise<string[]> => {
+    const azure = azureLocation(location)
+    if (azure) {
+      const names = await requireAzurite(azurite).listBlobs(
+        AZURE_CONTAINER,
+        `${azure}/`
+      )
+      return names.map(name => name.slice(azure.length + 1))
+    }
+    const prefix = location.replace(/^s3:\/\/[^/]+\//, '')
+    const keys = await listObjects(`${prefix}/`)
+    return keys.map(key => key.slice(prefix.length + 1))
+  }
 
   const model = (name: string): UcModel => {
     const found = models.get(name)
@@ -184,7 +220,12 @@ export async function startUnityCatalogStandIn(options: {
           'Write credentials exist only for pending model versions.'
         )
       }
-      return { credentials: credentialsJson(found, moto, behaviour) }
+      const credentials = credentialsJson(found, moto, behaviour, azurite)
+      const sas = credentials.azure_user_delegation_sas?.sas_token
+      if (sas) {
+        issuedSecrets.push(sas, new URLSearchParams(sas).get('sig') ?? sas)
+      }
+      return { credentials }
     },
     'POST model-versions/finalize': async (_, body) => {
       const target = model(text(body.name))
@@ -193,9 +234,8 @@ export async function startUnityCatalogStandIn(options: {
         behaviour.failFinalize--
         throw new UcError(400, 'INVALID_STATE', 'Finalize rejected.')
       }
-      const prefix = found.storage_location.replace(/^s3:\/\/[^/]+\//, '')
-      const keys = await listObjects(prefix)
-      if (!keys.includes(`${prefix}/MLmodel`)) {
+      const files = await storedFiles(found.storage_location)
+      if (!files.includes('MLmodel')) {
         throw new UcError(
           400,
           'INVALID_PARAMETER_VALUE',
@@ -264,8 +304,15 @@ export async function startUnityCatalogStandIn(options: {
     models,
     requests,
     behaviour,
+    issuedSecrets,
     listObjects,
     headObject: key => headObject(moto, key),
+    storedFiles,
+    readStored: (location, relativePath) =>
+      requireAzurite(azurite).getBlob(
+        AZURE_CONTAINER,
+        `${azureLocation(location) ?? ''}/${relativePath}`
+      ),
     stop: async () => {
       server.closeAllConnections()
       await new Promise(resolve => server.close(resolve))
@@ -317,19 +364,37 @@ function storageLocation(
 ): string {
   const path = `models/${randomUUID()}/versions/${version}`
   return behaviour.storage === 'azure'
-    ? `abfss://models@ucstandin.dfs.core.windows.net/${path}`
+    ? `abfss://${AZURE_CONTAINER}@${AZURITE_ACCOUNT}.dfs.core.windows.net/` +
+        path
     : `s3://${moto.bucket}/${path}`
+}
+
+/** Returns the blob name prefix of an `abfss://` location. */
+function azureLocation(location: string): string | undefined {
+  return /^abfss:\/\/[^/]+\/(.*)$/.exec(location)?.[1]
+}
+
+function requireAzurite(azurite: Azurite | undefined): Azurite {
+  if (!azurite) throw new Error('the stand-in was started without Azurite')
+  return azurite
 }
 
 function credentialsJson(
   version: UcModelVersion,
   moto: MotoServer,
-  behaviour: StandInBehaviour
+  behaviour: StandInBehaviour,
+  azurite: Azurite | undefined
 ) {
-  const expiration = Date.parse(moto.temporary.expiration)
+  const expiration = behaviour.expiredCredentials
+    ? Date.now() - 3_600_000
+    : Date.parse(moto.temporary.expiration)
+  if (behaviour.storage === 'default') {
+    return { storage_mode: 'DEFAULT_STORAGE', expiration_time: expiration }
+  }
   if (version.storage_location.startsWith('abfss:')) {
+    const sas = requireAzurite(azurite).accountSas(new Date(expiration))
     return {
-      azure_user_delegation_sas: { sas_token: 'sv=2023-11-03&sig=standin' },
+      azure_user_delegation_sas: { sas_token: sas },
       expiration_time: expiration
     }
   }

@@ -1,3 +1,4 @@
+import { readAzureEndpoint, type AzureEndpoint } from './azure-location.js'
 import { readS3Endpoint, type S3Endpoint } from './s3-location.js'
 
 /**
@@ -7,14 +8,16 @@ import { readS3Endpoint, type S3Endpoint } from './s3-location.js'
  */
 export interface StorageEndpoints {
   readonly s3: S3Endpoint
+  readonly azure: AzureEndpoint
 }
 
 /** Reads the storage endpoints from the environment. */
 export function readStorageEndpoints(env: NodeJS.ProcessEnv): StorageEndpoints {
-  return { s3: readS3Endpoint(env) }
+  return { s3: readS3Endpoint(env), azure: readAzureEndpoint(env) }
 }
 
 /** The cloud endpoints, with S3 requests signed for us-east-1. */
 export const DEFAULT_ENDPOINTS: StorageEndpoints = {
-  s3: { region: 'us-east-1' }
+  s3: { region: 'us-east-1' },
+  azure: {}
 }
