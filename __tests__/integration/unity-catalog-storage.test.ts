@@ -179,16 +179,70 @@ describe('Unity Catalog storage on Azure', () => {
   })
 })
 
+describe('Unity Catalog storage on R2', () => {
+  let run: ActionRun
+  let name: string
+
+  beforeAll(async () => {
+    ;({ run, name } = await registerIn('r2', {
+      MLFLOW_R2_ENDPOINT_URL: moto.url
+    }))
+  })
+
+  it('registers a READY version', () => {
+    expect(run.result.outcome).toBe('registered')
+    expect(standIn.models.get(name)?.versions[0]?.status).toBe('READY')
+  })
+
+  it('uploads every file to the bucket', async () => {
+    const stored = await standIn.storedFiles(locationOf(name))
+
+    expect(stored.sort()).toEqual(await localFiles(modelDir))
+  })
+
+  it('sends path-style requests to the endpoint', () => {
+    const debug = run.host.lines.map(line => line.message).join('\n')
+
+    expect(debug).toContain(`PUT ${moto.url}/${moto.bucket}/`)
+  })
+
+  it('masks the secret key and session token', () => {
+    const secrets = [
+      moto.temporary.secretAccessKey,
+      moto.temporary.sessionToken ?? ''
+    ]
+
+    expect(leakedSecrets(run.host, [TOKEN, ...secrets])).toEqual([])
+    expect(run.host.secrets).toContain(moto.temporary.secretAccessKey)
+  })
+})
+
 describe('Unity Catalog storage rejections', () => {
+  it('diagnoses a refused R2 key', async () => {
+    standIn.behaviour.rejectedCredentials = true
+    let outcome
+    try {
+      outcome = await registerIn('r2', { MLFLOW_R2_ENDPOINT_URL: moto.url })
+    } finally {
+      standIn.behaviour.rejectedCredentials = false
+    }
+    const diagnosis = outcome.run.result.diagnosis
+
+    expect(diagnosis?.code).toBe('STORAGE_REJECTED')
+    expect(diagnosis?.detail).toContain('Cloudflare R2')
+    expect(diagnosis?.detail).toContain('SignatureDoesNotMatch')
+    expect(leakedSecrets(outcome.run.host, standIn.issuedSecrets)).toEqual([])
+  })
+
   it('diagnoses an expired Azure SAS', async () => {
-    standIn.behaviour.expiredCredentials = true
+    standIn.behaviour.rejectedCredentials = true
     let outcome
     try {
       outcome = await registerIn('azure', {
         AZURE_STORAGE_CONNECTION_STRING: `BlobEndpoint=${azurite.blobUrl};`
       })
     } finally {
-      standIn.behaviour.expiredCredentials = false
+      standIn.behaviour.rejectedCredentials = false
     }
     const diagnosis = outcome.run.result.diagnosis
 

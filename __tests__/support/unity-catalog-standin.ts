@@ -54,8 +54,11 @@ export interface StandInBehaviour {
    * writer.
    */
   storage: StorageKind
-  /** Hands out an Azure SAS that expired an hour ago. */
-  expiredCredentials: boolean
+  /**
+   * Hands out credentials that the storage rejects: an Azure SAS that
+   * expired an hour ago, or R2 keys with a wrong secret.
+   */
+  rejectedCredentials: boolean
   /** Asks for SSE-S3 in the credentials' `encryption_details`. */
   sseS3: boolean
   /**
@@ -67,7 +70,10 @@ export interface StandInBehaviour {
 }
 
 /** A storage kind that the stand-in can place new versions in. */
-export type StorageKind = 's3' | 'azure' | 'default'
+export type StorageKind = 's3' | 'azure' | 'r2' | 'default'
+
+/** The host of the stand-in's R2 locations; requests go to moto. */
+const R2_HOST = 'standin.r2.cloudflarestorage.com'
 
 /** The Azure container that versions in Azurite are stored in. */
 const AZURE_CONTAINER = 'models'
@@ -117,7 +123,7 @@ export async function startUnityCatalogStandIn(options: {
   const issuedSecrets: string[] = []
   const behaviour: StandInBehaviour = {
     storage: 's3',
-    expiredCredentials: false,
+    rejectedCredentials: false,
     sseS3: false,
     failFinalize: 0
   }
@@ -131,7 +137,7 @@ export async function startUnityCatalogStandIn(options: {
       )
       return names.map(name => name.slice(azure.length + 1))
     }
-    const prefix = location.replace(/^s3:\/\/[^/]+\//, '')
+    const prefix = location.replace(/^(?:s3|r2):\/\/[^/]+\//, '')
     const keys = await listObjects(`${prefix}/`)
     return keys.map(key => key.slice(prefix.length + 1))
   }
@@ -225,6 +231,8 @@ export async function startUnityCatalogStandIn(options: {
       if (sas) {
         issuedSecrets.push(sas, new URLSearchParams(sas).get('sig') ?? sas)
       }
+      const r2 = credentials.r2_temp_credentials
+      if (r2) issuedSecrets.push(r2.secret_access_key, r2.session_token ?? '')
       return { credentials }
     },
     'POST model-versions/finalize': async (_, body) => {
@@ -363,10 +371,17 @@ function storageLocation(
   version: string
 ): string {
   const path = `models/${randomUUID()}/versions/${version}`
-  return behaviour.storage === 'azure'
-    ? `abfss://${AZURE_CONTAINER}@${AZURITE_ACCOUNT}.dfs.core.windows.net/` +
-        path
-    : `s3://${moto.bucket}/${path}`
+  switch (behaviour.storage) {
+    case 'azure':
+      return (
+        `abfss://${AZURE_CONTAINER}@${AZURITE_ACCOUNT}.` +
+        `dfs.core.windows.net/${path}`
+      )
+    case 'r2':
+      return `r2://${moto.bucket}@${R2_HOST}/${path}`
+    default:
+      return `s3://${moto.bucket}/${path}`
+  }
 }
 
 /** Returns the blob name prefix of an `abfss://` location. */
@@ -385,17 +400,28 @@ function credentialsJson(
   behaviour: StandInBehaviour,
   azurite: Azurite | undefined
 ) {
-  const expiration = behaviour.expiredCredentials
-    ? Date.now() - 3_600_000
-    : Date.parse(moto.temporary.expiration)
+  const rejected = behaviour.rejectedCredentials
+  const expiration = Date.parse(moto.temporary.expiration)
   if (behaviour.storage === 'default') {
     return { storage_mode: 'DEFAULT_STORAGE', expiration_time: expiration }
   }
+  if (version.storage_location.startsWith('r2:')) {
+    const secret = moto.temporary.secretAccessKey
+    return {
+      r2_temp_credentials: {
+        access_key_id: moto.temporary.accessKeyId,
+        secret_access_key: rejected ? `${secret.slice(1)}x` : secret,
+        session_token: moto.temporary.sessionToken
+      },
+      expiration_time: expiration
+    }
+  }
   if (version.storage_location.startsWith('abfss:')) {
-    const sas = requireAzurite(azurite).accountSas(new Date(expiration))
+    const sasExpiration = rejected ? Date.now() - 3_600_000 : expiration
+    const sas = requireAzurite(azurite).accountSas(new Date(sasExpiration))
     return {
       azure_user_delegation_sas: { sas_token: sas },
-      expiration_time: expiration
+      expiration_time: sasExpiration
     }
   }
   return {

@@ -34,5 +34,12 @@ export const STORAGE_VARIABLES: readonly EnvironmentVariableSpec[] = [
       '`UseDevelopmentStorage=true`, for Azurite on 127.0.0.1:10000) ' +
       'receives the Blob API requests for `abfss://` locations. Keys in ' +
       'it are not used: the SAS comes from Unity Catalog.'
+  },
+  {
+    name: 'MLFLOW_R2_ENDPOINT_URL',
+    description:
+      'URL of an S3-compatible server for `r2://` locations, addressed ' +
+      "path-style, in place of the account's R2 host. MLflow has no such " +
+      'variable; this one follows MLFLOW_S3_ENDPOINT_URL.'
   }
 ]

@@ -8,13 +8,14 @@ import {
 import type { ModelVersion } from '../mlflow/schemas.js'
 import type { StorageEndpoints } from './endpoints.js'
 import { azureWriter } from './azure-writer.js'
+import { r2Writer } from './r2-writer.js'
 import { s3Writer } from './s3-writer.js'
 import { storageRejected } from './storage-rejected.js'
 import type { StorageFile } from './storage-file.js'
 import type { StorageWriter, WriterFactory } from './storage-writer.js'
 
 /** The storage kinds this action writes to, tried in turn. */
-const WRITERS: readonly WriterFactory[] = [s3Writer, azureWriter]
+const WRITERS: readonly WriterFactory[] = [s3Writer, azureWriter, r2Writer]
 
 /**
  * Uploads model files to a Unity Catalog model version's storage
@@ -95,8 +96,9 @@ function unsupportedStorage(
       'UNSUPPORTED_STORAGE',
       `Unity Catalog stores version ${version.version} of '${version.name}' ` +
         `in ${kind}, at ${version.storage_location ?? '(no location)'}. ` +
-        'This version of the action uploads model files to S3 and Azure ' +
-        'Data Lake Storage, with the matching credentials and location. The ' +
+        'This version of the action uploads model files to S3, Azure ' +
+        'Data Lake Storage and Cloudflare R2, with the matching ' +
+        'credentials and location. The ' +
         'version stays PENDING_REGISTRATION.',
       'Register this model with the MLflow Python client ' +
         "(`mlflow.set_registry_uri('databricks-uc')`), or use a catalog " +
