@@ -15,6 +15,7 @@ import {
 } from '../support/registration.js'
 import { testServers } from '../support/servers.js'
 import { startAzurite, type Azurite } from '../support/uc/azurite.js'
+import { startFakeGcs, type FakeGcs } from '../support/uc/fake-gcs.js'
 import {
   startUnityCatalogStandIn,
   type StorageKind,
@@ -35,6 +36,7 @@ const LARGE_FILE = 'weights.bin'
 
 let moto: MotoServer
 let azurite: Azurite
+let gcs: FakeGcs
 let standIn: UnityCatalogStandIn
 let front: WorkspaceFront
 let modelDir: string
@@ -46,7 +48,14 @@ beforeAll(async () => {
   cleanups.push(() => moto.stop())
   azurite = await startAzurite()
   cleanups.push(() => azurite.stop())
-  standIn = await startUnityCatalogStandIn({ moto, token: TOKEN, azurite })
+  gcs = await startFakeGcs()
+  cleanups.push(() => gcs.stop())
+  standIn = await startUnityCatalogStandIn({
+    moto,
+    token: TOKEN,
+    azurite,
+    gcs
+  })
   cleanups.push(() => standIn.stop())
   const plain = testServers().plain.url
   front = await startWorkspaceFront({
@@ -176,6 +185,59 @@ describe('Unity Catalog storage on Azure', () => {
     for (const secret of standIn.issuedSecrets) {
       expect(run.host.secrets).toContain(secret)
     }
+  })
+})
+
+describe('Unity Catalog storage on Google Cloud Storage', () => {
+  let run: ActionRun
+  let name: string
+
+  beforeAll(async () => {
+    ;({ run, name } = await registerIn('gcs', {
+      STORAGE_EMULATOR_HOST: gcs.url
+    }))
+  })
+
+  it('registers a READY version', () => {
+    expect(run.result.outcome).toBe('registered')
+    expect(standIn.models.get(name)?.versions[0]?.status).toBe('READY')
+  })
+
+  it('uploads every file to the bucket', async () => {
+    const stored = await standIn.storedFiles(locationOf(name))
+
+    expect(stored.sort()).toEqual(await localFiles(modelDir))
+  })
+
+  it('stores each file byte for byte', async () => {
+    for (const file of await localFiles(modelDir)) {
+      const stored = await standIn.readStored(locationOf(name), file)
+      const local = await readFile(path.join(modelDir, file))
+
+      expect({ file, equal: stored.equals(local) }).toEqual({
+        file,
+        equal: true
+      })
+    }
+  })
+
+  it('sends the large file in chunks', () => {
+    const puts = run.host.lines.filter(
+      line => line.message.startsWith('PUT ') && line.message.includes(gcs.url)
+    )
+
+    // A resumable upload of one chunk and a half: two PUT requests.
+    expect(puts).toHaveLength(2)
+  })
+
+  it('masks the OAuth token', () => {
+    const tokens = standIn.issuedSecrets.filter(secret =>
+      secret.startsWith('ya29.')
+    )
+
+    expect(tokens.length).toBeGreaterThan(0)
+    expect(leakedSecrets(run.host, [TOKEN, ...tokens])).toEqual([])
+    for (const token of tokens) expect(run.host.secrets).toContain(token)
   })
 })
 

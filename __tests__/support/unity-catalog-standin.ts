@@ -7,7 +7,9 @@
  * follow MLflow 3.17.2's `databricks_uc_registry_messages.proto` field by
  * field. The storage is real: model versions live in a bucket of moto's
  * S3, with a role's temporary credentials from moto's STS, or in a
- * container of Azurite, with an account SAS. Finalize lists the storage
+ * container of Azurite, with an account SAS, in a bucket of
+ * fake-gcs-server, with an OAuth token it does not check, or in moto's
+ * bucket as R2, with moto's keys. Finalize lists the storage
  * to check that the files arrived.
  */
 import { randomUUID } from 'node:crypto'
@@ -21,6 +23,7 @@ import type { AddressInfo } from 'node:net'
 import { EMPTY_PAYLOAD_HASH, signRequest } from '../../src/auth/sigv4-signer.js'
 import type { MotoServer } from './moto-server.js'
 import { AZURITE_ACCOUNT, type Azurite } from './uc/azurite.js'
+import type { FakeGcs } from './uc/fake-gcs.js'
 
 const PREFIX = '/api/2.0/mlflow/unity-catalog/'
 
@@ -70,7 +73,10 @@ export interface StandInBehaviour {
 }
 
 /** A storage kind that the stand-in can place new versions in. */
-export type StorageKind = 's3' | 'azure' | 'r2' | 'default'
+export type StorageKind = 's3' | 'azure' | 'gcs' | 'r2' | 'default'
+
+/** The bucket of fake-gcs-server that versions are stored in. */
+const GCS_BUCKET = 'uc-models'
 
 /** The host of the stand-in's R2 locations; requests go to moto. */
 const R2_HOST = 'standin.r2.cloudflarestorage.com'
@@ -92,7 +98,7 @@ export interface UnityCatalogStandIn {
   headObject(key: string): Promise<Headers>
   /** Lists the file paths below a storage location, of any kind. */
   storedFiles(location: string): Promise<string[]>
-  /** Reads one file below an Azurite storage location. */
+  /** Reads one file below an Azurite or fake-gcs-server location. */
   readStored(location: string, relativePath: string): Promise<Buffer>
   stop(): Promise<void>
 }
@@ -115,9 +121,11 @@ export async function startUnityCatalogStandIn(options: {
   readonly moto: MotoServer
   readonly token: string
   readonly azurite?: Azurite
+  readonly gcs?: FakeGcs
 }): Promise<UnityCatalogStandIn> {
-  const { moto, azurite } = options
+  const { moto, azurite, gcs } = options
   await azurite?.createContainer(AZURE_CONTAINER)
+  await gcs?.createBucket(GCS_BUCKET)
   const models = new Map<string, UcModel>()
   const requests: string[] = []
   const issuedSecrets: string[] = []
@@ -136,6 +144,14 @@ export async function startUnityCatalogStandIn(options: {
         `${azure}/`
       )
       return names.map(name => name.slice(azure.length + 1))
+    }
+    const gcsPrefix = /^gs:\/\/[^/]+\/(.*)$/.exec(location)?.[1]
+    if (gcsPrefix !== undefined) {
+      const names = await requireGcs(gcs).listObjects(
+        GCS_BUCKET,
+        `${gcsPrefix}/`
+      )
+      return names.map(name => name.slice(gcsPrefix.length + 1))
     }
     const prefix = location.replace(/^(?:s3|r2):\/\/[^/]+\//, '')
     const keys = await listObjects(`${prefix}/`)
@@ -231,6 +247,8 @@ export async function startUnityCatalogStandIn(options: {
       if (sas) {
         issuedSecrets.push(sas, new URLSearchParams(sas).get('sig') ?? sas)
       }
+      const oauth = credentials.gcp_oauth_token?.oauth_token
+      if (oauth) issuedSecrets.push(oauth)
       const r2 = credentials.r2_temp_credentials
       if (r2) issuedSecrets.push(r2.secret_access_key, r2.session_token ?? '')
       return { credentials }
@@ -316,11 +334,19 @@ export async function startUnityCatalogStandIn(options: {
     listObjects,
     headObject: key => headObject(moto, key),
     storedFiles,
-    readStored: (location, relativePath) =>
-      requireAzurite(azurite).getBlob(
+    readStored: (location, relativePath) => {
+      const gcsPrefix = /^gs:\/\/[^/]+\/(.*)$/.exec(location)?.[1]
+      if (gcsPrefix !== undefined) {
+        return requireGcs(gcs).getObject(
+          GCS_BUCKET,
+          `${gcsPrefix}/${relativePath}`
+        )
+      }
+      return requireAzurite(azurite).getBlob(
         AZURE_CONTAINER,
         `${azureLocation(location) ?? ''}/${relativePath}`
-      ),
+      )
+    },
     stop: async () => {
       server.closeAllConnections()
       await new Promise(resolve => server.close(resolve))
@@ -379,6 +405,8 @@ function storageLocation(
       )
     case 'r2':
       return `r2://${moto.bucket}@${R2_HOST}/${path}`
+    case 'gcs':
+      return `gs://${GCS_BUCKET}/${path}`
     default:
       return `s3://${moto.bucket}/${path}`
   }
@@ -387,6 +415,11 @@ function storageLocation(
 /** Returns the blob name prefix of an `abfss://` location. */
 function azureLocation(location: string): string | undefined {
   return /^abfss:\/\/[^/]+\/(.*)$/.exec(location)?.[1]
+}
+
+function requireGcs(gcs: FakeGcs | undefined): FakeGcs {
+  if (!gcs) throw new Error('the stand-in was started without fake-gcs')
+  return gcs
 }
 
 function requireAzurite(azurite: Azurite | undefined): Azurite {
@@ -404,6 +437,12 @@ function credentialsJson(
   const expiration = Date.parse(moto.temporary.expiration)
   if (behaviour.storage === 'default') {
     return { storage_mode: 'DEFAULT_STORAGE', expiration_time: expiration }
+  }
+  if (version.storage_location.startsWith('gs:')) {
+    return {
+      gcp_oauth_token: { oauth_token: `ya29.standin-${randomUUID()}` },
+      expiration_time: expiration
+    }
   }
   if (version.storage_location.startsWith('r2:')) {
     const secret = moto.temporary.secretAccessKey

@@ -36,6 +36,13 @@ export const STORAGE_VARIABLES: readonly EnvironmentVariableSpec[] = [
       'it are not used: the SAS comes from Unity Catalog.'
   },
   {
+    name: 'STORAGE_EMULATOR_HOST',
+    description:
+      'URL of a Google Cloud Storage emulator, such as fake-gcs-server, ' +
+      'for `gs://` locations, as the Google Cloud client libraries read ' +
+      'it. A value without a scheme is taken as http.'
+  },
+  {
     name: 'MLFLOW_R2_ENDPOINT_URL',
     description:
       'URL of an S3-compatible server for `r2://` locations, addressed ' +

@@ -1,4 +1,5 @@
 import { readAzureEndpoint, type AzureEndpoint } from './azure-location.js'
+import { readGcsEndpoint, type GcsEndpoint } from './gcs-location.js'
 import { readR2Endpoint, type R2Endpoint } from './r2-location.js'
 import { readS3Endpoint, type S3Endpoint } from './s3-location.js'
 
@@ -11,6 +12,7 @@ export interface StorageEndpoints {
   readonly s3: S3Endpoint
   readonly azure: AzureEndpoint
   readonly r2: R2Endpoint
+  readonly gcs: GcsEndpoint
 }
 
 /** Reads the storage endpoints from the environment. */
@@ -18,7 +20,8 @@ export function readStorageEndpoints(env: NodeJS.ProcessEnv): StorageEndpoints {
   return {
     s3: readS3Endpoint(env),
     azure: readAzureEndpoint(env),
-    r2: readR2Endpoint(env)
+    r2: readR2Endpoint(env),
+    gcs: readGcsEndpoint(env)
   }
 }
 
@@ -26,5 +29,6 @@ export function readStorageEndpoints(env: NodeJS.ProcessEnv): StorageEndpoints {
 export const DEFAULT_ENDPOINTS: StorageEndpoints = {
   s3: { region: 'us-east-1' },
   azure: {},
-  r2: {}
+  r2: {},
+  gcs: readGcsEndpoint({})
 }

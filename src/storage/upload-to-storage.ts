@@ -8,6 +8,7 @@ import {
 import type { ModelVersion } from '../mlflow/schemas.js'
 import type { StorageEndpoints } from './endpoints.js'
 import { azureWriter } from './azure-writer.js'
+import { gcsWriter } from './gcs-writer.js'
 import { r2Writer } from './r2-writer.js'
 import { s3Writer } from './s3-writer.js'
 import { storageRejected } from './storage-rejected.js'
@@ -15,7 +16,12 @@ import type { StorageFile } from './storage-file.js'
 import type { StorageWriter, WriterFactory } from './storage-writer.js'
 
 /** The storage kinds this action writes to, tried in turn. */
-const WRITERS: readonly WriterFactory[] = [s3Writer, azureWriter, r2Writer]
+const WRITERS: readonly WriterFactory[] = [
+  s3Writer,
+  azureWriter,
+  gcsWriter,
+  r2Writer
+]
 
 /**
  * Uploads model files to a Unity Catalog model version's storage
@@ -97,7 +103,8 @@ function unsupportedStorage(
       `Unity Catalog stores version ${version.version} of '${version.name}' ` +
         `in ${kind}, at ${version.storage_location ?? '(no location)'}. ` +
         'This version of the action uploads model files to S3, Azure ' +
-        'Data Lake Storage and Cloudflare R2, with the matching ' +
+        'Data Lake Storage, Google Cloud Storage and Cloudflare R2, with ' +
+        'the matching ' +
         'credentials and location. The ' +
         'version stays PENDING_REGISTRATION.',
       'Register this model with the MLflow Python client ' +

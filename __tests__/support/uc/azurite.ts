@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
+import { stopChild } from '../moto-server.js'
 import { NODE_24, ROOT } from '../spawn-node.js'
 
 /** Azurite's development account. */
@@ -139,11 +140,4 @@ async function listeningPort(child: ChildProcess): Promise<number> {
       reject(new Error(`Azurite exited with code ${code}: ${output}`))
     })
   })
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return
-  const exited = new Promise(resolve => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  await exited
 }
