@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { stringify } from 'yaml'
 
 import { INPUTS, OUTPUTS } from '../src/config/inputs.ts'
+import { STORAGE_VARIABLES } from '../src/config/storage-variables.ts'
 
 /** Builds the action.yml document as a plain object. */
 export function actionDefinition() {
@@ -158,8 +159,26 @@ export function renderEnvironmentDoc() {
     '`HOKUSAI_API_KEY` for the Hokusai platform, and the `AWS_*` variables',
     'for SigV4. [authentication.md](authentication.md) describes them.',
     '',
-    ...INPUTS.flatMap(environmentSection)
+    ...INPUTS.flatMap(environmentSection),
+    ...storageVariablesSection()
   ].join('\n')
+}
+
+/** Renders the variables that point Unity Catalog storage at emulators. */
+function storageVariablesSection() {
+  return [
+    '## Unity Catalog storage endpoints',
+    '',
+    'These variables are read only from the environment, by the action and',
+    'the CLI alike. They send the model files of a Unity Catalog version to',
+    'an emulator or a compatible server instead of the cloud. A URL must be',
+    'https, or plain http on a loopback address.',
+    '',
+    ...STORAGE_VARIABLES.flatMap(variable => [
+      `- \`${variable.name.split(', ').join('`, `')}\`: ${variable.description}`
+    ]),
+    ''
+  ]
 }
 
 /** Renders every generated file, keyed by its path. */

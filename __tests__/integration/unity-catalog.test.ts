@@ -247,14 +247,14 @@ describe('Unity Catalog checks before writing', () => {
     expect(standIn.requests.length).toBe(before)
   })
 
-  it('names unsupported Azure storage', async () => {
+  it('names unsupported default storage', async () => {
     const modelName = uniqueUcName()
-    standIn.behaviour.storage = 'azure'
+    standIn.behaviour.storage = 'default'
     try {
       const run = await runAction(inputs(modelName), env())
 
       expect(run.result.diagnosis?.code).toBe('UNSUPPORTED_STORAGE')
-      expect(run.result.diagnosis?.detail).toContain('Azure Data Lake')
+      expect(run.result.diagnosis?.detail).toContain('presigned URLs')
     } finally {
       standIn.behaviour.storage = 's3'
     }

@@ -53,7 +53,7 @@ export async function startMoto(bucket = 'uc-models'): Promise<MotoServer> {
   })
   const url = `http://127.0.0.1:${port}`
   try {
-    await waitForPort(port, child)
+    await waitForPort(port, child, 'moto_server')
     const prepared = bootstrap(url, bucket)
     return { url, bucket, ...prepared, stop: () => stopChild(child) }
   } catch (error) {
@@ -80,7 +80,8 @@ function bootstrap(
   return JSON.parse(result.stdout) as Pick<MotoServer, 'user' | 'temporary'>
 }
 
-async function freePort(): Promise<number> {
+/** Returns a free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
   const server = createServer()
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
@@ -91,10 +92,15 @@ async function freePort(): Promise<number> {
   return address.port
 }
 
-async function waitForPort(port: number, child: ChildProcess): Promise<void> {
+/** Waits until a child process listens on a port of 127.0.0.1. */
+export async function waitForPort(
+  port: number,
+  child: ChildProcess,
+  label: string
+): Promise<void> {
   for (let attempt = 0; attempt < 150; attempt++) {
     if (child.exitCode !== null) {
-      throw new Error(`moto_server exited with code ${child.exitCode}`)
+      throw new Error(`${label} exited with code ${child.exitCode}`)
     }
     const open = await new Promise<boolean>(resolve => {
       const socket = connect(port, '127.0.0.1')
@@ -109,10 +115,11 @@ async function waitForPort(port: number, child: ChildProcess): Promise<void> {
     if (open) return
     await new Promise(resolve => setTimeout(resolve, 200))
   }
-  throw new Error(`moto_server did not listen on port ${port}`)
+  throw new Error(`${label} did not listen on port ${port}`)
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+/** Stops a child process with SIGTERM and waits for it to exit. */
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.pid === undefined) return
   const exited = new Promise(resolve => child.once('exit', resolve))
   child.kill('SIGTERM')

@@ -6,9 +6,11 @@
  * serves them only in its hosted workspaces. Requests and responses
  * follow MLflow 3.17.2's `databricks_uc_registry_messages.proto` field by
  * field. The storage is real: model versions live in a bucket of moto's
- * S3, and the credentials handed out are a role's temporary credentials
- * from moto's STS. Finalize lists the bucket to check that the files
- * arrived.
+ * S3, with a role's temporary credentials from moto's STS, or in a
+ * container of Azurite, with an account SAS, in a bucket of
+ * fake-gcs-server, with an OAuth token it does not check, or in moto's
+ * bucket as R2, with moto's keys. Finalize lists the storage
+ * to check that the files arrived.
  */
 import { randomUUID } from 'node:crypto'
 import {
@@ -20,6 +22,8 @@ import type { AddressInfo } from 'node:net'
 
 import { EMPTY_PAYLOAD_HASH, signRequest } from '../../src/auth/sigv4-signer.js'
 import type { MotoServer } from './moto-server.js'
+import { AZURITE_ACCOUNT, type Azurite } from './uc/azurite.js'
+import type { FakeGcs } from './uc/fake-gcs.js'
 
 const PREFIX = '/api/2.0/mlflow/unity-catalog/'
 
@@ -47,8 +51,17 @@ interface UcModel {
 
 /** Switches a test can set between runs. */
 export interface StandInBehaviour {
-  /** The storage kind of new versions; `azure` hands out a SAS. */
-  storage: 's3' | 'azure'
+  /**
+   * The storage kind of new versions: `azure` hands out a SAS for
+   * Azurite, and `default` Databricks default storage, which has no
+   * writer.
+   */
+  storage: StorageKind
+  /**
+   * Hands out credentials that the storage rejects: an Azure SAS that
+   * expired an hour ago, or R2 keys with a wrong secret.
+   */
+  rejectedCredentials: boolean
   /** Asks for SSE-S3 in the credentials' `encryption_details`. */
   sseS3: boolean
   /**
@@ -59,18 +72,36 @@ export interface StandInBehaviour {
   failFinalize: number
 }
 
+/** A storage kind that the stand-in can place new versions in. */
+export type StorageKind = 's3' | 'azure' | 'gcs' | 'r2' | 'default'
+
+/** The bucket of fake-gcs-server that versions are stored in. */
+const GCS_BUCKET = 'uc-models'
+
+/** The host of the stand-in's R2 locations; requests go to moto. */
+const R2_HOST = 'standin.r2.cloudflarestorage.com'
+
+/** The Azure container that versions in Azurite are stored in. */
+const AZURE_CONTAINER = 'models'
+
 /** A running stand-in, its state and the requests it served. */
 export interface UnityCatalogStandIn {
   readonly url: string
   readonly models: Map<string, UcModel>
   readonly requests: string[]
   readonly behaviour: StandInBehaviour
+  /** The storage secrets handed out, for leak checks. */
+  readonly issuedSecrets: string[]
   /** Lists the object keys below a prefix of the moto bucket. */
   listObjects(prefix: string): Promise<string[]>
   /** Returns the response headers of a HEAD request for one object. */
   headObject(key: string): Promise<Headers>
   /** Returns the bytes of one object. */
   getObject(key: string): Promise<Buffer>
+  /** Lists the file paths below a storage location, of any kind. */
+  storedFiles(location: string): Promise<string[]>
+  /** Reads one file below an Azurite or fake-gcs-server location. */
+  readStored(location: string, relativePath: string): Promise<Buffer>
   stop(): Promise<void>
 }
 
@@ -91,16 +122,43 @@ type Handler = (query: URLSearchParams, body: Body) => unknown
 export async function startUnityCatalogStandIn(options: {
   readonly moto: MotoServer
   readonly token: string
+  readonly azurite?: Azurite
+  readonly gcs?: FakeGcs
 }): Promise<UnityCatalogStandIn> {
-  const { moto } = options
+  const { moto, azurite, gcs } = options
+  await azurite?.createContainer(AZURE_CONTAINER)
+  await gcs?.createBucket(GCS_BUCKET)
   const models = new Map<string, UcModel>()
   const requests: string[] = []
+  const issuedSecrets: string[] = []
   const behaviour: StandInBehaviour = {
     storage: 's3',
+    rejectedCredentials: false,
     sseS3: false,
     failFinalize: 0
   }
   const listObjects = (prefix: string) => listBucket(moto, prefix)
+  const storedFiles = async (location: string): Promise<string[]> => {
+    const azure = azureLocation(location)
+    if (azure) {
+      const names = await requireAzurite(azurite).listBlobs(
+        AZURE_CONTAINER,
+        `${azure}/`
+      )
+      return names.map(name => name.slice(azure.length + 1))
+    }
+    const gcsPrefix = /^gs:\/\/[^/]+\/(.*)$/.exec(location)?.[1]
+    if (gcsPrefix !== undefined) {
+      const names = await requireGcs(gcs).listObjects(
+        GCS_BUCKET,
+        `${gcsPrefix}/`
+      )
+      return names.map(name => name.slice(gcsPrefix.length + 1))
+    }
+    const prefix = location.replace(/^(?:s3|r2):\/\/[^/]+\//, '')
+    const keys = await listObjects(`${prefix}/`)
+    return keys.map(key => key.slice(prefix.length + 1))
+  }
 
   const model = (name: string): UcModel => {
     const found = models.get(name)
@@ -186,7 +244,16 @@ export async function startUnityCatalogStandIn(options: {
           'Write credentials exist only for pending model versions.'
         )
       }
-      return { credentials: credentialsJson(found, moto, behaviour) }
+      const credentials = credentialsJson(found, moto, behaviour, azurite)
+      const sas = credentials.azure_user_delegation_sas?.sas_token
+      if (sas) {
+        issuedSecrets.push(sas, new URLSearchParams(sas).get('sig') ?? sas)
+      }
+      const oauth = credentials.gcp_oauth_token?.oauth_token
+      if (oauth) issuedSecrets.push(oauth)
+      const r2 = credentials.r2_temp_credentials
+      if (r2) issuedSecrets.push(r2.secret_access_key, r2.session_token ?? '')
+      return { credentials }
     },
     'POST model-versions/finalize': async (_, body) => {
       const target = model(text(body.name))
@@ -195,9 +262,8 @@ export async function startUnityCatalogStandIn(options: {
         behaviour.failFinalize--
         throw new UcError(400, 'INVALID_STATE', 'Finalize rejected.')
       }
-      const prefix = found.storage_location.replace(/^s3:\/\/[^/]+\//, '')
-      const keys = await listObjects(prefix)
-      if (!keys.includes(`${prefix}/MLmodel`)) {
+      const files = await storedFiles(found.storage_location)
+      if (!files.includes('MLmodel')) {
         throw new UcError(
           400,
           'INVALID_PARAMETER_VALUE',
@@ -266,9 +332,24 @@ export async function startUnityCatalogStandIn(options: {
     models,
     requests,
     behaviour,
+    issuedSecrets,
     listObjects,
     headObject: key => headObject(moto, key),
     getObject: key => getObject(moto, key),
+    storedFiles,
+    readStored: (location, relativePath) => {
+      const gcsPrefix = /^gs:\/\/[^/]+\/(.*)$/.exec(location)?.[1]
+      if (gcsPrefix !== undefined) {
+        return requireGcs(gcs).getObject(
+          GCS_BUCKET,
+          `${gcsPrefix}/${relativePath}`
+        )
+      }
+      return requireAzurite(azurite).getBlob(
+        AZURE_CONTAINER,
+        `${azureLocation(location) ?? ''}/${relativePath}`
+      )
+    },
     stop: async () => {
       server.closeAllConnections()
       await new Promise(resolve => server.close(resolve))
@@ -319,21 +400,70 @@ function storageLocation(
   version: string
 ): string {
   const path = `models/${randomUUID()}/versions/${version}`
-  return behaviour.storage === 'azure'
-    ? `abfss://models@ucstandin.dfs.core.windows.net/${path}`
-    : `s3://${moto.bucket}/${path}`
+  switch (behaviour.storage) {
+    case 'azure':
+      return (
+        `abfss://${AZURE_CONTAINER}@${AZURITE_ACCOUNT}.` +
+        `dfs.core.windows.net/${path}`
+      )
+    case 'r2':
+      return `r2://${moto.bucket}@${R2_HOST}/${path}`
+    case 'gcs':
+      return `gs://${GCS_BUCKET}/${path}`
+    default:
+      return `s3://${moto.bucket}/${path}`
+  }
+}
+
+/** Returns the blob name prefix of an `abfss://` location. */
+function azureLocation(location: string): string | undefined {
+  return /^abfss:\/\/[^/]+\/(.*)$/.exec(location)?.[1]
+}
+
+function requireGcs(gcs: FakeGcs | undefined): FakeGcs {
+  if (!gcs) throw new Error('the stand-in was started without fake-gcs')
+  return gcs
+}
+
+function requireAzurite(azurite: Azurite | undefined): Azurite {
+  if (!azurite) throw new Error('the stand-in was started without Azurite')
+  return azurite
 }
 
 function credentialsJson(
   version: UcModelVersion,
   moto: MotoServer,
-  behaviour: StandInBehaviour
+  behaviour: StandInBehaviour,
+  azurite: Azurite | undefined
 ) {
+  const rejected = behaviour.rejectedCredentials
   const expiration = Date.parse(moto.temporary.expiration)
-  if (version.storage_location.startsWith('abfss:')) {
+  if (behaviour.storage === 'default') {
+    return { storage_mode: 'DEFAULT_STORAGE', expiration_time: expiration }
+  }
+  if (version.storage_location.startsWith('gs:')) {
     return {
-      azure_user_delegation_sas: { sas_token: 'sv=2023-11-03&sig=standin' },
+      gcp_oauth_token: { oauth_token: `ya29.standin-${randomUUID()}` },
       expiration_time: expiration
+    }
+  }
+  if (version.storage_location.startsWith('r2:')) {
+    const secret = moto.temporary.secretAccessKey
+    return {
+      r2_temp_credentials: {
+        access_key_id: moto.temporary.accessKeyId,
+        secret_access_key: rejected ? `${secret.slice(1)}x` : secret,
+        session_token: moto.temporary.sessionToken
+      },
+      expiration_time: expiration
+    }
+  }
+  if (version.storage_location.startsWith('abfss:')) {
+    const sasExpiration = rejected ? Date.now() - 3_600_000 : expiration
+    const sas = requireAzurite(azurite).accountSas(new Date(sasExpiration))
+    return {
+      azure_user_delegation_sas: { sas_token: sas },
+      expiration_time: sasExpiration
     }
   }
   return {

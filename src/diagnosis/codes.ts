@@ -26,6 +26,7 @@ export const DIAGNOSIS_CODES = {
   SOURCE_NOT_FOUND: 'The model source holds no model',
   MODEL_SIGNATURE_MISSING: 'Unity Catalog requires a model signature',
   UNSUPPORTED_STORAGE: "The action cannot write to the model's storage",
+  STORAGE_REJECTED: 'The storage rejected the temporary credentials',
   PAYLOAD_TOO_LARGE: 'A request body was larger than the server accepts',
   TIMEOUT_PENDING: 'The model version did not become READY in time',
   REGISTRATION_FAILED: 'The registry failed to register the version',

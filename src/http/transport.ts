@@ -33,6 +33,17 @@ export interface ApiRequest {
   readonly query?: Query
   readonly json?: unknown
   readonly body?: ReplayableBody
+  /**
+   * Headers of this request alone, such as a storage API's blob type.
+   * They are sent to whichever origin the request goes to, so they must
+   * not carry credentials.
+   */
+  readonly headers?: Readonly<Record<string, string>>
+  /**
+   * Statuses outside 2xx that are an answer rather than a failure, such
+   * as the 308 that acknowledges one chunk of a resumable upload.
+   */
+  readonly acceptStatus?: readonly number[]
   /** What the request does, in words, for logs and diagnoses. */
   readonly operation: string
   readonly resource?: string
@@ -223,6 +234,7 @@ export class HttpClient {
     for (let redirects = 0; ; redirects++) {
       const response = await this.dispatchWithRefresh(request, url)
       const location = response.headers.location
+      if (request.acceptStatus?.includes(response.status)) return response
       const isRedirect = response.status >= 300 && response.status < 400
       if (!isRedirect) return this.check(request, url, response)
       const target =
@@ -286,6 +298,9 @@ export class HttpClient {
     const headers: Record<string, string> = {
       'user-agent': this.options.userAgent,
       accept: 'application/json'
+    }
+    for (const [name, value] of Object.entries(request.headers ?? {})) {
+      headers[name.toLowerCase()] = value
     }
     const body = this.body(request, headers)
     // Extra headers carry secrets, like credentials, so they go only to

@@ -16,14 +16,18 @@ const awsCredentials = z.object({
 /**
  * The `TemporaryCredentials` message of MLflow 3.17's
  * `databricks_uc_registry_messages.proto`. Exactly one credential field
- * is set. The storage kinds this action does not write to are kept as
- * opaque objects, so a diagnosis can name them.
+ * is set. Fields inside each kind are optional, so that a message this
+ * action cannot use still parses and a diagnosis can name its kind.
  */
 export const temporaryCredentialsSchema = z.looseObject({
   aws_temp_credentials: awsCredentials.optional(),
-  azure_user_delegation_sas: z.looseObject({}).optional(),
-  gcp_oauth_token: z.looseObject({}).optional(),
-  r2_temp_credentials: z.looseObject({}).optional(),
+  azure_user_delegation_sas: z
+    .looseObject({ sas_token: z.string().optional() })
+    .optional(),
+  gcp_oauth_token: z
+    .looseObject({ oauth_token: z.string().optional() })
+    .optional(),
+  r2_temp_credentials: awsCredentials.partial().optional(),
   /** Milliseconds since the epoch; int64 values may come as strings. */
   expiration_time: z.coerce.number().optional(),
   storage_mode: z.string().optional(),

@@ -7,12 +7,21 @@ import {
 } from '../mlflow/unity-catalog.js'
 import type { ModelVersion } from '../mlflow/schemas.js'
 import type { StorageEndpoints } from './endpoints.js'
+import { azureWriter } from './azure-writer.js'
+import { gcsWriter } from './gcs-writer.js'
+import { r2Writer } from './r2-writer.js'
 import { s3Writer } from './s3-writer.js'
+import { storageRejected } from './storage-rejected.js'
 import type { StorageFile } from './storage-file.js'
-import type { WriterFactory } from './storage-writer.js'
+import type { StorageWriter, WriterFactory } from './storage-writer.js'
 
 /** The storage kinds this action writes to, tried in turn. */
-const WRITERS: readonly WriterFactory[] = [s3Writer]
+const WRITERS: readonly WriterFactory[] = [
+  s3Writer,
+  azureWriter,
+  gcsWriter,
+  r2Writer
+]
 
 /**
  * Uploads model files to a Unity Catalog model version's storage
@@ -43,11 +52,33 @@ export async function uploadToStorage(
     `Uploading ${files.length} files to ${location} ` +
       `for version ${version.version}`
   )
-  for (const file of files) await writer.put(file)
+  await putAll(writer, files, version, credentials)
   log.info(`Uploaded all ${files.length} files`)
 }
 
-/** Names the storage kind of credentials this action cannot write to. */
+/**
+ * Writes the files one after another. A storage service that rejects
+ * the credentials ends the upload with a diagnosis that names it.
+ */
+async function putAll(
+  writer: StorageWriter,
+  files: readonly StorageFile[],
+  version: ModelVersion,
+  credentials: TemporaryCredentials
+): Promise<void> {
+  for (const file of files) {
+    try {
+      await writer.put(file)
+    } catch (error) {
+      const kind = describeStorageKind(credentials)
+      const rejected = storageRejected(error, version, kind, credentials)
+      if (rejected) throw rejected
+      throw error
+    }
+  }
+}
+
+/** Names the storage kind of the credentials, for logs and diagnoses. */
 export function describeStorageKind(credentials: TemporaryCredentials): string {
   if (credentials.storage_mode === 'DEFAULT_STORAGE') {
     return 'Databricks default storage (presigned URLs)'
@@ -57,7 +88,7 @@ export function describeStorageKind(credentials: TemporaryCredentials): string {
   }
   if (credentials.gcp_oauth_token) return 'Google Cloud Storage (OAuth token)'
   if (credentials.r2_temp_credentials) return 'Cloudflare R2'
-  if (credentials.aws_temp_credentials) return 'S3 at a location not s3://'
+  if (credentials.aws_temp_credentials) return 'Amazon S3'
   return 'a storage kind the registry did not name'
 }
 
@@ -71,11 +102,15 @@ function unsupportedStorage(
       'UNSUPPORTED_STORAGE',
       `Unity Catalog stores version ${version.version} of '${version.name}' ` +
         `in ${kind}, at ${version.storage_location ?? '(no location)'}. ` +
-        'This version of the action uploads model files to S3 only. The ' +
+        'This version of the action uploads model files to S3, Azure ' +
+        'Data Lake Storage, Google Cloud Storage and Cloudflare R2, with ' +
+        'the matching ' +
+        'credentials and location. The ' +
         'version stays PENDING_REGISTRATION.',
       'Register this model with the MLflow Python client ' +
         "(`mlflow.set_registry_uri('databricks-uc')`), or use a catalog " +
-        'whose managed storage is on S3.'
+        'whose managed storage is an external location on one of those ' +
+        'clouds.'
     )
   )
 }

@@ -15,7 +15,7 @@ describe('describeStorageKind', () => {
           secret_access_key: 'secret'
         }
       },
-      'S3 at a location not s3://'
+      'Amazon S3'
     ],
     [{}, 'did not name']
   ])('names %j', (credentials, expected) => {

@@ -1,0 +1,336 @@
+import { randomBytes } from 'node:crypto'
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
+
+import { CHUNK_BYTES } from '../../src/storage/file-chunks.js'
+import { startMoto, type MotoServer } from '../support/moto-server.js'
+import {
+  githubEnv,
+  leakedSecrets,
+  runAction,
+  type ActionRun
+} from '../support/registration.js'
+import { testServers } from '../support/servers.js'
+import { startAzurite, type Azurite } from '../support/uc/azurite.js'
+import { startFakeGcs, type FakeGcs } from '../support/uc/fake-gcs.js'
+import {
+  startUnityCatalogStandIn,
+  type StorageKind,
+  type UnityCatalogStandIn
+} from '../support/unity-catalog-standin.js'
+import {
+  startWorkspaceFront,
+  type WorkspaceFront
+} from '../support/workspace-front.js'
+
+// Jest reads `testTimeout` only from the top-level configuration, so the
+// integration project's value in jest.config.js does not reach this file.
+jest.setTimeout(180_000)
+
+const TOKEN = 'dapi-unity-catalog-storage-token'
+/** A file larger than one chunk, so it goes up in several parts. */
+const LARGE_FILE = 'weights.bin'
+
+let moto: MotoServer
+let azurite: Azurite
+let gcs: FakeGcs
+let standIn: UnityCatalogStandIn
+let front: WorkspaceFront
+let modelDir: string
+/** Stops what beforeAll started, so far as it got, in reverse order. */
+const cleanups: (() => Promise<void>)[] = []
+
+beforeAll(async () => {
+  moto = await startMoto()
+  cleanups.push(() => moto.stop())
+  azurite = await startAzurite()
+  cleanups.push(() => azurite.stop())
+  gcs = await startFakeGcs()
+  cleanups.push(() => gcs.stop())
+  standIn = await startUnityCatalogStandIn({
+    moto,
+    token: TOKEN,
+    azurite,
+    gcs
+  })
+  cleanups.push(() => standIn.stop())
+  const plain = testServers().plain.url
+  front = await startWorkspaceFront({
+    provider: plain,
+    mlflow: plain,
+    unityCatalog: standIn.url
+  })
+  cleanups.push(() => front.stop())
+  modelDir = await modelWithLargeFile()
+  cleanups.push(() =>
+    rm(path.dirname(modelDir), { recursive: true, force: true })
+  )
+})
+
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup()
+})
+
+/** Copies the example model and adds a file of one chunk and a half. */
+async function modelWithLargeFile(): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), 'uc-storage-'))
+  const target = path.join(root, 'model')
+  await cp('examples/model', target, { recursive: true })
+  const size = CHUNK_BYTES + CHUNK_BYTES / 2 + 17
+  await writeFile(path.join(target, LARGE_FILE), randomBytes(size))
+  await writeFile(path.join(target, 'empty.txt'), '')
+  return target
+}
+
+let counter = 0
+function uniqueUcName(): string {
+  counter++
+  return `main.ml.storage_${process.pid}_${Date.now().toString(36)}_${counter}`
+}
+
+/** Runs a registration with new versions placed in one storage kind. */
+async function registerIn(
+  storage: StorageKind,
+  env: NodeJS.ProcessEnv
+): Promise<{ run: ActionRun; name: string }> {
+  const name = uniqueUcName()
+  standIn.behaviour.storage = storage
+  try {
+    const run = await runAction(
+      {
+        'tracking-uri': 'databricks',
+        'registry-uri': 'databricks-uc',
+        'model-name': name,
+        'model-path': modelDir
+      },
+      {
+        ...githubEnv(),
+        DATABRICKS_HOST: front.url,
+        DATABRICKS_TOKEN: TOKEN,
+        ...env
+      }
+    )
+    return { run, name }
+  } finally {
+    standIn.behaviour.storage = 's3'
+  }
+}
+
+function locationOf(name: string): string {
+  return standIn.models.get(name)?.versions[0]?.storage_location ?? ''
+}
+
+/** Lists a local directory's files with `/`, as the storage names them. */
+async function localFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
+  return entries
+    .filter(entry => entry.isFile())
+    .map(entry => path.relative(dir, path.join(entry.parentPath, entry.name)))
+    .map(file => file.split(path.sep).join('/'))
+    .sort()
+}
+
+describe('Unity Catalog storage on Azure', () => {
+  let run: ActionRun
+  let name: string
+
+  beforeAll(async () => {
+    ;({ run, name } = await registerIn('azure', {
+      AZURE_STORAGE_CONNECTION_STRING: `BlobEndpoint=${azurite.blobUrl};`
+    }))
+  })
+
+  it('registers a READY version', () => {
+    expect(run.result.outcome).toBe('registered')
+    expect(standIn.models.get(name)?.versions[0]?.status).toBe('READY')
+  })
+
+  it('uploads every file to the container', async () => {
+    const stored = await standIn.storedFiles(locationOf(name))
+
+    expect(stored.sort()).toEqual(await localFiles(modelDir))
+  })
+
+  it('stores each file byte for byte', async () => {
+    for (const file of await localFiles(modelDir)) {
+      const stored = await standIn.readStored(locationOf(name), file)
+      const local = await readFile(path.join(modelDir, file))
+
+      expect({ file, equal: stored.equals(local) }).toEqual({
+        file,
+        equal: true
+      })
+    }
+  })
+
+  it('sends the large file in blocks', () => {
+    const puts = run.host.lines.filter(
+      line =>
+        line.message.startsWith('PUT ') &&
+        line.message.includes(`/${LARGE_FILE} `)
+    )
+
+    // Two Put Block requests and one Put Block List.
+    expect(puts).toHaveLength(3)
+  })
+
+  it('masks the SAS token', () => {
+    expect(standIn.issuedSecrets.length).toBeGreaterThan(0)
+    expect(leakedSecrets(run.host, [TOKEN, ...standIn.issuedSecrets])).toEqual(
+      []
+    )
+    for (const secret of standIn.issuedSecrets) {
+      expect(run.host.secrets).toContain(secret)
+    }
+  })
+})
+
+describe('Unity Catalog storage on Google Cloud Storage', () => {
+  let run: ActionRun
+  let name: string
+
+  beforeAll(async () => {
+    ;({ run, name } = await registerIn('gcs', {
+      STORAGE_EMULATOR_HOST: gcs.url
+    }))
+  })
+
+  it('registers a READY version', () => {
+    expect(run.result.outcome).toBe('registered')
+    expect(standIn.models.get(name)?.versions[0]?.status).toBe('READY')
+  })
+
+  it('uploads every file to the bucket', async () => {
+    const stored = await standIn.storedFiles(locationOf(name))
+
+    expect(stored.sort()).toEqual(await localFiles(modelDir))
+  })
+
+  it('stores each file byte for byte', async () => {
+    for (const file of await localFiles(modelDir)) {
+      const stored = await standIn.readStored(locationOf(name), file)
+      const local = await readFile(path.join(modelDir, file))
+
+      expect({ file, equal: stored.equals(local) }).toEqual({
+        file,
+        equal: true
+      })
+    }
+  })
+
+  it('sends the large file in chunks', () => {
+    const puts = run.host.lines.filter(
+      line => line.message.startsWith('PUT ') && line.message.includes(gcs.url)
+    )
+
+    // A resumable upload of one chunk and a half: two PUT requests.
+    expect(puts).toHaveLength(2)
+  })
+
+  it('masks the OAuth token', () => {
+    const tokens = standIn.issuedSecrets.filter(secret =>
+      secret.startsWith('ya29.')
+    )
+
+    expect(tokens.length).toBeGreaterThan(0)
+    expect(leakedSecrets(run.host, [TOKEN, ...tokens])).toEqual([])
+    for (const token of tokens) expect(run.host.secrets).toContain(token)
+  })
+})
+
+describe('Unity Catalog storage on R2', () => {
+  let run: ActionRun
+  let name: string
+
+  beforeAll(async () => {
+    ;({ run, name } = await registerIn('r2', {
+      MLFLOW_R2_ENDPOINT_URL: moto.url
+    }))
+  })
+
+  it('registers a READY version', () => {
+    expect(run.result.outcome).toBe('registered')
+    expect(standIn.models.get(name)?.versions[0]?.status).toBe('READY')
+  })
+
+  it('uploads every file to the bucket', async () => {
+    const stored = await standIn.storedFiles(locationOf(name))
+
+    expect(stored.sort()).toEqual(await localFiles(modelDir))
+  })
+
+  it('sends path-style requests to the endpoint', () => {
+    const debug = run.host.lines.map(line => line.message).join('\n')
+
+    expect(debug).toContain(`PUT ${moto.url}/${moto.bucket}/`)
+  })
+
+  it('masks the secret key and session token', () => {
+    const secrets = [
+      moto.temporary.secretAccessKey,
+      moto.temporary.sessionToken ?? ''
+    ]
+
+    expect(leakedSecrets(run.host, [TOKEN, ...secrets])).toEqual([])
+    expect(run.host.secrets).toContain(moto.temporary.secretAccessKey)
+  })
+})
+
+describe('Unity Catalog storage rejections', () => {
+  it('diagnoses a refused R2 key', async () => {
+    standIn.behaviour.rejectedCredentials = true
+    let outcome
+    try {
+      outcome = await registerIn('r2', { MLFLOW_R2_ENDPOINT_URL: moto.url })
+    } finally {
+      standIn.behaviour.rejectedCredentials = false
+    }
+    const diagnosis = outcome.run.result.diagnosis
+
+    expect(diagnosis?.code).toBe('STORAGE_REJECTED')
+    expect(diagnosis?.detail).toContain('Cloudflare R2')
+    expect(diagnosis?.detail).toContain('SignatureDoesNotMatch')
+    expect(leakedSecrets(outcome.run.host, standIn.issuedSecrets)).toEqual([])
+  })
+
+  it('diagnoses an expired Azure SAS', async () => {
+    standIn.behaviour.rejectedCredentials = true
+    let outcome
+    try {
+      outcome = await registerIn('azure', {
+        AZURE_STORAGE_CONNECTION_STRING: `BlobEndpoint=${azurite.blobUrl};`
+      })
+    } finally {
+      standIn.behaviour.rejectedCredentials = false
+    }
+    const diagnosis = outcome.run.result.diagnosis
+
+    expect(diagnosis?.code).toBe('STORAGE_REJECTED')
+    expect(diagnosis?.detail).toContain('Azure Data Lake Storage')
+    expect(diagnosis?.detail).toContain('expired at')
+    expect(diagnosis?.fix).toContain('Run the job again')
+    expect(leakedSecrets(outcome.run.host, standIn.issuedSecrets)).toEqual([])
+  })
+
+  it('rejects a plain http emulator off loopback', async () => {
+    const { run } = await registerIn('azure', {
+      AZURE_STORAGE_CONNECTION_STRING:
+        'BlobEndpoint=http://storage.example.com/devstoreaccount1;'
+    })
+
+    expect(run.result.diagnosis?.code).toBe('CLIENT_CONFIG')
+    expect(run.result.diagnosis?.detail).toContain(
+      'AZURE_STORAGE_CONNECTION_STRING'
+    )
+  })
+
+  it('names unsupported default storage', async () => {
+    const { run } = await registerIn('default', {})
+
+    expect(run.result.diagnosis?.code).toBe('UNSUPPORTED_STORAGE')
+    expect(run.result.diagnosis?.detail).toContain('default storage')
+  })
+})
