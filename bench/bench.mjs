@@ -182,7 +182,7 @@ async function measureStart(bench) {
     cliFirstRequestMs: cli,
     distBytes: directorySize(path.join(ROOT, 'dist')),
     actionBytes: statSync(path.join(ROOT, 'dist/index.js')).size,
-    cliBytes: statSync(path.join(ROOT, 'dist/cli/index.js')).size
+    cliBytes: directorySize(path.join(ROOT, 'dist/cli'))
   }
 }
 

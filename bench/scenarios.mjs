@@ -22,12 +22,12 @@ import { median, runMeasured } from './measure.mjs'
  *   pythonScript: string, env: Record<string, string> }} Bench
  */
 
-function ours(bench, args, url = bench.server.url) {
+function ours(bench, args, url = bench.server.url, env = {}) {
   const bundleDir = path.join(bench.tempDir, 'bundles-unused')
   return runMeasured(
     bench.node,
     [bench.cli, ...args, '--tracking-uri', url, '--bundle-dir', bundleDir],
-    { env: bench.env, tempDir: bench.tempDir }
+    { env: { ...bench.env, ...env }, tempDir: bench.tempDir }
   )
 }
 
@@ -43,18 +43,35 @@ function python(bench, args, url = bench.server.url) {
  * alias, through the counting proxy, which also yields requests per run.
  */
 export async function coldRegistration(bench, source, repetitions) {
-  const samples = { ours: [], python: [], oursRequests: [], pyRequests: [] }
+  const samples = {
+    ours: [],
+    oursNoCache: [],
+    python: [],
+    oursServer: [],
+    pyServer: [],
+    oursRequests: [],
+    pyRequests: []
+  }
   for (let rep = 0; rep < repetitions; rep++) {
+    const cliArgs = ['--source', source, '--aliases', 'champion']
     bench.proxy.reset()
-    const name = `cold-ours-${rep}`
-    const cliArgs = ['register', '--model-name', name, '--source', source]
     const run = await ours(
       bench,
-      [...cliArgs, '--aliases', 'champion'],
+      ['register', '--model-name', `cold-ours-${rep}`, ...cliArgs],
       bench.proxy.url
     )
     samples.ours.push(run.ms)
+    samples.oursServer.push(bench.proxy.serverMs())
     samples.oursRequests.push(bench.proxy.count())
+
+    // The same run without Node's compile cache, as on a fresh runner.
+    const uncached = await ours(
+      bench,
+      ['register', '--model-name', `cold-uncached-${rep}`, ...cliArgs],
+      bench.proxy.url,
+      { NODE_DISABLE_COMPILE_CACHE: '1' }
+    )
+    samples.oursNoCache.push(uncached.ms)
 
     bench.proxy.reset()
     const py = await python(
@@ -63,11 +80,15 @@ export async function coldRegistration(bench, source, repetitions) {
       bench.proxy.url
     )
     samples.python.push(py.ms)
+    samples.pyServer.push(bench.proxy.serverMs())
     samples.pyRequests.push(bench.proxy.count())
   }
   return {
     oursMs: median(samples.ours),
+    oursUncachedMs: median(samples.oursNoCache),
     pythonMs: median(samples.python),
+    oursServerMs: median(samples.oursServer),
+    pythonServerMs: median(samples.pyServer),
     oursRequests: median(samples.oursRequests),
     pythonRequests: median(samples.pyRequests)
   }

@@ -1,9 +1,5 @@
-import { encodePath } from '../mlflow/artifacts.js'
-import { maskSecret } from '../config/secrets.js'
-import { fileBody } from './file-chunks.js'
+import { putObjectWriter } from './put-object-writer.js'
 import { parseR2Location, r2BucketUrl } from './r2-location.js'
-import { S3Signer } from './s3-signer.js'
-import { storageClient } from './storage-client.js'
 import type { WriterFactory } from './storage-writer.js'
 
 /**
@@ -22,35 +18,16 @@ export const r2Writer: WriterFactory = context => {
   if (!r2?.access_key_id || !r2.secret_access_key || !location) {
     return undefined
   }
-  const mask = context.http.options.mask
-  if (mask) {
-    maskSecret(mask, r2.secret_access_key)
-    if (r2.session_token) maskSecret(mask, r2.session_token)
-  }
-
-  const signer = new S3Signer(
-    {
-      accessKeyId: r2.access_key_id,
-      secretAccessKey: r2.secret_access_key,
-      ...(r2.session_token ? { sessionToken: r2.session_token } : {})
+  return putObjectWriter(context, {
+    keys: {
+      ...r2,
+      access_key_id: r2.access_key_id,
+      secret_access_key: r2.secret_access_key
     },
-    R2_REGION
-  )
-  const baseUrl = r2BucketUrl(context.endpoints.r2, location)
-  const storage = storageClient(context, baseUrl, signer)
-  return {
-    async put(file) {
-      const key = location.prefix
-        ? `${location.prefix}/${file.relativePath}`
-        : file.relativePath
-      await storage.send({
-        method: 'PUT',
-        path: encodePath(key),
-        body: fileBody(file),
-        operation: 'upload model file to R2',
-        resource: `r2://${location.bucket}@${location.host}/${key}`,
-        idempotent: true
-      })
-    }
-  }
+    region: R2_REGION,
+    bucketUrl: r2BucketUrl(context.endpoints.r2, location),
+    prefix: location.prefix,
+    service: 'R2',
+    describe: key => `r2://${location.bucket}@${location.host}/${key}`
+  })
 }

@@ -1,7 +1,5 @@
-import { HttpClient } from '../http/transport.js'
-import { encodePath } from '../mlflow/artifacts.js'
 import type { TemporaryCredentials } from '../mlflow/unity-catalog.js'
-import { S3Signer } from './s3-signer.js'
+import { putObjectWriter } from './put-object-writer.js'
 import { bucketUrl, parseS3Location } from './s3-location.js'
 import type { WriterFactory } from './storage-writer.js'
 
@@ -13,48 +11,15 @@ export const s3Writer: WriterFactory = context => {
   const aws = context.credentials.aws_temp_credentials
   const location = parseS3Location(context.location)
   if (aws === undefined || location === undefined) return undefined
-  const mask = context.http.options.mask
-  mask?.(aws.secret_access_key)
-  if (aws.session_token) mask?.(aws.session_token)
-
-  const { dispatcher, timeoutMs, retry, userAgent } = context.http.options
-  const endpoint = context.endpoints.s3
-  const storage = new HttpClient({
-    dispatcher,
-    timeoutMs,
-    retry,
-    userAgent,
-    log: context.log,
-    baseUrl: bucketUrl(endpoint, location.bucket),
-    auth: new S3Signer(
-      {
-        accessKeyId: aws.access_key_id,
-        secretAccessKey: aws.secret_access_key,
-        ...(aws.session_token ? { sessionToken: aws.session_token } : {})
-      },
-      endpoint.region
-    ),
-    extraHeaders: encryptionHeaders(context.credentials)
+  return putObjectWriter(context, {
+    keys: aws,
+    region: context.endpoints.s3.region,
+    bucketUrl: bucketUrl(context.endpoints.s3, location.bucket),
+    prefix: location.prefix,
+    service: 'S3',
+    describe: key => `s3://${location.bucket}/${key}`,
+    headers: encryptionHeaders(context.credentials)
   })
-  return {
-    async put(file) {
-      const key = location.prefix
-        ? `${location.prefix}/${file.relativePath}`
-        : file.relativePath
-      await storage.send({
-        method: 'PUT',
-        path: encodePath(key),
-        body: {
-          contentType: 'application/octet-stream',
-          length: file.size,
-          open: () => file.open()
-        },
-        operation: 'upload model file to S3',
-        resource: `s3://${location.bucket}/${key}`,
-        idempotent: true
-      })
-    }
-  }
 }
 
 /**
