@@ -13,7 +13,7 @@ export interface AccessKeys {
   readonly session_token?: string | undefined
 }
 
-/** Where and how an S3-compatible store is written. */
+/** The bucket, credentials and names of one S3-compatible upload. */
 export interface PutObjectTarget {
   readonly keys: AccessKeys
   /** The region the SigV4 signature is made for. */
