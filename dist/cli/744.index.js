@@ -772,13 +772,25 @@ const OUTPUTS = [
 
 
 /**
+ * The shortest value that is masked. Masking a value of one to three
+ * characters, such as a header flag `1`, replaces it in every log line
+ * and output (in URLs, numbers and model names), and so short a value
+ * protects nothing.
+ */
+const MIN_MASKED_LENGTH = 4;
+/** Checks whether a value is long enough to be masked. */
+function isMaskable(value) {
+    return value.length >= MIN_MASKED_LENGTH;
+}
+/**
  * Returns the forms in which a secret could reach a log: as it is,
  * percent-encoded (in a URL) and base64-encoded. A multi-line secret,
  * such as a PEM private key, adds each line that is not a PEM armor
- * line, because the runner masks each log line on its own.
+ * line, because the runner masks each log line on its own. A secret or
+ * form shorter than {@link MIN_MASKED_LENGTH} is left out.
  */
 function secretForms(secret) {
-    if (secret === '')
+    if (!isMaskable(secret))
         return [];
     const forms = [
         secret,
@@ -786,7 +798,7 @@ function secretForms(secret) {
         Buffer.from(secret).toString('base64'),
         ...secretLines(secret)
     ];
-    return [...new Set(forms)];
+    return [...new Set(forms)].filter(isMaskable);
 }
 function secretLines(secret) {
     if (!/[\r\n]/.test(secret))
@@ -9013,8 +9025,19 @@ async function createVersion(http, request, log) {
             ...(request.description ? { description: request.description } : {}),
             tags: request.tags
         }),
-        readBack: () => findVersionByKey(http, request.modelName, request.idempotencyKey, log)
+        readBack: () => readBackVersion(http, request, log)
     });
+}
+/**
+ * Looks for a version the lost create committed. The registered model is
+ * read again, so the lookup can check that the search lists its newest
+ * version and read versions one by one when it does not.
+ */
+async function readBackVersion(http, request, log) {
+    const model = await getRegisteredModel(http, request.modelName);
+    if (!model)
+        return undefined;
+    return findVersionByKey(http, request.modelName, request.idempotencyKey, log, model);
 }
 
 ;// CONCATENATED MODULE: ./src/register/idempotency.ts
@@ -13639,6 +13662,7 @@ function toFlagWording(text, fromVariables = new Set()) {
 
 
 
+
 /** Lists the inputs set by an `MLFLOW_REGISTER_*` variable and no flag. */
 function inputsFromVariables(options) {
     const names = INPUTS.map(input => input.name);
@@ -13692,7 +13716,7 @@ function createCliHost(options) {
             options.env[inputVariable(name)] ??
             '').trim(),
         setSecret: (value) => {
-            if (value !== '')
+            if (isMaskable(value))
                 secrets.add(value);
         },
         setOutput: (name, value) => {

@@ -1,6 +1,7 @@
 import { appendFile } from 'node:fs/promises'
 
 import { INPUTS } from '../config/inputs.js'
+import { isMaskable } from '../config/secrets.js'
 import type { Host } from '../host/host.js'
 import { inputVariable, toFlagWording } from './flag-wording.js'
 
@@ -86,7 +87,7 @@ export function createCliHost(options: CliHostOptions): Host & {
         ''
       ).trim(),
     setSecret: (value: string) => {
-      if (value !== '') secrets.add(value)
+      if (isMaskable(value)) secrets.add(value)
     },
     setOutput: (name: string, value: string) => {
       host.outputs.set(name, redact(value))

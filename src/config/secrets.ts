@@ -6,20 +6,34 @@ import type { Settings } from './settings.js'
 export type MaskSecret = (value: string) => void
 
 /**
+ * The shortest value that is masked. Masking a value of one to three
+ * characters, such as a header flag `1`, replaces it in every log line
+ * and output (in URLs, numbers and model names), and so short a value
+ * protects nothing.
+ */
+export const MIN_MASKED_LENGTH = 4
+
+/** Checks whether a value is long enough to be masked. */
+export function isMaskable(value: string): boolean {
+  return value.length >= MIN_MASKED_LENGTH
+}
+
+/**
  * Returns the forms in which a secret could reach a log: as it is,
  * percent-encoded (in a URL) and base64-encoded. A multi-line secret,
  * such as a PEM private key, adds each line that is not a PEM armor
- * line, because the runner masks each log line on its own.
+ * line, because the runner masks each log line on its own. A secret or
+ * form shorter than {@link MIN_MASKED_LENGTH} is left out.
  */
 export function secretForms(secret: string): string[] {
-  if (secret === '') return []
+  if (!isMaskable(secret)) return []
   const forms = [
     secret,
     encodeURIComponent(secret),
     Buffer.from(secret).toString('base64'),
     ...secretLines(secret)
   ]
-  return [...new Set(forms)]
+  return [...new Set(forms)].filter(isMaskable)
 }
 
 function secretLines(secret: string): string[] {

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 
+import { isMaskable } from '../config/secrets.js'
 import type { Host } from '../host/host.js'
 import { createGitHubBundleStore } from './bundle-store.js'
 
@@ -24,7 +25,7 @@ export function createActionHost(): Host {
     },
     getInput: name => core.getInput(name),
     setSecret: value => {
-      core.setSecret(value)
+      if (isMaskable(value)) core.setSecret(value)
     },
     setOutput: (name, value) => {
       core.setOutput(name, value)

@@ -98,7 +98,27 @@ export async function createVersion(
         ...(request.description ? { description: request.description } : {}),
         tags: request.tags
       }),
-    readBack: () =>
-      findVersionByKey(http, request.modelName, request.idempotencyKey, log)
+    readBack: () => readBackVersion(http, request, log)
   })
+}
+
+/**
+ * Looks for a version the lost create committed. The registered model is
+ * read again, so the lookup can check that the search lists its newest
+ * version and read versions one by one when it does not.
+ */
+async function readBackVersion(
+  http: HttpClient,
+  request: VersionRequest,
+  log: Logger
+): Promise<ModelVersion | undefined> {
+  const model = await getRegisteredModel(http, request.modelName)
+  if (!model) return undefined
+  return findVersionByKey(
+    http,
+    request.modelName,
+    request.idempotencyKey,
+    log,
+    model
+  )
 }

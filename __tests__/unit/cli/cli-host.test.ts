@@ -102,10 +102,18 @@ describe('createCliHost redaction', () => {
 
   it('redacts a longer secret before a shorter one inside it', () => {
     const { host, written } = hostWith()
-    host.setSecret('abc')
+    host.setSecret('abcd')
     host.setSecret('abcdef')
     host.log.info('value abcdef')
     expect(written).toEqual(['value ***'])
+  })
+
+  it('leaves values under four characters alone', () => {
+    const { host, written } = hostWith()
+    host.setSecret('1')
+    host.setSecret('abc')
+    host.log.info('http://127.0.0.1:4010/ abc')
+    expect(written).toEqual(['http://127.0.0.1:4010/ abc'])
   })
 
   it('redacts masked values from outputs', () => {

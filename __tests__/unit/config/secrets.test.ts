@@ -32,6 +32,11 @@ describe('secretForms', () => {
     expect(secretForms('')).toEqual([])
   })
 
+  it('lists only forms of four characters or more', () => {
+    expect(secretForms('1')).toEqual([])
+    expect(secretForms('abc')).toEqual([])
+  })
+
   it('lists each line of a PEM key but its armor', () => {
     const pem =
       '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMG\r\nByqGSM49AgEG\n' +
@@ -80,7 +85,7 @@ describe('maskSecretSettings', () => {
   it.each([
     ['https://ci:s3cret@mlflow.test', 's3cret'],
     ['HTTPS://ci:s3cret@mlflow.test/path', 's3cret'],
-    ['https://ci:a:b@mlflow.test', 'a:b'],
+    ['https://ci:a:bc@mlflow.test', 'a:bc'],
     ['https://ci:p@ss@mlflow.test/m', 'p@ss']
   ])('masks the user info password of %s', (uri, password) => {
     expect(maskedBy({ 'tracking-uri': uri })).toContain(password)
@@ -113,10 +118,10 @@ describe('maskSecretSettings', () => {
 
   it('masks every value of extra-headers', () => {
     const masked = maskedBy({
-      'extra-headers': 'CF-Access-Client-Id: id.access\nbroken line\nX-B: s/2'
+      'extra-headers': 'CF-Access-Client-Id: id.access\nbroken line\nX-B: s/22'
     })
     expect(masked).toEqual(
-      expect.arrayContaining(['id.access', 'broken line', 's/2', 's%2F2'])
+      expect.arrayContaining(['id.access', 'broken line', 's/22', 's%2F22'])
     )
   })
 

@@ -76,6 +76,16 @@ describe('createVersion after a lost response', () => {
     expect(createCount()).toBe(1)
   })
 
+  it('reads back past an incomplete search', async () => {
+    server.faults.setQuirks({ emptyVersionSearch: true })
+    server.faults.dropAfterCommit(CREATE, { times: 1 })
+    const { http, log } = client()
+    const version = await createVersion(http, REQUEST, log)
+    expect(version.version).toBe('1')
+    expect(versionCount()).toBe(1)
+    expect(createCount()).toBe(1)
+  })
+
   it('warns that the create had committed', async () => {
     server.faults.respondAfterCommit(CREATE, unavailable, { times: 1 })
     const { http, log } = client()
