@@ -10284,8 +10284,15 @@ async function sendChunks(storage, session, file, resource) {
 
 
 /**
- * Signs S3 requests with temporary AWS credentials (SigV4, service `s3`),
- * with the body's SHA-256 in `x-amz-content-sha256` as S3 requires.
+ * The `x-amz-content-sha256` value that leaves the payload out of the
+ * signature, which S3 and R2 accept for PUT Object.
+ */
+const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+/**
+ * Signs S3 requests with temporary AWS credentials (SigV4, service `s3`).
+ * A streamed body is sent as UNSIGNED-PAYLOAD, as the AWS SDKs send
+ * uploads, because hashing it first would read each file, or download a
+ * remote one, twice. A string body's SHA-256 is signed.
  */
 class S3Signer {
     mode = 'sigv4';
@@ -10302,7 +10309,9 @@ class S3Signer {
             method: request.method,
             url: request.url,
             headers,
-            payloadHash: await hashPayload(request.body)
+            payloadHash: request.body === undefined || typeof request.body === 'string'
+                ? await hashPayload(request.body)
+                : UNSIGNED_PAYLOAD
         }, this.#credentials, { region: this.credential.region, service: 's3' }, { signingDate: this.#now(), sendPayloadHash: true, escapePath: false });
         Object.assign(headers, signed);
     }
@@ -10313,13 +10322,14 @@ class S3Signer {
 
 
 
-
 /**
  * Makes a writer that sends one SigV4-signed PUT Object per file, for S3
  * and the stores that speak its API. The secret key and the session token
  * are masked first.
  */
 function putObjectWriter(context, target) {
+    // NOTE: one PUT Object per file, so a file over 5 GiB, the limit of one
+    // PUT in S3, fails; MLflow's S3 repository uploads such files in parts.
     const { keys } = target;
     const mask = context.http.options.mask;
     if (mask) {
@@ -10340,7 +10350,7 @@ function putObjectWriter(context, target) {
                 : file.relativePath;
             await storage.send({
                 method: 'PUT',
-                path: encodePath(key),
+                path: encodeObjectKey(key),
                 body: fileBody(file),
                 operation: `upload model file to ${target.service}`,
                 resource: target.describe(key),
@@ -10348,6 +10358,18 @@ function putObjectWriter(context, target) {
             });
         }
     };
+}
+/**
+ * Encodes an object key as SigV4 for S3 expects: each segment with every
+ * character but A-Z, a-z, 0-9, `-`, `_`, `.` and `~` percent-encoded.
+ * `encodeURIComponent` leaves `!'()*` as they are, and S3 would then
+ * compute a different signature.
+ */
+function encodeObjectKey(key) {
+    return key
+        .split('/')
+        .map(segment => encodeURIComponent(segment).replace(/[!'()*]/g, char => `%${char.charCodeAt(0).toString(16).toUpperCase()}`))
+        .join('/');
 }
 
 ;// CONCATENATED MODULE: ./src/storage/r2-writer.ts
@@ -10414,12 +10436,13 @@ function encryptionHeaders(credentials) {
         return [{ name: 'x-amz-server-side-encryption', value: 'AES256' }];
     }
     if (sse?.algorithm === 'AWS_SSE_KMS') {
+        // Without a key ARN, S3 uses the account's default KMS key.
+        const arn = sse.aws_kms_key_arn;
         return [
             { name: 'x-amz-server-side-encryption', value: 'aws:kms' },
-            {
-                name: 'x-amz-server-side-encryption-aws-kms-key-id',
-                value: sse.aws_kms_key_arn ?? ''
-            }
+            ...(arn
+                ? [{ name: 'x-amz-server-side-encryption-aws-kms-key-id', value: arn }]
+                : [])
         ];
     }
     return [];

@@ -1,6 +1,5 @@
 import type { ExtraHeader } from '../config/extra-headers.js'
 import { maskSecret } from '../config/secrets.js'
-import { encodePath } from '../mlflow/artifacts.js'
 import { fileBody } from './file-chunks.js'
 import { S3Signer } from './s3-signer.js'
 import { storageClient } from './storage-client.js'
@@ -38,6 +37,8 @@ export function putObjectWriter(
   context: WriterContext,
   target: PutObjectTarget
 ): StorageWriter {
+  // NOTE: one PUT Object per file, so a file over 5 GiB, the limit of one
+  // PUT in S3, fails; MLflow's S3 repository uploads such files in parts.
   const { keys } = target
   const mask = context.http.options.mask
   if (mask) {
@@ -65,7 +66,7 @@ export function putObjectWriter(
         : file.relativePath
       await storage.send({
         method: 'PUT',
-        path: encodePath(key),
+        path: encodeObjectKey(key),
         body: fileBody(file),
         operation: `upload model file to ${target.service}`,
         resource: target.describe(key),
@@ -73,4 +74,22 @@ export function putObjectWriter(
       })
     }
   }
+}
+
+/**
+ * Encodes an object key as SigV4 for S3 expects: each segment with every
+ * character but A-Z, a-z, 0-9, `-`, `_`, `.` and `~` percent-encoded.
+ * `encodeURIComponent` leaves `!'()*` as they are, and S3 would then
+ * compute a different signature.
+ */
+export function encodeObjectKey(key: string): string {
+  return key
+    .split('/')
+    .map(segment =>
+      encodeURIComponent(segment).replace(
+        /[!'()*]/g,
+        char => `%${char.charCodeAt(0).toString(16).toUpperCase()}`
+      )
+    )
+    .join('/')
 }

@@ -4,8 +4,16 @@ import type { AuthProvider, OutgoingRequest } from '../auth/provider.js'
 import type { AwsCredentials } from '../config/aws-credentials.js'
 
 /**
- * Signs S3 requests with temporary AWS credentials (SigV4, service `s3`),
- * with the body's SHA-256 in `x-amz-content-sha256` as S3 requires.
+ * The `x-amz-content-sha256` value that leaves the payload out of the
+ * signature, which S3 and R2 accept for PUT Object.
+ */
+export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD'
+
+/**
+ * Signs S3 requests with temporary AWS credentials (SigV4, service `s3`).
+ * A streamed body is sent as UNSIGNED-PAYLOAD, as the AWS SDKs send
+ * uploads, because hashing it first would read each file, or download a
+ * remote one, twice. A string body's SHA-256 is signed.
  */
 export class S3Signer implements AuthProvider {
   readonly mode = 'sigv4'
@@ -32,7 +40,10 @@ export class S3Signer implements AuthProvider {
         method: request.method,
         url: request.url,
         headers,
-        payloadHash: await hashPayload(request.body)
+        payloadHash:
+          request.body === undefined || typeof request.body === 'string'
+            ? await hashPayload(request.body)
+            : UNSIGNED_PAYLOAD
       },
       this.#credentials,
       { region: this.credential.region, service: 's3' },

@@ -26,7 +26,7 @@ export const s3Writer: WriterFactory = context => {
  * Returns the server-side encryption headers that the credentials ask
  * for, as MLflow 3.17 passes them to boto3's upload.
  */
-function encryptionHeaders(
+export function encryptionHeaders(
   credentials: TemporaryCredentials
 ): { name: string; value: string }[] {
   const sse = credentials.encryption_details?.sse_encryption_details
@@ -34,12 +34,13 @@ function encryptionHeaders(
     return [{ name: 'x-amz-server-side-encryption', value: 'AES256' }]
   }
   if (sse?.algorithm === 'AWS_SSE_KMS') {
+    // Without a key ARN, S3 uses the account's default KMS key.
+    const arn = sse.aws_kms_key_arn
     return [
       { name: 'x-amz-server-side-encryption', value: 'aws:kms' },
-      {
-        name: 'x-amz-server-side-encryption-aws-kms-key-id',
-        value: sse.aws_kms_key_arn ?? ''
-      }
+      ...(arn
+        ? [{ name: 'x-amz-server-side-encryption-aws-kms-key-id', value: arn }]
+        : [])
     ]
   }
   return []
