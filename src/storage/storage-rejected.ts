@@ -31,17 +31,26 @@ export function storageRejected(
   credentials: TemporaryCredentials,
   now: Date = new Date()
 ): DiagnosedError | undefined {
-  if (!(error instanceof HttpError)) return undefined
-  const { status } = error.response
+  if (!isStorageRejection(error)) return undefined
   const code = storageErrorCode(error.response.body)
-  const rejects =
-    status === 401 ||
-    status === 403 ||
-    (status === 400 && code !== undefined && REJECTING_400_CODES.has(code))
-  if (!rejects) return undefined
   return new DiagnosedError(
     rejection(error, version, kind, credentials, now, code),
     { cause: error }
+  )
+}
+
+/**
+ * Checks whether a storage service rejected a request's credentials:
+ * any 401 or 403, or a 400 with one of the codes that name them.
+ */
+export function isStorageRejection(error: unknown): error is HttpError {
+  if (!(error instanceof HttpError)) return false
+  const { status } = error.response
+  const code = storageErrorCode(error.response.body)
+  return (
+    status === 401 ||
+    status === 403 ||
+    (status === 400 && code !== undefined && REJECTING_400_CODES.has(code))
   )
 }
 

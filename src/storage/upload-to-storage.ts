@@ -9,6 +9,7 @@ import type { ModelVersion } from '../mlflow/schemas.js'
 import type { StorageEndpoints } from './endpoints.js'
 import { azureWriter } from './azure-writer.js'
 import { gcsWriter } from './gcs-writer.js'
+import { presignedUrlWriter } from './presigned-url-writer.js'
 import { r2Writer } from './r2-writer.js'
 import { s3Writer } from './s3-writer.js'
 import { storageRejected } from './storage-rejected.js'
@@ -20,7 +21,8 @@ const WRITERS: readonly WriterFactory[] = [
   s3Writer,
   azureWriter,
   gcsWriter,
-  r2Writer
+  r2Writer,
+  presignedUrlWriter
 ]
 
 /**
@@ -44,7 +46,7 @@ export async function uploadToStorage(
     version.version
   )
   const location = version.storage_location ?? ''
-  const context = { http, credentials, location, endpoints, log }
+  const context = { http, credentials, version, location, endpoints, log }
   const writer = WRITERS.map(make => make(context)).find(Boolean)
   if (writer === undefined) throw unsupportedStorage(version, credentials)
 
@@ -103,10 +105,9 @@ function unsupportedStorage(
       `Unity Catalog stores version ${version.version} of '${version.name}' ` +
         `in ${kind}, at ${version.storage_location ?? '(no location)'}. ` +
         'This version of the action uploads model files to S3, Azure ' +
-        'Data Lake Storage, Google Cloud Storage and Cloudflare R2, with ' +
-        'the matching ' +
-        'credentials and location. The ' +
-        'version stays PENDING_REGISTRATION.',
+        'Data Lake Storage, Google Cloud Storage, Cloudflare R2 and ' +
+        'Databricks default storage, with the matching credentials and ' +
+        'location. The version stays PENDING_REGISTRATION.',
       'Register this model with the MLflow Python client ' +
         "(`mlflow.set_registry_uri('databricks-uc')`), or use a catalog " +
         'whose managed storage is an external location on one of those ' +
