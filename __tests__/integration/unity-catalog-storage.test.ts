@@ -442,3 +442,39 @@ describe('Unity Catalog default storage with an expired URL', () => {
     expect(leakedSecrets(run.host, standIn.issuedSecrets)).toEqual([])
   })
 })
+
+describe('Unity Catalog credential refresh', () => {
+  function credentialRequests(since: number): number {
+    return standIn.requests
+      .slice(since)
+      .filter(
+        route => route === 'POST model-versions/generate-temporary-credentials'
+      ).length
+  }
+
+  it('requests credentials once when they last', async () => {
+    const before = standIn.requests.length
+    const { run } = await registerIn('s3', {
+      MLFLOW_S3_ENDPOINT_URL: moto.url
+    })
+
+    expect(run.result.outcome).toBe('registered')
+    expect(credentialRequests(before)).toBe(1)
+  })
+
+  it('requests new credentials before each file', async () => {
+    const before = standIn.requests.length
+    standIn.behaviour.credentialLifetimeMs = 3_000
+    let outcome
+    try {
+      outcome = await registerIn('s3', { MLFLOW_S3_ENDPOINT_URL: moto.url })
+    } finally {
+      standIn.behaviour.credentialLifetimeMs = undefined
+    }
+    const files = await localFiles(modelDir)
+
+    expect(outcome.run.result.outcome).toBe('registered')
+    expect(credentialRequests(before)).toBe(files.length)
+    expect(outcome.run.host.logText()).toContain('requesting new ones')
+  })
+})

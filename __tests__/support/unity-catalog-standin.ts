@@ -84,6 +84,11 @@ export interface StandInBehaviour {
    * an hour ago, before valid ones.
    */
   expiredUploadUrls: number
+  /**
+   * The lifetime in milliseconds that credentials report in
+   * `expiration_time`, or undefined for the lifetime of moto's role.
+   */
+  credentialLifetimeMs: number | undefined
 }
 
 /** A storage kind that the stand-in can place new versions in. */
@@ -159,7 +164,8 @@ export async function startUnityCatalogStandIn(options: {
     rejectedCredentials: false,
     sseS3: false,
     failFinalize: 0,
-    expiredUploadUrls: 0
+    expiredUploadUrls: 0,
+    credentialLifetimeMs: undefined
   }
   const presignedPuts: PresignedPut[] = []
   let origin = ''
@@ -516,7 +522,11 @@ function credentialsJson(
   azurite: Azurite | undefined
 ) {
   const rejected = behaviour.rejectedCredentials
-  const expiration = Date.parse(moto.temporary.expiration)
+  const lifetime = behaviour.credentialLifetimeMs
+  const expiration =
+    lifetime === undefined
+      ? Date.parse(moto.temporary.expiration)
+      : Date.now() + lifetime
   if (behaviour.storage === 'default') {
     return { storage_mode: 'DEFAULT_STORAGE', expiration_time: expiration }
   }

@@ -19,6 +19,23 @@ const REJECTING_400_CODES = new Set([
   'AuthenticationFailed'
 ])
 
+/** Error codes with which S3 and R2 reject expired session tokens. */
+const EXPIRED_CODES = new Set(['ExpiredToken', 'TokenRefreshRequired'])
+
+/**
+ * Checks whether a storage service rejected the credentials because
+ * they expired: an S3 or R2 expired-token code, or a 403 whose body
+ * names the expiry, as S3's "Request has expired" and Azure's "Signed
+ * expiry time" do.
+ */
+export function isExpiredCredentials(error: unknown): boolean {
+  if (!isStorageRejection(error)) return false
+  const { status, body } = error.response
+  const code = storageErrorCode(body)
+  if (code !== undefined && EXPIRED_CODES.has(code)) return true
+  return status === 403 && /\bexpir(ed|y)\b/i.test(body)
+}
+
 /**
  * Turns a storage service's rejection of the temporary credentials into
  * a STORAGE_REJECTED diagnosis that names the storage. Any other failure
