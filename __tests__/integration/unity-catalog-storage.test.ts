@@ -327,10 +327,154 @@ describe('Unity Catalog storage rejections', () => {
     )
   })
 
-  it('names unsupported default storage', async () => {
-    const { run } = await registerIn('default', {})
+  it('names a storage kind without a writer', async () => {
+    const { run } = await registerIn('unnamed', {})
 
     expect(run.result.diagnosis?.code).toBe('UNSUPPORTED_STORAGE')
-    expect(run.result.diagnosis?.detail).toContain('default storage')
+    expect(run.result.diagnosis?.detail).toContain('did not name')
+  })
+})
+
+describe('Unity Catalog default storage', () => {
+  let run: ActionRun
+  let name: string
+  let requestsBefore: number
+
+  beforeAll(async () => {
+    requestsBefore = standIn.requests.length
+    standIn.presignedPuts.length = 0
+    ;({ run, name } = await registerIn('default', {}))
+  })
+
+  function uploadUrlRequests(): number {
+    return standIn.requests
+      .slice(requestsBefore)
+      .filter(route => route === 'POST fs/create-upload-url').length
+  }
+
+  it('registers a READY version', () => {
+    expect(run.result.outcome).toBe('registered')
+    expect(standIn.models.get(name)?.versions[0]?.status).toBe('READY')
+  })
+
+  it('stores each file byte for byte', async () => {
+    const location = locationOf(name).replace(/^s3:\/\/[^/]+\//, '')
+    const files = await localFiles(modelDir)
+
+    expect((await standIn.storedFiles(locationOf(name))).sort()).toEqual(files)
+    for (const file of files) {
+      const stored = await standIn.getObject(`${location}/${file}`)
+      const local = await readFile(path.join(modelDir, file))
+
+      expect({ file, equal: stored.equals(local) }).toEqual({
+        file,
+        equal: true
+      })
+    }
+  })
+
+  it('requests one upload URL per file', async () => {
+    expect(uploadUrlRequests()).toBe((await localFiles(modelDir)).length)
+  })
+
+  it('sends no workspace credentials to the URLs', () => {
+    expect(standIn.presignedPuts.length).toBeGreaterThan(0)
+    expect(standIn.presignedPuts.filter(put => put.authorization)).toEqual([])
+  })
+
+  it('keeps the URL signatures out of the output', () => {
+    const text = run.host.visibleText()
+
+    expect(standIn.issuedSecrets.length).toBeGreaterThan(0)
+    expect(leakedSecrets(run.host, [TOKEN, ...standIn.issuedSecrets])).toEqual(
+      []
+    )
+    expect(text).not.toMatch(/X-Amz-(Signature|Credential|Date)/i)
+    expect(text).toContain(`PUT ${standIn.url}/presigned/`)
+  })
+
+  it('masks the URL signatures', () => {
+    const signatures = standIn.issuedSecrets.filter(secret =>
+      /^[0-9a-f]{64}$/.test(secret)
+    )
+
+    expect(signatures.length).toBeGreaterThan(0)
+    for (const signature of signatures) {
+      expect(run.host.secrets).toContain(signature)
+    }
+  })
+})
+
+describe('Unity Catalog default storage with an expired URL', () => {
+  let run: ActionRun
+  let name: string
+  let putsBefore: number
+
+  beforeAll(async () => {
+    putsBefore = standIn.presignedPuts.length
+    standIn.behaviour.expiredUploadUrls = 1
+    try {
+      ;({ run, name } = await registerIn('default', {}))
+    } finally {
+      standIn.behaviour.expiredUploadUrls = 0
+    }
+  })
+
+  it('registers a READY version', () => {
+    expect(run.result.outcome).toBe('registered')
+    expect(standIn.models.get(name)?.versions[0]?.status).toBe('READY')
+  })
+
+  it('resends the refused file once', async () => {
+    const puts = standIn.presignedPuts.slice(putsBefore)
+    const refused = puts.filter(put => put.status === 403)
+
+    expect(refused).toHaveLength(1)
+    expect(puts).toHaveLength((await localFiles(modelDir)).length + 1)
+    expect(puts[1]?.key).toBe(refused[0]?.key)
+    expect(puts[1]?.status).toBe(200)
+  })
+
+  it('logs the new URL request', () => {
+    const text = run.host.logText()
+
+    expect(text).toContain('requesting a new URL')
+    expect(leakedSecrets(run.host, standIn.issuedSecrets)).toEqual([])
+  })
+})
+
+describe('Unity Catalog credential refresh', () => {
+  function credentialRequests(since: number): number {
+    return standIn.requests
+      .slice(since)
+      .filter(
+        route => route === 'POST model-versions/generate-temporary-credentials'
+      ).length
+  }
+
+  it('requests credentials once when they last', async () => {
+    const before = standIn.requests.length
+    const { run } = await registerIn('s3', {
+      MLFLOW_S3_ENDPOINT_URL: moto.url
+    })
+
+    expect(run.result.outcome).toBe('registered')
+    expect(credentialRequests(before)).toBe(1)
+  })
+
+  it('requests new credentials before each file', async () => {
+    const before = standIn.requests.length
+    standIn.behaviour.credentialLifetimeMs = 3_000
+    let outcome
+    try {
+      outcome = await registerIn('s3', { MLFLOW_S3_ENDPOINT_URL: moto.url })
+    } finally {
+      standIn.behaviour.credentialLifetimeMs = undefined
+    }
+    const files = await localFiles(modelDir)
+
+    expect(outcome.run.result.outcome).toBe('registered')
+    expect(credentialRequests(before)).toBe(files.length)
+    expect(outcome.run.host.logText()).toContain('requesting new ones')
   })
 })

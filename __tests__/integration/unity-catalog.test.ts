@@ -247,14 +247,14 @@ describe('Unity Catalog checks before writing', () => {
     expect(standIn.requests.length).toBe(before)
   })
 
-  it('names unsupported default storage', async () => {
+  it('names a storage kind without a writer', async () => {
     const modelName = uniqueUcName()
-    standIn.behaviour.storage = 'default'
+    standIn.behaviour.storage = 'unnamed'
     try {
       const run = await runAction(inputs(modelName), env())
 
       expect(run.result.diagnosis?.code).toBe('UNSUPPORTED_STORAGE')
-      expect(run.result.diagnosis?.detail).toContain('presigned URLs')
+      expect(run.result.diagnosis?.detail).toContain('did not name')
     } finally {
       standIn.behaviour.storage = 's3'
     }

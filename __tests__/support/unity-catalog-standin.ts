@@ -9,8 +9,9 @@
  * S3, with a role's temporary credentials from moto's STS, or in a
  * container of Azurite, with an account SAS, in a bucket of
  * fake-gcs-server, with an OAuth token it does not check, or in moto's
- * bucket as R2, with moto's keys. Finalize lists the storage
- * to check that the files arrived.
+ * bucket as R2, with moto's keys. Versions in Databricks default
+ * storage are written to moto's bucket through presigned URLs of the
+ * workspace Files API. Finalize lists the storage to check that the files arrived.
  */
 import { randomUUID } from 'node:crypto'
 import {
@@ -24,8 +25,16 @@ import { EMPTY_PAYLOAD_HASH, signRequest } from '../../src/auth/sigv4-signer.js'
 import type { MotoServer } from './moto-server.js'
 import { AZURITE_ACCOUNT, type Azurite } from './uc/azurite.js'
 import type { FakeGcs } from './uc/fake-gcs.js'
+import {
+  presignPut,
+  PRESIGNED_PREFIX,
+  servePresignedPut,
+  type PresignedPut
+} from './uc/presigned-gateway.js'
 
 const PREFIX = '/api/2.0/mlflow/unity-catalog/'
+/** The workspace Files API, whose routes are keyed as `fs/...`. */
+const FS_PREFIX = '/api/2.0/fs/'
 
 /** One model version as the proto's `ModelVersion` message has it. */
 export interface UcModelVersion {
@@ -53,8 +62,8 @@ interface UcModel {
 export interface StandInBehaviour {
   /**
    * The storage kind of new versions: `azure` hands out a SAS for
-   * Azurite, and `default` Databricks default storage, which has no
-   * writer.
+   * Azurite, and `default` Databricks default storage, written through
+   * presigned URLs.
    */
   storage: StorageKind
   /**
@@ -70,10 +79,27 @@ export interface StandInBehaviour {
    * the upload and the finalize would.
    */
   failFinalize: number
+  /**
+   * How many presigned upload URLs are issued already expired, signed
+   * an hour ago, before valid ones.
+   */
+  expiredUploadUrls: number
+  /**
+   * The lifetime in milliseconds that credentials report in
+   * `expiration_time`, or undefined for the lifetime of moto's role.
+   */
+  credentialLifetimeMs: number | undefined
 }
 
 /** A storage kind that the stand-in can place new versions in. */
-export type StorageKind = 's3' | 'azure' | 'gcs' | 'r2' | 'default'
+export type StorageKind =
+  | 's3'
+  | 'azure'
+  | 'gcs'
+  | 'r2'
+  | 'default'
+  /** Credentials of no kind, as a storage kind newer than the action. */
+  | 'unnamed'
 
 /** The bucket of fake-gcs-server that versions are stored in. */
 const GCS_BUCKET = 'uc-models'
@@ -92,6 +118,8 @@ export interface UnityCatalogStandIn {
   readonly behaviour: StandInBehaviour
   /** The storage secrets handed out, for leak checks. */
   readonly issuedSecrets: string[]
+  /** The PUT requests to presigned URLs, in order. */
+  readonly presignedPuts: PresignedPut[]
   /** Lists the object keys below a prefix of the moto bucket. */
   listObjects(prefix: string): Promise<string[]>
   /** Returns the response headers of a HEAD request for one object. */
@@ -135,8 +163,12 @@ export async function startUnityCatalogStandIn(options: {
     storage: 's3',
     rejectedCredentials: false,
     sseS3: false,
-    failFinalize: 0
+    failFinalize: 0,
+    expiredUploadUrls: 0,
+    credentialLifetimeMs: undefined
   }
+  const presignedPuts: PresignedPut[] = []
+  let origin = ''
   const listObjects = (prefix: string) => listBucket(moto, prefix)
   const storedFiles = async (location: string): Promise<string[]> => {
     const azure = azureLocation(location)
@@ -316,6 +348,16 @@ export async function startUnityCatalogStandIn(options: {
       target.aliases.set(text(body.alias), text(body.version))
       return {}
     },
+    'POST fs/create-upload-url': async (_, body) => {
+      const key = defaultStorageKey(text(body.path), version, moto)
+      const expired = behaviour.expiredUploadUrls > 0
+      if (expired) behaviour.expiredUploadUrls--
+      const signingDate = new Date(Date.now() - (expired ? 3_600_000 : 0))
+      const url = await presignPut(moto, origin, key, signingDate)
+      const search = new URL(url).searchParams
+      issuedSecrets.push(url, search.get('X-Amz-Signature') ?? url)
+      return { url, headers: [] }
+    },
     'GET model-versions/get-download-uri': query => ({
       artifact_uri: version(query.get('name') ?? '', query.get('version') ?? '')
         .storage_location
@@ -323,16 +365,23 @@ export async function startUnityCatalogStandIn(options: {
   }
 
   const server = createServer((request, response) => {
+    if (request.url?.startsWith(PRESIGNED_PREFIX)) {
+      requests.push(`${request.method ?? ''} presigned`)
+      void servePresignedPut(moto, request, response, presignedPuts)
+      return
+    }
     void serve(request, response, options.token, routes, requests)
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
+  origin = `http://127.0.0.1:${port}`
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: origin,
     models,
     requests,
     behaviour,
     issuedSecrets,
+    presignedPuts,
     listObjects,
     headObject: key => headObject(moto, key),
     getObject: key => getObject(moto, key),
@@ -365,13 +414,18 @@ async function serve(
   requests: string[]
 ): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://stand-in')
-  const route = `${request.method ?? ''} ${url.pathname.slice(PREFIX.length)}`
+  const path = url.pathname.startsWith(FS_PREFIX)
+    ? `fs/${url.pathname.slice(FS_PREFIX.length)}`
+    : url.pathname.slice(PREFIX.length)
+  const route = `${request.method ?? ''} ${path}`
   requests.push(route)
   try {
     if (request.headers.authorization !== `Bearer ${token}`) {
       throw new UcError(401, 'UNAUTHENTICATED', 'Invalid access token.')
     }
-    const handler = url.pathname.startsWith(PREFIX) ? routes[route] : undefined
+    const known =
+      url.pathname.startsWith(PREFIX) || url.pathname.startsWith(FS_PREFIX)
+    const handler = known ? routes[route] : undefined
     if (!handler) {
       throw new UcError(404, 'ENDPOINT_NOT_FOUND', `No API for ${route}.`)
     }
@@ -415,6 +469,37 @@ function storageLocation(
   }
 }
 
+/**
+ * Maps a Files API path of a model version in default storage,
+ * `/Models/<catalog>/<schema>/<model>/<version>/<file>`, to its object
+ * key in moto's bucket, below the version's storage location.
+ */
+function defaultStorageKey(
+  path: string,
+  version: (name: string, number: string) => UcModelVersion,
+  moto: MotoServer
+): string {
+  const match = /^\/Models\/([^/]+)\/([^/]+)\/([^/]+)\/(\d+)\/(.+)$/.exec(path)
+  if (!match) {
+    throw new UcError(
+      400,
+      'INVALID_PARAMETER_VALUE',
+      `Path '${path}' is not a file of a model version.`
+    )
+  }
+  const [, catalog, schema, model, number, file] = match
+  const found = version(`${catalog}.${schema}.${model}`, number ?? '')
+  if (found.status !== 'PENDING_REGISTRATION') {
+    throw new UcError(
+      403,
+      'PERMISSION_DENIED',
+      'Upload URLs exist only for pending model versions.'
+    )
+  }
+  const prefix = found.storage_location.replace(`s3://${moto.bucket}/`, '')
+  return `${prefix}/${file ?? ''}`
+}
+
 /** Returns the blob name prefix of an `abfss://` location. */
 function azureLocation(location: string): string | undefined {
   return /^abfss:\/\/[^/]+\/(.*)$/.exec(location)?.[1]
@@ -437,9 +522,16 @@ function credentialsJson(
   azurite: Azurite | undefined
 ) {
   const rejected = behaviour.rejectedCredentials
-  const expiration = Date.parse(moto.temporary.expiration)
+  const lifetime = behaviour.credentialLifetimeMs
+  const expiration =
+    lifetime === undefined
+      ? Date.parse(moto.temporary.expiration)
+      : Date.now() + lifetime
   if (behaviour.storage === 'default') {
     return { storage_mode: 'DEFAULT_STORAGE', expiration_time: expiration }
+  }
+  if (behaviour.storage === 'unnamed') {
+    return { storage_mode: 'CUSTOMER_HOSTED', expiration_time: expiration }
   }
   if (version.storage_location.startsWith('gs:')) {
     return {

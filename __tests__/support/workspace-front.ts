@@ -24,7 +24,10 @@ export interface WorkspaceFront {
 export async function startWorkspaceFront(targets: {
   readonly provider: string
   readonly mlflow: string
-  /** The Unity Catalog stand-in, for `/api/2.0/mlflow/unity-catalog/`. */
+  /**
+   * The Unity Catalog stand-in, for `/api/2.0/mlflow/unity-catalog/` and
+   * the Files API below `/api/2.0/fs/`.
+   */
   readonly unityCatalog?: string
   /** Sees each request before it is relayed, to record its headers. */
   readonly onRequest?: (request: IncomingMessage) => void
@@ -35,7 +38,8 @@ export async function startWorkspaceFront(targets: {
     const target = path.startsWith('/oidc/')
       ? targets.provider
       : targets.unityCatalog &&
-          path.startsWith('/api/2.0/mlflow/unity-catalog/')
+          (path.startsWith('/api/2.0/mlflow/unity-catalog/') ||
+            path.startsWith('/api/2.0/fs/'))
         ? targets.unityCatalog
         : targets.mlflow
     relay(request, response, new URL(path, target))

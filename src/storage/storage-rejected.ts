@@ -19,6 +19,23 @@ const REJECTING_400_CODES = new Set([
   'AuthenticationFailed'
 ])
 
+/** Error codes with which S3 and R2 reject expired session tokens. */
+const EXPIRED_CODES = new Set(['ExpiredToken', 'TokenRefreshRequired'])
+
+/**
+ * Checks whether a storage service rejected the credentials because
+ * they expired: an S3 or R2 expired-token code, or a 403 whose body
+ * names the expiry, as S3's "Request has expired" and Azure's "Signed
+ * expiry time" do.
+ */
+export function isExpiredCredentials(error: unknown): boolean {
+  if (!isStorageRejection(error)) return false
+  const { status, body } = error.response
+  const code = storageErrorCode(body)
+  if (code !== undefined && EXPIRED_CODES.has(code)) return true
+  return status === 403 && /\bexpir(ed|y)\b/i.test(body)
+}
+
 /**
  * Turns a storage service's rejection of the temporary credentials into
  * a STORAGE_REJECTED diagnosis that names the storage. Any other failure
@@ -31,17 +48,26 @@ export function storageRejected(
   credentials: TemporaryCredentials,
   now: Date = new Date()
 ): DiagnosedError | undefined {
-  if (!(error instanceof HttpError)) return undefined
-  const { status } = error.response
+  if (!isStorageRejection(error)) return undefined
   const code = storageErrorCode(error.response.body)
-  const rejects =
-    status === 401 ||
-    status === 403 ||
-    (status === 400 && code !== undefined && REJECTING_400_CODES.has(code))
-  if (!rejects) return undefined
   return new DiagnosedError(
     rejection(error, version, kind, credentials, now, code),
     { cause: error }
+  )
+}
+
+/**
+ * Checks whether a storage service rejected a request's credentials:
+ * any 401 or 403, or a 400 with one of the codes that name them.
+ */
+export function isStorageRejection(error: unknown): error is HttpError {
+  if (!(error instanceof HttpError)) return false
+  const { status } = error.response
+  const code = storageErrorCode(error.response.body)
+  return (
+    status === 401 ||
+    status === 403 ||
+    (status === 400 && code !== undefined && REJECTING_400_CODES.has(code))
   )
 }
 

@@ -1,5 +1,6 @@
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
+import type { ModelVersion } from '../mlflow/schemas.js'
 import type { TemporaryCredentials } from '../mlflow/unity-catalog.js'
 import type { StorageEndpoints } from './endpoints.js'
 import type { StorageFile } from './storage-file.js'
@@ -7,6 +8,11 @@ import type { StorageFile } from './storage-file.js'
 /** Writes model files to one storage location with its credentials. */
 export interface StorageWriter {
   put(file: StorageFile): Promise<void>
+  /**
+   * Set by a writer that obtains its own credentials for every file,
+   * such as a presigned URL, so the temporary credentials are not used.
+   */
+  readonly refreshesItself?: boolean
 }
 
 /** What a writer is made from. */
@@ -14,6 +20,8 @@ export interface WriterContext {
   /** The registry's client, whose dispatcher and timeouts writers reuse. */
   readonly http: HttpClient
   readonly credentials: TemporaryCredentials
+  /** The model version whose files are written. */
+  readonly version: Pick<ModelVersion, 'name' | 'version'>
   /** The version's `storage_location`. */
   readonly location: string
   readonly endpoints: StorageEndpoints

@@ -1,17 +1,16 @@
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
-import {
-  generateTemporaryCredentials,
-  type TemporaryCredentials
-} from '../mlflow/unity-catalog.js'
+import type { TemporaryCredentials } from '../mlflow/unity-catalog.js'
 import type { ModelVersion } from '../mlflow/schemas.js'
 import type { StorageEndpoints } from './endpoints.js'
 import { azureWriter } from './azure-writer.js'
 import { gcsWriter } from './gcs-writer.js'
+import { presignedUrlWriter } from './presigned-url-writer.js'
 import { r2Writer } from './r2-writer.js'
 import { s3Writer } from './s3-writer.js'
-import { storageRejected } from './storage-rejected.js'
+import { StorageCredentials } from './storage-credentials.js'
+import { isExpiredCredentials, storageRejected } from './storage-rejected.js'
 import type { StorageFile } from './storage-file.js'
 import type { StorageWriter, WriterFactory } from './storage-writer.js'
 
@@ -20,7 +19,8 @@ const WRITERS: readonly WriterFactory[] = [
   s3Writer,
   azureWriter,
   gcsWriter,
-  r2Writer
+  r2Writer,
+  presignedUrlWriter
 ]
 
 /**
@@ -36,45 +36,64 @@ export async function uploadToStorage(
   endpoints: StorageEndpoints,
   log: Logger
 ): Promise<void> {
-  // NOTE: the credentials are requested once and not refreshed before
-  // they expire, as MLflow's repositories do, so a very long upload fails.
-  const credentials = await generateTemporaryCredentials(
-    http,
-    version.name,
-    version.version
-  )
+  const source = new StorageCredentials(http, version, log)
+  const credentials = await source.renew()
   const location = version.storage_location ?? ''
-  const context = { http, credentials, location, endpoints, log }
-  const writer = WRITERS.map(make => make(context)).find(Boolean)
-  if (writer === undefined) throw unsupportedStorage(version, credentials)
+  // One writer per credentials, so each secret is masked once.
+  const writers = new WeakMap<TemporaryCredentials, StorageWriter>()
+  const makeWriter = (current: TemporaryCredentials): StorageWriter => {
+    const context = { http, credentials: current, version, location }
+    const writer =
+      writers.get(current) ??
+      WRITERS.map(make => make({ ...context, endpoints, log })).find(Boolean)
+    if (writer === undefined) throw unsupportedStorage(version, current)
+    writers.set(current, writer)
+    return writer
+  }
+  makeWriter(credentials)
 
   log.info(
     `Uploading ${files.length} files to ${location} ` +
       `for version ${version.version}`
   )
-  await putAll(writer, files, version, credentials)
+  for (const file of files) {
+    await putWithFreshCredentials(file, source, makeWriter, version, log)
+  }
   log.info(`Uploaded all ${files.length} files`)
 }
 
 /**
- * Writes the files one after another. A storage service that rejects
- * the credentials ends the upload with a diagnosis that names it.
+ * Writes one file with credentials that are valid for the margin, and
+ * once more with new credentials when the storage rejects them as
+ * expired. A storage service that rejects the credentials otherwise, or
+ * again, ends the upload with a diagnosis that names it.
  */
-async function putAll(
-  writer: StorageWriter,
-  files: readonly StorageFile[],
+async function putWithFreshCredentials(
+  file: StorageFile,
+  source: StorageCredentials,
+  makeWriter: (credentials: TemporaryCredentials) => StorageWriter,
   version: ModelVersion,
-  credentials: TemporaryCredentials
+  log: Logger
 ): Promise<void> {
-  for (const file of files) {
+  let credentials = await source.forNextFile()
+  let writer = makeWriter(credentials)
+  try {
     try {
       await writer.put(file)
     } catch (error) {
-      const kind = describeStorageKind(credentials)
-      const rejected = storageRejected(error, version, kind, credentials)
-      if (rejected) throw rejected
-      throw error
+      if (writer.refreshesItself || !isExpiredCredentials(error)) throw error
+      log.info(
+        `The storage rejected the temporary credentials as expired for ` +
+          `${file.relativePath}; requesting new ones and sending the ` +
+          'file once more'
+      )
+      credentials = await source.renew()
+      writer = makeWriter(credentials)
+      await writer.put(file)
     }
+  } catch (error) {
+    const kind = describeStorageKind(credentials)
+    throw storageRejected(error, version, kind, credentials) ?? error
   }
 }
 
@@ -103,10 +122,9 @@ function unsupportedStorage(
       `Unity Catalog stores version ${version.version} of '${version.name}' ` +
         `in ${kind}, at ${version.storage_location ?? '(no location)'}. ` +
         'This version of the action uploads model files to S3, Azure ' +
-        'Data Lake Storage, Google Cloud Storage and Cloudflare R2, with ' +
-        'the matching ' +
-        'credentials and location. The ' +
-        'version stays PENDING_REGISTRATION.',
+        'Data Lake Storage, Google Cloud Storage, Cloudflare R2 and ' +
+        'Databricks default storage, with the matching credentials and ' +
+        'location. The version stays PENDING_REGISTRATION.',
       'Register this model with the MLflow Python client ' +
         "(`mlflow.set_registry_uri('databricks-uc')`), or use a catalog " +
         'whose managed storage is an external location on one of those ' +

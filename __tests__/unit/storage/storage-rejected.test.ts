@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import { HttpError } from '../../../src/http/errors.js'
 import { readResponseFacts } from '../../../src/http/response-facts.js'
 import {
+  isExpiredCredentials,
   storageErrorCode,
   storageRejected
 } from '../../../src/storage/storage-rejected.js'
@@ -83,5 +84,38 @@ describe('storageErrorCode', () => {
     ['plain text', undefined]
   ])('reads %s', (body, code) => {
     expect(storageErrorCode(body)).toBe(code)
+  })
+})
+
+describe('isExpiredCredentials', () => {
+  const azureExpired =
+    '<Error><Code>AuthenticationFailed</Code><AuthenticationErrorDetail>' +
+    'Signed expiry time [Mon, 01 Jan 2026 11:00:00 GMT] must be after ' +
+    'signed start time</AuthenticationErrorDetail></Error>'
+
+  it.each([
+    [400, '<Error><Code>ExpiredToken</Code></Error>', true],
+    [403, '<Error><Code>TokenRefreshRequired</Code></Error>', true],
+    [
+      403,
+      '<Error><Code>AccessDenied</Code><Message>Request has expired' +
+        '</Message></Error>',
+      true
+    ],
+    [403, azureExpired, true],
+    [403, '<Error><Code>SignatureDoesNotMatch</Code></Error>', false],
+    [403, '<Error><Code>AccessDenied</Code></Error>', false],
+    [401, '{"error":{"errors":[{"reason":"authError"}]}}', false],
+    [
+      404,
+      '<Error><Code>NoSuchKey</Code><Message>expired</Message></Error>',
+      false
+    ]
+  ])('classifies HTTP %i %s', (status, body, expired) => {
+    expect(isExpiredCredentials(httpError(status, body))).toBe(expired)
+  })
+
+  it('ignores errors without an HTTP answer', () => {
+    expect(isExpiredCredentials(new Error('ExpiredToken'))).toBe(false)
   })
 })
