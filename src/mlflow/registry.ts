@@ -96,23 +96,38 @@ export async function searchNewestVersions(
   name: string,
   maxResults: number
 ): Promise<VersionPage> {
+  const page = await searchVersionPage(
+    http,
+    { filter: `name = '${name}'`, order_by: 'version_number DESC' },
+    modelResource(name),
+    maxResults
+  )
+  return {
+    versions: page.versions.filter(version => version.name === name),
+    complete: page.complete
+  }
+}
+
+/** Reads the first page of a version search. */
+export async function searchVersionPage(
+  http: HttpClient,
+  query: { readonly filter: string; readonly order_by?: string },
+  resource: string,
+  maxResults: number
+): Promise<VersionPage> {
   const page = await http.json(
     {
       method: 'GET',
       path: `${API}/model-versions/search`,
-      query: {
-        filter: `name = '${name}'`,
-        order_by: 'version_number DESC',
-        max_results: maxResults
-      },
+      query: { ...query, max_results: maxResults },
       operation: 'search model versions',
-      resource: modelResource(name),
+      resource,
       idempotent: true
     },
     searchModelVersionsResponse
   )
   return {
-    versions: page.model_versions.filter(version => version.name === name),
+    versions: page.model_versions,
     complete: page.next_page_token === undefined
   }
 }

@@ -5,7 +5,8 @@ import {
   getModelVersion,
   isNotFound,
   searchModelVersions,
-  searchNewestVersions
+  searchNewestVersions,
+  searchVersionPage
 } from '../mlflow/registry.js'
 import type { ModelVersion, RegisteredModel } from '../mlflow/schemas.js'
 import { IDEMPOTENCY_TAG } from './provenance.js'
@@ -50,11 +51,25 @@ export async function findVersionByKey(
   }
   const newest = newestVersion(model)
   if (newest === 0) return undefined
-  // NOTE: a name containing a quote cannot go into a filter, so for such
-  // names the search by tag alone is taken as incomplete.
+  // A name containing a quote cannot go into a filter, so such a model
+  // is searched by tag alone, and the search is checked by the number
+  // of its newest version alone.
   if (modelName.includes("'")) {
     const found = await searchByKey(http, modelName, key, log)
-    return found ?? readAfterIncompleteSearch(http, model, key, log)
+    if (found) return found
+    const listed = await searchVersionPage(
+      http,
+      { filter: `version_number = ${newest}` },
+      modelResource(modelName),
+      NEWEST_PAGE
+    )
+    const seesNewest = listed.versions.some(
+      version =>
+        version.name === modelName && version.version === String(newest)
+    )
+    if (seesNewest) return undefined
+    if (listed.complete) return readAfterIncompleteSearch(http, model, key, log)
+    return readNewestVersions(http, modelName, key, newest)
   }
   const page = await searchNewestVersions(http, modelName, NEWEST_PAGE)
   if (!page.versions.some(version => version.version === String(newest))) {

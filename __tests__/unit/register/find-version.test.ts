@@ -37,11 +37,11 @@ afterEach(async () => {
 })
 
 /** Adds `count` versions; the one numbered `keyed` carries the key. */
-function addVersions(count: number, keyed?: number): void {
+function addVersions(count: number, keyed?: number, name = MODEL): void {
   for (let number = 1; number <= count; number++) {
     const key = number === keyed ? KEY : `key-${number}`
     server.state.registry.createVersion({
-      name: MODEL,
+      name,
       source: `s3://bucket/model-${number}`,
       storageLocation: `s3://bucket/model-${number}`,
       runId: '',
@@ -52,10 +52,10 @@ function addVersions(count: number, keyed?: number): void {
   }
 }
 
-async function find(seen?: Map<string, ModelVersion>) {
-  const model = await getRegisteredModel(client.http, MODEL)
+async function find(seen?: Map<string, ModelVersion>, name = MODEL) {
+  const model = await getRegisteredModel(client.http, name)
   server.requests.clear()
-  return findVersionByKey(client.http, MODEL, KEY, client.log, model, seen)
+  return findVersionByKey(client.http, name, KEY, client.log, model, seen)
 }
 
 describe('findVersionByKey', () => {
@@ -103,5 +103,34 @@ describe('findVersionByKey', () => {
     expect(warnings).toEqual([
       expect.stringContaining('returned no version 3, which exists')
     ])
+  })
+})
+
+describe('findVersionByKey for a name with a quote', () => {
+  const QUOTED = "it's"
+
+  beforeEach(() => {
+    server.state.registry.createModel(QUOTED, [], '')
+    addVersions(2, undefined, MODEL)
+  })
+
+  it('concludes without a warning', async () => {
+    addVersions(3, undefined, QUOTED)
+    expect(await find(undefined, QUOTED)).toBeUndefined()
+    expect(server.requests.matching({ path: SEARCH })).toHaveLength(2)
+    expect(client.log.lines.filter(l => l.startsWith('warning:'))).toEqual([])
+  })
+
+  it('finds its version by tag', async () => {
+    addVersions(3, 2, QUOTED)
+    expect((await find(undefined, QUOTED))?.version).toBe('2')
+  })
+
+  it('warns when search lacks the newest', async () => {
+    addVersions(3, 3, QUOTED)
+    server.faults.setQuirks({ emptyVersionSearch: true })
+    expect((await find(undefined, QUOTED))?.version).toBe('3')
+    const warnings = client.log.lines.filter(l => l.startsWith('warning:'))
+    expect(warnings).toHaveLength(1)
   })
 })
