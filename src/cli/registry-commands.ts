@@ -7,6 +7,7 @@ import { resolveRegistryDir } from '../config/offline-settings.js'
 import type { CliArgs } from './args.js'
 import { inputVariable } from './cli-host.js'
 import type { CliStreams } from './main.js'
+import { countOf } from '../text/plural.js'
 
 /** One version of the local registry, as `list --json` prints it. */
 export interface LocalVersionRow {
@@ -73,7 +74,8 @@ export function printLocalVersions(
 ): void {
   if (rows.length === 0) return
   streams.stderr(
-    `${registry.versions.length} versions in the local registry at ` +
+    `${countOf(registry.versions.length, 'version')} in the local ` +
+      'registry at ' +
       `${registry.directory}\n`
   )
   for (const row of rows) {

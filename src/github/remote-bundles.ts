@@ -17,6 +17,7 @@ import {
 import { withHeartbeat } from './heartbeat.js'
 import { moveDirectory } from './move-directory.js'
 import type { RunnerStorage } from './runner-storage.js'
+import { countOf } from '../text/plural.js'
 
 type Octokit = ReturnType<typeof getOctokit>
 
@@ -138,7 +139,10 @@ async function listCacheKeys(
     const keys = caches
       .map(cache => cache.key ?? '')
       .filter(key => key.startsWith(prefix))
-    log.info(`Found ${keys.length} cache entries with key prefix ${prefix}`)
+    log.info(
+      `Found ${countOf(keys.length, 'cache entry', 'cache entries')} ` +
+        `with key prefix ${prefix}`
+    )
     return [...new Set(keys)]
   } catch (error) {
     log.warning(
@@ -213,7 +217,9 @@ async function listBundleArtifacts(
         ? [{ id: artifact.id, name: artifact.name, bundleId, runId }]
         : []
     })
-    log.info(`Found ${bundles.length} bundle artifacts of earlier runs`)
+    log.info(
+      `Found ${countOf(bundles.length, 'bundle artifact')} of earlier runs`
+    )
     return bundles
   } catch (error) {
     log.warning(

@@ -1,4 +1,5 @@
 import type { ReleaseComparison } from './release.js'
+import { countOf } from '../text/plural.js'
 
 type Unjudged = Omit<ReleaseComparison, 'verdict'>
 
@@ -20,7 +21,7 @@ export function describeVerdict(
   if (comparison.params.length > 0) {
     const count = comparison.params.length
     parts.push(
-      `${plural(count, 'param')} ${count === 1 ? 'differs' : 'differ'}`
+      `${countOf(count, 'param')} ${count === 1 ? 'differs' : 'differ'}`
     )
   }
   if (comparison.model?.signatureChanged) parts.push('signature changed')
@@ -61,12 +62,8 @@ function describeGates(comparison: Unjudged): string | undefined {
   if (gates.length === 0) return undefined
   const failed = gates.filter(gate => !gate.passed)
   if (failed.length === 0) {
-    return `${plural(gates.length, 'gate')} passed`
+    return `${countOf(gates.length, 'gate')} passed`
   }
   const names = failed.map(gate => `'${gate.gate}'`).join(', ')
   return `gate ${names} failed, so '${alias}' does not move`
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`
 }

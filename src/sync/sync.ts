@@ -14,6 +14,7 @@ import {
   type SyncEntry,
   type SyncStep
 } from './sync-bundle.js'
+import { countOf } from '../text/plural.js'
 
 export type { SyncEntry, SyncStatus, SyncStep } from './sync-bundle.js'
 
@@ -41,7 +42,9 @@ export async function syncPendingBundles(
   const directory = resolveBundleDir(step.config.bundle.directory, host.env)
   const remote = await fetchRemoteBundles(step, directory)
   const bundles = await listPendingBundles(directory)
-  host.log.info(`Found ${bundles.length} pending bundles in ${directory}`)
+  host.log.info(
+    `Found ${countOf(bundles.length, 'pending bundle')} in ${directory}`
+  )
 
   const entries = await syncEach(step, bundles, 'pending', SYNC_CONCURRENCY)
   entries.sort((a, b) => a.bundle.localeCompare(b.bundle))
@@ -65,7 +68,8 @@ async function syncLocalRegistry(step: SyncStep): Promise<SyncEntry[]> {
   const count = registry.versions.length + registry.invalid.length
   if (count === 0) return []
   host.log.info(
-    `Found ${registry.versions.length} versions in the local registry at ` +
+    `Found ${countOf(registry.versions.length, 'version')} in the local ` +
+      'registry at ' +
       config.registryDir
   )
   const paths = [
