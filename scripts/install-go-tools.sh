@@ -2,8 +2,9 @@
 # Builds the pinned workflow tools into .tools/bin with Go: actionlint,
 # which the unit tests run over every workflow, nektos/act, which the
 # end-to-end tests run workflows with, and fake-gcs-server, the Google
-# Cloud Storage emulator of the Unity Catalog storage tests. It needs the Go module proxy,
-# so .ci/run calls it before the tests enter their network namespace.
+# Cloud Storage emulator of the Unity Catalog storage tests. It needs the
+# Go module proxy the first time, so .ci/run calls it before the tests
+# enter their network namespace; later calls build nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
