@@ -109,19 +109,60 @@ async function sendChunks(
   let index = 0
   for await (const chunk of readChunks(file)) {
     index++
-    const last = chunk.offset + chunk.bytes.length - 1
-    await storage.send({
-      method: 'PUT',
-      path: session.pathname,
-      query,
-      headers: {
-        'content-range': `bytes ${chunk.offset}-${last}/${file.size}`
-      },
-      body: bufferBody(chunk.bytes, 'application/octet-stream'),
-      acceptStatus: [RESUME_INCOMPLETE],
-      operation: `upload chunk ${index} of a model file to Google Cloud Storage`,
-      resource,
-      idempotent: true
-    })
+    const end = chunk.offset + chunk.bytes.length
+    // GCS may keep fewer bytes than a chunk held; its 308 then names the
+    // bytes it kept, and the rest of the chunk is sent again.
+    let from = chunk.offset
+    for (let attempt = 1; from < end; attempt++) {
+      if (attempt > MAX_PARTIAL_RESENDS) {
+        throw new Error(
+          `Google Cloud Storage kept only ${from} of ${end} bytes of ` +
+            `${resource} after ${MAX_PARTIAL_RESENDS} attempts`
+        )
+      }
+      const response = await storage.send({
+        method: 'PUT',
+        path: session.pathname,
+        query,
+        headers: {
+          'content-range': `bytes ${from}-${end - 1}/${file.size}`
+        },
+        body: bufferBody(
+          chunk.bytes.subarray(from - chunk.offset),
+          'application/octet-stream'
+        ),
+        acceptStatus: [RESUME_INCOMPLETE],
+        operation: `upload chunk ${index} of a file to Google Cloud Storage`,
+        resource,
+        idempotent: true
+      })
+      if (response.status !== RESUME_INCOMPLETE) return
+      from = persistedBytes(response.headers.range, chunk.offset, resource)
+    }
   }
+}
+
+/** How often the rest of one chunk is sent again before the upload fails. */
+const MAX_PARTIAL_RESENDS = 5
+
+/**
+ * Reads how many bytes a resumable session holds from a 308's `Range`
+ * (`bytes=0-N`); none when it has no `Range`. A count below the chunk's
+ * start means bytes of an earlier chunk were lost, which a chunk in
+ * memory cannot restore.
+ */
+export function persistedBytes(
+  range: string | string[] | undefined,
+  chunkOffset: number,
+  resource: string
+): number {
+  const match = /^bytes=0-(\d+)$/.exec(String(range ?? '').trim())
+  const held = match?.[1] === undefined ? 0 : Number(match[1]) + 1
+  if (held < chunkOffset) {
+    throw new Error(
+      `Google Cloud Storage holds ${held} bytes of ${resource}, fewer ` +
+        `than the ${chunkOffset} bytes it had confirmed before`
+    )
+  }
+  return held
 }
