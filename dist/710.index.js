@@ -135,7 +135,10 @@ async function moveDirectory(from, to) {
     }
 }
 
+// EXTERNAL MODULE: ./src/text/plural.ts
+var plural = __webpack_require__(80573);
 ;// CONCATENATED MODULE: ./src/github/remote-bundles.ts
+
 
 
 
@@ -226,7 +229,8 @@ async function listCacheKeys({ octokit, owner, repo }, prefix, log) {
         const keys = caches
             .map(cache => cache.key ?? '')
             .filter(key => key.startsWith(prefix));
-        log.info(`Found ${keys.length} cache entries with key prefix ${prefix}`);
+        log.info(`Found ${(0,plural/* countOf */.p)(keys.length, 'cache entry', 'cache entries')} ` +
+            `with key prefix ${prefix}`);
         return [...new Set(keys)];
     }
     catch (error) {
@@ -277,7 +281,7 @@ async function listBundleArtifacts({ octokit, owner, repo }, log) {
                 ? [{ id: artifact.id, name: artifact.name, bundleId, runId }]
                 : [];
         });
-        log.info(`Found ${bundles.length} bundle artifacts of earlier runs`);
+        log.info(`Found ${(0,plural/* countOf */.p)(bundles.length, 'bundle artifact')} of earlier runs`);
         return bundles;
     }
     catch (error) {

@@ -24,6 +24,12 @@ export function encodePath(path: string): string {
 }
 
 /**
+ * The size of one read from a file being uploaded. Larger reads than the
+ * stream's 64 KiB mean fewer chunks for the upload to pass on.
+ */
+const READ_CHUNK = 2 ** 20
+
+/**
  * Uploads one file through the artifact proxy as a raw PUT. The body is
  * streamed with an explicit `Content-Length`, never chunked, so proxies
  * that enforce body limits can see the size. `onProgress` receives the
@@ -45,7 +51,9 @@ export async function uploadArtifact(
         contentType: 'application/octet-stream',
         length: file.size,
         open: () => {
-          const stream = releasingChunks(createReadStream(file.absolutePath))
+          const stream = releasingChunks(
+            createReadStream(file.absolutePath, { highWaterMark: READ_CHUNK })
+          )
           return onProgress ? countBytes(stream, onProgress) : stream
         }
       },
