@@ -94,7 +94,10 @@ function findProfileRequest(
   ].filter(uri => uri !== undefined)
   const onlyMode =
     tracking === undefined && settings.get('auth-mode')?.value === 'databricks'
-  if (uris.length === 0 && !onlyMode) return undefined
+  if (uris.length === 0 && !onlyMode) {
+    checkProfileUnused(settings.get('databricks-profile'))
+    return undefined
+  }
 
   const file = resolveConfigFile(settings.get('databricks-config-file'), env)
   const named = uris.filter(uri => uri.profile !== undefined)
@@ -123,6 +126,22 @@ function findProfileRequest(
   const configured = PROFILE_KEYS.some(([, input]) => settings.has(input))
   if (configured) return undefined
   return { name: 'DEFAULT', chosenBy: 'the default profile', file }
+}
+
+/**
+ * Rejects a `databricks-profile` input that no Databricks URI reads. The
+ * variable DATABRICKS_CONFIG_PROFILE is often set for every job, so only
+ * the input, which names this run's intent, is checked.
+ */
+function checkProfileUnused(profile: Setting | undefined): void {
+  if (profile?.origin !== 'input') return
+  throw configError(
+    settingLabel('databricks-profile', profile),
+    `it names profile '${profile.value}', but neither \`tracking-uri\` ` +
+      'nor `registry-uri` is a Databricks URI, so no profile is read',
+    'Set `tracking-uri` to `databricks` or `registry-uri` to ' +
+      '`databricks-uc` to use the profile, or remove `databricks-profile`.'
+  )
 }
 
 function readUriProfile(

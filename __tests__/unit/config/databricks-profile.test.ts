@@ -82,6 +82,27 @@ describe('applyDatabricksProfile', () => {
       expect(valueOf(applied, 'databricks-token')).toBe('dapi-ci-token')
     })
 
+    it('rejects a profile input no URI reads', () => {
+      const diagnosis = errorOf({
+        'tracking-uri': 'http://127.0.0.1:5000',
+        'databricks-profile': 'ci'
+      })
+
+      expect(diagnosis.code).toBe('CLIENT_CONFIG')
+      expect(diagnosis.detail).toContain("names profile 'ci'")
+      expect(diagnosis.fix).toContain('remove `databricks-profile`')
+    })
+
+    it('ignores the profile variable without a URI', () => {
+      const applied = apply(
+        { 'tracking-uri': 'http://127.0.0.1:5000' },
+        { DATABRICKS_CONFIG_PROFILE: 'ci' }
+      )
+
+      expect(valueOf(applied, 'databricks-token')).toBeUndefined()
+      expect(applied.read).toEqual([])
+    })
+
     it('reads the profile of the registry URI', () => {
       const applied = apply({
         'tracking-uri': 'databricks',
