@@ -100,7 +100,8 @@ export function parseConfig(
 
   const signing = parseSigningSettings(get, mode, workspace)
   checkSigningTarget(signing, registration)
-  checkKeylessUse(signing, mode, env)
+  const dryRun = parseDryRun(mode, required('dry-run'))
+  checkKeylessUse(signing, mode, env, dryRun)
 
   const reportPath = get('report-path')?.value
   const config: Config = {
@@ -115,7 +116,7 @@ export function parseConfig(
     tls: parseTlsSettings(get, workspace),
     extraHeaders,
     proxy: readProxySettings(env),
-    dryRun: parseDryRun(mode, required('dry-run')),
+    dryRun,
     attest: parseSetting(
       'attest',
       required('attest'),

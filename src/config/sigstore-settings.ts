@@ -96,15 +96,17 @@ export interface KeylessUse {
 
 /**
  * Checks, before any request, what keyless signing and verification
- * need: `signing: sigstore` needs the job's ID token, and verifying by
- * `certificate-identity` needs `sigstore-trusted-root`.
+ * need: `signing: sigstore` needs the job's ID token, unless a dry run
+ * signs nothing, and verifying by `certificate-identity` needs
+ * `sigstore-trusted-root`.
  */
 export function checkKeylessUse(
   signing: KeylessUse,
   mode: Mode,
-  env: NodeJS.ProcessEnv
+  env: NodeJS.ProcessEnv,
+  dryRun = false
 ): void {
-  if (signing.method === 'sigstore' && mode === 'register') {
+  if (signing.method === 'sigstore' && mode === 'register' && !dryRun) {
     checkIdTokenAvailable(env, {
       input: 'signing',
       setting: 'signing is sigstore',

@@ -219,6 +219,16 @@ describe('keyless signing settings', () => {
     expect(config.signing.sigstore.fulcioUrl).toBe('http://127.0.0.1:8080')
   })
 
+  it('need no id-token write for a dry run', () => {
+    const config = parseConfig(
+      settingsFrom({ ...BASE, signing: 'sigstore', 'dry-run': 'true' }),
+      workspace,
+      {}
+    )
+    expect(config.dryRun).toBe(true)
+    expect(config.signing.method).toBe('sigstore')
+  })
+
   it('resolve the trusted root in the workspace', () => {
     writeFileSync(path.join(workspace, 'trusted_root.json'), '{}')
     const { signing } = parse({ 'sigstore-trusted-root': 'trusted_root.json' })
