@@ -69,7 +69,8 @@ function checkUnityCatalogFields(
     diagnose(
       'UNSUPPORTED_FEATURE',
       `model '${modelName}' goes to Unity Catalog, which copies the model ` +
-        `files into its own storage, but \`source\` is ${describeSource(source)}. ` +
+        'files into its own storage, but `source` is ' +
+        `${describeSource(source)}. ` +
         'This action reads a `source` for that only through the tracking ' +
         "server's artifact API: runs:/, models:/ and mlflow-artifacts: URIs.",
       'Download the model (`mlflow artifacts download -u <uri>`) and give ' +

@@ -26,7 +26,8 @@ export const gcsWriter: WriterFactory = context => {
 
   const auth = new BearerAuth(token, 'Authorization')
   const storage = storageClient(context, context.endpoints.gcs.url, auth)
-  const uploadPath = `upload/storage/v1/b/${encodeURIComponent(location.bucket)}/o`
+  const bucket = encodeURIComponent(location.bucket)
+  const uploadPath = `upload/storage/v1/b/${bucket}/o`
   return {
     async put(file) {
       const name = location.prefix
