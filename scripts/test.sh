@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [[ -x node_modules/.bin/jest ]] || npm ci --no-audit --no-fund
-if [[ " $* " != *" --selectProjects unit "* ||
+if [[ " $* " != *" --selectProjects unit "* &&
+  " $* " != *" --selectProjects=unit "* ||
   " $* " == *" integration "* || " $* " == *" e2e "* ]]; then
   bash scripts/mlflow/setup-venv.sh
   bash scripts/model-signing/setup-venv.sh

@@ -85,6 +85,11 @@ export interface StandInBehaviour {
    */
   expiredUploadUrls: number
   /**
+   * Refuses presigned upload URLs with 403 PERMISSION_DENIED, as a
+   * workspace does for a principal without write access.
+   */
+  refuseUploadUrls: boolean
+  /**
    * The lifetime in milliseconds that credentials report in
    * `expiration_time`, or undefined for the lifetime of moto's role.
    */
@@ -165,6 +170,7 @@ export async function startUnityCatalogStandIn(options: {
     sseS3: false,
     failFinalize: 0,
     expiredUploadUrls: 0,
+    refuseUploadUrls: false,
     credentialLifetimeMs: undefined
   }
   const presignedPuts: PresignedPut[] = []
@@ -349,6 +355,9 @@ export async function startUnityCatalogStandIn(options: {
       return {}
     },
     'POST fs/create-upload-url': async (_, body) => {
+      if (behaviour.refuseUploadUrls) {
+        throw new UcError(403, 'PERMISSION_DENIED', 'No write permission.')
+      }
       const key = defaultStorageKey(text(body.path), version, moto)
       const expired = behaviour.expiredUploadUrls > 0
       if (expired) behaviour.expiredUploadUrls--

@@ -2693,7 +2693,7 @@ class HttpClient {
         for (const [name, value] of Object.entries(request.headers ?? {})) {
             headers[name.toLowerCase()] = value;
         }
-        const body = this.body(request, headers);
+        const body = this.bodyHeaders(request, headers);
         // Extra headers carry secrets, like credentials, so they go only to
         // the tracking server's origin. They are set before the auth provider
         // runs, so a SigV4 signature covers them.
@@ -2704,18 +2704,21 @@ class HttpClient {
             await this.options.auth.authorize(headers, {
                 method: request.method,
                 url,
-                body: request.body ?? (typeof body === 'string' ? body : undefined)
+                body: request.body ?? body
             });
             if (headers.authorization)
                 sent.authorization = headers.authorization;
         }
+        // A stream body opens only now, so a failed authorization leaves no
+        // file or download open.
+        const payload = request.body ? request.body.open() : body;
         const started = Date.now();
         this.#sent++;
         try {
             const response = await (0,undici/* request */.Em)(url, {
                 method: request.method,
                 headers,
-                body: body ?? null,
+                body: payload ?? null,
                 dispatcher: this.options.dispatcher,
                 signal: request.signal ?? null,
                 headersTimeout: this.options.timeoutMs,
@@ -2737,7 +2740,11 @@ class HttpClient {
             });
         }
     }
-    body(request, headers) {
+    /**
+     * Sets the body's content headers, and returns a JSON body's text; a
+     * stream body is opened by the caller once the request is authorized.
+     */
+    bodyHeaders(request, headers) {
         if (request.json !== undefined) {
             headers['content-type'] = 'application/json';
             return JSON.stringify(request.json);
@@ -2745,7 +2752,6 @@ class HttpClient {
         if (request.body) {
             headers['content-type'] = request.body.contentType;
             headers['content-length'] = String(request.body.length);
-            return request.body.open();
         }
         return undefined;
     }
@@ -4497,8 +4503,10 @@ function findProfileRequest(settings, env) {
         registry && readUriProfile(registry, 'registry-uri')
     ].filter(uri => uri !== undefined);
     const onlyMode = tracking === undefined && settings.get('auth-mode')?.value === 'databricks';
-    if (uris.length === 0 && !onlyMode)
+    if (uris.length === 0 && !onlyMode) {
+        checkProfileUnused(settings.get('databricks-profile'));
         return undefined;
+    }
     const file = resolveConfigFile(settings.get('databricks-config-file'), env);
     const named = uris.filter(uri => uri.profile !== undefined);
     const [first, second] = named;
@@ -4523,6 +4531,18 @@ function findProfileRequest(settings, env) {
     if (configured)
         return undefined;
     return { name: 'DEFAULT', chosenBy: 'the default profile', file };
+}
+/**
+ * Rejects a `databricks-profile` input that no Databricks URI reads. The
+ * variable DATABRICKS_CONFIG_PROFILE is often set for every job, so only
+ * the input, which names this run's intent, is checked.
+ */
+function checkProfileUnused(profile) {
+    if (profile?.origin !== 'input')
+        return;
+    throw (0,diagnosis_diagnosis/* configError */.Fj)(settingLabel('databricks-profile', profile), `it names profile '${profile.value}', but neither \`tracking-uri\` ` +
+        'nor `registry-uri` is a Databricks URI, so no profile is read', 'Set `tracking-uri` to `databricks` or `registry-uri` to ' +
+        '`databricks-uc` to use the profile, or remove `databricks-profile`.');
 }
 function readUriProfile(setting, name) {
     const uri = parseDatabricksUri(setting, name);
@@ -5579,7 +5599,8 @@ function checkUnityCatalogFields(registry, registration) {
     if (source === undefined || PROXIED_SOURCE.test(source))
         return registry;
     throw new diagnosis_diagnosis/* DiagnosedError */.xB((0,diagnosis_diagnosis/* diagnose */.h4)('UNSUPPORTED_FEATURE', `model '${modelName}' goes to Unity Catalog, which copies the model ` +
-        `files into its own storage, but \`source\` is ${describeSource(source)}. ` +
+        'files into its own storage, but `source` is ' +
+        `${describeSource(source)}. ` +
         'This action reads a `source` for that only through the tracking ' +
         "server's artifact API: runs:/, models:/ and mlflow-artifacts: URIs.", 'Download the model (`mlflow artifacts download -u <uri>`) and give ' +
         'its directory as `model-path`, or log it to a run of the ' +
@@ -5767,11 +5788,12 @@ function readTrustedRootPath(setting, workspace) {
 }
 /**
  * Checks, before any request, what keyless signing and verification
- * need: `signing: sigstore` needs the job's ID token, and verifying by
- * `certificate-identity` needs `sigstore-trusted-root`.
+ * need: `signing: sigstore` needs the job's ID token, unless a dry run
+ * signs nothing, and verifying by `certificate-identity` needs
+ * `sigstore-trusted-root`.
  */
-function checkKeylessUse(signing, mode, env) {
-    if (signing.method === 'sigstore' && mode === 'register') {
+function checkKeylessUse(signing, mode, env, dryRun = false) {
+    if (signing.method === 'sigstore' && mode === 'register' && !dryRun) {
         checkIdTokenAvailable(env, {
             input: 'signing',
             setting: 'signing is sigstore',
@@ -6403,7 +6425,8 @@ function parseConfig(settings, workspace, env = {}) {
     checkRegistryCleartext(registry, allowInsecureHttp);
     const signing = parseSigningSettings(get, mode, workspace);
     checkSigningTarget(signing, registration);
-    checkKeylessUse(signing, mode, env);
+    const dryRun = parseDryRun(mode, required('dry-run'));
+    checkKeylessUse(signing, mode, env, dryRun);
     const reportPath = get('report-path')?.value;
     const config = {
         mode,
@@ -6417,7 +6440,7 @@ function parseConfig(settings, workspace, env = {}) {
         tls: parseTlsSettings(get, workspace),
         extraHeaders,
         proxy: readProxySettings(env),
-        dryRun: parseDryRun(mode, required('dry-run')),
+        dryRun,
         attest: parseSetting('attest', required('attest'), booleanSchema, 'true or false', 'Set `attest` to true or false.'),
         waitTimeoutMs: parseSeconds('wait-timeout', required('wait-timeout')),
         requestTimeoutMs: parseSeconds('request-timeout', required('request-timeout')),
@@ -10226,7 +10249,8 @@ const gcsWriter = context => {
         maskSecret(mask, token);
     const auth = new BearerAuth(token, 'Authorization');
     const storage = storageClient(context, context.endpoints.gcs.url, auth);
-    const uploadPath = `upload/storage/v1/b/${encodeURIComponent(location.bucket)}/o`;
+    const bucket = encodeURIComponent(location.bucket);
+    const uploadPath = `upload/storage/v1/b/${bucket}/o`;
     return {
         async put(file) {
             const name = location.prefix
@@ -10310,8 +10334,12 @@ async function sendChunks(storage, session, file, resource) {
                 resource,
                 idempotent: true
             });
-            if (response.status !== RESUME_INCOMPLETE)
-                return;
+            if (response.status !== RESUME_INCOMPLETE) {
+                if (end === file.size)
+                    return;
+                throw new Error(`Google Cloud Storage finished the upload of ${resource} after ` +
+                    `${end} of ${file.size} bytes`);
+            }
             from = persistedBytes(response.headers.range, chunk.offset, resource);
         }
     }
@@ -10744,7 +10772,7 @@ function encryptionHeaders(credentials) {
 /**
  * How long credentials must still be valid when a file starts: 5
  * minutes, a margin for one large file and for clock skew between the
- * runner and the registry.
+ * runner and the registry, or half their lifetime when that is shorter.
  */
 const storage_credentials_REFRESH_MARGIN_MS = 5 * 60_000;
 /**
@@ -10761,6 +10789,8 @@ class StorageCredentials {
     log;
     now;
     #current;
+    /** When the current credentials arrived, by this runner's clock. */
+    #issuedAt = 0;
     /** Whether the current credentials were requested for the next file. */
     #unused = false;
     constructor(http, version, log, now = Date.now) {
@@ -10778,8 +10808,7 @@ class StorageCredentials {
         if (current === undefined)
             return this.renew();
         const expiry = current.expiration_time;
-        const expiresSoon = expiry !== undefined && expiry - this.now() < storage_credentials_REFRESH_MARGIN_MS;
-        if (expiresSoon && !this.#unused) {
+        if (expiry !== undefined && this.expiresSoon(expiry) && !this.#unused) {
             this.log.info(`The temporary credentials for version ${this.version.version} ` +
                 `expire at ${new Date(expiry).toISOString()}; requesting new ones`);
             await this.renew();
@@ -10791,12 +10820,28 @@ class StorageCredentials {
     async renew() {
         const { name, version } = this.version;
         this.#current = await generateTemporaryCredentials(this.http, name, version);
+        this.#issuedAt = this.now();
         this.#unused = true;
         return this.#current;
+    }
+    /**
+     * Checks whether credentials expiring at `expiry` are within the
+     * margin. Credentials that look expired on arrival show a clock that
+     * differs from the registry's, so new ones would look the same: they
+     * are replaced only when the storage rejects them.
+     */
+    expiresSoon(expiry) {
+        const lifetime = expiry - this.#issuedAt;
+        if (lifetime <= 0)
+            return false;
+        const margin = Math.min(storage_credentials_REFRESH_MARGIN_MS, lifetime / 2);
+        return expiry - this.now() < margin;
     }
 }
 
 ;// CONCATENATED MODULE: ./src/storage/upload-to-storage.ts
+
+
 
 
 
@@ -10835,10 +10880,15 @@ async function uploadToStorage(http, version, files, endpoints, log) {
         return writer;
     };
     makeWriter(credentials);
+    const apiHosts = new Set([http, http.route({ path: REGISTRY_PATHS[1] })].map(client => client.options.baseUrl.host));
     log.info(`Uploading ${files.length} files to ${location} ` +
         `for version ${version.version}`);
     for (const file of files) {
-        await putWithFreshCredentials(file, source, makeWriter, version, log);
+        await putWithFreshCredentials(file, source, makeWriter, {
+            version,
+            apiHosts,
+            log
+        });
     }
     log.info(`Uploaded all ${files.length} files`);
 }
@@ -10848,7 +10898,8 @@ async function uploadToStorage(http, version, files, endpoints, log) {
  * expired. A storage service that rejects the credentials otherwise, or
  * again, ends the upload with a diagnosis that names it.
  */
-async function putWithFreshCredentials(file, source, makeWriter, version, log) {
+async function putWithFreshCredentials(file, source, makeWriter, target) {
+    const { version, apiHosts, log } = target;
     let credentials = await source.forNextFile();
     let writer = makeWriter(credentials);
     try {
@@ -10867,6 +10918,11 @@ async function putWithFreshCredentials(file, source, makeWriter, version, log) {
         }
     }
     catch (error) {
+        // A refusal by the workspace itself, such as of a presigned URL
+        // request, concerns its own token, so the usual diagnosis applies.
+        if (error instanceof HttpError && apiHosts.has(error.request.host)) {
+            throw error;
+        }
         const kind = describeStorageKind(credentials);
         throw storageRejected(error, version, kind, credentials) ?? error;
     }

@@ -302,7 +302,7 @@ export class HttpClient {
     for (const [name, value] of Object.entries(request.headers ?? {})) {
       headers[name.toLowerCase()] = value
     }
-    const body = this.body(request, headers)
+    const body = this.bodyHeaders(request, headers)
     // Extra headers carry secrets, like credentials, so they go only to
     // the tracking server's origin. They are set before the auth provider
     // runs, so a SigV4 signature covers them.
@@ -313,17 +313,20 @@ export class HttpClient {
       await this.options.auth.authorize(headers, {
         method: request.method,
         url,
-        body: request.body ?? (typeof body === 'string' ? body : undefined)
+        body: request.body ?? body
       })
       if (headers.authorization) sent.authorization = headers.authorization
     }
+    // A stream body opens only now, so a failed authorization leaves no
+    // file or download open.
+    const payload = request.body ? request.body.open() : body
     const started = Date.now()
     this.#sent++
     try {
       const response = await undiciRequest(url, {
         method: request.method,
         headers,
-        body: body ?? null,
+        body: payload ?? null,
         dispatcher: this.options.dispatcher,
         signal: request.signal ?? null,
         headersTimeout: this.options.timeoutMs,
@@ -345,10 +348,14 @@ export class HttpClient {
     }
   }
 
-  private body(
+  /**
+   * Sets the body's content headers, and returns a JSON body's text; a
+   * stream body is opened by the caller once the request is authorized.
+   */
+  private bodyHeaders(
     request: ApiRequest,
     headers: Record<string, string>
-  ): Readable | string | undefined {
+  ): string | undefined {
     if (request.json !== undefined) {
       headers['content-type'] = 'application/json'
       return JSON.stringify(request.json)
@@ -356,7 +363,6 @@ export class HttpClient {
     if (request.body) {
       headers['content-type'] = request.body.contentType
       headers['content-length'] = String(request.body.length)
-      return request.body.open()
     }
     return undefined
   }

@@ -137,7 +137,13 @@ async function sendChunks(
         resource,
         idempotent: true
       })
-      if (response.status !== RESUME_INCOMPLETE) return
+      if (response.status !== RESUME_INCOMPLETE) {
+        if (end === file.size) return
+        throw new Error(
+          `Google Cloud Storage finished the upload of ${resource} after ` +
+            `${end} of ${file.size} bytes`
+        )
+      }
       from = persistedBytes(response.headers.range, chunk.offset, resource)
     }
   }

@@ -9,7 +9,7 @@ import {
 /**
  * How long credentials must still be valid when a file starts: 5
  * minutes, a margin for one large file and for clock skew between the
- * runner and the registry.
+ * runner and the registry, or half their lifetime when that is shorter.
  */
 export const REFRESH_MARGIN_MS = 5 * 60_000
 
@@ -23,6 +23,8 @@ export const REFRESH_MARGIN_MS = 5 * 60_000
  */
 export class StorageCredentials {
   #current: TemporaryCredentials | undefined
+  /** When the current credentials arrived, by this runner's clock. */
+  #issuedAt = 0
   /** Whether the current credentials were requested for the next file. */
   #unused = false
 
@@ -41,9 +43,7 @@ export class StorageCredentials {
     const current = this.#current
     if (current === undefined) return this.renew()
     const expiry = current.expiration_time
-    const expiresSoon =
-      expiry !== undefined && expiry - this.now() < REFRESH_MARGIN_MS
-    if (expiresSoon && !this.#unused) {
+    if (expiry !== undefined && this.expiresSoon(expiry) && !this.#unused) {
       this.log.info(
         `The temporary credentials for version ${this.version.version} ` +
           `expire at ${new Date(expiry).toISOString()}; requesting new ones`
@@ -58,7 +58,21 @@ export class StorageCredentials {
   async renew(): Promise<TemporaryCredentials> {
     const { name, version } = this.version
     this.#current = await generateTemporaryCredentials(this.http, name, version)
+    this.#issuedAt = this.now()
     this.#unused = true
     return this.#current
+  }
+
+  /**
+   * Checks whether credentials expiring at `expiry` are within the
+   * margin. Credentials that look expired on arrival show a clock that
+   * differs from the registry's, so new ones would look the same: they
+   * are replaced only when the storage rejects them.
+   */
+  private expiresSoon(expiry: number): boolean {
+    const lifetime = expiry - this.#issuedAt
+    if (lifetime <= 0) return false
+    const margin = Math.min(REFRESH_MARGIN_MS, lifetime / 2)
+    return expiry - this.now() < margin
   }
 }

@@ -1,6 +1,7 @@
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
-import type { HttpClient } from '../http/transport.js'
+import { HttpError } from '../http/errors.js'
+import { REGISTRY_PATHS, type HttpClient } from '../http/transport.js'
 import type { TemporaryCredentials } from '../mlflow/unity-catalog.js'
 import type { ModelVersion } from '../mlflow/schemas.js'
 import type { StorageEndpoints } from './endpoints.js'
@@ -51,13 +52,22 @@ export async function uploadToStorage(
     return writer
   }
   makeWriter(credentials)
+  const apiHosts = new Set(
+    [http, http.route({ path: REGISTRY_PATHS[1] })].map(
+      client => client.options.baseUrl.host
+    )
+  )
 
   log.info(
     `Uploading ${files.length} files to ${location} ` +
       `for version ${version.version}`
   )
   for (const file of files) {
-    await putWithFreshCredentials(file, source, makeWriter, version, log)
+    await putWithFreshCredentials(file, source, makeWriter, {
+      version,
+      apiHosts,
+      log
+    })
   }
   log.info(`Uploaded all ${files.length} files`)
 }
@@ -72,9 +82,14 @@ async function putWithFreshCredentials(
   file: StorageFile,
   source: StorageCredentials,
   makeWriter: (credentials: TemporaryCredentials) => StorageWriter,
-  version: ModelVersion,
-  log: Logger
+  target: {
+    readonly version: ModelVersion
+    /** The hosts of the tracking server and the registry. */
+    readonly apiHosts: ReadonlySet<string>
+    readonly log: Logger
+  }
 ): Promise<void> {
+  const { version, apiHosts, log } = target
   let credentials = await source.forNextFile()
   let writer = makeWriter(credentials)
   try {
@@ -92,6 +107,11 @@ async function putWithFreshCredentials(
       await writer.put(file)
     }
   } catch (error) {
+    // A refusal by the workspace itself, such as of a presigned URL
+    // request, concerns its own token, so the usual diagnosis applies.
+    if (error instanceof HttpError && apiHosts.has(error.request.host)) {
+      throw error
+    }
     const kind = describeStorageKind(credentials)
     throw storageRejected(error, version, kind, credentials) ?? error
   }

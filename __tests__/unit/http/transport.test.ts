@@ -499,3 +499,53 @@ describe('HttpClient response sink', () => {
     expect(called).toBe(false)
   })
 })
+
+describe('HttpClient body opening', () => {
+  it('opens no body when authorization fails', async () => {
+    const server = await startServer(reply(200, '{}'))
+    const dispatcher = new Agent()
+    cleanups.push(() => dispatcher.destroy())
+    const client = new HttpClient({
+      baseUrl: new URL(server.url),
+      auth: {
+        mode: 'bearer',
+        credential: { kind: 'none' },
+        authorize: () => Promise.reject(new Error('token endpoint down'))
+      },
+      dispatcher,
+      timeoutMs: 5000,
+      log: recordingLogger(),
+      userAgent: 'mlflow-register-test',
+      retry: {
+        maxAttempts: 1,
+        baseDelayMs: 100,
+        maxDelayMs: 1000,
+        maxRetryAfterMs: 60_000,
+        budgetMs: 120_000,
+        sleep: () => Promise.resolve(),
+        random: () => 1,
+        now: () => 0
+      }
+    })
+    let opened = 0
+    const error = await rejectionOf(
+      client.send({
+        method: 'PUT',
+        path: 'api/2.0/mlflow-artifacts/artifacts/model/MLmodel',
+        body: {
+          contentType: 'application/octet-stream',
+          length: 3,
+          open: () => {
+            opened++
+            return Readable.from([Buffer.from('abc')])
+          }
+        },
+        operation: 'upload artifact',
+        idempotent: true
+      })
+    )
+    expect(String(error)).toContain('token endpoint down')
+    expect(opened).toBe(0)
+    expect(server.received).toEqual([])
+  })
+})
