@@ -71,7 +71,7 @@ export interface Config {
   readonly trackingUri: URL
   /** Where registry calls go; the tracking server unless set apart. */
   readonly registry: RegistryTarget
-  /** Where Unity Catalog model files go: cloud endpoints or emulators. */
+  /** The endpoints of Unity Catalog storage: the clouds or emulators. */
   readonly storageEndpoints?: StorageEndpoints
   readonly modelName: string
   /**

@@ -60,7 +60,7 @@ export interface ApiRequest {
   readonly sink?: (body: Readable) => Promise<void>
   /**
    * Stops the request, and any retry of it, once the caller no longer
-   * needs the answer, such as when another upload of the run has failed.
+   * needs the response, such as when another upload of the run failed.
    */
   readonly signal?: AbortSignal
   /**

@@ -32,7 +32,7 @@ const NEWEST_PAGE = 200
  * before this action guarded against it), the oldest wins.
  *
  * When `model` is given, one search reads its newest versions, which
- * also shows whether the search sees the newest version the registered
+ * also shows whether the search lists the newest version the registered
  * model lists. The versions it returns are added to `seen` when they
  * carry tags, so that later steps need not read them again.
  */

@@ -4,9 +4,8 @@ import { readR2Endpoint, type R2Endpoint } from './r2-location.js'
 import { readS3Endpoint, type S3Endpoint } from './s3-location.js'
 
 /**
- * Where storage requests go for each kind of Unity Catalog storage: the
- * cloud's own endpoints unless the environment names an emulator or an
- * S3-compatible server.
+ * The endpoint of each kind of Unity Catalog storage: the cloud's own,
+ * unless the environment names an emulator or an S3-compatible server.
  */
 export interface StorageEndpoints {
   readonly s3: S3Endpoint
