@@ -53,7 +53,12 @@ export function modelVersionUrl(
   version: ModelVersion
 ): string {
   const base = describeUrl(trackingUri).replace(/\/+$/, '')
-  const name = encodeURIComponent(version.name)
+  // Parentheses and quotes are encoded too, so that the link also holds
+  // in Markdown, where `)` would end it.
+  const name = encodeURIComponent(version.name).replace(
+    /[!'()*]/g,
+    char => `%${char.charCodeAt(0).toString(16).toUpperCase()}`
+  )
   return `${base}/#/models/${name}/versions/${version.version}`
 }
 

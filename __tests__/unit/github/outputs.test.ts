@@ -52,6 +52,13 @@ describe('modelVersionUrl', () => {
       `${prefix}/fraud%20model/versions/3`
     )
   })
+
+  it('encodes what would end a Markdown link', () => {
+    const version = { ...VERSION, name: "churn (it's)" }
+    expect(modelVersionUrl(new URL('https://mlflow.test/'), version)).toBe(
+      'https://mlflow.test/#/models/churn%20%28it%27s%29/versions/3'
+    )
+  })
 })
 
 describe('collectOutputs', () => {
