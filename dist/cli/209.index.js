@@ -8853,7 +8853,7 @@ const NEWEST_PAGE = 200;
  * before this action guarded against it), the oldest wins.
  *
  * When `model` is given, one search reads its newest versions, which
- * also shows whether the search sees the newest version the registered
+ * also shows whether the search lists the newest version the registered
  * model lists. The versions it returns are added to `seen` when they
  * carry tags, so that later steps need not read them again.
  */
@@ -12251,7 +12251,9 @@ async function lockRegistry(directory) {
 /** The link to a version's page in the MLflow UI. */
 function modelVersionUrl(trackingUri, version) {
     const base = describeUrl(trackingUri).replace(/\/+$/, '');
-    const name = encodeURIComponent(version.name);
+    // Parentheses and quotes are encoded too, so that the link also holds
+    // in Markdown, where `)` would end it.
+    const name = encodeURIComponent(version.name).replace(/[!'()*]/g, char => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
     return `${base}/#/models/${name}/versions/${version.version}`;
 }
 /** Returns the URL of the server whose UI shows the registry. */
