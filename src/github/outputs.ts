@@ -4,7 +4,7 @@ import type { OfflineConfig } from '../config/offline-settings.js'
 import type { InputName, OutputName } from '../config/inputs.js'
 import type { Diagnosis } from '../diagnosis/diagnosis.js'
 import type { Host } from '../host/host.js'
-import { describeUrl } from '../http/url.js'
+import { describeUrl, encodeComponentStrict } from '../http/url.js'
 import type { ModelVersion } from '../mlflow/schemas.js'
 import type { PreflightReport } from '../preflight/preflight.js'
 import type { ReleaseComparison } from '../release/release.js'
@@ -53,12 +53,9 @@ export function modelVersionUrl(
   version: ModelVersion
 ): string {
   const base = describeUrl(trackingUri).replace(/\/+$/, '')
-  // Parentheses and quotes are encoded too, so that the link also holds
-  // in Markdown, where `)` would end it.
-  const name = encodeURIComponent(version.name).replace(
-    /[!'()*]/g,
-    char => `%${char.charCodeAt(0).toString(16).toUpperCase()}`
-  )
+  // Parentheses are encoded too, because a `)` would end the link in the
+  // job summary's Markdown.
+  const name = encodeComponentStrict(version.name)
   return `${base}/#/models/${name}/versions/${version.version}`
 }
 

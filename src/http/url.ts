@@ -43,3 +43,15 @@ export function isLoopbackHost(hostname: string): boolean {
     host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
   )
 }
+
+/**
+ * Percent-encodes a URL component as RFC 3986 requires: every character
+ * but A-Z, a-z, 0-9, `-`, `_`, `.` and `~`. Unlike `encodeURIComponent`,
+ * it also encodes `!'()*`.
+ */
+export function encodeComponentStrict(component: string): string {
+  return encodeURIComponent(component).replace(
+    /[!'()*]/g,
+    char => `%${char.charCodeAt(0).toString(16).toUpperCase()}`
+  )
+}

@@ -88,6 +88,7 @@ export async function createRegisteredModel(
 export interface VersionPage {
   readonly versions: ModelVersion[]
   readonly complete: boolean
+  readonly nextPageToken?: string
 }
 
 /** Reads the newest versions of a model, newest first, in one request. */
@@ -108,27 +109,30 @@ export async function searchNewestVersions(
   }
 }
 
-/** Reads the first page of a version search. */
+/** Reads one page of a version search, the first without `pageToken`. */
 export async function searchVersionPage(
   http: HttpClient,
   query: { readonly filter: string; readonly order_by?: string },
   resource: string,
-  maxResults: number
+  maxResults: number,
+  pageToken?: string
 ): Promise<VersionPage> {
   const page = await http.json(
     {
       method: 'GET',
       path: `${API}/model-versions/search`,
-      query: { ...query, max_results: maxResults },
+      query: { ...query, max_results: maxResults, page_token: pageToken },
       operation: 'search model versions',
       resource,
       idempotent: true
     },
     searchModelVersionsResponse
   )
+  const next = page.next_page_token
   return {
     versions: page.model_versions,
-    complete: page.next_page_token === undefined
+    complete: next === undefined,
+    ...(next === undefined ? {} : { nextPageToken: next })
   }
 }
 
@@ -141,19 +145,15 @@ export async function searchModelVersions(
   const versions: ModelVersion[] = []
   let pageToken: string | undefined
   do {
-    const page = await http.json(
-      {
-        method: 'GET',
-        path: `${API}/model-versions/search`,
-        query: { filter, max_results: 200, page_token: pageToken },
-        operation: 'search model versions',
-        resource,
-        idempotent: true
-      },
-      searchModelVersionsResponse
+    const page = await searchVersionPage(
+      http,
+      { filter },
+      resource,
+      200,
+      pageToken
     )
-    versions.push(...page.model_versions)
-    pageToken = page.next_page_token
+    versions.push(...page.versions)
+    pageToken = page.nextPageToken
   } while (pageToken)
   return versions
 }

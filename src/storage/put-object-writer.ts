@@ -1,5 +1,6 @@
 import type { ExtraHeader } from '../config/extra-headers.js'
 import { maskSecret } from '../config/secrets.js'
+import { encodeComponentStrict } from '../http/url.js'
 import { fileBody } from './file-chunks.js'
 import { S3Signer } from './s3-signer.js'
 import { storageClient } from './storage-client.js'
@@ -77,19 +78,10 @@ export function putObjectWriter(
 }
 
 /**
- * Encodes an object key as SigV4 for S3 expects: each segment with every
- * character but A-Z, a-z, 0-9, `-`, `_`, `.` and `~` percent-encoded.
+ * Encodes an object key as SigV4 for S3 expects, each segment strictly.
  * `encodeURIComponent` leaves `!'()*` as they are, and S3 would then
  * compute a different signature.
  */
 export function encodeObjectKey(key: string): string {
-  return key
-    .split('/')
-    .map(segment =>
-      encodeURIComponent(segment).replace(
-        /[!'()*]/g,
-        char => `%${char.charCodeAt(0).toString(16).toUpperCase()}`
-      )
-    )
-    .join('/')
+  return key.split('/').map(encodeComponentStrict).join('/')
 }

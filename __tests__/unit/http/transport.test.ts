@@ -22,6 +22,7 @@ import {
 } from '../../../src/http/transport.js'
 import { recordingLogger } from '../fixtures/logger.js'
 import { rejectionOf } from '../fixtures/thrown.js'
+import { singleAttempt } from '../fixtures/retry-policy.js'
 
 const BASIC = `Basic ${Buffer.from('ci-bot:pw').toString('base64')}`
 
@@ -516,16 +517,7 @@ describe('HttpClient body opening', () => {
       timeoutMs: 5000,
       log: recordingLogger(),
       userAgent: 'mlflow-register-test',
-      retry: {
-        maxAttempts: 1,
-        baseDelayMs: 100,
-        maxDelayMs: 1000,
-        maxRetryAfterMs: 60_000,
-        budgetMs: 120_000,
-        sleep: () => Promise.resolve(),
-        random: () => 1,
-        now: () => 0
-      }
+      retry: singleAttempt()
     })
     let opened = 0
     const error = await rejectionOf(

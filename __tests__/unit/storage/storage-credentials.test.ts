@@ -14,6 +14,7 @@ import { HttpClient } from '../../../src/http/transport.js'
 import type { ModelVersion } from '../../../src/mlflow/schemas.js'
 import { StorageCredentials } from '../../../src/storage/storage-credentials.js'
 import { recordingLogger } from '../fixtures/logger.js'
+import { singleAttempt } from '../fixtures/retry-policy.js'
 
 const MINUTE = 60_000
 const VERSION: ModelVersion = {
@@ -53,16 +54,7 @@ beforeEach(async () => {
     timeoutMs: 5000,
     log,
     userAgent: 'mlflow-register-test',
-    retry: {
-      maxAttempts: 1,
-      baseDelayMs: 100,
-      maxDelayMs: 1000,
-      maxRetryAfterMs: 60_000,
-      budgetMs: 120_000,
-      sleep: () => Promise.resolve(),
-      random: () => 1,
-      now: () => 0
-    }
+    retry: singleAttempt()
   })
   credentials = new StorageCredentials(http, VERSION, log, () => clock)
 })
