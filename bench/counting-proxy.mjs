@@ -1,7 +1,7 @@
 // A reverse proxy on 127.0.0.1 that forwards every request to one MLflow
 // server and counts them, so that the benchmark can report how many HTTP
 // requests a registration makes, when a process sent its first one, and
-// how long the server was busy answering.
+// how long the server took to respond.
 import { Agent, createServer, request } from 'node:http'
 
 /**

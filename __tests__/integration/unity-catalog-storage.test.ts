@@ -280,7 +280,7 @@ describe('Unity Catalog storage on R2', () => {
 })
 
 describe('Unity Catalog storage rejections', () => {
-  it('diagnoses a refused R2 key', async () => {
+  it('diagnoses a rejected R2 key', async () => {
     standIn.behaviour.rejectedCredentials = true
     let outcome
     try {
@@ -425,13 +425,13 @@ describe('Unity Catalog default storage with an expired URL', () => {
     expect(standIn.models.get(name)?.versions[0]?.status).toBe('READY')
   })
 
-  it('resends the refused file once', async () => {
+  it('resends the rejected file once', async () => {
     const puts = standIn.presignedPuts.slice(putsBefore)
-    const refused = puts.filter(put => put.status === 403)
+    const rejected = puts.filter(put => put.status === 403)
 
-    expect(refused).toHaveLength(1)
+    expect(rejected).toHaveLength(1)
     expect(puts).toHaveLength((await localFiles(modelDir)).length + 1)
-    expect(puts[1]?.key).toBe(refused[0]?.key)
+    expect(puts[1]?.key).toBe(rejected[0]?.key)
     expect(puts[1]?.status).toBe(200)
   })
 
@@ -443,17 +443,17 @@ describe('Unity Catalog default storage with an expired URL', () => {
   })
 })
 
-describe('Unity Catalog default storage refused by the workspace', () => {
+describe('Unity Catalog default storage rejected by the workspace', () => {
   let run: ActionRun
 
   beforeAll(async () => {
-    standIn.behaviour.refuseUploadUrls = true
+    standIn.behaviour.rejectUploadUrls = true
     try {
       ;({ run } = await registerIn('default', {
         INPUT_ON_UNAVAILABLE: 'fail'
       }))
     } finally {
-      standIn.behaviour.refuseUploadUrls = false
+      standIn.behaviour.rejectUploadUrls = false
     }
   })
 

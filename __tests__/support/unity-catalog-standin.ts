@@ -5,13 +5,19 @@
  * installed from the package registries this project uses: Databricks
  * serves them only in its hosted workspaces. Requests and responses
  * follow MLflow 3.17.2's `databricks_uc_registry_messages.proto` field by
- * field. The storage is real: model versions live in a bucket of moto's
- * S3, with a role's temporary credentials from moto's STS, or in a
- * container of Azurite, with an account SAS, in a bucket of
- * fake-gcs-server, with an OAuth token it does not check, or in moto's
- * bucket as R2, with moto's keys. Versions in Databricks default
- * storage are written to moto's bucket through presigned URLs of the
- * workspace Files API. Finalize lists the storage to check that the files arrived.
+ * field.
+ *
+ * The storage is real, one kind per version:
+ * - S3: a bucket of moto, with a role's temporary credentials from moto's
+ *   STS;
+ * - Azure: a container of Azurite, with an account SAS;
+ * - GCS: a bucket of fake-gcs-server, with an OAuth token it does not
+ *   check;
+ * - R2: moto's bucket, with moto's keys;
+ * - Databricks default storage: moto's bucket, written through presigned
+ *   URLs of the workspace Files API.
+ *
+ * Finalize lists the storage to check that the files arrived.
  */
 import { randomUUID } from 'node:crypto'
 import {
@@ -85,10 +91,10 @@ export interface StandInBehaviour {
    */
   expiredUploadUrls: number
   /**
-   * Refuses presigned upload URLs with 403 PERMISSION_DENIED, as a
+   * Rejects presigned upload URL requests with 403 PERMISSION_DENIED, as a
    * workspace does for a principal without write access.
    */
-  refuseUploadUrls: boolean
+  rejectUploadUrls: boolean
   /**
    * The lifetime in milliseconds that credentials report in
    * `expiration_time`, or undefined for the lifetime of moto's role.
@@ -170,7 +176,7 @@ export async function startUnityCatalogStandIn(options: {
     sseS3: false,
     failFinalize: 0,
     expiredUploadUrls: 0,
-    refuseUploadUrls: false,
+    rejectUploadUrls: false,
     credentialLifetimeMs: undefined
   }
   const presignedPuts: PresignedPut[] = []
@@ -355,7 +361,7 @@ export async function startUnityCatalogStandIn(options: {
       return {}
     },
     'POST fs/create-upload-url': async (_, body) => {
-      if (behaviour.refuseUploadUrls) {
+      if (behaviour.rejectUploadUrls) {
         throw new UcError(403, 'PERMISSION_DENIED', 'No write permission.')
       }
       const key = defaultStorageKey(text(body.path), version, moto)

@@ -2525,6 +2525,14 @@ function isLoopbackHost(hostname) {
     const host = hostname.replace(/^\[|\]$/g, '');
     return (host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host));
 }
+/**
+ * Percent-encodes a URL component as RFC 3986 requires: every character
+ * but A-Z, a-z, 0-9, `-`, `_`, `.` and `~`. Unlike `encodeURIComponent`,
+ * it also encodes `!'()*`.
+ */
+function encodeComponentStrict(component) {
+    return encodeURIComponent(component).replace(/[!'()*]/g, char => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+}
 
 ;// CONCATENATED MODULE: ./src/http/transport.ts
 
@@ -6815,19 +6823,21 @@ async function searchNewestVersions(http, name, maxResults) {
         complete: page.complete
     };
 }
-/** Reads the first page of a version search. */
-async function searchVersionPage(http, query, resource, maxResults) {
+/** Reads one page of a version search, the first without `pageToken`. */
+async function searchVersionPage(http, query, resource, maxResults, pageToken) {
     const page = await http.json({
         method: 'GET',
         path: `${API}/model-versions/search`,
-        query: { ...query, max_results: maxResults },
+        query: { ...query, max_results: maxResults, page_token: pageToken },
         operation: 'search model versions',
         resource,
         idempotent: true
     }, searchModelVersionsResponse);
+    const next = page.next_page_token;
     return {
         versions: page.model_versions,
-        complete: page.next_page_token === undefined
+        complete: next === undefined,
+        ...(next === undefined ? {} : { nextPageToken: next })
     };
 }
 /** Finds model versions that match a filter, following every page. */
@@ -6835,16 +6845,9 @@ async function searchModelVersions(http, filter, resource) {
     const versions = [];
     let pageToken;
     do {
-        const page = await http.json({
-            method: 'GET',
-            path: `${API}/model-versions/search`,
-            query: { filter, max_results: 200, page_token: pageToken },
-            operation: 'search model versions',
-            resource,
-            idempotent: true
-        }, searchModelVersionsResponse);
-        versions.push(...page.model_versions);
-        pageToken = page.next_page_token;
+        const page = await searchVersionPage(http, { filter }, resource, 200, pageToken);
+        versions.push(...page.versions);
+        pageToken = page.nextPageToken;
     } while (pageToken);
     return versions;
 }
@@ -8886,8 +8889,8 @@ async function findVersionByKey(http, modelName, key, log, model, seen) {
         return readAfterIncompleteSearch(http, model, key, log);
     }
     const matching = page.versions.filter(version => carriesKey(version, key));
-    // A search that returns no tag at all may leave them out, so then only
-    // the search by tag can show that no version carries the key.
+    // A search that returns no tag at all may omit tags, so then only the
+    // search by tag can show that no version carries the key.
     const tagsShown = page.versions.some(version => version.tags.length > 0);
     if (tagsShown) {
         for (const version of page.versions)
@@ -10313,8 +10316,8 @@ async function sendChunks(storage, session, file, resource) {
     for await (const chunk of readChunks(file)) {
         index++;
         const end = chunk.offset + chunk.bytes.length;
-        // GCS may keep fewer bytes than a chunk held; its 308 then names the
-        // bytes it kept, and the rest of the chunk is sent again.
+        // GCS may persist only part of a chunk. Its 308 then names the bytes
+        // it persisted, so the rest of the chunk is sent again.
         let from = chunk.offset;
         for (let attempt = 1; from < end; attempt++) {
             if (attempt > MAX_PARTIAL_RESENDS) {
@@ -10347,19 +10350,20 @@ async function sendChunks(storage, session, file, resource) {
 /** How often the rest of one chunk is sent again before the upload fails. */
 const MAX_PARTIAL_RESENDS = 5;
 /**
- * Reads how many bytes a resumable session holds from a 308's `Range`
- * (`bytes=0-N`); none when it has no `Range`. A count below the chunk's
- * start means bytes of an earlier chunk were lost, which a chunk in
- * memory cannot restore.
+ * Reads how many bytes a resumable session has persisted from a 308's
+ * `Range` (`bytes=0-N`), zero when the 308 has no `Range`. A count below
+ * the chunk's start means bytes of an earlier chunk were lost, which a
+ * chunk kept in memory cannot restore.
  */
 function persistedBytes(range, chunkOffset, resource) {
     const match = /^bytes=0-(\d+)$/.exec(String(range ?? '').trim());
-    const held = match?.[1] === undefined ? 0 : Number(match[1]) + 1;
-    if (held < chunkOffset) {
-        throw new Error(`Google Cloud Storage holds ${held} bytes of ${resource}, fewer ` +
-            `than the ${chunkOffset} bytes it had confirmed before`);
+    const persisted = match?.[1] === undefined ? 0 : Number(match[1]) + 1;
+    if (persisted < chunkOffset) {
+        throw new Error(`Google Cloud Storage lost bytes of ${resource}: it has persisted ` +
+            `${persisted} bytes, fewer than the ${chunkOffset} it confirmed ` +
+            'before. Run the registration again to upload the file anew.');
     }
-    return held;
+    return persisted;
 }
 
 ;// CONCATENATED MODULE: ./src/storage/storage-rejected.ts
@@ -10641,6 +10645,7 @@ class S3Signer {
 
 
 
+
 /**
  * Makes a writer that sends one SigV4-signed PUT Object per file, for S3
  * and the stores that speak its API. The secret key and the session token
@@ -10679,16 +10684,12 @@ function putObjectWriter(context, target) {
     };
 }
 /**
- * Encodes an object key as SigV4 for S3 expects: each segment with every
- * character but A-Z, a-z, 0-9, `-`, `_`, `.` and `~` percent-encoded.
+ * Encodes an object key as SigV4 for S3 expects, each segment strictly.
  * `encodeURIComponent` leaves `!'()*` as they are, and S3 would then
  * compute a different signature.
  */
 function encodeObjectKey(key) {
-    return key
-        .split('/')
-        .map(segment => encodeURIComponent(segment).replace(/[!'()*]/g, char => `%${char.charCodeAt(0).toString(16).toUpperCase()}`))
-        .join('/');
+    return key.split('/').map(encodeComponentStrict).join('/');
 }
 
 ;// CONCATENATED MODULE: ./src/storage/r2-writer.ts
@@ -10826,9 +10827,9 @@ class StorageCredentials {
     }
     /**
      * Checks whether credentials expiring at `expiry` are within the
-     * margin. Credentials that look expired on arrival show a clock that
-     * differs from the registry's, so new ones would look the same: they
-     * are replaced only when the storage rejects them.
+     * margin. Credentials that look expired on arrival mean the runner's
+     * clock differs from the registry's, and new ones would look the same.
+     * So they are replaced only when the storage rejects them.
      */
     expiresSoon(expiry) {
         const lifetime = expiry - this.#issuedAt;
@@ -10918,7 +10919,7 @@ async function putWithFreshCredentials(file, source, makeWriter, target) {
         }
     }
     catch (error) {
-        // A refusal by the workspace itself, such as of a presigned URL
+        // A rejection by the workspace itself, such as of a presigned URL
         // request, concerns its own token, so the usual diagnosis applies.
         if (error instanceof HttpError && apiHosts.has(error.request.host)) {
             throw error;
@@ -12251,9 +12252,9 @@ async function lockRegistry(directory) {
 /** The link to a version's page in the MLflow UI. */
 function modelVersionUrl(trackingUri, version) {
     const base = describeUrl(trackingUri).replace(/\/+$/, '');
-    // Parentheses and quotes are encoded too, so that the link also holds
-    // in Markdown, where `)` would end it.
-    const name = encodeURIComponent(version.name).replace(/[!'()*]/g, char => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+    // Parentheses are encoded too, because a `)` would end the link in the
+    // job summary's Markdown.
+    const name = encodeComponentStrict(version.name);
     return `${base}/#/models/${name}/versions/${version.version}`;
 }
 /** Returns the URL of the server whose UI shows the registry. */

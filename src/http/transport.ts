@@ -40,7 +40,7 @@ export interface ApiRequest {
    */
   readonly headers?: Readonly<Record<string, string>>
   /**
-   * Statuses outside 2xx that are an answer rather than a failure, such
+   * Statuses outside 2xx that are a response rather than a failure, such
    * as the 308 that acknowledges one chunk of a resumable upload.
    */
   readonly acceptStatus?: readonly number[]

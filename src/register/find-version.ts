@@ -76,8 +76,8 @@ export async function findVersionByKey(
     return readAfterIncompleteSearch(http, model, key, log)
   }
   const matching = page.versions.filter(version => carriesKey(version, key))
-  // A search that returns no tag at all may leave them out, so then only
-  // the search by tag can show that no version carries the key.
+  // A search that returns no tag at all may omit tags, so then only the
+  // search by tag can show that no version carries the key.
   const tagsShown = page.versions.some(version => version.tags.length > 0)
   if (tagsShown) {
     for (const version of page.versions) seen?.set(version.version, version)

@@ -111,8 +111,8 @@ async function sendChunks(
   for await (const chunk of readChunks(file)) {
     index++
     const end = chunk.offset + chunk.bytes.length
-    // GCS may keep fewer bytes than a chunk held; its 308 then names the
-    // bytes it kept, and the rest of the chunk is sent again.
+    // GCS may persist only part of a chunk. Its 308 then names the bytes
+    // it persisted, so the rest of the chunk is sent again.
     let from = chunk.offset
     for (let attempt = 1; from < end; attempt++) {
       if (attempt > MAX_PARTIAL_RESENDS) {
@@ -153,10 +153,10 @@ async function sendChunks(
 const MAX_PARTIAL_RESENDS = 5
 
 /**
- * Reads how many bytes a resumable session holds from a 308's `Range`
- * (`bytes=0-N`); none when it has no `Range`. A count below the chunk's
- * start means bytes of an earlier chunk were lost, which a chunk in
- * memory cannot restore.
+ * Reads how many bytes a resumable session has persisted from a 308's
+ * `Range` (`bytes=0-N`), zero when the 308 has no `Range`. A count below
+ * the chunk's start means bytes of an earlier chunk were lost, which a
+ * chunk kept in memory cannot restore.
  */
 export function persistedBytes(
   range: string | string[] | undefined,
@@ -164,12 +164,13 @@ export function persistedBytes(
   resource: string
 ): number {
   const match = /^bytes=0-(\d+)$/.exec(String(range ?? '').trim())
-  const held = match?.[1] === undefined ? 0 : Number(match[1]) + 1
-  if (held < chunkOffset) {
+  const persisted = match?.[1] === undefined ? 0 : Number(match[1]) + 1
+  if (persisted < chunkOffset) {
     throw new Error(
-      `Google Cloud Storage holds ${held} bytes of ${resource}, fewer ` +
-        `than the ${chunkOffset} bytes it had confirmed before`
+      `Google Cloud Storage lost bytes of ${resource}: it has persisted ` +
+        `${persisted} bytes, fewer than the ${chunkOffset} it confirmed ` +
+        'before. Run the registration again to upload the file anew.'
     )
   }
-  return held
+  return persisted
 }

@@ -65,9 +65,9 @@ export class StorageCredentials {
 
   /**
    * Checks whether credentials expiring at `expiry` are within the
-   * margin. Credentials that look expired on arrival show a clock that
-   * differs from the registry's, so new ones would look the same: they
-   * are replaced only when the storage rejects them.
+   * margin. Credentials that look expired on arrival mean the runner's
+   * clock differs from the registry's, and new ones would look the same.
+   * So they are replaced only when the storage rejects them.
    */
   private expiresSoon(expiry: number): boolean {
     const lifetime = expiry - this.#issuedAt

@@ -15,7 +15,7 @@ export interface StorageWriter {
   readonly refreshesItself?: boolean
 }
 
-/** What a writer is made from. */
+/** The inputs of a writer factory. */
 export interface WriterContext {
   /** The registry's client, whose dispatcher and timeouts writers reuse. */
   readonly http: HttpClient

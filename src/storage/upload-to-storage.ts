@@ -107,7 +107,7 @@ async function putWithFreshCredentials(
       await writer.put(file)
     }
   } catch (error) {
-    // A refusal by the workspace itself, such as of a presigned URL
+    // A rejection by the workspace itself, such as of a presigned URL
     // request, concerns its own token, so the usual diagnosis applies.
     if (error instanceof HttpError && apiHosts.has(error.request.host)) {
       throw error

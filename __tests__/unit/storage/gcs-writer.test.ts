@@ -13,7 +13,7 @@ describe('persistedBytes', () => {
 
   it('rejects a count below the chunk start', () => {
     expect(() => persistedBytes('bytes=0-99', 1000, 'gs://b/k')).toThrow(
-      'holds 100 bytes of gs://b/k'
+      'has persisted 100 bytes'
     )
   })
 })
