@@ -6,9 +6,11 @@ import {
   getModelVersion,
   githubEnv,
   leakedSecrets,
+  logRuns,
   runAction,
   uniqueRunId,
   type ActionRun,
+  type LoggedRuns,
   type RestModelVersion,
   type Target
 } from '../support/registration.js'
@@ -129,6 +131,64 @@ describe('runs on basic-auth, registry on the plain server', () => {
 
   it('masks the tracking password', () => {
     expect(leakedSecrets(first.host, [], trackingTarget.user)).toEqual([])
+  })
+})
+
+describe('logged models with a registry on another server', () => {
+  let trackingTarget: Target
+  let front: WorkspaceFront
+  let runs: LoggedRuns
+
+  function register(source: string, modelName: string) {
+    const { user } = trackingTarget
+    return runAction(
+      {
+        'tracking-uri': trackingTarget.server.url,
+        username: user?.username ?? '',
+        password: user?.password ?? '',
+        'registry-uri': front.url,
+        'model-name': modelName,
+        source
+      },
+      githubEnv()
+    )
+  }
+
+  beforeAll(async () => {
+    trackingTarget = await createTarget('basicAuth')
+    const plain = testServers().plain.url
+    front = await startWorkspaceFront({ provider: plain, mlflow: plain })
+    runs = await logRuns(trackingTarget.server, 'model', trackingTarget.user)
+  })
+
+  afterAll(async () => {
+    await front.stop()
+  })
+
+  it('registers the logged model of a run by its runs URI', async () => {
+    const modelName = uniqueModelName('registry-logged')
+    const source = `runs:/${runs.loggedModelRunId}/model`
+    const run = await register(source, modelName)
+    const version = await getModelVersion('plain', modelName, '1')
+
+    expect(run.result.outcome).toBe('registered')
+    expect(version.source).toBe(source)
+    expect(version.run_id).toBe(runs.loggedModelRunId)
+  })
+
+  it('refuses a models URI before any write', async () => {
+    const modelName = uniqueModelName('registry-logged-id')
+    const run = await register(`models:/${runs.modelId}`, modelName)
+
+    expect(run.result.diagnosis?.code).toBe('CLIENT_CONFIG')
+    expect(run.result.diagnosis?.fix).toContain(
+      `runs:/${runs.loggedModelRunId}/<name>`
+    )
+    await expect(
+      adminApi('plain', 'GET', 'registered-models/get', {
+        query: { name: modelName }
+      })
+    ).rejects.toThrow('404')
   })
 })
 
