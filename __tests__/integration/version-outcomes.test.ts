@@ -259,6 +259,41 @@ describe('a model search that comes back empty', () => {
   })
 })
 
+describe.each(['fraud-model', "o'brien-model"])(
+  'searches that take single quotes only, for %s',
+  name => {
+    let server: FakeServer
+    let first: ActionRun
+    let rerun: ActionRun
+
+    beforeAll(async () => {
+      server = await startFakeServer({
+        quirks: { singleQuotedFilters: true }
+      })
+      const env = githubEnv(uniqueRunId())
+      const inputs = { ...fakeInputs(server), 'model-name': name }
+      first = await runAction(inputs, env)
+      rerun = await runAction(inputs, { ...env, GITHUB_RUN_ATTEMPT: '2' })
+    })
+
+    afterAll(async () => {
+      await server.close()
+    })
+
+    it('registers, then reuses on a re-run', () => {
+      expect(first.result.outcome).toBe('registered')
+      expect(rerun.result.outcome).toBe('reused')
+      expect(server.state.registry.getModel(name).versions).toHaveLength(1)
+    })
+
+    it('searches the versions on the re-run', () => {
+      const searches = server.requests.matching({ path: /\/search$/ })
+
+      expect(searches.length).toBeGreaterThan(0)
+    })
+  }
+)
+
 describe('a version search that comes back empty', () => {
   let server: FakeServer
   let first: ActionRun

@@ -58,7 +58,8 @@ const versionStatusSchema = z.object({
 const quirksSchema = z.object({
   emptyModelSearch: z.boolean().optional(),
   versionSearchAliases: z.boolean().optional(),
-  emptyVersionSearch: z.boolean().optional()
+  emptyVersionSearch: z.boolean().optional(),
+  singleQuotedFilters: z.boolean().optional()
 })
 
 const resetSchema = z.object({ data: z.boolean().optional() })

@@ -47,6 +47,35 @@ function tokenize(filter: string): Token[] {
   return tokens
 }
 
+/** Tells whether a filter compares with a double-quoted string value. */
+export function hasDoubleQuotedValue(filter: string | undefined): boolean {
+  return tokenize(filter ?? '').some(
+    token => token.kind === 'string' && token.text.startsWith('"')
+  )
+}
+
+/**
+ * Rejects what Unity Catalog's searches reject: double-quoted values and,
+ * where `tagsAllowed` is false, tag filters.
+ */
+export function checkSingleQuoted(
+  filter: string | undefined,
+  clauses: readonly FilterClause[],
+  tagsAllowed: boolean
+): void {
+  if (hasDoubleQuotedValue(filter)) {
+    throw invalidParameter(
+      `Invalid filter '${filter ?? ''}': string values must be in single ` +
+        'quotes.'
+    )
+  }
+  if (!tagsAllowed && clauses.some(clause => clause.type === 'tag')) {
+    throw invalidParameter(
+      `Invalid filter '${filter ?? ''}': tag filters are not supported.`
+    )
+  }
+}
+
 /**
  * Parses a registry search filter in MLflow's grammar: comparisons joined
  * by AND. Keys are the given attributes or `tags.<key>`, with the tag key

@@ -139,7 +139,8 @@ function buildSettings(
   const quirks: SearchQuirks = {
     emptyModelSearch: options.quirks?.emptyModelSearch ?? false,
     versionSearchAliases: options.quirks?.versionSearchAliases ?? false,
-    emptyVersionSearch: options.quirks?.emptyVersionSearch ?? false
+    emptyVersionSearch: options.quirks?.emptyVersionSearch ?? false,
+    singleQuotedFilters: options.quirks?.singleQuotedFilters ?? false
   }
   return {
     mlflowVersion,

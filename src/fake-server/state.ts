@@ -24,6 +24,11 @@ export interface SearchQuirks {
   versionSearchAliases: boolean
   /** `model-versions/search` returns `{}` while `get` finds each version. */
   emptyVersionSearch: boolean
+  /**
+   * Searches reject double-quoted values, and model searches reject tag
+   * filters, with 400 INVALID_PARAMETER_VALUE, as Unity Catalog does.
+   */
+  singleQuotedFilters: boolean
 }
 
 /** The server behaviour fixed at start. */

@@ -103,6 +103,45 @@ describe('search quirks', () => {
     ])
   })
 
+  it('reject double quotes in searches', async () => {
+    server.faults.setQuirks({ singleQuotedFilters: true })
+    const filter = encodeURIComponent('name = "m"')
+    const models = await send(
+      server,
+      `${api('registered-models/search')}?filter=${filter}`
+    )
+    const versions = await send(
+      server,
+      `${api('model-versions/search')}?filter=${filter}`
+    )
+
+    expect(models.status).toBe(400)
+    expect(versions.status).toBe(400)
+    expect(versions.text).toContain('INVALID_PARAMETER_VALUE')
+  })
+
+  it('reject a tag filter on model search', async () => {
+    server.faults.setQuirks({ singleQuotedFilters: true })
+    const filter = encodeURIComponent("tags.team = 'fraud'")
+    const search = await send(
+      server,
+      `${api('registered-models/search')}?filter=${filter}`
+    )
+
+    expect(search.status).toBe(400)
+    expect(search.text).toContain('tag filters are not supported')
+  })
+
+  it('accept single quotes with the quirk', async () => {
+    server.faults.setQuirks({ singleQuotedFilters: true })
+    const search = await sendJson(
+      server,
+      `${api('registered-models/search')}?filter=${NAME_IS_M}`
+    )
+
+    expect(search.body.registered_models).toHaveLength(1)
+  })
+
   it('are undone by reset', async () => {
     server.faults.setQuirks({ emptyModelSearch: true })
     server.faults.reset()

@@ -15,7 +15,11 @@ import {
   requiredString,
   tagList
 } from '../params.js'
-import { matchesFilter, parseFilter } from '../search-filter.js'
+import {
+  checkSingleQuoted,
+  matchesFilter,
+  parseFilter
+} from '../search-filter.js'
 import type { Route, RouteContext } from '../state.js'
 import type { ModelVersionRecord } from '../store/registry.js'
 import { modelVersionJson, versionAliases } from './registry-json.js'
@@ -110,6 +114,9 @@ function searchVersions(context: RouteContext) {
     'run_id',
     'source_path'
   ])
+  if (context.settings.quirks.singleQuotedFilters) {
+    checkSingleQuoted(params.filter, clauses, true)
+  }
   const matching = orderVersions(
     registry
       .listVersions()

@@ -17,7 +17,11 @@ import {
   requiredString,
   tagList
 } from '../params.js'
-import { matchesFilter, parseFilter } from '../search-filter.js'
+import {
+  checkSingleQuoted,
+  matchesFilter,
+  parseFilter
+} from '../search-filter.js'
 import type { Route, RouteContext } from '../state.js'
 import {
   modelVersionJson,
@@ -74,6 +78,9 @@ function searchModels(context: RouteContext) {
   )
   if (context.settings.quirks.emptyModelSearch) return messageResponse({})
   const clauses = parseFilter(params.filter, ['name'])
+  if (context.settings.quirks.singleQuotedFilters) {
+    checkSingleQuoted(params.filter, clauses, false)
+  }
   const matching = context.state.registry
     .listModels()
     .filter(model =>
