@@ -27,7 +27,8 @@ export interface InvalidCase {
   readonly values: fc.Arbitrary<string>
   readonly context?: Readonly<Record<string, string | null>>
   /** The input the error names, when it is not `input` itself. */
-  readonly named?: InputName /** Whether only the input is checked, and not its fallback variable. */
+  readonly named?: InputName
+  /** Whether only the input is checked, and not its fallback variable. */
   readonly inputOnly?: boolean
 }
 
