@@ -32,7 +32,8 @@ const SIZE = 2 * 1024 ** 3
 const TOKEN = `large-model-token-${randomBytes(12).toString('hex')}`
 /**
  * The memory goal of the upload: the CLI streams the file, never reads it
- * whole, and frees spent chunks as it goes (about 125 MiB was measured).
+ * whole, and frees spent chunks as it goes. docs/reliability.md gives
+ * the peak of the last documented run.
  */
 const MAX_PEAK_BYTES = 150 * 1024 ** 2
 

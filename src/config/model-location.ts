@@ -89,6 +89,14 @@ function checkSource(setting: Setting): string {
 
 function checkModelPath(setting: Setting, workspace: string): string {
   const label = settingLabel('model-path', setting)
+  // Node's file functions throw a TypeError on a NUL byte in a path.
+  if (setting.value.includes('\0')) {
+    throw configError(
+      label,
+      `${quote(setting.value)} contains a NUL byte, which no path can hold`,
+      'Point `model-path` at the model directory, relative to the workspace.'
+    )
+  }
   const directory = path.resolve(workspace, setting.value)
   const stats = statSync(directory, { throwIfNoEntry: false })
   if (!stats?.isDirectory()) {

@@ -2,10 +2,13 @@
  * Database errors that mean contention, not a broken schema: SQLite's
  * "database is locked", MySQL's lock wait timeout and deadlock,
  * PostgreSQL's serialization failure, and SQLAlchemy's connection pool
- * running dry. They clear up once the load drops. Under 64 concurrent
- * registrations, MLflow 3.17.2 returned the pool timeout as a 4xx with an
- * MLflow error code, so the status alone cannot tell it from a rejected
- * value.
+ * running dry. They clear up once the load drops. MLflow 3.17.2 returns
+ * the pool timeout ("QueuePool limit ... reached") as HTTP 400
+ * BAD_REQUEST, because its session maker turns every SQLAlchemy error
+ * other than OperationalError into that code. Only the message
+ * distinguishes it from a rejected value. In the documented run of 64
+ * concurrent registrations on SQLite, the server returned neither a pool
+ * timeout nor a locked database.
  */
 const DATABASE_CONTENTION = new RegExp(
   [

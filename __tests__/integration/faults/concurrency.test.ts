@@ -101,8 +101,19 @@ describe('64 registrations at once', () => {
         /Retrying|sending it again/.test(line.message)
       )
     )
-    // The count depends on timing, so it is printed, not asserted.
-    process.stdout.write(`concurrency: ${retries.length} retries logged\n`)
+    // The count depends on timing, so it is printed, not asserted, with
+    // the reason each retry logged, such as `HTTP 400 BAD_REQUEST`.
+    const reasons = new Map<string, number>()
+    for (const line of retries) {
+      const reason = /: ([^:]+)$/.exec(line.message)?.[1] ?? 'other'
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1)
+    }
+    const counts = [...reasons].map(([reason, n]) => `${reason}: ${n}`)
+    process.stdout.write(
+      `concurrency: ${retries.length} retries logged` +
+        (counts.length > 0 ? ` (${counts.join(', ')})` : '') +
+        '\n'
+    )
     for (const line of retries) expect(line.message).toMatch(/attempt \d+ of/)
   })
 })

@@ -94,8 +94,9 @@ describe('parseModelLocation with model-path', () => {
     ['missing', /"missing" is not a directory \(nothing exists at /],
     ['model.pkl', /"model.pkl" is not a directory$/],
     ['empty', /is not an MLflow model directory: it has no MLmodel file/],
-    ['nested', /is not an MLflow model directory: it has no MLmodel file/]
-  ])('rejects %s', (modelPath, problem) => {
+    ['nested', /is not an MLflow model directory: it has no MLmodel file/],
+    ['model\u0000', /contains a NUL byte/]
+  ])('rejects %j', (modelPath, problem) => {
     const error = diagnosedErrorOf(() =>
       parseModelLocation(undefined, input(modelPath), workspace)
     )
