@@ -400,8 +400,8 @@ export const UNCONSTRAINED: ReadonlyMap<InputName, string> = new Map([
   ['databricks-client-secret', 'an opaque secret'],
   [
     'databricks-config-file',
-    'read only for a profile, and a missing file is reported against the ' +
-      'profile that is read from it'
+    'read only where a Databricks URI reads a profile, so no value is ' +
+      'invalid on its own'
   ],
   ['experiment-name', 'any experiment name MLflow accepts'],
   ['password', 'an opaque secret'],

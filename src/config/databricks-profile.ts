@@ -22,6 +22,8 @@ interface ProfileRequest {
   /** The label of the setting that chose the profile, for messages. */
   readonly chosenBy: string
   readonly file: string
+  /** The label of `databricks-config-file` when a setting named the file. */
+  readonly fileSetBy?: string
 }
 
 /** The profile keys this action reads, and the input each one fills. */
@@ -99,7 +101,11 @@ function findProfileRequest(
     return undefined
   }
 
-  const file = resolveConfigFile(settings.get('databricks-config-file'), env)
+  const fileSetting = settings.get('databricks-config-file')
+  const file = resolveConfigFile(fileSetting, env)
+  const fileSetBy = fileSetting
+    ? { fileSetBy: settingLabel('databricks-config-file', fileSetting) }
+    : {}
   const named = uris.filter(uri => uri.profile !== undefined)
   const [first, second] = named
   if (first && second && first.profile !== second.profile) {
@@ -113,19 +119,25 @@ function findProfileRequest(
   // NOTE: a bare URI next to a named profile uses that profile. MLflow
   // would resolve the bare one from DATABRICKS_CONFIG_PROFILE or DEFAULT.
   if (first?.profile) {
-    return { name: first.profile, chosenBy: first.label, file }
+    return { name: first.profile, chosenBy: first.label, file, ...fileSetBy }
   }
   const profileSetting = settings.get('databricks-profile')
   if (profileSetting) {
     return {
       name: profileSetting.value,
       chosenBy: settingLabel('databricks-profile', profileSetting),
-      file
+      file,
+      ...fileSetBy
     }
   }
   const configured = PROFILE_KEYS.some(([, input]) => settings.has(input))
   if (configured) return undefined
-  return { name: 'DEFAULT', chosenBy: 'the default profile', file }
+  return {
+    name: 'DEFAULT',
+    chosenBy: 'the default profile',
+    file,
+    ...fileSetBy
+  }
 }
 
 /**
@@ -180,7 +192,7 @@ function readProfiles(
     const problem =
       code === 'ENOENT' ? 'does not exist' : `could not be read (${code})`
     throw configError(
-      request.chosenBy,
+      request.fileSetBy ?? request.chosenBy,
       `profile ${request.name} is read from the Databricks CLI config ` +
         `file ${request.file}, which ${problem}`,
       'Write the profile to that file, or set `databricks-config-file` ' +

@@ -228,6 +228,22 @@ describe('applyDatabricksProfile', () => {
       expect(diagnosis.fix).toContain('DATABRICKS_CONFIG_FILE')
     })
 
+    it('missing named file names its input', () => {
+      const diagnosis = errorOf(
+        {
+          'tracking-uri': 'databricks://ci',
+          'databricks-config-file': '/nowhere/databrickscfg'
+        },
+        {},
+        {}
+      )
+
+      expect(diagnosis.title).toBe('Invalid input `databricks-config-file`')
+      expect(diagnosis.detail).toContain(
+        '/nowhere/databrickscfg, which does not exist'
+      )
+    })
+
     it('missing DEFAULT file names the default', () => {
       const diagnosis = errorOf({ 'tracking-uri': 'databricks' }, {}, {})
 
