@@ -36,7 +36,7 @@ import {
 import { checkModelSignature } from './model-signature.js'
 import { sourceForRegistry } from './registry-source.js'
 import { resolveSource, type ResolvedSource } from './source.js'
-import { uploadModelDirectory } from './upload.js'
+import { uploadKey, uploadModelDirectory } from './upload.js'
 import { DEFAULT_ENDPOINTS } from '../storage/endpoints.js'
 import {
   pendingVersionFiles,
@@ -302,6 +302,7 @@ async function prepareSource(
   const { http, config, log } = context
   if (!local) return resolveRemoteSource(context)
   const signatureFile = local.signed?.signatureFile
+  const key = tags.find(tag => tag.key === IDEMPOTENCY_TAG)?.value
   const uploaded = await uploadModelDirectory(
     http,
     local.directory,
@@ -310,7 +311,8 @@ async function prepareSource(
       artifactPath: config.artifactPath,
       runName: `register-${config.modelName}`,
       runTags: tags.filter(tag => tag.key !== IDEMPOTENCY_TAG),
-      ...(signatureFile ? { extraFiles: [signatureFile] } : {})
+      ...(signatureFile ? { extraFiles: [signatureFile] } : {}),
+      ...(key ? { uploadKey: uploadKey(key, local.directory) } : {})
     },
     log
   )
