@@ -139,6 +139,20 @@ describe('basic auth without EDIT on the model', () => {
     expect(leakedSecrets(denied.host, [], target.user)).toEqual([])
   })
 
+  it('summary lists write permission unverified', () => {
+    const row = denied.host.summary
+      .split('\n')
+      .find(line => line.startsWith('| Not verified |'))
+    expect(row).toContain(`write permission on registered model '${modelName}'`)
+    expect(denied.host.summary).toContain('credentials accepted for reading')
+  })
+
+  it('log lists write permission unverified', () => {
+    expect(denied.host.logText()).toContain(
+      `Not verified: write permission on registered model '${modelName}'`
+    )
+  })
+
   it('registration succeeds after an EDIT grant', async () => {
     await grantModelPermission(target.user?.username ?? '', modelName, 'EDIT')
     const granted = await register()
@@ -146,6 +160,11 @@ describe('basic auth without EDIT on the model', () => {
     expect(granted.result.outcome).toBe('registered')
     expect(await listVersionNumbers('basicAuth', modelName)).toEqual(['1'])
     expect(leakedSecrets(granted.host, [], target.user)).toEqual([])
+    expect(granted.host.summary).not.toContain('| Not verified |')
+    expect(granted.host.summary).toContain(
+      `write permission on registered model '${modelName}' (the server ` +
+        'accepted the new version)'
+    )
   })
 })
 

@@ -163,3 +163,66 @@ describe('registration from an unknown run', () => {
     expect(await listVersionNumbers('plain', name)).toEqual([])
   })
 })
+
+describe('run with two logged models of one name', () => {
+  let runId: string
+  let modelIds: string[]
+  let run: ActionRun
+
+  // MLflow's REST API creates the run and both logged models, the way
+  // two `log_model(name="model")` calls in one run leave them.
+  beforeAll(async () => {
+    const target = await createTarget('plain')
+    const experiment = await adminApi<{ experiment_id: string }>(
+      'plain',
+      'POST',
+      'experiments/create',
+      { body: { name: uniqueModelName('two-models') } }
+    )
+    const experimentId = experiment.experiment_id
+    const created = await adminApi<{ run: { info: { run_id: string } } }>(
+      'plain',
+      'POST',
+      'runs/create',
+      { body: { experiment_id: experimentId } }
+    )
+    runId = created.run.info.run_id
+    modelIds = []
+    for (let i = 0; i < 2; i++) {
+      const logged = await adminApi<{ model: { info: { model_id: string } } }>(
+        'plain',
+        'POST',
+        'logged-models',
+        {
+          body: {
+            experiment_id: experimentId,
+            name: ARTIFACT_PATH,
+            source_run_id: runId
+          }
+        }
+      )
+      modelIds.push(logged.model.info.model_id)
+    }
+    run = await runAction({
+      ...targetInputs(target),
+      'model-name': uniqueModelName('two-models'),
+      source: `runs:/${runId}/${ARTIFACT_PATH}`
+    })
+  })
+
+  it('registration is CLIENT_CONFIG', () => {
+    expect(run.result.diagnosis?.code).toBe('CLIENT_CONFIG')
+    expect(run.result.outcome).toBe('failed')
+  })
+
+  it('message lists both logged models', () => {
+    const detail = run.result.diagnosis?.detail ?? ''
+    expect(detail).toContain(`run ${runId} has 2 logged models`)
+    for (const modelId of modelIds) expect(detail).toContain(modelId)
+  })
+
+  it('creates no version', async () => {
+    const name = run.host.outputs.get('model-name') ?? ''
+    expect(await listVersionNumbers('plain', name)).toEqual([])
+  })
+})

@@ -1,4 +1,10 @@
-import { beforeAll, describe, expect, it, jest } from '@jest/globals'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
+
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js'
 
 import {
   createTarget,
@@ -9,9 +15,10 @@ import {
   runAction,
   targetInputs,
   uniqueRunId,
+  type ActionRun,
   type Target
 } from '../support/registration.js'
-import { uniqueModelName } from '../support/servers.js'
+import { testServers, uniqueModelName } from '../support/servers.js'
 
 // Jest reads `testTimeout` only from the top-level configuration, so the
 // integration project's value in jest.config.js does not reach this file.
@@ -114,5 +121,86 @@ describe('re-run with changed inputs', () => {
 
     expect(second.result.outcome).toBe('registered')
     expect(await listVersionNumbers('plain', modelName)).toEqual(['1', '2'])
+  })
+})
+
+describe('re-run after a gateway timeout on an upload', () => {
+  const LARGEST_FILE = 'model/model.skops'
+  const ARTIFACT_PUTS = '/mlflow-artifacts/artifacts/'
+  let proxy: FaultProxy
+  let bundleDir: string
+  let firstPuts: string[]
+  let secondPuts: string[]
+  let first: ActionRun
+  let second: ActionRun
+  let modelName: string
+
+  // The proxy stores the file in MLflow, then returns 504 as a gateway
+  // whose read timeout ran out, so the first attempt fails although the
+  // file landed. The re-run must find that run and not send it again.
+  beforeAll(async () => {
+    proxy = await startFaultProxy(testServers().plain.url)
+    bundleDir = mkdtempSync(path.join(tmpdir(), 'rerun-bundles-'))
+    proxy.setFaults([
+      {
+        method: 'PUT',
+        path: LARGEST_FILE,
+        action: {
+          kind: 'respond-after',
+          response: { status: 504, body: 'Gateway Time-out' }
+        }
+      }
+    ])
+    const runId = uniqueRunId()
+    modelName = uniqueModelName('resume')
+    const inputs = {
+      'tracking-uri': proxy.url,
+      'experiment-name': uniqueModelName('resume-uploads'),
+      'model-name': modelName,
+      'model-path': 'examples/model',
+      'max-attempts': '1',
+      'bundle-dir': bundleDir
+    }
+    first = await runAction(inputs, githubEnv(runId))
+    firstPuts = artifactPuts()
+    proxy.setFaults([])
+    second = await runAction(inputs, rerunEnv(runId))
+    secondPuts = artifactPuts().slice(firstPuts.length)
+  })
+
+  afterAll(async () => {
+    await proxy.close()
+    rmSync(bundleDir, { recursive: true, force: true })
+  })
+
+  function artifactPuts(): string[] {
+    return proxy.requests
+      .filter(entry => entry.method === 'PUT')
+      .filter(entry => entry.path.includes(ARTIFACT_PUTS))
+      .map(entry => entry.path)
+  }
+
+  it('first attempt fails on the upload', () => {
+    expect(first.result.outcome).not.toBe('registered')
+    expect(first.result.diagnosis?.evidence.status).toBe(504)
+    expect(firstPuts.some(put => put.endsWith(LARGEST_FILE))).toBe(true)
+  })
+
+  it('re-run registers the version', async () => {
+    expect(second.result.outcome).toBe('registered')
+    expect(await listVersionNumbers('plain', modelName)).toEqual(['1'])
+  })
+
+  it('re-run skips the stored file', () => {
+    expect(secondPuts.some(put => put.endsWith(LARGEST_FILE))).toBe(false)
+    expect(second.host.logText()).toContain('they are not sent again')
+  })
+
+  it('re-run uploads into the same run', () => {
+    const runOf = (put: string) =>
+      /\/artifacts\/[^/]+\/([0-9a-f]{32})\//.exec(put)?.[1]
+    const firstRun = runOf(firstPuts[0] ?? '')
+    expect(firstRun).toBeDefined()
+    expect(second.result.version?.run_id).toBe(firstRun)
   })
 })

@@ -1,10 +1,18 @@
 /**
  * Real MLflow servers started with settings that break a client which
- * does not expect them: a static prefix together with a host check, and
- * a registry store URI whose scheme MLflow has no registry store for.
- * Each server belongs to this file and is stopped by it.
+ * does not expect them: a static prefix together with a host check, a
+ * registry store URI whose scheme MLflow has no registry store for, and
+ * a registry database that breaks after the server started. Each server
+ * belongs to this file and is stopped by it.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeSync
+} from 'node:fs'
 import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
@@ -17,7 +25,7 @@ import {
 import { runAction, type ActionRun } from '../support/registration.js'
 import { uniqueModelName } from '../support/servers.js'
 
-// Two server starts, which take minutes on a busy runner.
+// Three server starts, which take minutes on a busy runner.
 jest.setTimeout(600_000)
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -25,10 +33,15 @@ const ROOT = path.resolve(import.meta.dirname, '../..')
 let stateDir: string
 let prefixed: MlflowServer
 let noRegistry: MlflowServer
+let brokenRegistry: MlflowServer
+let registryDatabase: string
 
 beforeAll(async () => {
   mkdirSync(path.join(ROOT, '.test-state'), { recursive: true })
   stateDir = mkdtempSync(path.join(ROOT, '.test-state', 'settings-'))
+  // startMlflowServer creates the server's folder before the server
+  // starts, and the server creates and migrates the database file.
+  registryDatabase = path.join(stateDir, 'broken-registry', 'registry.db')
   const started = await Promise.allSettled([
     startMlflowServer({
       name: 'prefixed',
@@ -47,19 +60,25 @@ beforeAll(async () => {
       // A scheme with no registry store. MLflow 3.17 starts anyway and
       // refuses each registry call, as older servers did for `file:`.
       extraArgs: ['--registry-store-uri', 'unsupported-store:///registry']
+    }),
+    startMlflowServer({
+      name: 'broken-registry',
+      stateDir,
+      extraArgs: ['--registry-store-uri', `sqlite:///${registryDatabase}`]
     })
   ])
   // A server that did start is kept, so afterAll stops it either way.
-  const [first, second] = started
+  const [first, second, third] = started
   if (first.status === 'fulfilled') prefixed = first.value
   if (second.status === 'fulfilled') noRegistry = second.value
+  if (third.status === 'fulfilled') brokenRegistry = third.value
   for (const result of started) {
     if (result.status === 'rejected') throw result.reason
   }
 })
 
 afterAll(async () => {
-  for (const server of [prefixed, noRegistry]) {
+  for (const server of [prefixed, noRegistry, brokenRegistry]) {
     if (server as MlflowServer | undefined) await stopMlflowServer(server)
   }
   rmSync(stateDir, { recursive: true, force: true })
@@ -175,5 +194,49 @@ describe('a server with no model registry', () => {
 
   it('writes the report with the diagnosis', () => {
     expect(run.host.outputs.get('report-path')).toMatch(/preflight-report/)
+  })
+})
+
+describe('a server whose registry database is broken', () => {
+  let checked: ActionRun
+  let registered: ActionRun
+
+  beforeAll(async () => {
+    // Overwriting the SQLite header makes every registry query fail with
+    // "file is not a database". MLflow 3.17.2 then fails registry calls
+    // with Flask's bare HTML 500 page, while its tracking store works.
+    const file = openSync(registryDatabase, 'r+')
+    writeSync(file, Buffer.alloc(4096, 'not a database '))
+    closeSync(file)
+    checked = await preflight(brokenRegistry.url)
+    registered = await register(brokenRegistry.url)
+  })
+
+  it('registry read is a bare 500', async () => {
+    const response = await fetch(
+      `${brokenRegistry.url}/api/2.0/mlflow/registered-models/search`
+    )
+    expect(response.status).toBe(500)
+    expect(await response.text()).not.toContain('error_code')
+  })
+
+  it('preflight is SERVER_CONFIG', () => {
+    expect(checked.result.diagnosis?.code).toBe('SERVER_CONFIG')
+    expect(checked.result.diagnosis?.evidence.status).toBe(500)
+  })
+
+  it('message says the tracking API works', () => {
+    const detail = checked.result.diagnosis?.detail ?? ''
+    expect(detail).toContain('answered search experiments')
+    expect(detail).toContain('no working model registry')
+  })
+
+  it('registration is SERVER_CONFIG', () => {
+    expect(registered.result.diagnosis?.code).toBe('SERVER_CONFIG')
+  })
+
+  it('registration is not deferred', () => {
+    expect(registered.result.outcome).toBe('failed')
+    expect(registered.result.bundle).toBeUndefined()
   })
 })

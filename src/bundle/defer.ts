@@ -57,11 +57,13 @@ export async function registerOrDefer(
       progress
     }
     const registration = await registerModel(context)
+    if (progress.preflight) result.preflight = progress.preflight
     result.version = registration.version
     result.outcome = registration.outcome
     if (progress.comparison) result.comparison = progress.comparison
     if (progress.modelDigest) result.modelDigest = progress.modelDigest
   } catch (error) {
+    if (progress.preflight) result.preflight = progress.preflight
     if (progress.version) result.version ??= progress.version
     if (progress.comparison) result.comparison = progress.comparison
     if (progress.modelDigest) result.modelDigest = progress.modelDigest

@@ -107,22 +107,41 @@ export async function verifyUploadedSizes(
   root: string,
   files: readonly UploadedFile[]
 ): Promise<void> {
+  const stored = await listStoredSizes(http, root, files)
+  for (const file of files) {
+    const size = stored.get(file.relativePath)
+    if (size !== file.size) throw shortUpload(root, file, size)
+  }
+}
+
+/**
+ * Lists the sizes the artifact proxy records for `files` below `root`,
+ * by relative path, with one listing per directory. Files the proxy does
+ * not list are left out.
+ */
+export async function listStoredSizes(
+  http: HttpClient,
+  root: string,
+  files: readonly UploadedFile[]
+): Promise<Map<string, number>> {
   const byDirectory = new Map<string, UploadedFile[]>()
   for (const file of files) {
     const slash = file.relativePath.lastIndexOf('/')
     const directory = slash < 0 ? '' : file.relativePath.slice(0, slash)
     byDirectory.set(directory, [...(byDirectory.get(directory) ?? []), file])
   }
+  const stored = new Map<string, number>()
   for (const [directory, group] of byDirectory) {
     const listed = directory ? `${root}/${directory}` : root
     const sizes = await listArtifactSizes(http, listed)
     for (const file of group) {
       // The proxy lists the names directly below the path it was given.
       const name = file.relativePath.slice(directory ? directory.length + 1 : 0)
-      const stored = sizes.get(name)
-      if (stored !== file.size) throw shortUpload(root, file, stored)
+      const size = sizes.get(name)
+      if (size !== undefined) stored.set(file.relativePath, size)
     }
   }
+  return stored
 }
 
 function shortUpload(

@@ -268,6 +268,47 @@ function classifyMissingRegistry(error: HttpError): Diagnosis {
   )
 }
 
+/**
+ * Tells whether a registry read failed with a bare HTTP 500: no MLflow
+ * error code and no database text that names another cause. MLflow
+ * 3.17.2 returns this (Flask's HTML error page) when its registry
+ * store cannot be read, while its tracking API still works. A 502, 503
+ * or 504 is left out, because a gateway answers those for an upstream
+ * that is slow or restarting, which clears up.
+ */
+export function isBareServerError(error: HttpError): boolean {
+  const { response } = error
+  if (response.status !== 500 || error.errorCode) return false
+  const text = `${response.errorBody?.message ?? ''} ${response.body}`
+  return !isDatabaseContention(text) && !SQL_TEXT.test(text)
+}
+
+/**
+ * Diagnoses a registry read that failed with a bare HTTP 500 while a
+ * tracking call to the same server succeeded right after it: the server
+ * runs, but its model registry does not.
+ */
+export function classifyBrokenRegistry(
+  error: HttpError,
+  trackingOperation: string
+): Diagnosis {
+  const { request, response } = error
+  return diagnose(
+    'SERVER_CONFIG',
+    `The tracking server at ${new URL(request.url).origin} is reachable ` +
+      `and answered ${trackingOperation}, but its model registry failed: ` +
+      `${whoAnswered(error)} answered ${request.operation} with HTTP ` +
+      `${response.status} through every retry. The server has no working ` +
+      'model registry, so waiting or re-running will not help. The ' +
+      'credentials are not at fault.',
+    "Check the server's log for the registry store error. The registry " +
+      'needs a database-backed store that the server can open and that ' +
+      'is migrated (--registry-store-uri, else --backend-store-uri, with ' +
+      'a SQLite, PostgreSQL or MySQL URI; then `mlflow db upgrade`).',
+    httpEvidence(error)
+  )
+}
+
 function titleText(title: string | undefined): string {
   return title ? ` titled "${title}"` : ''
 }

@@ -6,6 +6,7 @@ import type { HttpClient } from '../http/transport.js'
 import { API } from '../mlflow/api-paths.js'
 import { getRegisteredModel } from '../mlflow/registry.js'
 import type { RegisteredModel } from '../mlflow/schemas.js'
+import { readRegistryOrExplain } from './registry-read.js'
 import { checkWritePermission } from './write-permission.js'
 
 /** What the preflight proved about the server and the credentials. */
@@ -43,13 +44,20 @@ export async function checkTargetModel(
   modelName: string,
   log: Logger
 ): Promise<PreflightReport> {
-  const model = await getRegisteredModel(http, modelName)
+  const model = await readRegistryOrExplain(http, () =>
+    getRegisteredModel(http, modelName)
+  )
   const tracking = await checkSeparateTracking(http)
   log.info(
     `Preflight passed: MLflow answered and accepted the credentials; ` +
       `registered model '${modelName}' ` +
       `${model ? 'exists' : 'does not exist yet'}.`
   )
+  const notVerified = [
+    `write permission on registered model '${modelName}': the preflight ` +
+      'does not write, so the server checks it when the version is created'
+  ]
+  for (const item of notVerified) log.info(`Not verified: ${item}`)
   return {
     passed: [
       'tracking server reachable',
@@ -59,7 +67,27 @@ export async function checkTargetModel(
       ...tracking
     ],
     ...(model ? { model } : {}),
-    notVerified: ['write permission (checked when the version is created)']
+    notVerified
+  }
+}
+
+/**
+ * Moves write permission from "not verified" to "passed" once the server
+ * accepted a new version of `modelName`, which proves it.
+ */
+export function recordWriteProven(
+  report: PreflightReport,
+  modelName: string
+): PreflightReport {
+  const write = /^write permission\b/
+  return {
+    ...report,
+    passed: [
+      ...report.passed,
+      `write permission on registered model '${modelName}' (the server ` +
+        'accepted the new version)'
+    ],
+    notVerified: report.notVerified.filter(item => !write.test(item))
   }
 }
 
@@ -74,7 +102,9 @@ export async function runPreflight(
   modelName: string,
   log: Logger
 ): Promise<PreflightReport> {
-  const model = await readRegistry(http, modelName)
+  const model = await readRegistryOrExplain(http, () =>
+    readRegistry(http, modelName)
+  )
   const passed = [
     http.options.baseUrl.protocol === 'https:'
       ? 'tracking server reachable over verified TLS'

@@ -2,6 +2,7 @@ import type { RunResult } from '../github/outputs.js'
 import type { RegisterStep } from '../bundle/defer.js'
 import { readProvenance } from './provenance.js'
 import { planRegistration } from './plan-registration.js'
+import type { RegistrationContext } from './register.js'
 import { formatPlannedCall } from './planned-call.js'
 
 /**
@@ -15,13 +16,15 @@ export async function planDryRun(
   result: RunResult
 ): Promise<void> {
   const { host, http, config } = step
+  const progress: RegistrationContext['progress'] = {}
   const plan = await planRegistration({
     http,
     config,
     provenance: readProvenance(host.env),
     log: host.log,
-    progress: {}
+    progress
   })
+  if (progress.preflight) result.preflight = progress.preflight
   result.plan = plan
   result.outcome = 'dry-run'
   const reuse = plan.reusedVersion

@@ -53,6 +53,7 @@ export async function planRegistration(
 ): Promise<RegistrationPlan> {
   const { http, config, log } = context
   const preflight = await checkTargetModel(http, config.modelName, log)
+  context.progress.preflight = preflight
   const directory = config.modelPath
     ? await readModelDirectory(config.modelPath)
     : undefined

@@ -2,7 +2,11 @@ import type { Config, Tag } from '../config/config.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
 import type { ModelVersion } from '../mlflow/schemas.js'
-import { checkTargetModel } from '../preflight/preflight.js'
+import {
+  checkTargetModel,
+  recordWriteProven,
+  type PreflightReport
+} from '../preflight/preflight.js'
 import { SIGNATURE_FILE } from '../provenance/model-digest.js'
 import type { IdTokenSource } from '../provenance/sign-model.js'
 import {
@@ -32,7 +36,7 @@ import {
 import { checkModelSignature } from './model-signature.js'
 import { sourceForRegistry } from './registry-source.js'
 import { resolveSource, type ResolvedSource } from './source.js'
-import { uploadModelDirectory } from './upload.js'
+import { uploadKey, uploadModelDirectory } from './upload.js'
 import { DEFAULT_ENDPOINTS } from '../storage/endpoints.js'
 import {
   pendingVersionFiles,
@@ -65,6 +69,8 @@ export interface RegistrationContext {
     comparison?: ReleaseComparison | undefined
     /** The model digest of a local model, or of a verified source. */
     modelDigest?: string | undefined
+    /** The preflight's passed and unverified checks, for the summary. */
+    preflight?: PreflightReport | undefined
   }
 }
 
@@ -82,6 +88,7 @@ export async function registerModel(
     await checkModelSignature(config.modelPath, config.modelName)
   }
   const preflight = await checkTargetModel(http, config.modelName, log)
+  context.progress.preflight = preflight
   const directory = config.modelPath
     ? await readModelDirectory(config.modelPath)
     : undefined
@@ -111,6 +118,9 @@ export async function registerModel(
         key,
         !!preflight.model
       )
+  if (!existing) {
+    context.progress.preflight = recordWriteProven(preflight, config.modelName)
+  }
   const version = await completeVersion(context, obtained, directory)
   context.progress.version = version
   const ready = await waitUntilReady(http, version, config.waitTimeoutMs, log)
@@ -292,6 +302,7 @@ async function prepareSource(
   const { http, config, log } = context
   if (!local) return resolveRemoteSource(context)
   const signatureFile = local.signed?.signatureFile
+  const key = tags.find(tag => tag.key === IDEMPOTENCY_TAG)?.value
   const uploaded = await uploadModelDirectory(
     http,
     local.directory,
@@ -300,7 +311,8 @@ async function prepareSource(
       artifactPath: config.artifactPath,
       runName: `register-${config.modelName}`,
       runTags: tags.filter(tag => tag.key !== IDEMPOTENCY_TAG),
-      ...(signatureFile ? { extraFiles: [signatureFile] } : {})
+      ...(signatureFile ? { extraFiles: [signatureFile] } : {}),
+      ...(key ? { uploadKey: uploadKey(key, local.directory) } : {})
     },
     log
   )

@@ -1,10 +1,13 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 
 import type { Tag } from '../config/config.js'
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
-import { verifyUploadedSizes } from '../mlflow/artifact-sizes.js'
+import {
+  listStoredSizes,
+  verifyUploadedSizes
+} from '../mlflow/artifact-sizes.js'
 import {
   proxyPath,
   uploadArtifact,
@@ -21,7 +24,7 @@ import {
 } from '../mlflow/tracking.js'
 import { formatBytes } from './byte-size.js'
 import { explainArtifactRefusal } from './artifact-permission.js'
-import type { ModelDirectory } from './model-directory.js'
+import type { ModelDirectory, ModelFile } from './model-directory.js'
 import { createWithReadBack } from './read-back-create.js'
 import type { ResolvedSource } from './source.js'
 import { fileProgressLogger } from './upload-progress.js'
@@ -37,6 +40,12 @@ export interface UploadPlan {
    * signature; each replaces a model file of the same path.
    */
   readonly extraFiles?: readonly GeneratedFile[]
+  /**
+   * The {@link uploadKey} of this upload. An earlier attempt's run tagged
+   * with it is uploaded into again, and its files that are already
+   * stored with the right size are not sent again.
+   */
+  readonly uploadKey?: string
 }
 
 /** A small file made by the action, uploaded from memory. */
@@ -52,6 +61,25 @@ export interface GeneratedFile {
  */
 export const CREATE_REQUEST_TAG = 'mlflow_register.create_request'
 
+/** The run tag that contains the {@link uploadKey} of the run's upload. */
+export const UPLOAD_KEY_TAG = 'mlflow_register.upload_key'
+
+/**
+ * Derives the key that finds an upload again in a later attempt: a hash
+ * of the registration's idempotency key and the model's content digest.
+ * The digest is part of it because an `idempotency-key` input stays the
+ * same when the files change, and a stored file of the same size must
+ * then not count as uploaded.
+ */
+export function uploadKey(
+  idempotencyKey: string,
+  directory: ModelDirectory
+): string {
+  return createHash('sha256')
+    .update(JSON.stringify([idempotencyKey, directory.contentDigest]))
+    .digest('hex')
+}
+
 /** Files uploaded at once; the artifact proxy takes one PUT per file. */
 const UPLOAD_CONCURRENCY = 4
 
@@ -66,7 +94,8 @@ export async function uploadModelDirectory(
   log: Logger
 ): Promise<ResolvedSource> {
   const experimentId = await ensureExperiment(http, plan.experimentName, log)
-  const run = await createUploadRun(http, experimentId, plan, log)
+  const earlier = await findEarlierUploadRun(http, experimentId, plan)
+  const run = earlier ?? (await createUploadRun(http, experimentId, plan, log))
   const root = run.artifact_uri ? proxyPath(run.artifact_uri) : undefined
   if (root === undefined) {
     await endRun(http, run.run_id, 'FAILED')
@@ -84,14 +113,17 @@ export async function uploadModelDirectory(
     )
   }
 
-  log.info(
-    `Uploading ${directory.files.length} files ` +
-      `(${formatBytes(directory.totalBytes)}) into run ${run.run_id} ` +
-      `of experiment '${plan.experimentName}'`
-  )
   const destination = `${root}/${plan.artifactPath}`
   try {
-    await uploadFiles(http, directory, destination, plan.extraFiles ?? [], log)
+    const pending = earlier
+      ? await skipStoredFiles(http, directory, destination, run.run_id, log)
+      : directory.files
+    log.info(
+      `Uploading ${pending.length} files ` +
+        `(${formatBytes(sumBytes(pending))}) into run ${run.run_id} ` +
+        `of experiment '${plan.experimentName}'`
+    )
+    await uploadFiles(http, pending, destination, plan.extraFiles ?? [], log)
     await verifyUploadedSizes(http, destination, directory.files)
   } catch (error) {
     await endRun(http, run.run_id, 'FAILED').catch(() => undefined)
@@ -109,6 +141,53 @@ export async function uploadModelDirectory(
 }
 
 /**
+ * Finds the run that an earlier attempt of the same upload created, by
+ * its upload key tag. The run may have been marked FAILED, because the
+ * upload into it failed; it is marked FINISHED once this upload is done.
+ */
+async function findEarlierUploadRun(
+  http: HttpClient,
+  experimentId: string,
+  plan: UploadPlan
+): Promise<RunInfo | undefined> {
+  if (plan.uploadKey === undefined) return undefined
+  const tag = { key: UPLOAD_KEY_TAG, value: plan.uploadKey }
+  return findRunByTag(http, experimentId, tag)
+}
+
+/**
+ * Lists what an earlier attempt stored in the run and returns the files
+ * still to send: those the proxy does not list with the same size.
+ * NOTE: the artifact proxy lists no checksum, so a stored file of the
+ * right size counts as uploaded. The upload key makes that safe for
+ * intact files, because it changes when any file's content changes.
+ */
+async function skipStoredFiles(
+  http: HttpClient,
+  directory: ModelDirectory,
+  destination: string,
+  runId: string,
+  log: Logger
+): Promise<ModelFile[]> {
+  const stored = await listStoredSizes(http, destination, directory.files)
+  const pending = directory.files.filter(
+    file => stored.get(file.relativePath) !== file.size
+  )
+  const skipped = directory.files.length - pending.length
+  log.info(
+    `Run ${runId} is from an earlier attempt of this upload and already ` +
+      `stores ${skipped} of ${directory.files.length} files with the ` +
+      `same size (${formatBytes(directory.totalBytes - sumBytes(pending))}); ` +
+      'they are not sent again.'
+  )
+  return pending
+}
+
+function sumBytes(files: readonly ModelFile[]): number {
+  return files.reduce((total, file) => total + file.size, 0)
+}
+
+/**
  * Creates the run to upload into. A create that fails in transit is
  * looked up by its request tag before it is sent again.
  * NOTE: a create that the server commits only after that lookup found
@@ -123,6 +202,9 @@ function createUploadRun(
 ): Promise<RunInfo> {
   const requestTag = { key: CREATE_REQUEST_TAG, value: randomUUID() }
   const tags = [...plan.runTags, requestTag]
+  if (plan.uploadKey !== undefined) {
+    tags.push({ key: UPLOAD_KEY_TAG, value: plan.uploadKey })
+  }
   return createWithReadBack(http, log, 'create run', {
     create: () => createRun(http, experimentId, plan.runName, tags),
     readBack: () => findRunByTag(http, experimentId, requestTag)
@@ -151,14 +233,15 @@ async function ensureExperiment(
 
 async function uploadFiles(
   http: HttpClient,
-  directory: ModelDirectory,
+  files: readonly ModelFile[],
   destination: string,
   extraFiles: readonly GeneratedFile[],
   log: Logger
 ): Promise<void> {
   const replaced = new Set(extraFiles.map(file => file.relativePath))
-  const queue = directory.files.filter(f => !replaced.has(f.relativePath))
+  const queue = files.filter(f => !replaced.has(f.relativePath))
   const total = queue.length + extraFiles.length
+  const totalBytes = sumBytes(files)
   let doneBytes = 0
   let doneFiles = 0
   let nextReport = 0.25
@@ -177,7 +260,8 @@ async function uploadFiles(
       )
       doneBytes += file.size
       doneFiles++
-      const share = fraction(doneBytes, doneFiles, directory)
+      const share =
+        totalBytes > 0 ? doneBytes / totalBytes : doneFiles / files.length
       if (share >= nextReport && share < 1) {
         log.info(`Uploaded ${Math.floor(share * 100)}% (${doneFiles} files)`)
         nextReport = Math.floor(share * 4) / 4 + 0.25
@@ -203,8 +287,4 @@ async function uploadFiles(
     )
   }
   log.info(`Uploaded all ${total} files`)
-}
-
-function fraction(bytes: number, files: number, dir: ModelDirectory): number {
-  return dir.totalBytes > 0 ? bytes / dir.totalBytes : files / dir.files.length
 }

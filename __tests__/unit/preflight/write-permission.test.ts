@@ -67,4 +67,68 @@ describe('checkWritePermission', () => {
     expect(result.verified).toBe(false)
     expect(result.statement).toContain('does not list permissions')
   })
+
+  it('highest applying grant wins', async () => {
+    const http = clientReturning({
+      is_admin: false,
+      permissions: [grant('fraud-model', 'READ'), grant('*', 'EDIT')]
+    })
+    const result = await checkWritePermission(http, 'fraud-model')
+    expect(result.verified).toBe(true)
+    expect(result.statement).toContain('EDIT')
+    expect(result.statement).toContain('all models')
+  })
+
+  it('DENY beats a higher grant', async () => {
+    const http = clientReturning({
+      is_admin: false,
+      permissions: [grant('*', 'MANAGE'), grant('fraud-model', 'DENY')]
+    })
+    const result = await checkWritePermission(http, 'fraud-model')
+    expect(result.verified).toBe(false)
+    expect(result.statement).toContain('DENY')
+  })
+
+  it('glob-like pattern matches only itself', async () => {
+    const http = clientReturning({
+      is_admin: false,
+      permissions: [grant('fraud-*', 'EDIT')]
+    })
+    const result = await checkWritePermission(http, 'fraud-model')
+    expect(result.verified).toBe(false)
+    expect(result.statement).toContain('default permission')
+  })
+
+  it('workspace admin is verified', async () => {
+    const http = clientReturning({
+      is_admin: false,
+      permissions: [
+        {
+          resource_type: 'workspace',
+          resource_pattern: '*',
+          permission: 'MANAGE'
+        }
+      ]
+    })
+    const result = await checkWritePermission(http, 'fraud-model')
+    expect(result.verified).toBe(true)
+    expect(result.statement).toContain('workspace admin')
+  })
+
+  it('denied model versions block writes', async () => {
+    const http = clientReturning({
+      is_admin: false,
+      permissions: [
+        grant('fraud-model', 'EDIT'),
+        {
+          resource_type: 'registered_model_version',
+          resource_pattern: '*',
+          permission: 'DENY'
+        }
+      ]
+    })
+    const result = await checkWritePermission(http, 'fraud-model')
+    expect(result.verified).toBe(false)
+    expect(result.statement).toContain('registered_model_version')
+  })
 })

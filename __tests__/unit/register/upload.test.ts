@@ -18,6 +18,8 @@ import {
 } from '../../../src/register/model-directory.js'
 import {
   CREATE_REQUEST_TAG,
+  UPLOAD_KEY_TAG,
+  uploadKey,
   uploadModelDirectory,
   type UploadPlan
 } from '../../../src/register/upload.js'
@@ -142,3 +144,42 @@ describe('uploadModelDirectory after a refused file', () => {
 function settle(): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, 700))
 }
+
+describe('uploadModelDirectory with an upload key', () => {
+  const ARTIFACT_PUT = /\/mlflow-artifacts\/artifacts\//
+
+  function keyedUpload() {
+    const plan = { ...PLAN, uploadKey: uploadKey('key-1', model) }
+    return uploadModelDirectory(client.http, model, plan, client.log)
+  }
+
+  function artifactPuts() {
+    return server.requests.matching({ method: 'PUT', path: ARTIFACT_PUT })
+  }
+
+  it('tags the run with the key', async () => {
+    await keyedUpload()
+    const [run] = uploadRuns()
+    expect(run?.tags.get(UPLOAD_KEY_TAG)).toBe(uploadKey('key-1', model))
+  })
+
+  it('second upload reuses the run', async () => {
+    const first = await keyedUpload()
+    const second = await keyedUpload()
+    expect(second.runId).toBe(first.runId)
+    expect(uploadRuns()).toHaveLength(1)
+  })
+
+  it('second upload sends no stored file', async () => {
+    await keyedUpload()
+    const sent = artifactPuts().length
+    await keyedUpload()
+    expect(sent).toBe(model.files.length)
+    expect(artifactPuts()).toHaveLength(sent)
+  })
+
+  it('key changes with the content', () => {
+    const changed = { ...model, contentDigest: '0'.repeat(64) }
+    expect(uploadKey('key-1', changed)).not.toBe(uploadKey('key-1', model))
+  })
+})
