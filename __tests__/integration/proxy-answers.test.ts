@@ -2,9 +2,9 @@
  * Real nginx in front of the plain MLflow server, answering the way
  * reverse proxies do when they are set up for browsers or for another
  * path: a path prefix, an HTML login page with status 200, a 302 to a
- * login host, an http-to-https redirect, a body-size limit and a 401 on
- * the registry routes alone. Each behaviour lives under its own path prefix
- * of one nginx.
+ * login host, an http-to-https redirect, a 308 to the same path with a
+ * trailing slash, a body-size limit and a 401 on the registry routes
+ * alone. Each behaviour lives under its own path prefix of one nginx.
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -62,6 +62,16 @@ beforeAll(async () => {
     }
     location /sso-redirect/ {
       return 302 https://login.example.test/authorize?client_id=mlflow;
+    }
+    location ~ ^/slash/(.+/(get|create))$ {
+      return 308 /slash/$1/$is_args$args;
+    }
+    location ~ ^/slash/(.+)/$ {
+      if ($http_authorization != "Bearer ${TOKEN}") { return 401; }
+      proxy_pass ${upstream}/$1$is_args$args;
+    }
+    location /slash/ {
+      proxy_pass ${upstream}/;
     }
     location /plain-http/ {
       return 301 https://127.0.0.1:${port}$request_uri;
@@ -132,6 +142,36 @@ describe('a server under a path prefix', () => {
     )
     expect(run.result.diagnosis?.detail).toContain('HTTP 404')
     expectFinalFailure(run)
+  })
+})
+
+describe('a same-origin 308 to a trailing slash', () => {
+  let run: ActionRun
+
+  beforeAll(async () => {
+    run = await register(`${nginx.url}/slash`, { token: TOKEN })
+  })
+
+  it('registers through the redirect', () => {
+    expect(run.result.outcome).toBe('registered')
+  })
+
+  it('resends method, body and token', () => {
+    const lines = requestsUnder('/slash/')
+
+    expect(lines).toContain(
+      'POST /slash/api/2.0/mlflow/model-versions/create 308'
+    )
+    expect(lines).toContain(
+      'POST /slash/api/2.0/mlflow/model-versions/create/ 200'
+    )
+    expect(lines).toContain(
+      'GET /slash/api/2.0/mlflow/registered-models/get/ 404'
+    )
+  })
+
+  it('keeps the token out of the output', () => {
+    expect(run.host.visibleText()).not.toContain(TOKEN)
   })
 })
 
