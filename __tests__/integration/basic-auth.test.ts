@@ -246,3 +246,66 @@ describe('artifact upload denied after run writes', () => {
     expect(text).not.toMatch(/Retrying/)
   })
 })
+
+describe('source run in an experiment the user cannot read', () => {
+  let target: Target
+  let modelName: string
+  let runId: string
+  let denied: ActionRun
+
+  // The admin creates a run in an experiment and denies the user that
+  // experiment, which the default READ permission would otherwise cover.
+  beforeAll(async () => {
+    target = await createTarget('basicAuth')
+    const experiment = await asAdmin<{ experiment_id: string }>(
+      'POST',
+      'experiments/create',
+      { body: { name: uniqueModelName('unreadable-runs') } }
+    )
+    const created = await asAdmin<{ run: { info: { run_id: string } } }>(
+      'POST',
+      'runs/create',
+      { body: { experiment_id: experiment.experiment_id } }
+    )
+    runId = created.run.info.run_id
+    await grantPermission(
+      target.user?.username ?? '',
+      'experiment',
+      experiment.experiment_id,
+      'DENY'
+    )
+    modelName = uniqueModelName('unreadable-source')
+    denied = await runAction({
+      ...targetInputs(target),
+      'model-name': modelName,
+      source: `runs:/${runId}/model`,
+      aliases: 'champion'
+    })
+  })
+
+  it('fails as FORBIDDEN_PERMISSION', () => {
+    expect(denied.result.diagnosis?.code).toBe('FORBIDDEN_PERMISSION')
+    expect(denied.result.diagnosis?.evidence.responder).toBe(
+      "MLflow's basic-auth app"
+    )
+  })
+
+  it('message names user and run', () => {
+    const message = errorMessage(denied)
+
+    expect(message).toContain(`user '${target.user?.username ?? ''}'`)
+    expect(message).toContain(runId)
+  })
+
+  it('creates no registered model', async () => {
+    await expect(
+      asAdmin('GET', 'registered-models/get', { query: { name: modelName } })
+    ).rejects.toThrow('404')
+  })
+
+  it('is neither retried nor deferred', () => {
+    expect(denied.result.outcome).toBe('failed')
+    expect(denied.result.bundle).toBeUndefined()
+    expect(denied.host.logText()).not.toContain('Retrying')
+  })
+})

@@ -173,12 +173,15 @@ export function grantModelPermission(
   return grantPermission(username, 'registered_model', modelName, permission)
 }
 
-/** Grants a user a permission on a registered model or an experiment. */
+/**
+ * Grants a user a permission on a registered model or an experiment;
+ * DENY takes away what the default permission gives.
+ */
 export async function grantPermission(
   username: string,
   resourceType: 'registered_model' | 'experiment',
   resourceId: string,
-  permission: 'READ' | 'EDIT' | 'MANAGE'
+  permission: 'READ' | 'EDIT' | 'MANAGE' | 'DENY'
 ): Promise<void> {
   const { basicAuth, admin } = testServers()
   const response = await fetch(
