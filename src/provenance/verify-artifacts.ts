@@ -9,7 +9,10 @@ import {
 } from '../mlflow/artifacts.js'
 import { SIGNATURE_FILE } from './model-digest.js'
 import { digestProxyArtifacts } from './remote-digest.js'
-import { verifyFilesAgainstStatement } from './verify-manifest.js'
+import {
+  verificationIgnorePaths,
+  verifyFilesAgainstStatement
+} from './verify-manifest.js'
 import { verifySignatureBundle } from './verify-signature.js'
 
 /**
@@ -43,7 +46,12 @@ export async function verifyModelArtifacts(
   const text = await downloadArtifactText(http, `${root}/${SIGNATURE_FILE}`)
   const signed = await verifySignatureBundle(text, signing, where)
   log.info(`The signature ${where} is valid; checking the files`)
-  const actual = await digestProxyArtifacts(http, root, log)
+  const actual = await digestProxyArtifacts(
+    http,
+    root,
+    log,
+    verificationIgnorePaths(signed)
+  )
   verifyFilesAgainstStatement(signed, actual, artifactUri)
   log.info(
     `Verified ${actual.files.length} files of ${artifactUri} against ` +
