@@ -9,7 +9,7 @@ import {
   directoryDigest,
   signModelDirectory,
   signatureTags,
-  verifySourceSignature,
+  sourceModelDigest,
   type DirectoryProvenance
 } from '../provenance/registration-signing.js'
 import {
@@ -313,7 +313,8 @@ async function prepareSource(
 
 /**
  * Resolves a `source` and, with `verify-signature`, verifies its files
- * against their signature before any version points at them.
+ * against their signature before any version points at them; with
+ * `digest-source` or `attest`, computes their model digest.
  */
 async function resolveRemoteSource(
   context: RegistrationContext
@@ -321,15 +322,13 @@ async function resolveRemoteSource(
   const { http, config, log } = context
   const original = config.source ?? ''
   const resolved = await resolveSource(http, original, log)
-  if (config.signing.verifySignature) {
-    context.progress.modelDigest = await verifySourceSignature(
-      http,
-      original,
-      resolved,
-      config,
-      log
-    )
-  }
+  context.progress.modelDigest = await sourceModelDigest(
+    http,
+    original,
+    resolved,
+    config,
+    log
+  )
   return sourceForRegistry(resolved, config.registry, original)
 }
 

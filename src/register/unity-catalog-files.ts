@@ -1,7 +1,11 @@
 import { pathToFileURL } from 'node:url'
 
+import { digestArtifactUri } from '../provenance/remote-digest.js'
 import { verifyModelArtifacts } from '../provenance/verify-artifacts.js'
-import type { DirectoryProvenance } from '../provenance/registration-signing.js'
+import {
+  digestsSource,
+  type DirectoryProvenance
+} from '../provenance/registration-signing.js'
 import type { ModelDirectory } from './model-directory.js'
 import type { RegistrationContext } from './register.js'
 import type { ResolvedSource } from './source.js'
@@ -22,7 +26,8 @@ export interface UnityCatalogSource {
  * its storage location, so nothing is uploaded into a run. As in MLflow
  * 3.17, a local model's path is recorded as the source. A `source` is
  * read from the tracking server, and with `verify-signature` its
- * signature is verified there before any write.
+ * signature is verified there before any write. With `digest-source` or
+ * `attest`, its files are hashed there instead.
  */
 export async function prepareUnityCatalogSource(
   context: RegistrationContext,
@@ -48,6 +53,12 @@ export async function prepareUnityCatalogSource(
       config.signing,
       log
     )
+  } else if (digestsSource(config)) {
+    const { location } = proxied
+    log.info(
+      `Computing the model digest of ${config.source ?? ''} at ${location}`
+    )
+    context.progress.modelDigest = await digestArtifactUri(http, location, log)
   }
   return { source: proxied.create, files: { kind: 'proxied', source: proxied } }
 }

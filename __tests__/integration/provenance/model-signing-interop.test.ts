@@ -67,6 +67,7 @@ async function makeKey(curve: 'P-256' | 'P-384'): Promise<KeyFiles> {
       privateKey,
       verifyKey: publicKey,
       verifySignature: false,
+      digestSource: false,
       sigstore: {
         fulcioUrl: 'https://fulcio.invalid',
         rekorUrl: 'https://rekor.invalid'
