@@ -204,7 +204,7 @@ async function completeVersion(
   if (!http.isUnityCatalog) return version
   if (version.status !== 'PENDING_REGISTRATION') return version
   const files =
-    obtained.files ?? (await pendingVersionFiles(context, directory))
+    obtained.files ?? (await pendingVersionFiles(context, version, directory))
   return completeUnityCatalogVersion(
     http,
     version,
