@@ -5,7 +5,10 @@ import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 
-import { SIGNATURE_TAG } from '../../src/provenance/registration-signing.js'
+import {
+  MODEL_DIGEST_TAG as DIGEST_TAG,
+  SIGNATURE_TAG
+} from '../../src/provenance/registration-signing.js'
 import { IDEMPOTENCY_TAG } from '../../src/register/provenance.js'
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js'
 import { startMoto, type MotoServer } from '../support/moto-server.js'
@@ -234,6 +237,104 @@ describe('Unity Catalog version left pending', () => {
   })
 })
 
+describe('Unity Catalog signed version left pending', () => {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const signingKey = privateKey
+    .export({ type: 'pkcs8', format: 'pem' })
+    .toString()
+
+  /**
+   * Leaves a version pending with its model.sig deleted, as an attempt
+   * that stopped before uploading the signature would, and returns the
+   * model name and the CI run id that finds it again.
+   */
+  async function leavePendingUnsigned(): Promise<[string, string]> {
+    const modelName = uniqueUcName()
+    const runId = uniqueRunId()
+    standIn.behaviour.failFinalize = 1
+    const failed = await runAction(
+      inputs(modelName, { signing: 'key', 'signing-key': signingKey }),
+      env(runId)
+    )
+    expect(failed.result.outcome).toBe('failed')
+    const found = standIn.models.get(modelName)?.versions[0]
+    expect(found?.status).toBe('PENDING_REGISTRATION')
+    await standIn.deleteObject(`${storagePrefix(modelName)}/model.sig`)
+    if (found) found.tags = found.tags.filter(t => t.key !== SIGNATURE_TAG)
+    return [modelName, runId]
+  }
+
+  it('signs again with signing: key', async () => {
+    const [modelName, runId] = await leavePendingUnsigned()
+
+    const again = await runAction(
+      inputs(modelName, { signing: 'key', 'signing-key': signingKey }),
+      env(runId)
+    )
+
+    expect(again.result.outcome).toBe('reused')
+    expect(standIn.models.get(modelName)?.versions[0]?.status).toBe('READY')
+    const prefix = storagePrefix(modelName)
+    expect(await standIn.listObjects(prefix)).toContain(`${prefix}/model.sig`)
+    const location =
+      standIn.models.get(modelName)?.versions[0]?.storage_location ?? ''
+    expect(tagsOf(modelName, '1').get(SIGNATURE_TAG)).toBe(
+      `${location}/model.sig`
+    )
+  })
+
+  it('keeps a stored model.sig with signing: sigstore', async () => {
+    const modelName = uniqueUcName()
+    const runId = uniqueRunId()
+    standIn.behaviour.failFinalize = 1
+    const failed = await runAction(
+      inputs(modelName, { signing: 'key', 'signing-key': signingKey }),
+      env(runId)
+    )
+    expect(failed.result.outcome).toBe('failed')
+    const prefix = storagePrefix(modelName)
+    const before = await standIn.getObject(`${prefix}/model.sig`)
+
+    const again = await runAction(inputs(modelName, { signing: 'sigstore' }), {
+      ...env(runId),
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token'
+    })
+
+    expect(again.result.outcome).toBe('reused')
+    const warnings = again.host.lines.filter(line => line.level === 'warning')
+    expect(warnings.map(line => line.title)).not.toContain(
+      'Version completed unsigned'
+    )
+    expect(await standIn.getObject(`${prefix}/model.sig`)).toEqual(before)
+  })
+
+  it('warns with signing: sigstore', async () => {
+    const [modelName, runId] = await leavePendingUnsigned()
+
+    const again = await runAction(inputs(modelName, { signing: 'sigstore' }), {
+      ...env(runId),
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token'
+    })
+
+    expect(again.result.outcome).toBe('reused')
+    expect(standIn.models.get(modelName)?.versions[0]?.status).toBe('READY')
+    const warnings = again.host.lines.filter(line => line.level === 'warning')
+    expect(warnings.map(line => line.title)).toContain(
+      'Version completed unsigned'
+    )
+    const warning = warnings.find(
+      line => line.title === 'Version completed unsigned'
+    )
+    expect(warning?.message).toContain('without model.sig')
+    expect(warning?.message).toContain('force-new-version: true')
+    const prefix = storagePrefix(modelName)
+    const stored = await standIn.listObjects(prefix)
+    expect(stored).not.toContain(`${prefix}/model.sig`)
+  })
+})
+
 describe('Unity Catalog checks before writing', () => {
   it('stops on a model without a signature', async () => {
     const modelName = uniqueUcName()
@@ -387,7 +488,7 @@ function sourceInputs(modelName: string, source: string) {
 
 describe('Unity Catalog registration from a source', () => {
   /** A model the action logged into a run of the workspace's server. */
-  let logged: { runId: string; workspaceModel: string }
+  let logged: { runId: string; workspaceModel: string; digest: string }
 
   beforeAll(async () => {
     const workspaceModel = `ws-model-${process.pid}-${Date.now().toString(36)}`
@@ -399,7 +500,11 @@ describe('Unity Catalog registration from a source', () => {
       },
       githubEnv(uniqueRunId())
     )
-    logged = { runId: run.result.version?.run_id ?? '', workspaceModel }
+    logged = {
+      runId: run.result.version?.run_id ?? '',
+      workspaceModel,
+      digest: run.host.outputs.get('model-digest') ?? ''
+    }
   })
 
   describe('runs:/ source', () => {
@@ -436,6 +541,22 @@ describe('Unity Catalog registration from a source', () => {
         new RegExp(`^mlflow-artifacts:/.*/${logged.runId}/artifacts/model$`)
       )
       expect(version?.run_id).toBe(logged.runId)
+    })
+
+    it('stores the streamed digest with digest-source', async () => {
+      const digested = uniqueUcName()
+      const run = await runAction(
+        {
+          ...sourceInputs(digested, `runs:/${logged.runId}/model`),
+          'digest-source': 'true'
+        },
+        env()
+      )
+
+      expect(run.result.outcome).toBe('registered')
+      expect(logged.digest).toMatch(/^[0-9a-f]{64}$/)
+      expect(run.host.outputs.get('model-digest')).toBe(logged.digest)
+      expect(tagsOf(digested, '1').get(DIGEST_TAG)).toBe(logged.digest)
     })
 
     it('reuses the version on a re-run', async () => {

@@ -41,11 +41,15 @@ function runCli(args: readonly string[]): Promise<CliRun> {
   })
 }
 
-/** Signs a model directory with a PEM private key file into `signature`. */
+/**
+ * Signs a model directory with a PEM private key file into `signature`.
+ * `options` go to the CLI as they are, such as `--allow_symlinks`.
+ */
 export function signWithKey(
   model: string,
   privateKeyFile: string,
-  signature: string
+  signature: string,
+  options: readonly string[] = []
 ): Promise<CliRun> {
   return runCli([
     'sign',
@@ -54,15 +58,20 @@ export function signWithKey(
     '--private_key',
     privateKeyFile,
     '--signature',
-    signature
+    signature,
+    ...options
   ])
 }
 
-/** Verifies a model directory against a signature with a PEM public key. */
+/**
+ * Verifies a model directory against a signature with a PEM public key.
+ * `options` go to the CLI as they are, such as `--no-ignore-git-paths`.
+ */
 export function verifyWithKey(
   model: string,
   publicKeyFile: string,
-  signature: string
+  signature: string,
+  options: readonly string[] = []
 ): Promise<CliRun> {
   return runCli([
     'verify',
@@ -71,6 +80,7 @@ export function verifyWithKey(
     '--public_key',
     publicKeyFile,
     '--signature',
-    signature
+    signature,
+    ...options
   ])
 }

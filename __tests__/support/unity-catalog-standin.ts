@@ -137,6 +137,8 @@ export interface UnityCatalogStandIn {
   headObject(key: string): Promise<Headers>
   /** Returns the bytes of one object. */
   getObject(key: string): Promise<Buffer>
+  /** Deletes one object, as if an interrupted upload never wrote it. */
+  deleteObject(key: string): Promise<void>
   /** Lists the file paths below a storage location, of any kind. */
   storedFiles(location: string): Promise<string[]>
   /** Reads one file below an Azurite or fake-gcs-server location. */
@@ -400,6 +402,7 @@ export async function startUnityCatalogStandIn(options: {
     listObjects,
     headObject: key => headObject(moto, key),
     getObject: key => getObject(moto, key),
+    deleteObject: key => deleteObject(moto, key),
     storedFiles,
     readStored: (location, relativePath) => {
       const gcsPrefix = /^gs:\/\/[^/]+\/(.*)$/.exec(location)?.[1]
@@ -615,7 +618,7 @@ function versionJson(model: UcModel, version: UcModelVersion) {
 /** Sends a request to moto's S3, signed with the IAM user's keys. */
 async function sendSigned(
   moto: MotoServer,
-  method: 'GET' | 'HEAD',
+  method: 'GET' | 'HEAD' | 'DELETE',
   url: URL
 ): Promise<Response> {
   const headers = await signRequest(
@@ -632,6 +635,12 @@ async function getObject(moto: MotoServer, key: string): Promise<Buffer> {
   const response = await sendSigned(moto, 'GET', url)
   if (!response.ok) throw new Error(`S3 GET returned ${response.status}`)
   return Buffer.from(await response.arrayBuffer())
+}
+
+async function deleteObject(moto: MotoServer, key: string): Promise<void> {
+  const url = new URL(`${moto.url}/${moto.bucket}/${key}`)
+  const response = await sendSigned(moto, 'DELETE', url)
+  if (!response.ok) throw new Error(`S3 DELETE returned ${response.status}`)
 }
 
 async function headObject(moto: MotoServer, key: string): Promise<Headers> {

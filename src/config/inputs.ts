@@ -488,7 +488,8 @@ export const INPUTS = [
     description:
       'Create a GitHub build provenance attestation of the model after ' +
       'registering it, with the registered model name and the model ' +
-      'digest as subject, so it needs `model-path` or `verify-signature`. ' +
+      'digest as subject; with a `source`, the digest is computed as ' +
+      '`digest-source` does, unless `verify-signature` is set. ' +
       'Needs the permissions `id-token: write` and `attestations: write`, ' +
       'and `github-token`.',
     default: 'false',
@@ -527,6 +528,17 @@ export const INPUTS = [
       'identity.',
     default: 'false',
     boolean: true
+  },
+  {
+    name: 'digest-source',
+    description:
+      'Whether to compute the model digest of a `runs:/` or `models:/` ' +
+      'source by streaming its files through the artifact proxy of the ' +
+      'tracking server, and store it as the `mlflow_register.model_digest` ' +
+      'version tag and the `model-digest` output.',
+    default: 'false',
+    boolean: true,
+    commands: ['register']
   },
   {
     name: 'certificate-identity',

@@ -23,6 +23,8 @@ export interface SigningSettings {
   readonly verifyKey?: KeyObject
   /** Whether a `runs:/` or `models:/` source is verified first. */
   readonly verifySignature: boolean
+  /** Whether the files of a `source` are hashed for its model digest. */
+  readonly digestSource: boolean
   /** The expected signer of a keyless signature. */
   readonly identity?: { readonly identity: string; readonly issuer: string }
   /** The Sigstore services and trusted root of keyless signatures. */
@@ -54,6 +56,13 @@ export function parseSigningSettings(
     'true or false',
     'Set `verify-signature` to true or false.'
   )
+  const digestSource = parseSetting(
+    'digest-source',
+    get('digest-source') ?? { value: 'false', origin: 'default' },
+    booleanSchema,
+    'true or false',
+    'Set `digest-source` to true or false.'
+  )
   const privateKey = readPrivateKey(get('signing-key'), method)
   const verifyKey = readPublicKey(get('verify-key'), workspace)
   const identity = readIdentity(get)
@@ -69,6 +78,7 @@ export function parseSigningSettings(
   return {
     method,
     verifySignature,
+    digestSource,
     sigstore: parseSigstoreSettings(get, workspace),
     ...(privateKey ? { privateKey } : {}),
     ...(verifyKey ? { verifyKey } : {}),
@@ -189,6 +199,15 @@ export function checkSigningTarget(
         'this registration uploads `model-path`',
       'Remove `verify-signature`, or set `signing: key` or `signing: ' +
         'sigstore` to sign the uploaded files.'
+    )
+  }
+  if (signing.digestSource && location.modelPath !== undefined) {
+    throw configError(
+      'input `digest-source`',
+      'it hashes the files of a `source` on the tracking server, and this ' +
+        'registration uploads `model-path`, whose model digest is always ' +
+        'computed',
+      'Remove `digest-source`.'
     )
   }
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import path from 'node:path'
 import type { Readable } from 'node:stream'
 
 import type { ModelDirectory } from '../register/model-directory.js'
@@ -17,6 +16,11 @@ export interface ModelManifest {
   readonly modelName: string
   /** Every file that is not ignored, in the format's order. */
   readonly files: readonly FileDigest[]
+  /**
+   * Whether a file or the model directory was read through a symbolic
+   * link, which model-signing 1.1.1 hashes only with `allow_symlinks`.
+   */
+  readonly allowSymlinks?: boolean
 }
 
 /** The file name of the signature bundle, beside the model files. */
@@ -37,25 +41,51 @@ export const IGNORED_PATHS: readonly string[] = [
 
 /**
  * Returns the manifest of a local model directory from the hashes taken
- * while it was read, leaving out the ignored paths. Symbolic links inside
- * the directory count as the files they point to, as they are uploaded,
- * so the digest is that of the uploaded copy.
+ * while it was read, leaving out `ignorePaths` (by default the paths the
+ * action signs without). Symbolic links inside the directory count as
+ * the files they point to, as they are uploaded, so the digest is that
+ * of the uploaded copy.
  */
 export function manifestFromDirectory(
-  directory: ModelDirectory
+  directory: ModelDirectory,
+  ignorePaths: readonly string[] = IGNORED_PATHS
 ): ModelManifest {
   const files = directory.files
-    .filter(file => !isIgnored(file.relativePath))
+    .filter(file => !isIgnored(file.relativePath, ignorePaths))
     .map(file => ({ name: file.relativePath, digest: file.sha256 }))
     .sort((a, b) => compareFileNames(a.name, b.name))
-  return { modelName: path.basename(directory.root), files }
+  // model-signing 1.1.1 checks every path it walks, ignored or not, and
+  // the model directory itself, so one link anywhere needs the flag.
+  const allowSymlinks =
+    directory.rootIsSymlink || directory.files.some(file => file.isSymlink)
+  return { modelName: directory.modelName, files, allowSymlinks }
 }
 
-/** Checks whether a file is left out of the manifest by its path. */
-export function isIgnored(name: string): boolean {
-  return IGNORED_PATHS.some(
-    ignored => name === ignored || name.startsWith(`${ignored}/`)
-  )
+/**
+ * Checks whether a file is left out of a manifest by its path: it is one
+ * of `ignorePaths`, which are relative to the model directory, or below
+ * one of them. The default is the paths the action signs without.
+ */
+export function isIgnored(
+  name: string,
+  ignorePaths: readonly string[] = IGNORED_PATHS
+): boolean {
+  return ignorePaths.some(ignored => {
+    const prefix = normalizeIgnorePath(ignored)
+    return prefix === '' || name === prefix || name.startsWith(`${prefix}/`)
+  })
+}
+
+/**
+ * Drops a leading `./` and trailing slashes. An empty result is the model
+ * directory itself, below which every file lies, as Python's
+ * `PurePath.is_relative_to` has it.
+ */
+function normalizeIgnorePath(ignored: string): string {
+  let prefix = ignored
+  while (prefix.startsWith('./')) prefix = prefix.slice(2)
+  while (prefix.endsWith('/')) prefix = prefix.slice(0, -1)
+  return prefix === '.' ? '' : prefix
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   type IdTokenSource,
   type ModelSignature
 } from './sign-model.js'
+import { digestArtifactUri } from './remote-digest.js'
 import { verifyModelArtifacts } from './verify-artifacts.js'
 import { findVersionByUri } from './verify-version.js'
 
@@ -111,19 +112,38 @@ export function signatureTags(
 }
 
 /**
- * Verifies the signature of a resolved `runs:/`, `models:/` or artifact
- * source before it is registered, and returns its model digest.
+ * Returns the model digest of a resolved `runs:/`, `models:/` or artifact
+ * source: with `verify-signature`, the digest its verified signature
+ * signs; with `digest-source` or `attest`, the digest of its files,
+ * streamed down through the artifact proxy; otherwise undefined.
  */
-export async function verifySourceSignature(
+export async function sourceModelDigest(
   http: HttpClient,
   original: string,
   resolved: ResolvedSource,
-  config: Pick<Config, 'signing'>,
+  config: Pick<Config, 'signing' | 'attest'>,
   log: Logger
-): Promise<string> {
+): Promise<string | undefined> {
+  if (config.signing.verifySignature) {
+    const uri = await sourceArtifactUri(http, original, resolved)
+    log.info(`Verifying the signature of ${original} at ${uri}`)
+    return verifyModelArtifacts(http, uri, config.signing, log)
+  }
+  if (!digestsSource(config)) return undefined
   const uri = await sourceArtifactUri(http, original, resolved)
-  log.info(`Verifying the signature of ${original} at ${uri}`)
-  return verifyModelArtifacts(http, uri, config.signing, log)
+  log.info(`Computing the model digest of ${original} from ${uri}`)
+  return digestArtifactUri(http, uri, log)
+}
+
+/**
+ * Checks whether the model digest of a `source` is computed from its
+ * files: `digest-source` requests it, and so does `attest`, whose
+ * subject is the model digest.
+ */
+export function digestsSource(
+  config: Pick<Config, 'signing' | 'attest'>
+): boolean {
+  return config.signing.digestSource || config.attest
 }
 
 async function sourceArtifactUri(
@@ -143,10 +163,11 @@ async function sourceArtifactUri(
     diagnose(
       'UNSUPPORTED_FEATURE',
       `The action cannot locate the files of ${original} to verify its ` +
-        'signature: it reads run artifacts, logged models, model ' +
-        'versions and mlflow-artifacts: URIs.',
+        'signature or compute its model digest: it reads run artifacts, ' +
+        'logged models, model versions and mlflow-artifacts: URIs.',
       'Register from runs:/<run-id>/<path> or the mlflow-artifacts: URI ' +
-        'of the model directory, or turn `verify-signature` off.'
+        'of the model directory, or turn `verify-signature`, ' +
+        '`digest-source` and `attest` off.'
     )
   )
 }

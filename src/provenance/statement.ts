@@ -54,7 +54,10 @@ export interface SignedManifest extends ModelManifest {
  * Builds the in-toto statement v1 that model-signing 1.1.1 signs for a
  * file-by-file serialization: the model digest as the subject, and each
  * file's SHA-256 as a resource of the predicate. Returns the JSON bytes,
- * which are the DSSE payload.
+ * which are the DSSE payload. `allow_symlinks` is true when a symbolic
+ * link was read, as `model_signing sign --allow_symlinks` records it.
+ * NOTE: model-signing 1.1.1 does not read the flag back: its verify
+ * command needs `--allow_symlinks` for such a model.
  */
 export function buildStatement(manifest: ModelManifest): Buffer {
   const files = [...manifest.files].sort((a, b) =>
@@ -70,7 +73,7 @@ export function buildStatement(manifest: ModelManifest): Buffer {
       serialization: {
         method: 'files',
         hash_type: 'sha256',
-        allow_symlinks: false,
+        allow_symlinks: manifest.allowSymlinks === true,
         ignore_paths: IGNORED_PATHS
       },
       resources: files.map(file => ({
@@ -125,6 +128,7 @@ export function parseStatement(
     modelName: subject[0]?.name ?? '',
     files: files.sort((a, b) => compareFileNames(a.name, b.name)),
     digest,
+    allowSymlinks: predicate.serialization.allow_symlinks,
     ignorePaths: predicate.serialization.ignore_paths ?? []
   }
 }

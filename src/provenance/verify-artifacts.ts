@@ -2,14 +2,13 @@ import type { SigningSettings } from '../config/signing-settings.js'
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
-import {
-  downloadArtifactText,
-  listProxyEntries,
-  proxyPath
-} from '../mlflow/artifacts.js'
+import { downloadArtifactText, listProxyEntries } from '../mlflow/artifacts.js'
 import { SIGNATURE_FILE } from './model-digest.js'
-import { digestProxyArtifacts } from './remote-digest.js'
-import { verifyFilesAgainstStatement } from './verify-manifest.js'
+import { digestProxyArtifacts, proxyRoot } from './remote-digest.js'
+import {
+  verificationIgnorePaths,
+  verifyFilesAgainstStatement
+} from './verify-manifest.js'
 import { verifySignatureBundle } from './verify-signature.js'
 
 /**
@@ -43,27 +42,16 @@ export async function verifyModelArtifacts(
   const text = await downloadArtifactText(http, `${root}/${SIGNATURE_FILE}`)
   const signed = await verifySignatureBundle(text, signing, where)
   log.info(`The signature ${where} is valid; checking the files`)
-  const actual = await digestProxyArtifacts(http, root, log)
+  const actual = await digestProxyArtifacts(
+    http,
+    root,
+    log,
+    verificationIgnorePaths(signed)
+  )
   verifyFilesAgainstStatement(signed, actual, artifactUri)
   log.info(
     `Verified ${actual.files.length} files of ${artifactUri} against ` +
       `the signed model digest ${signed.digest}`
   )
   return signed.digest
-}
-
-function proxyRoot(artifactUri: string): string {
-  const root = proxyPath(artifactUri)
-  if (root !== undefined) return root
-  // NOTE: only files behind MLflow's artifact proxy are read, so S3, GCS
-  // and other stores the server does not proxy cannot be verified.
-  throw new DiagnosedError(
-    diagnose(
-      'UNSUPPORTED_FEATURE',
-      `The model files are at ${artifactUri}, which is not behind the ` +
-        "server's artifact proxy, so the action cannot read them.",
-      'Serve artifacts through the tracking server (--serve-artifacts), ' +
-        'or verify with `model_signing verify` on a downloaded copy.'
-    )
-  )
 }

@@ -1,6 +1,6 @@
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { FileDigest, ModelManifest } from './model-digest.js'
-import { compareFileNames } from './model-digest.js'
+import { SIGNATURE_FILE, compareFileNames } from './model-digest.js'
 import type { SignedManifest } from './statement.js'
 
 /** The first file where a model differs from its statement, and how. */
@@ -29,6 +29,16 @@ export function findFirstDifference(
     if (want !== have) return { kind: 'changed', name }
   }
   return undefined
+}
+
+/**
+ * Returns the paths that verification leaves out: those the signer
+ * recorded in the statement's `ignore_paths`, and model.sig, the bundle
+ * being verified. model-signing 1.1.1 leaves out the same, so git's
+ * files are checked when the signer did not ignore them.
+ */
+export function verificationIgnorePaths(signed: SignedManifest): string[] {
+  return [SIGNATURE_FILE, ...signed.ignorePaths]
 }
 
 /**

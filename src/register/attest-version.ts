@@ -69,8 +69,9 @@ function missingDigest(version: ModelVersion): DiagnosedError {
       `Version ${version.version} of '${version.name}' was reused, and ` +
         `it has no ${MODEL_DIGEST_TAG} tag, so there is no model digest ` +
         'to attest.',
-      'Register a new version (`force-new-version: true`) from ' +
-        '`model-path` or a source checked with `verify-signature`.'
+      'Register a new version (`force-new-version: true`): with ' +
+        '`attest`, the action computes its model digest from ' +
+        '`model-path` or the files of `source`.'
     )
   )
 }

@@ -14,13 +14,23 @@ export interface ModelFile {
   readonly size: number
   /** The SHA-256 of the contents in hex. */
   readonly sha256: string
+  /** Whether the path is a symbolic link, read as the file it points to. */
+  readonly isSymlink: boolean
 }
 
 type ListedFile = Omit<ModelFile, 'sha256'>
 
 /** The files of a local model directory and a digest of their contents. */
 export interface ModelDirectory {
+  /** The real path of the directory, with symbolic links resolved. */
   readonly root: string
+  /**
+   * The last component of the path as given, which model-signing 1.1.1
+   * records as the model name: a link's own name, not its target's.
+   */
+  readonly modelName: string
+  /** Whether the path as given is itself a symbolic link. */
+  readonly rootIsSymlink: boolean
   readonly files: readonly ModelFile[]
   readonly totalBytes: number
   /** SHA-256 over every file's path and SHA-256, in path order. */
@@ -48,12 +58,38 @@ export async function readModelDirectory(
     digest.update(`${file.relativePath}\0${fileHash}\n`)
     hashed.push({ ...file, sha256: fileHash })
   }
+  const given = trimTrailingSeparators(path.normalize(root))
   return {
     root: realRoot,
+    modelName: modelNameOf(given, realRoot),
+    rootIsSymlink: (await lstat(given)).isSymbolicLink(),
     files: hashed,
     totalBytes: files.reduce((sum, file) => sum + file.size, 0),
     contentDigest: digest.digest('hex')
   }
+}
+
+/**
+ * Returns the model name as Python's `pathlib` gives it for the path:
+ * its last component, or the real directory's name when that is empty
+ * or `..`, as for `.`.
+ */
+function modelNameOf(given: string, realRoot: string): string {
+  const name = path.basename(given)
+  if (name === '' || name === '.' || name === '..') {
+    return path.basename(realRoot)
+  }
+  return name
+}
+
+/** Drops trailing separators, so `lstat` sees a link and not its target. */
+function trimTrailingSeparators(given: string): string {
+  const { root } = path.parse(given)
+  let trimmed = given
+  while (trimmed.length > root.length && trimmed.endsWith(path.sep)) {
+    trimmed = trimmed.slice(0, -1)
+  }
+  return trimmed
 }
 
 async function walk(
@@ -71,7 +107,12 @@ async function walk(
     } else if (info.isSymbolicLink()) {
       files.push(await followLink(root, relativePath, absolutePath))
     } else if (info.isFile()) {
-      files.push({ relativePath, absolutePath, size: info.size })
+      files.push({
+        relativePath,
+        absolutePath,
+        size: info.size,
+        isSymlink: false
+      })
     }
   }
 }
@@ -92,7 +133,12 @@ async function followLink(
       'Copy the file into the model directory instead of linking it.'
     )
   }
-  return { relativePath, absolutePath: target, size: info.size }
+  return {
+    relativePath,
+    absolutePath: target,
+    size: info.size,
+    isSymlink: true
+  }
 }
 
 function describeLinkTarget(

@@ -17,7 +17,7 @@ import { SIGNATURE_FILE } from '../provenance/model-digest.js'
 import {
   signModelDirectory,
   signatureTags,
-  verifySourceSignature,
+  sourceModelDigest,
   type DirectoryProvenance
 } from '../provenance/registration-signing.js'
 import { readModelDirectory, type ModelDirectory } from './model-directory.js'
@@ -160,9 +160,7 @@ async function planRemoteSource(
   const { http, config, log } = context
   const original = config.source ?? ''
   const source = await resolveSource(http, original, log)
-  const digest = config.signing.verifySignature
-    ? await verifySourceSignature(http, original, source, config, log)
-    : undefined
+  const digest = await sourceModelDigest(http, original, source, config, log)
   return { requests: [], source, tags: [...runTags, ...signatureTags(digest)] }
 }
 

@@ -13,7 +13,7 @@ import {
   directoryDigest,
   signModelDirectory,
   signatureTags,
-  verifySourceSignature,
+  sourceModelDigest,
   type DirectoryProvenance
 } from '../provenance/registration-signing.js'
 import {
@@ -214,7 +214,7 @@ async function completeVersion(
   if (!http.isUnityCatalog) return version
   if (version.status !== 'PENDING_REGISTRATION') return version
   const files =
-    obtained.files ?? (await pendingVersionFiles(context, directory))
+    obtained.files ?? (await pendingVersionFiles(context, version, directory))
   return completeUnityCatalogVersion(
     http,
     version,
@@ -325,7 +325,8 @@ async function prepareSource(
 
 /**
  * Resolves a `source` and, with `verify-signature`, verifies its files
- * against their signature before any version points at them.
+ * against their signature before any version points at them; with
+ * `digest-source` or `attest`, computes their model digest.
  */
 async function resolveRemoteSource(
   context: RegistrationContext
@@ -333,15 +334,13 @@ async function resolveRemoteSource(
   const { http, config, log } = context
   const original = config.source ?? ''
   const resolved = await resolveSource(http, original, log)
-  if (config.signing.verifySignature) {
-    context.progress.modelDigest = await verifySourceSignature(
-      http,
-      original,
-      resolved,
-      config,
-      log
-    )
-  }
+  context.progress.modelDigest = await sourceModelDigest(
+    http,
+    original,
+    resolved,
+    config,
+    log
+  )
   return sourceForRegistry(resolved, config.registry, original)
 }
 

@@ -231,3 +231,27 @@ describe('attest without permissions', () => {
     expect(failed.result.version).toBeUndefined()
   })
 })
+
+describe('attest on an unsigned run source', () => {
+  it('attests the digest of the streamed files', async () => {
+    const name = uniqueModelName('attested-run')
+    const source = `runs:/${version.run_id ?? ''}/model`
+    const attested = await runAttesting(
+      {
+        ...targetInputs(target),
+        'model-name': name,
+        source,
+        attest: 'true',
+        'github-token': GITHUB_TOKEN
+      },
+      jobEnv()
+    )
+    expect(attested.result.diagnosis?.code).toBeUndefined()
+    expect(attested.result.outcome).toBe('registered')
+    const digest = registration.host.outputs.get('model-digest') ?? ''
+    expect(attested.host.outputs.get('model-digest')).toBe(digest)
+    expect(sentStatement().subject).toEqual([
+      { name, digest: { sha256: digest } }
+    ])
+  })
+})

@@ -5,6 +5,7 @@ import {
   readFile,
   rename,
   rm,
+  symlink,
   writeFile
 } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -20,7 +21,10 @@ import {
   rootDigest
 } from '../../../src/provenance/model-digest.js'
 import { signModelDirectory } from '../../../src/provenance/registration-signing.js'
-import { verifyFilesAgainstStatement } from '../../../src/provenance/verify-manifest.js'
+import {
+  verificationIgnorePaths,
+  verifyFilesAgainstStatement
+} from '../../../src/provenance/verify-manifest.js'
 import { verifySignatureBundle } from '../../../src/provenance/verify-signature.js'
 import { readModelDirectory } from '../../../src/register/model-directory.js'
 import {
@@ -63,6 +67,7 @@ async function makeKey(curve: 'P-256' | 'P-384'): Promise<KeyFiles> {
       privateKey,
       verifyKey: publicKey,
       verifySignature: false,
+      digestSource: false,
       sigstore: {
         fulcioUrl: 'https://fulcio.invalid',
         rekorUrl: 'https://rekor.invalid'
@@ -107,12 +112,31 @@ async function signAsAction(root: string, key: KeyFiles): Promise<string> {
   return signed.digest
 }
 
-/** Verifies a model directory as `mode: verify` does; throws on failure. */
+/**
+ * Verifies a model directory as `mode: verify` does, leaving out the
+ * signer's ignore paths; throws on failure.
+ */
 async function verifyAsAction(root: string, key: KeyFiles): Promise<void> {
   const text = await readFile(path.join(root, 'model.sig'), 'utf8')
   const signed = await verifySignatureBundle(text, key.settings, 'model.sig')
-  const actual = manifestFromDirectory(await readModelDirectory(root))
+  const actual = manifestFromDirectory(
+    await readModelDirectory(root),
+    verificationIgnorePaths(signed)
+  )
   verifyFilesAgainstStatement(signed, actual, root)
+}
+
+/** Reads the in-toto statement that a `model.sig` bundle signs. */
+async function readStatement(signature: string): Promise<{
+  subject: [{ name: string; digest: { sha256: string } }]
+  predicate: { serialization: { allow_symlinks: boolean } }
+}> {
+  const bundle = JSON.parse(await readFile(signature, 'utf8')) as {
+    dsseEnvelope: { payload: string }
+  }
+  return JSON.parse(
+    Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8')
+  ) as Awaited<ReturnType<typeof readStatement>>
 }
 
 async function diagnosisOf(check: Promise<void>): Promise<string> {
@@ -201,12 +225,7 @@ describe('model digest', () => {
     expect((await signWithKey(root, key.privateFile, signature)).exitCode).toBe(
       0
     )
-    const bundle = JSON.parse(await readFile(signature, 'utf8')) as {
-      dsseEnvelope: { payload: string }
-    }
-    const statement = JSON.parse(
-      Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8')
-    ) as { subject: [{ digest: { sha256: string } }] }
+    const statement = await readStatement(signature)
     const manifest = manifestFromDirectory(await readModelDirectory(root))
     expect(rootDigest(manifest.files)).toBe(statement.subject[0].digest.sha256)
   })
@@ -244,5 +263,132 @@ describe.each(TAMPERING)('$change after signing', ({ apply, file }) => {
     const diagnosis = await diagnosisOf(verifyAsAction(root, key))
     expect(diagnosis).toMatch(/^MODEL_DIGEST_MISMATCH: /)
     expect(diagnosis).toContain(`file ${file} `)
+  })
+})
+
+describe('signer ignore paths', () => {
+  let key: KeyFiles
+
+  beforeAll(async () => {
+    key = await makeKey('P-256')
+  })
+
+  it('action skips a path the signer ignored', async () => {
+    const root = await makeModel('ignore-readme')
+    const readme = path.join(root, 'README.md')
+    await writeFile(readme, 'before signing\n')
+    const signature = path.join(root, 'model.sig')
+    const signed = await signWithKey(root, key.privateFile, signature, [
+      '--ignore-paths',
+      readme
+    ])
+    expect(signed.exitCode).toBe(0)
+    await writeFile(readme, 'edited after signing\n')
+
+    const run = await verifyWithKey(root, key.publicFile, signature)
+    expect(run.output).toContain('Verification succeeded')
+    await expect(diagnosisOf(verifyAsAction(root, key))).resolves.toBe('passed')
+  })
+
+  it('action checks git files the signer kept', async () => {
+    const root = await makeModel('keep-git')
+    const signature = path.join(root, 'model.sig')
+    const options = ['--no-ignore-git-paths']
+    const signed = await signWithKey(root, key.privateFile, signature, options)
+    expect(signed.exitCode).toBe(0)
+
+    const run = await verifyWithKey(root, key.publicFile, signature, options)
+    expect(run.output).toContain('Verification succeeded')
+    await expect(diagnosisOf(verifyAsAction(root, key))).resolves.toBe('passed')
+  })
+
+  it('action rejects an edited git file the signer kept', async () => {
+    const root = await makeModel('keep-git-edited')
+    const signature = path.join(root, 'model.sig')
+    const options = ['--no-ignore-git-paths']
+    const signed = await signWithKey(root, key.privateFile, signature, options)
+    expect(signed.exitCode).toBe(0)
+    await writeFile(path.join(root, '.gitignore'), '*.bak\n')
+
+    const run = await verifyWithKey(root, key.publicFile, signature, options)
+    expect(run.exitCode).not.toBe(0)
+    const diagnosis = await diagnosisOf(verifyAsAction(root, key))
+    expect(diagnosis).toMatch(/^MODEL_DIGEST_MISMATCH: /)
+    expect(diagnosis).toContain('file .gitignore ')
+  })
+})
+
+describe('symbolic links', () => {
+  let key: KeyFiles
+
+  beforeAll(async () => {
+    key = await makeKey('P-256')
+  })
+
+  /** Writes a model whose `alias.pkl` is a link to its `model.pkl`. */
+  async function makeLinkedModel(name: string): Promise<string> {
+    const root = await makeModel(name)
+    await writeFile(path.join(root, 'model.pkl'), Buffer.alloc(5_000, 3))
+    await symlink('model.pkl', path.join(root, 'alias.pkl'))
+    return root
+  }
+
+  it('statement matches model_signing with a link', async () => {
+    const root = await makeLinkedModel('link-file')
+    const theirs = path.join(work, 'link-file.sig')
+    const run = await signWithKey(root, key.privateFile, theirs, [
+      '--allow_symlinks'
+    ])
+    expect(run.exitCode).toBe(0)
+    const digest = await signAsAction(root, key)
+
+    const expected = await readStatement(theirs)
+    const actual = await readStatement(path.join(root, 'model.sig'))
+    expect(actual.predicate.serialization.allow_symlinks).toBe(true)
+    expect(actual.subject).toEqual(expected.subject)
+    expect(digest).toBe(expected.subject[0].digest.sha256)
+  })
+
+  it('model_signing verifies a linked file', async () => {
+    const root = await makeLinkedModel('link-verify')
+    await signAsAction(root, key)
+    const signature = path.join(root, 'model.sig')
+    // model-signing 1.1.1 takes allow_symlinks from the command line, not
+    // from the statement.
+    const run = await verifyWithKey(root, key.publicFile, signature, [
+      '--allow_symlinks'
+    ])
+    expect(run.output).toContain('Verification succeeded')
+    expect(run.exitCode).toBe(0)
+  })
+
+  it('records no allow_symlinks without links', async () => {
+    const root = await makeModel('no-link')
+    await signAsAction(root, key)
+    const statement = await readStatement(path.join(root, 'model.sig'))
+    expect(statement.predicate.serialization.allow_symlinks).toBe(false)
+  })
+
+  it('names a linked model directory by the link', async () => {
+    const target = await makeModel('link-dir')
+    const linked = path.join(work, 'link-dir', 'linked')
+    await symlink(target, linked)
+    const theirs = path.join(work, 'link-dir.sig')
+    const run = await signWithKey(linked, key.privateFile, theirs, [
+      '--allow_symlinks'
+    ])
+    expect(run.exitCode).toBe(0)
+    await signAsAction(linked, key)
+    const ours = path.join(target, 'model.sig')
+
+    const expected = await readStatement(theirs)
+    const actual = await readStatement(ours)
+    expect(actual.subject[0].name).toBe('linked')
+    expect(actual.subject).toEqual(expected.subject)
+    expect(actual.predicate.serialization.allow_symlinks).toBe(true)
+    const verified = await verifyWithKey(linked, key.publicFile, ours, [
+      '--allow_symlinks'
+    ])
+    expect(verified.output).toContain('Verification succeeded')
   })
 })

@@ -232,6 +232,42 @@ describe('signing with a key on the plain server', () => {
     )
   })
 
+  it('verify-signature accepts a model version source', async () => {
+    const fromVersion = uniqueModelName('from-signed-version')
+    const run = await runAction(
+      {
+        ...targetInputs(target),
+        'model-name': fromVersion,
+        source: `models:/${modelName}/1`,
+        'verify-signature': 'true',
+        'verify-key': keys.publicPem
+      },
+      githubEnv()
+    )
+    expect(run.result.diagnosis?.code).toBeUndefined()
+    expect(run.result.outcome).toBe('registered')
+    const digest = registration.host.outputs.get('model-digest')
+    expect(run.host.outputs.get('model-digest')).toBe(digest)
+    const created = await getModelVersion('plain', fromVersion, '1')
+    expect(tagsOf(created)[DIGEST_TAG]).toBe(digest)
+  })
+
+  it('verify-signature rejects a version with another key', async () => {
+    const fromVersion = uniqueModelName('from-version-other-key')
+    const run = await runAction(
+      {
+        ...targetInputs(target),
+        'model-name': fromVersion,
+        source: `models:/${modelName}/1`,
+        'verify-signature': 'true',
+        'verify-key': makeKeyPair().publicPem
+      },
+      githubEnv()
+    )
+    expect(run.result.diagnosis?.code).toBe('SIGNATURE_INVALID')
+    expect(await listVersionNumbers('plain', fromVersion)).toEqual([])
+  })
+
   describe('after a file in the artifact store changed', () => {
     let verification: ActionRun
 
@@ -267,6 +303,82 @@ describe('signing with a key on the plain server', () => {
       expect(run.result.diagnosis?.code).toBe('MODEL_DIGEST_MISMATCH')
       expect(await listVersionNumbers('plain', fromRun)).toEqual([])
     })
+  })
+})
+
+describe('digest-source on an unsigned run source', () => {
+  let target: Target
+  let local: ActionRun
+  let runSource: string
+
+  beforeAll(async () => {
+    target = await createTarget('plain')
+    const modelName = uniqueModelName('unsigned-local')
+    local = await runAction(
+      {
+        ...targetInputs(target),
+        'model-name': modelName,
+        'model-path': 'examples/model'
+      },
+      githubEnv()
+    )
+    const version = await getModelVersion('plain', modelName, '1')
+    runSource = `runs:/${version.run_id ?? ''}/model`
+  })
+
+  const registerRun = (modelName: string, digestSource: string) =>
+    runAction(
+      {
+        ...targetInputs(target),
+        'model-name': modelName,
+        source: runSource,
+        'digest-source': digestSource
+      },
+      githubEnv()
+    )
+
+  it('stores the digest of the streamed files', async () => {
+    const modelName = uniqueModelName('digested-run')
+    const run = await registerRun(modelName, 'true')
+    expect(run.result.diagnosis?.code).toBeUndefined()
+    expect(run.result.outcome).toBe('registered')
+    const digest = run.host.outputs.get('model-digest')
+    expect(digest).toBe(local.host.outputs.get('model-digest'))
+    const created = await getModelVersion('plain', modelName, '1')
+    expect(tagsOf(created)[DIGEST_TAG]).toBe(digest)
+  })
+
+  it('equals the digest model_signing signs', async () => {
+    requireModelSigning()
+    const work = await mkdtemp(path.join(tmpdir(), 'digest-source-'))
+    try {
+      const privateFile = path.join(work, 'signing.pem')
+      await writeFile(privateFile, makeKeyPair().privatePem)
+      const signature = path.join(work, 'model.sig')
+      const model = path.join(ROOT, 'examples/model')
+      const signed = await signWithKey(model, privateFile, signature)
+      expect(signed.exitCode).toBe(0)
+      const bundle = JSON.parse(await readFile(signature, 'utf8')) as {
+        dsseEnvelope: { payload: string }
+      }
+      const statement = JSON.parse(
+        Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8')
+      ) as { subject: [{ digest: { sha256: string } }] }
+      expect(local.host.outputs.get('model-digest')).toBe(
+        statement.subject[0].digest.sha256
+      )
+    } finally {
+      await rm(work, { recursive: true, force: true })
+    }
+  })
+
+  it('stores no digest without it', async () => {
+    const modelName = uniqueModelName('undigested-run')
+    const run = await registerRun(modelName, 'false')
+    expect(run.result.outcome).toBe('registered')
+    expect(run.host.outputs.get('model-digest')).toBe('')
+    const created = await getModelVersion('plain', modelName, '1')
+    expect(tagsOf(created)[DIGEST_TAG]).toBeUndefined()
   })
 })
 

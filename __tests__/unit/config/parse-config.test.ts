@@ -125,11 +125,35 @@ describe('parseConfig with valid inputs', () => {
     expect(config.attest).toBe(true)
   })
 
-  it('rejects attest on an unverified source', () => {
-    const error = diagnosedErrorOf(() => parse({ attest: 'true' }))
+  it('reads attest true for an unsigned source', () => {
+    const settings = settingsFrom({
+      ...BASE,
+      'github-token': TOKEN,
+      attest: 'true'
+    })
+    const config = parseConfig(settings, workspace, {
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token'
+    })
+    expect(config.attest).toBe(true)
+    expect(config.signing.verifySignature).toBe(false)
+  })
+
+  it.each([
+    [undefined, false],
+    ['true', true],
+    ['false', false]
+  ])('reads digest-source %s', (value, expected) => {
+    const inputs = value === undefined ? {} : { 'digest-source': value }
+    expect(parse(inputs).signing.digestSource).toBe(expected)
+  })
+
+  it('rejects digest-source with a model path', () => {
+    const error = diagnosedErrorOf(() =>
+      parse({ source: '', 'model-path': 'model', 'digest-source': 'true' })
+    )
     expect(error.diagnosis.code).toBe('CLIENT_CONFIG')
-    expect(error.message).toContain('`attest`')
-    expect(error.diagnosis.fix).toContain('model-path')
+    expect(error.message).toContain('`digest-source`')
   })
 
   it('rejects attest without id-token write', () => {

@@ -56,6 +56,17 @@ describe('isIgnored', () => {
   ])('%s is %s', (name, ignored) => {
     expect(isIgnored(name)).toBe(ignored)
   })
+
+  it.each([
+    ['README.md', ['README.md'], true],
+    ['docs/README.md', ['README.md'], false],
+    ['docs/a/b', ['docs/'], true],
+    ['docs/a/b', ['./docs'], true],
+    ['anything', ['.'], true],
+    ['.gitignore', ['model.sig'], false]
+  ])('%s with %j is %s', (name, ignorePaths, ignored) => {
+    expect(isIgnored(name, ignorePaths)).toBe(ignored)
+  })
 })
 
 describe('buildStatement', () => {

@@ -13,6 +13,7 @@ const SETTINGS: SigningSettings = {
   privateKey: keys.privateKey,
   verifyKey: keys.publicKey,
   verifySignature: false,
+  digestSource: false,
   sigstore: {
     fulcioUrl: 'https://fulcio.invalid',
     rekorUrl: 'https://rekor.invalid'
@@ -104,6 +105,7 @@ describe('verifySignatureBundle', () => {
     const noKey: SigningSettings = {
       method: 'none',
       verifySignature: true,
+      digestSource: false,
       sigstore: SETTINGS.sigstore
     }
     const error = await diagnosedRejectionOf(

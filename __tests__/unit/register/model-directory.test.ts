@@ -107,6 +107,14 @@ describe('readModelDirectory symbolic links', () => {
     const alias = directory.files.find(f => f.relativePath === 'alias.pkl')
     expect(alias?.absolutePath).toBe(path.join(model, 'model.pkl'))
     expect(alias?.size).toBe(7)
+    expect(alias?.isSymlink).toBe(true)
+  })
+
+  it('flags no plain file as a link', async () => {
+    const directory = await readModelDirectory(model)
+    expect(directory.files.some(file => file.isSymlink)).toBe(false)
+    expect(directory.rootIsSymlink).toBe(false)
+    expect(directory.modelName).toBe('model')
   })
 
   it('reads a model directory that is itself a link', async () => {
@@ -116,6 +124,16 @@ describe('readModelDirectory symbolic links', () => {
     expect(directory.root).toBe(model)
     expect(directory.files).toHaveLength(3)
   })
+
+  it.each(['link', 'link/', 'link/.'])(
+    'names a linked directory %s by the link',
+    async given => {
+      symlinkSync(model, path.join(sandbox, 'link'))
+      const directory = await readModelDirectory(path.join(sandbox, given))
+      expect(directory.modelName).toBe('link')
+      expect(directory.rootIsSymlink).toBe(true)
+    }
+  )
 
   it('rejects a link to a file outside the model', async () => {
     writeFileSync(path.join(sandbox, 'secret.txt'), 'outside')
