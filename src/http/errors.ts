@@ -13,6 +13,19 @@ export interface RequestFacts {
   /** The `Host` header sent, which MLflow's host check compares. */
   readonly host: string
   readonly connection?: ConnectionFacts
+  /**
+   * The `Server` and `Via` headers of the last MLflow JSON response from
+   * the same server before this request failed. A proxy that stamps
+   * every response stamps these too, so only headers absent here mark a
+   * response as a proxy's.
+   */
+  readonly earlierMlflowHeaders?: ResponderHeaders
+}
+
+/** The headers that name who sent a response. */
+export interface ResponderHeaders {
+  readonly server?: string
+  readonly via?: string
 }
 
 /** The connection to the tracking server (proxy, TLS), for diagnoses. */

@@ -7,7 +7,7 @@ import { classifyPlatformError } from './classify-platform.js'
 import { proxyAuth } from './classify-proxy.js'
 import { classifyClientCertPage } from './classify-tls.js'
 import { httpEvidence, stripQuery } from './evidence.js'
-import { describeResponder, identifyResponder } from './responder.js'
+import { describeErrorResponder, identifyErrorResponder } from './responder.js'
 
 const LOGIN_WORDS = /sign[ -]?in|log[ -]?in|authenticat|single sign-on|sso/i
 /**
@@ -73,7 +73,7 @@ function classifyUnexpectedBody(error: HttpError): Diagnosis {
   const { response } = error
   const evidence = httpEvidence(error)
   const isLogin =
-    identifyResponder(response) === 'html-page' &&
+    identifyErrorResponder(error) === 'html-page' &&
     LOGIN_WORDS.test(`${response.pageTitle ?? ''} ${response.body}`)
   if (isLogin) {
     return diagnose(
@@ -90,7 +90,7 @@ function classifyUnexpectedBody(error: HttpError): Diagnosis {
   return diagnose(
     'NOT_MLFLOW',
     `${error.request.url} answered HTTP ${response.status} with ` +
-      `${describeResponder(identifyResponder(response), response)} ` +
+      `${describeErrorResponder(error)} ` +
       "instead of MLflow's JSON.",
     'Check that the tracking URI points at the MLflow server and not at ' +
       'another service, a load balancer page or a login portal.',
@@ -166,7 +166,7 @@ function classifyNotFound(error: HttpError): Diagnosis {
   return diagnose(
     'BASE_PATH',
     `${request.url} answered HTTP ${response.status} with ` +
-      `${describeResponder(identifyResponder(response), response)}: the ` +
+      `${describeErrorResponder(error)}: the ` +
       'MLflow API is not at this path. The credentials were not checked.',
     'Check the path of the tracking URI: a server started with ' +
       '--static-prefix, or mounted under a path by a proxy, needs that ' +
@@ -225,7 +225,7 @@ function classifyServerError(error: HttpError): Diagnosis {
   }
   return diagnose(
     'SERVER_UNAVAILABLE',
-    `${describeResponder(identifyResponder(response), response)} answered ` +
+    `${describeErrorResponder(error)} answered ` +
       `${request.operation} with HTTP ${response.status}` +
       `${error.errorCode ? ` ${error.errorCode}` : ''}.`,
     'The server is overloaded, restarting or failing; check its logs. ' +
@@ -273,5 +273,5 @@ function titleText(title: string | undefined): string {
 }
 
 function whoAnswered(error: HttpError): string {
-  return describeResponder(identifyResponder(error.response), error.response)
+  return describeErrorResponder(error)
 }

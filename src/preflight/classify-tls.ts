@@ -10,7 +10,7 @@ import type {
 } from '../http/errors.js'
 import type { PeerCertificate } from '../http/tls.js'
 import { httpEvidence, peerCertificate } from './evidence.js'
-import { describeResponder, identifyResponder } from './responder.js'
+import { describeErrorResponder } from './responder.js'
 
 /** Node's codes for a certificate chain that does not verify. */
 const UNTRUSTED_CODES = new Set([
@@ -204,7 +204,7 @@ export function classifyClientCertPage(
   const { request, response } = error
   const text = `${response.pageTitle ?? ''} ${response.body}`
   if (!/ssl certificate|client certificate/i.test(text)) return undefined
-  const responder = describeResponder(identifyResponder(response), response)
+  const responder = describeErrorResponder(error)
   const sent = request.connection?.clientCertificate
   // nginx titles the page with the reason, such as "400 No required SSL
   // certificate was sent" or "400 The SSL certificate error".

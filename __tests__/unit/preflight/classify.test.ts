@@ -348,6 +348,73 @@ const AUTH_CASES: Case[] = [
     name: '403 JSON from a gateway',
     error: httpError(403, JSON_TYPE, '{"message": "Forbidden"}'),
     code: 'FORBIDDEN_NON_MLFLOW'
+  },
+  {
+    name: '403 nested PERMISSION_DENIED',
+    error: httpError(
+      403,
+      JSON_TYPE,
+      '{"error": {"code": "PERMISSION_DENIED", "message": "no EDIT"}}',
+      { ...CREATE, credential: BASIC_CREDENTIAL }
+    ),
+    code: 'FORBIDDEN_PERMISSION',
+    detail: ["user 'ci-bot'", 'create model version']
+  },
+  {
+    name: '403 nested with a foreign code',
+    error: httpError(
+      403,
+      JSON_TYPE,
+      '{"error": {"code": "Forbidden", "message": "blocked"}}'
+    ),
+    code: 'FORBIDDEN_NON_MLFLOW',
+    detail: ['nested JSON error with the code Forbidden']
+  },
+  {
+    name: '403 Permission denied with new headers',
+    error: httpError(
+      403,
+      { ...HTML, server: 'envoy', via: '1.1 corp' },
+      'Permission denied',
+      {
+        ...CREATE,
+        credential: BASIC_CREDENTIAL,
+        earlierMlflowHeaders: { server: 'uvicorn' }
+      }
+    ),
+    code: 'FORBIDDEN_NON_MLFLOW',
+    detail: [
+      "reads like MLflow's basic-auth app",
+      'Server: envoy, Via: 1.1 corp',
+      '(Server: uvicorn)'
+    ],
+    fix: /sends Server: envoy, Via: 1.1 corp[^]*user 'ci-bot' EDIT/
+  },
+  {
+    name: '403 Permission denied with earlier headers',
+    error: httpError(
+      403,
+      { ...HTML, server: 'nginx', via: '1.1 corp' },
+      'Permission denied',
+      {
+        ...CREATE,
+        credential: BASIC_CREDENTIAL,
+        earlierMlflowHeaders: { server: 'nginx', via: '1.1 corp' }
+      }
+    ),
+    code: 'FORBIDDEN_PERMISSION',
+    detail: ["user 'ci-bot'"]
+  },
+  {
+    name: '403 MLflow JSON with a new Via',
+    error: httpError(
+      403,
+      { ...JSON_TYPE, server: 'uvicorn', via: '1.1 corp' },
+      mlflowJson('PERMISSION_DENIED', 'Permission denied'),
+      { ...CREATE, earlierMlflowHeaders: { server: 'uvicorn' } }
+    ),
+    code: 'FORBIDDEN_NON_MLFLOW',
+    detail: ['reads like MLflow (JSON error)', 'carries Via: 1.1 corp']
   }
 ]
 
@@ -630,6 +697,28 @@ describe('classifyFailure evidence', () => {
     const body = mlflowJson('INTERNAL_ERROR', 'psycopg2 error for ci-bot')
     const diagnosis = classifyFailure(httpError(500, {}, body))
     expect(diagnosis.evidence.body).toBe('database error text (see debug log)')
+  })
+
+  it('quotes both signals of a conflicting answer', () => {
+    const diagnosis = classifyFailure(
+      httpError(403, { server: 'envoy' }, 'Permission denied', {
+        earlierMlflowHeaders: { server: 'uvicorn', via: '1.1 lb' }
+      })
+    )
+    expect(diagnosis.evidence.server).toBe('envoy')
+    expect(diagnosis.evidence.earlierMlflowHeaders).toBe(
+      'Server: uvicorn, Via: 1.1 lb'
+    )
+    expect(diagnosis.evidence.responder).toContain('with Server: envoy')
+  })
+
+  it('leaves out earlier headers that agree', () => {
+    const diagnosis = classifyFailure(
+      httpError(403, { server: 'uvicorn' }, 'Permission denied', {
+        earlierMlflowHeaders: { server: 'uvicorn' }
+      })
+    )
+    expect(diagnosis.evidence.earlierMlflowHeaders).toBeUndefined()
   })
 
   it('never words a non-MLflow 403 as a permission denial', () => {
