@@ -72,6 +72,11 @@ export interface ResponseFacts {
   readonly retryAfter?: string
   /** AWS's `x-amzn-ErrorType` header, which names an AWS error. */
   readonly amznErrorType?: string
+  /**
+   * Google's `X-Goog-IAP-Generated-Response` header, which Identity-Aware
+   * Proxy sets on the responses it sends itself.
+   */
+  readonly iapGenerated?: string
   /** The start of the body, whitespace collapsed. */
   readonly body: string
   readonly errorBody?: ErrorBody

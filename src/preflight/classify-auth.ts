@@ -1,6 +1,7 @@
 import { describeCredential } from '../auth/provider.js'
 import { diagnose, type Diagnosis } from '../diagnosis/diagnosis.js'
 import type { HttpError } from '../http/errors.js'
+import { classifyIapForbidden } from './classify-iap.js'
 import { classifyProxyForbidden } from './classify-proxy.js'
 import { httpEvidence } from './evidence.js'
 import {
@@ -113,6 +114,8 @@ export function classifyForbidden(error: HttpError): Diagnosis {
   }
   const proxyBlock = classifyProxyForbidden(error)
   if (proxyBlock) return proxyBlock
+  const iap = classifyIapForbidden(error)
+  if (iap) return iap
   if (responder === 'conflicting') return conflictingForbidden(error)
   return diagnose(
     'FORBIDDEN_NON_MLFLOW',

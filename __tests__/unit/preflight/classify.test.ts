@@ -241,7 +241,30 @@ const AUTH_CASES: Case[] = [
       { credential: BEARER_CREDENTIAL }
     ),
     code: 'FORBIDDEN_NON_MLFLOW',
-    detail: ["plain text that is not MLflow's"]
+    detail: [
+      'Identity-Aware Proxy',
+      'to ci-bot@project.iam.gserviceaccount.com',
+      'roles/iap.httpsResourceAccessor'
+    ],
+    fix: /--member=serviceAccount:ci-bot@project\.iam\.gserviceaccount\.com --role=roles\/iap\.httpsResourceAccessor/
+  },
+  {
+    name: '403 from IAP naming a user',
+    error: httpError(
+      403,
+      { 'x-goog-iap-generated-response': 'true' },
+      'Access denied. ana@example.test lacks roles/iap.httpsResourceAccessor',
+      { credential: BEARER_CREDENTIAL }
+    ),
+    code: 'FORBIDDEN_NON_MLFLOW',
+    detail: ['to ana@example.test', 'roles/iap.httpsResourceAccessor'],
+    fix: /--member=user:ana@example\.test/
+  },
+  {
+    name: '403 from IAP naming nobody',
+    error: httpError(403, { 'x-goog-iap-generated-response': 'true' }, ''),
+    code: 'FORBIDDEN_NON_MLFLOW',
+    detail: ['the principal of the ID token', 'iap.httpsResourceAccessor']
   },
   {
     name: '401 from basic-auth without credentials',
