@@ -13,6 +13,8 @@ export interface RequestFacts {
   /** The `Host` header sent, which MLflow's host check compares. */
   readonly host: string
   readonly connection?: ConnectionFacts
+  /** The request body's size, and the local file it is read from. */
+  readonly upload?: UploadFacts
   /**
    * The `Server` and `Via` headers of the last MLflow JSON response from
    * the same server before this request failed. A proxy that stamps
@@ -20,6 +22,14 @@ export interface RequestFacts {
    * response as a proxy's.
    */
   readonly earlierMlflowHeaders?: ResponderHeaders
+}
+
+/** The body of an upload, for diagnoses of a rejected size. */
+export interface UploadFacts {
+  /** The local file the body is read from, if it comes from a file. */
+  readonly file?: string
+  /** The body's `Content-Length` in bytes. */
+  readonly bytes: number
 }
 
 /** The headers that name who sent a response. */

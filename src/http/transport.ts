@@ -34,6 +34,8 @@ export interface ApiRequest {
   readonly query?: Query
   readonly json?: unknown
   readonly body?: ReplayableBody
+  /** The local file that `body` reads, named in diagnoses. */
+  readonly file?: string
   /**
    * Headers of this request alone, such as a storage API's blob type.
    * They are sent to whichever origin the request goes to, so they must
@@ -420,6 +422,14 @@ export class HttpClient {
       host: url.host,
       ...(this.options.connection
         ? { connection: this.options.connection }
+        : {}),
+      ...(request.body
+        ? {
+            upload: {
+              bytes: request.body.length,
+              ...(request.file ? { file: request.file } : {})
+            }
+          }
         : {}),
       ...(this.#mlflowHeaders
         ? { earlierMlflowHeaders: this.#mlflowHeaders }

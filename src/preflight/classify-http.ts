@@ -6,6 +6,7 @@ import { classifyUnknownUser } from './classify-identity.js'
 import { classifyPlatformError } from './classify-platform.js'
 import { proxyAuth } from './classify-proxy.js'
 import { classifyClientCertPage } from './classify-tls.js'
+import { formatBytes } from '../register/byte-size.js'
 import { httpEvidence, stripQuery } from './evidence.js'
 import { describeErrorResponder, identifyErrorResponder } from './responder.js'
 
@@ -53,20 +54,30 @@ export function classifyHttpError(error: HttpError): Diagnosis {
         httpEvidence(error)
       )
     case 413:
-      return diagnose(
-        'PAYLOAD_TOO_LARGE',
-        `${whoAnswered(error)} ` +
-          `refused the body of ${error.request.operation} as too large.`,
-        "Raise the body limit of the proxy in front of MLflow (nginx's " +
-          'client_max_body_size), or upload large models to the artifact ' +
-          'store directly.',
-        httpEvidence(error)
-      )
+      return classifyTooLarge(error)
   }
   if (status >= 500 || status === 408 || status === 429) {
     return classifyServerError(error)
   }
   return classifyClientError(error)
+}
+
+function classifyTooLarge(error: HttpError): Diagnosis {
+  const { upload, operation } = error.request
+  const size = upload
+    ? ` (${formatBytes(upload.bytes)}, ${upload.bytes} bytes)`
+    : ''
+  const body = upload?.file ? `the file ${upload.file}` : 'the body'
+  const limit = upload ? ` to at least ${formatBytes(upload.bytes)}` : ''
+  return diagnose(
+    'PAYLOAD_TOO_LARGE',
+    `${whoAnswered(error)} rejected ${body}${size} of ${operation} as ` +
+      'too large.',
+    "Raise the body limit of the proxy in front of MLflow (nginx's " +
+      `client_max_body_size)${limit}, or upload large models to the ` +
+      'artifact store directly, which takes multipart uploads.',
+    httpEvidence(error)
+  )
 }
 
 function classifyUnexpectedBody(error: HttpError): Diagnosis {

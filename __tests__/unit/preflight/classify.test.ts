@@ -534,6 +534,25 @@ const STATUS_CASES: Case[] = [
     fix: /client_max_body_size/
   },
   {
+    name: '413 naming the uploaded file',
+    error: httpError(
+      413,
+      { ...HTML, server: 'nginx' },
+      '<html><title>413 Request Entity Too Large</title></html>',
+      {
+        method: 'PUT',
+        operation: 'upload artifact',
+        upload: { file: '/work/model/model.pkl', bytes: 209_715_200 }
+      }
+    ),
+    code: 'PAYLOAD_TOO_LARGE',
+    detail: [
+      'rejected the file /work/model/model.pkl (200.0 MiB, 209715200 bytes)',
+      'Server: nginx'
+    ],
+    fix: /client_max_body_size\) to at least 200\.0 MiB/
+  },
+  {
     name: '500 with SQL text',
     error: httpError(
       500,
