@@ -492,6 +492,58 @@ const STATUS_CASES: Case[] = [
     detail: ['no record of the authenticated user']
   },
   {
+    name: '403 MLflow JSON naming no such user',
+    error: httpError(
+      403,
+      JSON_TYPE,
+      mlflowJson(
+        'PERMISSION_DENIED',
+        "Permission denied: user 'ci-bot-client' not found"
+      ),
+      { ...CREATE, credential: BEARER_CREDENTIAL }
+    ),
+    code: 'AUTH_IDENTITY',
+    detail: ["no record of user 'ci-bot-client'", 'create model version']
+  },
+  {
+    name: '403 nested unknown user',
+    error: httpError(
+      403,
+      JSON_TYPE,
+      JSON.stringify({
+        error: {
+          code: 'PERMISSION_DENIED',
+          message: 'Unknown user for subject "ci-bot-client"'
+        }
+      })
+    ),
+    code: 'AUTH_IDENTITY',
+    detail: ["user 'ci-bot-client'"]
+  },
+  {
+    name: '403 detail with no user found',
+    error: httpError(
+      403,
+      JSON_TYPE,
+      '{"detail": "No user found for this token"}'
+    ),
+    code: 'AUTH_IDENTITY',
+    detail: ['no record of the authenticated user']
+  },
+  {
+    name: '403 denial naming a known user',
+    error: httpError(
+      403,
+      JSON_TYPE,
+      mlflowJson(
+        'PERMISSION_DENIED',
+        "Permission denied: user 'ci-bot' lacks EDIT on model fraud-model"
+      ),
+      { ...CREATE, credential: BASIC_CREDENTIAL }
+    ),
+    code: 'FORBIDDEN_PERMISSION'
+  },
+  {
     name: '404 for a model named after users',
     error: httpError(
       404,
