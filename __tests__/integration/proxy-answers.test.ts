@@ -6,7 +6,7 @@
  * trailing slash, a body-size limit and a 401 on the registry routes
  * alone. Each behaviour lives under its own path prefix of one nginx.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
@@ -291,6 +291,15 @@ describe('a proxy with a small body limit', () => {
   it('message names nginx as the responder', () => {
     expect(run.result.diagnosis?.detail).toContain('nginx')
     expect(run.result.diagnosis?.evidence.status).toBe(413)
+  })
+
+  it('message names the file and its size', () => {
+    const file = path.resolve('examples/model/model.skops')
+    const bytes = statSync(file).size
+    expect(run.result.diagnosis?.detail).toContain(
+      `the file ${file} (5.4 KiB, ${bytes} bytes)`
+    )
+    expect(run.result.diagnosis?.fix).toContain('to at least 5.4 KiB')
   })
 
   it('creates no model version', () => {

@@ -203,6 +203,8 @@ describe('SigV4 failures', () => {
     expect(run.result.diagnosis?.fix).toContain(
       'sagemaker-mlflow:CreateModelVersion'
     )
+    expect(run.result.diagnosis?.detail).toContain('role github-ci')
+    expect(run.result.diagnosis?.fix).toContain('policy of role github-ci')
   })
 
   it('rejects missing credentials before any request', async () => {

@@ -226,6 +226,21 @@ describe('mutual TLS through nginx', () => {
     expect(result.outcome).toBe('checked')
   })
 
+  it('expired client certificate is TLS_CLIENT_CERT', async () => {
+    const expired = ca.issueClient('nginx-expired', { expired: true })
+    const run = await register(mutual.url, {
+      'ca-cert': ca.cert,
+      'client-cert': expired.cert,
+      'client-key': expired.key
+    })
+    const diagnosis = run.result.diagnosis
+    expect(diagnosis?.code).toBe('TLS_CLIENT_CERT')
+    expect(diagnosis?.detail).toMatch(
+      /the server rejected the client certificate CN=nginx-expired \(valid until \d{4}-/
+    )
+    expectNoRetry(run)
+  })
+
   it('certificate of another CA is TLS_CLIENT_CERT naming it', async () => {
     const stranger = createPrivateCa('Stranger CA').issueClient('stranger')
     const run = await register(mutual.url, {
@@ -274,6 +289,63 @@ describe('mutual TLS enforced in the handshake', () => {
     expect(run.result.diagnosis?.detail).toContain(
       'alert "certificate required"'
     )
+    expectNoRetry(run)
+  })
+
+  it('expired client certificate is TLS_CLIENT_CERT', async () => {
+    const expired = ca.issueClient('ci-bot-expired', { expired: true })
+    const run = await register(url, {
+      'ca-cert': ca.cert,
+      'client-cert': expired.cert,
+      'client-key': expired.key
+    })
+    const diagnosis = run.result.diagnosis
+    expect(diagnosis?.code).toBe('TLS_CLIENT_CERT')
+    expect(diagnosis?.detail).toMatch(
+      /rejected the client certificate CN=ci-bot-expired, which expired on \d{4}-/
+    )
+    expectNoRetry(run)
+  })
+})
+
+describe('mutual TLS enforced by a close', () => {
+  let url: string
+
+  beforeAll(async () => {
+    // Some terminators close a connection without a client certificate
+    // right after the handshake and send no TLS alert.
+    const certificate = ca.issueServer('reset', ['127.0.0.1'])
+    const server = createHttpsServer(
+      {
+        cert: readFileSync(certificate.cert),
+        key: readFileSync(certificate.key),
+        ca: readFileSync(ca.cert),
+        requestCert: true,
+        rejectUnauthorized: false
+      },
+      (_request, response) => response.end('{}')
+    )
+    server.on('secureConnection', socket => {
+      if (!socket.authorized) socket.destroy()
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`
+    stops.push(
+      () =>
+        new Promise<void>(resolve =>
+          server.close(() => {
+            resolve()
+          })
+        )
+    )
+  })
+
+  it('close without a certificate is TLS_CLIENT_CERT', async () => {
+    const run = await register(url, { 'ca-cert': ca.cert })
+    const diagnosis = run.result.diagnosis
+    expect(diagnosis?.code).toBe('TLS_CLIENT_CERT')
+    expect(diagnosis?.detail).toContain('none was configured')
+    expect(run.result.outcome).not.toBe('deferred')
     expectNoRetry(run)
   })
 })

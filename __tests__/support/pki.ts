@@ -19,8 +19,14 @@ export interface PrivateCa extends CertificateFiles {
   readonly dir: string
   /** Issues a server certificate for the DNS names and IP addresses given. */
   issueServer(name: string, altNames: readonly string[]): CertificateFiles
-  /** Issues a client certificate with the given common name. */
-  issueClient(commonName: string): CertificateFiles
+  /**
+   * Issues a client certificate with the given common name; an expired
+   * one ends a day before it starts, so it is past its validity now.
+   */
+  issueClient(
+    commonName: string,
+    options?: { readonly expired?: boolean }
+  ): CertificateFiles
 }
 
 function openssl(args: readonly string[], cwd: string): void {
@@ -56,7 +62,8 @@ export function createPrivateCa(commonName = 'Test Root CA'): PrivateCa {
   const issue = (
     name: string,
     subject: string,
-    extensions: string
+    extensions: string,
+    days = '1'
   ): CertificateFiles => {
     const files = {
       cert: path.join(dir, `${name}.crt`),
@@ -92,7 +99,7 @@ export function createPrivateCa(commonName = 'Test Root CA'): PrivateCa {
         ca.key,
         '-CAcreateserial',
         '-days',
-        '1',
+        days,
         '-extfile',
         ext,
         '-out',
@@ -112,8 +119,14 @@ export function createPrivateCa(commonName = 'Test Root CA'): PrivateCa {
         `subjectAltName=${altNames.map(sanEntry).join(',')}\n` +
           'extendedKeyUsage=serverAuth\n'
       ),
-    issueClient: commonName =>
-      issue(commonName, `/CN=${commonName}`, 'extendedKeyUsage=clientAuth\n')
+    // OpenSSL 3.0's x509 has no -not_after, but it takes -days -1.
+    issueClient: (commonName, options) =>
+      issue(
+        commonName,
+        `/CN=${commonName}`,
+        'extendedKeyUsage=clientAuth\n',
+        options?.expired === true ? '-1' : '1'
+      )
   }
 }
 

@@ -14,6 +14,11 @@ export interface Evidence {
   readonly wwwAuthenticate?: string
   readonly server?: string
   readonly via?: string
+  /**
+   * The `Server` and `Via` of the last MLflow JSON response from the
+   * same server, when this response carried other ones.
+   */
+  readonly earlierMlflowHeaders?: string
   readonly location?: string
   readonly pageTitle?: string
   /** The start of the response body or the error text, truncated. */

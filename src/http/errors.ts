@@ -13,6 +13,29 @@ export interface RequestFacts {
   /** The `Host` header sent, which MLflow's host check compares. */
   readonly host: string
   readonly connection?: ConnectionFacts
+  /** The request body's size, and the local file it is read from. */
+  readonly upload?: UploadFacts
+  /**
+   * The `Server` and `Via` headers of the last MLflow JSON response from
+   * the same server before this request failed. A proxy that stamps
+   * every response stamps these too, so only headers absent here mark a
+   * response as a proxy's.
+   */
+  readonly earlierMlflowHeaders?: ResponderHeaders
+}
+
+/** The body of an upload, for diagnoses of a rejected size. */
+export interface UploadFacts {
+  /** The local file the body is read from, if it comes from a file. */
+  readonly file?: string
+  /** The body's `Content-Length` in bytes. */
+  readonly bytes: number
+}
+
+/** The headers that name who sent a response. */
+export interface ResponderHeaders {
+  readonly server?: string
+  readonly via?: string
 }
 
 /** The connection to the tracking server (proxy, TLS), for diagnoses. */
@@ -59,6 +82,11 @@ export interface ResponseFacts {
   readonly retryAfter?: string
   /** AWS's `x-amzn-ErrorType` header, which names an AWS error. */
   readonly amznErrorType?: string
+  /**
+   * Google's `X-Goog-IAP-Generated-Response` header, which Identity-Aware
+   * Proxy sets on the responses it sends itself.
+   */
+  readonly iapGenerated?: string
   /** The start of the body, whitespace collapsed. */
   readonly body: string
   readonly errorBody?: ErrorBody

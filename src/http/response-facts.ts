@@ -27,6 +27,7 @@ export function readResponseFacts(
     ...defined('location', header('location')),
     ...defined('retryAfter', header('retry-after')),
     ...defined('amznErrorType', header('x-amzn-errortype')),
+    ...defined('iapGenerated', header('x-goog-iap-generated-response')),
     ...(errorBody ? { errorBody } : {}),
     ...defined('pageTitle', pageTitle)
   }

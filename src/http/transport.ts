@@ -10,11 +10,12 @@ import type { Logger } from '../host/host.js'
 import {
   ConnectionError,
   HttpError,
+  type ResponderHeaders,
   type ConnectionFacts,
   type RequestError,
   type RequestFacts
 } from './errors.js'
-import { readResponseFacts } from './response-facts.js'
+import { parseErrorBody, readResponseFacts } from './response-facts.js'
 import { isTransient, retryDelay, type RetryPolicy } from './retry.js'
 import { describeUrl, joinUrl, type Query } from './url.js'
 
@@ -33,6 +34,8 @@ export interface ApiRequest {
   readonly query?: Query
   readonly json?: unknown
   readonly body?: ReplayableBody
+  /** The local file that `body` reads, named in diagnoses. */
+  readonly file?: string
   /**
    * Headers of this request alone, such as a storage API's blob type.
    * They are sent to whichever origin the request goes to, so they must
@@ -127,6 +130,7 @@ const MAX_REDIRECTS = 3
 export class HttpClient {
   readonly options: HttpClientOptions
   #sent = 0
+  #mlflowHeaders: ResponderHeaders | undefined
 
   /** How many HTTP requests were sent, retries and the registry included. */
   get requestCount(): number {
@@ -372,12 +376,40 @@ export class HttpClient {
     url: URL,
     response: ApiResponse
   ): ApiResponse {
-    if (response.status >= 200 && response.status < 300) return response
-    throw new HttpError(
+    if (response.status >= 200 && response.status < 300) {
+      this.rememberMlflowHeaders(url, response)
+      return response
+    }
+    // The request facts are read before this response's headers are
+    // stored, so a response is compared with earlier ones, not itself.
+    const error = new HttpError(
       this.describe(request, url),
       readResponseFacts(response.status, response.headers, response.text),
       `returned HTTP ${response.status}`
     )
+    this.rememberMlflowHeaders(url, response)
+    throw error
+  }
+
+  /**
+   * Stores the `Server` and `Via` headers of a tracking server response
+   * in MLflow's JSON shape: a JSON object on success, or a body with
+   * `error_code` on failure.
+   */
+  private rememberMlflowHeaders(url: URL, response: ApiResponse): void {
+    if (url.origin !== this.options.baseUrl.origin) return
+    const ok = response.status >= 200 && response.status < 300
+    const isMlflow = ok
+      ? /\bjson\b/i.test(headerText(response.headers['content-type'])) &&
+        response.text.trimStart().startsWith('{')
+      : parseErrorBody(response.text)?.shape === 'mlflow'
+    if (!isMlflow) return
+    const server = headerText(response.headers.server)
+    const via = headerText(response.headers.via)
+    this.#mlflowHeaders = {
+      ...(server ? { server } : {}),
+      ...(via ? { via } : {})
+    }
   }
 
   private describe(request: ApiRequest, url: URL): RequestFacts {
@@ -390,9 +422,24 @@ export class HttpClient {
       host: url.host,
       ...(this.options.connection
         ? { connection: this.options.connection }
+        : {}),
+      ...(request.body
+        ? {
+            upload: {
+              bytes: request.body.length,
+              ...(request.file ? { file: request.file } : {})
+            }
+          }
+        : {}),
+      ...(this.#mlflowHeaders
+        ? { earlierMlflowHeaders: this.#mlflowHeaders }
         : {})
     }
   }
+}
+
+function headerText(value: string | string[] | undefined): string {
+  return Array.isArray(value) ? value.join(', ') : (value ?? '')
 }
 
 /** Checks whether `WWW-Authenticate` is a Bearer `invalid_token`. */

@@ -57,6 +57,7 @@ export async function uploadArtifact(
           return onProgress ? countBytes(stream, onProgress) : stream
         }
       },
+      file: file.absolutePath,
       operation: 'upload artifact',
       resource: `artifact ${destination}`,
       idempotent: true,

@@ -7,9 +7,27 @@ export interface AwsError {
   readonly message: string
   /** The IAM action the message names, such as `sagemaker-mlflow:CreateRun`. */
   readonly action?: string
+  /** The caller's ARN the message names, such as an assumed role's. */
+  readonly principal?: string
+  /** The ARN of the resource the message names. */
+  readonly resource?: string
+  /** S3's `<BucketName>` element, which some S3 errors carry. */
+  readonly bucket?: string
+  /**
+   * Whether the body is S3's XML error: a root `<Error>` element with a
+   * `<HostId>` or `<BucketName>`, which the JSON and query protocols of
+   * SageMaker do not send.
+   */
+  readonly s3Xml: boolean
 }
 
 const IAM_ACTION = /not authorized to perform:? ([a-z0-9-]+:[A-Za-z0-9*]+)/
+/**
+ * The caller in IAM's denial message, which starts "User: <arn> is not
+ * authorized to perform: <action> on resource: <arn>".
+ */
+const IAM_PRINCIPAL = /\b(arn:aws[a-z-]*:(?:sts|iam)::\d*:[^\s"]+)/
+const IAM_RESOURCE = /on resource:? "?(arn:[^\s"]+)"?/
 
 /**
  * Reads an AWS error from a response: the `x-amzn-ErrorType` header or
@@ -32,7 +50,21 @@ export function readAwsError(response: ResponseFacts): AwsError | undefined {
     /<Message>([^<]*)<\/Message>/.exec(response.body)?.[1] ??
     ''
   const action = IAM_ACTION.exec(message)?.[1]
-  return { type, message, ...(action ? { action } : {}) }
+  const principal = IAM_PRINCIPAL.exec(message)?.[1]
+  const resource = IAM_RESOURCE.exec(message)?.[1]
+  const bucket = /<BucketName>([^<]+)<\/BucketName>/.exec(response.body)?.[1]
+  const s3Xml =
+    /^(?:<\?xml[^>]*>\s*)?<Error>/.test(response.body.trim()) &&
+    /<HostId>|<BucketName>/.test(response.body)
+  return {
+    type,
+    message,
+    s3Xml,
+    ...(action ? { action } : {}),
+    ...(principal ? { principal } : {}),
+    ...(resource ? { resource } : {}),
+    ...(bucket ? { bucket } : {})
+  }
 }
 
 function readJson(body: string): Record<string, unknown> | undefined {

@@ -1,11 +1,16 @@
 import { describeCredential } from '../auth/provider.js'
 import { diagnose, type Diagnosis } from '../diagnosis/diagnosis.js'
 import type { HttpError } from '../http/errors.js'
+import { classifyIapForbidden } from './classify-iap.js'
 import { classifyProxyForbidden } from './classify-proxy.js'
 import { httpEvidence } from './evidence.js'
 import {
+  claimedResponder,
+  describeErrorResponder,
   describeResponder,
-  identifyResponder,
+  foreignHeaders,
+  formatResponderHeaders,
+  identifyErrorResponder,
   isMlflowResponder
 } from './responder.js'
 
@@ -13,8 +18,8 @@ import {
 export function classifyUnauthorized(error: HttpError): Diagnosis {
   const { request, response } = error
   const evidence = httpEvidence(error)
-  const responder = identifyResponder(response)
-  const who = describeResponder(responder, response)
+  const responder = identifyErrorResponder(error)
+  const who = describeErrorResponder(error)
   const challenge = response.wwwAuthenticate ?? ''
   const credential = request.credential
   const wantsBasic = /^basic\b/i.test(challenge)
@@ -72,9 +77,9 @@ export function classifyUnauthorized(error: HttpError): Diagnosis {
 
 /** Classifies a 403 by who sent it: MLflow's permission check or not. */
 export function classifyForbidden(error: HttpError): Diagnosis {
-  const { request, response } = error
+  const { request } = error
   const evidence = httpEvidence(error)
-  const responder = identifyResponder(response)
+  const responder = identifyErrorResponder(error)
 
   if (responder === 'mlflow-host-check') {
     return diagnose(
@@ -97,19 +102,25 @@ export function classifyForbidden(error: HttpError): Diagnosis {
       evidence
     )
   }
+  // A 403 in MLflow's nested shape is a permission denial whatever its
+  // code, because MLflow 3.17.2 maps only PERMISSION_DENIED to HTTP 403.
   if (
     responder === 'mlflow-auth' ||
     responder === 'mlflow-auth-plugin' ||
+    responder === 'mlflow-nested' ||
     (responder === 'mlflow' && error.errorCode === 'PERMISSION_DENIED')
   ) {
     return permissionDenied(error)
   }
   const proxyBlock = classifyProxyForbidden(error)
   if (proxyBlock) return proxyBlock
+  const iap = classifyIapForbidden(error)
+  if (iap) return iap
+  if (responder === 'conflicting') return conflictingForbidden(error)
   return diagnose(
     'FORBIDDEN_NON_MLFLOW',
     `A 403 for ${request.operation} came from ` +
-      `${describeResponder(responder, response)}, not from MLflow, so it ` +
+      `${describeErrorResponder(error)}, not from MLflow, so it ` +
       'is not an MLflow permission problem.',
     'Find the proxy, gateway or firewall in front of MLflow and check its ' +
       'rules for this path, method and credential.',
@@ -119,10 +130,7 @@ export function classifyForbidden(error: HttpError): Diagnosis {
 
 function permissionDenied(error: HttpError): Diagnosis {
   const { request } = error
-  const user =
-    request.credential.kind === 'basic'
-      ? `user '${request.credential.username}'`
-      : describeCredential(request.credential)
+  const user = describeUser(request)
   const target = request.resource ? ` on ${request.resource}` : ''
   return diagnose(
     'FORBIDDEN_PERMISSION',
@@ -133,6 +141,38 @@ function permissionDenied(error: HttpError): Diagnosis {
       'aliases, EDIT on the experiment to create runs and upload artifacts.',
     httpEvidence(error)
   )
+}
+
+/**
+ * Classifies a 403 in one of MLflow's shapes that carries a `Server` or
+ * `Via` header the earlier MLflow responses lacked. A proxy that stamps
+ * every response would have stamped those too, so a proxy or gateway
+ * that MLflow's responses do not pass through most likely sent it.
+ */
+function conflictingForbidden(error: HttpError): Diagnosis {
+  const { request, response } = error
+  const earlier = error.request.earlierMlflowHeaders ?? {}
+  const claimed = describeResponder(claimedResponder(response), response)
+  const foreign = foreignHeaders(response, earlier).join(', ')
+  return diagnose(
+    'FORBIDDEN_NON_MLFLOW',
+    `The 403 for ${request.operation} reads like ${claimed}, but it ` +
+      `carries ${foreign}, which the last MLflow JSON response of this ` +
+      `server did not (${formatResponderHeaders(earlier)}). A proxy or ` +
+      'gateway in front of MLflow most likely sent it, so it is not ' +
+      'reported as an MLflow permission problem.',
+    `Check the rules of the proxy or gateway that sends ${foreign} for ` +
+      "this path, method and credential. If it only passed on MLflow's " +
+      `refusal, grant ${describeUser(request)} EDIT on the registered ` +
+      'model and the experiment.',
+    httpEvidence(error)
+  )
+}
+
+function describeUser(request: HttpError['request']): string {
+  return request.credential.kind === 'basic'
+    ? `user '${request.credential.username}'`
+    : describeCredential(request.credential)
 }
 
 function challengeText(challenge: string): string {

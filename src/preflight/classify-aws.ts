@@ -80,16 +80,78 @@ function rejected(
 }
 
 function iamDenied(error: HttpError, aws: AwsError): Diagnosis {
+  if (isS3Denial(error, aws)) return s3Denied(error, aws)
   const { request } = error
   const action = aws.action ?? 'the sagemaker-mlflow action for this call'
+  const { caller, policyOwner } = describeCaller(aws.principal)
   return diagnose(
     'FORBIDDEN_PERMISSION',
     `AWS authenticated the signature but IAM denied ${request.operation}: ` +
-      `the identity is not allowed to perform ${action}.`,
-    `Allow ${action} on the tracking server's ARN in the policy of the ` +
-      'role the workflow assumes. A registration needs the ' +
-      'sagemaker-mlflow actions listed in docs/authentication.md.',
+      `${caller} is not allowed to perform ${action}.`,
+    `Allow ${action} on the tracking server's ARN in the policy of ` +
+      `${policyOwner}. A registration needs the sagemaker-mlflow actions ` +
+      'listed in docs/authentication.md.',
     httpEvidence(error),
     'AWS IAM denied permission for this operation'
   )
+}
+
+/**
+ * Checks whether an AccessDenied came from S3 rather than from the
+ * SageMaker tracking server: an `s3:` action, S3's XML error shape, or
+ * any AWS denial of an artifact upload, which stores into the bucket.
+ */
+function isS3Denial(error: HttpError, aws: AwsError): boolean {
+  if (aws.action !== undefined) return aws.action.startsWith('s3:')
+  return aws.s3Xml || /\bartifact\b|storage/i.test(error.request.operation)
+}
+
+function s3Denied(error: HttpError, aws: AwsError): Diagnosis {
+  const { request } = error
+  const isUpload = /upload/i.test(request.operation)
+  const action =
+    aws.action ?? (isUpload ? 's3:PutObject' : 'the S3 action for this call')
+  const where = describeS3Target(error, aws)
+  const { caller, policyOwner } = describeCaller(aws.principal)
+  return diagnose(
+    'FORBIDDEN_NON_MLFLOW',
+    `The artifact store, S3, denied ${request.operation} at ${where}: ` +
+      `${caller} is not allowed to perform ${action} (${aws.type}). This is ` +
+      "a permission of the bucket, not of MLflow's registry.",
+    `Allow ${action} on ${where} in the policy of ${policyOwner}, and ` +
+      'check the bucket policy and any KMS key policy of the tracking ' +
+      "server's artifact bucket.",
+    httpEvidence(error),
+    'S3 denied access to the artifact store'
+  )
+}
+
+/** Names the bucket path of an S3 denial, as exactly as the error shows. */
+function describeS3Target(error: HttpError, aws: AwsError): string {
+  if (aws.resource) return aws.resource
+  if (aws.bucket) return `bucket ${aws.bucket}`
+  const { resource, url } = error.request
+  return resource ?? url
+}
+
+/**
+ * Names the caller of an IAM denial and whose policy must change. The
+ * role comes from `assumed-role/<role>/<session>` of STS or `role/<role>`
+ * of IAM, and other principals are named by their ARN.
+ */
+function describeCaller(principal: string | undefined): {
+  caller: string
+  policyOwner: string
+} {
+  if (principal === undefined) {
+    return {
+      caller: 'the identity',
+      policyOwner: 'the role the workflow assumes'
+    }
+  }
+  const role =
+    /:assumed-role\/([^/]+)\//.exec(principal)?.[1] ??
+    /:role\/(?:.*\/)?([^/]+)$/.exec(principal)?.[1]
+  if (role === undefined) return { caller: principal, policyOwner: principal }
+  return { caller: `role ${role} (${principal})`, policyOwner: `role ${role}` }
 }

@@ -6,8 +6,9 @@ import { classifyUnknownUser } from './classify-identity.js'
 import { classifyPlatformError } from './classify-platform.js'
 import { proxyAuth } from './classify-proxy.js'
 import { classifyClientCertPage } from './classify-tls.js'
+import { formatBytes } from '../register/byte-size.js'
 import { httpEvidence, stripQuery } from './evidence.js'
-import { describeResponder, identifyResponder } from './responder.js'
+import { describeErrorResponder, identifyErrorResponder } from './responder.js'
 
 const LOGIN_WORDS = /sign[ -]?in|log[ -]?in|authenticat|single sign-on|sso/i
 /**
@@ -53,15 +54,7 @@ export function classifyHttpError(error: HttpError): Diagnosis {
         httpEvidence(error)
       )
     case 413:
-      return diagnose(
-        'PAYLOAD_TOO_LARGE',
-        `${whoAnswered(error)} ` +
-          `refused the body of ${error.request.operation} as too large.`,
-        "Raise the body limit of the proxy in front of MLflow (nginx's " +
-          'client_max_body_size), or upload large models to the artifact ' +
-          'store directly.',
-        httpEvidence(error)
-      )
+      return classifyTooLarge(error)
   }
   if (status >= 500 || status === 408 || status === 429) {
     return classifyServerError(error)
@@ -69,11 +62,29 @@ export function classifyHttpError(error: HttpError): Diagnosis {
   return classifyClientError(error)
 }
 
+function classifyTooLarge(error: HttpError): Diagnosis {
+  const { upload, operation } = error.request
+  const size = upload
+    ? ` (${formatBytes(upload.bytes)}, ${upload.bytes} bytes)`
+    : ''
+  const body = upload?.file ? `the file ${upload.file}` : 'the body'
+  const limit = upload ? ` to at least ${formatBytes(upload.bytes)}` : ''
+  return diagnose(
+    'PAYLOAD_TOO_LARGE',
+    `${whoAnswered(error)} rejected ${body}${size} of ${operation} as ` +
+      'too large.',
+    "Raise the body limit of the proxy in front of MLflow (nginx's " +
+      `client_max_body_size)${limit}, or upload large models to the ` +
+      'artifact store directly, which takes multipart uploads.',
+    httpEvidence(error)
+  )
+}
+
 function classifyUnexpectedBody(error: HttpError): Diagnosis {
   const { response } = error
   const evidence = httpEvidence(error)
   const isLogin =
-    identifyResponder(response) === 'html-page' &&
+    identifyErrorResponder(error) === 'html-page' &&
     LOGIN_WORDS.test(`${response.pageTitle ?? ''} ${response.body}`)
   if (isLogin) {
     return diagnose(
@@ -90,7 +101,7 @@ function classifyUnexpectedBody(error: HttpError): Diagnosis {
   return diagnose(
     'NOT_MLFLOW',
     `${error.request.url} answered HTTP ${response.status} with ` +
-      `${describeResponder(identifyResponder(response), response)} ` +
+      `${describeErrorResponder(error)} ` +
       "instead of MLflow's JSON.",
     'Check that the tracking URI points at the MLflow server and not at ' +
       'another service, a load balancer page or a login portal.',
@@ -166,7 +177,7 @@ function classifyNotFound(error: HttpError): Diagnosis {
   return diagnose(
     'BASE_PATH',
     `${request.url} answered HTTP ${response.status} with ` +
-      `${describeResponder(identifyResponder(response), response)}: the ` +
+      `${describeErrorResponder(error)}: the ` +
       'MLflow API is not at this path. The credentials were not checked.',
     'Check the path of the tracking URI: a server started with ' +
       '--static-prefix, or mounted under a path by a proxy, needs that ' +
@@ -225,7 +236,7 @@ function classifyServerError(error: HttpError): Diagnosis {
   }
   return diagnose(
     'SERVER_UNAVAILABLE',
-    `${describeResponder(identifyResponder(response), response)} answered ` +
+    `${describeErrorResponder(error)} answered ` +
       `${request.operation} with HTTP ${response.status}` +
       `${error.errorCode ? ` ${error.errorCode}` : ''}.`,
     'The server is overloaded, restarting or failing; check its logs. ' +
@@ -314,5 +325,5 @@ function titleText(title: string | undefined): string {
 }
 
 function whoAnswered(error: HttpError): string {
-  return describeResponder(identifyResponder(error.response), error.response)
+  return describeErrorResponder(error)
 }

@@ -10,8 +10,8 @@ import type {
 } from '../http/errors.js'
 import { httpEvidence } from './evidence.js'
 import {
-  describeResponder,
-  identifyResponder,
+  describeErrorResponder,
+  identifyErrorResponder,
   isMlflowResponder
 } from './responder.js'
 
@@ -91,12 +91,12 @@ export function classifyProxyForbidden(
 ): Diagnosis | undefined {
   const { request, response } = error
   const proxy = request.connection?.proxy
-  const responder = identifyResponder(response)
+  const responder = identifyErrorResponder(error)
   if (!proxy || !response.via || isMlflowResponder(responder)) return undefined
   return diagnose(
     'FORBIDDEN_NON_MLFLOW',
     `The request was blocked by the outbound proxy ${proxy}: the 403 for ` +
-      `${request.operation} is ${describeResponder(responder, response)}, ` +
+      `${request.operation} is ${describeErrorResponder(error)}, ` +
       'a proxy page rather than MLflow, so it is not an MLflow permission ' +
       'problem.',
     `Ask the proxy's administrators to allow ${new URL(request.url).host}, ` +

@@ -10,7 +10,7 @@ import type {
 } from '../http/errors.js'
 import type { PeerCertificate } from '../http/tls.js'
 import { httpEvidence, peerCertificate } from './evidence.js'
-import { describeResponder, identifyResponder } from './responder.js'
+import { describeErrorResponder } from './responder.js'
 
 /** Node's codes for a certificate chain that does not verify. */
 const UNTRUSTED_CODES = new Set([
@@ -73,6 +73,8 @@ export function classifyTlsFailure(
   ) {
     return clientCertAlert(error.request, alertName(code, message), evidence)
   }
+  const closed = classifyClosedAfterHandshake(error, url, evidence)
+  if (closed) return closed
   if (
     code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
     /wrong version number|packet length too long/i.test(message) ||
@@ -182,6 +184,67 @@ function clientCertAlert(
   )
 }
 
+/** Codes of a connection the server closed or reset. */
+const CLOSED_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'])
+/** Node's message for a connection closed during the TLS handshake. */
+const CLOSED_IN_HANDSHAKE = /before secure TLS connection was established/i
+
+/**
+ * Classifies an https connection that the server closed during the TLS
+ * handshake, or right after it without sending a byte of HTTP, as a
+ * client certificate problem when none was configured or the one sent
+ * has expired. A TLS 1.3 server that rejects the client certificate
+ * sends its alert after the client considers the handshake done, and
+ * undici 8 then reports only `UND_ERR_SOCKET: other side closed`.
+ * NOTE: without a client certificate, a server that closes the
+ * connection for another reason before any response byte looks the
+ * same, and that failure is then not retried.
+ */
+function classifyClosedAfterHandshake(
+  error: ConnectionError,
+  url: URL,
+  evidence: Evidence
+): Diagnosis | undefined {
+  if (url.protocol !== 'https:' || !CLOSED_CODES.has(error.code)) {
+    return undefined
+  }
+  if (!closedBeforeResponse(error)) return undefined
+  const sent = error.request.connection?.clientCertificate
+  const expired = sent !== undefined && Date.parse(sent.validTo) < Date.now()
+  if (sent !== undefined && !expired) return undefined
+  return diagnose(
+    'TLS_CLIENT_CERT',
+    sent
+      ? `${url.host} closed the connection right after the TLS handshake ` +
+          `(${error.code}): it rejected the client certificate ` +
+          `${sent.subject}, which expired on ${sent.validTo}.`
+      : `${url.host} closed the connection during or right after the TLS ` +
+          `handshake without a response (${error.code}). Servers that ` +
+          'require a client certificate (mutual TLS) do this when none is ' +
+          'sent, and none was configured.',
+    sent
+      ? 'Renew the client certificate and update `client-cert`.'
+      : `${MISSING_CERT_FIX} If the server does not require client ` +
+          'certificates, the connection was dropped: run the job again.',
+    evidence
+  )
+}
+
+/**
+ * Checks whether the connection closed before any byte of the response:
+ * Node's handshake message, or undici's socket facts with no bytes read.
+ */
+function closedBeforeResponse(error: ConnectionError): boolean {
+  let current: unknown = error.cause
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    if (CLOSED_IN_HANDSHAKE.test(current.message)) return true
+    const socket = (current as { socket?: { bytesRead?: unknown } }).socket
+    if (socket?.bytesRead === 0) return true
+    current = current.cause
+  }
+  return false
+}
+
 const MISSING_CERT_FIX =
   'Set `client-cert` and `client-key` to the client certificate and key ' +
   'the server trusts (or one combined PEM in `client-cert` or ' +
@@ -204,7 +267,7 @@ export function classifyClientCertPage(
   const { request, response } = error
   const text = `${response.pageTitle ?? ''} ${response.body}`
   if (!/ssl certificate|client certificate/i.test(text)) return undefined
-  const responder = describeResponder(identifyResponder(response), response)
+  const responder = describeErrorResponder(error)
   const sent = request.connection?.clientCertificate
   // nginx titles the page with the reason, such as "400 No required SSL
   // certificate was sent" or "400 The SSL certificate error".

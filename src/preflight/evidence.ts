@@ -8,7 +8,11 @@ import {
   CertificateVerificationError,
   type PeerCertificate
 } from '../http/tls.js'
-import { describeResponder, identifyResponder } from './responder.js'
+import {
+  describeErrorResponder,
+  formatResponderHeaders,
+  identifyErrorResponder
+} from './responder.js'
 
 /** Collects the evidence of an HTTP failure for the diagnosis. */
 export function httpEvidence(error: HttpError): Evidence {
@@ -17,7 +21,8 @@ export function httpEvidence(error: HttpError): Evidence {
     ['request', `${request.method} ${request.url}`],
     ['status', response.status],
     ['contentType', response.contentType],
-    ['responder', describeResponder(identifyResponder(response), response)],
+    ['responder', describeErrorResponder(error)],
+    ['earlierMlflowHeaders', earlierHeaders(error)],
     ['mlflowErrorCode', response.errorBody?.errorCode],
     ['wwwAuthenticate', response.wwwAuthenticate],
     ['server', response.server],
@@ -28,6 +33,18 @@ export function httpEvidence(error: HttpError): Evidence {
     ...connectionEntries(request)
   ]
   return definedEntries(entries)
+}
+
+/**
+ * Formats the headers of the last MLflow JSON response when this
+ * response conflicts with them, for the evidence.
+ */
+function earlierHeaders(error: HttpError): string | undefined {
+  const earlier = error.request.earlierMlflowHeaders
+  if (!earlier || identifyErrorResponder(error) !== 'conflicting') {
+    return undefined
+  }
+  return formatResponderHeaders(earlier)
 }
 
 /** Collects the evidence of a request that got no HTTP answer. */

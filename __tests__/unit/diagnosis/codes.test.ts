@@ -55,6 +55,15 @@ describe('diagnosis codes', () => {
     )
   })
 
+  it('troubleshooting states the number of codes', () => {
+    const stated = /map to (\d+)\s+diagnosis codes/.exec(troubleshooting)
+    expect(stated?.[1]).toBe(String(CODES.length))
+  })
+
+  it('has 38 codes', () => {
+    expect(CODES).toHaveLength(38)
+  })
+
   it('has no troubleshooting heading for an unknown code', () => {
     const headed = [...troubleshooting.matchAll(/^## `([A-Z_]+)`/gm)].map(
       match => match[1] as DiagnosisCode

@@ -156,6 +156,125 @@ describe('classifyFailure of AWS errors', () => {
   })
 })
 
+const UPLOAD = {
+  method: 'PUT',
+  url:
+    'https://us-east-1.experiments.sagemaker.aws/api/2.0/mlflow-artifacts/' +
+    'artifacts/12/abc/artifacts/model/MLmodel',
+  operation: 'upload artifact',
+  resource: 'artifact 12/abc/artifacts/model/MLmodel',
+  credential: AWS_CREDENTIAL
+}
+const S3_RESOURCE = 'arn:aws:s3:::sm-artifacts/12/abc/artifacts/model/MLmodel'
+
+/** Builds S3's XML error body. */
+function s3Error(message: string, extra = ''): string {
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied' +
+    `</Code><Message>${message}</Message>${extra}<RequestId>R1</RequestId>` +
+    '<HostId>h0st</HostId></Error>'
+  )
+}
+
+describe('classifyFailure of IAM denials', () => {
+  it('names the SageMaker role', () => {
+    const error = httpError(
+      403,
+      jsonHeaders('AccessDeniedException'),
+      JSON.stringify({ message: DENIED_MESSAGE }),
+      CREATE
+    )
+    const diagnosis = classifyFailure(error)
+    expect(diagnosis.detail).toContain(
+      'role ci (arn:aws:sts::123456789012:assumed-role/ci/gh) is not ' +
+        'allowed to perform sagemaker-mlflow:CreateModelVersion'
+    )
+    expect(diagnosis.fix).toContain('in the policy of role ci.')
+  })
+
+  it('names an IAM user by its ARN', () => {
+    const message = DENIED_MESSAGE.replace(
+      'arn:aws:sts::123456789012:assumed-role/ci/gh',
+      'arn:aws:iam::123456789012:user/deployer'
+    )
+    const error = httpError(
+      403,
+      jsonHeaders('AccessDeniedException'),
+      JSON.stringify({ message }),
+      CREATE
+    )
+    const diagnosis = classifyFailure(error)
+    expect(diagnosis.detail).toContain(
+      'arn:aws:iam::123456789012:user/deployer is not allowed'
+    )
+    expect(diagnosis.fix).toContain(
+      'policy of arn:aws:iam::123456789012:user/deployer'
+    )
+  })
+
+  it('tells S3 apart by its action', () => {
+    const message =
+      'User: arn:aws:sts::123456789012:assumed-role/ci/gh is not ' +
+      `authorized to perform: s3:PutObject on resource: "${S3_RESOURCE}" ` +
+      'because no identity-based policy allows the s3:PutObject action'
+    const error = httpError(
+      403,
+      { 'content-type': 'application/xml' },
+      s3Error(message),
+      UPLOAD
+    )
+    const diagnosis = classifyFailure(error)
+    expect(diagnosis.code).toBe('FORBIDDEN_NON_MLFLOW')
+    expect(diagnosis.title).toBe('S3 denied access to the artifact store')
+    expect(diagnosis.detail).toContain(`upload artifact at ${S3_RESOURCE}`)
+    expect(diagnosis.detail).toContain('role ci (arn:aws:sts::')
+    expect(diagnosis.detail).toContain('perform s3:PutObject')
+    expect(diagnosis.fix).toContain(
+      `Allow s3:PutObject on ${S3_RESOURCE} in the policy of role ci`
+    )
+  })
+
+  it('tells S3 apart by its XML', () => {
+    const error = httpError(
+      403,
+      { 'content-type': 'application/xml' },
+      s3Error('Access Denied', '<BucketName>sm-artifacts</BucketName>'),
+      { ...CREATE, operation: 'create model version' }
+    )
+    const diagnosis = classifyFailure(error)
+    expect(diagnosis.code).toBe('FORBIDDEN_NON_MLFLOW')
+    expect(diagnosis.detail).toContain('at bucket sm-artifacts')
+    expect(diagnosis.detail).toContain('the S3 action for this call')
+  })
+
+  it('names the upload path without an ARN', () => {
+    const error = httpError(
+      403,
+      { 'content-type': 'application/xml' },
+      s3Error('Access Denied'),
+      UPLOAD
+    )
+    const diagnosis = classifyFailure(error)
+    expect(diagnosis.code).toBe('FORBIDDEN_NON_MLFLOW')
+    expect(diagnosis.detail).toContain(
+      'at artifact 12/abc/artifacts/model/MLmodel'
+    )
+    expect(diagnosis.detail).toContain('perform s3:PutObject')
+    expect(diagnosis.fix).toContain('the role the workflow assumes')
+  })
+
+  it('keeps a SageMaker XML denial', () => {
+    const error = httpError(
+      403,
+      { 'content-type': 'text/xml' },
+      '<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>' +
+        '<Message>Access denied</Message></Error></ErrorResponse>',
+      CREATE
+    )
+    expect(classifyFailure(error).code).toBe('FORBIDDEN_PERMISSION')
+  })
+})
+
 describe('readAwsError', () => {
   it('ignores an MLflow error', () => {
     const error = httpError(
@@ -174,7 +293,8 @@ describe('readAwsError', () => {
     )
     expect(readAwsError(error.response)).toEqual({
       type: 'ThrottlingException',
-      message: 'slow'
+      message: 'slow',
+      s3Xml: false
     })
   })
 })

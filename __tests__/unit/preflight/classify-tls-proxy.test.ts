@@ -186,6 +186,80 @@ describe('TLS protocol and client certificate alerts', () => {
   })
 })
 
+/** Builds undici's error for a socket closed before any byte was read. */
+function closedSocket(
+  connection?: ConnectionFacts,
+  url = 'https://mlflow.test/api/2.0/mlflow/registered-models/get'
+): ConnectionError {
+  const cause = Object.assign(new Error('other side closed'), {
+    code: 'UND_ERR_SOCKET',
+    socket: { bytesWritten: 66, bytesRead: 0 }
+  })
+  return new ConnectionError(
+    requestFacts({ url, ...(connection ? { connection } : {}) }),
+    'UND_ERR_SOCKET',
+    { cause }
+  )
+}
+
+describe('connections closed after the handshake', () => {
+  it('reset in the handshake is TLS_CLIENT_CERT', () => {
+    const diagnosis = classifyFailure(
+      connectionError(
+        'ECONNRESET',
+        'Client network socket disconnected before secure TLS connection ' +
+          'was established'
+      )
+    )
+    expect(diagnosis.code).toBe('TLS_CLIENT_CERT')
+    expect(diagnosis.detail).toContain('none was configured')
+    expect(diagnosis.fix).toContain('`client-cert` and `client-key`')
+  })
+
+  it('close before any byte is TLS_CLIENT_CERT', () => {
+    const diagnosis = classifyFailure(closedSocket())
+    expect(diagnosis.code).toBe('TLS_CLIENT_CERT')
+    expect(diagnosis.detail).toContain('UND_ERR_SOCKET')
+  })
+
+  it('expired client certificate is named', () => {
+    const diagnosis = classifyFailure(
+      closedSocket({
+        customCa: true,
+        clientCertificate: {
+          subject: 'CN=ci-bot',
+          validTo: '2020-01-31T00:00:00.000Z'
+        }
+      })
+    )
+    expect(diagnosis.code).toBe('TLS_CLIENT_CERT')
+    expect(diagnosis.detail).toContain(
+      'rejected the client certificate CN=ci-bot, which expired on ' +
+        '2020-01-31T00:00:00.000Z'
+    )
+    expect(diagnosis.fix).toContain('Renew the client certificate')
+  })
+
+  it('current client certificate stays retryable', () => {
+    const diagnosis = classifyFailure(closedSocket(CLIENT))
+    expect(diagnosis.code).toBe('SERVER_UNAVAILABLE')
+  })
+
+  it('plain http stays retryable', () => {
+    const diagnosis = classifyFailure(
+      closedSocket(undefined, 'http://mlflow.test/api/2.0/mlflow/x')
+    )
+    expect(diagnosis.code).toBe('SERVER_UNAVAILABLE')
+  })
+
+  it('close after bytes stays retryable', () => {
+    const diagnosis = classifyFailure(
+      connectionError('UND_ERR_SOCKET', 'other side closed')
+    )
+    expect(diagnosis.code).toBe('SERVER_UNAVAILABLE')
+  })
+})
+
 describe("nginx's client certificate pages", () => {
   it('400 without a certificate is TLS_CLIENT_CERT', () => {
     const diagnosis = classifyFailure(

@@ -241,7 +241,30 @@ const AUTH_CASES: Case[] = [
       { credential: BEARER_CREDENTIAL }
     ),
     code: 'FORBIDDEN_NON_MLFLOW',
-    detail: ["plain text that is not MLflow's"]
+    detail: [
+      'Identity-Aware Proxy',
+      'to ci-bot@project.iam.gserviceaccount.com',
+      'roles/iap.httpsResourceAccessor'
+    ],
+    fix: /--member=serviceAccount:ci-bot@project\.iam\.gserviceaccount\.com --role=roles\/iap\.httpsResourceAccessor/
+  },
+  {
+    name: '403 from IAP naming a user',
+    error: httpError(
+      403,
+      { 'x-goog-iap-generated-response': 'true' },
+      'Access denied. ana@example.test lacks roles/iap.httpsResourceAccessor',
+      { credential: BEARER_CREDENTIAL }
+    ),
+    code: 'FORBIDDEN_NON_MLFLOW',
+    detail: ['to ana@example.test', 'roles/iap.httpsResourceAccessor'],
+    fix: /--member=user:ana@example\.test/
+  },
+  {
+    name: '403 from IAP naming nobody',
+    error: httpError(403, { 'x-goog-iap-generated-response': 'true' }, ''),
+    code: 'FORBIDDEN_NON_MLFLOW',
+    detail: ['the principal of the ID token', 'iap.httpsResourceAccessor']
   },
   {
     name: '401 from basic-auth without credentials',
@@ -348,6 +371,73 @@ const AUTH_CASES: Case[] = [
     name: '403 JSON from a gateway',
     error: httpError(403, JSON_TYPE, '{"message": "Forbidden"}'),
     code: 'FORBIDDEN_NON_MLFLOW'
+  },
+  {
+    name: '403 nested PERMISSION_DENIED',
+    error: httpError(
+      403,
+      JSON_TYPE,
+      '{"error": {"code": "PERMISSION_DENIED", "message": "no EDIT"}}',
+      { ...CREATE, credential: BASIC_CREDENTIAL }
+    ),
+    code: 'FORBIDDEN_PERMISSION',
+    detail: ["user 'ci-bot'", 'create model version']
+  },
+  {
+    name: '403 nested with a foreign code',
+    error: httpError(
+      403,
+      JSON_TYPE,
+      '{"error": {"code": "Forbidden", "message": "blocked"}}'
+    ),
+    code: 'FORBIDDEN_NON_MLFLOW',
+    detail: ['nested JSON error with the code Forbidden']
+  },
+  {
+    name: '403 Permission denied with new headers',
+    error: httpError(
+      403,
+      { ...HTML, server: 'envoy', via: '1.1 corp' },
+      'Permission denied',
+      {
+        ...CREATE,
+        credential: BASIC_CREDENTIAL,
+        earlierMlflowHeaders: { server: 'uvicorn' }
+      }
+    ),
+    code: 'FORBIDDEN_NON_MLFLOW',
+    detail: [
+      "reads like MLflow's basic-auth app",
+      'Server: envoy, Via: 1.1 corp',
+      '(Server: uvicorn)'
+    ],
+    fix: /sends Server: envoy, Via: 1.1 corp[^]*user 'ci-bot' EDIT/
+  },
+  {
+    name: '403 Permission denied with earlier headers',
+    error: httpError(
+      403,
+      { ...HTML, server: 'nginx', via: '1.1 corp' },
+      'Permission denied',
+      {
+        ...CREATE,
+        credential: BASIC_CREDENTIAL,
+        earlierMlflowHeaders: { server: 'nginx', via: '1.1 corp' }
+      }
+    ),
+    code: 'FORBIDDEN_PERMISSION',
+    detail: ["user 'ci-bot'"]
+  },
+  {
+    name: '403 MLflow JSON with a new Via',
+    error: httpError(
+      403,
+      { ...JSON_TYPE, server: 'uvicorn', via: '1.1 corp' },
+      mlflowJson('PERMISSION_DENIED', 'Permission denied'),
+      { ...CREATE, earlierMlflowHeaders: { server: 'uvicorn' } }
+    ),
+    code: 'FORBIDDEN_NON_MLFLOW',
+    detail: ['reads like MLflow (JSON error)', 'carries Via: 1.1 corp']
   }
 ]
 
@@ -402,6 +492,58 @@ const STATUS_CASES: Case[] = [
     detail: ['no record of the authenticated user']
   },
   {
+    name: '403 MLflow JSON naming no such user',
+    error: httpError(
+      403,
+      JSON_TYPE,
+      mlflowJson(
+        'PERMISSION_DENIED',
+        "Permission denied: user 'ci-bot-client' not found"
+      ),
+      { ...CREATE, credential: BEARER_CREDENTIAL }
+    ),
+    code: 'AUTH_IDENTITY',
+    detail: ["no record of user 'ci-bot-client'", 'create model version']
+  },
+  {
+    name: '403 nested unknown user',
+    error: httpError(
+      403,
+      JSON_TYPE,
+      JSON.stringify({
+        error: {
+          code: 'PERMISSION_DENIED',
+          message: 'Unknown user for subject "ci-bot-client"'
+        }
+      })
+    ),
+    code: 'AUTH_IDENTITY',
+    detail: ["user 'ci-bot-client'"]
+  },
+  {
+    name: '403 detail with no user found',
+    error: httpError(
+      403,
+      JSON_TYPE,
+      '{"detail": "No user found for this token"}'
+    ),
+    code: 'AUTH_IDENTITY',
+    detail: ['no record of the authenticated user']
+  },
+  {
+    name: '403 denial naming a known user',
+    error: httpError(
+      403,
+      JSON_TYPE,
+      mlflowJson(
+        'PERMISSION_DENIED',
+        "Permission denied: user 'ci-bot' lacks EDIT on model fraud-model"
+      ),
+      { ...CREATE, credential: BASIC_CREDENTIAL }
+    ),
+    code: 'FORBIDDEN_PERMISSION'
+  },
+  {
     name: '404 for a model named after users',
     error: httpError(
       404,
@@ -442,6 +584,25 @@ const STATUS_CASES: Case[] = [
     code: 'PAYLOAD_TOO_LARGE',
     detail: ['Server: nginx/1.27.0', 'upload artifact MLmodel'],
     fix: /client_max_body_size/
+  },
+  {
+    name: '413 naming the uploaded file',
+    error: httpError(
+      413,
+      { ...HTML, server: 'nginx' },
+      '<html><title>413 Request Entity Too Large</title></html>',
+      {
+        method: 'PUT',
+        operation: 'upload artifact',
+        upload: { file: '/work/model/model.pkl', bytes: 209_715_200 }
+      }
+    ),
+    code: 'PAYLOAD_TOO_LARGE',
+    detail: [
+      'rejected the file /work/model/model.pkl (200.0 MiB, 209715200 bytes)',
+      'Server: nginx'
+    ],
+    fix: /client_max_body_size\) to at least 200\.0 MiB/
   },
   {
     name: '500 with SQL text',
@@ -630,6 +791,28 @@ describe('classifyFailure evidence', () => {
     const body = mlflowJson('INTERNAL_ERROR', 'psycopg2 error for ci-bot')
     const diagnosis = classifyFailure(httpError(500, {}, body))
     expect(diagnosis.evidence.body).toBe('database error text (see debug log)')
+  })
+
+  it('quotes both signals of a conflicting answer', () => {
+    const diagnosis = classifyFailure(
+      httpError(403, { server: 'envoy' }, 'Permission denied', {
+        earlierMlflowHeaders: { server: 'uvicorn', via: '1.1 lb' }
+      })
+    )
+    expect(diagnosis.evidence.server).toBe('envoy')
+    expect(diagnosis.evidence.earlierMlflowHeaders).toBe(
+      'Server: uvicorn, Via: 1.1 lb'
+    )
+    expect(diagnosis.evidence.responder).toContain('with Server: envoy')
+  })
+
+  it('leaves out earlier headers that agree', () => {
+    const diagnosis = classifyFailure(
+      httpError(403, { server: 'uvicorn' }, 'Permission denied', {
+        earlierMlflowHeaders: { server: 'uvicorn' }
+      })
+    )
+    expect(diagnosis.evidence.earlierMlflowHeaders).toBeUndefined()
   })
 
   it('never words a non-MLflow 403 as a permission denial', () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 
 import { readResponseFacts } from '../../../src/http/response-facts.js'
+import type { ResponderHeaders } from '../../../src/http/errors.js'
 import {
   describeResponder,
+  foreignHeaders,
   identifyResponder,
   isMlflowResponder,
   type Responder
@@ -60,6 +62,18 @@ describe('identifyResponder', () => {
     ['a message JSON', {}, '{"message": "Unauthorized"}', 'json-gateway'],
     ['a FastAPI detail', {}, '{"detail": "Not authenticated"}', 'json-gateway'],
     ['a nested error', {}, '{"error": {"message": "no"}}', 'json-gateway'],
+    [
+      'a nested MLflow code',
+      {},
+      '{"error": {"code": "PERMISSION_DENIED", "message": "no"}}',
+      'mlflow-nested'
+    ],
+    [
+      'a nested foreign code',
+      {},
+      '{"error": {"code": "Forbidden", "message": "no"}}',
+      'json-gateway'
+    ],
     ['an HTML page', {}, '<html><body>Forbidden</body></html>', 'html-page'],
     ['a doctype', {}, '<!DOCTYPE html><p>x</p>', 'html-page'],
     ['a bare title', {}, '<title>Login</title>', 'html-page'],
@@ -69,6 +83,63 @@ describe('identifyResponder', () => {
   ])('identifies %s', (_, headers, body, expected) => {
     const facts = readResponseFacts(403, headers, body)
     expect(identifyResponder(facts)).toBe(expected)
+  })
+})
+
+describe('identifyResponder with earlier headers', () => {
+  const denied = (headers: Record<string, string>) =>
+    readResponseFacts(403, headers, 'Permission denied')
+
+  it.each<[string, Record<string, string>, ResponderHeaders, Responder]>([
+    [
+      'a new Server and Via',
+      { server: 'envoy', via: '1.1 corp' },
+      { server: 'uvicorn' },
+      'conflicting'
+    ],
+    ['a new Via', { via: '1.1 corp' }, {}, 'conflicting'],
+    [
+      'another Server',
+      { server: 'envoy' },
+      { server: 'uvicorn' },
+      'conflicting'
+    ],
+    [
+      'the same Server',
+      { server: 'uvicorn' },
+      { server: 'uvicorn' },
+      'mlflow-auth'
+    ],
+    [
+      'headers a proxy stamps on all',
+      { server: 'nginx', via: '1.1 corp' },
+      { server: 'nginx', via: '1.1 corp' },
+      'mlflow-auth'
+    ],
+    ['a Server header dropped', {}, { server: 'uvicorn' }, 'mlflow-auth']
+  ])('%s', (_, headers, earlier, expected) => {
+    expect(identifyResponder(denied(headers), earlier)).toBe(expected)
+  })
+
+  it('compares nothing without earlier headers', () => {
+    const response = denied({ server: 'envoy', via: '1.1 corp' })
+    expect(identifyResponder(response)).toBe('mlflow-auth')
+  })
+
+  it('leaves a foreign page alone', () => {
+    const response = readResponseFacts(
+      403,
+      { server: 'envoy' },
+      '<html><title>403</title></html>'
+    )
+    expect(identifyResponder(response, { server: 'uvicorn' })).toBe('html-page')
+  })
+
+  it('lists only the new headers', () => {
+    const response = denied({ server: 'uvicorn', via: '1.1 corp' })
+    expect(foreignHeaders(response, { server: 'uvicorn' })).toEqual([
+      'Via: 1.1 corp'
+    ])
   })
 })
 
@@ -103,6 +174,39 @@ describe('describeResponder', () => {
     )
   })
 
+  it('names a nested error by its code', () => {
+    const response = facts(
+      { server: 'envoy' },
+      '{"error": {"code": "Forbidden", "message": "no"}}'
+    )
+    expect(describeResponder('json-gateway', response)).toBe(
+      'a gateway or auth plugin (nested JSON error with the code ' +
+        'Forbidden) (Server: envoy)'
+    )
+  })
+
+  it('names a nested MLflow error', () => {
+    const response = facts(
+      {},
+      '{"error": {"code": "PERMISSION_DENIED", "message": "no"}}'
+    )
+    expect(describeResponder('mlflow-nested', response)).toBe(
+      'an MLflow distribution or auth plugin (nested JSON error ' +
+        'PERMISSION_DENIED)'
+    )
+  })
+
+  it('quotes both signals of a conflict', () => {
+    const response = facts({ server: 'envoy' }, 'Permission denied')
+    expect(
+      describeResponder('conflicting', response, { server: 'uvicorn' })
+    ).toBe(
+      "a response shaped like MLflow's basic-auth app but with Server: " +
+        'envoy, which the earlier MLflow JSON response of this server did ' +
+        'not carry (it had Server: uvicorn)'
+    )
+  })
+
   it('names an empty body', () => {
     expect(describeResponder('unknown', facts({}, ''))).toBe('an empty body')
   })
@@ -120,6 +224,8 @@ describe('isMlflowResponder', () => {
     ['mlflow-auth', true],
     ['mlflow-host-check', true],
     ['mlflow-cors', true],
+    ['mlflow-nested', true],
+    ['conflicting', false],
     ['json-gateway', false],
     ['html-page', false],
     ['unknown', false]
