@@ -345,6 +345,7 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     values: notIn([...OFFLINE_CHOICES, '1', '0', 'yes', 'no'])
   },
   { input: 'attest', values: notIn(BOOLEANS) },
+  { input: 'digest-source', values: notIn(BOOLEANS) },
   { input: 'signing', values: notIn(SIGNING_METHODS) },
   {
     // A masked value hides every copy of itself, so each value carries a
