@@ -119,7 +119,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const [command, ...rest] = parsed.positionals
   const bundleId = command === 'show' ? rest.shift() : undefined
   const extra = rest
-  if (command === 'show' && bundleId === undefined) {
+  const help = parsed.values.help === true
+  if (command === 'show' && bundleId === undefined && !help) {
     throw new UsageError('The show command needs a bundle id.')
   }
   if (

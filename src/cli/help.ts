@@ -34,7 +34,6 @@ export function helpText(command?: Command): string {
   const inputs = (INPUTS as readonly InputSpec[]).filter(input =>
     takesInput(command, input)
   )
-  const runOptions = RUN_OPTIONS_OF[command]
   return [
     `Usage: mlflow-register ${command} [options]`,
     '',
@@ -42,7 +41,7 @@ export function helpText(command?: Command): string {
     '',
     'Options (each can also be set in the variable shown):',
     ...inputs.flatMap(describeInput),
-    ...runOptions.map(option => RUN_OPTION_LINES[option]),
+    ...runOptionLines(command),
     '  -h, --help            Show this help.',
     '  --version             Print the version of mlflow-register.',
     '',
@@ -56,6 +55,19 @@ const RUN_OPTION_LINES = {
     '  --summary-file FILE   Append the Markdown summary to FILE.',
   debug: '  --debug               Log each request.'
 } as const
+
+/** Lists the help lines of the output options that a command takes. */
+function runOptionLines(command: Command): string[] {
+  if (command === 'list') {
+    return [
+      '  --json                Print the rows as one JSON array on stdout.'
+    ]
+  }
+  const taken: readonly string[] = RUN_OPTIONS_OF[command]
+  return Object.entries(RUN_OPTION_LINES)
+    .filter(([option]) => taken.includes(option))
+    .map(([, line]) => line)
+}
 
 /** Width of the command names column of the overview, with its indent. */
 const COMMAND_COLUMN = 14
@@ -104,7 +116,8 @@ function fakeServerHelp(): string {
 }
 
 function describeInput(input: InputSpec): string[] {
-  const variables = [inputVariable(input.name), ...(input.env ?? [])]
+  // A set, because some inputs list their own variable as a fallback.
+  const variables = new Set([inputVariable(input.name), ...(input.env ?? [])])
   const fallback =
     (input.boolean ? ' Given without a value, the flag means true.' : '') +
     (input.default === undefined ? '' : ` Default: ${input.default}.`)
@@ -113,7 +126,7 @@ function describeInput(input: InputSpec): string[] {
     ...wrap(`${input.description.replace(/`/g, '')}${fallback}`, 72).map(
       line => `      ${line}`
     ),
-    ...wrap(`Variables: ${variables.join(', ')}`, 72).map(
+    ...wrap(`Variables: ${[...variables].join(', ')}`, 72).map(
       line => `      ${line}`
     )
   ]

@@ -173,3 +173,15 @@ describe('parseCliArgs flags per command', () => {
     expect(parseCliArgs([command, flag, value]).flags.size).toBe(1)
   })
 })
+
+describe('parseCliArgs of show', () => {
+  it('reads --help without a bundle id', () => {
+    expect(parseCliArgs(['show', '--help']).help).toBe(true)
+  })
+
+  it('rejects a missing bundle id', () => {
+    expect(() => parseCliArgs(['show'])).toThrow(
+      'The show command needs a bundle id.'
+    )
+  })
+})

@@ -60,7 +60,9 @@ describe.each(['register', 'preflight', 'sync', 'verify'] as const)(
       (name, input) => {
         const flagLine = lines.indexOf(`  --${name}`)
         expect(flagLine).toBeGreaterThan(0)
-        const variables = [inputVariable(name), ...(input.env ?? [])]
+        const variables = [
+          ...new Set([inputVariable(name), ...(input.env ?? [])])
+        ]
         const start = lines.findIndex(
           (line, index) =>
             index > flagLine && line.startsWith('      Variables: ')
