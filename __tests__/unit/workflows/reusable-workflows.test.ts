@@ -5,7 +5,7 @@ import { readWorkflow } from '../../support/workflow-files.js'
 
 interface WorkflowInput {
   type?: string
-  default?: unknown
+  default?: string | number | boolean
   required?: boolean
 }
 
