@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -22,6 +22,7 @@ import {
   type ActionRun
 } from '../support/registration.js'
 import { uniqueModelName } from '../support/servers.js'
+import { closedLoopbackUrl } from '../support/spawn-node.js'
 
 // Jest reads `testTimeout` only from the top-level configuration, so the
 // integration project's value in jest.config.js does not reach this file.
@@ -224,6 +225,95 @@ describe('github-oidc without an ID token', () => {
       expect(errorMessage(run)).toContain('pull request from a fork')
     } finally {
       rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('github-oidc sync of a deferred registration', () => {
+  const model = uniqueModelName('oidc-sync')
+  let bundleDir: string
+  let trackingUri: string
+  let laterServer: JwtMlflow | undefined
+  let deferred: ActionRun
+  let synced: ActionRun
+  let resynced: ActionRun
+  let syncTokens: string[] = []
+
+  function oidcInputs(): Record<string, string> {
+    return {
+      'tracking-uri': trackingUri,
+      'auth-mode': 'github-oidc',
+      'oidc-audience': AUDIENCE,
+      'oidc-exchange': 'id-token',
+      'bundle-dir': bundleDir
+    }
+  }
+
+  beforeAll(async () => {
+    bundleDir = mkdtempSync(path.join(tmpdir(), 'oidc-sync-'))
+    // Nothing listens on this port yet, so the registration is deferred;
+    // then MLflow starts on it, as a server coming back would.
+    trackingUri = await closedLoopbackUrl()
+    const env = { ...githubEnv(), ...standIn.env }
+    deferred = await runAction(
+      {
+        ...oidcInputs(),
+        'model-name': model,
+        'model-path': 'examples/model',
+        'experiment-name': uniqueModelName('oidc-sync-uploads'),
+        'max-attempts': '1'
+      },
+      env
+    )
+    laterServer = await startJwtMlflow({
+      jwksUri: standIn.jwksUri,
+      issuer: standIn.issuer,
+      audience: AUDIENCE,
+      users: [GITHUB_CLAIMS.sub],
+      port: Number(new URL(trackingUri).port)
+    })
+    const before = standIn.issuedTokens.length
+    synced = await runAction({ ...oidcInputs(), mode: 'sync' }, env)
+    syncTokens = standIn.issuedTokens.slice(before)
+    resynced = await runAction({ ...oidcInputs(), mode: 'sync' }, env)
+  })
+
+  afterAll(async () => {
+    await laterServer?.stop()
+    rmSync(bundleDir, { recursive: true, force: true })
+  })
+
+  function reportOf(run: ActionRun): Record<string, unknown>[] {
+    const report = run.host.outputs.get('sync-report') ?? '[]'
+    return JSON.parse(report) as Record<string, unknown>[]
+  }
+
+  it('defers while the port is closed', () => {
+    expect(deferred.result.outcome).toBe('deferred')
+    expect(deferred.host.outputs.get('diagnosis')).toBe('UNREACHABLE')
+  })
+
+  it('syncs the bundle with the ID token', () => {
+    expect(synced.result.outcome).toBe('synced')
+    expect(synced.host.outputs.get('auth-mode')).toBe('github-oidc')
+    expect(reportOf(synced)).toEqual([
+      expect.objectContaining({ model, status: 'synced', version: '1' })
+    ])
+    expect(syncTokens.length).toBeGreaterThan(0)
+    for (const token of syncTokens) expect(synced.host.secrets).toContain(token)
+  })
+
+  it('removes the synced bundle', () => {
+    const pending = readdirSync(bundleDir).filter(
+      name => !name.startsWith('.') && !name.endsWith('.lock')
+    )
+    expect(pending).toEqual([])
+    expect(reportOf(resynced)).toEqual([])
+  })
+
+  it('leaks no ID token', () => {
+    for (const run of [deferred, synced, resynced]) {
+      expect(leakedSecrets(run.host, standIn.issuedTokens)).toEqual([])
     }
   })
 })

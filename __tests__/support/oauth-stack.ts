@@ -100,6 +100,8 @@ export async function startJwtMlflow(options: {
   readonly issuer: string
   readonly audience: string
   readonly users: readonly string[]
+  /** The port to listen on, such as one a registration was deferred for. */
+  readonly port?: number
 }): Promise<JwtMlflow> {
   mkdirSync(STATE_ROOT, { recursive: true })
   const stateDir = mkdtempSync(path.join(STATE_ROOT, 'jwt-'))
@@ -108,6 +110,7 @@ export async function startJwtMlflow(options: {
     stateDir,
     basicAuth: true,
     authorizationFunction: 'jwt_auth:authenticate_request_jwt',
+    ...(options.port === undefined ? {} : { port: options.port }),
     env: {
       PYTHONPATH: path.join(ROOT, '__tests__/fixtures'),
       JWT_AUTH_JWKS_URI: options.jwksUri,

@@ -119,7 +119,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const [command, ...rest] = parsed.positionals
   const bundleId = command === 'show' ? rest.shift() : undefined
   const extra = rest
-  if (command === 'show' && bundleId === undefined) {
+  const help = parsed.values.help === true
+  if (command === 'show' && bundleId === undefined && !help) {
     throw new UsageError('The show command needs a bundle id.')
   }
   if (
@@ -141,6 +142,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   }
   const summaryFile = values['summary-file']
   const port = parsePort(command, values, flags)
+  if (command !== undefined && command !== 'fake-server') {
+    rejectOtherFlags(command as Command, values, flags)
+  }
   return {
     ...(command ? { command: command as Command } : {}),
     flags,
@@ -156,6 +160,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
 
 /** Options of the registry commands that `fake-server` has no use for. */
 const RUN_OPTIONS = ['json', 'debug', 'summary-file'] as const
+
+/** An output option of the commands that run the action. */
+type RunOption = (typeof RUN_OPTIONS)[number]
 
 /**
  * Reads `--port`, which only `fake-server` takes, and rejects the action's
@@ -192,6 +199,47 @@ function parsePort(
     )
   }
   return Number(port)
+}
+
+/** The output options that each command takes, besides its inputs. */
+export const RUN_OPTIONS_OF: Record<Command, readonly RunOption[]> = {
+  register: RUN_OPTIONS,
+  preflight: RUN_OPTIONS,
+  sync: RUN_OPTIONS,
+  verify: RUN_OPTIONS,
+  list: ['json'],
+  show: [],
+  'fake-server': []
+}
+
+/** Tells whether a command takes the flag of an input. */
+export function takesInput(command: Command, input: InputSpec): boolean {
+  return (input.commands as readonly string[]).includes(command)
+}
+
+/**
+ * Rejects a flag that the command does not read, such as `--aliases` on
+ * `sync`, because silently ignoring it would hide a mistake in a script.
+ */
+function rejectOtherFlags(
+  command: Command,
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  flags: ReadonlyMap<string, string>
+): void {
+  const inputs = INPUTS as readonly InputSpec[]
+  const input = inputs.find(
+    spec => flags.has(spec.name) && !takesInput(command, spec)
+  )?.name
+  const option = RUN_OPTIONS.find(
+    name =>
+      values[name] !== undefined && !RUN_OPTIONS_OF[command].includes(name)
+  )
+  const flag = input ?? option
+  if (flag === undefined) return
+  throw new UsageError(
+    `The ${command} command does not take --${flag}. Run ` +
+      `mlflow-register ${command} --help for its options.`
+  )
 }
 
 /**

@@ -1,6 +1,6 @@
 import { INPUTS, type InputSpec } from '../config/inputs.js'
 import { inputVariable } from './cli-host.js'
-import type { Command } from './args.js'
+import { RUN_OPTIONS_OF, takesInput, type Command } from './args.js'
 
 const SUMMARIES: Record<Command, string> = {
   register:
@@ -27,25 +27,13 @@ const SUMMARIES: Record<Command, string> = {
     'without auth, to try the other commands without a real MLflow.'
 }
 
-/** The help text of the whole CLI or of one command. */
+/** Builds the help text of the whole CLI or of one command. */
 export function helpText(command?: Command): string {
-  if (!command) {
-    return [
-      'Usage: mlflow-register <command> [options]',
-      '',
-      'Commands:',
-      ...Object.entries(SUMMARIES).map(
-        ([name, text]) => `  ${name.padEnd(11)} ${text}`
-      ),
-      '',
-      'Run `mlflow-register <command> --help` for its options, and',
-      '`mlflow-register --version` for the version.',
-      '',
-      EXIT_CODES
-    ].join('\n')
-  }
+  if (!command) return overviewHelp()
   if (command === 'fake-server') return fakeServerHelp()
-  const inputs = (INPUTS as readonly InputSpec[]).filter(i => i.name !== 'mode')
+  const inputs = (INPUTS as readonly InputSpec[]).filter(input =>
+    takesInput(command, input)
+  )
   return [
     `Usage: mlflow-register ${command} [options]`,
     '',
@@ -53,11 +41,54 @@ export function helpText(command?: Command): string {
     '',
     'Options (each can also be set in the variable shown):',
     ...inputs.flatMap(describeInput),
-    '  --json                Print the outputs as one JSON object on stdout.',
-    '  --summary-file FILE   Append the Markdown summary to FILE.',
-    '  --debug               Log each request.',
+    ...runOptionLines(command),
     '  -h, --help            Show this help.',
     '  --version             Print the version of mlflow-register.',
+    '',
+    EXIT_CODES
+  ].join('\n')
+}
+
+const RUN_OPTION_LINES = {
+  json: '  --json                Print the outputs as one JSON object on stdout.',
+  'summary-file':
+    '  --summary-file FILE   Append the Markdown summary to FILE.',
+  debug: '  --debug               Log each request.'
+} as const
+
+/** Lists the help lines of the output options that a command takes. */
+function runOptionLines(command: Command): string[] {
+  if (command === 'list') {
+    return [
+      '  --json                Print the rows as one JSON array on stdout.'
+    ]
+  }
+  const taken: readonly string[] = RUN_OPTIONS_OF[command]
+  return Object.entries(RUN_OPTION_LINES)
+    .filter(([option]) => taken.includes(option))
+    .map(([, line]) => line)
+}
+
+/** Width of the command names column of the overview, with its indent. */
+const COMMAND_COLUMN = 14
+
+function overviewHelp(): string {
+  const commands = Object.entries(SUMMARIES).flatMap(([name, text]) => {
+    const [first = '', ...rest] = wrap(text, 80 - COMMAND_COLUMN)
+    const indent = ' '.repeat(COMMAND_COLUMN)
+    return [
+      `  ${name.padEnd(COMMAND_COLUMN - 3)} ${first}`,
+      ...rest.map(line => `${indent}${line}`)
+    ]
+  })
+  return [
+    'Usage: mlflow-register <command> [options]',
+    '',
+    'Commands:',
+    ...commands,
+    '',
+    'Run mlflow-register <command> --help for its options, and',
+    'mlflow-register --version for the version.',
     '',
     EXIT_CODES
   ].join('\n')
@@ -85,7 +116,8 @@ function fakeServerHelp(): string {
 }
 
 function describeInput(input: InputSpec): string[] {
-  const variables = [inputVariable(input.name), ...(input.env ?? [])]
+  // A set, because some inputs list their own variable as a fallback.
+  const variables = new Set([inputVariable(input.name), ...(input.env ?? [])])
   const fallback =
     (input.boolean ? ' Given without a value, the flag means true.' : '') +
     (input.default === undefined ? '' : ` Default: ${input.default}.`)
@@ -94,7 +126,7 @@ function describeInput(input: InputSpec): string[] {
     ...wrap(`${input.description.replace(/`/g, '')}${fallback}`, 72).map(
       line => `      ${line}`
     ),
-    ...wrap(`Variables: ${variables.join(', ')}`, 72).map(
+    ...wrap(`Variables: ${[...variables].join(', ')}`, 72).map(
       line => `      ${line}`
     )
   ]

@@ -17,8 +17,8 @@ export interface InputSpec {
   readonly secret?: boolean
   /** Whether the value is true or false, so a CLI flag may omit it. */
   readonly boolean?: boolean
-  /** The CLI commands that take this input; all of them when unset. */
-  readonly commands?: readonly string[]
+  /** The CLI commands that take this input as a `--<name>` flag. */
+  readonly commands: readonly CliCommand[]
 }
 
 /** The auth modes the action can use; `auto` picks one from the credentials. */
@@ -64,9 +64,20 @@ export const OFFLINE_CHOICES = ['auto', 'true', 'false'] as const
 /** The choices for a registration whose tracking server is unavailable. */
 export const ON_UNAVAILABLE = ['bundle', 'fail'] as const
 
+/**
+ * The CLI commands that take input flags: `list` and `show` take only the
+ * directories, and `fake-server` takes none.
+ */
+export type CliCommand =
+  'register' | 'preflight' | 'sync' | 'verify' | 'list' | 'show'
+
+/** The commands that send requests to a tracking server, so take its settings. */
+const SERVER_COMMANDS = ['register', 'preflight', 'sync', 'verify'] as const
+
 export const INPUTS = [
   {
     name: 'mode',
+    commands: [],
     description:
       '`register` registers a model version; `preflight` only checks that ' +
       'the server is reachable, is MLflow and accepts the credentials; ' +
@@ -77,6 +88,7 @@ export const INPUTS = [
   },
   {
     name: 'tracking-uri',
+    commands: SERVER_COMMANDS,
     description:
       'URL of the MLflow tracking server, including any path prefix it is ' +
       'served under, the ARN of a SageMaker MLflow tracking server, ' +
@@ -86,6 +98,7 @@ export const INPUTS = [
   },
   {
     name: 'registry-uri',
+    commands: SERVER_COMMANDS,
     description:
       'URL of the MLflow server for registry calls (registered models, ' +
       'model versions, aliases), when it is not the tracking server; ' +
@@ -97,6 +110,7 @@ export const INPUTS = [
   },
   {
     name: 'sagemaker-endpoint',
+    commands: SERVER_COMMANDS,
     description:
       'URL that replaces the endpoint derived from a SageMaker ARN ' +
       'tracking URI, such as a VPC endpoint. Requests are still signed ' +
@@ -105,6 +119,7 @@ export const INPUTS = [
   },
   {
     name: 'databricks-host',
+    commands: SERVER_COMMANDS,
     description:
       'URL of the Databricks workspace that a `databricks` tracking URI ' +
       'names, such as https://dbc-1234.cloud.databricks.com.',
@@ -112,12 +127,14 @@ export const INPUTS = [
   },
   {
     name: 'databricks-token',
+    commands: SERVER_COMMANDS,
     description: 'Databricks personal access token for `databricks-host`.',
     env: ['DATABRICKS_TOKEN'],
     secret: true
   },
   {
     name: 'databricks-client-id',
+    commands: SERVER_COMMANDS,
     description:
       'Application ID of the Databricks service principal, for OAuth ' +
       'machine-to-machine tokens or GitHub OIDC federation.',
@@ -125,12 +142,14 @@ export const INPUTS = [
   },
   {
     name: 'databricks-client-secret',
+    commands: SERVER_COMMANDS,
     description: 'OAuth secret of the Databricks service principal.',
     env: ['DATABRICKS_CLIENT_SECRET'],
     secret: true
   },
   {
     name: 'databricks-profile',
+    commands: SERVER_COMMANDS,
     description:
       'Profile of the Databricks CLI config file to read the workspace ' +
       'URL and credentials from, when the URI is a bare `databricks` or ' +
@@ -141,6 +160,7 @@ export const INPUTS = [
   },
   {
     name: 'databricks-config-file',
+    commands: SERVER_COMMANDS,
     description:
       'Path of the Databricks CLI config file that holds the profiles. ' +
       'Defaults to `~/.databrickscfg`.',
@@ -148,16 +168,19 @@ export const INPUTS = [
   },
   {
     name: 'model-name',
+    commands: ['register', 'preflight', 'sync'],
     description: 'Name of the registered model to add a version to.'
   },
   {
     name: 'source',
+    commands: ['register', 'verify'],
     description:
       'Where the model already is: a `runs:/<run-id>/<path>`, ' +
       '`models:/...` or artifact URI. Give this or `model-path`.'
   },
   {
     name: 'model-path',
+    commands: ['register'],
     description:
       'Local MLflow model directory (with an `MLmodel` file) to upload ' +
       "through the server's artifact proxy and register. Give this or " +
@@ -165,11 +188,13 @@ export const INPUTS = [
   },
   {
     name: 'artifact-path',
+    commands: ['register'],
     description: 'Path inside the run where `model-path` is uploaded.',
     default: 'model'
   },
   {
     name: 'experiment-name',
+    commands: ['register'],
     description:
       'Experiment that holds the run created for a `model-path` upload; ' +
       'created when missing.',
@@ -178,22 +203,26 @@ export const INPUTS = [
   },
   {
     name: 'description',
+    commands: ['register'],
     description: 'Description of the new model version, up to 5000 characters.'
   },
   {
     name: 'tags',
+    commands: ['register'],
     description:
       'Model version tags, one `key=value` per line. CI provenance tags ' +
       'are added automatically.'
   },
   {
     name: 'aliases',
+    commands: ['register'],
     description:
       'Aliases to point at the new version, separated by commas or ' +
       'newlines (for example `champion`).'
   },
   {
     name: 'expected-alias-versions',
+    commands: ['register'],
     description:
       'Versions the aliases must point to before they move, such as ' +
       '`champion=3`, or `champion=none` for an alias that must be unset; ' +
@@ -203,6 +232,7 @@ export const INPUTS = [
   },
   {
     name: 'require-metric',
+    commands: ['register'],
     description:
       "Conditions on the source run's metrics that must hold before the " +
       'aliases move, one per line: `val_auc >= 0.91`, or ' +
@@ -212,6 +242,7 @@ export const INPUTS = [
   },
   {
     name: 'auth-mode',
+    commands: SERVER_COMMANDS,
     description:
       '`auto` (default) picks `sigv4` for a SageMaker ARN tracking URI, ' +
       'else `basic` when a username and password are set, else `hokusai` ' +
@@ -227,23 +258,27 @@ export const INPUTS = [
   },
   {
     name: 'username',
+    commands: SERVER_COMMANDS,
     description: 'Username for HTTP Basic authentication.',
     env: ['MLFLOW_TRACKING_USERNAME']
   },
   {
     name: 'password',
+    commands: SERVER_COMMANDS,
     description: 'Password for HTTP Basic authentication.',
     env: ['MLFLOW_TRACKING_PASSWORD'],
     secret: true
   },
   {
     name: 'token',
+    commands: SERVER_COMMANDS,
     description: 'Bearer token or API key.',
     env: ['MLFLOW_TRACKING_TOKEN'],
     secret: true
   },
   {
     name: 'token-header',
+    commands: SERVER_COMMANDS,
     description:
       'Header that carries `token`. `Authorization` sends ' +
       '`Bearer <token>`; any other header (such as `X-API-Key`) sends the ' +
@@ -252,43 +287,51 @@ export const INPUTS = [
   },
   {
     name: 'token-endpoint',
+    commands: SERVER_COMMANDS,
     description:
       'OAuth token endpoint URL for `oauth-client-credentials`. Give this ' +
       'or `oauth-issuer`.'
   },
   {
     name: 'oauth-issuer',
+    commands: SERVER_COMMANDS,
     description:
       'OAuth issuer URL; the token endpoint is read from its ' +
       '`/.well-known/openid-configuration`. Give this or `token-endpoint`.'
   },
   {
     name: 'client-id',
+    commands: SERVER_COMMANDS,
     description: 'OAuth client ID for the client credentials grant.'
   },
   {
     name: 'client-secret',
+    commands: SERVER_COMMANDS,
     description: 'OAuth client secret for the client credentials grant.',
     secret: true
   },
   {
     name: 'scope',
+    commands: SERVER_COMMANDS,
     description: 'OAuth scopes to request, separated by spaces.'
   },
   {
     name: 'audience',
+    commands: SERVER_COMMANDS,
     description:
       'Value of the `audience` parameter of the token request, for ' +
       'providers that take one (such as Auth0).'
   },
   {
     name: 'resource',
+    commands: SERVER_COMMANDS,
     description:
       'Resource indicator (RFC 8707) of the token request: the absolute ' +
       'URI of the API the access token is for.'
   },
   {
     name: 'client-auth',
+    commands: SERVER_COMMANDS,
     description:
       'How the client authenticates at the token endpoint: `basic` (HTTP ' +
       'Basic header) or `post` (client ID and secret in the form body).',
@@ -296,6 +339,7 @@ export const INPUTS = [
   },
   {
     name: 'ca-cert',
+    commands: SERVER_COMMANDS,
     description:
       'Path to a PEM bundle of CA certificates to trust for the tracking ' +
       "server (a private CA), instead of Node's bundled roots.",
@@ -303,6 +347,7 @@ export const INPUTS = [
   },
   {
     name: 'client-cert',
+    commands: SERVER_COMMANDS,
     description:
       'Path to a PEM client certificate for mutual TLS, or to one PEM ' +
       'file that holds the certificate and its private key.',
@@ -310,17 +355,20 @@ export const INPUTS = [
   },
   {
     name: 'client-key',
+    commands: SERVER_COMMANDS,
     description:
       'Path to the PEM private key of `client-cert`, when the key is in a ' +
       'file of its own.'
   },
   {
     name: 'client-key-passphrase',
+    commands: SERVER_COMMANDS,
     description: 'Passphrase of an encrypted client key.',
     secret: true
   },
   {
     name: 'insecure-tls',
+    commands: SERVER_COMMANDS,
     description:
       "Do not verify the tracking server's TLS certificate. For tests " +
       'only: anyone on the network path could read the credentials.',
@@ -329,6 +377,7 @@ export const INPUTS = [
   },
   {
     name: 'allow-insecure-http',
+    commands: SERVER_COMMANDS,
     description:
       'Send credentials to a tracking server over plain `http` on a host ' +
       'other than loopback. Only for trusted networks: anyone on the path ' +
@@ -337,6 +386,7 @@ export const INPUTS = [
   },
   {
     name: 'extra-headers',
+    commands: SERVER_COMMANDS,
     description:
       'Headers sent only to the tracking server, one `Name: value` per ' +
       'line, such as the service-token headers of an access proxy. The ' +
@@ -344,6 +394,7 @@ export const INPUTS = [
   },
   {
     name: 'oidc-audience',
+    commands: SERVER_COMMANDS,
     description:
       'Audience (`aud`) of the GitHub ID token that `github-oidc` ' +
       'requests; the relying party checks it.'
@@ -353,6 +404,7 @@ export const INPUTS = [
   // from an unset input.
   {
     name: 'oidc-exchange',
+    commands: SERVER_COMMANDS,
     description:
       'How `github-oidc` uses the ID token: `token-exchange` (RFC 8693 at ' +
       '`token-endpoint`), `client-assertion` (client credentials with the ' +
@@ -362,6 +414,7 @@ export const INPUTS = [
   },
   {
     name: 'azure-tenant-id',
+    commands: SERVER_COMMANDS,
     description:
       'Microsoft Entra tenant ID for `github-oidc` with Azure ML: the ID ' +
       'token is the client assertion of `azure-client-id` in this tenant.',
@@ -369,6 +422,7 @@ export const INPUTS = [
   },
   {
     name: 'azure-client-id',
+    commands: SERVER_COMMANDS,
     description:
       'Client ID of the Entra app registration or managed identity whose ' +
       'federated credential trusts the job.',
@@ -376,6 +430,7 @@ export const INPUTS = [
   },
   {
     name: 'azure-authority-host',
+    commands: SERVER_COMMANDS,
     description:
       'Entra authority that issues the token, for sovereign clouds such ' +
       'as https://login.microsoftonline.us. Defaults to ' +
@@ -384,6 +439,7 @@ export const INPUTS = [
   },
   {
     name: 'dry-run',
+    commands: ['register'],
     description:
       'Only check and plan a registration: run the preflight and the ' +
       'lookups, which read, and print each write a real run would send ' +
@@ -394,12 +450,14 @@ export const INPUTS = [
   },
   {
     name: 'idempotency-key',
+    commands: ['register'],
     description:
       'Key that identifies this registration across re-runs. Defaults to ' +
       'a hash of the repository, workflow run, model name and source.'
   },
   {
     name: 'force-new-version',
+    commands: ['register'],
     description:
       'Create a new version even when one with the same idempotency key ' +
       'exists.',
@@ -408,16 +466,19 @@ export const INPUTS = [
   },
   {
     name: 'wait-timeout',
+    commands: ['register', 'sync'],
     description: 'Seconds to wait for the new version to become `READY`.',
     default: '300'
   },
   {
     name: 'request-timeout',
+    commands: SERVER_COMMANDS,
     description: 'Seconds to wait for each HTTP response.',
     default: '60'
   },
   {
     name: 'max-attempts',
+    commands: SERVER_COMMANDS,
     description:
       'Attempts per request when the server is unavailable (connection ' +
       'refused, timeouts, 429, 5xx), with exponential backoff.',
@@ -425,6 +486,7 @@ export const INPUTS = [
   },
   {
     name: 'retry-max-time',
+    commands: SERVER_COMMANDS,
     description:
       'Seconds that the retries of one request may take in all, waits ' +
       'included. A retry that would start later is not made.',
@@ -432,6 +494,7 @@ export const INPUTS = [
   },
   {
     name: 'retry-initial-delay',
+    commands: SERVER_COMMANDS,
     description:
       'Seconds before the first retry of a request, such as 0.5. Each ' +
       'later wait doubles, up to 15 s, and is drawn at random below that ' +
@@ -441,6 +504,7 @@ export const INPUTS = [
   },
   {
     name: 'on-unavailable',
+    commands: ['register'],
     description:
       'What a registration does when the server is still unavailable once ' +
       'retries are spent: `bundle` writes a registry bundle for a later ' +
@@ -450,6 +514,7 @@ export const INPUTS = [
   },
   {
     name: 'bundle-dir',
+    commands: ['register', 'sync', 'list', 'show'],
     description:
       'Directory for registry bundles, written when a registration is ' +
       'deferred and read by `sync`. Defaults to ' +
@@ -459,6 +524,7 @@ export const INPUTS = [
   },
   {
     name: 'offline',
+    commands: ['register'],
     description:
       '`true` registers into the local registry in `registry-dir` and ' +
       'sends no request; a later `sync` registers it on a server. `auto` ' +
@@ -468,6 +534,7 @@ export const INPUTS = [
   },
   {
     name: 'registry-dir',
+    commands: ['register', 'sync', 'list', 'show'],
     description:
       'Directory of the local registry that offline registrations write ' +
       'and `sync` registers on the server. Defaults to ' +
@@ -476,15 +543,16 @@ export const INPUTS = [
   },
   {
     name: 'report-path',
+    commands: ['preflight'],
     description:
       'File for the preflight report, redacted so it can be attached to a ' +
       'bug report. Defaults to ' +
       '`$RUNNER_TEMP/mlflow-register/preflight-report.md` on a runner, ' +
-      'else `.mlflow-register/preflight-report.md` in the workspace.',
-    commands: ['preflight']
+      'else `.mlflow-register/preflight-report.md` in the workspace.'
   },
   {
     name: 'attest',
+    commands: ['register'],
     description:
       'Create a GitHub build provenance attestation of the model after ' +
       'registering it, with the registered model name and the model ' +
@@ -493,11 +561,11 @@ export const INPUTS = [
       'Needs the permissions `id-token: write` and `attestations: write`, ' +
       'and `github-token`.',
     default: 'false',
-    boolean: true,
-    commands: ['register']
+    boolean: true
   },
   {
     name: 'signing',
+    commands: ['register', 'sync'],
     description:
       '`key` signs the model files with `signing-key` and uploads the ' +
       'signature as `model.sig` beside them, in the OpenSSF model signing ' +
@@ -508,6 +576,7 @@ export const INPUTS = [
   },
   {
     name: 'signing-key',
+    commands: ['register', 'sync'],
     description:
       'PEM private key (EC on P-256 or P-384, PKCS#8 or SEC1) for ' +
       '`signing: key`. Pass it from a secret; it is masked and never ' +
@@ -516,12 +585,14 @@ export const INPUTS = [
   },
   {
     name: 'verify-key',
+    commands: ['register', 'verify'],
     description:
       'PEM public key, or the path of a file holding one, that checks ' +
       'key signatures in `mode: verify` and with `verify-signature`.'
   },
   {
     name: 'verify-signature',
+    commands: ['register'],
     description:
       'Whether to check the signature of a `runs:/` or `models:/` source ' +
       'before registering it, with `verify-key` or the certificate ' +
@@ -542,6 +613,7 @@ export const INPUTS = [
   },
   {
     name: 'certificate-identity',
+    commands: ['register', 'verify'],
     description:
       'Expected signer identity of a keyless Sigstore signature, such as ' +
       'the workflow URL `https://github.com/org/repo/.github/workflows/' +
@@ -549,12 +621,14 @@ export const INPUTS = [
   },
   {
     name: 'certificate-oidc-issuer',
+    commands: ['register', 'verify'],
     description:
       'Expected OIDC issuer of a keyless Sigstore signature, such as ' +
       '`https://token.actions.githubusercontent.com`.'
   },
   {
     name: 'sigstore-fulcio-url',
+    commands: ['register', 'sync'],
     description:
       'Base URL of the Fulcio certificate authority for `signing: ' +
       'sigstore`.',
@@ -562,12 +636,14 @@ export const INPUTS = [
   },
   {
     name: 'sigstore-rekor-url',
+    commands: ['register', 'sync'],
     description:
       'Base URL of the Rekor transparency log for `signing: sigstore`.',
     default: 'https://rekor.sigstore.dev'
   },
   {
     name: 'sigstore-trusted-root',
+    commands: ['register', 'verify'],
     description:
       'Path of the Sigstore trusted root JSON (`trusted_root.json`) that ' +
       'keyless signatures are verified against, with ' +
@@ -575,6 +651,7 @@ export const INPUTS = [
   },
   {
     name: 'github-token',
+    commands: ['register', 'sync'],
     description:
       'Token for the GitHub REST API, used by `sync` to find bundles in ' +
       'cache entries and artifacts of earlier runs and to delete them once ' +

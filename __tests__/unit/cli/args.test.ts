@@ -78,13 +78,15 @@ describe('parseCliArgs flags', () => {
     )
   })
 
-  it.each(INPUTS.filter(input => input.name !== 'mode').map(i => i.name))(
-    'accepts --%s',
-    name => {
-      const args = parseCliArgs(['register', `--${name}`, 'x'])
-      expect(args.flags.get(name)).toBe('x')
-    }
-  )
+  it.each(
+    INPUTS.filter(input => input.name !== 'mode').map(input => [
+      input.name,
+      input.commands[0]
+    ])
+  )('accepts --%s on %s', (name, command) => {
+    const args = parseCliArgs([command, `--${name}`, 'x'])
+    expect(args.flags.get(name)).toBe('x')
+  })
 
   it('keeps an empty flag value', () => {
     const args = parseCliArgs(['register', '--description='])
@@ -134,5 +136,52 @@ describe('parseCliArgs true-or-false flags', () => {
 
   it('keeps --json after a bare --dry-run', () => {
     expect(parseCliArgs(['register', '--dry-run', '--json']).json).toBe(true)
+  })
+})
+
+describe('parseCliArgs flags per command', () => {
+  it.each([
+    ['sync', '--aliases', 'champion'],
+    ['list', '--model-name', 'fraud-model'],
+    ['preflight', '--dry-run', 'true'],
+    ['verify', '--bundle-dir', 'bundles']
+  ])('rejects %s %s', (command, flag, value) => {
+    expect(() => parseCliArgs([command, flag, value])).toThrow(
+      `The ${command} command does not take ${flag}. Run ` +
+        `mlflow-register ${command} --help for its options.`
+    )
+  })
+
+  it.each([
+    ['show', '--json'],
+    ['list', '--debug'],
+    ['list', '--summary-file']
+  ])('rejects %s %s', (command, flag) => {
+    const args = [command, ...(command === 'show' ? ['b1'] : []), flag]
+    if (flag === '--summary-file') args.push('summary.md')
+    expect(() => parseCliArgs(args)).toThrow(
+      `The ${command} command does not take ${flag}.`
+    )
+  })
+
+  it.each([
+    ['sync', '--model-name', 'fraud-model'],
+    ['list', '--registry-dir', 'registry'],
+    ['preflight', '--report-path', 'report.md'],
+    ['verify', '--source', 'models:/fraud-model/1']
+  ])('accepts %s %s', (command, flag, value) => {
+    expect(parseCliArgs([command, flag, value]).flags.size).toBe(1)
+  })
+})
+
+describe('parseCliArgs of show', () => {
+  it('reads --help without a bundle id', () => {
+    expect(parseCliArgs(['show', '--help']).help).toBe(true)
+  })
+
+  it('rejects a missing bundle id', () => {
+    expect(() => parseCliArgs(['show'])).toThrow(
+      'The show command needs a bundle id.'
+    )
   })
 })
