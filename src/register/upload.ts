@@ -124,8 +124,8 @@ function createUploadRun(
   const requestTag = { key: CREATE_REQUEST_TAG, value: randomUUID() }
   const tags = [...plan.runTags, requestTag]
   return createWithReadBack(http, log, 'create run', {
-    create: () => createRun(http, experimentId, plan.runName, tags),
-    readBack: () => findRunByTag(http, experimentId, requestTag)
+    create: bounded => createRun(bounded, experimentId, plan.runName, tags),
+    readBack: bounded => findRunByTag(bounded, experimentId, requestTag)
   })
 }
 
