@@ -36,7 +36,7 @@ import {
   testServers,
   uniqueModelName
 } from '../support/servers.js'
-import { expectSecretsAbsent } from '../support/secret-scan.js'
+import { bundleTexts, expectSecretsAbsent } from '../support/secret-scan.js'
 import { ROOT } from '../support/spawn-node.js'
 
 // Two act runs with four registrations, on a shared machine.
@@ -62,6 +62,10 @@ let syncRun: ActResult
 let registerReport: JobOutputs
 let syncReport: JobOutputs
 let bundlesAfterOutage: string[]
+/** The text of every bundle file right after the outage, by path. */
+let bundleFilesAfterOutage: Record<string, string>
+/** The ACTIONS_RUNTIME_TOKEN both runs get, which the runner masks. */
+let runtimeToken: string
 let password: string
 let username: string
 let services: GitHubServices
@@ -116,9 +120,10 @@ beforeAll(async () => {
   // get the results URL of the loopback stand-in for GitHub's services.
   // act's own cache server (cache protocol v1) stays in use.
   services = await startGitHubServices()
+  runtimeToken = services.runtimeToken()
   const env = {
     ACTIONS_RUNTIME_URL: `${services.url}/`,
-    ACTIONS_RUNTIME_TOKEN: services.runtimeToken()
+    ACTIONS_RUNTIME_TOKEN: runtimeToken
   }
 
   registerRun = await runAct(sandbox, {
@@ -129,6 +134,7 @@ beforeAll(async () => {
   })
   registerReport = readReport(path.join(root, 'register.json'))
   bundlesAfterOutage = readdirSync(bundleDir)
+  bundleFilesAfterOutage = bundleTexts(bundleDir)
 
   // The tracking server is back: DOWN_URI now reaches MLflow.
   const forwarder = await forwardPort(downPort, new URL(server.url))
@@ -204,13 +210,15 @@ describe('act register workflow', () => {
   })
 
   it('leaks no form of the credentials', () => {
+    expect(Object.keys(bundleFilesAfterOutage).length).toBeGreaterThan(0)
     expectSecretsAbsent(
-      { basic: { username, password } },
+      { basic: { username, password }, runnerMasked: [runtimeToken] },
       {
         'register log': registerRun.output,
         'sync log': syncRun.output,
         'register outputs': JSON.stringify(registerReport),
-        'sync outputs': JSON.stringify(syncReport)
+        'sync outputs': JSON.stringify(syncReport),
+        ...bundleFilesAfterOutage
       }
     )
   })

@@ -148,6 +148,7 @@ describe('mlflow-register register', () => {
       verdict: string
     }
 
+    expectSecretsAbsent({ basic: user }, printed(result))
     expect(result.exitCode).toBe(0)
     expect(comparison.alias).toBe('champion')
     expect(comparison.verdict).toBe(

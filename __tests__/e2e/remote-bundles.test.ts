@@ -21,7 +21,11 @@ import {
   type GitHubServices
 } from '../support/github-services.js'
 import { runAction, type ActionResult } from '../support/run-action.js'
-import { expectSecretsMasked } from '../support/secret-scan.js'
+import {
+  bundleTexts,
+  expectSecretsMasked,
+  type TestSecrets
+} from '../support/secret-scan.js'
 import { mlflowApi, uniqueModelName } from '../support/servers.js'
 import { ROOT } from '../support/spawn-node.js'
 
@@ -35,6 +39,10 @@ let server: MlflowServer
 const cachedModel = uniqueModelName('cached')
 const artifactOnlyModel = uniqueModelName('artifact-only')
 const deferrals: ActionResult[] = []
+/** The bundle directory of each deferral, in the order of `deferrals`. */
+const deferralBundleDirs: string[] = []
+/** The ACTIONS_RUNTIME_TOKEN of every run, which the runner masks. */
+const runtimeTokens: string[] = []
 let sync: ActionResult
 let secondSync: ActionResult
 
@@ -51,26 +59,42 @@ function workspace(withModel: boolean): string {
 
 /** Builds the variables of a new workflow run on a runner. */
 function runnerEnv(): Record<string, string> {
+  const runtimeToken = services.runtimeToken()
+  runtimeTokens.push(runtimeToken)
   return {
-    ACTIONS_RUNTIME_TOKEN: services.runtimeToken(),
+    ACTIONS_RUNTIME_TOKEN: runtimeToken,
     ACTIONS_RESULTS_URL: `${services.url}/`,
     ACTIONS_CACHE_SERVICE_V2: 'True',
     GITHUB_API_URL: services.url
   }
 }
 
+/**
+ * Runs a registration that defers. Its bundle directory sits outside
+ * RUNNER_TEMP, which `runAction` deletes, so the test can scan the files
+ * that went into the artifact and the cache entry: both are compressed,
+ * so a scan of the stored copies would find nothing.
+ */
 function defer(model: string): Promise<ActionResult> {
+  const bundleDir = mkdtempSync(path.join(stateDir, 'bundles-'))
+  deferralBundleDirs.push(bundleDir)
   return runAction({
     inputs: {
       'tracking-uri': server.url,
       'model-name': model,
       'model-path': 'model',
       aliases: 'champion',
-      'max-attempts': '1'
+      'max-attempts': '1',
+      'bundle-dir': bundleDir
     },
     env: runnerEnv(),
     workspace: workspace(true)
   })
+}
+
+/** Returns the secrets of every run: the REST token, each runtime token. */
+function runSecrets(): TestSecrets {
+  return { values: [services.token], runnerMasked: runtimeTokens }
 }
 
 function syncLater(): Promise<ActionResult> {
@@ -147,6 +171,21 @@ describe('deferral on a runner', () => {
     )
   })
 
+  it('writes a bundle for each model', () => {
+    expect(deferralBundleDirs).toHaveLength(2)
+    for (const dir of deferralBundleDirs) {
+      expect(Object.keys(bundleTexts(dir)).length).toBeGreaterThan(0)
+    }
+  })
+
+  it('leaks no secret into logs or bundles', () => {
+    for (const [index, result] of deferrals.entries()) {
+      const bundles = bundleTexts(deferralBundleDirs[index] ?? '')
+      // Deferrals get no GitHub token, only their runtime token.
+      expectSecretsMasked(result, { runnerMasked: runtimeTokens }, bundles)
+    }
+  })
+
   it('names the cache key', () => {
     expect(deferrals[0]?.outputs['bundle-key']).toMatch(
       /^mlflow-register-bundle-hokusai\/mlflow-register-e2e\/cached-/
@@ -183,12 +222,16 @@ describe('sync in a later run', () => {
   })
 
   it('masks the GitHub token', () => {
-    expectSecretsMasked(sync, { values: [services.token] })
+    expectSecretsMasked(sync, runSecrets())
   })
 
   it('finds nothing on a second sync', async () => {
     expect(secondSync.exitCode).toBe(0)
     expect(statuses(secondSync)).toEqual([])
     expect(await versionNumbers(cachedModel)).toEqual(['1'])
+  })
+
+  it('masks the GitHub token on a second sync', () => {
+    expectSecretsMasked(secondSync, runSecrets())
   })
 })

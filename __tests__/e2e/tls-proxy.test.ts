@@ -84,9 +84,11 @@ describe('action through a proxy to mutual TLS', () => {
 })
 
 describe('action with insecure-tls', () => {
-  it('connects and warns with a titled annotation', async () => {
+  let result: ActionResult
+
+  beforeAll(async () => {
     const client = ca.issueClient('ci-bot-insecure')
-    const result = await runAction({
+    result = await runAction({
       inputs: {
         mode: 'preflight',
         'tracking-uri': mutual.url,
@@ -96,9 +98,16 @@ describe('action with insecure-tls', () => {
         'extra-headers': `CF-Access-Client-Secret: ${HEADER_SECRET}`
       }
     })
+  })
+
+  it('connects and warns with a titled annotation', () => {
     expect(result.outputs.outcome).toBe('checked')
     expect(result.annotations).toContainEqual(
       expect.objectContaining({ level: 'warning', title: 'Insecure TLS' })
     )
+  })
+
+  it('masks the header value', () => {
+    expectSecretsMasked(result, { values: [HEADER_SECRET] })
   })
 })

@@ -62,6 +62,18 @@ export interface ProxiedRequest {
   readonly method: string
   readonly path: string
   readonly fault?: FaultAction['kind']
+  /**
+   * The status of the complete response the client got, the server's own
+   * or a canned one. It is absent while the exchange runs, when the proxy
+   * reset, stalled or truncated the response, and when the client closed
+   * the connection before the response was sent.
+   */
+  readonly status?: number
+}
+
+/** A request record whose status is set once the exchange ends. */
+type RecordedRequest = {
+  -readonly [K in keyof ProxiedRequest]: ProxiedRequest[K]
 }
 
 /** A running proxy. */
@@ -118,8 +130,20 @@ export async function startFaultProxy(
       const method = incoming.method ?? 'GET'
       const path = new URL(incoming.url ?? '/', 'http://proxy').pathname
       const action = select(method, path)
-      requests.push({ method, path, ...(action ? { fault: action.kind } : {}) })
-      await apply(action, { incoming, outgoing, body, upstream })
+      const request: RecordedRequest = {
+        method,
+        path,
+        ...(action ? { fault: action.kind } : {})
+      }
+      requests.push(request)
+      // A client that timed out closes the connection before the server
+      // responds, so the response never reaches it.
+      const client = { abandoned: false }
+      outgoing.on('close', () => {
+        if (!outgoing.writableFinished) client.abandoned = true
+      })
+      const status = await apply(action, { incoming, outgoing, body, upstream })
+      if (status !== undefined && !client.abandoned) request.status = status
     })
   })
   server.on('connection', socket => {
@@ -151,20 +175,24 @@ interface Exchange {
   readonly upstream: URL
 }
 
+/**
+ * Applies a fault, or none, to one exchange. Returns the status of the
+ * complete response the client got, or undefined when there was none.
+ */
 async function apply(
   action: FaultAction | undefined,
   exchange: Exchange
-): Promise<void> {
+): Promise<number | undefined> {
   const { outgoing } = exchange
   switch (action?.kind) {
     case 'reset-before':
       outgoing.socket?.resetAndDestroy()
-      return
+      return undefined
     case 'stall':
-      return
+      return undefined
     case 'respond':
       answer(outgoing, action.response)
-      return
+      return action.response.status
     default:
       break
   }
@@ -173,25 +201,26 @@ async function apply(
     reply = await forward(exchange)
   } catch {
     outgoing.socket?.destroy()
-    return
+    return undefined
   }
   switch (action?.kind) {
     case 'reset-after':
       outgoing.socket?.resetAndDestroy()
-      return
+      return undefined
     case 'stall-after':
-      return
+      return undefined
     case 'respond-after':
       answer(outgoing, action.response)
-      return
+      return action.response.status
     case 'truncate':
       sendTruncated(outgoing, reply)
-      return
+      return undefined
     case 'slow':
       await sendSlowly(outgoing, reply, action.chunkBytes, action.pauseMs)
-      return
+      return reply.status
     default:
       outgoing.writeHead(reply.status, passedHeaders(reply)).end(reply.body)
+      return reply.status
   }
 }
 

@@ -10,6 +10,7 @@ import { promisify } from 'node:util'
 import type { RunResult } from '../../src/github/outputs.js'
 import { run } from '../../src/main.js'
 import { RecordingHost } from './recording-host.js'
+import { hostLeaks } from './secret-scan.js'
 import {
   basicHeader,
   createTestUser,
@@ -122,21 +123,22 @@ export async function runAction(
 }
 
 /**
- * Returns the secrets, and the Basic header derived from the credentials,
- * that appear anywhere a reader of the run could see them.
+ * Lists, by label, every form of the secrets and of the credentials'
+ * Basic auth that appears where a reader of the run could see it: logs,
+ * outputs, summary, failure and bundle files. The forms are those of
+ * `secretForms`: raw, percent-encoded, base64 and the `Basic` and
+ * `Bearer` header values. Whether the run passed each form to
+ * `setSecret` is checked by `expectHostSecretsMasked` only.
  */
 export function leakedSecrets(
   host: RecordingHost,
   secrets: readonly string[],
   credentials?: Credentials
 ): string[] {
-  const forms = [...secrets]
-  if (credentials) {
-    const header = basicHeader(credentials.username, credentials.password)
-    forms.push(credentials.password, header.slice('Basic '.length))
-  }
-  const text = host.visibleText()
-  return forms.filter(secret => text.includes(secret))
+  return hostLeaks(host, {
+    values: secrets,
+    ...(credentials ? { basic: credentials } : {})
+  })
 }
 
 /**

@@ -3,8 +3,12 @@
  * the action or the CLI can read. Every end-to-end test that gives the
  * action a secret calls one of these checks.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+
 import { expect } from '@jest/globals'
 
+import { resolveBundleDir } from '../../src/bundle/bundle-dir.js'
 import type { RecordingHost } from './recording-host.js'
 import { parseWorkflowCommands, type ActionResult } from './run-action.js'
 
@@ -35,6 +39,12 @@ export interface TestSecrets {
     readonly clientId: string
     readonly clientSecret: string
   }
+  /**
+   * Secrets the runner masks without the action's help, such as
+   * ACTIONS_RUNTIME_TOKEN. The action need not register them with
+   * `::add-mask::`, but no form of them may appear anywhere.
+   */
+  readonly runnerMasked?: readonly string[]
 }
 
 /** One way a secret can be written, with a label for failure messages. */
@@ -44,7 +54,8 @@ export interface SecretForm {
   /**
    * Whether the action must register this form with `::add-mask::`.
    * Header values need no mask of their own: the runner hides them
-   * through the masked token or encoded credentials inside them.
+   * through the masked token or encoded credentials inside them. Nor do
+   * the forms of secrets the runner masks without the action's help.
    */
   readonly maskRequired: boolean
 }
@@ -88,6 +99,9 @@ export function secretForms(secrets: TestSecrets): SecretForm[] {
       }
     )
   }
+  for (const [index, value] of [...new Set(secrets.runnerMasked)].entries()) {
+    forms.push(...runnerMaskedForms(`runner secret ${index + 1}`, value))
+  }
   if (secrets.basic) {
     const { username, password } = secrets.basic
     const encoded = base64(`${username}:${password}`)
@@ -98,6 +112,24 @@ export function secretForms(secrets: TestSecrets): SecretForm[] {
   }
   if (secrets.oauthClient) forms.push(...clientSecretBasicForms(secrets))
   return dropDuplicateTexts(forms)
+}
+
+/** Returns the forms of a secret the runner masks, none to be registered. */
+function runnerMaskedForms(name: string, value: string): SecretForm[] {
+  return [
+    { label: name, text: value, maskRequired: false },
+    {
+      label: `${name}, percent-encoded`,
+      text: encodeURIComponent(value),
+      maskRequired: false
+    },
+    { label: `${name}, base64`, text: base64(value), maskRequired: false },
+    {
+      label: `Bearer header of ${name}`,
+      text: `Bearer ${value}`,
+      maskRequired: false
+    }
+  ]
 }
 
 /**
@@ -179,28 +211,87 @@ export function expectSecretsAbsent(
 /**
  * Checks one in-process run of the action. Each form that must be masked
  * was passed to `setSecret`, and no form appears in the recorded logs,
- * outputs, summary or failure, which no runner masks in-process, nor in
- * `texts`, which holds other files the test reads, by label.
+ * outputs, summary or failure, which no runner masks in-process, in the
+ * files of the run's bundle directory, nor in `texts`, which contains other
+ * files the test reads, by label.
  */
 export function expectHostSecretsMasked(
   host: RecordingHost,
   secrets: TestSecrets,
   texts: Readonly<Record<string, string>> = {}
 ): void {
-  const forms = secretForms(secrets)
-  expect(forms.length).toBeGreaterThan(0)
+  expect(secretForms(secrets).length).toBeGreaterThan(0)
+  expect(unregisteredForms(host, secrets)).toEqual([])
+  expect(hostLeaks(host, secrets, texts)).toEqual([])
+}
+
+/**
+ * Lists the forms of the secrets that must be masked but that one
+ * in-process run never passed to `setSecret`, by label.
+ */
+function unregisteredForms(
+  host: RecordingHost,
+  secrets: TestSecrets
+): string[] {
   const registered = new Set(host.secrets)
-  const unregistered = forms
+  return secretForms(secrets)
     .filter(form => form.maskRequired && !registered.has(form.text))
     .map(form => `${form.label}: never passed to setSecret`)
-  expect(unregistered).toEqual([])
+}
 
+/**
+ * Lists where a form of the secrets appears after one in-process run: in
+ * its logs, outputs, summary or failure, in a file of its bundle
+ * directory, or in `texts`. Each entry names the form by label, never by
+ * its text, so a failure message leaks nothing either.
+ */
+export function hostLeaks(
+  host: RecordingHost,
+  secrets: TestSecrets,
+  texts: Readonly<Record<string, string>> = {}
+): string[] {
   const readable = {
     'log, outputs and summary': host.visibleText(),
     failure: host.failure ?? '',
+    ...bundleTexts(hostBundleDir(host)),
     ...texts
   }
-  expect(findLeaks(forms, readable)).toEqual([])
+  return findLeaks(secretForms(secrets), readable)
+}
+
+/**
+ * Returns the bundle directory of an in-process run, resolved as the
+ * action resolves it: the `bundle-dir` input against the workspace, or
+ * the default below RUNNER_TEMP or the workspace.
+ */
+function hostBundleDir(host: RecordingHost): string {
+  const input = host.getInput('bundle-dir')
+  const workspace = host.env.GITHUB_WORKSPACE ?? process.cwd()
+  return resolveBundleDir(
+    input === '' ? undefined : path.resolve(workspace, input),
+    host.env
+  )
+}
+
+/**
+ * Reads every file below a bundle directory as text, labelled `bundle`
+ * and the path relative to the directory. A missing directory has none.
+ */
+export function bundleTexts(bundleDir: string): Record<string, string> {
+  if (!existsSync(bundleDir)) return {}
+  const texts: Record<string, string> = {}
+  const entries = readdirSync(bundleDir, {
+    recursive: true,
+    withFileTypes: true
+  })
+  for (const entry of entries.filter(e => e.isFile())) {
+    const file = path.join(entry.parentPath, entry.name)
+    texts[`bundle ${path.relative(bundleDir, file)}`] = readFileSync(
+      file,
+      'utf8'
+    )
+  }
+  return texts
 }
 
 /**

@@ -129,16 +129,36 @@ const MAX_REDIRECTS = 3
  */
 export class HttpClient {
   readonly options: HttpClientOptions
-  #sent = 0
+  /** Shared with the clients {@link withRetryDeadline} derives. */
+  #counter = { sent: 0 }
+  /** The time on the retry clock after which no retry starts. */
+  #retryDeadline = Infinity
   #mlflowHeaders: ResponderHeaders | undefined
 
   /** How many HTTP requests were sent, retries and the registry included. */
   get requestCount(): number {
-    return this.#sent + (this.options.registry?.requestCount ?? 0)
+    return this.#counter.sent + (this.options.registry?.requestCount ?? 0)
   }
 
   constructor(options: HttpClientOptions) {
     this.options = options
+  }
+
+  /**
+   * Creates a client for the same servers whose retries never start after
+   * `deadline`, a time on the retry policy's clock. A caller with a time
+   * budget of its own bounds the retries of its requests with it. Requests
+   * the derived client sends count in this client's {@link requestCount}.
+   */
+  withRetryDeadline(deadline: number): HttpClient {
+    const registry = this.options.registry?.withRetryDeadline(deadline)
+    const client = new HttpClient({
+      ...this.options,
+      ...(registry ? { registry } : {})
+    })
+    client.#counter = this.#counter
+    client.#retryDeadline = Math.min(deadline, this.#retryDeadline)
+    return client
   }
 
   /** Returns the client that serves a request's path. */
@@ -166,13 +186,14 @@ export class HttpClient {
           throw error
         }
         const delay = retryDelay(retry, attempt, error)
-        const elapsed = retry.now() - started
+        const now = retry.now()
         if (
           request.signal?.aborted === true ||
           !request.idempotent ||
           !isTransient(error) ||
           attempt >= retry.maxAttempts ||
-          elapsed + delay > retry.budgetMs
+          now - started + delay > retry.budgetMs ||
+          now + delay > this.#retryDeadline
         ) {
           throw error
         }
@@ -325,7 +346,7 @@ export class HttpClient {
     // file or download open.
     const payload = request.body ? request.body.open() : body
     const started = Date.now()
-    this.#sent++
+    this.#counter.sent++
     try {
       const response = await undiciRequest(url, {
         method: request.method,

@@ -26,20 +26,20 @@ export async function ensureRegisteredModel(
 ): Promise<boolean> {
   let created = false
   await createWithReadBack(http, log, `create registered model '${name}'`, {
-    create: async () => {
+    create: async bounded => {
       try {
-        await createRegisteredModel(http, name)
+        await createRegisteredModel(bounded, name)
         created = true
         log.info(`Created registered model '${name}'`)
       } catch (error) {
         if (!isAlreadyExists(error)) throw error
-        await readRacedModel(http, name, error)
+        await readRacedModel(bounded, name, error)
         log.info(`Registered model '${name}' was created meanwhile; using it`)
       }
       return true
     },
-    readBack: async () =>
-      (await getRegisteredModel(http, name)) ? true : undefined
+    readBack: async bounded =>
+      (await getRegisteredModel(bounded, name)) ? true : undefined
   })
   return created
 }
@@ -89,8 +89,8 @@ export async function createVersion(
   log: Logger
 ): Promise<ModelVersion> {
   return createWithReadBack(http, log, 'create model version', {
-    create: () =>
-      createModelVersion(http, {
+    create: bounded =>
+      createModelVersion(bounded, {
         name: request.modelName,
         source: request.source.source,
         ...(request.source.runId ? { runId: request.source.runId } : {}),
@@ -98,7 +98,7 @@ export async function createVersion(
         ...(request.description ? { description: request.description } : {}),
         tags: request.tags
       }),
-    readBack: () => readBackVersion(http, request, log)
+    readBack: bounded => readBackVersion(bounded, request, log)
   })
 }
 

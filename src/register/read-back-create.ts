@@ -3,17 +3,22 @@ import { ConnectionError, HttpError, isRequestError } from '../http/errors.js'
 import { isTransient, retryDelay } from '../http/retry.js'
 import type { HttpClient } from '../http/transport.js'
 
-/** A create request whose answer may be lost, and how to find its result. */
+/**
+ * A create request whose response may be lost, and how to find its result.
+ * Both steps send their requests through the client they are given, whose
+ * retries end with the create's time budget.
+ */
 export interface ReadBackCreate<T> {
-  readonly create: () => Promise<T>
+  readonly create: (http: HttpClient) => Promise<T>
   /** Looks for what an earlier attempt may have committed. */
-  readonly readBack: () => Promise<T | undefined>
+  readonly readBack: (http: HttpClient) => Promise<T | undefined>
 }
 
 /**
  * Sends a create request, and after a transient failure reads back what
  * it may have committed before sending it again, within the client's
- * retry policy.
+ * retry policy. The policy's `budgetMs` covers the whole exchange: the
+ * waits between creates and the retries of every request the steps send.
  */
 export async function createWithReadBack<T>(
   http: HttpClient,
@@ -23,13 +28,14 @@ export async function createWithReadBack<T>(
 ): Promise<T> {
   const policy = http.options.retry
   const started = policy.now()
+  const bounded = http.withRetryDeadline(started + policy.budgetMs)
   for (let attempt = 1; ; attempt++) {
     try {
-      return await steps.create()
+      return await steps.create(bounded)
     } catch (error) {
       if (!isRequestError(error) || !isTransient(error)) throw error
       // The last attempt is read back too, because it may have committed.
-      const found = await steps.readBack()
+      const found = await steps.readBack(bounded)
       if (found !== undefined) {
         log.warning(
           `The server reported ${describe(error)} for ${operation}, but it ` +

@@ -206,8 +206,8 @@ function createUploadRun(
     tags.push({ key: UPLOAD_KEY_TAG, value: plan.uploadKey })
   }
   return createWithReadBack(http, log, 'create run', {
-    create: () => createRun(http, experimentId, plan.runName, tags),
-    readBack: () => findRunByTag(http, experimentId, requestTag)
+    create: bounded => createRun(bounded, experimentId, plan.runName, tags),
+    readBack: bounded => findRunByTag(bounded, experimentId, requestTag)
   })
 }
 

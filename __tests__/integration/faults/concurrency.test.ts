@@ -4,7 +4,10 @@
  * run id, so each must end with a version of its own: 64 distinct
  * versions, no failure and no deferral, whatever errors the database
  * returns under contention. Each run sends a bearer token, which the
- * plain server ignores, for the secret scanner to look for.
+ * plain server ignores, for the secret scanner to look for. The runs go
+ * through a fault proxy with no faults set, which records the status of
+ * every response, so the retries the runs log can be checked against the
+ * failures the server returned.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
@@ -13,6 +16,8 @@ import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 
+import { TRANSIENT_STATUSES } from '../../../src/http/retry.js'
+import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js'
 import {
   githubEnv,
   runAction,
@@ -29,12 +34,14 @@ const RUNS = 64
 const TOKEN = `concurrency-token-${randomBytes(12).toString('hex')}`
 const model = uniqueModelName('concurrent')
 let bundleDir: string
+let proxy: FaultProxy
 let runs: ActionRun[]
 
 beforeAll(async () => {
   bundleDir = mkdtempSync(path.join(tmpdir(), 'concurrency-'))
+  proxy = await startFaultProxy(testServers().plain.url)
   const inputs = {
-    'tracking-uri': testServers().plain.url,
+    'tracking-uri': proxy.url,
     'model-name': model,
     source: 's3://reliability-tests/model',
     tags: 'team=risk',
@@ -53,7 +60,8 @@ beforeAll(async () => {
   )
 })
 
-afterAll(() => {
+afterAll(async () => {
+  await proxy.close()
   rmSync(bundleDir, { recursive: true, force: true })
 })
 
@@ -95,14 +103,21 @@ describe('64 registrations at once', () => {
     }
   })
 
-  it('log every retry it made', () => {
-    const retries = runs.flatMap(run =>
-      run.host.lines.filter(line =>
-        /Retrying|sending it again/.test(line.message)
-      )
+  it('log one retry per transient failure', () => {
+    // Every transient failure (a retried status, or a response that did
+    // not arrive in full) was followed by a logged retry, or by a
+    // read-back that found the create committed, because no run gave up.
+    // How many failures contention causes depends on timing, so the count
+    // is printed and compared, not fixed.
+    const failures = proxy.requests.filter(
+      r => r.status === undefined || TRANSIENT_STATUSES.has(r.status)
+    ).length
+    const lines = runs.flatMap(run => run.host.lines)
+    const retries = lines.filter(line =>
+      /^Retrying|sending it again/.test(line.message)
     )
-    // The count depends on timing, so it is printed, not asserted, with
-    // the reason each retry logged, such as `HTTP 400 BAD_REQUEST`.
+    // The count depends on timing, so it is printed with the reason each
+    // retry logged, such as `HTTP 400 BAD_REQUEST`.
     const reasons = new Map<string, number>()
     for (const line of retries) {
       const reason = /: ([^:]+)$/.exec(line.message)?.[1] ?? 'other'
@@ -114,6 +129,15 @@ describe('64 registrations at once', () => {
         (counts.length > 0 ? ` (${counts.join(', ')})` : '') +
         '\n'
     )
+    const committed = lines.filter(
+      line => line.title === 'Create committed despite an error'
+    )
+    process.stdout.write(
+      `concurrency: ${failures} transient failures seen by the clients\n`
+    )
+    // A request that timed out is retried although the proxy saw no
+    // failure, so the logs may hold more retries than the proxy counted.
+    expect(retries.length + committed.length).toBeGreaterThanOrEqual(failures)
     for (const line of retries) expect(line.message).toMatch(/attempt \d+ of/)
   })
 })

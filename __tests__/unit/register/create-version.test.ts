@@ -25,6 +25,7 @@ import { rejectionOf } from '../fixtures/thrown.js'
 const MODEL = 'fraud-model'
 const KEY = 'key-0001'
 const CREATE = 'model-versions/create'
+const GET_MODEL = 'registered-models/get'
 
 const REQUEST: VersionRequest = {
   modelName: MODEL,
@@ -151,6 +152,41 @@ describe('createVersion gives up', () => {
     expect(createCount()).toBe(2)
   })
 
+  it('when read-back retries would pass the cap', async () => {
+    // The second read-back starts at 300 ms on the fake clock. Its GET
+    // has a 500 ms budget of its own, so it would wait 100 and then
+    // 200 ms more, but the create's budget ends at 500 ms.
+    const limited = { status: 429, headers: { 'retry-after': '0.3' } }
+    server.faults.respond(CREATE, limited)
+    server.faults.sequence(GET_MODEL, [
+      'pass',
+      ...Array<typeof unavailable>(4).fill(unavailable)
+    ])
+    const { http, log, sleeps } = client({ budgetMs: 500 })
+    const error = await rejectionOf(createVersion(http, REQUEST, log))
+    expect((error as HttpError).response.status).toBe(503)
+    expect(sleeps).toEqual([300, 100])
+    expect(createCount()).toBe(2)
+  })
+
+  it('counts read-back time against the cap', async () => {
+    // The read-back takes 300 ms, so a second create would start at
+    // 400 ms, within the 500 ms budget, and a third one would not.
+    server.faults.respond(CREATE, unavailable)
+    server.faults.failTimes(GET_MODEL, 2, unavailable)
+    const { http, log, sleeps } = client({ budgetMs: 500 })
+    await rejectionOf(createVersion(http, REQUEST, log))
+    expect(sleeps).toEqual([100, 200, 100])
+    expect(createCount()).toBe(2)
+  })
+
+  it('counts read-back requests in the client', async () => {
+    server.faults.respond(CREATE, unavailable)
+    const { http, log } = client({ maxAttempts: 2 })
+    await rejectionOf(createVersion(http, REQUEST, log))
+    expect(http.requestCount).toBe(server.requests.entries.length)
+  })
+
   it.each([400, 401, 403, 404, 409, 413])(
     'at once on HTTP %d',
     async status => {
@@ -179,7 +215,6 @@ describe('ensureRegisteredModel after a lost response', () => {
 
 describe('ensureRegisteredModel losing a create race', () => {
   const CREATE_MODEL = 'registered-models/create'
-  const GET_MODEL = 'registered-models/get'
 
   it('takes 400 RESOURCE_ALREADY_EXISTS as success', async () => {
     const { http, log } = client()
