@@ -107,6 +107,7 @@ const SYNC_EXCLUDED: Record<string, string> = {
   attest: 'a replay is not attested',
   'verify-key': 'a replay verifies no signature',
   'verify-signature': 'a replay verifies no signature',
+  'digest-source': 'a bundle contains the registration',
   'certificate-identity': 'a replay verifies no signature',
   'certificate-oidc-issuer': 'a replay verifies no signature',
   'sigstore-trusted-root': 'a replay verifies no signature'
