@@ -11,7 +11,8 @@ import { defaultRetryPolicy } from '../../src/http/retry.js'
 import {
   HttpClient,
   type ApiRequest,
-  type ApiResponse
+  type ApiResponse,
+  type HttpClientOptions
 } from '../../src/http/transport.js'
 import { readProvenance } from '../../src/register/provenance.js'
 import {
@@ -31,11 +32,24 @@ export class RecordingHttpClient extends HttpClient {
   /** Runs after each response, before the caller sees it. */
   afterResponse: ((request: ApiRequest) => Promise<void>) | undefined
 
+  /** The client whose log a derived client's requests go to. */
+  readonly #root: RecordingHttpClient
+
+  constructor(options: HttpClientOptions, root?: RecordingHttpClient) {
+    super(options)
+    this.#root = root ?? this
+  }
+
   override async send(request: ApiRequest): Promise<ApiResponse> {
-    this.requests.push(request)
+    const root = this.#root
+    root.requests.push(request)
     const response = await super.send(request)
-    await this.afterResponse?.(request)
+    await root.afterResponse?.(request)
     return response
+  }
+
+  protected override derive(options: HttpClientOptions): HttpClient {
+    return new RecordingHttpClient(options, this.#root)
   }
 }
 

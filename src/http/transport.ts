@@ -152,13 +152,18 @@ export class HttpClient {
    */
   withRetryDeadline(deadline: number): HttpClient {
     const registry = this.options.registry?.withRetryDeadline(deadline)
-    const client = new HttpClient({
+    const client = this.derive({
       ...this.options,
       ...(registry ? { registry } : {})
     })
     client.#counter = this.#counter
     client.#retryDeadline = Math.min(deadline, this.#retryDeadline)
     return client
+  }
+
+  /** Creates the client that {@link withRetryDeadline} returns. */
+  protected derive(options: HttpClientOptions): HttpClient {
+    return new HttpClient(options)
   }
 
   /** Returns the client that serves a request's path. */
