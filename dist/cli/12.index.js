@@ -3014,13 +3014,17 @@ class HttpClient {
      */
     withRetryDeadline(deadline) {
         const registry = this.options.registry?.withRetryDeadline(deadline);
-        const client = new HttpClient({
+        const client = this.derive({
             ...this.options,
             ...(registry ? { registry } : {})
         });
         client.#counter = this.#counter;
         client.#retryDeadline = Math.min(deadline, this.#retryDeadline);
         return client;
+    }
+    /** Creates the client that {@link withRetryDeadline} returns. */
+    derive(options) {
+        return new HttpClient(options);
     }
     /** Returns the client that serves a request's path. */
     route(request) {
