@@ -755,7 +755,8 @@ export const OUTPUTS = [
     description:
       'SHA-256 model digest of the OpenSSF model signing format (the ' +
       'subject digest of the signed statement), when the files were ' +
-      'hashed: on signing, verifying or `verify` mode.'
+      'hashed: for every `model-path`, and for a `source` with ' +
+      '`verify-signature`, `digest-source` or `attest`, or in `verify` mode.'
   }
 ] as const
 
