@@ -130,6 +130,8 @@ interface ClientHistory {
   sent: number
   /** `Server` and `Via` of the last response in MLflow's JSON shape. */
   mlflowHeaders: ResponderHeaders | undefined
+  /** Origins that sent at least one HTTP response, of any status. */
+  readonly respondedOrigins: Set<string>
 }
 
 /**
@@ -143,7 +145,8 @@ export class HttpClient {
   /** Shared with the clients {@link withRetryDeadline} derives. */
   #history: ClientHistory = {
     sent: 0,
-    mlflowHeaders: undefined
+    mlflowHeaders: undefined,
+    respondedOrigins: new Set()
   }
   /** The time on the retry clock after which no retry starts. */
   #retryDeadline = Infinity
@@ -377,6 +380,7 @@ export class HttpClient {
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs
       })
+      this.#history.respondedOrigins.add(url.origin)
       const ok = response.statusCode >= 200 && response.statusCode < 300
       let text = ''
       if (ok && request.sink) await request.sink(response.body)
@@ -454,7 +458,7 @@ export class HttpClient {
   }
 
   private describe(request: ApiRequest, url: URL): RequestFacts {
-    const { mlflowHeaders } = this.#history
+    const { mlflowHeaders, respondedOrigins } = this.#history
     return {
       method: request.method,
       url: describeUrl(url),
@@ -473,7 +477,8 @@ export class HttpClient {
             }
           }
         : {}),
-      ...(mlflowHeaders ? { earlierMlflowHeaders: mlflowHeaders } : {})
+      ...(mlflowHeaders ? { earlierMlflowHeaders: mlflowHeaders } : {}),
+      ...(respondedOrigins.has(url.origin) ? { originResponded: true } : {})
     }
   }
 }

@@ -307,7 +307,39 @@ describe('HttpClient errors', () => {
   })
 })
 
-describe('HttpClient derived clients', () => {
+/** Closes the connection without sending a response. */
+const hangUp: Handler = (_, response) => {
+  response.socket?.destroy()
+}
+
+describe('HttpClient origin history', () => {
+  it('first contact has no earlier response', async () => {
+    const server = await startServer(hangUp)
+    const { client } = createClient(server.url, { retry: { maxAttempts: 1 } })
+    const error = await rejectionOf(client.send(GET))
+    expect(error).toBeInstanceOf(ConnectionError)
+    expect((error as ConnectionError).request.originResponded).toBeUndefined()
+  })
+
+  it('close after any response records it', async () => {
+    const server = await startServer(sequence(reply(500), hangUp))
+    const { client } = createClient(server.url, { retry: { maxAttempts: 1 } })
+    await rejectionOf(client.send(GET))
+    const error = await rejectionOf(client.send(GET))
+    expect(error).toBeInstanceOf(ConnectionError)
+    expect((error as ConnectionError).request.originResponded).toBe(true)
+  })
+
+  it('derived client shares the history', async () => {
+    const server = await startServer(sequence(json({}), hangUp))
+    const { client } = createClient(server.url, { retry: { maxAttempts: 1 } })
+    await client.send(GET)
+    const derived = client.withRetryDeadline(1000)
+    const error = await rejectionOf(derived.send(CREATE))
+    expect(error).toBeInstanceOf(ConnectionError)
+    expect((error as ConnectionError).request.originResponded).toBe(true)
+  })
+
   it('derived client sees earlier MLflow headers', async () => {
     const server = await startServer(
       sequence(
