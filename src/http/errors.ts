@@ -22,6 +22,11 @@ export interface RequestFacts {
    * response as a proxy's.
    */
   readonly earlierMlflowHeaders?: ResponderHeaders
+  /**
+   * Whether the client had received an HTTP response, of any status, from
+   * the origin of `url` when the request failed. Absent counts as false.
+   */
+  readonly originResponded?: boolean
 }
 
 /** The body of an upload, for diagnoses of a rejected size. */

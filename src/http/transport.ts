@@ -122,6 +122,19 @@ export const REGISTRY_PATHS = [
 const MAX_REDIRECTS = 3
 
 /**
+ * The facts a client gathers from its requests, shared with the clients that
+ * {@link HttpClient.withRetryDeadline} derives from it.
+ */
+interface ClientHistory {
+  /** HTTP requests sent, retries included. */
+  sent: number
+  /** `Server` and `Via` of the last response in MLflow's JSON shape. */
+  mlflowHeaders: ResponderHeaders | undefined
+  /** Origins that sent at least one HTTP response, of any status. */
+  readonly respondedOrigins: Set<string>
+}
+
+/**
  * The HTTP client for the MLflow REST API: credentials only for the
  * tracking server's origin, explicit timeouts, retries of idempotent
  * requests when the server is unavailable, and redirects followed only
@@ -130,14 +143,17 @@ const MAX_REDIRECTS = 3
 export class HttpClient {
   readonly options: HttpClientOptions
   /** Shared with the clients {@link withRetryDeadline} derives. */
-  #counter = { sent: 0 }
+  #history: ClientHistory = {
+    sent: 0,
+    mlflowHeaders: undefined,
+    respondedOrigins: new Set()
+  }
   /** The time on the retry clock after which no retry starts. */
   #retryDeadline = Infinity
-  #mlflowHeaders: ResponderHeaders | undefined
 
   /** How many HTTP requests were sent, retries and the registry included. */
   get requestCount(): number {
-    return this.#counter.sent + (this.options.registry?.requestCount ?? 0)
+    return this.#history.sent + (this.options.registry?.requestCount ?? 0)
   }
 
   constructor(options: HttpClientOptions) {
@@ -148,7 +164,9 @@ export class HttpClient {
    * Creates a client for the same servers whose retries never start after
    * `deadline`, a time on the retry policy's clock. A caller with a time
    * budget of its own bounds the retries of its requests with it. Requests
-   * the derived client sends count in this client's {@link requestCount}.
+   * the derived client sends count in this client's {@link requestCount},
+   * and the responses of either client are earlier responses to the other
+   * in the facts of a failed request.
    */
   withRetryDeadline(deadline: number): HttpClient {
     const registry = this.options.registry?.withRetryDeadline(deadline)
@@ -156,7 +174,7 @@ export class HttpClient {
       ...this.options,
       ...(registry ? { registry } : {})
     })
-    client.#counter = this.#counter
+    client.#history = this.#history
     client.#retryDeadline = Math.min(deadline, this.#retryDeadline)
     return client
   }
@@ -351,7 +369,7 @@ export class HttpClient {
     // file or download open.
     const payload = request.body ? request.body.open() : body
     const started = Date.now()
-    this.#counter.sent++
+    this.#history.sent++
     try {
       const response = await undiciRequest(url, {
         method: request.method,
@@ -362,6 +380,7 @@ export class HttpClient {
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs
       })
+      this.#history.respondedOrigins.add(url.origin)
       const ok = response.statusCode >= 200 && response.statusCode < 300
       let text = ''
       if (ok && request.sink) await request.sink(response.body)
@@ -432,13 +451,14 @@ export class HttpClient {
     if (!isMlflow) return
     const server = headerText(response.headers.server)
     const via = headerText(response.headers.via)
-    this.#mlflowHeaders = {
+    this.#history.mlflowHeaders = {
       ...(server ? { server } : {}),
       ...(via ? { via } : {})
     }
   }
 
   private describe(request: ApiRequest, url: URL): RequestFacts {
+    const { mlflowHeaders, respondedOrigins } = this.#history
     return {
       method: request.method,
       url: describeUrl(url),
@@ -457,9 +477,8 @@ export class HttpClient {
             }
           }
         : {}),
-      ...(this.#mlflowHeaders
-        ? { earlierMlflowHeaders: this.#mlflowHeaders }
-        : {})
+      ...(mlflowHeaders ? { earlierMlflowHeaders: mlflowHeaders } : {}),
+      ...(respondedOrigins.has(url.origin) ? { originResponded: true } : {})
     }
   }
 }

@@ -295,9 +295,9 @@ export function isBareServerError(error: HttpError): boolean {
 }
 
 /**
- * Diagnoses a registry read that failed with a bare HTTP 500 while a
- * tracking call to the same server succeeded right after it: the server
- * runs, but its model registry does not.
+ * Diagnoses a registry read that failed with a bare HTTP 500, both
+ * before and after a tracking call to the same server succeeded: the
+ * server runs, but its model registry does not.
  */
 export function classifyBrokenRegistry(
   error: HttpError,
@@ -309,9 +309,10 @@ export function classifyBrokenRegistry(
     `The tracking server at ${new URL(request.url).origin} is reachable ` +
       `and answered ${trackingOperation}, but its model registry failed: ` +
       `${whoAnswered(error)} answered ${request.operation} with HTTP ` +
-      `${response.status} through every retry. The server has no working ` +
-      'model registry, so waiting or re-running will not help. The ' +
-      'credentials are not at fault.',
+      `${response.status} through every retry, and again on one more ` +
+      `read after ${trackingOperation} succeeded. The server has no ` +
+      'working model registry, so waiting or re-running will not help. ' +
+      'The credentials are not at fault.',
     "Check the server's log for the registry store error. The registry " +
       'needs a database-backed store that the server can open and that ' +
       'is migrated (--registry-store-uri, else --backend-store-uri, with ' +

@@ -196,7 +196,12 @@ const CLOSED_IN_HANDSHAKE = /before secure TLS connection was established/i
  * has expired. A TLS 1.3 server that rejects the client certificate
  * sends its alert after the client considers the handshake done, and
  * undici 8 then reports only `UND_ERR_SOCKET: other side closed`.
- * NOTE: without a client certificate, a server that closes the
+ *
+ * The rule holds only at first contact, before any HTTP response came
+ * from the origin. A server that responded once accepted the TLS client
+ * as it is, so a later close is a restart, a killed worker or a dropped
+ * connection, which stays an availability failure that is retried.
+ * NOTE: without a client certificate, a server that closes the first
  * connection for another reason before any response byte looks the
  * same, and that failure is then not retried.
  */
@@ -208,6 +213,7 @@ function classifyClosedAfterHandshake(
   if (url.protocol !== 'https:' || !CLOSED_CODES.has(error.code)) {
     return undefined
   }
+  if (error.request.originResponded === true) return undefined
   if (!closedBeforeResponse(error)) return undefined
   const sent = error.request.connection?.clientCertificate
   const expired = sent !== undefined && Date.parse(sent.validTo) < Date.now()

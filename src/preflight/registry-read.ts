@@ -13,10 +13,13 @@ const TRACKING_PROBE = 'search experiments'
 /**
  * Runs the preflight's registry read. When it fails with a bare HTTP 500,
  * sends one tracking request to the server that serves the registry. If
- * that request succeeds, the server runs but its registry does not, and
- * the failure becomes SERVER_CONFIG rather than an outage that the action
- * would defer into a bundle that could never sync. Otherwise the
- * original error is raised unchanged.
+ * that request succeeds, the server runs, so the registry is read once
+ * more: a short outage may have ended while the first read was retried.
+ * Only when that read fails with a bare HTTP 500 too does the failure
+ * become SERVER_CONFIG, rather than an outage that the action would defer
+ * into a bundle that could never sync. A successful second read is
+ * returned, and any other failure of it is raised unchanged, as is the
+ * original error when the tracking request fails.
  */
 export async function readRegistryOrExplain<T>(
   http: HttpClient,
@@ -33,6 +36,18 @@ export async function readRegistryOrExplain<T>(
     // there proves nothing about its registry.
     if (registry.options.unityCatalog === true) throw error
     if (!(await tracksExperiments(registry))) throw error
+    return readAgainOrExplain(read)
+  }
+}
+
+/** Reads the registry again after the tracking request succeeded. */
+async function readAgainOrExplain<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read()
+  } catch (error) {
+    if (!(error instanceof HttpError) || !isBareServerError(error)) {
+      throw error
+    }
     throw new DiagnosedError(classifyBrokenRegistry(error, TRACKING_PROBE), {
       cause: error
     })

@@ -20,6 +20,7 @@ import {
   type ApiRequest,
   type ReplayableBody
 } from '../../../src/http/transport.js'
+import { classifyFailure } from '../../../src/preflight/classify.js'
 import { recordingLogger } from '../fixtures/logger.js'
 import { rejectionOf } from '../fixtures/thrown.js'
 import { singleAttempt } from '../fixtures/retry-policy.js'
@@ -303,6 +304,85 @@ describe('HttpClient errors', () => {
     const error = await rejectionOf(client.send(GET))
     expect(error).toBeInstanceOf(ConnectionError)
     expect((error as ConnectionError).code).toBe('ECONNREFUSED')
+  })
+})
+
+/** Closes the connection without sending a response. */
+const hangUp: Handler = (_, response) => {
+  response.socket?.destroy()
+}
+
+describe('HttpClient origin history', () => {
+  it('first contact has no earlier response', async () => {
+    const server = await startServer(hangUp)
+    const { client } = createClient(server.url, { retry: { maxAttempts: 1 } })
+    const error = await rejectionOf(client.send(GET))
+    expect(error).toBeInstanceOf(ConnectionError)
+    expect((error as ConnectionError).request.originResponded).toBeUndefined()
+  })
+
+  it('close after any response records it', async () => {
+    const server = await startServer(sequence(reply(500), hangUp))
+    const { client } = createClient(server.url, { retry: { maxAttempts: 1 } })
+    await rejectionOf(client.send(GET))
+    const error = await rejectionOf(client.send(GET))
+    expect(error).toBeInstanceOf(ConnectionError)
+    expect((error as ConnectionError).request.originResponded).toBe(true)
+  })
+
+  it('derived client shares the history', async () => {
+    const server = await startServer(sequence(json({}), hangUp))
+    const { client } = createClient(server.url, { retry: { maxAttempts: 1 } })
+    await client.send(GET)
+    const derived = client.withRetryDeadline(1000)
+    const error = await rejectionOf(derived.send(CREATE))
+    expect(error).toBeInstanceOf(ConnectionError)
+    expect((error as ConnectionError).request.originResponded).toBe(true)
+  })
+
+  it('derived client sees earlier MLflow headers', async () => {
+    const server = await startServer(
+      sequence(
+        reply(200, '{}', {
+          'content-type': 'application/json',
+          server: 'uvicorn'
+        }),
+        reply(403, '{"error_code":"PERMISSION_DENIED","message":"no"}', {
+          'content-type': 'application/json',
+          server: 'envoy'
+        })
+      )
+    )
+    const { client } = createClient(server.url)
+    await client.send(GET)
+    const derived = client.withRetryDeadline(1000)
+    const error = await rejectionOf(derived.send(CREATE))
+    expect(error).toBeInstanceOf(HttpError)
+    expect((error as HttpError).request.earlierMlflowHeaders).toEqual({
+      server: 'uvicorn'
+    })
+    expect(classifyFailure(error as HttpError).code).toBe(
+      'FORBIDDEN_NON_MLFLOW'
+    )
+  })
+
+  it('parent client sees headers of a derived one', async () => {
+    const server = await startServer(
+      sequence(
+        reply(200, '{}', {
+          'content-type': 'application/json',
+          server: 'uvicorn'
+        }),
+        reply(500, 'boom', { server: 'envoy' })
+      )
+    )
+    const { client } = createClient(server.url, { retry: { maxAttempts: 1 } })
+    await client.withRetryDeadline(1000).send(GET)
+    const error = await rejectionOf(client.send(GET))
+    expect(error).toBeInstanceOf(HttpError)
+    expect((error as HttpError).request.earlierMlflowHeaders).toEqual({
+      server: 'uvicorn'
+    })
   })
 })
 

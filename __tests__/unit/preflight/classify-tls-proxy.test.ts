@@ -189,14 +189,19 @@ describe('TLS protocol and client certificate alerts', () => {
 /** Builds undici's error for a socket closed before any byte was read. */
 function closedSocket(
   connection?: ConnectionFacts,
-  url = 'https://mlflow.test/api/2.0/mlflow/registered-models/get'
+  url = 'https://mlflow.test/api/2.0/mlflow/registered-models/get',
+  originResponded = false
 ): ConnectionError {
   const cause = Object.assign(new Error('other side closed'), {
     code: 'UND_ERR_SOCKET',
     socket: { bytesWritten: 66, bytesRead: 0 }
   })
   return new ConnectionError(
-    requestFacts({ url, ...(connection ? { connection } : {}) }),
+    requestFacts({
+      url,
+      ...(connection ? { connection } : {}),
+      ...(originResponded ? { originResponded } : {})
+    }),
     'UND_ERR_SOCKET',
     { cause }
   )
@@ -249,6 +254,35 @@ describe('connections closed after the handshake', () => {
     const diagnosis = classifyFailure(
       closedSocket(undefined, 'http://mlflow.test/api/2.0/mlflow/x')
     )
+    expect(diagnosis.code).toBe('SERVER_UNAVAILABLE')
+  })
+
+  it('close after an earlier response is retryable', () => {
+    const diagnosis = classifyFailure(closedSocket(undefined, undefined, true))
+    expect(diagnosis.code).toBe('SERVER_UNAVAILABLE')
+  })
+
+  it('handshake reset after a response is retryable', () => {
+    const diagnosis = classifyFailure(
+      connectionError(
+        'ECONNRESET',
+        'Client network socket disconnected before secure TLS connection ' +
+          'was established',
+        { originResponded: true }
+      )
+    )
+    expect(diagnosis.code).toBe('SERVER_UNAVAILABLE')
+  })
+
+  it('expired certificate after a response is retryable', () => {
+    const expired: ConnectionFacts = {
+      customCa: true,
+      clientCertificate: {
+        subject: 'CN=ci-bot',
+        validTo: '2020-01-31T00:00:00.000Z'
+      }
+    }
+    const diagnosis = classifyFailure(closedSocket(expired, undefined, true))
     expect(diagnosis.code).toBe('SERVER_UNAVAILABLE')
   })
 

@@ -30,6 +30,21 @@ function failingRead(error: Error): () => Promise<never> {
   return () => Promise.reject(error)
 }
 
+/** Builds a read that settles with each outcome in turn, and counts calls. */
+function readSequence<T>(...outcomes: (Error | T)[]): {
+  read: () => Promise<T>
+  calls: () => number
+} {
+  let calls = 0
+  const read = (): Promise<T> => {
+    const outcome = outcomes[Math.min(calls++, outcomes.length - 1)]
+    return outcome instanceof Error
+      ? Promise.reject(outcome)
+      : Promise.resolve(outcome as T)
+  }
+  return { read, calls: () => calls }
+}
+
 async function caught(promise: Promise<unknown>): Promise<unknown> {
   try {
     await promise
@@ -43,7 +58,8 @@ describe('readRegistryOrExplain', () => {
   it('bare 500 with working tracking', async () => {
     const { http, probes } = clientWithProbe()
     const read = httpError(500, { 'content-type': 'text/html' }, HTML_500)
-    const error = await caught(readRegistryOrExplain(http, failingRead(read)))
+    const reads = readSequence(read)
+    const error = await caught(readRegistryOrExplain(http, reads.read))
 
     expect(error).toBeInstanceOf(DiagnosedError)
     const diagnosis = (error as DiagnosedError).diagnosis
@@ -51,14 +67,49 @@ describe('readRegistryOrExplain', () => {
     expect(diagnosis.detail).toContain('no working model registry')
     expect(diagnosis.evidence.status).toBe(500)
     expect(probes).toEqual(['api/2.0/mlflow/experiments/search'])
+    expect(reads.calls()).toBe(2)
+  })
+
+  it('read after the probe ends a blip', async () => {
+    const { http, probes } = clientWithProbe()
+    const first = httpError(500, { 'content-type': 'text/html' }, HTML_500)
+    const reads = readSequence<number>(first, 7)
+    const value = await readRegistryOrExplain(http, reads.read)
+
+    expect(value).toBe(7)
+    expect(reads.calls()).toBe(2)
+    expect(probes).toEqual(['api/2.0/mlflow/experiments/search'])
+  })
+
+  it('other failure of the second read is raised', async () => {
+    const { http } = clientWithProbe()
+    const first = httpError(500, { 'content-type': 'text/html' }, HTML_500)
+    const second = connectionError('ECONNREFUSED')
+    const reads = readSequence(first, second)
+    const error = await caught(readRegistryOrExplain(http, reads.read))
+
+    expect(error).toBe(second)
+  })
+
+  it('diagnosis uses the second failure', async () => {
+    const { http } = clientWithProbe()
+    const first = httpError(500, { 'content-type': 'text/html' }, HTML_500)
+    const second = httpError(500, { 'content-type': 'text/html' }, HTML_500)
+    const reads = readSequence(first, second)
+    const error = await caught(readRegistryOrExplain(http, reads.read))
+
+    expect(error).toBeInstanceOf(DiagnosedError)
+    expect((error as DiagnosedError).cause).toBe(second)
   })
 
   it('failed probe keeps the original error', async () => {
     const { http } = clientWithProbe(connectionError('ECONNRESET'))
     const read = httpError(500, { 'content-type': 'text/html' }, HTML_500)
-    const error = await caught(readRegistryOrExplain(http, failingRead(read)))
+    const reads = readSequence(read)
+    const error = await caught(readRegistryOrExplain(http, reads.read))
 
     expect(error).toBe(read)
+    expect(reads.calls()).toBe(1)
   })
 
   it.each([
