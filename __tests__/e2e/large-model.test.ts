@@ -144,7 +144,7 @@ describe('a 2 GiB model directory', () => {
 
   it('logs the upload with its size', () => {
     expect(run.stderr).toContain('(2.0 GiB)')
-    expect(run.stderr).toContain('Uploaded all 2 files')
+    expect(run.stderr).toContain('Uploaded 2 files')
   })
 
   it('logs progress while one file uploads', () => {

@@ -111,6 +111,22 @@ describe('re-run with changed inputs', () => {
     expect(await listVersionNumbers('plain', modelName)).toEqual(['1', '2'])
   })
 
+  it('force-new-version uploads into a new run', async () => {
+    const runId = uniqueRunId()
+    const modelName = uniqueModelName('rerun')
+    await runAction(inputsFor(modelName, {}), githubEnv(runId))
+    await runAction(
+      inputsFor(modelName, { 'force-new-version': 'true' }),
+      rerunEnv(runId)
+    )
+
+    const first = await getModelVersion('plain', modelName, '1')
+    const second = await getModelVersion('plain', modelName, '2')
+    expect(second.source).toBeDefined()
+    expect(second.source).not.toBe(first.source)
+    expect(second.run_id).not.toBe(first.run_id)
+  })
+
   it('other workflow run creates another version', async () => {
     const modelName = uniqueModelName('rerun')
     await runAction(inputsFor(modelName, {}), githubEnv(uniqueRunId()))

@@ -302,7 +302,18 @@ async function prepareSource(
   const { http, config, log } = context
   if (!local) return resolveRemoteSource(context)
   const signatureFile = local.signed?.signatureFile
-  const key = tags.find(tag => tag.key === IDEMPOTENCY_TAG)?.value
+  // A forced new version gets a run of its own, because resuming the
+  // earlier attempt's run would give it the source of the version it
+  // replaces.
+  // NOTE: the sync of a deferred forced registration does not resume the
+  // run that the deferred attempt created, so that run stays unused.
+  const key = config.forceNewVersion
+    ? undefined
+    : tags.find(tag => tag.key === IDEMPOTENCY_TAG)?.value
+  const scope = {
+    modelName: config.modelName,
+    experimentName: config.experimentName
+  }
   const uploaded = await uploadModelDirectory(
     http,
     local.directory,
@@ -312,7 +323,7 @@ async function prepareSource(
       runName: `register-${config.modelName}`,
       runTags: tags.filter(tag => tag.key !== IDEMPOTENCY_TAG),
       ...(signatureFile ? { extraFiles: [signatureFile] } : {}),
-      ...(key ? { uploadKey: uploadKey(key, local.directory) } : {})
+      ...(key ? { uploadKey: uploadKey(key, scope, local.directory) } : {})
     },
     log
   )

@@ -22,6 +22,7 @@ import {
   findRunByTag,
   getExperimentId
 } from '../mlflow/tracking.js'
+import { countOf } from '../text/plural.js'
 import { formatBytes } from './byte-size.js'
 import { explainArtifactRefusal } from './artifact-permission.js'
 import type { ModelDirectory, ModelFile } from './model-directory.js'
@@ -43,9 +44,16 @@ export interface UploadPlan {
   /**
    * The {@link uploadKey} of this upload. An earlier attempt's run tagged
    * with it is uploaded into again, and its files that are already
-   * stored with the right size are not sent again.
+   * stored with the right size are not sent again. Leave it out when the
+   * upload must go into a new run, such as for `force-new-version`.
    */
   readonly uploadKey?: string
+}
+
+/** The registration an upload belongs to, as part of its upload key. */
+export interface UploadScope {
+  readonly modelName: string
+  readonly experimentName: string
 }
 
 /** A small file made by the action, uploaded from memory. */
@@ -66,18 +74,24 @@ export const UPLOAD_KEY_TAG = 'mlflow_register.upload_key'
 
 /**
  * Derives the key that finds an upload again in a later attempt: a hash
- * of the registration's idempotency key and the model's content digest.
- * The digest is part of it because an `idempotency-key` input stays the
- * same when the files change, and a stored file of the same size must
- * then not count as uploaded.
+ * of the registration's idempotency key, model name, experiment and the
+ * model's content digest. An `idempotency-key` input stays the same when
+ * the files change, so the digest keeps a stored file of the same size
+ * from counting as uploaded. The model name and experiment keep one
+ * fixed key from sharing a run between registrations of other models.
  */
 export function uploadKey(
   idempotencyKey: string,
+  scope: UploadScope,
   directory: ModelDirectory
 ): string {
-  return createHash('sha256')
-    .update(JSON.stringify([idempotencyKey, directory.contentDigest]))
-    .digest('hex')
+  const parts = [
+    idempotencyKey,
+    scope.modelName,
+    scope.experimentName,
+    directory.contentDigest
+  ]
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex')
 }
 
 /** Files uploaded at once; the artifact proxy takes one PUT per file. */
@@ -96,9 +110,15 @@ export async function uploadModelDirectory(
   const experimentId = await ensureExperiment(http, plan.experimentName, log)
   const earlier = await findEarlierUploadRun(http, experimentId, plan)
   const run = earlier ?? (await createUploadRun(http, experimentId, plan, log))
+  // A run that an earlier attempt finished may be the source of a version
+  // already, so a failure of this attempt leaves its status as it is.
+  const failRun = async (): Promise<void> => {
+    if (earlier?.status === 'FINISHED') return
+    await endRun(http, run.run_id, 'FAILED')
+  }
   const root = run.artifact_uri ? proxyPath(run.artifact_uri) : undefined
   if (root === undefined) {
-    await endRun(http, run.run_id, 'FAILED')
+    await failRun()
     throw new DiagnosedError(
       diagnose(
         'UNSUPPORTED_FEATURE',
@@ -114,19 +134,28 @@ export async function uploadModelDirectory(
   }
 
   const destination = `${root}/${plan.artifactPath}`
+  const extraFiles = plan.extraFiles ?? []
+  // A generated file replaces the model file of the same path, so that
+  // model file is neither sent nor checked.
+  const replaced = new Set(extraFiles.map(file => file.relativePath))
+  const modelFiles = directory.files.filter(f => !replaced.has(f.relativePath))
+  const generated = extraFiles.map(file => ({
+    ...file,
+    size: Buffer.byteLength(file.text)
+  }))
   try {
     const pending = earlier
-      ? await skipStoredFiles(http, directory, destination, run.run_id, log)
-      : directory.files
+      ? await skipStoredFiles(http, modelFiles, destination, run.run_id, log)
+      : modelFiles
     log.info(
-      `Uploading ${pending.length} files ` +
-        `(${formatBytes(sumBytes(pending))}) into run ${run.run_id} ` +
-        `of experiment '${plan.experimentName}'`
+      `Uploading ${countOf(pending.length + generated.length, 'file')} ` +
+        `(${formatBytes(sumBytes(pending) + sumBytes(generated))}) into ` +
+        `run ${run.run_id} of experiment '${plan.experimentName}'`
     )
-    await uploadFiles(http, pending, destination, plan.extraFiles ?? [], log)
-    await verifyUploadedSizes(http, destination, directory.files)
+    await uploadFiles(http, pending, destination, generated, log)
+    await verifyUploadedSizes(http, destination, [...modelFiles, ...generated])
   } catch (error) {
-    await endRun(http, run.run_id, 'FAILED').catch(() => undefined)
+    await failRun().catch(() => undefined)
     throw explainArtifactRefusal(error, {
       experimentId,
       runId: run.run_id,
@@ -164,26 +193,26 @@ async function findEarlierUploadRun(
  */
 async function skipStoredFiles(
   http: HttpClient,
-  directory: ModelDirectory,
+  files: readonly ModelFile[],
   destination: string,
   runId: string,
   log: Logger
 ): Promise<ModelFile[]> {
-  const stored = await listStoredSizes(http, destination, directory.files)
-  const pending = directory.files.filter(
+  const stored = await listStoredSizes(http, destination, files)
+  const pending = files.filter(
     file => stored.get(file.relativePath) !== file.size
   )
-  const skipped = directory.files.length - pending.length
+  const skipped = files.length - pending.length
   log.info(
     `Run ${runId} is from an earlier attempt of this upload and already ` +
-      `stores ${skipped} of ${directory.files.length} files with the ` +
-      `same size (${formatBytes(directory.totalBytes - sumBytes(pending))}); ` +
+      `stores ${skipped} of ${countOf(files.length, 'file')} with the ` +
+      `same size (${formatBytes(sumBytes(files) - sumBytes(pending))}); ` +
       'they are not sent again.'
   )
   return pending
 }
 
-function sumBytes(files: readonly ModelFile[]): number {
+function sumBytes(files: readonly { readonly size: number }[]): number {
   return files.reduce((total, file) => total + file.size, 0)
 }
 
@@ -231,6 +260,10 @@ async function ensureExperiment(
   }
 }
 
+/**
+ * Uploads the model files, with {@link UPLOAD_CONCURRENCY} at once, and
+ * then the generated files.
+ */
 async function uploadFiles(
   http: HttpClient,
   files: readonly ModelFile[],
@@ -238,9 +271,8 @@ async function uploadFiles(
   extraFiles: readonly GeneratedFile[],
   log: Logger
 ): Promise<void> {
-  const replaced = new Set(extraFiles.map(file => file.relativePath))
-  const queue = files.filter(f => !replaced.has(f.relativePath))
-  const total = queue.length + extraFiles.length
+  const queue = [...files]
+  const total = files.length + extraFiles.length
   const totalBytes = sumBytes(files)
   let doneBytes = 0
   let doneFiles = 0
@@ -263,7 +295,8 @@ async function uploadFiles(
       const share =
         totalBytes > 0 ? doneBytes / totalBytes : doneFiles / files.length
       if (share >= nextReport && share < 1) {
-        log.info(`Uploaded ${Math.floor(share * 100)}% (${doneFiles} files)`)
+        const percent = Math.floor(share * 100)
+        log.info(`Uploaded ${percent}% (${countOf(doneFiles, 'file')})`)
         nextReport = Math.floor(share * 4) / 4 + 0.25
       }
     }
@@ -286,5 +319,5 @@ async function uploadFiles(
       file.text
     )
   }
-  log.info(`Uploaded all ${total} files`)
+  log.info(`Uploaded ${countOf(total, 'file')}`)
 }

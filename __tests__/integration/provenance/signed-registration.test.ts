@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 
-import { beforeAll, describe, expect, it, jest } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 
 import {
   requireModelSigning,
@@ -303,6 +303,49 @@ describe('signing with a key on the plain server', () => {
       expect(run.result.diagnosis?.code).toBe('MODEL_DIGEST_MISMATCH')
       expect(await listVersionNumbers('plain', fromRun)).toEqual([])
     })
+  })
+})
+
+describe('signing a model path with an old model.sig', () => {
+  const keys = makeKeyPair()
+  let target: Target
+  let modelDir: string
+  let modelName: string
+  let registration: ActionRun
+
+  // The generated signature replaces the model.sig of the directory, so
+  // the upload must check the size of the generated file.
+  beforeAll(async () => {
+    target = await createTarget('plain')
+    modelDir = await mkdtemp(path.join(tmpdir(), 'old-signature-'))
+    await cp(path.join(ROOT, 'examples/model'), modelDir, { recursive: true })
+    await writeFile(path.join(modelDir, 'model.sig'), 'an older signature')
+    modelName = uniqueModelName('resigned')
+    registration = await runAction(
+      {
+        ...targetInputs(target),
+        'model-name': modelName,
+        'model-path': modelDir,
+        signing: 'key',
+        'signing-key': keys.privatePem
+      },
+      githubEnv()
+    )
+  })
+
+  afterAll(async () => {
+    await rm(modelDir, { recursive: true, force: true })
+  })
+
+  it('registers the version', () => {
+    expect(registration.host.failure).toBeUndefined()
+    expect(registration.result.outcome).toBe('registered')
+  })
+
+  it('logs the same file count twice', () => {
+    const log = registration.host.logText()
+    expect(log).toContain('Uploading 8 files (')
+    expect(log).toContain('Uploaded 8 files')
   })
 })
 

@@ -3,6 +3,8 @@
  * where a lost response to the create of the upload run must not leave a
  * second run behind.
  */
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
@@ -27,6 +29,7 @@ import { nginxPage } from '../../../src/fake-server/faults/canned.js'
 import { fakeClient, type FakeClient } from '../fixtures/fake-client.js'
 
 const RUN_CREATE = 'runs/create'
+const SCOPE = { modelName: 'fraud-model', experimentName: 'uploads' }
 const PLAN: UploadPlan = {
   experimentName: 'uploads',
   artifactPath: 'model',
@@ -148,8 +151,12 @@ function settle(): Promise<void> {
 describe('uploadModelDirectory with an upload key', () => {
   const ARTIFACT_PUT = /\/mlflow-artifacts\/artifacts\//
 
-  function keyedUpload() {
-    const plan = { ...PLAN, uploadKey: uploadKey('key-1', model) }
+  function keyedUpload(extraFiles: UploadPlan['extraFiles'] = []) {
+    const plan = {
+      ...PLAN,
+      extraFiles,
+      uploadKey: uploadKey('key-1', SCOPE, model)
+    }
     return uploadModelDirectory(client.http, model, plan, client.log)
   }
 
@@ -160,7 +167,7 @@ describe('uploadModelDirectory with an upload key', () => {
   it('tags the run with the key', async () => {
     await keyedUpload()
     const [run] = uploadRuns()
-    expect(run?.tags.get(UPLOAD_KEY_TAG)).toBe(uploadKey('key-1', model))
+    expect(run?.tags.get(UPLOAD_KEY_TAG)).toBe(uploadKey('key-1', SCOPE, model))
   })
 
   it('second upload reuses the run', async () => {
@@ -180,6 +187,103 @@ describe('uploadModelDirectory with an upload key', () => {
 
   it('key changes with the content', () => {
     const changed = { ...model, contentDigest: '0'.repeat(64) }
-    expect(uploadKey('key-1', changed)).not.toBe(uploadKey('key-1', model))
+    expect(uploadKey('key-1', SCOPE, changed)).not.toBe(
+      uploadKey('key-1', SCOPE, model)
+    )
+  })
+
+  it('key changes with the model name', () => {
+    const other = { ...SCOPE, modelName: 'churn-model' }
+    expect(uploadKey('key-1', other, model)).not.toBe(
+      uploadKey('key-1', SCOPE, model)
+    )
+  })
+
+  it('key changes with the experiment', () => {
+    const other = { ...SCOPE, experimentName: 'other-uploads' }
+    expect(uploadKey('key-1', other, model)).not.toBe(
+      uploadKey('key-1', SCOPE, model)
+    )
+  })
+
+  it('failed resume leaves a finished run', async () => {
+    await keyedUpload()
+    // The listing of the stored files fails, so the resumed upload fails
+    // before it sends a file.
+    server.faults.add({
+      method: 'GET',
+      path: /\/mlflow-artifacts\/artifacts$/,
+      respond: nginxPage(403, 'Forbidden')
+    })
+    await expect(keyedUpload()).rejects.toThrow()
+    expect(uploadRuns()).toHaveLength(1)
+    expect(uploadRuns()[0]?.status).toBe('FINISHED')
+  })
+
+  it('failed resume ends an unfinished run', async () => {
+    server.faults.add({
+      method: 'PUT',
+      path: ARTIFACT_PUT,
+      times: 1,
+      respond: nginxPage(413, 'Request Entity Too Large')
+    })
+    await expect(keyedUpload()).rejects.toThrow()
+    server.faults.add({
+      method: 'GET',
+      path: /\/mlflow-artifacts\/artifacts$/,
+      respond: nginxPage(403, 'Forbidden')
+    })
+    await expect(keyedUpload()).rejects.toThrow()
+    expect(uploadRuns()).toHaveLength(1)
+    expect(uploadRuns()[0]?.status).toBe('FAILED')
+  })
+
+  it('resumed signed upload counts the signature', async () => {
+    const signature = [{ relativePath: 'model.sig', text: '{}' }]
+    await keyedUpload(signature)
+    client.log.lines.length = 0
+    await keyedUpload(signature)
+    const lines = client.log.lines
+    expect(lines).toContain('info: Uploaded 1 file')
+    expect(lines.some(l => l.startsWith('info: Uploading 1 file ('))).toBe(true)
+  })
+})
+
+describe('uploadModelDirectory with a generated signature', () => {
+  const SIGNATURE = 'generated signature'
+  let directory: string
+
+  beforeEach(async () => {
+    directory = await mkdtemp(path.join(tmpdir(), 'upload-signed-'))
+    const source = path.resolve(import.meta.dirname, '../../../examples/model')
+    await cp(source, directory, { recursive: true })
+  })
+
+  afterEach(async () => {
+    await rm(directory, { recursive: true, force: true })
+  })
+
+  async function signedUpload() {
+    const signed = await readModelDirectory(directory)
+    const plan = {
+      ...PLAN,
+      extraFiles: [{ relativePath: 'model.sig', text: SIGNATURE }]
+    }
+    return uploadModelDirectory(client.http, signed, plan, client.log)
+  }
+
+  it('replaces a local model.sig', async () => {
+    await writeFile(path.join(directory, 'model.sig'), 'an older signature')
+    await expect(signedUpload()).resolves.toBeDefined()
+  })
+
+  it('counts the signature in both logs', async () => {
+    await signedUpload()
+    const total = model.files.length + 1
+    const lines = client.log.lines
+    expect(lines).toContain(`info: Uploaded ${total} files`)
+    expect(
+      lines.some(l => l.startsWith(`info: Uploading ${total} files (`))
+    ).toBe(true)
   })
 })
