@@ -1,5 +1,6 @@
 import {
   readLocalRegistry,
+  type InvalidEntry,
   type LocalRegistry,
   type LocalVersion
 } from '../bundle/local-registry.js'
@@ -109,6 +110,24 @@ export function findLocalVersion(
     slash > 0
       ? entry.modelName === model && entry.version === version
       : entry.bundle.manifest.bundleId === reference
+  )
+}
+
+/**
+ * Finds an entry of the local registry that failed verification, by
+ * bundle id or by the `<model>/<version>` its manifest claims.
+ */
+export function findInvalidLocalVersion(
+  registry: LocalRegistry,
+  reference: string
+): InvalidEntry | undefined {
+  const slash = reference.lastIndexOf('/')
+  const model = reference.slice(0, slash)
+  const version = reference.slice(slash + 1)
+  return registry.invalid.find(entry =>
+    slash > 0
+      ? entry.claimed?.modelName === model && entry.claimed.version === version
+      : entry.bundle === reference
   )
 }
 

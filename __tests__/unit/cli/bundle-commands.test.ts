@@ -1,6 +1,7 @@
 import {
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync
@@ -188,5 +189,64 @@ describe('local registry', () => {
     expect(code).toBe(0)
     const shown = JSON.parse(stdout) as { local: { version: string } }
     expect(shown.local.version).toBe('1')
+  })
+})
+
+describe('damaged local version', () => {
+  let registryDir: string
+  let bundleId: string
+
+  beforeAll(async () => {
+    registryDir = path.join(workspace, 'damaged-registry')
+    const host = new RecordingHost(
+      {
+        offline: 'true',
+        'model-name': 'fraud-model',
+        'model-path': 'model',
+        'registry-dir': registryDir
+      },
+      { GITHUB_WORKSPACE: workspace }
+    )
+    await run(host)
+    const [entry = ''] = readdirSync(registryDir)
+    bundleId = entry
+    const file = path.join(registryDir, entry, 'model', 'MLmodel')
+    writeFileSync(file, `${readFileSync(file, 'utf8')}# edited\n`)
+  })
+
+  it('fails show by model and number', async () => {
+    const { code, stderr } = await cli([
+      'show',
+      'fraud-model/1',
+      '--registry-dir',
+      registryDir
+    ])
+    expect(code).toBe(1)
+    expect(stderr).toContain('failed verification')
+    expect(stderr).toContain('model/MLmodel')
+  })
+
+  it('fails show by bundle id', async () => {
+    const { code, stderr } = await cli([
+      'show',
+      bundleId,
+      '--registry-dir',
+      registryDir,
+      '--bundle-dir',
+      bundles
+    ])
+    expect(code).toBe(1)
+    expect(stderr).toContain('failed verification')
+  })
+
+  it('reports an unknown version as not found', async () => {
+    const { code, stderr } = await cli([
+      'show',
+      'fraud-model/9',
+      '--registry-dir',
+      registryDir
+    ])
+    expect(code).toBe(1)
+    expect(stderr).toContain('version fraud-model/9 was not found')
   })
 })
