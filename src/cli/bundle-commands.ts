@@ -6,6 +6,7 @@ import { bundleIdSchema } from '../bundle/manifest.js'
 import { readBundle } from '../bundle/read-bundle.js'
 import { DiagnosedError } from '../diagnosis/diagnosis.js'
 import { listPendingBundles } from '../sync/find-bundles.js'
+import { countOf } from '../text/plural.js'
 import type { CliArgs } from './args.js'
 import { inputVariable } from './cli-host.js'
 import type { CliStreams } from './main.js'
@@ -50,7 +51,12 @@ export async function listBundles(
     streams.stdout(`${JSON.stringify([...rows, ...localRows], null, 2)}\n`)
     return 0
   }
-  streams.stderr(`${rows.length} pending bundles in ${directory}\n`)
+  const invalidCount = rows.filter(row => row.invalid).length
+  const invalidNote = invalidCount ? ` (${invalidCount} invalid)` : ''
+  streams.stderr(
+    `${countOf(rows.length, 'pending bundle')} in ` +
+      `${directory}${invalidNote}\n`
+  )
   for (const row of rows) {
     const facts = row.invalid
       ? `INVALID: ${row.invalid}`

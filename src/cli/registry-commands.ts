@@ -74,10 +74,11 @@ export function printLocalVersions(
   streams: CliStreams
 ): void {
   if (rows.length === 0) return
+  const invalidCount = registry.invalid.length
+  const invalidNote = invalidCount ? ` (${invalidCount} invalid)` : ''
   streams.stderr(
-    `${countOf(registry.versions.length, 'version')} in the local ` +
-      'registry at ' +
-      `${registry.directory}\n`
+    `${countOf(rows.length, 'version')} in the local registry at ` +
+      `${registry.directory}${invalidNote}\n`
   )
   for (const row of rows) {
     if (row.invalid) {

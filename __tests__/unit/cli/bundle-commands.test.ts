@@ -1,4 +1,5 @@
 import {
+  cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -81,6 +82,20 @@ describe('list command', () => {
   it('marks a damaged bundle invalid', async () => {
     const { stdout } = await cli(['list', '--bundle-dir', bundles])
     expect(stdout).toContain(`${damagedId}  INVALID: `)
+  })
+
+  it('counts bundles with invalid ones', async () => {
+    const { stderr } = await cli(['list', '--bundle-dir', bundles])
+    expect(stderr).toContain(`2 pending bundles in ${bundles} (1 invalid)`)
+  })
+
+  it('counts one bundle in the singular', async () => {
+    const single = path.join(workspace, 'single')
+    cpSync(path.join(bundles, validId), path.join(single, validId), {
+      recursive: true
+    })
+    const { stderr } = await cli(['list', '--bundle-dir', single])
+    expect(stderr).toContain(`1 pending bundle in ${single}\n`)
   })
 
   it('prints JSON with --json', async () => {
@@ -237,6 +252,19 @@ describe('damaged local version', () => {
     ])
     expect(code).toBe(1)
     expect(stderr).toContain('failed verification')
+  })
+
+  it('counts the invalid version in list', async () => {
+    const { stderr } = await cli([
+      'list',
+      '--registry-dir',
+      registryDir,
+      '--bundle-dir',
+      path.join(workspace, 'no-bundles')
+    ])
+    expect(stderr).toContain(
+      `1 version in the local registry at ${registryDir} (1 invalid)`
+    )
   })
 
   it('reports an unknown version as not found', async () => {
