@@ -171,8 +171,8 @@ async function deferRegistration(
   result.bundle = { path: bundle.path }
   host.log.warning(
     `${diagnosis.detail} The registration of '${config.modelName}' is ` +
-      `deferred: its registry bundle is at ${bundle.path}. Run this action ` +
-      'with `mode: sync` once the server is back to register it.',
+      `deferred: its registry bundle is at ${bundle.path}. A sync ` +
+      '(`mode: sync`) registers it once the server is back.',
     { title: `Registration deferred: ${diagnosis.code}` }
   )
 
