@@ -116,9 +116,10 @@ function environmentSection(input) {
   // The CLI's command sets `mode`, so no variable is read for it there.
   const isMode = input.name === 'mode'
   const cli = isMode ? 'the command' : `\`--${input.name}\``
+  // An input's `env` may list its own CLI variable, which is named once.
   const variables = isMode
     ? []
-    : [cliVariable(input.name), ...(input.env ?? [])]
+    : [...new Set([cliVariable(input.name), ...(input.env ?? [])])]
   const cliOrder = [cli, ...variables.map(name => `\`${name}\``)]
   const actionOrder = [
     `input \`${input.name}\``,

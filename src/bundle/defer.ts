@@ -1,5 +1,6 @@
 import { requestIdToken } from '../auth/github-id-token.js'
 import type { Config } from '../config/config.js'
+import type { SigningSettings } from '../config/signing-settings.js'
 import { AVAILABILITY_CODES } from '../diagnosis/codes.js'
 import { DiagnosedError, type Diagnosis } from '../diagnosis/diagnosis.js'
 import type { RunResult } from '../github/outputs.js'
@@ -36,6 +37,46 @@ export function isDeferrable(diagnosis: Diagnosis): boolean {
 }
 
 /**
+ * Returns why this registration must not be deferred, or undefined when
+ * it may be. A bundle records neither `verify-signature` nor
+ * `digest-source`, and a sync replays it without them, so deferring such
+ * a registration would register its source unchecked.
+ */
+export function deferralBlocker(config: {
+  readonly signing: Pick<SigningSettings, 'verifySignature' | 'digestSource'>
+}): string | undefined {
+  if (config.signing.verifySignature) {
+    return (
+      "it must verify its source's signature (`verify-signature`), " +
+      'and a sync does not verify it'
+    )
+  }
+  if (config.signing.digestSource) {
+    return (
+      "it must compute its source's model digest (`digest-source`), " +
+      'and a sync does not compute it'
+    )
+  }
+  return undefined
+}
+
+/**
+ * Rewrites an availability diagnosis for a registration that was not
+ * deferred: the code stays, and the detail explains why there is no bundle.
+ */
+export function notDeferred(diagnosis: Diagnosis, blocker: string): Diagnosis {
+  return {
+    ...diagnosis,
+    detail:
+      `${diagnosis.detail} The registration was not deferred, because ` +
+      `${blocker}.`,
+    fix:
+      `${diagnosis.fix} Then run this registration again once the ` +
+      'server is reachable.'
+  }
+}
+
+/**
  * Registers the model version, and when the server is unavailable writes
  * a registry bundle instead (outcome `deferred`). With `on-unavailable:
  * fail` the step still fails after the bundle is written.
@@ -69,6 +110,12 @@ export async function registerOrDefer(
     if (progress.modelDigest) result.modelDigest = progress.modelDigest
     const diagnosis = classifyFailure(error)
     if (!isDeferrable(diagnosis)) throw error
+    const blocker = deferralBlocker(config)
+    if (blocker) {
+      throw new DiagnosedError(notDeferred(diagnosis, blocker), {
+        cause: error
+      })
+    }
     await deferRegistration(step, provenance, diagnosis, result)
     if (config.bundle.onUnavailable === 'fail') {
       throw new DiagnosedError(diagnosis, { cause: error })
@@ -124,8 +171,8 @@ async function deferRegistration(
   result.bundle = { path: bundle.path }
   host.log.warning(
     `${diagnosis.detail} The registration of '${config.modelName}' is ` +
-      `deferred: its registry bundle is at ${bundle.path}. Run this action ` +
-      'with `mode: sync` once the server is back to register it.',
+      `deferred: its registry bundle is at ${bundle.path}. A sync ` +
+      '(`mode: sync`) registers it once the server is back.',
     { title: `Registration deferred: ${diagnosis.code}` }
   )
 

@@ -1,7 +1,11 @@
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+
+import { z } from 'zod'
 
 import { DiagnosedError } from '../diagnosis/diagnosis.js'
 import { listPendingBundles } from '../sync/find-bundles.js'
+import { MANIFEST_FILE } from './manifest.js'
 import { readBundle, type VerifiedBundle } from './read-bundle.js'
 import { readSyncRecord, type SyncRecord } from './sync-record.js'
 
@@ -23,6 +27,11 @@ export interface LocalVersion {
 export interface InvalidEntry {
   readonly bundle: string
   readonly problem: string
+  /**
+   * The model name and version that its manifest claims, unverified, or
+   * undefined when the manifest cannot be read.
+   */
+  readonly claimed?: { readonly modelName: string; readonly version: string }
 }
 
 /** The contents of the local registry directory. */
@@ -58,9 +67,11 @@ export async function readLocalRegistry(
         synced: await readSyncRecord(bundlePath)
       })
     } catch (error) {
+      const claimed = await readClaimedVersion(bundlePath)
       invalid.push({
         bundle: path.basename(bundlePath),
-        problem: describeProblem(error)
+        problem: describeProblem(error),
+        ...(claimed ? { claimed } : {})
       })
     }
   }
@@ -102,6 +113,32 @@ export function nextLocalVersion(
     }
   }
   return String(highest + 1)
+}
+
+const claimedVersionSchema = z.object({
+  registration: z.object({ modelName: z.string() }),
+  localVersion: z.string()
+})
+
+/**
+ * Reads the model name and version from the manifest of a bundle that
+ * failed verification, so that `show <model>/<version>` can report it.
+ * Returns undefined when the manifest is missing or not in that shape.
+ */
+async function readClaimedVersion(
+  bundlePath: string
+): Promise<InvalidEntry['claimed']> {
+  try {
+    const text = await readFile(path.join(bundlePath, MANIFEST_FILE), 'utf8')
+    const parsed = claimedVersionSchema.safeParse(JSON.parse(text))
+    if (!parsed.success) return undefined
+    return {
+      modelName: parsed.data.registration.modelName,
+      version: parsed.data.localVersion
+    }
+  } catch {
+    return undefined
+  }
 }
 
 function describeProblem(error: unknown): string {

@@ -6,10 +6,12 @@ import { bundleIdSchema } from '../bundle/manifest.js'
 import { readBundle } from '../bundle/read-bundle.js'
 import { DiagnosedError } from '../diagnosis/diagnosis.js'
 import { listPendingBundles } from '../sync/find-bundles.js'
+import { countOf } from '../text/plural.js'
 import type { CliArgs } from './args.js'
 import { inputVariable } from './cli-host.js'
 import type { CliStreams } from './main.js'
 import {
+  findInvalidLocalVersion,
   findLocalVersion,
   localVersionRows,
   printLocalVersions,
@@ -49,7 +51,12 @@ export async function listBundles(
     streams.stdout(`${JSON.stringify([...rows, ...localRows], null, 2)}\n`)
     return 0
   }
-  streams.stderr(`${rows.length} pending bundles in ${directory}\n`)
+  const invalidCount = rows.filter(row => row.invalid).length
+  const invalidNote = invalidCount ? ` (${invalidCount} invalid)` : ''
+  streams.stderr(
+    `${countOf(rows.length, 'pending bundle')} in ` +
+      `${directory}${invalidNote}\n`
+  )
   for (const row of rows) {
     const facts = row.invalid
       ? `INVALID: ${row.invalid}`
@@ -63,7 +70,8 @@ export async function listBundles(
 /**
  * Verifies one pending bundle, or one local version given as its bundle
  * id or as `<model>/<version>`, and prints its manifest as JSON. Returns
- * 1 when it is invalid or missing and 2 when the id is not a bundle id.
+ * 1 when it is invalid or missing and 2 when the id is neither a bundle
+ * id nor `<model>/<version>`.
  */
 export async function showBundle(
   args: CliArgs,
@@ -78,6 +86,21 @@ export async function showBundle(
     if (local) {
       streams.stdout(showLocalVersion(local))
       return 0
+    }
+    const invalid = findInvalidLocalVersion(registry, id)
+    if (invalid) {
+      return verifyAndPrint(
+        path.join(registry.directory, invalid.bundle),
+        streams
+      )
+    }
+    if (isVersionReference(id)) {
+      streams.stderr(
+        `error: version ${id} was not found in the local registry at ` +
+          `${registry.directory}. Run \`mlflow-register list\` to see ` +
+          'what is there.\n'
+      )
+      return 1
     }
   }
   if (!bundleIdSchema.safeParse(id).success) {
@@ -95,8 +118,19 @@ export async function showBundle(
     )
     return 1
   }
+  return verifyAndPrint(pending, streams)
+}
+
+/**
+ * Verifies one bundle and prints its manifest as JSON, or the reason it
+ * failed verification. Returns the exit code, 0 or 1.
+ */
+async function verifyAndPrint(
+  bundlePath: string,
+  streams: CliStreams
+): Promise<number> {
   try {
-    const bundle = await readBundle(pending)
+    const bundle = await readBundle(bundlePath)
     streams.stdout(`${JSON.stringify(bundle.manifest, null, 2)}\n`)
     return 0
   } catch (error) {
@@ -105,6 +139,11 @@ export async function showBundle(
     streams.stderr(`error: ${diagnosis.detail}\nFix: ${diagnosis.fix}\n`)
     return 1
   }
+}
+
+/** Returns whether `id` has the form `<model>/<version>`, e.g. `m/1`. */
+function isVersionReference(id: string): boolean {
+  return /^[^/.][^/]*(\/[^/]+)*\/[1-9][0-9]*$/.test(id)
 }
 
 async function isDirectory(target: string): Promise<boolean> {

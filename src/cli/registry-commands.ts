@@ -1,5 +1,6 @@
 import {
   readLocalRegistry,
+  type InvalidEntry,
   type LocalRegistry,
   type LocalVersion
 } from '../bundle/local-registry.js'
@@ -73,10 +74,11 @@ export function printLocalVersions(
   streams: CliStreams
 ): void {
   if (rows.length === 0) return
+  const invalidCount = registry.invalid.length
+  const invalidNote = invalidCount ? ` (${invalidCount} invalid)` : ''
   streams.stderr(
-    `${countOf(registry.versions.length, 'version')} in the local ` +
-      'registry at ' +
-      `${registry.directory}\n`
+    `${countOf(rows.length, 'version')} in the local registry at ` +
+      `${registry.directory}${invalidNote}\n`
   )
   for (const row of rows) {
     if (row.invalid) {
@@ -109,6 +111,24 @@ export function findLocalVersion(
     slash > 0
       ? entry.modelName === model && entry.version === version
       : entry.bundle.manifest.bundleId === reference
+  )
+}
+
+/**
+ * Finds an entry of the local registry that failed verification, by
+ * bundle id or by the `<model>/<version>` its manifest claims.
+ */
+export function findInvalidLocalVersion(
+  registry: LocalRegistry,
+  reference: string
+): InvalidEntry | undefined {
+  const slash = reference.lastIndexOf('/')
+  const model = reference.slice(0, slash)
+  const version = reference.slice(slash + 1)
+  return registry.invalid.find(entry =>
+    slash > 0
+      ? entry.claimed?.modelName === model && entry.claimed.version === version
+      : entry.bundle === reference
   )
 }
 

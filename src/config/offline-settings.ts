@@ -4,7 +4,7 @@ import { z } from 'zod'
 
 import { configError } from '../diagnosis/diagnosis.js'
 import type { Config } from './config.js'
-import { parseSetting, settingLabel } from './fields.js'
+import { booleanSchema, parseSetting, settingLabel } from './fields.js'
 import { OFFLINE_CHOICES, type InputName } from './inputs.js'
 import {
   parseRegistrationFields,
@@ -86,6 +86,7 @@ export function parseOfflineConfig(
       'Set `tracking-uri` to register on a server, or set `signing` to none.'
     )
   }
+  rejectSourceChecks(get)
   const origins = new Map<InputName, string>()
   for (const [name, value] of settings) origins.set(name, value.origin)
   return {
@@ -96,6 +97,37 @@ export function parseOfflineConfig(
       registryDir: resolveRegistryDir(get('registry-dir'), workspace)
     },
     origins
+  }
+}
+
+/**
+ * Rejects `verify-signature` and `digest-source`, because the local
+ * registry neither verifies nor digests a source, and a sync of it would
+ * register the source unchecked.
+ */
+function rejectSourceChecks(
+  get: (name: InputName) => Setting | undefined
+): void {
+  const checks = [
+    ['verify-signature', "verify the source's signature"],
+    ['digest-source', "compute the source's model digest"]
+  ] as const
+  for (const [name, check] of checks) {
+    const setting = get(name)
+    if (!setting) continue
+    const enabled = parseSetting(
+      name,
+      setting,
+      booleanSchema,
+      'true or false',
+      `Set \`${name}\` to true or false.`
+    )
+    if (!enabled) continue
+    throw configError(
+      settingLabel(name, setting),
+      `a registration into the local registry does not ${check}`,
+      `Set \`tracking-uri\` to register on a server, or remove \`${name}\`.`
+    )
   }
 }
 

@@ -3,6 +3,7 @@
  * produce on demand (persistent 5xx, 429, dropped connections, an outage
  * between the create and the alias), run in-process against the fake.
  */
+import { generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -100,6 +101,33 @@ describe('deferral on an unavailable server', () => {
     const { result } = await register()
 
     expect(result.outcome).toBe('failed')
+    expect(readdirSync(bundleDir)).toEqual([])
+  })
+})
+
+describe('registration that checks its source', () => {
+  const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const verifyKey = publicKey.export({ type: 'spki', format: 'pem' })
+
+  it.each([
+    ['verify-signature', "verify its source's signature"],
+    ['digest-source', "compute its source's model digest"]
+  ])('fails instead of deferring with %s', async (input, reason) => {
+    server.faults.respond(/./, { status: 503 })
+    const { host, result } = await register({
+      'model-path': '',
+      source: 'runs:/0a1b2c/model',
+      [input]: 'true',
+      'verify-key': verifyKey.toString()
+    })
+
+    expect(result.outcome).toBe('failed')
+    expect(host.outputs.get('diagnosis')).toBe('SERVER_UNAVAILABLE')
+    expect(host.failure).toMatch(/^SERVER_UNAVAILABLE/)
+    const log = host.logText()
+    expect(log).toContain('The registration was not deferred')
+    expect(log).toContain(reason)
+    expect(log).toContain('run this registration again')
     expect(readdirSync(bundleDir)).toEqual([])
   })
 })

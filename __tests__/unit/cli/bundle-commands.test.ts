@@ -1,6 +1,8 @@
 import {
+  cpSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync
@@ -80,6 +82,20 @@ describe('list command', () => {
   it('marks a damaged bundle invalid', async () => {
     const { stdout } = await cli(['list', '--bundle-dir', bundles])
     expect(stdout).toContain(`${damagedId}  INVALID: `)
+  })
+
+  it('counts bundles with invalid ones', async () => {
+    const { stderr } = await cli(['list', '--bundle-dir', bundles])
+    expect(stderr).toContain(`2 pending bundles in ${bundles} (1 invalid)`)
+  })
+
+  it('counts one bundle in the singular', async () => {
+    const single = path.join(workspace, 'single')
+    cpSync(path.join(bundles, validId), path.join(single, validId), {
+      recursive: true
+    })
+    const { stderr } = await cli(['list', '--bundle-dir', single])
+    expect(stderr).toContain(`1 pending bundle in ${single}\n`)
   })
 
   it('prints JSON with --json', async () => {
@@ -188,5 +204,77 @@ describe('local registry', () => {
     expect(code).toBe(0)
     const shown = JSON.parse(stdout) as { local: { version: string } }
     expect(shown.local.version).toBe('1')
+  })
+})
+
+describe('damaged local version', () => {
+  let registryDir: string
+  let bundleId: string
+
+  beforeAll(async () => {
+    registryDir = path.join(workspace, 'damaged-registry')
+    const host = new RecordingHost(
+      {
+        offline: 'true',
+        'model-name': 'fraud-model',
+        'model-path': 'model',
+        'registry-dir': registryDir
+      },
+      { GITHUB_WORKSPACE: workspace }
+    )
+    await run(host)
+    const [entry = ''] = readdirSync(registryDir)
+    bundleId = entry
+    const file = path.join(registryDir, entry, 'model', 'MLmodel')
+    writeFileSync(file, `${readFileSync(file, 'utf8')}# edited\n`)
+  })
+
+  it('fails show by model and number', async () => {
+    const { code, stderr } = await cli([
+      'show',
+      'fraud-model/1',
+      '--registry-dir',
+      registryDir
+    ])
+    expect(code).toBe(1)
+    expect(stderr).toContain('failed verification')
+    expect(stderr).toContain('model/MLmodel')
+  })
+
+  it('fails show by bundle id', async () => {
+    const { code, stderr } = await cli([
+      'show',
+      bundleId,
+      '--registry-dir',
+      registryDir,
+      '--bundle-dir',
+      bundles
+    ])
+    expect(code).toBe(1)
+    expect(stderr).toContain('failed verification')
+  })
+
+  it('counts the invalid version in list', async () => {
+    const { stderr } = await cli([
+      'list',
+      '--registry-dir',
+      registryDir,
+      '--bundle-dir',
+      path.join(workspace, 'no-bundles')
+    ])
+    expect(stderr).toContain(
+      `1 version in the local registry at ${registryDir} (1 invalid)`
+    )
+  })
+
+  it('reports an unknown version as not found', async () => {
+    const { code, stderr } = await cli([
+      'show',
+      'fraud-model/9',
+      '--registry-dir',
+      registryDir
+    ])
+    expect(code).toBe(1)
+    expect(stderr).toContain('version fraud-model/9 was not found')
   })
 })

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 
 import { describe, expect, it } from '@jest/globals'
 
@@ -74,5 +76,27 @@ describe('runCli with an invalid option value', () => {
     expect(result.stderr).toContain(
       'Fix: Set --model-name on the command line.'
     )
+  })
+})
+
+describe('runCli with the server down', () => {
+  it('points a deferral at the sync command', async () => {
+    const bundleDir = mkdtempSync(path.join(tmpdir(), 'cli-defer-'))
+    try {
+      const result = await cli([
+        ...REGISTER,
+        '--max-attempts',
+        '1',
+        '--bundle-dir',
+        bundleDir
+      ])
+      expect(result.exitCode).toBe(0)
+      expect(result.stderr).toContain(
+        'A sync (the `sync` command) registers it once the server is back.'
+      )
+      expect(result.stderr).not.toContain('this action')
+    } finally {
+      rmSync(bundleDir, { recursive: true, force: true })
+    }
   })
 })

@@ -38,4 +38,17 @@ describe('docs/environment.md', () => {
       )
     }
   )
+
+  it.each(specs.map(spec => [spec.name] as const))(
+    'names each variable of %s once',
+    name => {
+      const start = doc.indexOf(`### \`${name}\`\n`)
+      const section = doc.slice(start, doc.indexOf('\n### ', start + 1))
+      const line = section
+        .split('\n')
+        .find(text => text.startsWith('- Read by the CLI'))
+      const names = line?.match(/`[^`]+`/g) ?? []
+      expect(names).toEqual([...new Set(names)])
+    }
+  )
 })

@@ -271,4 +271,33 @@ describe('offline registration', () => {
     expect(error.message).toContain('`signing`')
     expect(error.message).toContain('local registry is not signed')
   })
+
+  it.each([
+    ['verify-signature', 'signature'],
+    ['digest-source', 'model digest']
+  ])('rejects %s', (input, check) => {
+    const settings = settingsFrom({
+      offline: 'true',
+      'model-name': 'fraud-model',
+      source: 'runs:/0a1b2c/model',
+      [input]: 'true',
+      'verify-key': P256.publicPem
+    })
+    const error = diagnosedErrorOf(() =>
+      parseOfflineConfig(settings, workspace)
+    )
+    expect(error.diagnosis.code).toBe('CLIENT_CONFIG')
+    expect(error.message).toContain(`\`${input}\``)
+    expect(error.message).toContain(check)
+  })
+
+  it.each(['verify-signature', 'digest-source'])('accepts %s false', input => {
+    const settings = settingsFrom({
+      offline: 'true',
+      'model-name': 'fraud-model',
+      'model-path': 'model',
+      [input]: 'false'
+    })
+    expect(parseOfflineConfig(settings, workspace)).toBeDefined()
+  })
 })

@@ -5,6 +5,8 @@ import { describe, expect, it } from '@jest/globals'
 import { parse } from 'yaml'
 
 import { parseCliArgs } from '../../../src/cli/args.js'
+import { inputVariable } from '../../../src/cli/flag-wording.js'
+import { INPUTS } from '../../../src/config/inputs.js'
 import {
   ROOT,
   readWorkflow,
@@ -134,5 +136,29 @@ describe.each([
     for (const call of calls) {
       expect(() => parseCliArgs(call)).not.toThrow()
     }
+  })
+})
+
+describe('register jobs of the CI examples', () => {
+  const variable = inputVariable('offline')
+
+  it('use the variable of offline', () => {
+    const offline = INPUTS.find(input => input.name === 'offline')
+    expect(offline?.env).toContain(variable)
+  })
+
+  it('disable offline in GitLab', () => {
+    const file = path.join(ROOT, 'examples/gitlab/.gitlab-ci.yml')
+    const data = parse(readFileSync(file, 'utf8')) as Record<
+      string,
+      { variables?: Record<string, unknown> }
+    >
+    expect(data.register?.variables?.[variable]).toBe('false')
+  })
+
+  it('disable offline in Jenkins', () => {
+    const [, afterRegister = ''] = jenkinsScript().split("stage('Register')")
+    const [registerStage = ''] = afterRegister.split('stage(')
+    expect(registerStage).toContain(`${variable} = 'false'`)
   })
 })
