@@ -844,7 +844,8 @@ const OUTPUTS = [
         name: 'model-digest',
         description: 'SHA-256 model digest of the OpenSSF model signing format (the ' +
             'subject digest of the signed statement), when the files were ' +
-            'hashed: on signing, verifying or `verify` mode.'
+            'hashed: for every `model-path`, and for a `source` with ' +
+            '`verify-signature`, `digest-source` or `attest`, or in `verify` mode.'
     }
 ];
 
@@ -1891,7 +1892,12 @@ const CLOSED_IN_HANDSHAKE = /before secure TLS connection was established/i;
  * has expired. A TLS 1.3 server that rejects the client certificate
  * sends its alert after the client considers the handshake done, and
  * undici 8 then reports only `UND_ERR_SOCKET: other side closed`.
- * NOTE: without a client certificate, a server that closes the
+ *
+ * The rule holds only at first contact, before any HTTP response came
+ * from the origin. A server that responded once accepted the TLS client
+ * as it is, so a later close is a restart, a killed worker or a dropped
+ * connection, which stays an availability failure that is retried.
+ * NOTE: without a client certificate, a server that closes the first
  * connection for another reason before any response byte looks the
  * same, and that failure is then not retried.
  */
@@ -1899,6 +1905,8 @@ function classifyClosedAfterHandshake(error, url, evidence) {
     if (url.protocol !== 'https:' || !CLOSED_CODES.has(error.code)) {
         return undefined;
     }
+    if (error.request.originResponded === true)
+        return undefined;
     if (!closedBeforeResponse(error))
         return undefined;
     const sent = error.request.connection?.clientCertificate;
@@ -2765,18 +2773,19 @@ function isBareServerError(error) {
     return !isDatabaseContention(text) && !SQL_TEXT.test(text);
 }
 /**
- * Diagnoses a registry read that failed with a bare HTTP 500 while a
- * tracking call to the same server succeeded right after it: the server
- * runs, but its model registry does not.
+ * Diagnoses a registry read that failed with a bare HTTP 500, both
+ * before and after a tracking call to the same server succeeded: the
+ * server runs, but its model registry does not.
  */
 function classifyBrokenRegistry(error, trackingOperation) {
     const { request, response } = error;
     return (0,diagnosis_diagnosis/* diagnose */.h4)('SERVER_CONFIG', `The tracking server at ${new URL(request.url).origin} is reachable ` +
         `and answered ${trackingOperation}, but its model registry failed: ` +
         `${whoAnswered(error)} answered ${request.operation} with HTTP ` +
-        `${response.status} through every retry. The server has no working ` +
-        'model registry, so waiting or re-running will not help. The ' +
-        'credentials are not at fault.', "Check the server's log for the registry store error. The registry " +
+        `${response.status} through every retry, and again on one more ` +
+        `read after ${trackingOperation} succeeded. The server has no ` +
+        'working model registry, so waiting or re-running will not help. ' +
+        'The credentials are not at fault.', "Check the server's log for the registry store error. The registry " +
         'needs a database-backed store that the server can open and that ' +
         'is migrated (--registry-store-uri, else --backend-store-uri, with ' +
         'a SQLite, PostgreSQL or MySQL URI; then `mlflow db upgrade`).', httpEvidence(error));
@@ -2995,13 +3004,16 @@ const MAX_REDIRECTS = 3;
 class HttpClient {
     options;
     /** Shared with the clients {@link withRetryDeadline} derives. */
-    #counter = { sent: 0 };
+    #history = {
+        sent: 0,
+        mlflowHeaders: undefined,
+        respondedOrigins: new Set()
+    };
     /** The time on the retry clock after which no retry starts. */
     #retryDeadline = Infinity;
-    #mlflowHeaders;
     /** How many HTTP requests were sent, retries and the registry included. */
     get requestCount() {
-        return this.#counter.sent + (this.options.registry?.requestCount ?? 0);
+        return this.#history.sent + (this.options.registry?.requestCount ?? 0);
     }
     constructor(options) {
         this.options = options;
@@ -3010,7 +3022,9 @@ class HttpClient {
      * Creates a client for the same servers whose retries never start after
      * `deadline`, a time on the retry policy's clock. A caller with a time
      * budget of its own bounds the retries of its requests with it. Requests
-     * the derived client sends count in this client's {@link requestCount}.
+     * the derived client sends count in this client's {@link requestCount},
+     * and the responses of either client are earlier responses to the other
+     * in the facts of a failed request.
      */
     withRetryDeadline(deadline) {
         const registry = this.options.registry?.withRetryDeadline(deadline);
@@ -3018,7 +3032,7 @@ class HttpClient {
             ...this.options,
             ...(registry ? { registry } : {})
         });
-        client.#counter = this.#counter;
+        client.#history = this.#history;
         client.#retryDeadline = Math.min(deadline, this.#retryDeadline);
         return client;
     }
@@ -3182,7 +3196,7 @@ class HttpClient {
         // file or download open.
         const payload = request.body ? request.body.open() : body;
         const started = Date.now();
-        this.#counter.sent++;
+        this.#history.sent++;
         try {
             const response = await (0,undici/* request */.Em)(url, {
                 method: request.method,
@@ -3193,6 +3207,7 @@ class HttpClient {
                 headersTimeout: this.options.timeoutMs,
                 bodyTimeout: this.options.timeoutMs
             });
+            this.#history.respondedOrigins.add(url.origin);
             const ok = response.statusCode >= 200 && response.statusCode < 300;
             let text = '';
             if (ok && request.sink)
@@ -3252,12 +3267,13 @@ class HttpClient {
             return;
         const server = headerText(response.headers.server);
         const via = headerText(response.headers.via);
-        this.#mlflowHeaders = {
+        this.#history.mlflowHeaders = {
             ...(server ? { server } : {}),
             ...(via ? { via } : {})
         };
     }
     describe(request, url) {
+        const { mlflowHeaders, respondedOrigins } = this.#history;
         return {
             method: request.method,
             url: describeUrl(url),
@@ -3276,9 +3292,8 @@ class HttpClient {
                     }
                 }
                 : {}),
-            ...(this.#mlflowHeaders
-                ? { earlierMlflowHeaders: this.#mlflowHeaders }
-                : {})
+            ...(mlflowHeaders ? { earlierMlflowHeaders: mlflowHeaders } : {}),
+            ...(respondedOrigins.has(url.origin) ? { originResponded: true } : {})
         };
     }
 }
@@ -5609,6 +5624,7 @@ function parseOfflineConfig(settings, workspace) {
     if (signing && signing.value !== 'none') {
         throw (0,diagnosis_diagnosis/* configError */.Fj)(settingLabel('signing', signing), 'a registration into the local registry is not signed', 'Set `tracking-uri` to register on a server, or set `signing` to none.');
     }
+    rejectSourceChecks(get);
     const origins = new Map();
     for (const [name, value] of settings)
         origins.set(name, value.origin);
@@ -5621,6 +5637,26 @@ function parseOfflineConfig(settings, workspace) {
         },
         origins
     };
+}
+/**
+ * Rejects `verify-signature` and `digest-source`, because the local
+ * registry neither verifies nor digests a source, and a sync of it would
+ * register the source unchecked.
+ */
+function rejectSourceChecks(get) {
+    const checks = [
+        ['verify-signature', "verify the source's signature"],
+        ['digest-source', "compute the source's model digest"]
+    ];
+    for (const [name, check] of checks) {
+        const setting = get(name);
+        if (!setting)
+            continue;
+        const enabled = parseSetting(name, setting, booleanSchema, 'true or false', `Set \`${name}\` to true or false.`);
+        if (!enabled)
+            continue;
+        throw (0,diagnosis_diagnosis/* configError */.Fj)(settingLabel(name, setting), `a registration into the local registry does not ${check}`, `Set \`tracking-uri\` to register on a server, or remove \`${name}\`.`);
+    }
 }
 /**
  * Returns the local registry's directory: the `registry-dir` input, or
@@ -7491,10 +7527,13 @@ const TRACKING_PROBE = 'search experiments';
 /**
  * Runs the preflight's registry read. When it fails with a bare HTTP 500,
  * sends one tracking request to the server that serves the registry. If
- * that request succeeds, the server runs but its registry does not, and
- * the failure becomes SERVER_CONFIG rather than an outage that the action
- * would defer into a bundle that could never sync. Otherwise the
- * original error is raised unchanged.
+ * that request succeeds, the server runs, so the registry is read once
+ * more: a short outage may have ended while the first read was retried.
+ * Only when that read fails with a bare HTTP 500 too does the failure
+ * become SERVER_CONFIG, rather than an outage that the action would defer
+ * into a bundle that could never sync. A successful second read is
+ * returned, and any other failure of it is raised unchanged, as is the
+ * original error when the tracking request fails.
  */
 async function readRegistryOrExplain(http, read) {
     try {
@@ -7511,6 +7550,18 @@ async function readRegistryOrExplain(http, read) {
             throw error;
         if (!(await tracksExperiments(registry)))
             throw error;
+        return readAgainOrExplain(read);
+    }
+}
+/** Reads the registry again after the tracking request succeeded. */
+async function readAgainOrExplain(read) {
+    try {
+        return await read();
+    }
+    catch (error) {
+        if (!(error instanceof HttpError) || !isBareServerError(error)) {
+            throw error;
+        }
         throw new diagnosis_diagnosis/* DiagnosedError */.xB(classifyBrokenRegistry(error, TRACKING_PROBE), {
             cause: error
         });
@@ -10422,6 +10473,7 @@ function fileProgressLogger(file, log, stepBytes = PROGRESS_STEP_BYTES) {
 
 
 
+
 /**
  * The run tag that contains a random id of one upload's create request,
  * so that a create whose response was lost is found again instead of
@@ -10432,15 +10484,20 @@ const CREATE_REQUEST_TAG = 'mlflow_register.create_request';
 const UPLOAD_KEY_TAG = 'mlflow_register.upload_key';
 /**
  * Derives the key that finds an upload again in a later attempt: a hash
- * of the registration's idempotency key and the model's content digest.
- * The digest is part of it because an `idempotency-key` input stays the
- * same when the files change, and a stored file of the same size must
- * then not count as uploaded.
+ * of the registration's idempotency key, model name, experiment and the
+ * model's content digest. An `idempotency-key` input stays the same when
+ * the files change, so the digest keeps a stored file of the same size
+ * from counting as uploaded. The model name and experiment keep one
+ * fixed key from sharing a run between registrations of other models.
  */
-function uploadKey(idempotencyKey, directory) {
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update(JSON.stringify([idempotencyKey, directory.contentDigest]))
-        .digest('hex');
+function uploadKey(idempotencyKey, scope, directory) {
+    const parts = [
+        idempotencyKey,
+        scope.modelName,
+        scope.experimentName,
+        directory.contentDigest
+    ];
+    return (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 /** Files uploaded at once; the artifact proxy takes one PUT per file. */
 const UPLOAD_CONCURRENCY = 4;
@@ -10452,9 +10509,16 @@ async function uploadModelDirectory(http, directory, plan, log) {
     const experimentId = await ensureExperiment(http, plan.experimentName, log);
     const earlier = await findEarlierUploadRun(http, experimentId, plan);
     const run = earlier ?? (await createUploadRun(http, experimentId, plan, log));
+    // A run that an earlier attempt finished may be the source of a version
+    // already, so a failure of this attempt leaves its status as it is.
+    const failRun = async () => {
+        if (earlier?.status === 'FINISHED')
+            return;
+        await endRun(http, run.run_id, 'FAILED');
+    };
     const root = run.artifact_uri ? proxyPath(run.artifact_uri) : undefined;
     if (root === undefined) {
-        await endRun(http, run.run_id, 'FAILED');
+        await failRun();
         throw new diagnosis_diagnosis/* DiagnosedError */.xB((0,diagnosis_diagnosis/* diagnose */.h4)('UNSUPPORTED_FEATURE', `Run ${run.run_id} stores artifacts at ` +
             `${run.artifact_uri ?? '(none)'}, ` +
             "not through the server's artifact proxy, so the action cannot " +
@@ -10463,18 +10527,27 @@ async function uploadModelDirectory(http, directory, plan, log) {
             'its `source`.'));
     }
     const destination = `${root}/${plan.artifactPath}`;
+    const extraFiles = plan.extraFiles ?? [];
+    // A generated file replaces the model file of the same path, so that
+    // model file is neither sent nor checked.
+    const replaced = new Set(extraFiles.map(file => file.relativePath));
+    const modelFiles = directory.files.filter(f => !replaced.has(f.relativePath));
+    const generated = extraFiles.map(file => ({
+        ...file,
+        size: Buffer.byteLength(file.text)
+    }));
     try {
         const pending = earlier
-            ? await skipStoredFiles(http, directory, destination, run.run_id, log)
-            : directory.files;
-        log.info(`Uploading ${pending.length} files ` +
-            `(${formatBytes(sumBytes(pending))}) into run ${run.run_id} ` +
-            `of experiment '${plan.experimentName}'`);
-        await uploadFiles(http, pending, destination, plan.extraFiles ?? [], log);
-        await verifyUploadedSizes(http, destination, directory.files);
+            ? await skipStoredFiles(http, modelFiles, destination, run.run_id, log)
+            : modelFiles;
+        log.info(`Uploading ${countOf(pending.length + generated.length, 'file')} ` +
+            `(${formatBytes(sumBytes(pending) + sumBytes(generated))}) into ` +
+            `run ${run.run_id} of experiment '${plan.experimentName}'`);
+        await uploadFiles(http, pending, destination, generated, log);
+        await verifyUploadedSizes(http, destination, [...modelFiles, ...generated]);
     }
     catch (error) {
-        await endRun(http, run.run_id, 'FAILED').catch(() => undefined);
+        await failRun().catch(() => undefined);
         throw explainArtifactRefusal(error, {
             experimentId,
             runId: run.run_id,
@@ -10505,13 +10578,13 @@ async function findEarlierUploadRun(http, experimentId, plan) {
  * right size counts as uploaded. The upload key makes that safe for
  * intact files, because it changes when any file's content changes.
  */
-async function skipStoredFiles(http, directory, destination, runId, log) {
-    const stored = await listStoredSizes(http, destination, directory.files);
-    const pending = directory.files.filter(file => stored.get(file.relativePath) !== file.size);
-    const skipped = directory.files.length - pending.length;
+async function skipStoredFiles(http, files, destination, runId, log) {
+    const stored = await listStoredSizes(http, destination, files);
+    const pending = files.filter(file => stored.get(file.relativePath) !== file.size);
+    const skipped = files.length - pending.length;
     log.info(`Run ${runId} is from an earlier attempt of this upload and already ` +
-        `stores ${skipped} of ${directory.files.length} files with the ` +
-        `same size (${formatBytes(directory.totalBytes - sumBytes(pending))}); ` +
+        `stores ${skipped} of ${countOf(files.length, 'file')} with the ` +
+        `same size (${formatBytes(sumBytes(files) - sumBytes(pending))}); ` +
         'they are not sent again.');
     return pending;
 }
@@ -10554,10 +10627,13 @@ async function ensureExperiment(http, name, log) {
         return raced;
     }
 }
+/**
+ * Uploads the model files, with {@link UPLOAD_CONCURRENCY} at once, and
+ * then the generated files.
+ */
 async function uploadFiles(http, files, destination, extraFiles, log) {
-    const replaced = new Set(extraFiles.map(file => file.relativePath));
-    const queue = files.filter(f => !replaced.has(f.relativePath));
-    const total = queue.length + extraFiles.length;
+    const queue = [...files];
+    const total = files.length + extraFiles.length;
     const totalBytes = sumBytes(files);
     let doneBytes = 0;
     let doneFiles = 0;
@@ -10573,7 +10649,8 @@ async function uploadFiles(http, files, destination, extraFiles, log) {
             doneFiles++;
             const share = totalBytes > 0 ? doneBytes / totalBytes : doneFiles / files.length;
             if (share >= nextReport && share < 1) {
-                log.info(`Uploaded ${Math.floor(share * 100)}% (${doneFiles} files)`);
+                const percent = Math.floor(share * 100);
+                log.info(`Uploaded ${percent}% (${countOf(doneFiles, 'file')})`);
                 nextReport = Math.floor(share * 4) / 4 + 0.25;
             }
         }
@@ -10589,7 +10666,7 @@ async function uploadFiles(http, files, destination, extraFiles, log) {
     for (const file of extraFiles) {
         await uploadArtifactText(http, `${destination}/${file.relativePath}`, file.text);
     }
-    log.info(`Uploaded all ${total} files`);
+    log.info(`Uploaded ${countOf(total, 'file')}`);
 }
 
 // EXTERNAL MODULE: external "node:url"
@@ -12099,14 +12176,25 @@ async function prepareSource(context, local, tags) {
     if (!local)
         return resolveRemoteSource(context);
     const signatureFile = local.signed?.signatureFile;
-    const key = tags.find(tag => tag.key === IDEMPOTENCY_TAG)?.value;
+    // A forced new version gets a run of its own, because resuming the
+    // earlier attempt's run would give it the source of the version it
+    // replaces.
+    // NOTE: the sync of a deferred forced registration does not resume the
+    // run that the deferred attempt created, so that run stays unused.
+    const key = config.forceNewVersion
+        ? undefined
+        : tags.find(tag => tag.key === IDEMPOTENCY_TAG)?.value;
+    const scope = {
+        modelName: config.modelName,
+        experimentName: config.experimentName
+    };
     const uploaded = await uploadModelDirectory(http, local.directory, {
         experimentName: config.experimentName,
         artifactPath: config.artifactPath,
         runName: `register-${config.modelName}`,
         runTags: tags.filter(tag => tag.key !== IDEMPOTENCY_TAG),
         ...(signatureFile ? { extraFiles: [signatureFile] } : {}),
-        ...(key ? { uploadKey: uploadKey(key, local.directory) } : {})
+        ...(key ? { uploadKey: uploadKey(key, scope, local.directory) } : {})
     }, log);
     return sourceForRegistry(uploaded, config.registry, `runs:/${uploaded.runId ?? ''}/${config.artifactPath}`);
 }
@@ -12565,6 +12653,36 @@ function isDeferrable(diagnosis) {
     return codes/* AVAILABILITY_CODES */.J.has(diagnosis.code);
 }
 /**
+ * Returns why this registration must not be deferred, or undefined when
+ * it may be. A bundle records neither `verify-signature` nor
+ * `digest-source`, and a sync replays it without them, so deferring such
+ * a registration would register its source unchecked.
+ */
+function deferralBlocker(config) {
+    if (config.signing.verifySignature) {
+        return ("it must verify its source's signature (`verify-signature`), " +
+            'and a sync does not verify it');
+    }
+    if (config.signing.digestSource) {
+        return ("it must compute its source's model digest (`digest-source`), " +
+            'and a sync does not compute it');
+    }
+    return undefined;
+}
+/**
+ * Rewrites an availability diagnosis for a registration that was not
+ * deferred: the code stays, and the detail explains why there is no bundle.
+ */
+function notDeferred(diagnosis, blocker) {
+    return {
+        ...diagnosis,
+        detail: `${diagnosis.detail} The registration was not deferred, because ` +
+            `${blocker}.`,
+        fix: `${diagnosis.fix} Then run this registration again once the ` +
+            'server is reachable.'
+    };
+}
+/**
  * Registers the model version, and when the server is unavailable writes
  * a registry bundle instead (outcome `deferred`). With `on-unavailable:
  * fail` the step still fails after the bundle is written.
@@ -12604,6 +12722,12 @@ async function registerOrDefer(step, result) {
         const diagnosis = classifyFailure(error);
         if (!isDeferrable(diagnosis))
             throw error;
+        const blocker = deferralBlocker(config);
+        if (blocker) {
+            throw new diagnosis_diagnosis/* DiagnosedError */.xB(notDeferred(diagnosis, blocker), {
+                cause: error
+            });
+        }
         await deferRegistration(step, provenance, diagnosis, result);
         if (config.bundle.onUnavailable === 'fail') {
             throw new diagnosis_diagnosis/* DiagnosedError */.xB(diagnosis, { cause: error });
@@ -12645,8 +12769,8 @@ async function deferRegistration(step, provenance, diagnosis, result) {
     result.diagnosis = diagnosis;
     result.bundle = { path: bundle.path };
     host.log.warning(`${diagnosis.detail} The registration of '${config.modelName}' is ` +
-        `deferred: its registry bundle is at ${bundle.path}. Run this action ` +
-        'with `mode: sync` once the server is back to register it.', { title: `Registration deferred: ${diagnosis.code}` });
+        `deferred: its registry bundle is at ${bundle.path}. A sync ` +
+        '(`mode: sync`) registers it once the server is back.', { title: `Registration deferred: ${diagnosis.code}` });
     if (host.bundleStore) {
         const stored = await host.bundleStore.upload(bundle, host.log);
         result.bundle = { path: bundle.path, ...stored };
@@ -12925,6 +13049,9 @@ async function recordSync(bundlePath, trackingUri, version, now) {
 
 
 
+
+
+
 /**
  * Reads and verifies every version in the local registry; a missing
  * directory is an empty registry. An alias points to the highest version
@@ -12949,9 +13076,11 @@ async function readLocalRegistry(directory) {
             });
         }
         catch (error) {
+            const claimed = await readClaimedVersion(bundlePath);
             invalid.push({
                 bundle: external_node_path_default().basename(bundlePath),
-                problem: describeProblem(error)
+                problem: describeProblem(error),
+                ...(claimed ? { claimed } : {})
             });
         }
     }
@@ -12981,6 +13110,30 @@ function nextLocalVersion(registry, modelName) {
         }
     }
     return String(highest + 1);
+}
+const claimedVersionSchema = schemas/* object */.Ikc({
+    registration: schemas/* object */.Ikc({ modelName: schemas/* string */.YjP() }),
+    localVersion: schemas/* string */.YjP()
+});
+/**
+ * Reads the model name and version from the manifest of a bundle that
+ * failed verification, so that `show <model>/<version>` can report it.
+ * Returns undefined when the manifest is missing or not in that shape.
+ */
+async function readClaimedVersion(bundlePath) {
+    try {
+        const text = await (0,promises_.readFile)(external_node_path_default().join(bundlePath, MANIFEST_FILE), 'utf8');
+        const parsed = claimedVersionSchema.safeParse(JSON.parse(text));
+        if (!parsed.success)
+            return undefined;
+        return {
+            modelName: parsed.data.registration.modelName,
+            version: parsed.data.localVersion
+        };
+    }
+    catch {
+        return undefined;
+    }
 }
 function describeProblem(error) {
     if (error instanceof diagnosis_diagnosis/* DiagnosedError */.xB)
@@ -15064,9 +15217,10 @@ function describeLocalVersion(entry) {
 function printLocalVersions(registry, rows, streams) {
     if (rows.length === 0)
         return;
-    streams.stderr(`${countOf(registry.versions.length, 'version')} in the local ` +
-        'registry at ' +
-        `${registry.directory}\n`);
+    const invalidCount = registry.invalid.length;
+    const invalidNote = invalidCount ? ` (${invalidCount} invalid)` : '';
+    streams.stderr(`${countOf(rows.length, 'version')} in the local registry at ` +
+        `${registry.directory}${invalidNote}\n`);
     for (const row of rows) {
         if (row.invalid) {
             streams.stdout(`${row.bundle}  INVALID: ${row.invalid}\n`);
@@ -15092,6 +15246,18 @@ function findLocalVersion(registry, reference) {
         ? entry.modelName === model && entry.version === version
         : entry.bundle.manifest.bundleId === reference);
 }
+/**
+ * Finds an entry of the local registry that failed verification, by
+ * bundle id or by the `<model>/<version>` its manifest claims.
+ */
+function findInvalidLocalVersion(registry, reference) {
+    const slash = reference.lastIndexOf('/');
+    const model = reference.slice(0, slash);
+    const version = reference.slice(slash + 1);
+    return registry.invalid.find(entry => slash > 0
+        ? entry.claimed?.modelName === model && entry.claimed.version === version
+        : entry.bundle === reference);
+}
 /** The JSON that `show` prints for a local version. */
 function showLocalVersion(entry) {
     const [row] = localVersionRows({
@@ -15104,6 +15270,7 @@ function showLocalVersion(entry) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/bundle-commands.ts
+
 
 
 
@@ -15130,7 +15297,10 @@ async function listBundles(args, env, streams) {
         streams.stdout(`${JSON.stringify([...rows, ...localRows], null, 2)}\n`);
         return 0;
     }
-    streams.stderr(`${rows.length} pending bundles in ${directory}\n`);
+    const invalidCount = rows.filter(row => row.invalid).length;
+    const invalidNote = invalidCount ? ` (${invalidCount} invalid)` : '';
+    streams.stderr(`${countOf(rows.length, 'pending bundle')} in ` +
+        `${directory}${invalidNote}\n`);
     for (const row of rows) {
         const facts = row.invalid
             ? `INVALID: ${row.invalid}`
@@ -15143,7 +15313,8 @@ async function listBundles(args, env, streams) {
 /**
  * Verifies one pending bundle, or one local version given as its bundle
  * id or as `<model>/<version>`, and prints its manifest as JSON. Returns
- * 1 when it is invalid or missing and 2 when the id is not a bundle id.
+ * 1 when it is invalid or missing and 2 when the id is neither a bundle
+ * id nor `<model>/<version>`.
  */
 async function showBundle(args, env, streams) {
     const id = args.bundleId ?? '';
@@ -15154,6 +15325,16 @@ async function showBundle(args, env, streams) {
         if (local) {
             streams.stdout(showLocalVersion(local));
             return 0;
+        }
+        const invalid = findInvalidLocalVersion(registry, id);
+        if (invalid) {
+            return verifyAndPrint(external_node_path_default().join(registry.directory, invalid.bundle), streams);
+        }
+        if (isVersionReference(id)) {
+            streams.stderr(`error: version ${id} was not found in the local registry at ` +
+                `${registry.directory}. Run \`mlflow-register list\` to see ` +
+                'what is there.\n');
+            return 1;
         }
     }
     if (!bundleIdSchema.safeParse(id).success) {
@@ -15167,8 +15348,15 @@ async function showBundle(args, env, streams) {
             '`mlflow-register list` to see what is there.\n');
         return 1;
     }
+    return verifyAndPrint(pending, streams);
+}
+/**
+ * Verifies one bundle and prints its manifest as JSON, or the reason it
+ * failed verification. Returns the exit code, 0 or 1.
+ */
+async function verifyAndPrint(bundlePath, streams) {
     try {
-        const bundle = await readBundle(pending);
+        const bundle = await readBundle(bundlePath);
         streams.stdout(`${JSON.stringify(bundle.manifest, null, 2)}\n`);
         return 0;
     }
@@ -15179,6 +15367,10 @@ async function showBundle(args, env, streams) {
         streams.stderr(`error: ${diagnosis.detail}\nFix: ${diagnosis.fix}\n`);
         return 1;
     }
+}
+/** Returns whether `id` has the form `<model>/<version>`, e.g. `m/1`. */
+function isVersionReference(id) {
+    return /^[^/.][^/]*(\/[^/]+)*\/[1-9][0-9]*$/.test(id);
 }
 async function isDirectory(target) {
     const info = await (0,promises_.lstat)(target).catch(() => undefined);
