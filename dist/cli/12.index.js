@@ -232,7 +232,10 @@ const SIGNING_METHODS = ['none', 'key', 'sigstore'];
 const OFFLINE_CHOICES = ['auto', 'true', 'false'];
 /** The choices for a registration whose tracking server is unavailable. */
 const ON_UNAVAILABLE = ['bundle', 'fail'];
-/** The commands that send requests to a tracking server, so take its settings. */
+/**
+ * The commands that send requests to a tracking server, and so take its
+ * settings.
+ */
 const SERVER_COMMANDS = ['register', 'preflight', 'sync', 'verify'];
 const INPUTS = [
     {
@@ -1573,7 +1576,7 @@ function describeResponder(responder, response, earlier) {
         case 'conflicting':
             return describeConflict(response, earlier ?? {});
         case 'json-gateway':
-            return `a gateway or auth plugin (${describeJsonShape(response)})${suffix}`;
+            return (`a gateway or auth plugin (${describeJsonShape(response)})` + suffix);
         case 'html-page': {
             const title = response.pageTitle ? ` titled "${response.pageTitle}"` : '';
             return `an HTML page${title}${suffix}`;
@@ -2107,9 +2110,8 @@ function classifyIapForbidden(error) {
     const principal = SERVICE_ACCOUNT.exec(text)?.[0] ?? EMAIL.exec(text)?.[0];
     const role = ROLE_NAME.exec(text)?.[0] ?? IAP_ROLE;
     const who = principal ?? 'the principal of the ID token';
-    const member = principal
-        ? `${SERVICE_ACCOUNT.test(principal) ? 'serviceAccount' : 'user'}:${principal}`
-        : 'serviceAccount:<email>';
+    const kind = principal && SERVICE_ACCOUNT.test(principal) ? 'serviceAccount' : 'user';
+    const member = principal ? `${kind}:${principal}` : 'serviceAccount:<email>';
     return (0,diagnosis_diagnosis/* diagnose */.h4)('FORBIDDEN_NON_MLFLOW', `Identity-Aware Proxy accepted the ID token but denied ` +
         `${request.operation} to ${who}: it lacks the IAP role ${role} on ` +
         'this resource. MLflow never saw the request.', `Grant ${who} the role ${role} (IAP-secured Web App User) on the ` +
@@ -19441,7 +19443,8 @@ function helpText(command) {
     ].join('\n');
 }
 const RUN_OPTION_LINES = {
-    json: '  --json                Print the outputs as one JSON object on stdout.',
+    json: '  --json                Print the outputs as one JSON object on ' +
+        'stdout.',
     'summary-file': '  --summary-file FILE   Append the Markdown summary to FILE.',
     debug: '  --debug               Log each request.'
 };

@@ -50,7 +50,9 @@ export function helpText(command?: Command): string {
 }
 
 const RUN_OPTION_LINES = {
-  json: '  --json                Print the outputs as one JSON object on stdout.',
+  json:
+    '  --json                Print the outputs as one JSON object on ' +
+    'stdout.',
   'summary-file':
     '  --summary-file FILE   Append the Markdown summary to FILE.',
   debug: '  --debug               Log each request.'

@@ -71,7 +71,10 @@ export const ON_UNAVAILABLE = ['bundle', 'fail'] as const
 export type CliCommand =
   'register' | 'preflight' | 'sync' | 'verify' | 'list' | 'show'
 
-/** The commands that send requests to a tracking server, so take its settings. */
+/**
+ * The commands that send requests to a tracking server, and so take its
+ * settings.
+ */
 const SERVER_COMMANDS = ['register', 'preflight', 'sync', 'verify'] as const
 
 export const INPUTS = [

@@ -27,9 +27,9 @@ export function classifyIapForbidden(error: HttpError): Diagnosis | undefined {
   const principal = SERVICE_ACCOUNT.exec(text)?.[0] ?? EMAIL.exec(text)?.[0]
   const role = ROLE_NAME.exec(text)?.[0] ?? IAP_ROLE
   const who = principal ?? 'the principal of the ID token'
-  const member = principal
-    ? `${SERVICE_ACCOUNT.test(principal) ? 'serviceAccount' : 'user'}:${principal}`
-    : 'serviceAccount:<email>'
+  const kind =
+    principal && SERVICE_ACCOUNT.test(principal) ? 'serviceAccount' : 'user'
+  const member = principal ? `${kind}:${principal}` : 'serviceAccount:<email>'
   return diagnose(
     'FORBIDDEN_NON_MLFLOW',
     `Identity-Aware Proxy accepted the ID token but denied ` +

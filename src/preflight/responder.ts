@@ -169,7 +169,9 @@ export function describeResponder(
     case 'conflicting':
       return describeConflict(response, earlier ?? {})
     case 'json-gateway':
-      return `a gateway or auth plugin (${describeJsonShape(response)})${suffix}`
+      return (
+        `a gateway or auth plugin (${describeJsonShape(response)})` + suffix
+      )
     case 'html-page': {
       const title = response.pageTitle ? ` titled "${response.pageTitle}"` : ''
       return `an HTML page${title}${suffix}`
