@@ -6383,8 +6383,8 @@ function checkKeylessUse(signing, mode, env, dryRun = false) {
  */
 function parseSigningSettings(get, mode, workspace) {
     const method = parseSetting('signing', get('signing') ?? { value: 'none', origin: 'default' }, schemas/* enum */.k5n(SIGNING_METHODS), SIGNING_METHODS.join(', '), 'Set `signing` to none, key or sigstore.');
-    const verifySignature = parseSetting('verify-signature', get('verify-signature') ?? { value: 'false', origin: 'default' }, booleanSchema, 'true or false', 'Set `verify-signature` to true or false.');
-    const digestSource = parseSetting('digest-source', get('digest-source') ?? { value: 'false', origin: 'default' }, booleanSchema, 'true or false', 'Set `digest-source` to true or false.');
+    const verifySignature = readSwitch(get, 'verify-signature');
+    const digestSource = readSwitch(get, 'digest-source');
     const privateKey = readPrivateKey(get('signing-key'), method);
     const verifyKey = readPublicKey(get('verify-key'), workspace);
     const identity = readIdentity(get);
@@ -6482,6 +6482,10 @@ function checkSigningTarget(signing, location) {
             'registration uploads `model-path`, whose model digest is always ' +
             'computed', 'Remove `digest-source`.');
     }
+}
+/** Reads a true/false input that is false when unset. */
+function readSwitch(get, name) {
+    return parseSetting(name, get(name) ?? { value: 'false', origin: 'default' }, booleanSchema, 'true or false', `Set \`${name}\` to true or false.`);
 }
 
 ;// CONCATENATED MODULE: ./src/config/verify-source.ts
@@ -15241,23 +15245,33 @@ function printLocalVersions(registry, rows, streams) {
  * undefined when the registry has no such version.
  */
 function findLocalVersion(registry, reference) {
-    const slash = reference.lastIndexOf('/');
-    const model = reference.slice(0, slash);
-    const version = reference.slice(slash + 1);
-    return registry.versions.find(entry => slash > 0
-        ? entry.modelName === model && entry.version === version
+    const named = splitVersionReference(reference);
+    return registry.versions.find(entry => named
+        ? entry.modelName === named.model && entry.version === named.version
         : entry.bundle.manifest.bundleId === reference);
+}
+/**
+ * Splits `<model>/<version>` at its last slash; undefined for a
+ * reference without one, which is a bundle id.
+ */
+function splitVersionReference(reference) {
+    const slash = reference.lastIndexOf('/');
+    if (slash <= 0)
+        return undefined;
+    return {
+        model: reference.slice(0, slash),
+        version: reference.slice(slash + 1)
+    };
 }
 /**
  * Finds an entry of the local registry that failed verification, by
  * bundle id or by the `<model>/<version>` its manifest claims.
  */
 function findInvalidLocalVersion(registry, reference) {
-    const slash = reference.lastIndexOf('/');
-    const model = reference.slice(0, slash);
-    const version = reference.slice(slash + 1);
-    return registry.invalid.find(entry => slash > 0
-        ? entry.claimed?.modelName === model && entry.claimed.version === version
+    const named = splitVersionReference(reference);
+    return registry.invalid.find(entry => named
+        ? entry.claimed?.modelName === named.model &&
+            entry.claimed.version === named.version
         : entry.bundle === reference);
 }
 /** The JSON that `show` prints for a local version. */

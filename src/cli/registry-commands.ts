@@ -104,14 +104,27 @@ export function findLocalVersion(
   registry: LocalRegistry,
   reference: string
 ): LocalVersion | undefined {
-  const slash = reference.lastIndexOf('/')
-  const model = reference.slice(0, slash)
-  const version = reference.slice(slash + 1)
+  const named = splitVersionReference(reference)
   return registry.versions.find(entry =>
-    slash > 0
-      ? entry.modelName === model && entry.version === version
+    named
+      ? entry.modelName === named.model && entry.version === named.version
       : entry.bundle.manifest.bundleId === reference
   )
+}
+
+/**
+ * Splits `<model>/<version>` at its last slash; undefined for a
+ * reference without one, which is a bundle id.
+ */
+function splitVersionReference(
+  reference: string
+): { model: string; version: string } | undefined {
+  const slash = reference.lastIndexOf('/')
+  if (slash <= 0) return undefined
+  return {
+    model: reference.slice(0, slash),
+    version: reference.slice(slash + 1)
+  }
 }
 
 /**
@@ -122,12 +135,11 @@ export function findInvalidLocalVersion(
   registry: LocalRegistry,
   reference: string
 ): InvalidEntry | undefined {
-  const slash = reference.lastIndexOf('/')
-  const model = reference.slice(0, slash)
-  const version = reference.slice(slash + 1)
+  const named = splitVersionReference(reference)
   return registry.invalid.find(entry =>
-    slash > 0
-      ? entry.claimed?.modelName === model && entry.claimed.version === version
+    named
+      ? entry.claimed?.modelName === named.model &&
+        entry.claimed.version === named.version
       : entry.bundle === reference
   )
 }

@@ -49,20 +49,8 @@ export function parseSigningSettings(
     SIGNING_METHODS.join(', '),
     'Set `signing` to none, key or sigstore.'
   )
-  const verifySignature = parseSetting(
-    'verify-signature',
-    get('verify-signature') ?? { value: 'false', origin: 'default' },
-    booleanSchema,
-    'true or false',
-    'Set `verify-signature` to true or false.'
-  )
-  const digestSource = parseSetting(
-    'digest-source',
-    get('digest-source') ?? { value: 'false', origin: 'default' },
-    booleanSchema,
-    'true or false',
-    'Set `digest-source` to true or false.'
-  )
+  const verifySignature = readSwitch(get, 'verify-signature')
+  const digestSource = readSwitch(get, 'digest-source')
   const privateKey = readPrivateKey(get('signing-key'), method)
   const verifyKey = readPublicKey(get('verify-key'), workspace)
   const identity = readIdentity(get)
@@ -210,4 +198,18 @@ export function checkSigningTarget(
       'Remove `digest-source`.'
     )
   }
+}
+
+/** Reads a true/false input that is false when unset. */
+function readSwitch(
+  get: SettingReader,
+  name: 'verify-signature' | 'digest-source'
+): boolean {
+  return parseSetting(
+    name,
+    get(name) ?? { value: 'false', origin: 'default' },
+    booleanSchema,
+    'true or false',
+    `Set \`${name}\` to true or false.`
+  )
 }
