@@ -1504,8 +1504,8 @@ function describeErrorResponder(error) {
     return describeResponder(identifyErrorResponder(error), error.response, error.request.earlierMlflowHeaders);
 }
 /**
- * Identifies who answered from the body and the challenge alone, without
- * comparing headers with earlier responses.
+ * Identifies the responder from the body and the challenge alone,
+ * without comparing headers with earlier responses.
  */
 function claimedResponder(response) {
     const body = response.body.trim();
@@ -2623,7 +2623,7 @@ function classifyHttpError(error) {
         case 407:
             return proxyAuth(error.request, httpEvidence(error));
         case 411:
-            return (0,diagnosis_diagnosis/* diagnose */.h4)('SERVER_CONFIG', `${whoAnswered(error)} ` +
+            return (0,diagnosis_diagnosis/* diagnose */.h4)('SERVER_CONFIG', `${describeErrorResponder(error)} ` +
                 `answered ${error.request.operation} with 411 Length Required, ` +
                 'although the action sends Content-Length with every upload: ' +
                 'an intermediary dropped the header or re-encoded the body.', 'Check the proxies between the runner and MLflow: they must pass ' +
@@ -2643,7 +2643,7 @@ function classifyTooLarge(error) {
         : '';
     const body = upload?.file ? `the file ${upload.file}` : 'the body';
     const limit = upload ? ` to at least ${formatBytes(upload.bytes)}` : '';
-    return (0,diagnosis_diagnosis/* diagnose */.h4)('PAYLOAD_TOO_LARGE', `${whoAnswered(error)} rejected ${body}${size} of ${operation} as ` +
+    return (0,diagnosis_diagnosis/* diagnose */.h4)('PAYLOAD_TOO_LARGE', `${describeErrorResponder(error)} rejected ${body}${size} of ${operation} as ` +
         'too large.', "Raise the body limit of the proxy in front of MLflow (nginx's " +
         `client_max_body_size)${limit}, or upload large models to the ` +
         'artifact store directly, which takes multipart uploads.', httpEvidence(error));
@@ -2764,7 +2764,7 @@ function classifyMissingRegistry(error) {
  * error code and no database text that names another cause. MLflow
  * 3.17.2 returns this (Flask's HTML error page) when its registry
  * store cannot be read, while its tracking API still works. A 502, 503
- * or 504 is left out, because a gateway answers those for an upstream
+ * or 504 is left out, because a gateway returns those for an upstream
  * that is slow or restarting, which clears up.
  */
 function isBareServerError(error) {
@@ -2783,7 +2783,7 @@ function classifyBrokenRegistry(error, trackingOperation) {
     const { request, response } = error;
     return (0,diagnosis_diagnosis/* diagnose */.h4)('SERVER_CONFIG', `The tracking server at ${new URL(request.url).origin} is reachable ` +
         `and answered ${trackingOperation}, but its model registry failed: ` +
-        `${whoAnswered(error)} answered ${request.operation} with HTTP ` +
+        `${describeErrorResponder(error)} answered ${request.operation} with HTTP ` +
         `${response.status} through every retry, and again on one more ` +
         `read after ${trackingOperation} succeeded. The server has no ` +
         'working model registry, so waiting or re-running will not help. ' +
@@ -2794,9 +2794,6 @@ function classifyBrokenRegistry(error, trackingOperation) {
 }
 function titleText(title) {
     return title ? ` titled "${title}"` : '';
-}
-function whoAnswered(error) {
-    return describeErrorResponder(error);
 }
 
 ;// CONCATENATED MODULE: ./src/preflight/classify.ts
@@ -9067,9 +9064,9 @@ function signatureTags(digest, signatureUri) {
 }
 /**
  * Returns the model digest of a resolved `runs:/`, `models:/` or artifact
- * source: with `verify-signature`, the digest its verified signature
- * signs; with `digest-source` or `attest`, the digest of its files,
- * streamed down through the artifact proxy; otherwise undefined.
+ * source. With `verify-signature` it is the digest the verified signature
+ * signs. With `digest-source` or `attest` it is the digest of the files,
+ * streamed down through the artifact proxy. Otherwise it is undefined.
  */
 async function sourceModelDigest(http, original, resolved, config, log) {
     if (config.signing.verifySignature) {
@@ -10041,7 +10038,7 @@ function modelNameOf(given, realRoot) {
     }
     return name;
 }
-/** Drops trailing separators, so `lstat` sees a link and not its target. */
+/** Drops trailing separators, so `lstat` reads a link, not its target. */
 function trimTrailingSeparators(given) {
     const { root } = external_node_path_default().parse(given);
     let trimmed = given;

@@ -45,7 +45,7 @@ export function classifyHttpError(error: HttpError): Diagnosis {
     case 411:
       return diagnose(
         'SERVER_CONFIG',
-        `${whoAnswered(error)} ` +
+        `${describeErrorResponder(error)} ` +
           `answered ${error.request.operation} with 411 Length Required, ` +
           'although the action sends Content-Length with every upload: ' +
           'an intermediary dropped the header or re-encoded the body.',
@@ -71,7 +71,7 @@ function classifyTooLarge(error: HttpError): Diagnosis {
   const limit = upload ? ` to at least ${formatBytes(upload.bytes)}` : ''
   return diagnose(
     'PAYLOAD_TOO_LARGE',
-    `${whoAnswered(error)} rejected ${body}${size} of ${operation} as ` +
+    `${describeErrorResponder(error)} rejected ${body}${size} of ${operation} as ` +
       'too large.',
     "Raise the body limit of the proxy in front of MLflow (nginx's " +
       `client_max_body_size)${limit}, or upload large models to the ` +
@@ -284,7 +284,7 @@ function classifyMissingRegistry(error: HttpError): Diagnosis {
  * error code and no database text that names another cause. MLflow
  * 3.17.2 returns this (Flask's HTML error page) when its registry
  * store cannot be read, while its tracking API still works. A 502, 503
- * or 504 is left out, because a gateway answers those for an upstream
+ * or 504 is left out, because a gateway returns those for an upstream
  * that is slow or restarting, which clears up.
  */
 export function isBareServerError(error: HttpError): boolean {
@@ -308,7 +308,7 @@ export function classifyBrokenRegistry(
     'SERVER_CONFIG',
     `The tracking server at ${new URL(request.url).origin} is reachable ` +
       `and answered ${trackingOperation}, but its model registry failed: ` +
-      `${whoAnswered(error)} answered ${request.operation} with HTTP ` +
+      `${describeErrorResponder(error)} answered ${request.operation} with HTTP ` +
       `${response.status} through every retry, and again on one more ` +
       `read after ${trackingOperation} succeeded. The server has no ` +
       'working model registry, so waiting or re-running will not help. ' +
@@ -323,8 +323,4 @@ export function classifyBrokenRegistry(
 
 function titleText(title: string | undefined): string {
   return title ? ` titled "${title}"` : ''
-}
-
-function whoAnswered(error: HttpError): string {
-  return describeErrorResponder(error)
 }

@@ -85,8 +85,8 @@ export function describeErrorResponder(error: HttpError): string {
 }
 
 /**
- * Identifies who answered from the body and the challenge alone, without
- * comparing headers with earlier responses.
+ * Identifies the responder from the body and the challenge alone,
+ * without comparing headers with earlier responses.
  */
 export function claimedResponder(response: ResponseFacts): Responder {
   const body = response.body.trim()

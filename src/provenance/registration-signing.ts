@@ -113,9 +113,9 @@ export function signatureTags(
 
 /**
  * Returns the model digest of a resolved `runs:/`, `models:/` or artifact
- * source: with `verify-signature`, the digest its verified signature
- * signs; with `digest-source` or `attest`, the digest of its files,
- * streamed down through the artifact proxy; otherwise undefined.
+ * source. With `verify-signature` it is the digest the verified signature
+ * signs. With `digest-source` or `attest` it is the digest of the files,
+ * streamed down through the artifact proxy. Otherwise it is undefined.
  */
 export async function sourceModelDigest(
   http: HttpClient,

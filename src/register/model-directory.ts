@@ -82,7 +82,7 @@ function modelNameOf(given: string, realRoot: string): string {
   return name
 }
 
-/** Drops trailing separators, so `lstat` sees a link and not its target. */
+/** Drops trailing separators, so `lstat` reads a link, not its target. */
 function trimTrailingSeparators(given: string): string {
   const { root } = path.parse(given)
   let trimmed = given
