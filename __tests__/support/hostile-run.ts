@@ -157,7 +157,7 @@ export function baseInputs(
   return inputs
 }
 
-/** The variables of the base registration: Basic credentials. */
+/** Builds the variables of the base registration, with Basic credentials. */
 function baseVariables(environment: HostileEnvironment): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH ?? '',

@@ -1,9 +1,9 @@
 /**
  * Property-based tests of the action's entry point, run() with a
- * recording host: every invalid value of every constrained input, given
- * as an input or through the variable the input falls back to, fails
- * the step with the CLIENT_CONFIG diagnosis in one error that names the
- * input, before any request, with no stack trace and no unmasked secret.
+ * recording host. Every invalid value of every constrained input, given
+ * as an input or through the variable it falls back to, fails the step
+ * before any request. The one error names the input with the
+ * CLIENT_CONFIG diagnosis, and shows no stack trace and no secret.
  */
 import { describe, expect, it, jest } from '@jest/globals'
 import fc from 'fast-check'

@@ -1,8 +1,8 @@
 /**
- * Property-based tests of the CLI, in-process, over every flag: any
- * value, up to 200 KB, ends with exit code 0, 1 or 2, no stack trace and
- * no secret in the output, including the value itself when the input is
- * a secret. The tracking server is a closed loopback port.
+ * Property-based tests of the CLI, in-process, over every flag. Any
+ * value, up to 200 KB, ends with exit code 0, 1 or 2 and no stack trace.
+ * No secret appears in the output, including the value itself when the
+ * input is a secret. The tracking server is a closed loopback port.
  */
 import { describe, expect, it, jest } from '@jest/globals'
 import fc from 'fast-check'

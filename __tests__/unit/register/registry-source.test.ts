@@ -76,7 +76,7 @@ describe('sourceForRegistry with files behind the artifact proxy', () => {
 })
 
 describe('sourceForRegistry with a logged model', () => {
-  function refusal(runId?: string): DiagnosedError | undefined {
+  function rejection(runId?: string): DiagnosedError | undefined {
     const given = {
       source: 'models:/m-42',
       modelId: 'm-42',
@@ -92,7 +92,7 @@ describe('sourceForRegistry with a logged model', () => {
   }
 
   it('refuses it for a separate registry', () => {
-    const error = refusal('abc')
+    const error = rejection('abc')
 
     expect(error?.diagnosis.code).toBe('CLIENT_CONFIG')
     expect(error?.message).toContain(
@@ -101,14 +101,14 @@ describe('sourceForRegistry with a logged model', () => {
   })
 
   it('names the run and model-path in the fix', () => {
-    const fix = refusal('abc')?.diagnosis.fix
+    const fix = rejection('abc')?.diagnosis.fix
 
     expect(fix).toContain('runs:/abc/<name>')
     expect(fix).toContain('`model-path`')
   })
 
   it('refuses a logged model without a run', () => {
-    expect(refusal()?.message).toContain('https://registry.example.com')
+    expect(rejection()?.message).toContain('https://registry.example.com')
   })
 
   it('keeps it on the tracking server', () => {
