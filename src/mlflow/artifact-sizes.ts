@@ -1,3 +1,4 @@
+import { forEachBounded } from '../async/bounded-pool.js'
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { ApiResponse, HttpClient } from '../http/transport.js'
 import { ARTIFACTS_API } from './api-paths.js'
@@ -114,6 +115,9 @@ export async function verifyUploadedSizes(
   }
 }
 
+/** Directories listed at once when checking the stored sizes. */
+const LIST_CONCURRENCY = 8
+
 /**
  * Lists the sizes the artifact proxy records for `files` below `root`,
  * by relative path, with one listing per directory. Files the proxy does
@@ -128,10 +132,13 @@ export async function listStoredSizes(
   for (const file of files) {
     const slash = file.relativePath.lastIndexOf('/')
     const directory = slash < 0 ? '' : file.relativePath.slice(0, slash)
-    byDirectory.set(directory, [...(byDirectory.get(directory) ?? []), file])
+    const group = byDirectory.get(directory)
+    if (group) group.push(file)
+    else byDirectory.set(directory, [file])
   }
   const stored = new Map<string, number>()
-  for (const [directory, group] of byDirectory) {
+  const groups = [...byDirectory]
+  await forEachBounded(groups, LIST_CONCURRENCY, async ([directory, group]) => {
     const listed = directory ? `${root}/${directory}` : root
     const sizes = await listArtifactSizes(http, listed)
     for (const file of group) {
@@ -140,7 +147,7 @@ export async function listStoredSizes(
       const size = sizes.get(name)
       if (size !== undefined) stored.set(file.relativePath, size)
     }
-  }
+  })
   return stored
 }
 

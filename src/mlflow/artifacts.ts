@@ -51,9 +51,7 @@ export async function uploadArtifact(
         contentType: 'application/octet-stream',
         length: file.size,
         open: () => {
-          const stream = releasingChunks(
-            createReadStream(file.absolutePath, { highWaterMark: READ_CHUNK })
-          )
+          const stream = openFileStream(file.absolutePath, file.size)
           return onProgress ? countBytes(stream, onProgress) : stream
         }
       },
@@ -65,6 +63,20 @@ export async function uploadArtifact(
     },
     emptyResponse
   )
+}
+
+/**
+ * Opens a file to upload. A file stream allocates a buffer of its read
+ * size for every read, including the last one that finds the end. So a
+ * small file is read with a buffer of its own size: with 1 MiB buffers,
+ * 2,000 files of 4 KiB allocated 4 GiB, and collecting it took about a
+ * quarter of the CPU time of their upload. Only a file larger than one
+ * read needs the collections that keep a long upload's memory flat.
+ */
+function openFileStream(path: string, size: number): Readable {
+  const highWaterMark = Math.min(READ_CHUNK, Math.max(size, 1))
+  const stream = createReadStream(path, { highWaterMark })
+  return size > READ_CHUNK ? releasingChunks(stream) : stream
 }
 
 /**

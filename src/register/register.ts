@@ -87,11 +87,15 @@ export async function registerModel(
   if (http.isUnityCatalog && config.modelPath) {
     await checkModelSignature(config.modelPath, config.modelName)
   }
+  // The directory is hashed while the preflight's request is in flight.
+  // A read error still surfaces after the preflight's result.
+  const reading = config.modelPath
+    ? readModelDirectory(config.modelPath)
+    : undefined
+  reading?.catch(() => undefined)
   const preflight = await checkTargetModel(http, config.modelName, log)
   context.progress.preflight = preflight
-  const directory = config.modelPath
-    ? await readModelDirectory(config.modelPath)
-    : undefined
+  const directory = await reading
   const digest = directory && directoryDigest(directory)
   context.progress.modelDigest = digest
   const key = registrationKey(config, context.provenance, directory)

@@ -94,8 +94,14 @@ export function uploadKey(
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex')
 }
 
-/** Files uploaded at once; the artifact proxy takes one PUT per file. */
-const UPLOAD_CONCURRENCY = 4
+/**
+ * Files uploaded at once. The artifact proxy takes one PUT per file, and
+ * each keep-alive connection stays with the server worker that accepted
+ * it, so more connections make it likelier that every worker gets some.
+ * Against MLflow with 2 workers, 2,000 files of 4 KiB took 3.4 to 4.1 s
+ * with 8 at once and 4.4 to 6.1 s with 4.
+ */
+export const UPLOAD_CONCURRENCY = 8
 
 /**
  * Uploads a local model directory into a new run through the server's

@@ -6,7 +6,7 @@ import { readLocalRegistry } from '../bundle/local-registry.js'
 import { DiagnosedError } from '../diagnosis/diagnosis.js'
 import type { RunResult } from '../github/outputs.js'
 import type { Host } from '../host/host.js'
-import { forEachBounded } from './bounded-pool.js'
+import { forEachBounded } from '../async/bounded-pool.js'
 import { listPendingBundles } from './find-bundles.js'
 import {
   syncBundle,

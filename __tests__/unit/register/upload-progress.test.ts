@@ -18,10 +18,21 @@ function sendInChunks(
   for (let sent = chunk; sent <= size; sent += chunk) report(sent)
 }
 
+/** The callback for a file larger than one step. */
+function reporter(
+  file: typeof FILE,
+  log: ReturnType<typeof recordingLogger>,
+  stepBytes: number
+): (sentBytes: number) => void {
+  const report = fileProgressLogger(file, log, stepBytes)
+  if (!report) throw new Error(`no progress callback for ${file.size} bytes`)
+  return report
+}
+
 describe('fileProgressLogger', () => {
   it('logs once per step with bytes and percent', () => {
     const log = recordingLogger()
-    sendInChunks(fileProgressLogger(FILE, log, 100 * MIB), FILE.size, MIB)
+    sendInChunks(reporter(FILE, log, 100 * MIB), FILE.size, MIB)
     expect(log.lines).toHaveLength(9)
     expect(log.lines[0]).toBe(
       'info: Uploading weights.bin: 100.0 MiB of 1000.0 MiB (10%)'
@@ -33,7 +44,7 @@ describe('fileProgressLogger', () => {
 
   it('logs one line when a chunk spans steps', () => {
     const log = recordingLogger()
-    const report = fileProgressLogger(FILE, log, 100 * MIB)
+    const report = reporter(FILE, log, 100 * MIB)
     report(350 * MIB)
     report(399 * MIB)
     report(400 * MIB)
@@ -45,23 +56,25 @@ describe('fileProgressLogger', () => {
 
   it('starts over when a retry re-sends', () => {
     const log = recordingLogger()
-    const report = fileProgressLogger(FILE, log, 100 * MIB)
+    const report = reporter(FILE, log, 100 * MIB)
     sendInChunks(report, 250 * MIB, MIB)
     sendInChunks(report, 150 * MIB, MIB)
     expect(log.lines).toHaveLength(3)
     expect(log.lines[2]).toContain('100.0 MiB of 1000.0 MiB (10%)')
   })
 
-  it('stays silent for a file within one step', () => {
+  it('gives no callback for a file within one step', () => {
     const log = recordingLogger()
     const small = { relativePath: 'model.pkl', size: PROGRESS_STEP_BYTES }
-    sendInChunks(fileProgressLogger(small, log), small.size, MIB)
+    expect(fileProgressLogger(small, log)).toBeUndefined()
+    const larger = { ...small, size: PROGRESS_STEP_BYTES + 1 }
+    expect(fileProgressLogger(larger, log)).toBeInstanceOf(Function)
     expect(log.lines).toEqual([])
   })
 
   it('leaves the last chunk to the summary line', () => {
     const log = recordingLogger()
-    fileProgressLogger(FILE, log, 100 * MIB)(FILE.size)
+    reporter(FILE, log, 100 * MIB)(FILE.size)
     expect(log.lines).toEqual([])
   })
 })

@@ -20,6 +20,7 @@ import {
 } from '../../../src/register/model-directory.js'
 import {
   CREATE_REQUEST_TAG,
+  UPLOAD_CONCURRENCY,
   UPLOAD_KEY_TAG,
   uploadKey,
   uploadModelDirectory,
@@ -111,22 +112,37 @@ describe('uploadModelDirectory run create', () => {
 
 describe('uploadModelDirectory after a refused file', () => {
   const ARTIFACT_PUT = /\/mlflow-artifacts\/artifacts\//
+  let manyFiles: string
 
-  beforeEach(() => {
+  beforeEach(async () => {
+    // Three times as many files as are sent at once, so that a file
+    // started after the refusal shows in the count.
+    manyFiles = await mkdtemp(path.join(tmpdir(), 'many-files-'))
+    for (let i = 0; i < UPLOAD_CONCURRENCY * 3; i++) {
+      await writeFile(path.join(manyFiles, `part-${i}.bin`), `part ${i}`)
+    }
+    model = await readModelDirectory(manyFiles)
+    // The refusal comes once the first files have all reached the
+    // server, while the others are still in flight.
     server.faults.add({
       method: 'PUT',
       path: ARTIFACT_PUT,
       times: 1,
+      delayMs: 100,
       respond: nginxPage(413, 'Request Entity Too Large')
     })
     server.faults.delay(ARTIFACT_PUT, 300, { method: 'PUT' })
+  })
+
+  afterEach(async () => {
+    await rm(manyFiles, { recursive: true, force: true })
   })
 
   it('starts no further file', async () => {
     await expect(upload()).rejects.toThrow()
     await settle()
     const puts = server.requests.matching({ method: 'PUT', path: ARTIFACT_PUT })
-    expect(puts.length).toBeLessThanOrEqual(4)
+    expect(puts.length).toBeLessThanOrEqual(UPLOAD_CONCURRENCY)
   })
 
   it('ends the run after the files in flight stop', async () => {
