@@ -97,6 +97,7 @@ function createBench(mlflow, countingProxy) {
     cli: path.join(ROOT, 'dist/cli/index.js'),
     python: path.join(ROOT, '.venv/bin/python'),
     pythonScript: path.join(ROOT, 'bench/python_client.py'),
+    floorScript: path.join(ROOT, 'bench/floor-client.mjs'),
     env: cleanEnv()
   }
 }

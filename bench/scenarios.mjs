@@ -19,7 +19,8 @@ import { median, runMeasured } from './measure.mjs'
  * proxy, the temp dir, the environments and the command lines.
  * @typedef {{ server: { url: string, dir: string }, proxy: object,
  *   tempDir: string, node: string, cli: string, python: string,
- *   pythonScript: string, env: Record<string, string> }} Bench
+ *   pythonScript: string, floorScript: string,
+ *   env: Record<string, string> }} Bench
  */
 
 function ours(bench, args, url = bench.server.url, env = {}) {
@@ -50,8 +51,10 @@ export async function coldRegistration(bench, source, repetitions) {
     oursServer: [],
     pyServer: [],
     oursRequests: [],
-    pyRequests: []
+    pyRequests: [],
+    floor: []
   }
+  const [, runId, artifactPath] = /^runs:\/([^/]+)\/(.+)$/.exec(source)
   for (let rep = 0; rep < repetitions; rep++) {
     const cliArgs = ['--source', source, '--aliases', 'champion']
     bench.proxy.reset()
@@ -82,6 +85,22 @@ export async function coldRegistration(bench, source, repetitions) {
     samples.python.push(py.ms)
     samples.pyServer.push(bench.proxy.serverMs())
     samples.pyRequests.push(bench.proxy.count())
+
+    // The same requests from a bare Node.js script: the floor that Node's
+    // start and the server's time leave to any Node.js client.
+    const floor = await runMeasured(
+      bench.node,
+      [
+        bench.floorScript,
+        bench.proxy.url,
+        runId,
+        artifactPath,
+        `cold-floor-${rep}`,
+        'champion'
+      ],
+      { env: bench.env, tempDir: bench.tempDir }
+    )
+    samples.floor.push(floor.ms)
   }
   return {
     oursMs: median(samples.ours),
@@ -90,7 +109,8 @@ export async function coldRegistration(bench, source, repetitions) {
     oursServerMs: median(samples.oursServer),
     pythonServerMs: median(samples.pyServer),
     oursRequests: median(samples.oursRequests),
-    pythonRequests: median(samples.pyRequests)
+    pythonRequests: median(samples.pyRequests),
+    floorMs: median(samples.floor)
   }
 }
 
