@@ -4,7 +4,6 @@ import { VERSION } from '../version.js'
 import { UsageError, parseCliArgs } from './args.js'
 import { listBundles, showBundle } from './bundle-commands.js'
 import { createCliHost } from './cli-host.js'
-import { runFakeServer } from './fake-server-command.js'
 import { helpText } from './help.js'
 
 /** Streams the CLI writes to; injected in tests. */
@@ -47,7 +46,12 @@ export async function runCli(
 
   if (args.command === 'list') return listBundles(args, env, streams)
   if (args.command === 'show') return showBundle(args, env, streams)
-  if (args.command === 'fake-server') return runFakeServer(args, streams)
+  if (args.command === 'fake-server') {
+    // The fake server is a sixth of the code and no other command uses
+    // it, so it loads only for this one.
+    const { runFakeServer } = await import('./fake-server-command.js')
+    return runFakeServer(args, streams)
+  }
 
   const flags = new Map(args.flags)
   flags.set('mode', args.command)
