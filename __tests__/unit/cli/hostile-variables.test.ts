@@ -23,10 +23,12 @@ import {
   baseInputs,
   confine,
   describeSideEffects,
+  expectNoFuzzedSecret,
   expectNoSecret,
   fuzzedSecrets,
   runCliWith,
-  useHostileEnvironment
+  useHostileEnvironment,
+  type CliRun
 } from '../../support/hostile-run.js'
 
 jest.setTimeout(120_000)
@@ -108,30 +110,57 @@ describe('variable list', () => {
   })
 })
 
+/** Runs the base registration with one variable set to `value`. */
+function runWithVariable(variable: string, value: string): Promise<CliRun> {
+  // A flag wins over every variable, so the variable's input is left out
+  // of the flags.
+  const flags = baseInputs(environment)
+  const input = INPUT_OF_VARIABLE.get(variable)
+  if (input !== undefined) flags.delete(input)
+  // The token is a secret of the run, so a copy of it in any other
+  // variable must be masked too.
+  return runCliWith(environment, flags, {
+    MLFLOW_TRACKING_TOKEN: TOKEN,
+    [variable]: value
+  })
+}
+
 describe('any value', () => {
   it.each(VARIABLES)('of %s ends cleanly', async variable => {
     await fc.assert(
       fc.asyncProperty(ANY_VALUE, async value => {
-        // A flag wins over every variable, so the variable's input is
-        // left out of the flags.
-        const flags = baseInputs(environment)
-        const input = INPUT_OF_VARIABLE.get(variable)
-        if (input !== undefined) flags.delete(input)
         const confinedValue =
           variable === 'RUNNER_TEMP'
             ? path.join(environment.workspace, confine('bundle-dir', value))
             : confine(variable, value)
-        // The token is a secret of the run, so a copy of it in any other
-        // variable must be masked too.
-        const run = await runCliWith(environment, flags, {
-          MLFLOW_TRACKING_TOKEN: TOKEN,
-          [variable]: confinedValue
-        })
+        const run = await runWithVariable(variable, confinedValue)
         expect([0, 1, 2]).toContain(run.code)
         expect(run.text).not.toMatch(STACK_TRACE)
-        expectNoSecret(run.text, maskedValue(variable, confinedValue))
+        expectNoSecret(run.text)
+        await expectNoFuzzedSecret(
+          run,
+          maskedValue(variable, confinedValue),
+          reference => runWithVariable(variable, reference)
+        )
       }),
       { numRuns: 3, examples: [[HUGE_VALUE]] }
+    )
+  })
+})
+
+// Fast-check generates `name` among other JavaScript property names, and
+// the output name `model-name` contains it whatever the secret is.
+describe('secret value name', () => {
+  const secretVariables = VARIABLES.filter(
+    variable => maskedValue(variable, 'name').length > 0
+  )
+
+  it.each(secretVariables)('of %s passes unprinted', async variable => {
+    const run = await runWithVariable(variable, 'name')
+    expect(run.text).toContain('model-name=fraud-model')
+    expectNoSecret(run.text)
+    await expectNoFuzzedSecret(run, ['name'], reference =>
+      runWithVariable(variable, reference)
     )
   })
 })
