@@ -8029,9 +8029,13 @@ async function uploadArtifact(http, destination, file, onProgress, signal) {
  * 2,000 files of 4 KiB allocated 4 GiB, and collecting it took about a
  * quarter of the CPU time of their upload. Only a file larger than one
  * read needs the collections that keep a long upload's memory flat.
+ * The buffer has one byte more than the size, so a file that grew since
+ * it was listed fails its first read with a length mismatch. With the
+ * size alone, the server could respond once it had those bytes, before
+ * the next read, and store a prefix of the file as a success.
  */
 function openFileStream(path, size) {
-    const highWaterMark = Math.min(READ_CHUNK, Math.max(size, 1));
+    const highWaterMark = Math.min(READ_CHUNK, size + 1);
     const stream = (0,external_node_fs_.createReadStream)(path, { highWaterMark });
     return size > READ_CHUNK ? releasingChunks(stream) : stream;
 }
@@ -8341,18 +8345,29 @@ var dist = __webpack_require__(38815);
 ;// CONCATENATED MODULE: ./src/async/bounded-pool.ts
 /**
  * Runs `task` on every item with at most `limit` tasks in flight, and
- * resolves once all have settled. Tasks report their own failures.
+ * resolves once all have settled. After a task fails, no further item
+ * starts. Once the tasks in flight settle, the pool rejects with the
+ * error of the first failed item in `items`, as a sequential loop would.
  */
 async function forEachBounded(items, limit, task) {
     let next = 0;
+    const failures = [];
     const worker = async () => {
-        while (next < items.length) {
+        while (next < items.length && failures.length === 0) {
             const index = next++;
-            await task(items[index], index);
+            try {
+                await task(items[index], index);
+            }
+            catch (error) {
+                failures.push({ index, error });
+            }
         }
     };
     const workers = Math.max(1, Math.min(limit, items.length));
     await Promise.all(Array.from({ length: workers }, worker));
+    const first = failures.sort((a, b) => a.index - b.index)[0];
+    if (first)
+        throw first.error;
 }
 
 ;// CONCATENATED MODULE: ./src/mlflow/artifact-sizes.ts
@@ -10089,7 +10104,9 @@ async function walk(root, relative, files) {
     const entries = await (0,promises_.readdir)(directory, { withFileTypes: true });
     // The entries are read at once: one by one, the lstat calls of a
     // directory of 2,000 files took 100 ms. The caller sorts the files.
-    await Promise.all(entries.map(async (entry) => {
+    // The error reported is that of the first failing entry in listing
+    // order, not the first to fail, so it does not depend on timing.
+    const results = await Promise.allSettled(entries.map(async (entry) => {
         const relativePath = relative ? `${relative}/${entry.name}` : entry.name;
         const absolutePath = external_node_path_default().join(directory, entry.name);
         const info = await (0,promises_.lstat)(absolutePath);
@@ -10108,6 +10125,9 @@ async function walk(root, relative, files) {
             });
         }
     }));
+    const failed = results.find(result => result.status === 'rejected');
+    if (failed)
+        throw failed.reason;
 }
 async function followLink(root, relativePath, absolutePath) {
     const target = await (0,promises_.realpath)(absolutePath).catch(() => undefined);

@@ -72,9 +72,13 @@ export async function uploadArtifact(
  * 2,000 files of 4 KiB allocated 4 GiB, and collecting it took about a
  * quarter of the CPU time of their upload. Only a file larger than one
  * read needs the collections that keep a long upload's memory flat.
+ * The buffer has one byte more than the size, so a file that grew since
+ * it was listed fails its first read with a length mismatch. With the
+ * size alone, the server could respond once it had those bytes, before
+ * the next read, and store a prefix of the file as a success.
  */
 function openFileStream(path: string, size: number): Readable {
-  const highWaterMark = Math.min(READ_CHUNK, Math.max(size, 1))
+  const highWaterMark = Math.min(READ_CHUNK, size + 1)
   const stream = createReadStream(path, { highWaterMark })
   return size > READ_CHUNK ? releasingChunks(stream) : stream
 }

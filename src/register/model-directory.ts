@@ -100,7 +100,9 @@ async function walk(
   const entries = await readdir(directory, { withFileTypes: true })
   // The entries are read at once: one by one, the lstat calls of a
   // directory of 2,000 files took 100 ms. The caller sorts the files.
-  await Promise.all(
+  // The error reported is that of the first failing entry in listing
+  // order, not the first to fail, so it does not depend on timing.
+  const results = await Promise.allSettled(
     entries.map(async entry => {
       const relativePath = relative ? `${relative}/${entry.name}` : entry.name
       const absolutePath = path.join(directory, entry.name)
@@ -119,6 +121,8 @@ async function walk(
       }
     })
   )
+  const failed = results.find(result => result.status === 'rejected')
+  if (failed) throw failed.reason
 }
 
 async function followLink(

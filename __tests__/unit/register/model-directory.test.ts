@@ -171,6 +171,31 @@ describe('readModelDirectory symbolic links', () => {
     )
   })
 
+  // A dangling link fails after one system call and a link to a
+  // directory after two, so the links that fail first come later in
+  // path order.
+  it('reports the first bad link in path order', async () => {
+    symlinkSync('data', path.join(model, 'a-link'))
+    for (let i = 0; i < 8; i++) {
+      symlinkSync('missing', path.join(model, `z-${i}`))
+    }
+    const error = await rejectionOf(readModelDirectory(model))
+    expect((error as DiagnosedError).diagnosis.detail).toContain(
+      'a-link is a symbolic link to a directory'
+    )
+  })
+
+  it('reports a bad link in a folder before later ones', async () => {
+    symlinkSync('missing', path.join(model, 'data/nested/b-link'))
+    for (let i = 0; i < 8; i++) {
+      symlinkSync('missing', path.join(model, `z-${i}`))
+    }
+    const error = await rejectionOf(readModelDirectory(model))
+    expect((error as DiagnosedError).diagnosis.detail).toContain(
+      'data/nested/b-link is a symbolic link'
+    )
+  })
+
   it('tells the user to copy the file instead', async () => {
     writeFileSync(path.join(sandbox, 'weights.bin'), 'outside')
     symlinkSync(path.join(sandbox, 'weights.bin'), path.join(model, 'w.bin'))

@@ -27,6 +27,7 @@ import {
   type UploadPlan
 } from '../../../src/register/upload.js'
 import { nginxPage } from '../../../src/fake-server/faults/canned.js'
+import { uploadArtifact } from '../../../src/mlflow/artifacts.js'
 import { fakeClient, type FakeClient } from '../fixtures/fake-client.js'
 
 const RUN_CREATE = 'runs/create'
@@ -301,5 +302,32 @@ describe('uploadModelDirectory with a generated signature', () => {
     expect(
       lines.some(l => l.startsWith(`info: Uploading ${total} files (`))
     ).toBe(true)
+  })
+})
+
+describe('uploadArtifact after a file grew', () => {
+  let directory: string
+
+  beforeEach(async () => {
+    directory = await mkdtemp(path.join(tmpdir(), 'upload-grown-'))
+  })
+
+  afterEach(async () => {
+    await rm(directory, { recursive: true, force: true })
+  })
+
+  // A file listed with 4 KiB and holding 8 KiB now must not be stored as
+  // its first 4 KiB. Whether the read past the listed size comes before
+  // the server's response depends on timing, so several files are sent.
+  it('fails for every grown file', async () => {
+    for (let i = 0; i < 32; i++) {
+      const file = path.join(directory, `weights-${i}.bin`)
+      await writeFile(file, Buffer.alloc(8192))
+      const listed = { absolutePath: file, size: 4096 }
+      const destination = `1/run/artifacts/model/weights-${i}.bin`
+      await expect(
+        uploadArtifact(client.http, destination, listed)
+      ).rejects.toThrow(/content-length/)
+    }
   })
 })
