@@ -1,4 +1,4 @@
-// A minimal Node.js client for a cold registration. It makes the six
+// A minimal Node.js client for a cold registration. It makes the five
 // requests that the CLI makes for a new model from a `runs:/` source,
 // one after another on one keep-alive connection, with no validation,
 // logging or diagnosis. The benchmark times it to show how much of a
@@ -36,25 +36,43 @@ function call(method, path, body) {
 }
 
 const api = '/api/2.0/mlflow'
+
+/** Sends one request and fails unless the status is `expected`. */
+async function expectStatus(expected, method, path, body) {
+  const response = await call(method, path, body)
+  if (response.status !== expected) {
+    throw new Error(`${method} ${path}: HTTP ${response.status}`)
+  }
+  return response.text ? JSON.parse(response.text) : {}
+}
+
 const query = new URLSearchParams({ name }).toString()
-const existing = await call('GET', `${api}/registered-models/get?${query}`)
-if (existing.status !== 404) throw new Error(`model ${name} already exists`)
-const run = JSON.parse(
-  (await call('GET', `${api}/runs/get?run_id=${runId}`)).text
-).run
-const root = run.info.artifact_uri.replace(/^mlflow-artifacts:\//, '')
-const modelFile = await call(
+await expectStatus(404, 'GET', `${api}/registered-models/get?${query}`)
+const listQuery = new URLSearchParams({ run_id: runId, path: artifactPath })
+const listing = await expectStatus(
+  200,
   'GET',
-  `/api/2.0/mlflow-artifacts/artifacts/${root}/${artifactPath}/MLmodel`
+  `${api}/artifacts/list?${listQuery}`
 )
-if (modelFile.status !== 200)
-  throw new Error(`MLmodel not found: HTTP ${modelFile.status}`)
-await call('POST', `${api}/registered-models/create`, { name })
-const created = await call('POST', `${api}/model-versions/create`, {
+const files = (listing.files ?? []).map(file => file.path)
+if (!files.includes(`${artifactPath}/MLmodel`)) {
+  throw new Error(`runs:/${runId}/${artifactPath} has no MLmodel file`)
+}
+await expectStatus(200, 'POST', `${api}/registered-models/create`, { name })
+const created = await expectStatus(
+  200,
+  'POST',
+  `${api}/model-versions/create`,
+  {
+    name,
+    source: `${listing.root_uri}/${artifactPath}`,
+    run_id: runId
+  }
+)
+const { version } = created.model_version
+await expectStatus(200, 'POST', `${api}/registered-models/alias`, {
   name,
-  source: `${run.info.artifact_uri}/${artifactPath}`,
-  run_id: runId
+  alias,
+  version
 })
-const { version } = JSON.parse(created.text).model_version
-await call('POST', `${api}/registered-models/alias`, { name, alias, version })
 agent.destroy()

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 
+import type { MetricGate } from '../../src/config/metric-gates.js'
 import type { ReleaseComparison } from '../../src/release/release.js'
 import { composeRegistration } from '../support/recording-http.js'
 import { githubEnv, logRuns, type LoggedRuns } from '../support/registration.js'
@@ -7,10 +8,19 @@ import { testServers, uniqueModelName } from '../support/servers.js'
 
 jest.setTimeout(180_000)
 
+const ACCURACY_GATE: MetricGate = {
+  text: 'accuracy >= 0.9',
+  metric: 'accuracy',
+  operator: '>=',
+  threshold: { kind: 'number', value: 0.9 }
+}
+
 /**
- * The requests of one registration, against the real MLflow server. The
- * release comparison reuses the reads made while resolving the source,
- * and the alias list from the preflight's read of the registered model.
+ * The requests of one registration, against the real MLflow server. A
+ * first release without a gate compares nothing, so its source is only
+ * listed. Otherwise the release comparison reuses the reads made while
+ * resolving the source, and the alias list from the preflight's read of
+ * the registered model.
  */
 describe('requests per registration', () => {
   let runs: LoggedRuns
@@ -18,6 +28,22 @@ describe('requests per registration', () => {
 
   beforeAll(async () => {
     runs = await logRuns(testServers().plain, 'model')
+    // A metric for the gate below to read.
+    const response = await fetch(
+      `${testServers().plain.url}/api/2.0/mlflow/runs/log-metric`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          run_id: runs.artifactsRunId,
+          key: 'accuracy',
+          value: 0.93,
+          timestamp: Date.now(),
+          step: 0
+        })
+      }
+    )
+    expect(response.status).toBe(200)
   })
 
   afterAll(async () => {
@@ -26,14 +52,16 @@ describe('requests per registration', () => {
 
   async function register(
     modelName: string,
-    source: string
+    source: string,
+    inputs: Record<string, string> = {}
   ): Promise<{ operations: string[]; comparison: ReleaseComparison }> {
     const steps = composeRegistration(
       {
         'tracking-uri': testServers().plain.url,
         'model-name': modelName,
         source,
-        aliases: 'champion'
+        aliases: 'champion',
+        ...inputs
       },
       githubEnv()
     )
@@ -53,7 +81,8 @@ describe('requests per registration', () => {
     version: string
   ): Promise<ReleaseComparison> {
     // A fresh composition reads everything itself, so its comparison is
-    // the reference for what the reused reads must produce.
+    // the reference for what the reused reads must produce. Its gate
+    // makes even a first release read the run and MLmodel.
     const { compareRelease } = await import('../../src/release/release.js')
     const steps = composeRegistration({
       'tracking-uri': testServers().plain.url,
@@ -63,13 +92,50 @@ describe('requests per registration', () => {
     opened.push(steps.close)
     const { getModelVersion } = await import('../../src/mlflow/registry.js')
     const model = await getModelVersion(steps.http, modelName, version)
-    return compareRelease(steps.http, model, 'unset-alias', [], steps.host.log)
+    return compareRelease(
+      steps.http,
+      model,
+      'unset-alias',
+      [ACCURACY_GATE],
+      steps.host.log
+    )
   }
 
-  it('makes six for a new model from run artifacts', async () => {
+  it('makes five for a new model from run artifacts', async () => {
     const modelName = uniqueModelName('requests')
     const source = `runs:/${runs.artifactsRunId}/model`
     const { operations } = await register(modelName, source)
+    expect(operations).toEqual([
+      'get registered model',
+      'list run artifacts',
+      'create registered model',
+      'create model version',
+      'set alias'
+    ])
+  })
+
+  it('registers the source that a full read resolves', async () => {
+    const modelName = uniqueModelName('requests')
+    const source = `runs:/${runs.artifactsRunId}/model`
+    const { comparison } = await register(modelName, source)
+    const reference = await comparisonOf(modelName, '1')
+    expect(comparison.candidate.source).toBe(reference.candidate.source)
+    expect(comparison.candidate.source).toMatch(
+      new RegExp(
+        `^mlflow-artifacts:/.*/${runs.artifactsRunId}/artifacts/model$`
+      )
+    )
+    // Nothing to compare with, so the run and MLmodel stay unread.
+    expect(comparison.candidate.flavors).toBeUndefined()
+    expect(reference.candidate.flavors).toContain('python_function')
+  })
+
+  it('reads the run and MLmodel for a gate', async () => {
+    const modelName = uniqueModelName('requests')
+    const source = `runs:/${runs.artifactsRunId}/model`
+    const { operations, comparison } = await register(modelName, source, {
+      'require-metric': ACCURACY_GATE.text
+    })
     expect(operations).toEqual([
       'get registered model',
       'get run',
@@ -78,28 +144,21 @@ describe('requests per registration', () => {
       'create model version',
       'set alias'
     ])
-  })
-
-  it('reports the same candidate as a comparison that reads it all', async () => {
-    const modelName = uniqueModelName('requests')
-    const source = `runs:/${runs.artifactsRunId}/model`
-    const steps = await register(modelName, source)
     const reference = await comparisonOf(modelName, '1')
-    expect(steps.comparison.candidate).toEqual(reference.candidate)
-    expect(steps.comparison.metrics).toEqual(reference.metrics)
-    expect(reference.candidate.flavors).toContain('python_function')
+    expect(comparison.candidate).toEqual(reference.candidate)
+    expect(comparison.metrics).toEqual(reference.metrics)
+    expect(comparison.gates[0]?.passed).toBe(true)
   })
 
-  it('reads the logged model once for a runs:/ name of MLflow 3', async () => {
+  it('finds the logged model of a runs:/ name of MLflow 3', async () => {
     const modelName = uniqueModelName('requests')
     const source = `runs:/${runs.loggedModelRunId}/model`
     const { operations } = await register(modelName, source)
     expect(operations).toEqual([
       'get registered model',
+      'list run artifacts',
       'get run',
-      'download artifact',
       'search logged models',
-      'download artifact',
       'create registered model',
       'create model version',
       'set alias'

@@ -9416,8 +9416,7 @@ function describeGates(comparison) {
  * note instead of failing the registration.
  */
 async function readVersionFacts(http, version, reads) {
-    const tags = new Map(version.tags.map(tag => [tag.key, tag.value]));
-    const known = reads?.run.info.run_id === version.run_id ? reads : undefined;
+    const known = readsOf(version, reads);
     // The run and the MLmodel file are independent reads, sent together.
     const [run, model] = await Promise.all([
         known ? runPart(known.run) : readRun(http, version.run_id),
@@ -9425,6 +9424,29 @@ async function readVersionFacts(http, version, reads) {
             ? readModel(http, version)
             : modelPart(parseModelFacts(known.modelText))
     ]);
+    return { ...describeVersion(version), ...run, ...model };
+}
+/**
+ * Describes a version from itself and from what resolving its source
+ * read, without sending a request.
+ */
+function knownVersionFacts(version, reads) {
+    const known = readsOf(version, reads);
+    return {
+        ...describeVersion(version),
+        ...(known ? runPart(known.run) : {}),
+        ...(known?.modelText === undefined
+            ? {}
+            : modelPart(parseModelFacts(known.modelText)))
+    };
+}
+/** Returns the reads of a source when they are of the version's run. */
+function readsOf(version, reads) {
+    return reads?.run.info.run_id === version.run_id ? reads : undefined;
+}
+/** The facts that the version itself gives. */
+function describeVersion(version) {
+    const tags = new Map(version.tags.map(tag => [tag.key, tag.value]));
     return {
         version: version.version,
         ...present('source', version.source),
@@ -9436,9 +9458,7 @@ async function readVersionFacts(http, version, reads) {
             ...present('commit', tags.get('ci.commit')),
             ...present('runUrl', tags.get('ci.run_url'))
         },
-        tags: new Map([...tags].filter(([key]) => !key.startsWith('ci.') && key !== IDEMPOTENCY_TAG)),
-        ...run,
-        ...model
+        tags: new Map([...tags].filter(([key]) => !key.startsWith('ci.') && key !== IDEMPOTENCY_TAG))
     };
 }
 async function readRun(http, runId) {
@@ -9514,8 +9534,13 @@ function present(key, value) {
 async function compareRelease(http, candidate, alias, gates, log, known = {}) {
     const current = await aliasTarget(http, candidate.name, alias, known);
     const isCandidate = current?.version === candidate.version;
+    // A first release without a gate compares nothing, so the candidate's
+    // run and MLmodel are used only when resolving its source read them.
+    const compares = current !== undefined || gates.length > 0;
     const [candidateFacts, baselineFacts] = await Promise.all([
-        readVersionFacts(http, candidate, known.sourceReads),
+        compares
+            ? readVersionFacts(http, candidate, known.sourceReads)
+            : knownVersionFacts(candidate, known.sourceReads),
         current && !isCandidate ? readVersionFacts(http, current) : undefined
     ]);
     const gateResults = evaluateGates(gates, candidateFacts, {
@@ -10287,12 +10312,17 @@ const LOGGED_MODEL_URI = /^models:\/(m-[0-9a-f]{32})\/?$/;
 const source_RUNS_URI = /^runs:\/([^/]+)\/(.+?)\/?$/;
 /**
  * Resolves a model URI to what `model-versions/create` needs, and checks
- * that it holds a model, so a version never points at nothing.
+ * that it contains a model, so a version never points at nothing. With
+ * `readFacts`, a `runs:/` source's run and MLmodel file are read for the
+ * release comparison. Without, one listing of its files checks it.
  */
-async function resolveSource(http, source, log) {
+async function resolveSource(http, source, log, readFacts = true) {
     const runs = source_RUNS_URI.exec(source);
-    if (runs?.[1] && runs[2])
-        return resolveRunsUri(http, runs[1], runs[2], log);
+    if (runs?.[1] && runs[2]) {
+        return resolveRunsUri(http, { runId: runs[1], artifactPath: runs[2] }, log, {
+            readFacts
+        });
+    }
     const loggedModel = LOGGED_MODEL_URI.exec(source)?.[1];
     if (loggedModel) {
         const model = await readLoggedModel(http, source, loggedModel);
@@ -10310,14 +10340,22 @@ async function resolveSource(http, source, log) {
 /**
  * Resolves `runs:/<run>/<path>` as MLflow's own client does: the run's
  * artifact directory when it holds an MLmodel file, else the logged model
- * of that name from the run (MLflow 3 stores named models there). Behind
- * the artifact proxy, the MLmodel file is read rather than listed, so the
- * release comparison can reuse it.
+ * of that name from the run (MLflow 3 stores named models there). With
+ * `readFacts`, the run is read and, behind the artifact proxy, the MLmodel
+ * file too, so the release comparison can reuse them. Without, the
+ * server's listing of the run's files gives the directory and shows the
+ * MLmodel file in one request.
  */
-async function resolveRunsUri(http, runId, artifactPath, log) {
-    const run = await getRunOfSource(http, runId, artifactPath);
+async function resolveRunsUri(http, uri, log, { readFacts }) {
+    const { runId, artifactPath } = uri;
+    const listed = readFacts ? undefined : await listSourceRun(http, uri);
+    if (listed?.rootUri && listed.hasModelFile) {
+        return { source: `${listed.rootUri}/${artifactPath}`, runId };
+    }
+    const run = await getRunOfSource(http, uri);
     const root = run.info.artifact_uri;
-    if (root) {
+    // A listing that named the run's directory showed it has no MLmodel.
+    if (root && listed?.rootUri === undefined) {
         const modelDir = `${root}/${artifactPath}`;
         const found = await readModelFile(http, run, root, artifactPath);
         if (found)
@@ -10334,7 +10372,9 @@ async function resolveRunsUri(http, runId, artifactPath, log) {
             'as MLflow 3 stores named models there.');
         const modelDir = only.info.artifact_uri;
         const proxied = modelDir ? proxyPath(modelDir) : undefined;
-        const modelText = proxied === undefined ? undefined : await downloadModelText(http, proxied);
+        const modelText = proxied === undefined || !readFacts
+            ? undefined
+            : await downloadModelText(http, proxied);
         return {
             source: `models:/${modelId}`,
             runId,
@@ -10384,16 +10424,31 @@ async function downloadModelText(http, proxiedDir) {
  * Gets the source's run. A run that the tracking server does not have
  * contains no model, so its absence is SOURCE_NOT_FOUND.
  */
-async function getRunOfSource(http, runId, artifactPath) {
+async function getRunOfSource(http, uri) {
     try {
-        return await getRunWithData(http, runId);
+        return await getRunWithData(http, uri.runId);
     }
     catch (error) {
-        if (!isNotFound(error))
-            throw error;
-        throw new diagnosis_diagnosis/* DiagnosedError */.xB((0,diagnosis_diagnosis/* diagnose */.h4)('SOURCE_NOT_FOUND', `runs:/${runId}/${artifactPath} holds no model: the tracking server ` +
-            `has no run ${runId}.`, 'Check the run id: it must name a run on this tracking server.'), { cause: error });
+        throw isNotFound(error) ? runNotFound(uri, error) : error;
     }
+}
+/**
+ * Lists the source's directory through the tracking server, which names
+ * the run's artifact directory too. A missing run is SOURCE_NOT_FOUND.
+ */
+async function listSourceRun(http, uri) {
+    try {
+        const listing = await listRunArtifacts(http, uri.runId, uri.artifactPath);
+        const hasModelFile = listing.paths.includes(`${uri.artifactPath}/MLmodel`);
+        return { ...listing, hasModelFile };
+    }
+    catch (error) {
+        throw isNotFound(error) ? runNotFound(uri, error) : error;
+    }
+}
+function runNotFound(uri, cause) {
+    return new diagnosis_diagnosis/* DiagnosedError */.xB((0,diagnosis_diagnosis/* diagnose */.h4)('SOURCE_NOT_FOUND', `runs:/${uri.runId}/${uri.artifactPath} holds no model: the tracking ` +
+        `server has no run ${uri.runId}.`, 'Check the run id: it must name a run on this tracking server.'), { cause });
 }
 /**
  * Reads the logged model of a `models:/m-...` source. Such an id means
@@ -12158,7 +12213,10 @@ async function registerModel(context) {
         : undefined;
     const obtained = existing
         ? await reuseVersion(context, existing)
-        : await createNewVersion(context, directory && (await signDirectory(context, directory)), tags, key, !!preflight.model);
+        : await createNewVersion(context, directory && (await signDirectory(context, directory)), tags, key, {
+            modelExists: !!preflight.model,
+            readFacts: comparisonNeedsFacts(config, preflight.model)
+        });
     if (!existing) {
         context.progress.preflight = recordWriteProven(preflight, config.modelName);
     }
@@ -12227,11 +12285,26 @@ async function completeVersion(context, obtained, directory) {
     const files = obtained.files ?? (await pendingVersionFiles(context, version, directory));
     return completeUnityCatalogVersion(http, version, files, config.storageEndpoints ?? DEFAULT_ENDPOINTS, log);
 }
-async function createNewVersion(context, local, runTags, idempotencyKey, modelExists) {
+/**
+ * Tells whether the release comparison will need the new version's run
+ * and MLmodel file: for a metric gate, or to compare with the version
+ * that the first alias points to. A first release without a gate
+ * compares nothing, so its source is only checked.
+ */
+function comparisonNeedsFacts(config, model) {
+    const alias = config.aliases[0];
+    if (alias === undefined)
+        return false;
+    if (config.metricGates.length > 0)
+        return true;
+    return model?.aliases.some(entry => entry.alias === alias) ?? false;
+}
+async function createNewVersion(context, local, runTags, idempotencyKey, target) {
     const { http, config, log } = context;
+    const { modelExists, readFacts } = target;
     const prepared = http.isUnityCatalog
         ? await prepareUnityCatalogSource(context, local)
-        : { source: await prepareSource(context, local, runTags) };
+        : { source: await prepareSource(context, local, runTags, readFacts) };
     const { source } = prepared;
     // The run tags hold a local model's digest already. A verified
     // source's digest and the signature's location are known only now;
@@ -12264,10 +12337,10 @@ async function createNewVersion(context, local, runTags, idempotencyKey, modelEx
         ...(prepared.files ? { files: prepared.files } : {})
     };
 }
-async function prepareSource(context, local, tags) {
+async function prepareSource(context, local, tags, readFacts) {
     const { http, config, log } = context;
     if (!local)
-        return resolveRemoteSource(context);
+        return resolveRemoteSource(context, readFacts);
     const signatureFile = local.signed?.signatureFile;
     // A forced new version gets a run of its own, because resuming the
     // earlier attempt's run would give it the source of the version it
@@ -12296,10 +12369,10 @@ async function prepareSource(context, local, tags) {
  * against their signature before any version points at them; with
  * `digest-source` or `attest`, computes their model digest.
  */
-async function resolveRemoteSource(context) {
+async function resolveRemoteSource(context, readFacts) {
     const { http, config, log } = context;
     const original = config.source ?? '';
-    const resolved = await resolveSource(http, original, log);
+    const resolved = await resolveSource(http, original, log, readFacts);
     context.progress.modelDigest = await sourceModelDigest(http, original, resolved, config, log);
     return sourceForRegistry(resolved, config.registry, original);
 }

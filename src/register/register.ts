@@ -1,7 +1,7 @@
 import type { Config, Tag } from '../config/config.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
-import type { ModelVersion } from '../mlflow/schemas.js'
+import type { ModelVersion, RegisteredModel } from '../mlflow/schemas.js'
 import {
   checkTargetModel,
   recordWriteProven,
@@ -120,7 +120,10 @@ export async function registerModel(
         directory && (await signDirectory(context, directory)),
         tags,
         key,
-        !!preflight.model
+        {
+          modelExists: !!preflight.model,
+          readFacts: comparisonNeedsFacts(config, preflight.model)
+        }
       )
   if (!existing) {
     context.progress.preflight = recordWriteProven(preflight, config.modelName)
@@ -244,18 +247,43 @@ interface ObtainedVersion {
   readonly createdModel: boolean
 }
 
+/** The registered model a new version goes into. */
+interface NewVersionTarget {
+  /** Whether the preflight found the registered model. */
+  readonly modelExists: boolean
+  /** Whether the release comparison needs the source's run and MLmodel. */
+  readonly readFacts: boolean
+}
+
+/**
+ * Tells whether the release comparison will need the new version's run
+ * and MLmodel file: for a metric gate, or to compare with the version
+ * that the first alias points to. A first release without a gate
+ * compares nothing, so its source is only checked.
+ */
+function comparisonNeedsFacts(
+  config: Pick<Config, 'aliases' | 'metricGates'>,
+  model: RegisteredModel | undefined
+): boolean {
+  const alias = config.aliases[0]
+  if (alias === undefined) return false
+  if (config.metricGates.length > 0) return true
+  return model?.aliases.some(entry => entry.alias === alias) ?? false
+}
+
 async function createNewVersion(
   context: RegistrationContext,
   local: LocalModel | undefined,
   runTags: readonly Tag[],
   idempotencyKey: string,
-  modelExists: boolean
+  target: NewVersionTarget
 ): Promise<ObtainedVersion> {
   const { http, config, log } = context
+  const { modelExists, readFacts } = target
   const prepared: { source: ResolvedSource; files?: UnityCatalogFiles } =
     http.isUnityCatalog
       ? await prepareUnityCatalogSource(context, local)
-      : { source: await prepareSource(context, local, runTags) }
+      : { source: await prepareSource(context, local, runTags, readFacts) }
   const { source } = prepared
   // The run tags hold a local model's digest already. A verified
   // source's digest and the signature's location are known only now;
@@ -301,10 +329,11 @@ async function createNewVersion(
 async function prepareSource(
   context: RegistrationContext,
   local: LocalModel | undefined,
-  tags: readonly Tag[]
+  tags: readonly Tag[],
+  readFacts: boolean
 ): Promise<ResolvedSource> {
   const { http, config, log } = context
-  if (!local) return resolveRemoteSource(context)
+  if (!local) return resolveRemoteSource(context, readFacts)
   const signatureFile = local.signed?.signatureFile
   // A forced new version gets a run of its own, because resuming the
   // earlier attempt's run would give it the source of the version it
@@ -344,11 +373,12 @@ async function prepareSource(
  * `digest-source` or `attest`, computes their model digest.
  */
 async function resolveRemoteSource(
-  context: RegistrationContext
+  context: RegistrationContext,
+  readFacts: boolean
 ): Promise<ResolvedSource> {
   const { http, config, log } = context
   const original = config.source ?? ''
-  const resolved = await resolveSource(http, original, log)
+  const resolved = await resolveSource(http, original, log, readFacts)
   context.progress.modelDigest = await sourceModelDigest(
     http,
     original,

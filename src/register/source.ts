@@ -38,15 +38,27 @@ const RUNS_URI = /^runs:\/([^/]+)\/(.+?)\/?$/
 
 /**
  * Resolves a model URI to what `model-versions/create` needs, and checks
- * that it holds a model, so a version never points at nothing.
+ * that it contains a model, so a version never points at nothing. With
+ * `readFacts`, a `runs:/` source's run and MLmodel file are read for the
+ * release comparison. Without, one listing of its files checks it.
  */
 export async function resolveSource(
   http: HttpClient,
   source: string,
-  log: Logger
+  log: Logger,
+  readFacts = true
 ): Promise<ResolvedSource> {
   const runs = RUNS_URI.exec(source)
-  if (runs?.[1] && runs[2]) return resolveRunsUri(http, runs[1], runs[2], log)
+  if (runs?.[1] && runs[2]) {
+    return resolveRunsUri(
+      http,
+      { runId: runs[1], artifactPath: runs[2] },
+      log,
+      {
+        readFacts
+      }
+    )
+  }
 
   const loggedModel = LOGGED_MODEL_URI.exec(source)?.[1]
   if (loggedModel) {
@@ -64,22 +76,36 @@ export async function resolveSource(
   return { source }
 }
 
+/** The run and artifact path of a `runs:/` URI. */
+interface RunsUri {
+  readonly runId: string
+  readonly artifactPath: string
+}
+
 /**
  * Resolves `runs:/<run>/<path>` as MLflow's own client does: the run's
  * artifact directory when it holds an MLmodel file, else the logged model
- * of that name from the run (MLflow 3 stores named models there). Behind
- * the artifact proxy, the MLmodel file is read rather than listed, so the
- * release comparison can reuse it.
+ * of that name from the run (MLflow 3 stores named models there). With
+ * `readFacts`, the run is read and, behind the artifact proxy, the MLmodel
+ * file too, so the release comparison can reuse them. Without, the
+ * server's listing of the run's files gives the directory and shows the
+ * MLmodel file in one request.
  */
 async function resolveRunsUri(
   http: HttpClient,
-  runId: string,
-  artifactPath: string,
-  log: Logger
+  uri: RunsUri,
+  log: Logger,
+  { readFacts }: { readonly readFacts: boolean }
 ): Promise<ResolvedSource> {
-  const run = await getRunOfSource(http, runId, artifactPath)
+  const { runId, artifactPath } = uri
+  const listed = readFacts ? undefined : await listSourceRun(http, uri)
+  if (listed?.rootUri && listed.hasModelFile) {
+    return { source: `${listed.rootUri}/${artifactPath}`, runId }
+  }
+  const run = await getRunOfSource(http, uri)
   const root = run.info.artifact_uri
-  if (root) {
+  // A listing that named the run's directory showed it has no MLmodel.
+  if (root && listed?.rootUri === undefined) {
     const modelDir = `${root}/${artifactPath}`
     const found = await readModelFile(http, run, root, artifactPath)
     if (found) return { source: modelDir, runId, reads: found }
@@ -99,7 +125,9 @@ async function resolveRunsUri(
     const modelDir = only.info.artifact_uri
     const proxied = modelDir ? proxyPath(modelDir) : undefined
     const modelText =
-      proxied === undefined ? undefined : await downloadModelText(http, proxied)
+      proxied === undefined || !readFacts
+        ? undefined
+        : await downloadModelText(http, proxied)
     return {
       source: `models:/${modelId}`,
       runId,
@@ -170,23 +198,42 @@ async function downloadModelText(
  */
 async function getRunOfSource(
   http: HttpClient,
-  runId: string,
-  artifactPath: string
+  uri: RunsUri
 ): Promise<RunWithData> {
   try {
-    return await getRunWithData(http, runId)
+    return await getRunWithData(http, uri.runId)
   } catch (error) {
-    if (!isNotFound(error)) throw error
-    throw new DiagnosedError(
-      diagnose(
-        'SOURCE_NOT_FOUND',
-        `runs:/${runId}/${artifactPath} holds no model: the tracking server ` +
-          `has no run ${runId}.`,
-        'Check the run id: it must name a run on this tracking server.'
-      ),
-      { cause: error }
-    )
+    throw isNotFound(error) ? runNotFound(uri, error) : error
   }
+}
+
+/**
+ * Lists the source's directory through the tracking server, which names
+ * the run's artifact directory too. A missing run is SOURCE_NOT_FOUND.
+ */
+async function listSourceRun(
+  http: HttpClient,
+  uri: RunsUri
+): Promise<{ rootUri?: string; hasModelFile: boolean }> {
+  try {
+    const listing = await listRunArtifacts(http, uri.runId, uri.artifactPath)
+    const hasModelFile = listing.paths.includes(`${uri.artifactPath}/MLmodel`)
+    return { ...listing, hasModelFile }
+  } catch (error) {
+    throw isNotFound(error) ? runNotFound(uri, error) : error
+  }
+}
+
+function runNotFound(uri: RunsUri, cause: unknown): DiagnosedError {
+  return new DiagnosedError(
+    diagnose(
+      'SOURCE_NOT_FOUND',
+      `runs:/${uri.runId}/${uri.artifactPath} holds no model: the tracking ` +
+        `server has no run ${uri.runId}.`,
+      'Check the run id: it must name a run on this tracking server.'
+    ),
+    { cause }
+  )
 }
 
 /**

@@ -14,7 +14,11 @@ import {
 } from './compare.js'
 import { evaluateGates, type GateResult } from './gates.js'
 import { describeVerdict } from './verdict.js'
-import { readVersionFacts, type VersionFacts } from './version-facts.js'
+import {
+  knownVersionFacts,
+  readVersionFacts,
+  type VersionFacts
+} from './version-facts.js'
 
 /** One version as the comparison reports it; plain JSON. */
 export interface VersionReport {
@@ -77,8 +81,13 @@ export async function compareRelease(
 ): Promise<ReleaseComparison> {
   const current = await aliasTarget(http, candidate.name, alias, known)
   const isCandidate = current?.version === candidate.version
+  // A first release without a gate compares nothing, so the candidate's
+  // run and MLmodel are used only when resolving its source read them.
+  const compares = current !== undefined || gates.length > 0
   const [candidateFacts, baselineFacts] = await Promise.all([
-    readVersionFacts(http, candidate, known.sourceReads),
+    compares
+      ? readVersionFacts(http, candidate, known.sourceReads)
+      : knownVersionFacts(candidate, known.sourceReads),
     current && !isCandidate ? readVersionFacts(http, current) : undefined
   ])
   const gateResults = evaluateGates(gates, candidateFacts, {

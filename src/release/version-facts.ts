@@ -48,8 +48,7 @@ export async function readVersionFacts(
   version: ModelVersion,
   reads?: SourceReads
 ): Promise<VersionFacts> {
-  const tags = new Map(version.tags.map(tag => [tag.key, tag.value]))
-  const known = reads?.run.info.run_id === version.run_id ? reads : undefined
+  const known = readsOf(version, reads)
   // The run and the MLmodel file are independent reads, sent together.
   const [run, model] = await Promise.all([
     known ? runPart(known.run) : readRun(http, version.run_id),
@@ -57,6 +56,38 @@ export async function readVersionFacts(
       ? readModel(http, version)
       : modelPart(parseModelFacts(known.modelText))
   ])
+  return { ...describeVersion(version), ...run, ...model }
+}
+
+/**
+ * Describes a version from itself and from what resolving its source
+ * read, without sending a request.
+ */
+export function knownVersionFacts(
+  version: ModelVersion,
+  reads?: SourceReads
+): VersionFacts {
+  const known = readsOf(version, reads)
+  return {
+    ...describeVersion(version),
+    ...(known ? runPart(known.run) : {}),
+    ...(known?.modelText === undefined
+      ? {}
+      : modelPart(parseModelFacts(known.modelText)))
+  }
+}
+
+/** Returns the reads of a source when they are of the version's run. */
+function readsOf(
+  version: ModelVersion,
+  reads: SourceReads | undefined
+): SourceReads | undefined {
+  return reads?.run.info.run_id === version.run_id ? reads : undefined
+}
+
+/** The facts that the version itself gives. */
+function describeVersion(version: ModelVersion): VersionFacts {
+  const tags = new Map(version.tags.map(tag => [tag.key, tag.value]))
   return {
     version: version.version,
     ...present('source', version.source),
@@ -72,9 +103,7 @@ export async function readVersionFacts(
       [...tags].filter(
         ([key]) => !key.startsWith('ci.') && key !== IDEMPOTENCY_TAG
       )
-    ),
-    ...run,
-    ...model
+    )
   }
 }
 
