@@ -56,7 +56,7 @@ const listing = await expectStatus(
 )
 const files = (listing.files ?? []).map(file => file.path)
 if (!files.includes(`${artifactPath}/MLmodel`)) {
-  throw new Error(`runs:/${runId}/${artifactPath} has no MLmodel file`)
+  throw new Error(`MLmodel not found under runs:/${runId}/${artifactPath}`)
 }
 await expectStatus(200, 'POST', `${api}/registered-models/create`, { name })
 const created = await expectStatus(

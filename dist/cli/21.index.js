@@ -9440,11 +9440,11 @@ function knownVersionFacts(version, reads) {
             : modelPart(parseModelFacts(known.modelText)))
     };
 }
-/** Returns the reads of a source when they are of the version's run. */
+/** Returns the source's reads if they belong to the version's run. */
 function readsOf(version, reads) {
     return reads?.run.info.run_id === version.run_id ? reads : undefined;
 }
-/** The facts that the version itself gives. */
+/** Collects the facts that the version itself carries. */
 function describeVersion(version) {
     const tags = new Map(version.tags.map(tag => [tag.key, tag.value]));
     return {
@@ -10127,10 +10127,10 @@ function trimTrailingSeparators(given) {
 async function walk(root, relative, files) {
     const directory = external_node_path_default().join(root, relative);
     const entries = await (0,promises_.readdir)(directory, { withFileTypes: true });
-    // The entries are read at once: one by one, the lstat calls of a
-    // directory of 2,000 files took 100 ms. The caller sorts the files.
-    // The error reported is that of the first failing entry in listing
-    // order, not the first to fail, so it does not depend on timing.
+    // The entries are read at once, because one lstat at a time took
+    // 100 ms for 2,000 files. The caller sorts the files. The first failing
+    // entry in listing order is reported, so the error does not depend on
+    // timing.
     const results = await Promise.allSettled(entries.map(async (entry) => {
         const relativePath = relative ? `${relative}/${entry.name}` : entry.name;
         const absolutePath = external_node_path_default().join(directory, entry.name);
@@ -10319,9 +10319,8 @@ const source_RUNS_URI = /^runs:\/([^/]+)\/(.+?)\/?$/;
 async function resolveSource(http, source, log, readFacts = true) {
     const runs = source_RUNS_URI.exec(source);
     if (runs?.[1] && runs[2]) {
-        return resolveRunsUri(http, { runId: runs[1], artifactPath: runs[2] }, log, {
-            readFacts
-        });
+        const uri = { runId: runs[1], artifactPath: runs[2] };
+        return resolveRunsUri(http, uri, log, readFacts);
     }
     const loggedModel = LOGGED_MODEL_URI.exec(source)?.[1];
     if (loggedModel) {
@@ -10346,7 +10345,7 @@ async function resolveSource(http, source, log, readFacts = true) {
  * server's listing of the run's files gives the directory and shows the
  * MLmodel file in one request.
  */
-async function resolveRunsUri(http, uri, log, { readFacts }) {
+async function resolveRunsUri(http, uri, log, readFacts) {
     const { runId, artifactPath } = uri;
     const listed = readFacts ? undefined : await listSourceRun(http, uri);
     if (listed?.rootUri && listed.hasModelFile) {
@@ -10354,7 +10353,7 @@ async function resolveRunsUri(http, uri, log, { readFacts }) {
     }
     const run = await getRunOfSource(http, uri);
     const root = run.info.artifact_uri;
-    // A listing that named the run's directory showed it has no MLmodel.
+    // A listing with a root URI already showed that MLmodel is missing.
     if (root && listed?.rootUri === undefined) {
         const modelDir = `${root}/${artifactPath}`;
         const found = await readModelFile(http, run, root, artifactPath);

@@ -98,10 +98,10 @@ async function walk(
 ): Promise<void> {
   const directory = path.join(root, relative)
   const entries = await readdir(directory, { withFileTypes: true })
-  // The entries are read at once: one by one, the lstat calls of a
-  // directory of 2,000 files took 100 ms. The caller sorts the files.
-  // The error reported is that of the first failing entry in listing
-  // order, not the first to fail, so it does not depend on timing.
+  // The entries are read at once, because one lstat at a time took
+  // 100 ms for 2,000 files. The caller sorts the files. The first failing
+  // entry in listing order is reported, so the error does not depend on
+  // timing.
   const results = await Promise.allSettled(
     entries.map(async entry => {
       const relativePath = relative ? `${relative}/${entry.name}` : entry.name

@@ -50,14 +50,8 @@ export async function resolveSource(
 ): Promise<ResolvedSource> {
   const runs = RUNS_URI.exec(source)
   if (runs?.[1] && runs[2]) {
-    return resolveRunsUri(
-      http,
-      { runId: runs[1], artifactPath: runs[2] },
-      log,
-      {
-        readFacts
-      }
-    )
+    const uri = { runId: runs[1], artifactPath: runs[2] }
+    return resolveRunsUri(http, uri, log, readFacts)
   }
 
   const loggedModel = LOGGED_MODEL_URI.exec(source)?.[1]
@@ -95,7 +89,7 @@ async function resolveRunsUri(
   http: HttpClient,
   uri: RunsUri,
   log: Logger,
-  { readFacts }: { readonly readFacts: boolean }
+  readFacts: boolean
 ): Promise<ResolvedSource> {
   const { runId, artifactPath } = uri
   const listed = readFacts ? undefined : await listSourceRun(http, uri)
@@ -104,7 +98,7 @@ async function resolveRunsUri(
   }
   const run = await getRunOfSource(http, uri)
   const root = run.info.artifact_uri
-  // A listing that named the run's directory showed it has no MLmodel.
+  // A listing with a root URI already showed that MLmodel is missing.
   if (root && listed?.rootUri === undefined) {
     const modelDir = `${root}/${artifactPath}`
     const found = await readModelFile(http, run, root, artifactPath)

@@ -77,7 +77,7 @@ export function knownVersionFacts(
   }
 }
 
-/** Returns the reads of a source when they are of the version's run. */
+/** Returns the source's reads if they belong to the version's run. */
 function readsOf(
   version: ModelVersion,
   reads: SourceReads | undefined
@@ -85,7 +85,7 @@ function readsOf(
   return reads?.run.info.run_id === version.run_id ? reads : undefined
 }
 
-/** The facts that the version itself gives. */
+/** Collects the facts that the version itself carries. */
 function describeVersion(version: ModelVersion): VersionFacts {
   const tags = new Map(version.tags.map(tag => [tag.key, tag.value]))
   return {
