@@ -98,6 +98,14 @@ export async function startSigstoreServices(
     generateKeyPairSync('ec', P256)
   )
   const tsa = await initializeTSA(generateKeyPairSync('ec', P256))
+  // The mock TSA encodes its time with asn1js, which drops the trailing
+  // zeros of the milliseconds (.12Z), and @sigstore/core parses only
+  // three digits or none. Whole seconds encode with no fraction. They
+  // never fall before the Fulcio certificate's notBefore, which X.509
+  // also keeps in whole seconds.
+  Object.assign(tsa, {
+    getCurrentTime: () => new Date(Math.floor(Date.now() / 1000) * 1000)
+  })
   routes.push(
     { service: 'fulcio', ...fulcioHandler(ca) },
     { service: 'rekor', ...storedAsRekor(rekorHandler(tlog)) },
