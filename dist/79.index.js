@@ -1245,7 +1245,7 @@ module.exports = cp
 const cp = __webpack_require__(5210)
 const withTempDir = __webpack_require__(43347)
 const readdirScoped = __webpack_require__(41188)
-const moveFile = __webpack_require__(99160)
+const moveFile = __webpack_require__(54398)
 
 module.exports = {
   cp,
@@ -1257,7 +1257,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 99160:
+/***/ 54398:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const { dirname, join, resolve, relative, isAbsolute } = __webpack_require__(16928)

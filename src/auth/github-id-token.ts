@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 
-import { request } from 'undici'
+import { request } from '../http/undici.js'
 import { z } from 'zod'
 
 import {

@@ -1,4 +1,4 @@
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici'
+import { EnvHttpProxyAgent, type Dispatcher } from './undici.js'
 
 import type { TlsSettings } from '../config/tls.js'
 import type { ProxySettings } from './proxy.js'

@@ -1,6 +1,6 @@
 import type { TLSSocket } from 'node:tls'
 
-import { buildConnector, Pool, type Dispatcher } from 'undici'
+import { buildConnector, Pool, type Dispatcher } from './undici.js'
 
 /** Details of the tracking server's certificate, for a diagnosis. */
 export interface PeerCertificate {

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream'
 
-import { request as undiciRequest, type Dispatcher } from 'undici'
+import { request as undiciRequest, type Dispatcher } from './undici.js'
 import type { z } from 'zod'
 
 import type { AuthProvider } from '../auth/provider.js'
