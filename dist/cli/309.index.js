@@ -4633,8 +4633,9 @@ async function hashPayload(body) {
         return EMPTY_PAYLOAD_HASH;
     const hash = (0,external_node_crypto_.createHash)('sha256');
     const source = typeof body === 'string' ? body : body.open();
-    if (typeof source === 'string')
+    if (typeof source === 'string' || Buffer.isBuffer(source)) {
         return hash.update(source).digest('hex');
+    }
     for await (const chunk of source)
         hash.update(chunk);
     return hash.digest('hex');
@@ -8037,10 +8038,11 @@ function encodePath(path) {
 const READ_CHUNK = 2 ** 20;
 /**
  * Uploads one file through the artifact proxy as a raw PUT. The body is
- * streamed with an explicit `Content-Length`, never chunked, so proxies
- * that enforce body limits can see the size. `onProgress` receives the
- * bytes read from the file so far each time the stream passes a chunk on,
- * starting from zero again when a retry re-sends the file.
+ * sent from `contents` when given, else streamed from the file, with an
+ * explicit `Content-Length`, never chunked, so proxies that enforce body
+ * limits can see the size. `onProgress` receives the bytes read from the
+ * file so far each time the stream passes a chunk on, starting from zero
+ * again when a retry re-sends the file.
  */
 async function uploadArtifact(http, destination, file, onProgress, signal) {
     await http.json({
@@ -8050,6 +8052,8 @@ async function uploadArtifact(http, destination, file, onProgress, signal) {
             contentType: 'application/octet-stream',
             length: file.size,
             open: () => {
+                if (file.contents)
+                    return file.contents;
                 const stream = openFileStream(file.absolutePath, file.size);
                 return onProgress ? countBytes(stream, onProgress) : stream;
             }
@@ -10223,20 +10227,39 @@ function describeLinkTarget(target, inside) {
 const HASH_CONCURRENCY = 8;
 /** Files up to this size are read whole instead of streamed. */
 const WHOLE_READ_BYTES = 2 ** 20;
+/**
+ * Files up to this size keep their bytes for the upload, until the kept
+ * bytes of all files reach {@link KEPT_TOTAL_BYTES}. Reading each file a
+ * second time took about a fifth of the CPU time of uploading 2,000 files
+ * of 4 KiB. The upload then also sends exactly the bytes that were hashed.
+ */
+const KEPT_FILE_BYTES = 2 ** 16;
+const KEPT_TOTAL_BYTES = 2 ** 25;
 /** Hashes the files, {@link HASH_CONCURRENCY} at a time, in their order. */
 async function hashFiles(files) {
     const hashed = new Array(files.length);
+    let keptBytes = 0;
     await forEachBounded(files, HASH_CONCURRENCY, async (file, index) => {
-        hashed[index] = { ...file, sha256: await hashFile(file) };
+        if (file.size > WHOLE_READ_BYTES) {
+            hashed[index] = { ...file, sha256: await hashStream(file.absolutePath) };
+            return;
+        }
+        const bytes = await (0,promises_.readFile)(file.absolutePath);
+        const sha256 = (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex');
+        // A file whose size changed since the listing is read again for the
+        // upload, which then fails on the length the listing gave.
+        const keep = bytes.length === file.size &&
+            bytes.length <= KEPT_FILE_BYTES &&
+            keptBytes + bytes.length <= KEPT_TOTAL_BYTES;
+        if (keep)
+            keptBytes += bytes.length;
+        hashed[index] = { ...file, sha256, ...(keep ? { contents: bytes } : {}) };
     });
     return hashed;
 }
-async function hashFile(file) {
+async function hashStream(file) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
-    if (file.size <= WHOLE_READ_BYTES) {
-        return hash.update(await (0,promises_.readFile)(file.absolutePath)).digest('hex');
-    }
-    const chunks = releasingChunks((0,external_node_fs_.createReadStream)(file.absolutePath));
+    const chunks = releasingChunks((0,external_node_fs_.createReadStream)(file));
     for await (const chunk of chunks)
         hash.update(chunk);
     return hash.digest('hex');
@@ -12604,7 +12627,7 @@ async function copyWithHash(source, destination) {
     return { size, sha256: hash.digest('hex') };
 }
 /** Hashes a file with SHA-256, streamed; returns the hex digest and size. */
-async function copy_files_hashFile(file) {
+async function hashFile(file) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
     let size = 0;
     for await (const chunk of (0,external_node_fs_.createReadStream)(file)) {
@@ -13154,7 +13177,7 @@ async function checkListedFiles(directory, manifest) {
         if (!present.has(file.path)) {
             throw invalidBundle(directory, `${file.path} is missing.`);
         }
-        const actual = await copy_files_hashFile(absolute);
+        const actual = await hashFile(absolute);
         if (actual.size !== file.size || actual.sha256 !== file.sha256) {
             throw invalidBundle(directory, `${file.path} does not match its SHA-256 in the manifest: it was ` +
                 'changed or damaged after the bundle was written.');

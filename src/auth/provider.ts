@@ -37,7 +37,8 @@ export type Credential =
     }
 
 /** A request body as the transport sends it. */
-export type OutgoingBody = string | { open(): Readable | string } | undefined
+export type OutgoingBody =
+  string | { open(): Readable | string | Buffer } | undefined
 
 /**
  * The parts of a request that a signing provider needs besides the

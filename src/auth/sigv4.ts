@@ -65,7 +65,9 @@ export async function hashPayload(body: OutgoingBody): Promise<string> {
   if (body === undefined) return EMPTY_PAYLOAD_HASH
   const hash = createHash('sha256')
   const source = typeof body === 'string' ? body : body.open()
-  if (typeof source === 'string') return hash.update(source).digest('hex')
+  if (typeof source === 'string' || Buffer.isBuffer(source)) {
+    return hash.update(source).digest('hex')
+  }
   for await (const chunk of source) hash.update(chunk as Buffer)
   return hash.digest('hex')
 }

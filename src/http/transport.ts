@@ -23,7 +23,7 @@ import { describeUrl, joinUrl, type Query } from './url.js'
 export interface ReplayableBody {
   readonly contentType: string
   readonly length: number
-  open(): Readable | string
+  open(): Readable | string | Buffer
 }
 
 /** One call to the tracking server. */

@@ -29,17 +29,25 @@ export function encodePath(path: string): string {
  */
 const READ_CHUNK = 2 ** 20
 
+/** A file to upload, with its bytes when they are already in memory. */
+export interface UploadFile {
+  readonly absolutePath: string
+  readonly size: number
+  readonly contents?: Buffer
+}
+
 /**
  * Uploads one file through the artifact proxy as a raw PUT. The body is
- * streamed with an explicit `Content-Length`, never chunked, so proxies
- * that enforce body limits can see the size. `onProgress` receives the
- * bytes read from the file so far each time the stream passes a chunk on,
- * starting from zero again when a retry re-sends the file.
+ * sent from `contents` when given, else streamed from the file, with an
+ * explicit `Content-Length`, never chunked, so proxies that enforce body
+ * limits can see the size. `onProgress` receives the bytes read from the
+ * file so far each time the stream passes a chunk on, starting from zero
+ * again when a retry re-sends the file.
  */
 export async function uploadArtifact(
   http: HttpClient,
   destination: string,
-  file: { readonly absolutePath: string; readonly size: number },
+  file: UploadFile,
   onProgress?: (sentBytes: number) => void,
   signal?: AbortSignal
 ): Promise<void> {
@@ -51,6 +59,7 @@ export async function uploadArtifact(
         contentType: 'application/octet-stream',
         length: file.size,
         open: () => {
+          if (file.contents) return file.contents
           const stream = openFileStream(file.absolutePath, file.size)
           return onProgress ? countBytes(stream, onProgress) : stream
         }

@@ -17,9 +17,11 @@ export interface ModelFile {
   readonly sha256: string
   /** Whether the path is a symbolic link, read as the file it points to. */
   readonly isSymlink: boolean
+  /** Bytes that were hashed, kept for a small file to upload them. */
+  readonly contents?: Buffer
 }
 
-type ListedFile = Omit<ModelFile, 'sha256'>
+type ListedFile = Omit<ModelFile, 'sha256' | 'contents'>
 
 /** The files of a local model directory and a digest of their contents. */
 export interface ModelDirectory {
@@ -168,21 +170,41 @@ const HASH_CONCURRENCY = 8
 /** Files up to this size are read whole instead of streamed. */
 const WHOLE_READ_BYTES = 2 ** 20
 
+/**
+ * Files up to this size keep their bytes for the upload, until the kept
+ * bytes of all files reach {@link KEPT_TOTAL_BYTES}. Reading each file a
+ * second time took about a fifth of the CPU time of uploading 2,000 files
+ * of 4 KiB. The upload then also sends exactly the bytes that were hashed.
+ */
+const KEPT_FILE_BYTES = 2 ** 16
+const KEPT_TOTAL_BYTES = 2 ** 25
+
 /** Hashes the files, {@link HASH_CONCURRENCY} at a time, in their order. */
 async function hashFiles(files: readonly ListedFile[]): Promise<ModelFile[]> {
   const hashed = new Array<ModelFile>(files.length)
+  let keptBytes = 0
   await forEachBounded(files, HASH_CONCURRENCY, async (file, index) => {
-    hashed[index] = { ...file, sha256: await hashFile(file) }
+    if (file.size > WHOLE_READ_BYTES) {
+      hashed[index] = { ...file, sha256: await hashStream(file.absolutePath) }
+      return
+    }
+    const bytes = await readFile(file.absolutePath)
+    const sha256 = createHash('sha256').update(bytes).digest('hex')
+    // A file whose size changed since the listing is read again for the
+    // upload, which then fails on the length the listing gave.
+    const keep =
+      bytes.length === file.size &&
+      bytes.length <= KEPT_FILE_BYTES &&
+      keptBytes + bytes.length <= KEPT_TOTAL_BYTES
+    if (keep) keptBytes += bytes.length
+    hashed[index] = { ...file, sha256, ...(keep ? { contents: bytes } : {}) }
   })
   return hashed
 }
 
-async function hashFile(file: ListedFile): Promise<string> {
+async function hashStream(file: string): Promise<string> {
   const hash = createHash('sha256')
-  if (file.size <= WHOLE_READ_BYTES) {
-    return hash.update(await readFile(file.absolutePath)).digest('hex')
-  }
-  const chunks = releasingChunks(createReadStream(file.absolutePath))
+  const chunks = releasingChunks(createReadStream(file))
   for await (const chunk of chunks) hash.update(chunk as Buffer)
   return hash.digest('hex')
 }

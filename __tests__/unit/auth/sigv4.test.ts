@@ -90,6 +90,11 @@ describe('SigV4Auth payload hash', () => {
     const body = { open: () => Readable.from(chunks.map(c => Buffer.from(c))) }
     expect(await hashPayload(body)).toBe(sha256(chunks.join('')))
   })
+
+  it('hashes a body held in memory', async () => {
+    const body = { open: () => Buffer.from('model bytes') }
+    expect(await hashPayload(body)).toBe(sha256('model bytes'))
+  })
 })
 
 describe('resolveAuth for a SageMaker ARN', () => {

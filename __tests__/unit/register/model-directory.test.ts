@@ -203,3 +203,34 @@ describe('readModelDirectory symbolic links', () => {
     expect((error as DiagnosedError).diagnosis.fix).toMatch(/Copy the file/)
   })
 })
+
+describe('readModelDirectory kept bytes', () => {
+  it('keeps the bytes of a small file', async () => {
+    const directory = await readModelDirectory(model)
+    const weights = directory.files.find(f => f.relativePath === 'model.pkl')
+    expect(weights?.contents?.toString()).toBe('weights')
+  })
+
+  it('keeps no bytes of a file over 64 KiB', async () => {
+    writeFileSync(path.join(model, 'large.bin'), Buffer.alloc(2 ** 16 + 1))
+    const directory = await readModelDirectory(model)
+    const large = directory.files.find(f => f.relativePath === 'large.bin')
+    expect(large?.sha256).toMatch(/^[0-9a-f]{64}$/)
+    expect(large?.contents).toBeUndefined()
+  })
+
+  it('keeps at most 32 MiB for all files', async () => {
+    const body = Buffer.alloc(2 ** 16)
+    for (let i = 0; i < 520; i++) {
+      writeFileSync(path.join(model, `part-${i}.bin`), body)
+    }
+    const directory = await readModelDirectory(model)
+    const kept = directory.files.reduce(
+      (sum, file) => sum + (file.contents?.length ?? 0),
+      0
+    )
+    expect(kept).toBeLessThanOrEqual(2 ** 25)
+    expect(kept).toBeGreaterThan(2 ** 25 - 2 ** 16)
+    expect(directory.files.filter(f => !f.contents).length).toBeGreaterThan(0)
+  })
+})

@@ -27,7 +27,7 @@ import {
   type UploadPlan
 } from '../../../src/register/upload.js'
 import { nginxPage } from '../../../src/fake-server/faults/canned.js'
-import { uploadArtifact } from '../../../src/mlflow/artifacts.js'
+import { proxyPath, uploadArtifact } from '../../../src/mlflow/artifacts.js'
 import { fakeClient, type FakeClient } from '../fixtures/fake-client.js'
 
 const RUN_CREATE = 'runs/create'
@@ -329,5 +329,48 @@ describe('uploadArtifact after a file grew', () => {
         uploadArtifact(client.http, destination, listed)
       ).rejects.toThrow(/content-length/)
     }
+  })
+})
+
+describe('uploadModelDirectory of small files', () => {
+  let directory: string
+
+  beforeEach(async () => {
+    directory = await mkdtemp(path.join(tmpdir(), 'upload-small-'))
+    await writeFile(path.join(directory, 'MLmodel'), 'flavors: {}\n')
+    await writeFile(path.join(directory, 'weights.bin'), 'hashed bytes')
+  })
+
+  afterEach(async () => {
+    await rm(directory, { recursive: true, force: true })
+  })
+
+  // The bytes kept from hashing are sent, so a file rewritten after the
+  // hash cannot make the stored model differ from its digest.
+  it('sends the bytes that were hashed', async () => {
+    model = await readModelDirectory(directory)
+    await writeFile(path.join(directory, 'weights.bin'), 'edited bytes')
+    const { source } = await upload()
+    const stored = await server.state.artifacts.get(
+      `${proxyPath(source)}/weights.bin`
+    )
+    expect(stored?.toString()).toBe('hashed bytes')
+  })
+
+  it('reads a file without kept bytes from disk', async () => {
+    const read = await readModelDirectory(directory)
+    model = {
+      ...read,
+      files: read.files.map(file => {
+        const { relativePath, absolutePath, size, sha256, isSymlink } = file
+        return { relativePath, absolutePath, size, sha256, isSymlink }
+      })
+    }
+    await writeFile(path.join(directory, 'weights.bin'), 'changed byte')
+    const { source } = await upload()
+    const stored = await server.state.artifacts.get(
+      `${proxyPath(source)}/weights.bin`
+    )
+    expect(stored?.toString()).toBe('changed byte')
   })
 })
