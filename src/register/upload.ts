@@ -4,6 +4,7 @@ import type { Tag } from '../config/config.js'
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
+import { MAX_CONNECTIONS } from '../http/dispatcher.js'
 import {
   listStoredSizes,
   verifyUploadedSizes
@@ -95,13 +96,13 @@ export function uploadKey(
 }
 
 /**
- * Files uploaded at once. The artifact proxy takes one PUT per file, and
- * each keep-alive connection stays with the server worker that accepted
- * it, so more connections make it likelier that every worker gets some.
- * Against MLflow with 2 workers, 2,000 files of 4 KiB took 3.4 to 4.1 s
- * with 8 at once and 4.4 to 6.1 s with 4.
+ * Files uploaded at once, one connection each. The artifact proxy takes
+ * one PUT per file, and each keep-alive connection stays with the server
+ * worker that accepted it, so more connections make it likelier that
+ * every worker gets some. Against MLflow with 2 workers, 2,000 files of
+ * 4 KiB took 3.4 to 4.1 s with 8 at once and 4.4 to 6.1 s with 4.
  */
-export const UPLOAD_CONCURRENCY = 8
+export const UPLOAD_CONCURRENCY = MAX_CONNECTIONS
 
 /**
  * Uploads a local model directory into a new run through the server's

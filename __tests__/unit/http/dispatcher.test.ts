@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
 
@@ -6,7 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { getGlobalDispatcher, request, type Dispatcher } from 'undici'
 
 import type { TlsSettings } from '../../../src/config/tls.js'
-import { createDispatcher } from '../../../src/http/dispatcher.js'
+import {
+  createDispatcher,
+  MAX_CONNECTIONS
+} from '../../../src/http/dispatcher.js'
 import { CertificateVerificationError } from '../../../src/http/tls.js'
 import { createPrivateCa, type PrivateCa } from '../../support/pki.js'
 import { rejectionOf } from '../fixtures/thrown.js'
@@ -82,5 +86,36 @@ describe('createDispatcher', () => {
     expect(process.env.NODE_TLS_REJECT_UNAUTHORIZED).toBeUndefined()
     const error = await rejectionOf(fetch(url))
     expect(String((error as Error).cause)).toMatch(/certificate/)
+  })
+})
+
+describe('createDispatcher connections', () => {
+  // More requests at once than connections: the server counts the
+  // connections they arrive on.
+  it('opens at most MAX_CONNECTIONS', async () => {
+    let connections = 0
+    const plain = createHttpServer((_request, response) => {
+      setTimeout(() => response.end('ok'), 20)
+    })
+    plain.on('connection', () => connections++)
+    await new Promise<void>(resolve => plain.listen(0, '127.0.0.1', resolve))
+    const port = (plain.address() as AddressInfo).port
+    const dispatcher = createDispatcher({
+      connectTimeoutMs: 5000,
+      proxy: { noProxy: '' }
+    })
+    try {
+      const requests = Array.from({ length: 3 * MAX_CONNECTIONS }, () =>
+        request(`http://127.0.0.1:${port}/`, { dispatcher }).then(response =>
+          response.body.text()
+        )
+      )
+      expect(await Promise.all(requests)).toContain('ok')
+      expect(connections).toBe(MAX_CONNECTIONS)
+    } finally {
+      await dispatcher.destroy()
+      plain.closeAllConnections()
+      await new Promise(resolve => plain.close(resolve))
+    }
   })
 })
