@@ -1289,7 +1289,7 @@ Object.assign((dispatcher_default()).prototype, api);
 
 /**
  * Sends one request to `url`, as undici's `request` function does for a
- * URL without a separate path.
+ * URL without a separate path: by default a PUT with a body, else a GET.
  */
 function undici_request(url, options) {
     const { dispatcher = (0,global.getGlobalDispatcher)(), ...rest } = options;
@@ -1297,7 +1297,7 @@ function undici_request(url, options) {
         ...rest,
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
-        method: options.method ?? 'GET'
+        method: options.method ?? (options.body ? 'PUT' : 'GET')
     });
 }
 
@@ -1440,7 +1440,8 @@ class CertificateVerificationError extends Error {
 }
 /**
  * Builds the pool factory that verifies the tracking server's certificate
- * and keeps the certificate's details when verification fails.
+ * and keeps the certificate's details when verification fails. Each pool
+ * opens at most `connections` connections.
  *
  * Node verifies a server certificate only after the handshake has
  * finished, and with `rejectUnauthorized` it destroys the socket before
@@ -1453,12 +1454,15 @@ class CertificateVerificationError extends Error {
  * connections tunnelled through a proxy, whose origin connector is the
  * function in `options.connect`.
  */
-function verifyingPoolFactory(verify) {
+function verifyingPoolFactory(verify, connections) {
     return (origin, options) => {
         const { connect } = options;
         const base = typeof connect === 'function' ? connect : connect_default()({ ...connect });
+        // Set here, because undici's proxy agent builds the pool of an
+        // http:// origin behind an HTTP proxy with `connect` alone.
         return new (pool_default())(origin, {
             ...options,
+            connections,
             connect: verify ? verifyingConnector(base) : base
         });
     };
@@ -10124,14 +10128,16 @@ var promises_ = __webpack_require__(51455);
  * Lists a model directory and hashes its files, streamed so memory stays
  * flat for large files. Symbolic links are followed only when they stay
  * inside the directory; a link out of it is rejected, so a crafted model
- * cannot upload files from elsewhere on the runner.
+ * cannot upload files from elsewhere on the runner. Files up to 64 KiB
+ * keep their bytes in {@link ModelFile.contents}, up to `keptBytesLimit`
+ * in all, for an upload that sends them; by default none are kept.
  */
-async function readModelDirectory(root) {
+async function readModelDirectory(root, keptBytesLimit = 0) {
     const realRoot = await (0,promises_.realpath)(root);
     const files = [];
     await walk(realRoot, '', files);
     files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : 1));
-    const hashed = await hashFiles(files);
+    const hashed = await hashFiles(files, keptBytesLimit);
     const digest = (0,external_node_crypto_.createHash)('sha256');
     for (const file of hashed) {
         digest.update(`${file.relativePath}\0${file.sha256}\n`);
@@ -10227,16 +10233,20 @@ function describeLinkTarget(target, inside) {
 const HASH_CONCURRENCY = 8;
 /** Files up to this size are read whole instead of streamed. */
 const WHOLE_READ_BYTES = 2 ** 20;
-/**
- * Files up to this size keep their bytes for the upload, until the kept
- * bytes of all files reach {@link KEPT_TOTAL_BYTES}. Reading each file a
- * second time took about a fifth of the CPU time of uploading 2,000 files
- * of 4 KiB. The upload then also sends exactly the bytes that were hashed.
- */
+/** Files up to this size may keep their bytes for an upload. */
 const KEPT_FILE_BYTES = 2 ** 16;
-const KEPT_TOTAL_BYTES = 2 ** 25;
-/** Hashes the files, {@link HASH_CONCURRENCY} at a time, in their order. */
-async function hashFiles(files) {
+/**
+ * The bytes of small files that one registration keeps for its upload
+ * through the artifact proxy. Reading each file a second time took about a
+ * fifth of the CPU time of uploading 2,000 files of 4 KiB. A sync runs up
+ * to 3 registrations at once, so it keeps up to 3 times this.
+ */
+const KEPT_BYTES_LIMIT = 2 ** 24;
+/**
+ * Hashes the files, {@link HASH_CONCURRENCY} at a time, in their order, and
+ * keeps the bytes of small files up to `keptBytesLimit` in all.
+ */
+async function hashFiles(files, keptBytesLimit) {
     const hashed = new Array(files.length);
     let keptBytes = 0;
     await forEachBounded(files, HASH_CONCURRENCY, async (file, index) => {
@@ -10250,7 +10260,7 @@ async function hashFiles(files) {
         // upload, which then fails on the length the listing gave.
         const keep = bytes.length === file.size &&
             bytes.length <= KEPT_FILE_BYTES &&
-            keptBytes + bytes.length <= KEPT_TOTAL_BYTES;
+            keptBytes + bytes.length <= keptBytesLimit;
         if (keep)
             keptBytes += bytes.length;
         hashed[index] = { ...file, sha256, ...(keep ? { contents: bytes } : {}) };
@@ -10614,9 +10624,8 @@ function createDispatcher(options) {
         connect: { timeout: options.connectTimeoutMs, ...tls },
         connectTimeout: options.connectTimeoutMs,
         requestTls: tls,
-        factory: verifyingPoolFactory(!(options.tls?.insecure ?? false)),
-        keepAliveTimeout: 10_000,
-        connections: MAX_CONNECTIONS
+        factory: verifyingPoolFactory(!(options.tls?.insecure ?? false), MAX_CONNECTIONS),
+        keepAliveTimeout: 10_000
     });
 }
 /**
@@ -12327,9 +12336,11 @@ async function registerModel(context) {
         await checkModelSignature(config.modelPath, config.modelName);
     }
     // The directory is hashed while the preflight's request is in flight.
-    // A read error still surfaces after the preflight's result.
+    // A read error still surfaces after the preflight's result. Small files
+    // keep their bytes for the artifact proxy's upload; an upload to Unity
+    // Catalog storage reads them from disk.
     const reading = config.modelPath
-        ? readModelDirectory(config.modelPath)
+        ? readModelDirectory(config.modelPath, http.isUnityCatalog ? 0 : KEPT_BYTES_LIMIT)
         : undefined;
     reading?.catch(() => undefined);
     const preflight = await checkTargetModel(http, config.modelName, log);

@@ -42,9 +42,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     connect: { timeout: options.connectTimeoutMs, ...tls },
     connectTimeout: options.connectTimeoutMs,
     requestTls: tls,
-    factory: verifyingPoolFactory(!(options.tls?.insecure ?? false)),
-    keepAliveTimeout: 10_000,
-    connections: MAX_CONNECTIONS
+    factory: verifyingPoolFactory(
+      !(options.tls?.insecure ?? false),
+      MAX_CONNECTIONS
+    ),
+    keepAliveTimeout: 10_000
   })
 }
 

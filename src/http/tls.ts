@@ -37,7 +37,8 @@ type ConnectCallback = Parameters<Connector>[1]
 
 /**
  * Builds the pool factory that verifies the tracking server's certificate
- * and keeps the certificate's details when verification fails.
+ * and keeps the certificate's details when verification fails. Each pool
+ * opens at most `connections` connections.
  *
  * Node verifies a server certificate only after the handshake has
  * finished, and with `rejectUnauthorized` it destroys the socket before
@@ -51,14 +52,18 @@ type ConnectCallback = Parameters<Connector>[1]
  * function in `options.connect`.
  */
 export function verifyingPoolFactory(
-  verify: boolean
+  verify: boolean,
+  connections: number
 ): (origin: string | URL, options: object) => Dispatcher {
   return (origin, options: Pool.Options) => {
     const { connect } = options
     const base: Connector =
       typeof connect === 'function' ? connect : buildConnector({ ...connect })
+    // Set here, because undici's proxy agent builds the pool of an
+    // http:// origin behind an HTTP proxy with `connect` alone.
     return new Pool(origin, {
       ...options,
+      connections,
       connect: verify ? verifyingConnector(base) : base
     })
   }

@@ -30,7 +30,7 @@ export type RequestOptions = Omit<
 
 /**
  * Sends one request to `url`, as undici's `request` function does for a
- * URL without a separate path.
+ * URL without a separate path: by default a PUT with a body, else a GET.
  */
 export function request(
   url: URL,
@@ -41,6 +41,6 @@ export function request(
     ...rest,
     origin: url.origin,
     path: `${url.pathname}${url.search}`,
-    method: options.method ?? 'GET'
+    method: options.method ?? (options.body ? 'PUT' : 'GET')
   })
 }

@@ -17,7 +17,7 @@ export interface ModelFile {
   readonly sha256: string
   /** Whether the path is a symbolic link, read as the file it points to. */
   readonly isSymlink: boolean
-  /** Bytes that were hashed, kept for a small file to upload them. */
+  /** Bytes that were hashed, kept for the upload of a small file. */
   readonly contents?: Buffer
 }
 
@@ -44,17 +44,20 @@ export interface ModelDirectory {
  * Lists a model directory and hashes its files, streamed so memory stays
  * flat for large files. Symbolic links are followed only when they stay
  * inside the directory; a link out of it is rejected, so a crafted model
- * cannot upload files from elsewhere on the runner.
+ * cannot upload files from elsewhere on the runner. Files up to 64 KiB
+ * keep their bytes in {@link ModelFile.contents}, up to `keptBytesLimit`
+ * in all, for an upload that sends them; by default none are kept.
  */
 export async function readModelDirectory(
-  root: string
+  root: string,
+  keptBytesLimit = 0
 ): Promise<ModelDirectory> {
   const realRoot = await realpath(root)
   const files: ListedFile[] = []
   await walk(realRoot, '', files)
   files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : 1))
 
-  const hashed = await hashFiles(files)
+  const hashed = await hashFiles(files, keptBytesLimit)
   const digest = createHash('sha256')
   for (const file of hashed) {
     digest.update(`${file.relativePath}\0${file.sha256}\n`)
@@ -170,17 +173,25 @@ const HASH_CONCURRENCY = 8
 /** Files up to this size are read whole instead of streamed. */
 const WHOLE_READ_BYTES = 2 ** 20
 
-/**
- * Files up to this size keep their bytes for the upload, until the kept
- * bytes of all files reach {@link KEPT_TOTAL_BYTES}. Reading each file a
- * second time took about a fifth of the CPU time of uploading 2,000 files
- * of 4 KiB. The upload then also sends exactly the bytes that were hashed.
- */
+/** Files up to this size may keep their bytes for an upload. */
 const KEPT_FILE_BYTES = 2 ** 16
-const KEPT_TOTAL_BYTES = 2 ** 25
 
-/** Hashes the files, {@link HASH_CONCURRENCY} at a time, in their order. */
-async function hashFiles(files: readonly ListedFile[]): Promise<ModelFile[]> {
+/**
+ * The bytes of small files that one registration keeps for its upload
+ * through the artifact proxy. Reading each file a second time took about a
+ * fifth of the CPU time of uploading 2,000 files of 4 KiB. A sync runs up
+ * to 3 registrations at once, so it keeps up to 3 times this.
+ */
+export const KEPT_BYTES_LIMIT = 2 ** 24
+
+/**
+ * Hashes the files, {@link HASH_CONCURRENCY} at a time, in their order, and
+ * keeps the bytes of small files up to `keptBytesLimit` in all.
+ */
+async function hashFiles(
+  files: readonly ListedFile[],
+  keptBytesLimit: number
+): Promise<ModelFile[]> {
   const hashed = new Array<ModelFile>(files.length)
   let keptBytes = 0
   await forEachBounded(files, HASH_CONCURRENCY, async (file, index) => {
@@ -195,7 +206,7 @@ async function hashFiles(files: readonly ListedFile[]): Promise<ModelFile[]> {
     const keep =
       bytes.length === file.size &&
       bytes.length <= KEPT_FILE_BYTES &&
-      keptBytes + bytes.length <= KEPT_TOTAL_BYTES
+      keptBytes + bytes.length <= keptBytesLimit
     if (keep) keptBytes += bytes.length
     hashed[index] = { ...file, sha256, ...(keep ? { contents: bytes } : {}) }
   })

@@ -27,7 +27,11 @@ import { createVersion, ensureRegisteredModel } from './create-version.js'
 import { findVersionByKey } from './find-version.js'
 import { deriveIdempotencyKey } from './idempotency.js'
 import { setAliases, updateReusedVersion } from './metadata.js'
-import { readModelDirectory, type ModelDirectory } from './model-directory.js'
+import {
+  KEPT_BYTES_LIMIT,
+  readModelDirectory,
+  type ModelDirectory
+} from './model-directory.js'
 import {
   IDEMPOTENCY_TAG,
   provenanceTags,
@@ -88,9 +92,14 @@ export async function registerModel(
     await checkModelSignature(config.modelPath, config.modelName)
   }
   // The directory is hashed while the preflight's request is in flight.
-  // A read error still surfaces after the preflight's result.
+  // A read error still surfaces after the preflight's result. Small files
+  // keep their bytes for the artifact proxy's upload; an upload to Unity
+  // Catalog storage reads them from disk.
   const reading = config.modelPath
-    ? readModelDirectory(config.modelPath)
+    ? readModelDirectory(
+        config.modelPath,
+        http.isUnityCatalog ? 0 : KEPT_BYTES_LIMIT
+      )
     : undefined
   reading?.catch(() => undefined)
   const preflight = await checkTargetModel(http, config.modelName, log)

@@ -11,6 +11,10 @@ import {
   createDispatcher,
   MAX_CONNECTIONS
 } from '../../../src/http/dispatcher.js'
+import {
+  readProxySettings,
+  type ProxySettings
+} from '../../../src/http/proxy.js'
 import { CertificateVerificationError } from '../../../src/http/tls.js'
 import { createPrivateCa, type PrivateCa } from '../../support/pki.js'
 import { rejectionOf } from '../fixtures/thrown.js'
@@ -90,32 +94,49 @@ describe('createDispatcher', () => {
 })
 
 describe('createDispatcher connections', () => {
-  // More requests at once than connections: the server counts the
-  // connections they arrive on.
-  it('opens at most MAX_CONNECTIONS', async () => {
-    let connections = 0
-    const plain = createHttpServer((_request, response) => {
+  let connections: number
+  let plain: ReturnType<typeof createHttpServer>
+  let plainUrl: string
+
+  beforeAll(async () => {
+    // Responds to every request after 20 ms, as an origin or as an HTTP
+    // proxy, and counts the connections the requests arrive on.
+    plain = createHttpServer((_request, response) => {
       setTimeout(() => response.end('ok'), 20)
     })
     plain.on('connection', () => connections++)
     await new Promise<void>(resolve => plain.listen(0, '127.0.0.1', resolve))
-    const port = (plain.address() as AddressInfo).port
-    const dispatcher = createDispatcher({
-      connectTimeoutMs: 5000,
-      proxy: { noProxy: '' }
-    })
+    plainUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}/`
+  })
+
+  afterAll(async () => {
+    plain.closeAllConnections()
+    await new Promise(resolve => plain.close(resolve))
+  })
+
+  /** Sends three times MAX_CONNECTIONS requests at once to `target`. */
+  async function sendMany(target: string, proxy: ProxySettings) {
+    connections = 0
+    const dispatcher = createDispatcher({ connectTimeoutMs: 5000, proxy })
     try {
       const requests = Array.from({ length: 3 * MAX_CONNECTIONS }, () =>
-        request(`http://127.0.0.1:${port}/`, { dispatcher }).then(response =>
-          response.body.text()
-        )
+        request(target, { dispatcher }).then(response => response.body.text())
       )
-      expect(await Promise.all(requests)).toContain('ok')
-      expect(connections).toBe(MAX_CONNECTIONS)
+      return await Promise.all(requests)
     } finally {
       await dispatcher.destroy()
-      plain.closeAllConnections()
-      await new Promise(resolve => plain.close(resolve))
     }
+  }
+
+  it('opens at most MAX_CONNECTIONS', async () => {
+    expect(await sendMany(plainUrl, { noProxy: '' })).toContain('ok')
+    expect(connections).toBe(MAX_CONNECTIONS)
+  })
+
+  it('opens at most MAX_CONNECTIONS to a proxy', async () => {
+    const proxy = readProxySettings({ HTTP_PROXY: plainUrl })
+    const bodies = await sendMany('http://mlflow.example.test/', proxy)
+    expect(bodies).toContain('ok')
+    expect(connections).toBe(MAX_CONNECTIONS)
   })
 })

@@ -13,7 +13,10 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 
 import { DiagnosedError } from '../../../src/diagnosis/diagnosis.js'
-import { readModelDirectory } from '../../../src/register/model-directory.js'
+import {
+  KEPT_BYTES_LIMIT,
+  readModelDirectory
+} from '../../../src/register/model-directory.js'
 import { rejectionOf } from '../fixtures/thrown.js'
 
 let sandbox: string
@@ -205,32 +208,38 @@ describe('readModelDirectory symbolic links', () => {
 })
 
 describe('readModelDirectory kept bytes', () => {
-  it('keeps the bytes of a small file', async () => {
+  it('keeps no bytes by default', async () => {
     const directory = await readModelDirectory(model)
+    expect(directory.files.filter(file => file.contents)).toEqual([])
+  })
+
+  it('keeps the bytes of a small file', async () => {
+    const directory = await readModelDirectory(model, KEPT_BYTES_LIMIT)
     const weights = directory.files.find(f => f.relativePath === 'model.pkl')
     expect(weights?.contents?.toString()).toBe('weights')
   })
 
   it('keeps no bytes of a file over 64 KiB', async () => {
     writeFileSync(path.join(model, 'large.bin'), Buffer.alloc(2 ** 16 + 1))
-    const directory = await readModelDirectory(model)
+    const directory = await readModelDirectory(model, KEPT_BYTES_LIMIT)
     const large = directory.files.find(f => f.relativePath === 'large.bin')
     expect(large?.sha256).toMatch(/^[0-9a-f]{64}$/)
     expect(large?.contents).toBeUndefined()
   })
 
-  it('keeps at most 32 MiB for all files', async () => {
+  it('keeps at most the limit in all', async () => {
     const body = Buffer.alloc(2 ** 16)
-    for (let i = 0; i < 520; i++) {
+    for (let i = 0; i < 24; i++) {
       writeFileSync(path.join(model, `part-${i}.bin`), body)
     }
-    const directory = await readModelDirectory(model)
+    const limit = 20 * 2 ** 16
+    const directory = await readModelDirectory(model, limit)
     const kept = directory.files.reduce(
       (sum, file) => sum + (file.contents?.length ?? 0),
       0
     )
-    expect(kept).toBeLessThanOrEqual(2 ** 25)
-    expect(kept).toBeGreaterThan(2 ** 25 - 2 ** 16)
+    expect(kept).toBeLessThanOrEqual(limit)
+    expect(kept).toBeGreaterThan(limit - 2 ** 16)
     expect(directory.files.filter(f => !f.contents).length).toBeGreaterThan(0)
   })
 })
