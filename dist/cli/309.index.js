@@ -1274,10 +1274,7 @@ var env_http_proxy_agent_default = /*#__PURE__*/__webpack_require__.n(env_http_p
 // EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/pool.js
 var pool = __webpack_require__(30628);
 var pool_default = /*#__PURE__*/__webpack_require__.n(pool);
-// EXTERNAL MODULE: ./node_modules/undici/lib/global.js
-var global = __webpack_require__(32581);
 ;// CONCATENATED MODULE: ./src/http/undici.ts
-
 
 
 
@@ -1292,7 +1289,7 @@ Object.assign((dispatcher_default()).prototype, api);
  * URL without a separate path: by default a PUT with a body, else a GET.
  */
 function undici_request(url, options) {
-    const { dispatcher = (0,global.getGlobalDispatcher)(), ...rest } = options;
+    const { dispatcher, ...rest } = options;
     return dispatcher.request({
         ...rest,
         origin: url.origin,
@@ -4049,7 +4046,205 @@ function parseOidcSettings(get) {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(73024);
+;// CONCATENATED MODULE: ./src/http/dispatcher.ts
+
+
+/**
+ * Maximum number of connections to one origin: the number of requests the
+ * action sends at once (the files of an upload). undici sends a request
+ * on the first idle connection, so with more connections than requests,
+ * the requests gather on the oldest connections. Those may all belong to
+ * one worker of a multi-process server (MLflow's `--workers`), which then
+ * does all the work. Against 2 workers, 2,000 files of 4 KiB took 3.0 to
+ * 7.6 s (median 4.5 s) with 16 connections and 3.2 to 4.8 s (median
+ * 3.3 s) with 8.
+ */
+const MAX_CONNECTIONS = 8;
+/**
+ * Creates the one connection pool the action uses, so that every request
+ * reuses keep-alive connections. It serves the tracking server only (the
+ * REST API and the artifact proxy), so the CA, the client certificate and
+ * the insecure switch apply there and nowhere else in the process:
+ * nothing here sets a global dispatcher or NODE_TLS_REJECT_UNAUTHORIZED.
+ * `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` are honoured through undici's
+ * environment proxy agent. Through a proxy, the TLS settings apply to the
+ * connection to the server inside the tunnel (`requestTls`), not to the
+ * connection to the proxy.
+ */
+function createDispatcher(options) {
+    const tls = tlsOptions(options.tls);
+    return new (env_http_proxy_agent_default())({
+        ...proxyOptions(options.proxy),
+        connect: { timeout: options.connectTimeoutMs, ...tls },
+        connectTimeout: options.connectTimeoutMs,
+        requestTls: tls,
+        factory: verifyingPoolFactory(!(options.tls?.insecure ?? false), MAX_CONNECTIONS),
+        keepAliveTimeout: 10_000
+    });
+}
+/**
+ * Returns the options of Node's `tls.connect` for the tracking server.
+ * Node's own rejection stays off because {@link verifyingPoolFactory}
+ * applies the same verdict itself, unless `insecure-tls` is on.
+ */
+function tlsOptions(tls) {
+    const client = tls?.clientCertificate;
+    return {
+        rejectUnauthorized: false,
+        ...(tls?.ca ? { ca: tls.ca } : {}),
+        ...(client
+            ? {
+                cert: client.cert,
+                key: client.key,
+                ...(client.passphrase === undefined
+                    ? {}
+                    : { passphrase: client.passphrase })
+            }
+            : {})
+    };
+}
+function proxyOptions(proxy) {
+    if (!proxy)
+        return {};
+    // With an empty string undici uses no proxy instead of falling back to
+    // process.env, so the proxy follows the host's environment exactly.
+    return {
+        httpProxy: proxy.httpProxy?.url.href ?? '',
+        httpsProxy: proxy.httpsProxy?.url.href ?? '',
+        noProxy: proxy.noProxy
+    };
+}
+
+;// CONCATENATED MODULE: ./src/http/proxy.ts
+
+const PROXY_SCHEMES = ['http:', 'https:', 'socks:', 'socks5:'];
+/**
+ * Reads `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`, lower-case first as
+ * undici and curl do. A proxy without a scheme (`proxy.corp:3128`) is an
+ * http:// proxy, as curl reads it.
+ */
+function readProxySettings(env) {
+    const httpProxy = readProxyVariable(env, 'http_proxy', 'HTTP_PROXY');
+    const httpsProxy = readProxyVariable(env, 'https_proxy', 'HTTPS_PROXY');
+    return {
+        ...(httpProxy ? { httpProxy } : {}),
+        ...(httpsProxy ? { httpsProxy } : {}),
+        noProxy: env.no_proxy ?? env.NO_PROXY ?? ''
+    };
+}
+function readProxyVariable(env, ...names) {
+    const variable = names.find(name => env[name] !== undefined);
+    const value = variable ? env[variable]?.trim() : undefined;
+    if (!variable || !value)
+        return undefined;
+    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value)
+        ? value
+        : `http://${value}`;
+    let url;
+    try {
+        url = new URL(withScheme);
+    }
+    catch {
+        throw proxyError(variable, 'is not a valid URL');
+    }
+    if (!PROXY_SCHEMES.includes(url.protocol) || url.hostname === '') {
+        throw proxyError(variable, `has scheme "${url.protocol}", expected http://, https:// or socks5://`);
+    }
+    return { url, variable };
+}
+function proxyError(variable, problem) {
+    return (0,diagnosis_diagnosis/* configError */.Fj)(`environment variable ${variable}`, `the proxy URL ${problem}`, `Set ${variable} to a URL such as http://proxy.example.com:3128, with ` +
+        'any credentials as http://user:password@host:port.');
+}
+/**
+ * Works out whether a request to `url` goes through a proxy, by the rules
+ * of undici's EnvHttpProxyAgent (undici 8.14), which sends it. `NO_PROXY`
+ * contains hosts separated by commas or spaces, each optionally with a
+ * port. `*` matches every host, `*.example.com` only subdomains, and
+ * `example.com` or `.example.com` the host and its subdomains.
+ */
+function routeFor(url, settings) {
+    const proxy = url.protocol === 'https:'
+        ? (settings.httpsProxy ?? settings.httpProxy)
+        : settings.httpProxy;
+    if (!proxy) {
+        return {
+            reason: url.protocol === 'https:'
+                ? 'no HTTPS_PROXY or HTTP_PROXY is set'
+                : 'no HTTP_PROXY is set'
+        };
+    }
+    const entry = matchNoProxy(url, settings.noProxy);
+    return entry === undefined
+        ? { proxy }
+        : { reason: `NO_PROXY entry "${entry}" matches ${url.hostname}` };
+}
+/** Returns the `NO_PROXY` entry that matches the URL's host, if any. */
+function matchNoProxy(url, noProxy) {
+    const host = url.hostname
+        .replace(/^\[(.+)\]$/, '$1')
+        .replace(/(.)\.$/, '$1')
+        .toLowerCase();
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    for (const entry of noProxy.split(/[,\s]/).filter(Boolean)) {
+        const { hostname, entryPort, wildcard } = parseNoProxyEntry(entry);
+        if (entryPort !== 0 && entryPort !== port)
+            continue;
+        if (hostname === '*')
+            return entry;
+        if (!wildcard && host === hostname)
+            return entry;
+        if (host.endsWith(`.${hostname}`))
+            return entry;
+    }
+    return undefined;
+}
+function parseNoProxyEntry(entry) {
+    const bracketed = /^\[(.+)\]:(\d+)$/.exec(entry);
+    let hostname = entry.replace(/^\[(.+)\]$/, '$1');
+    let entryPort = 0;
+    if (bracketed) {
+        hostname = bracketed[1] ?? '';
+        entryPort = Number(bracketed[2]);
+    }
+    else if ((hostname.match(/:/g) ?? []).length === 1) {
+        const withPort = /^(.+):(\d+)$/.exec(hostname);
+        if (withPort) {
+            hostname = withPort[1] ?? '';
+            entryPort = Number(withPort[2]);
+        }
+    }
+    return {
+        hostname: hostname
+            .replace(/^\*?\./, '')
+            .replace(/^(.+)\.$/, '$1')
+            .toLowerCase(),
+        entryPort,
+        wildcard: entry.startsWith('*')
+    };
+}
+/** Names a proxy by scheme, host and port, never its credentials. */
+function describeProxy(proxy) {
+    return `${proxy.url.protocol}//${proxy.url.host}`;
+}
+/** Returns the password in a proxy URL, decoded, for masking. */
+function proxyPasswords(settings) {
+    return [settings.httpProxy, settings.httpsProxy].flatMap(proxy => {
+        const password = proxy?.url.password;
+        if (!password)
+            return [];
+        try {
+            return [password, decodeURIComponent(password)];
+        }
+        catch {
+            return [password];
+        }
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/auth/github-id-token.ts
+
+
 
 
 
@@ -4123,19 +4318,30 @@ async function requestIdToken(audience) {
         const target = new URL(url);
         if (audience)
             target.searchParams.set('audience', audience);
-        const response = await undici_request(target, {
-            headers: {
-                accept: 'application/json',
-                authorization: `Bearer ${bearer}`
-            },
-            headersTimeout: ID_TOKEN_TIMEOUT_MS,
-            bodyTimeout: ID_TOKEN_TIMEOUT_MS
+        // The runner's proxy variables apply, as they do to `@actions/core`.
+        const dispatcher = createDispatcher({
+            connectTimeoutMs: ID_TOKEN_TIMEOUT_MS,
+            proxy: readProxySettings(process.env)
         });
-        const text = await response.body.text();
-        if (response.statusCode !== 200) {
-            throw new Error(`the runner returned HTTP ${response.statusCode}`);
+        try {
+            const response = await undici_request(target, {
+                dispatcher,
+                headers: {
+                    accept: 'application/json',
+                    authorization: `Bearer ${bearer}`
+                },
+                headersTimeout: ID_TOKEN_TIMEOUT_MS,
+                bodyTimeout: ID_TOKEN_TIMEOUT_MS
+            });
+            const text = await response.body.text();
+            if (response.statusCode !== 200) {
+                throw new Error(`the runner returned HTTP ${response.statusCode}`);
+            }
+            return readIdToken(text);
         }
-        return readIdToken(text);
+        finally {
+            await dispatcher.close();
+        }
     }
     catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -5711,133 +5917,6 @@ function resolveRegistryDir(setting, workspace) {
     if (setting?.value)
         return external_node_path_default().resolve(workspace, setting.value);
     return external_node_path_default().join(workspace, '.mlflow-register', 'registry');
-}
-
-;// CONCATENATED MODULE: ./src/http/proxy.ts
-
-const PROXY_SCHEMES = ['http:', 'https:', 'socks:', 'socks5:'];
-/**
- * Reads `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`, lower-case first as
- * undici and curl do. A proxy without a scheme (`proxy.corp:3128`) is an
- * http:// proxy, as curl reads it.
- */
-function readProxySettings(env) {
-    const httpProxy = readProxyVariable(env, 'http_proxy', 'HTTP_PROXY');
-    const httpsProxy = readProxyVariable(env, 'https_proxy', 'HTTPS_PROXY');
-    return {
-        ...(httpProxy ? { httpProxy } : {}),
-        ...(httpsProxy ? { httpsProxy } : {}),
-        noProxy: env.no_proxy ?? env.NO_PROXY ?? ''
-    };
-}
-function readProxyVariable(env, ...names) {
-    const variable = names.find(name => env[name] !== undefined);
-    const value = variable ? env[variable]?.trim() : undefined;
-    if (!variable || !value)
-        return undefined;
-    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value)
-        ? value
-        : `http://${value}`;
-    let url;
-    try {
-        url = new URL(withScheme);
-    }
-    catch {
-        throw proxyError(variable, 'is not a valid URL');
-    }
-    if (!PROXY_SCHEMES.includes(url.protocol) || url.hostname === '') {
-        throw proxyError(variable, `has scheme "${url.protocol}", expected http://, https:// or socks5://`);
-    }
-    return { url, variable };
-}
-function proxyError(variable, problem) {
-    return (0,diagnosis_diagnosis/* configError */.Fj)(`environment variable ${variable}`, `the proxy URL ${problem}`, `Set ${variable} to a URL such as http://proxy.example.com:3128, with ` +
-        'any credentials as http://user:password@host:port.');
-}
-/**
- * Works out whether a request to `url` goes through a proxy, by the rules
- * of undici's EnvHttpProxyAgent (undici 8.14), which sends it. `NO_PROXY`
- * contains hosts separated by commas or spaces, each optionally with a
- * port. `*` matches every host, `*.example.com` only subdomains, and
- * `example.com` or `.example.com` the host and its subdomains.
- */
-function routeFor(url, settings) {
-    const proxy = url.protocol === 'https:'
-        ? (settings.httpsProxy ?? settings.httpProxy)
-        : settings.httpProxy;
-    if (!proxy) {
-        return {
-            reason: url.protocol === 'https:'
-                ? 'no HTTPS_PROXY or HTTP_PROXY is set'
-                : 'no HTTP_PROXY is set'
-        };
-    }
-    const entry = matchNoProxy(url, settings.noProxy);
-    return entry === undefined
-        ? { proxy }
-        : { reason: `NO_PROXY entry "${entry}" matches ${url.hostname}` };
-}
-/** Returns the `NO_PROXY` entry that matches the URL's host, if any. */
-function matchNoProxy(url, noProxy) {
-    const host = url.hostname
-        .replace(/^\[(.+)\]$/, '$1')
-        .replace(/(.)\.$/, '$1')
-        .toLowerCase();
-    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-    for (const entry of noProxy.split(/[,\s]/).filter(Boolean)) {
-        const { hostname, entryPort, wildcard } = parseNoProxyEntry(entry);
-        if (entryPort !== 0 && entryPort !== port)
-            continue;
-        if (hostname === '*')
-            return entry;
-        if (!wildcard && host === hostname)
-            return entry;
-        if (host.endsWith(`.${hostname}`))
-            return entry;
-    }
-    return undefined;
-}
-function parseNoProxyEntry(entry) {
-    const bracketed = /^\[(.+)\]:(\d+)$/.exec(entry);
-    let hostname = entry.replace(/^\[(.+)\]$/, '$1');
-    let entryPort = 0;
-    if (bracketed) {
-        hostname = bracketed[1] ?? '';
-        entryPort = Number(bracketed[2]);
-    }
-    else if ((hostname.match(/:/g) ?? []).length === 1) {
-        const withPort = /^(.+):(\d+)$/.exec(hostname);
-        if (withPort) {
-            hostname = withPort[1] ?? '';
-            entryPort = Number(withPort[2]);
-        }
-    }
-    return {
-        hostname: hostname
-            .replace(/^\*?\./, '')
-            .replace(/^(.+)\.$/, '$1')
-            .toLowerCase(),
-        entryPort,
-        wildcard: entry.startsWith('*')
-    };
-}
-/** Names a proxy by scheme, host and port, never its credentials. */
-function describeProxy(proxy) {
-    return `${proxy.url.protocol}//${proxy.url.host}`;
-}
-/** Returns the password in a proxy URL, decoded, for masking. */
-function proxyPasswords(settings) {
-    return [settings.httpProxy, settings.httpsProxy].flatMap(proxy => {
-        const password = proxy?.url.password;
-        if (!password)
-            return [];
-        try {
-            return [password, decodeURIComponent(password)];
-        }
-        catch {
-            return [password];
-        }
-    });
 }
 
 ;// CONCATENATED MODULE: ./src/provenance/attest.ts
@@ -10590,75 +10669,6 @@ async function resolveProxiedUri(http, source, path) {
     }
     const runId = /^\d+\/([0-9a-f]{32})\/artifacts\//.exec(path)?.[1];
     return runId ? { source, runId } : { source };
-}
-
-;// CONCATENATED MODULE: ./src/http/dispatcher.ts
-
-
-/**
- * Maximum number of connections to one origin: the number of requests the
- * action sends at once (the files of an upload). undici sends a request
- * on the first idle connection, so with more connections than requests,
- * the requests gather on the oldest connections. Those may all belong to
- * one worker of a multi-process server (MLflow's `--workers`), which then
- * does all the work. Against 2 workers, 2,000 files of 4 KiB took 3.0 to
- * 7.6 s (median 4.5 s) with 16 connections and 3.2 to 4.8 s (median
- * 3.3 s) with 8.
- */
-const MAX_CONNECTIONS = 8;
-/**
- * Creates the one connection pool the action uses, so that every request
- * reuses keep-alive connections. It serves the tracking server only (the
- * REST API and the artifact proxy), so the CA, the client certificate and
- * the insecure switch apply there and nowhere else in the process:
- * nothing here sets a global dispatcher or NODE_TLS_REJECT_UNAUTHORIZED.
- * `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` are honoured through undici's
- * environment proxy agent. Through a proxy, the TLS settings apply to the
- * connection to the server inside the tunnel (`requestTls`), not to the
- * connection to the proxy.
- */
-function createDispatcher(options) {
-    const tls = tlsOptions(options.tls);
-    return new (env_http_proxy_agent_default())({
-        ...proxyOptions(options.proxy),
-        connect: { timeout: options.connectTimeoutMs, ...tls },
-        connectTimeout: options.connectTimeoutMs,
-        requestTls: tls,
-        factory: verifyingPoolFactory(!(options.tls?.insecure ?? false), MAX_CONNECTIONS),
-        keepAliveTimeout: 10_000
-    });
-}
-/**
- * Returns the options of Node's `tls.connect` for the tracking server.
- * Node's own rejection stays off because {@link verifyingPoolFactory}
- * applies the same verdict itself, unless `insecure-tls` is on.
- */
-function tlsOptions(tls) {
-    const client = tls?.clientCertificate;
-    return {
-        rejectUnauthorized: false,
-        ...(tls?.ca ? { ca: tls.ca } : {}),
-        ...(client
-            ? {
-                cert: client.cert,
-                key: client.key,
-                ...(client.passphrase === undefined
-                    ? {}
-                    : { passphrase: client.passphrase })
-            }
-            : {})
-    };
-}
-function proxyOptions(proxy) {
-    if (!proxy)
-        return {};
-    // With an empty string undici uses no proxy instead of falling back to
-    // process.env, so the proxy follows the host's environment exactly.
-    return {
-        httpProxy: proxy.httpProxy?.url.href ?? '',
-        httpsProxy: proxy.httpsProxy?.url.href ?? '',
-        noProxy: proxy.noProxy
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/register/artifact-permission.ts

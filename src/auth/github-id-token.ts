@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs'
 
+import { createDispatcher } from '../http/dispatcher.js'
+import { readProxySettings } from '../http/proxy.js'
 import { request } from '../http/undici.js'
 import { z } from 'zod'
 
@@ -121,19 +123,29 @@ export async function requestIdToken(audience?: string): Promise<string> {
     if (!url || !bearer) throw new Error('the runner offers no ID token')
     const target = new URL(url)
     if (audience) target.searchParams.set('audience', audience)
-    const response = await request(target, {
-      headers: {
-        accept: 'application/json',
-        authorization: `Bearer ${bearer}`
-      },
-      headersTimeout: ID_TOKEN_TIMEOUT_MS,
-      bodyTimeout: ID_TOKEN_TIMEOUT_MS
+    // The runner's proxy variables apply, as they do to `@actions/core`.
+    const dispatcher = createDispatcher({
+      connectTimeoutMs: ID_TOKEN_TIMEOUT_MS,
+      proxy: readProxySettings(process.env)
     })
-    const text = await response.body.text()
-    if (response.statusCode !== 200) {
-      throw new Error(`the runner returned HTTP ${response.statusCode}`)
+    try {
+      const response = await request(target, {
+        dispatcher,
+        headers: {
+          accept: 'application/json',
+          authorization: `Bearer ${bearer}`
+        },
+        headersTimeout: ID_TOKEN_TIMEOUT_MS,
+        bodyTimeout: ID_TOKEN_TIMEOUT_MS
+      })
+      const text = await response.body.text()
+      if (response.statusCode !== 200) {
+        throw new Error(`the runner returned HTTP ${response.statusCode}`)
+      }
+      return readIdToken(text)
+    } finally {
+      await dispatcher.close()
     }
-    return readIdToken(text)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     throw new DiagnosedError(

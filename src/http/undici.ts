@@ -9,7 +9,6 @@ import buildConnector from 'undici/lib/core/connect.js'
 import Dispatcher from 'undici/lib/dispatcher/dispatcher.js'
 import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js'
 import Pool from 'undici/lib/dispatcher/pool.js'
-import { getGlobalDispatcher } from 'undici/lib/global.js'
 
 // undici's entry adds the request methods (`request`, `connect` and the
 // rest) to every dispatcher. The proxy agent needs `connect` for tunnels.
@@ -24,8 +23,8 @@ export type RequestOptions = Omit<
   'origin' | 'path' | 'method'
 > & {
   readonly method?: DispatcherType.HttpMethod
-  /** Dispatcher to send through. Default: undici's global dispatcher. */
-  readonly dispatcher?: DispatcherType
+  /** Dispatcher to send through. */
+  readonly dispatcher: DispatcherType
 }
 
 /**
@@ -36,7 +35,7 @@ export function request(
   url: URL,
   options: RequestOptions
 ): Promise<DispatcherType.ResponseData> {
-  const { dispatcher = getGlobalDispatcher(), ...rest } = options
+  const { dispatcher, ...rest } = options
   return dispatcher.request({
     ...rest,
     origin: url.origin,

@@ -30,8 +30,3 @@ declare module 'undici/lib/api/index.js' {
   >
   export default api
 }
-
-declare module 'undici/lib/global.js' {
-  import type { Dispatcher } from 'undici'
-  export function getGlobalDispatcher(): Dispatcher
-}

@@ -41,6 +41,7 @@ afterAll(async () => {
 })
 
 afterEach(() => {
+  delete process.env.HTTP_PROXY
   delete process.env.ACTIONS_ID_TOKEN_REQUEST_URL
   delete process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
   answer = { status: 200, body: JSON.stringify({ value: ID_TOKEN }) }
@@ -67,6 +68,18 @@ describe('requestIdToken', () => {
     expect(await requestIdToken('sigstore')).toBe(ID_TOKEN)
     expect(seen.url).toBe('/token?api-version=2.0&audience=sigstore')
     expect(seen.authorization).toBe(`Bearer ${RUNNER_TOKEN}`)
+  })
+
+  it('sends the request through HTTP_PROXY', async () => {
+    offerToken()
+    // The test server acts as the proxy and receives the absolute URL.
+    process.env.HTTP_PROXY = new URL(url).origin
+    process.env.ACTIONS_ID_TOKEN_REQUEST_URL =
+      'http://runner.example.test/token?api-version=2.0'
+    expect(await requestIdToken('sigstore')).toBe(ID_TOKEN)
+    expect(seen.url).toBe(
+      'http://runner.example.test/token?api-version=2.0&audience=sigstore'
+    )
   })
 
   it('writes nothing to standard output', async () => {
