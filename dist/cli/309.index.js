@@ -15591,8 +15591,13 @@ async function showBundle(args, env, streams) {
         }
     }
     if (!bundleIdSchema.safeParse(id).success) {
-        streams.stderr(`error: ${JSON.stringify(id)} is not a bundle id. Run ` +
-            '`mlflow-register list` to see the pending bundles.\n');
+        // `model/latest` and the like name a version without its number.
+        const expected = id.includes('/')
+            ? 'a bundle id, nor <model>/<version> with a version number such ' +
+                'as fraud-model/3'
+            : 'a bundle id';
+        streams.stderr(`error: ${JSON.stringify(id)} is not ${expected}. Run ` +
+            '`mlflow-register list` to see what is there.\n');
         return 2;
     }
     if (!(await isDirectory(pending))) {

@@ -151,6 +151,18 @@ describe('show command', () => {
     expect(stderr).toMatch(/is not a bundle id/)
   })
 
+  it('rejects a version without its number', async () => {
+    const { code, stderr } = await cli([
+      'show',
+      'fraud-model/latest',
+      '--bundle-dir',
+      bundles
+    ])
+    expect(code).toBe(2)
+    expect(stderr).toMatch(/nor <model>\/<version> with a version number/)
+    expect(stderr).toContain('fraud-model/3')
+  })
+
   it('needs a bundle id', async () => {
     const { code, stderr } = await cli(['show', '--bundle-dir', bundles])
     expect(code).toBe(2)
