@@ -11278,7 +11278,6 @@ function proxyStorageFiles(http, root, files) {
 }
 
 ;// CONCATENATED MODULE: ./src/storage/file-chunks.ts
-
 /**
  * The size of one part of a chunked upload: 8 MiB. It is a multiple of
  * the 256 KiB that Google Cloud Storage requires of resumable upload
@@ -11319,7 +11318,7 @@ function bufferBody(bytes, contentType) {
     return {
         contentType,
         length: bytes.length,
-        open: () => external_node_stream_.Readable.from([bytes])
+        open: () => bytes
     };
 }
 /** Wraps a whole file as a request body that reopens it for a retry. */

@@ -1,5 +1,3 @@
-import { Readable } from 'node:stream'
-
 import type { ReplayableBody } from '../http/transport.js'
 import type { StorageFile } from './storage-file.js'
 
@@ -55,7 +53,7 @@ export function bufferBody(bytes: Buffer, contentType: string): ReplayableBody {
   return {
     contentType,
     length: bytes.length,
-    open: () => Readable.from([bytes])
+    open: () => bytes
   }
 }
 

@@ -1,5 +1,5 @@
 // Types for the undici modules that src/http/undici.ts loads one by one.
-// Each module holds one part of undici's public API, typed as undici's
+// Each module contains one part of undici's public API, typed as undici's
 // package entry types it.
 declare module 'undici/lib/dispatcher/dispatcher.js' {
   import { Dispatcher } from 'undici'

@@ -234,12 +234,12 @@ describe('readModelDirectory kept bytes', () => {
     }
     const limit = 20 * 2 ** 16
     const directory = await readModelDirectory(model, limit)
-    const kept = directory.files.reduce(
+    const keptTotal = directory.files.reduce(
       (sum, file) => sum + (file.contents?.length ?? 0),
       0
     )
-    expect(kept).toBeLessThanOrEqual(limit)
-    expect(kept).toBeGreaterThan(limit - 2 ** 16)
+    expect(keptTotal).toBeLessThanOrEqual(limit)
+    expect(keptTotal).toBeGreaterThan(limit - 2 ** 16)
     expect(directory.files.filter(f => !f.contents).length).toBeGreaterThan(0)
   })
 })
