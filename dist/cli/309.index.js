@@ -8418,14 +8418,15 @@ async function getRunWithData(http, runId) {
     return response.run;
 }
 /** Lists a run's artifacts directly under `path`. */
-async function listRunArtifacts(http, runId, path) {
+async function listRunArtifacts(http, runId, path, signal) {
     const response = await http.json({
         method: 'GET',
         path: `${API}/artifacts/list`,
         query: { run_id: runId, path },
         operation: 'list run artifacts',
         resource: `run ${runId}`,
-        idempotent: true
+        idempotent: true,
+        ...(signal ? { signal } : {})
     }, listArtifactsResponse);
     return {
         ...(response.root_uri ? { rootUri: response.root_uri } : {}),
@@ -10462,16 +10463,36 @@ function sourceForRegistry(resolved, registry, runsUri) {
 const LOGGED_MODEL_URI = /^models:\/(m-[0-9a-f]{32})\/?$/;
 const source_RUNS_URI = /^runs:\/([^/]+)\/(.+?)\/?$/;
 /**
+ * Starts listing the files of a `runs:/` source, for a registration that
+ * will resolve it after the preflight. The request is sent once, without
+ * retries. Any failure yields undefined, and the source is then resolved
+ * without it, so that every error comes from the requests that resolving
+ * sends in the usual order. Other sources give undefined.
+ */
+function listSourceEarly(http, source) {
+    const uri = parseRunsUri(source);
+    if (!uri)
+        return undefined;
+    const controller = new AbortController();
+    // A deadline before any retry could start, so a failure ends at once.
+    const result = listSourceRun(http.withRetryDeadline(-Infinity), uri, controller.signal).catch(() => undefined);
+    const cancel = () => {
+        controller.abort();
+    };
+    return { source, result, cancel };
+}
+/**
  * Resolves a model URI to what `model-versions/create` needs, and checks
  * that it contains a model, so a version never points at nothing. With
  * `readFacts`, a `runs:/` source's run and MLmodel file are read for the
- * release comparison. Without, one listing of its files checks it.
+ * release comparison. Without, one listing of its files checks it. An
+ * early listing of this source replaces that listing.
  */
-async function resolveSource(http, source, log, readFacts = true) {
-    const runs = source_RUNS_URI.exec(source);
-    if (runs?.[1] && runs[2]) {
-        const uri = { runId: runs[1], artifactPath: runs[2] };
-        return resolveRunsUri(http, uri, log, readFacts);
+async function resolveSource(http, source, log, readFacts = true, early) {
+    const uri = parseRunsUri(source);
+    if (uri) {
+        const listed = early?.source === source ? await early.result : undefined;
+        return resolveRunsUri(http, uri, log, { readFacts, listed });
     }
     const loggedModel = LOGGED_MODEL_URI.exec(source)?.[1];
     if (loggedModel) {
@@ -10487,6 +10508,12 @@ async function resolveSource(http, source, log, readFacts = true) {
     log.info(`Registering ${source} as given; its contents are not checked.`);
     return { source };
 }
+function parseRunsUri(source) {
+    const match = source_RUNS_URI.exec(source);
+    if (!match?.[1] || !match[2])
+        return undefined;
+    return { runId: match[1], artifactPath: match[2] };
+}
 /**
  * Resolves `runs:/<run>/<path>` as MLflow's own client does: the run's
  * artifact directory when it holds an MLmodel file, else the logged model
@@ -10494,13 +10521,21 @@ async function resolveSource(http, source, log, readFacts = true) {
  * `readFacts`, the run is read and, behind the artifact proxy, the MLmodel
  * file too, so the release comparison can reuse them. Without, the
  * server's listing of the run's files gives the directory and shows the
- * MLmodel file in one request.
+ * MLmodel file in one request. After an early listing, which names the
+ * directory, the run and the MLmodel file are read at once.
  */
-async function resolveRunsUri(http, uri, log, readFacts) {
+async function resolveRunsUri(http, uri, log, resolution) {
     const { runId, artifactPath } = uri;
-    const listed = readFacts ? undefined : await listSourceRun(http, uri);
+    const { readFacts } = resolution;
+    const listed = resolution.listed ??
+        (readFacts ? undefined : await listSourceRun(http, uri));
     if (listed?.rootUri && listed.hasModelFile) {
-        return { source: `${listed.rootUri}/${artifactPath}`, runId };
+        const source = `${listed.rootUri}/${artifactPath}`;
+        if (!readFacts)
+            return { source, runId };
+        const reads = await readListedFacts(http, uri, listed.rootUri);
+        if (reads)
+            return { source, runId, reads };
     }
     const run = await getRunOfSource(http, uri);
     const root = run.info.artifact_uri;
@@ -10557,6 +10592,24 @@ async function readModelFile(http, run, root, artifactPath) {
     return modelText === undefined ? undefined : { run, modelText };
 }
 /**
+ * Reads the run and, behind the artifact proxy, the `MLmodel` file of a
+ * source whose listing showed that file, both at once, as the listing
+ * named the run's artifact directory. Returns undefined when the file
+ * is gone by the time it is downloaded.
+ */
+async function readListedFacts(http, uri, root) {
+    const proxied = proxyPath(root);
+    const [run, modelText] = await Promise.all([
+        getRunOfSource(http, uri),
+        proxied === undefined
+            ? undefined
+            : downloadModelText(http, `${proxied}/${uri.artifactPath}`)
+    ]);
+    if (proxied === undefined)
+        return { run };
+    return modelText === undefined ? undefined : { run, modelText };
+}
+/**
  * Downloads `MLmodel` from a directory behind the artifact proxy;
  * undefined when the directory contains no such file.
  */
@@ -10586,9 +10639,10 @@ async function getRunOfSource(http, uri) {
  * Lists the source's directory through the tracking server, which names
  * the run's artifact directory too. A missing run is SOURCE_NOT_FOUND.
  */
-async function listSourceRun(http, uri) {
+async function listSourceRun(http, uri, signal) {
     try {
-        const listing = await listRunArtifacts(http, uri.runId, uri.artifactPath);
+        const { runId, artifactPath } = uri;
+        const listing = await listRunArtifacts(http, runId, artifactPath, signal);
         const hasModelFile = listing.paths.includes(`${uri.artifactPath}/MLmodel`);
         return { ...listing, hasModelFile };
     }
@@ -12340,6 +12394,21 @@ function pendingTimeout(version, elapsedMs) {
  * tags, description, the alias guards and aliases.
  */
 async function registerModel(context) {
+    const { http, config } = context;
+    // A `runs:/` source is listed while the preflight is in flight, which
+    // saves a round trip for every new version. Only a reused version, or a
+    // failed preflight, leaves the listing unused.
+    const early = http.isUnityCatalog || config.modelPath
+        ? undefined
+        : listSourceEarly(http, config.source ?? '');
+    try {
+        return await registerVersion(context, early);
+    }
+    finally {
+        early?.cancel();
+    }
+}
+async function registerVersion(context, early) {
     const { http, config, log } = context;
     if (http.isUnityCatalog && config.modelPath) {
         await checkModelSignature(config.modelPath, config.modelName);
@@ -12367,7 +12436,8 @@ async function registerModel(context) {
         ? await reuseVersion(context, existing)
         : await createNewVersion(context, directory && (await signDirectory(context, directory)), tags, key, {
             modelExists: !!preflight.model,
-            readFacts: comparisonNeedsFacts(config, preflight.model)
+            readFacts: comparisonNeedsFacts(config, preflight.model),
+            early
         });
     if (!existing) {
         context.progress.preflight = recordWriteProven(preflight, config.modelName);
@@ -12453,10 +12523,10 @@ function comparisonNeedsFacts(config, model) {
 }
 async function createNewVersion(context, local, runTags, idempotencyKey, target) {
     const { http, config, log } = context;
-    const { modelExists, readFacts } = target;
+    const { modelExists } = target;
     const prepared = http.isUnityCatalog
         ? await prepareUnityCatalogSource(context, local)
-        : { source: await prepareSource(context, local, runTags, readFacts) };
+        : { source: await prepareSource(context, local, runTags, target) };
     const { source } = prepared;
     // The run tags hold a local model's digest already. A verified
     // source's digest and the signature's location are known only now;
@@ -12489,10 +12559,10 @@ async function createNewVersion(context, local, runTags, idempotencyKey, target)
         ...(prepared.files ? { files: prepared.files } : {})
     };
 }
-async function prepareSource(context, local, tags, readFacts) {
+async function prepareSource(context, local, tags, target) {
     const { http, config, log } = context;
     if (!local)
-        return resolveRemoteSource(context, readFacts);
+        return resolveRemoteSource(context, target);
     const signatureFile = local.signed?.signatureFile;
     // A forced new version gets a run of its own, because resuming the
     // earlier attempt's run would give it the source of the version it
@@ -12521,10 +12591,11 @@ async function prepareSource(context, local, tags, readFacts) {
  * against their signature before any version points at them; with
  * `digest-source` or `attest`, computes their model digest.
  */
-async function resolveRemoteSource(context, readFacts) {
+async function resolveRemoteSource(context, target) {
     const { http, config, log } = context;
     const original = config.source ?? '';
-    const resolved = await resolveSource(http, original, log, readFacts);
+    const { readFacts, early } = target;
+    const resolved = await resolveSource(http, original, log, readFacts, early);
     context.progress.modelDigest = await sourceModelDigest(http, original, resolved, config, log);
     return sourceForRegistry(resolved, config.registry, original);
 }

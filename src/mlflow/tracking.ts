@@ -196,7 +196,8 @@ export async function getRunWithData(
 export async function listRunArtifacts(
   http: HttpClient,
   runId: string,
-  path: string
+  path: string,
+  signal?: AbortSignal
 ): Promise<{ rootUri?: string; paths: string[] }> {
   const response = await http.json(
     {
@@ -205,7 +206,8 @@ export async function listRunArtifacts(
       query: { run_id: runId, path },
       operation: 'list run artifacts',
       resource: `run ${runId}`,
-      idempotent: true
+      idempotent: true,
+      ...(signal ? { signal } : {})
     },
     listArtifactsResponse
   )

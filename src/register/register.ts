@@ -39,7 +39,12 @@ import {
 } from './provenance.js'
 import { checkModelSignature } from './model-signature.js'
 import { sourceForRegistry } from './registry-source.js'
-import { resolveSource, type ResolvedSource } from './source.js'
+import {
+  listSourceEarly,
+  resolveSource,
+  type EarlyListing,
+  type ResolvedSource
+} from './source.js'
 import { uploadKey, uploadModelDirectory } from './upload.js'
 import { DEFAULT_ENDPOINTS } from '../storage/endpoints.js'
 import {
@@ -87,6 +92,25 @@ export interface RegistrationContext {
 export async function registerModel(
   context: RegistrationContext
 ): Promise<Registration> {
+  const { http, config } = context
+  // A `runs:/` source is listed while the preflight is in flight, which
+  // saves a round trip for every new version. Only a reused version, or a
+  // failed preflight, leaves the listing unused.
+  const early =
+    http.isUnityCatalog || config.modelPath
+      ? undefined
+      : listSourceEarly(http, config.source ?? '')
+  try {
+    return await registerVersion(context, early)
+  } finally {
+    early?.cancel()
+  }
+}
+
+async function registerVersion(
+  context: RegistrationContext,
+  early: EarlyListing | undefined
+): Promise<Registration> {
   const { http, config, log } = context
   if (http.isUnityCatalog && config.modelPath) {
     await checkModelSignature(config.modelPath, config.modelName)
@@ -131,7 +155,8 @@ export async function registerModel(
         key,
         {
           modelExists: !!preflight.model,
-          readFacts: comparisonNeedsFacts(config, preflight.model)
+          readFacts: comparisonNeedsFacts(config, preflight.model),
+          early
         }
       )
   if (!existing) {
@@ -262,6 +287,8 @@ interface NewVersionTarget {
   readonly modelExists: boolean
   /** Whether the release comparison needs the source's run and MLmodel. */
   readonly readFacts: boolean
+  /** The source's listing, sent alongside the preflight. */
+  readonly early: EarlyListing | undefined
 }
 
 /**
@@ -288,11 +315,11 @@ async function createNewVersion(
   target: NewVersionTarget
 ): Promise<ObtainedVersion> {
   const { http, config, log } = context
-  const { modelExists, readFacts } = target
+  const { modelExists } = target
   const prepared: { source: ResolvedSource; files?: UnityCatalogFiles } =
     http.isUnityCatalog
       ? await prepareUnityCatalogSource(context, local)
-      : { source: await prepareSource(context, local, runTags, readFacts) }
+      : { source: await prepareSource(context, local, runTags, target) }
   const { source } = prepared
   // The run tags hold a local model's digest already. A verified
   // source's digest and the signature's location are known only now;
@@ -339,10 +366,10 @@ async function prepareSource(
   context: RegistrationContext,
   local: LocalModel | undefined,
   tags: readonly Tag[],
-  readFacts: boolean
+  target: NewVersionTarget
 ): Promise<ResolvedSource> {
   const { http, config, log } = context
-  if (!local) return resolveRemoteSource(context, readFacts)
+  if (!local) return resolveRemoteSource(context, target)
   const signatureFile = local.signed?.signatureFile
   // A forced new version gets a run of its own, because resuming the
   // earlier attempt's run would give it the source of the version it
@@ -383,11 +410,12 @@ async function prepareSource(
  */
 async function resolveRemoteSource(
   context: RegistrationContext,
-  readFacts: boolean
+  target: NewVersionTarget
 ): Promise<ResolvedSource> {
   const { http, config, log } = context
   const original = config.source ?? ''
-  const resolved = await resolveSource(http, original, log, readFacts)
+  const { readFacts, early } = target
+  const resolved = await resolveSource(http, original, log, readFacts, early)
   context.progress.modelDigest = await sourceModelDigest(
     http,
     original,

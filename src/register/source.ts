@@ -37,21 +37,67 @@ const LOGGED_MODEL_URI = /^models:\/(m-[0-9a-f]{32})\/?$/
 const RUNS_URI = /^runs:\/([^/]+)\/(.+?)\/?$/
 
 /**
+ * A listing of a `runs:/` source's files that was sent before it was
+ * needed, alongside other requests, so that it costs no round trip.
+ */
+export interface EarlyListing {
+  readonly source: string
+  /** The listing, or undefined when it failed or was cancelled. */
+  readonly result: Promise<RunListing | undefined>
+  /** Stops the request when its response is no longer needed. */
+  cancel(): void
+}
+
+/** The result of listing a `runs:/` source's directory. */
+interface RunListing {
+  readonly rootUri?: string
+  readonly hasModelFile: boolean
+}
+
+/**
+ * Starts listing the files of a `runs:/` source, for a registration that
+ * will resolve it after the preflight. The request is sent once, without
+ * retries. Any failure yields undefined, and the source is then resolved
+ * without it, so that every error comes from the requests that resolving
+ * sends in the usual order. Other sources give undefined.
+ */
+export function listSourceEarly(
+  http: HttpClient,
+  source: string
+): EarlyListing | undefined {
+  const uri = parseRunsUri(source)
+  if (!uri) return undefined
+  const controller = new AbortController()
+  // A deadline before any retry could start, so a failure ends at once.
+  const result = listSourceRun(
+    http.withRetryDeadline(-Infinity),
+    uri,
+    controller.signal
+  ).catch(() => undefined)
+  const cancel = () => {
+    controller.abort()
+  }
+  return { source, result, cancel }
+}
+
+/**
  * Resolves a model URI to what `model-versions/create` needs, and checks
  * that it contains a model, so a version never points at nothing. With
  * `readFacts`, a `runs:/` source's run and MLmodel file are read for the
- * release comparison. Without, one listing of its files checks it.
+ * release comparison. Without, one listing of its files checks it. An
+ * early listing of this source replaces that listing.
  */
 export async function resolveSource(
   http: HttpClient,
   source: string,
   log: Logger,
-  readFacts = true
+  readFacts = true,
+  early?: EarlyListing
 ): Promise<ResolvedSource> {
-  const runs = RUNS_URI.exec(source)
-  if (runs?.[1] && runs[2]) {
-    const uri = { runId: runs[1], artifactPath: runs[2] }
-    return resolveRunsUri(http, uri, log, readFacts)
+  const uri = parseRunsUri(source)
+  if (uri) {
+    const listed = early?.source === source ? await early.result : undefined
+    return resolveRunsUri(http, uri, log, { readFacts, listed })
   }
 
   const loggedModel = LOGGED_MODEL_URI.exec(source)?.[1]
@@ -76,6 +122,19 @@ interface RunsUri {
   readonly artifactPath: string
 }
 
+function parseRunsUri(source: string): RunsUri | undefined {
+  const match = RUNS_URI.exec(source)
+  if (!match?.[1] || !match[2]) return undefined
+  return { runId: match[1], artifactPath: match[2] }
+}
+
+/** The reads that resolving a `runs:/` source needs, and those done. */
+interface RunsResolution {
+  readonly readFacts: boolean
+  /** An early listing of the source, if one succeeded. */
+  readonly listed: RunListing | undefined
+}
+
 /**
  * Resolves `runs:/<run>/<path>` as MLflow's own client does: the run's
  * artifact directory when it holds an MLmodel file, else the logged model
@@ -83,18 +142,25 @@ interface RunsUri {
  * `readFacts`, the run is read and, behind the artifact proxy, the MLmodel
  * file too, so the release comparison can reuse them. Without, the
  * server's listing of the run's files gives the directory and shows the
- * MLmodel file in one request.
+ * MLmodel file in one request. After an early listing, which names the
+ * directory, the run and the MLmodel file are read at once.
  */
 async function resolveRunsUri(
   http: HttpClient,
   uri: RunsUri,
   log: Logger,
-  readFacts: boolean
+  resolution: RunsResolution
 ): Promise<ResolvedSource> {
   const { runId, artifactPath } = uri
-  const listed = readFacts ? undefined : await listSourceRun(http, uri)
+  const { readFacts } = resolution
+  const listed =
+    resolution.listed ??
+    (readFacts ? undefined : await listSourceRun(http, uri))
   if (listed?.rootUri && listed.hasModelFile) {
-    return { source: `${listed.rootUri}/${artifactPath}`, runId }
+    const source = `${listed.rootUri}/${artifactPath}`
+    if (!readFacts) return { source, runId }
+    const reads = await readListedFacts(http, uri, listed.rootUri)
+    if (reads) return { source, runId, reads }
   }
   const run = await getRunOfSource(http, uri)
   const root = run.info.artifact_uri
@@ -171,6 +237,28 @@ async function readModelFile(
 }
 
 /**
+ * Reads the run and, behind the artifact proxy, the `MLmodel` file of a
+ * source whose listing showed that file, both at once, as the listing
+ * named the run's artifact directory. Returns undefined when the file
+ * is gone by the time it is downloaded.
+ */
+async function readListedFacts(
+  http: HttpClient,
+  uri: RunsUri,
+  root: string
+): Promise<SourceReads | undefined> {
+  const proxied = proxyPath(root)
+  const [run, modelText] = await Promise.all([
+    getRunOfSource(http, uri),
+    proxied === undefined
+      ? undefined
+      : downloadModelText(http, `${proxied}/${uri.artifactPath}`)
+  ])
+  if (proxied === undefined) return { run }
+  return modelText === undefined ? undefined : { run, modelText }
+}
+
+/**
  * Downloads `MLmodel` from a directory behind the artifact proxy;
  * undefined when the directory contains no such file.
  */
@@ -207,10 +295,12 @@ async function getRunOfSource(
  */
 async function listSourceRun(
   http: HttpClient,
-  uri: RunsUri
-): Promise<{ rootUri?: string; hasModelFile: boolean }> {
+  uri: RunsUri,
+  signal?: AbortSignal
+): Promise<RunListing> {
   try {
-    const listing = await listRunArtifacts(http, uri.runId, uri.artifactPath)
+    const { runId, artifactPath } = uri
+    const listing = await listRunArtifacts(http, runId, artifactPath, signal)
     const hasModelFile = listing.paths.includes(`${uri.artifactPath}/MLmodel`)
     return { ...listing, hasModelFile }
   } catch (error) {
