@@ -55,7 +55,11 @@ describe('requests per registration', () => {
     modelName: string,
     source: string,
     inputs: Record<string, string> = {}
-  ): Promise<{ operations: string[]; comparison: ReleaseComparison }> {
+  ): Promise<{
+    operations: string[]
+    timeline: string[]
+    comparison: ReleaseComparison
+  }> {
     const steps = composeRegistration(
       {
         'tracking-uri': testServers().plain.url,
@@ -73,6 +77,7 @@ describe('requests per registration', () => {
     if (!comparison) throw new Error('the registration compared nothing')
     return {
       operations: steps.http.requests.map(request => request.operation),
+      timeline: steps.http.timeline,
       comparison
     }
   }
@@ -105,10 +110,15 @@ describe('requests per registration', () => {
   it('makes five for a new model from run artifacts', async () => {
     const modelName = uniqueModelName('requests')
     const source = `runs:/${runs.artifactsRunId}/model`
-    const { operations } = await register(modelName, source)
+    const { operations, timeline } = await register(modelName, source)
     expect(startAndRest(operations)).toEqual([
       ['get registered model', 'list run artifacts'],
       ['create registered model', 'create model version', 'set alias']
+    ])
+    // Both were sent before either ended.
+    expect(timeline.slice(0, 2).sort()).toEqual([
+      'sent get registered model',
+      'sent list run artifacts'
     ])
   })
 

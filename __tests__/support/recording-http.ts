@@ -29,6 +29,11 @@ import { githubEnv } from './registration.js'
  */
 export class RecordingHttpClient extends HttpClient {
   readonly requests: ApiRequest[] = []
+  /**
+   * The operations as they were sent and as they ended, with a response
+   * or an error, in order: `sent get run`, then `ended get run`.
+   */
+  readonly timeline: string[] = []
   /** Runs after each response, before the caller sees it. */
   afterResponse: ((request: ApiRequest) => Promise<void>) | undefined
 
@@ -43,7 +48,13 @@ export class RecordingHttpClient extends HttpClient {
   override async send(request: ApiRequest): Promise<ApiResponse> {
     const root = this.#root
     root.requests.push(request)
-    const response = await super.send(request)
+    root.timeline.push(`sent ${request.operation}`)
+    let response: ApiResponse
+    try {
+      response = await super.send(request)
+    } finally {
+      root.timeline.push(`ended ${request.operation}`)
+    }
     await root.afterResponse?.(request)
     return response
   }

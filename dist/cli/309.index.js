@@ -3108,6 +3108,7 @@ class HttpClient {
                 const delay = retryDelay(retry, attempt, error);
                 const now = retry.now();
                 if (request.signal?.aborted === true ||
+                    request.speculative === true ||
                     !request.idempotent ||
                     !isTransient(error) ||
                     attempt >= retry.maxAttempts ||
@@ -3196,6 +3197,7 @@ class HttpClient {
         const sent = {};
         const response = await this.dispatch(request, url, sent);
         if (response.status !== 401 ||
+            request.speculative === true ||
             auth.refresh === undefined ||
             !('authorization' in sent) ||
             !isInvalidTokenChallenge(response.headers['www-authenticate'])) {
@@ -3246,7 +3248,9 @@ class HttpClient {
                 headersTimeout: this.options.timeoutMs,
                 bodyTimeout: this.options.timeoutMs
             });
-            this.#history.respondedOrigins.add(url.origin);
+            if (request.speculative !== true) {
+                this.#history.respondedOrigins.add(url.origin);
+            }
             const ok = response.statusCode >= 200 && response.statusCode < 300;
             let text = '';
             if (ok && request.sink)
@@ -3280,21 +3284,24 @@ class HttpClient {
     }
     check(request, url, response) {
         if (response.status >= 200 && response.status < 300) {
-            this.rememberMlflowHeaders(url, response);
+            this.rememberMlflowHeaders(request, url, response);
             return response;
         }
         // The request facts are read before this response's headers are
         // stored, so a response is compared with earlier ones, not itself.
         const error = new HttpError(this.describe(request, url), readResponseFacts(response.status, response.headers, response.text), `returned HTTP ${response.status}`);
-        this.rememberMlflowHeaders(url, response);
+        this.rememberMlflowHeaders(request, url, response);
         throw error;
     }
     /**
      * Stores the `Server` and `Via` headers of a tracking server response
      * in MLflow's JSON shape: a JSON object on success, or a body with
-     * `error_code` on failure.
+     * `error_code` on failure. A speculative request's response is not
+     * stored.
      */
-    rememberMlflowHeaders(url, response) {
+    rememberMlflowHeaders(request, url, response) {
+        if (request.speculative === true)
+            return;
         if (url.origin !== this.options.baseUrl.origin)
             return;
         const ok = response.status >= 200 && response.status < 300;
@@ -8418,7 +8425,7 @@ async function getRunWithData(http, runId) {
     return response.run;
 }
 /** Lists a run's artifacts directly under `path`. */
-async function listRunArtifacts(http, runId, path, signal) {
+async function listRunArtifacts(http, runId, path, sending = {}) {
     const response = await http.json({
         method: 'GET',
         path: `${API}/artifacts/list`,
@@ -8426,7 +8433,7 @@ async function listRunArtifacts(http, runId, path, signal) {
         operation: 'list run artifacts',
         resource: `run ${runId}`,
         idempotent: true,
-        ...(signal ? { signal } : {})
+        ...sending
     }, listArtifactsResponse);
     return {
         ...(response.root_uri ? { rootUri: response.root_uri } : {}),
@@ -10464,18 +10471,21 @@ const LOGGED_MODEL_URI = /^models:\/(m-[0-9a-f]{32})\/?$/;
 const source_RUNS_URI = /^runs:\/([^/]+)\/(.+?)\/?$/;
 /**
  * Starts listing the files of a `runs:/` source, for a registration that
- * will resolve it after the preflight. The request is sent once, without
- * retries. Any failure yields undefined, and the source is then resolved
- * without it, so that every error comes from the requests that resolving
- * sends in the usual order. Other sources give undefined.
+ * will resolve it after the preflight. The request is speculative: sent
+ * once, and kept out of the evidence that diagnoses read. Any failure
+ * yields undefined, and the source is then resolved without it, so that
+ * every error comes from the requests that resolving sends in the usual
+ * order. Other sources give undefined.
  */
 function listSourceEarly(http, source) {
     const uri = parseRunsUri(source);
     if (!uri)
         return undefined;
     const controller = new AbortController();
-    // A deadline before any retry could start, so a failure ends at once.
-    const result = listSourceRun(http.withRetryDeadline(-Infinity), uri, controller.signal).catch(() => undefined);
+    const result = listSourceRun(http, uri, {
+        signal: controller.signal,
+        speculative: true
+    }).catch(() => undefined);
     const cancel = () => {
         controller.abort();
     };
@@ -10529,17 +10539,20 @@ async function resolveRunsUri(http, uri, log, resolution) {
     const { readFacts } = resolution;
     const listed = resolution.listed ??
         (readFacts ? undefined : await listSourceRun(http, uri));
+    let run;
     if (listed?.rootUri && listed.hasModelFile) {
         const source = `${listed.rootUri}/${artifactPath}`;
         if (!readFacts)
             return { source, runId };
-        const reads = await readListedFacts(http, uri, listed.rootUri);
-        if (reads)
-            return { source, runId, reads };
+        const facts = await readListedFacts(http, uri, listed.rootUri);
+        if (facts.reads)
+            return { source, runId, reads: facts.reads };
+        run = facts.run;
     }
-    const run = await getRunOfSource(http, uri);
+    run ??= await getRunOfSource(http, uri);
     const root = run.info.artifact_uri;
-    // A listing with a root URI already showed that MLmodel is missing.
+    // With a root URI, the listing showed that MLmodel is missing, or the
+    // download after it found the file gone.
     if (root && listed?.rootUri === undefined) {
         const modelDir = `${root}/${artifactPath}`;
         const found = await readModelFile(http, run, root, artifactPath);
@@ -10594,20 +10607,29 @@ async function readModelFile(http, run, root, artifactPath) {
 /**
  * Reads the run and, behind the artifact proxy, the `MLmodel` file of a
  * source whose listing showed that file, both at once, as the listing
- * named the run's artifact directory. Returns undefined when the file
- * is gone by the time it is downloaded.
+ * named the run's artifact directory. The reads are undefined when the
+ * file is gone by the time it is downloaded. Both requests end before
+ * an error is raised, and the run's error comes first, as when the run
+ * was read before the file.
  */
 async function readListedFacts(http, uri, root) {
     const proxied = proxyPath(root);
-    const [run, modelText] = await Promise.all([
+    const [run, download] = await Promise.allSettled([
         getRunOfSource(http, uri),
         proxied === undefined
             ? undefined
             : downloadModelText(http, `${proxied}/${uri.artifactPath}`)
     ]);
+    if (run.status === 'rejected')
+        throw run.reason;
+    if (download.status === 'rejected')
+        throw download.reason;
     if (proxied === undefined)
-        return { run };
-    return modelText === undefined ? undefined : { run, modelText };
+        return { run: run.value, reads: { run: run.value } };
+    const modelText = download.value;
+    if (modelText === undefined)
+        return { run: run.value };
+    return { run: run.value, reads: { run: run.value, modelText } };
 }
 /**
  * Downloads `MLmodel` from a directory behind the artifact proxy;
@@ -10639,10 +10661,10 @@ async function getRunOfSource(http, uri) {
  * Lists the source's directory through the tracking server, which names
  * the run's artifact directory too. A missing run is SOURCE_NOT_FOUND.
  */
-async function listSourceRun(http, uri, signal) {
+async function listSourceRun(http, uri, sending = {}) {
     try {
         const { runId, artifactPath } = uri;
-        const listing = await listRunArtifacts(http, runId, artifactPath, signal);
+        const listing = await listRunArtifacts(http, runId, artifactPath, sending);
         const hasModelFile = listing.paths.includes(`${uri.artifactPath}/MLmodel`);
         return { ...listing, hasModelFile };
     }

@@ -67,6 +67,13 @@ export interface ApiRequest {
    */
   readonly signal?: AbortSignal
   /**
+   * Marks a read sent before the caller knows it needs the response. It is
+   * sent once, with no retry and no token refresh, and its response is not
+   * kept as evidence about the server, so that it never changes the
+   * diagnosis of a request sent alongside it.
+   */
+  readonly speculative?: boolean
+  /**
    * Sends a registry path to the tracking server's own registry (the
    * workspace registry of a Databricks workspace) rather than to a
    * separate registry server or Unity Catalog.
@@ -212,6 +219,7 @@ export class HttpClient {
         const now = retry.now()
         if (
           request.signal?.aborted === true ||
+          request.speculative === true ||
           !request.idempotent ||
           !isTransient(error) ||
           attempt >= retry.maxAttempts ||
@@ -323,6 +331,7 @@ export class HttpClient {
     const response = await this.dispatch(request, url, sent)
     if (
       response.status !== 401 ||
+      request.speculative === true ||
       auth.refresh === undefined ||
       !('authorization' in sent) ||
       !isInvalidTokenChallenge(response.headers['www-authenticate'])
@@ -380,7 +389,9 @@ export class HttpClient {
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs
       })
-      this.#history.respondedOrigins.add(url.origin)
+      if (request.speculative !== true) {
+        this.#history.respondedOrigins.add(url.origin)
+      }
       const ok = response.statusCode >= 200 && response.statusCode < 300
       let text = ''
       if (ok && request.sink) await request.sink(response.body)
@@ -422,7 +433,7 @@ export class HttpClient {
     response: ApiResponse
   ): ApiResponse {
     if (response.status >= 200 && response.status < 300) {
-      this.rememberMlflowHeaders(url, response)
+      this.rememberMlflowHeaders(request, url, response)
       return response
     }
     // The request facts are read before this response's headers are
@@ -432,16 +443,22 @@ export class HttpClient {
       readResponseFacts(response.status, response.headers, response.text),
       `returned HTTP ${response.status}`
     )
-    this.rememberMlflowHeaders(url, response)
+    this.rememberMlflowHeaders(request, url, response)
     throw error
   }
 
   /**
    * Stores the `Server` and `Via` headers of a tracking server response
    * in MLflow's JSON shape: a JSON object on success, or a body with
-   * `error_code` on failure.
+   * `error_code` on failure. A speculative request's response is not
+   * stored.
    */
-  private rememberMlflowHeaders(url: URL, response: ApiResponse): void {
+  private rememberMlflowHeaders(
+    request: ApiRequest,
+    url: URL,
+    response: ApiResponse
+  ): void {
+    if (request.speculative === true) return
     if (url.origin !== this.options.baseUrl.origin) return
     const ok = response.status >= 200 && response.status < 300
     const isMlflow = ok

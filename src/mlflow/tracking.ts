@@ -1,6 +1,6 @@
 import type { Tag } from '../config/config.js'
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
-import type { HttpClient } from '../http/transport.js'
+import type { ApiRequest, HttpClient } from '../http/transport.js'
 import { API } from './api-paths.js'
 import {
   createExperimentResponse,
@@ -197,7 +197,7 @@ export async function listRunArtifacts(
   http: HttpClient,
   runId: string,
   path: string,
-  signal?: AbortSignal
+  sending: Pick<ApiRequest, 'signal' | 'speculative'> = {}
 ): Promise<{ rootUri?: string; paths: string[] }> {
   const response = await http.json(
     {
@@ -207,7 +207,7 @@ export async function listRunArtifacts(
       operation: 'list run artifacts',
       resource: `run ${runId}`,
       idempotent: true,
-      ...(signal ? { signal } : {})
+      ...sending
     },
     listArtifactsResponse
   )

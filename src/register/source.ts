@@ -5,7 +5,7 @@ import {
 } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
 import { HttpError } from '../http/errors.js'
-import type { HttpClient } from '../http/transport.js'
+import type { ApiRequest, HttpClient } from '../http/transport.js'
 import { listProxyArtifacts, proxyPath } from '../mlflow/artifacts.js'
 import { isNotFound } from '../mlflow/registry.js'
 import type { RunWithData } from '../mlflow/schemas.js'
@@ -56,10 +56,11 @@ interface RunListing {
 
 /**
  * Starts listing the files of a `runs:/` source, for a registration that
- * will resolve it after the preflight. The request is sent once, without
- * retries. Any failure yields undefined, and the source is then resolved
- * without it, so that every error comes from the requests that resolving
- * sends in the usual order. Other sources give undefined.
+ * will resolve it after the preflight. The request is speculative: sent
+ * once, and kept out of the evidence that diagnoses read. Any failure
+ * yields undefined, and the source is then resolved without it, so that
+ * every error comes from the requests that resolving sends in the usual
+ * order. Other sources give undefined.
  */
 export function listSourceEarly(
   http: HttpClient,
@@ -68,12 +69,10 @@ export function listSourceEarly(
   const uri = parseRunsUri(source)
   if (!uri) return undefined
   const controller = new AbortController()
-  // A deadline before any retry could start, so a failure ends at once.
-  const result = listSourceRun(
-    http.withRetryDeadline(-Infinity),
-    uri,
-    controller.signal
-  ).catch(() => undefined)
+  const result = listSourceRun(http, uri, {
+    signal: controller.signal,
+    speculative: true
+  }).catch(() => undefined)
   const cancel = () => {
     controller.abort()
   }
@@ -156,15 +155,18 @@ async function resolveRunsUri(
   const listed =
     resolution.listed ??
     (readFacts ? undefined : await listSourceRun(http, uri))
+  let run: RunWithData | undefined
   if (listed?.rootUri && listed.hasModelFile) {
     const source = `${listed.rootUri}/${artifactPath}`
     if (!readFacts) return { source, runId }
-    const reads = await readListedFacts(http, uri, listed.rootUri)
-    if (reads) return { source, runId, reads }
+    const facts = await readListedFacts(http, uri, listed.rootUri)
+    if (facts.reads) return { source, runId, reads: facts.reads }
+    run = facts.run
   }
-  const run = await getRunOfSource(http, uri)
+  run ??= await getRunOfSource(http, uri)
   const root = run.info.artifact_uri
-  // A listing with a root URI already showed that MLmodel is missing.
+  // With a root URI, the listing showed that MLmodel is missing, or the
+  // download after it found the file gone.
   if (root && listed?.rootUri === undefined) {
     const modelDir = `${root}/${artifactPath}`
     const found = await readModelFile(http, run, root, artifactPath)
@@ -239,23 +241,30 @@ async function readModelFile(
 /**
  * Reads the run and, behind the artifact proxy, the `MLmodel` file of a
  * source whose listing showed that file, both at once, as the listing
- * named the run's artifact directory. Returns undefined when the file
- * is gone by the time it is downloaded.
+ * named the run's artifact directory. The reads are undefined when the
+ * file is gone by the time it is downloaded. Both requests end before
+ * an error is raised, and the run's error comes first, as when the run
+ * was read before the file.
  */
 async function readListedFacts(
   http: HttpClient,
   uri: RunsUri,
   root: string
-): Promise<SourceReads | undefined> {
+): Promise<{ run: RunWithData; reads?: SourceReads }> {
   const proxied = proxyPath(root)
-  const [run, modelText] = await Promise.all([
+  const [run, download] = await Promise.allSettled([
     getRunOfSource(http, uri),
     proxied === undefined
       ? undefined
       : downloadModelText(http, `${proxied}/${uri.artifactPath}`)
   ])
-  if (proxied === undefined) return { run }
-  return modelText === undefined ? undefined : { run, modelText }
+  if (run.status === 'rejected') throw run.reason
+  if (download.status === 'rejected') throw download.reason
+  if (proxied === undefined)
+    return { run: run.value, reads: { run: run.value } }
+  const modelText = download.value
+  if (modelText === undefined) return { run: run.value }
+  return { run: run.value, reads: { run: run.value, modelText } }
 }
 
 /**
@@ -296,11 +305,11 @@ async function getRunOfSource(
 async function listSourceRun(
   http: HttpClient,
   uri: RunsUri,
-  signal?: AbortSignal
+  sending: Pick<ApiRequest, 'signal' | 'speculative'> = {}
 ): Promise<RunListing> {
   try {
     const { runId, artifactPath } = uri
-    const listing = await listRunArtifacts(http, runId, artifactPath, signal)
+    const listing = await listRunArtifacts(http, runId, artifactPath, sending)
     const hasModelFile = listing.paths.includes(`${uri.artifactPath}/MLmodel`)
     return { ...listing, hasModelFile }
   } catch (error) {

@@ -150,6 +150,18 @@ describe('HttpClient token refresh', () => {
     expect(server.authorizations).toHaveLength(2)
   })
 
+  it('does not refresh for a speculative read', async () => {
+    const server = await startServer([unauthorized(EXPIRED), ok])
+    const auth = new NumberedTokens()
+    const { http, log } = client(server.url, auth)
+    const error = await rejectionOf(http.send({ ...GET, speculative: true }))
+
+    expect((error as HttpError).response.status).toBe(401)
+    expect(auth.refreshed).toEqual([])
+    expect(server.authorizations).toEqual(['Bearer token-1'])
+    expect(log.lines.join('\n')).not.toContain('requesting a new token')
+  })
+
   it.each([
     ['a Basic challenge', 'Basic realm="mlflow"'],
     ['a Bearer challenge without an error', 'Bearer realm="mlflow"'],

@@ -386,6 +386,60 @@ describe('HttpClient origin history', () => {
   })
 })
 
+describe('HttpClient speculative requests', () => {
+  const speculative: ApiRequest = { ...GET, speculative: true }
+  const mlflowOk = reply(200, '{}', {
+    'content-type': 'application/json',
+    server: 'uvicorn'
+  })
+  const gatewayDenied = reply(
+    403,
+    '{"error_code":"PERMISSION_DENIED","message":"no"}',
+    { 'content-type': 'application/json', server: 'envoy' }
+  )
+
+  it('sends a transient failure once', async () => {
+    const server = await startServer(reply(503, 'busy'))
+    const { client, sleeps, lines } = createClient(server.url)
+    const error = await rejectionOf(client.send(speculative))
+    expect((error as HttpError).response.status).toBe(503)
+    expect(server.received).toHaveLength(1)
+    expect(sleeps).toEqual([])
+    expect(lines.join('\n')).not.toContain('Retrying')
+  })
+
+  it('counts in the request count', async () => {
+    const server = await startServer(json({}))
+    const { client } = createClient(server.url)
+    await client.send(speculative)
+    expect(client.requestCount).toBe(1)
+  })
+
+  it('leaves no MLflow headers as evidence', async () => {
+    const server = await startServer(sequence(mlflowOk, gatewayDenied))
+    const { client } = createClient(server.url)
+    await client.send(speculative)
+    const error = await rejectionOf(client.send(GET))
+    expect(error).toBeInstanceOf(HttpError)
+    expect((error as HttpError).request.earlierMlflowHeaders).toBeUndefined()
+    expect(classifyFailure(error as HttpError).code).toBe(
+      'FORBIDDEN_PERMISSION'
+    )
+  })
+
+  it('records nothing when it fails', async () => {
+    const server = await startServer(sequence(gatewayDenied, hangUp))
+    const { client } = createClient(server.url, { retry: { maxAttempts: 1 } })
+    await rejectionOf(client.send(speculative))
+    const error = await rejectionOf(client.send(GET))
+    expect(error).toBeInstanceOf(ConnectionError)
+    expect((error as ConnectionError).request.originResponded).toBeUndefined()
+    expect(
+      (error as ConnectionError).request.earlierMlflowHeaders
+    ).toBeUndefined()
+  })
+})
+
 describe('HttpClient redirects', () => {
   it.each([307, 308])(
     'follows a same-origin %d with method, body and credentials',

@@ -56,6 +56,18 @@ function listings(): number {
   return server.requests.matching({ path: LIST }).length
 }
 
+function downloads(): number {
+  return server.requests.matching({ path: /\/MLmodel$/ }).length
+}
+
+/** Waits until `check` holds, for at most two seconds. */
+async function eventually(check: () => boolean): Promise<void> {
+  for (let waited = 0; !check() && waited < 2000; waited += 5) {
+    await new Promise(resolve => setTimeout(resolve, 5))
+  }
+  expect(check()).toBe(true)
+}
+
 describe('listSourceEarly', () => {
   it('lists only runs:/ sources', () => {
     const { http } = client()
@@ -74,13 +86,47 @@ describe('listSourceEarly', () => {
   })
 
   it('reads run and MLmodel together', async () => {
+    server.faults.delay('runs/get', 1)
     const { http, log } = client()
     const early = listSourceEarly(http, source)
-    const resolved = await resolveSource(http, source, log, true, early)
+    const resolving = resolveSource(http, source, log, true, early)
+    // The run's read is held, and the download arrives meanwhile.
+    await eventually(() => waiting.length === 1)
+    await eventually(() => downloads() === 1)
+    for (const end of waiting.splice(0)) end()
+
+    const resolved = await resolving
     expect(resolved.reads?.modelText).toBe(MLMODEL)
     expect(resolved.reads?.run.info.artifact_uri).toBe(artifactRoot)
     expect(listings()).toBe(1)
     expect(server.requests.matching({ path: 'runs/get' })).toHaveLength(1)
+  })
+
+  it('reads the run once when MLmodel is gone', async () => {
+    server.faults.respond(/\/MLmodel$/, {
+      status: 404,
+      body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'gone' }
+    })
+    const { http, log } = client()
+    const early = listSourceEarly(http, source)
+    await expect(resolveSource(http, source, log, true, early)).rejects.toThrow(
+      'holds no model'
+    )
+    expect(server.requests.matching({ path: 'runs/get' })).toHaveLength(1)
+  })
+
+  it("reports the run's error first", async () => {
+    const denied = {
+      status: 403,
+      body: { error_code: 'PERMISSION_DENIED', message: 'no' }
+    }
+    server.faults.respond('runs/get', denied)
+    server.faults.respond(/\/MLmodel$/, { status: 401, body: 'no' })
+    const { http, log } = client()
+    const early = listSourceEarly(http, source)
+    await expect(resolveSource(http, source, log, true, early)).rejects.toThrow(
+      'runs/get returned HTTP 403'
+    )
   })
 
   it('fails once, then resolving lists', async () => {
@@ -111,9 +157,7 @@ describe('listSourceEarly', () => {
     server.faults.delay(LIST, 1)
     const { http, log } = client()
     const early = listSourceEarly(http, source)
-    while (waiting.length === 0) {
-      await new Promise(resolve => setTimeout(resolve, 5))
-    }
+    await eventually(() => waiting.length === 1)
     early?.cancel()
     expect(await early?.result).toBeUndefined()
     expect(log.lines).toEqual([])
