@@ -21,6 +21,7 @@ import { createDispatcher } from './http/dispatcher.js'
 import { defaultRetryPolicy } from './http/retry.js'
 import {
   createRegistryClient,
+  createUnityCatalogClient,
   createWorkspaceAuth,
   createWorkspaceRegistryClient
 } from './http/registry-client.js'
@@ -169,8 +170,7 @@ function createHttpClient(
     log.info(
       `Registry: Unity Catalog of the workspace ${config.trackingUri.href}`
     )
-    const unityCatalog = new HttpClient({ ...options, unityCatalog: true })
-    return new HttpClient({ ...options, registry: unityCatalog })
+    return createUnityCatalogClient(options)
   }
   const registry = createRegistryClient(config.registry, options, mask)
   if (!registry) return new HttpClient(options)

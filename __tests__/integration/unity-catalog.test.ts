@@ -690,3 +690,52 @@ describe('Unity Catalog registration from a source', () => {
     })
   })
 })
+
+describe('Unity Catalog bundle sync', () => {
+  it('replays a three-part name into Unity Catalog', async () => {
+    const proxy = await startFaultProxy(front.url)
+    const bundles = await mkdtemp(path.join(tmpdir(), 'uc-bundles-'))
+    try {
+      const modelName = uniqueUcName()
+      // No `registry-uri`: the three-part name alone picks Unity Catalog,
+      // and the sync run, which names no model, uses the workspace's
+      // registry for its own calls.
+      const runEnv = { ...env(), DATABRICKS_HOST: proxy.url }
+      proxy.setFaults([
+        {
+          path: '',
+          times: 1000,
+          action: { kind: 'respond', response: { status: 503, body: 'down' } }
+        }
+      ])
+      const deferred = await runAction(
+        {
+          'tracking-uri': 'databricks',
+          'model-name': modelName,
+          'model-path': 'examples/model',
+          'max-attempts': '1',
+          'bundle-dir': bundles
+        },
+        runEnv
+      )
+      proxy.setFaults([])
+
+      const synced = await runAction(
+        { mode: 'sync', 'tracking-uri': 'databricks', 'bundle-dir': bundles },
+        runEnv
+      )
+
+      expect(deferred.result.outcome).toBe('deferred')
+      expect(synced.result.outcome).toBe('synced')
+      expect(standIn.models.get(modelName)?.versions[0]?.status).toBe('READY')
+      expect(
+        proxy.requests.some(request =>
+          request.path.includes('/unity-catalog/model-versions/create')
+        )
+      ).toBe(true)
+    } finally {
+      await proxy.close()
+      await rm(bundles, { recursive: true, force: true })
+    }
+  })
+})

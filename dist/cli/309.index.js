@@ -14381,6 +14381,14 @@ function createWorkspaceRegistryClient(registry, tracking, workspaceAuth) {
             "credentials and none of the tracking server's"
     };
 }
+/**
+ * Creates a client whose registry calls go to the Unity Catalog endpoints
+ * of the tracking server's Databricks workspace.
+ */
+function createUnityCatalogClient(tracking) {
+    const unityCatalog = new HttpClient({ ...tracking, unityCatalog: true });
+    return new HttpClient({ ...tracking, registry: unityCatalog });
+}
 
 ;// CONCATENATED MODULE: ./src/register/planned-call.ts
 
@@ -14683,6 +14691,7 @@ async function planDryRun(step, result) {
 
 
 
+
 /**
  * Registers a verified bundle through the normal registration, with the
  * bundle's model, metadata, idempotency key and CI provenance, so the
@@ -14694,6 +14703,7 @@ function replayBundle(bundle, context) {
     const { registration, provenance } = bundle.manifest;
     const base = context.config;
     requireSameSigning(bundle, base);
+    const registry = replayRegistry(base, registration.modelName);
     const config = {
         mode: 'register',
         trackingUri: base.trackingUri,
@@ -14703,7 +14713,7 @@ function replayBundle(bundle, context) {
         signing: registration.modelDirectory
             ? { ...base.signing, verifySignature: false }
             : { ...base.signing, method: 'none' },
-        registry: replayRegistry(base, registration.modelName),
+        registry,
         ...(base.storageEndpoints
             ? { storageEndpoints: base.storageEndpoints }
             : {}),
@@ -14749,7 +14759,7 @@ function replayBundle(bundle, context) {
         origins: base.origins
     };
     return registerModel({
-        http: context.http,
+        http: replayClient(context.http, registry),
         config,
         provenance: provenance,
         log: context.log,
@@ -14768,6 +14778,16 @@ function replayRegistry(base, modelName) {
         return { kind: 'unity-catalog' };
     }
     return base.registry;
+}
+/**
+ * Returns the client of a replay: the sync run's own, or, for a bundle
+ * that goes to Unity Catalog while the sync run's registry calls go to
+ * the workspace registry, one that sends them to Unity Catalog.
+ */
+function replayClient(http, registry) {
+    if (registry.kind !== 'unity-catalog' || http.isUnityCatalog)
+        return http;
+    return createUnityCatalogClient(http.options);
 }
 /**
  * Stops the replay of a bundle whose registration asked for a signature
@@ -15153,8 +15173,7 @@ function createHttpClient(config, auth, dispatcher, log, connection, mask, works
     }
     if (config.registry.kind === 'unity-catalog') {
         log.info(`Registry: Unity Catalog of the workspace ${config.trackingUri.href}`);
-        const unityCatalog = new HttpClient({ ...options, unityCatalog: true });
-        return new HttpClient({ ...options, registry: unityCatalog });
+        return createUnityCatalogClient(options);
     }
     const registry = createRegistryClient(config.registry, options, mask);
     if (!registry)

@@ -104,3 +104,14 @@ export function createWorkspaceRegistryClient(
       "credentials and none of the tracking server's"
   }
 }
+
+/**
+ * Creates a client whose registry calls go to the Unity Catalog endpoints
+ * of the tracking server's Databricks workspace.
+ */
+export function createUnityCatalogClient(
+  tracking: HttpClientOptions
+): HttpClient {
+  const unityCatalog = new HttpClient({ ...tracking, unityCatalog: true })
+  return new HttpClient({ ...tracking, registry: unityCatalog })
+}

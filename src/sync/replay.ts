@@ -7,6 +7,7 @@ import { resolveInside } from '../bundle/bundle-paths.js'
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { VerifiedBundle } from '../bundle/read-bundle.js'
 import type { Logger } from '../host/host.js'
+import { createUnityCatalogClient } from '../http/registry-client.js'
 import type { HttpClient } from '../http/transport.js'
 import type { Provenance } from '../register/provenance.js'
 import { registerModel, type Registration } from '../register/register.js'
@@ -32,6 +33,7 @@ export function replayBundle(
   const { registration, provenance } = bundle.manifest
   const base = context.config
   requireSameSigning(bundle, base)
+  const registry = replayRegistry(base, registration.modelName)
   const config: Config = {
     mode: 'register',
     trackingUri: base.trackingUri,
@@ -41,7 +43,7 @@ export function replayBundle(
     signing: registration.modelDirectory
       ? { ...base.signing, verifySignature: false }
       : { ...base.signing, method: 'none' },
-    registry: replayRegistry(base, registration.modelName),
+    registry,
     ...(base.storageEndpoints
       ? { storageEndpoints: base.storageEndpoints }
       : {}),
@@ -93,7 +95,7 @@ export function replayBundle(
     origins: base.origins
   }
   return registerModel({
-    http: context.http,
+    http: replayClient(context.http, registry),
     config,
     provenance: provenance as Provenance,
     log: context.log,
@@ -112,6 +114,19 @@ function replayRegistry(base: Config, modelName: string): RegistryTarget {
     return { kind: 'unity-catalog' }
   }
   return base.registry
+}
+
+/**
+ * Returns the client of a replay: the sync run's own, or, for a bundle
+ * that goes to Unity Catalog while the sync run's registry calls go to
+ * the workspace registry, one that sends them to Unity Catalog.
+ */
+export function replayClient(
+  http: HttpClient,
+  registry: RegistryTarget
+): HttpClient {
+  if (registry.kind !== 'unity-catalog' || http.isUnityCatalog) return http
+  return createUnityCatalogClient(http.options)
 }
 
 /**
