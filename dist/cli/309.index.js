@@ -2683,8 +2683,8 @@ function classifyTooLarge(error) {
         : '';
     const body = upload?.file ? `the file ${upload.file}` : 'the body';
     const limit = upload ? ` to at least ${formatBytes(upload.bytes)}` : '';
-    return (0,diagnosis_diagnosis/* diagnose */.h4)('PAYLOAD_TOO_LARGE', `${describeErrorResponder(error)} rejected ${body}${size} of ${operation} as ` +
-        'too large.', "Raise the body limit of the proxy in front of MLflow (nginx's " +
+    return (0,diagnosis_diagnosis/* diagnose */.h4)('PAYLOAD_TOO_LARGE', `${describeErrorResponder(error)} rejected ${body}${size} of ` +
+        `${operation} as too large.`, "Raise the body limit of the proxy in front of MLflow (nginx's " +
         `client_max_body_size)${limit}, or upload large models to the ` +
         'artifact store directly, which takes multipart uploads.', httpEvidence(error));
 }
@@ -2823,8 +2823,8 @@ function classifyBrokenRegistry(error, trackingOperation) {
     const { request, response } = error;
     return (0,diagnosis_diagnosis/* diagnose */.h4)('SERVER_CONFIG', `The tracking server at ${new URL(request.url).origin} is reachable ` +
         `and answered ${trackingOperation}, but its model registry failed: ` +
-        `${describeErrorResponder(error)} answered ${request.operation} with HTTP ` +
-        `${response.status} through every retry, and again on one more ` +
+        `${describeErrorResponder(error)} answered ${request.operation} ` +
+        `with HTTP ${response.status} through every retry, and again on one more ` +
         `read after ${trackingOperation} succeeded. The server has no ` +
         'working model registry, so waiting or re-running will not help. ' +
         'The credentials are not at fault.', "Check the server's log for the registry store error. The registry " +
@@ -6212,7 +6212,7 @@ function parseRegistryUri(setting, tracking, databricks) {
     }
     const parsed = parseTrackingUri(setting, 'registry-uri');
     if (parsed.url.href === tracking.href && !parsed.username) {
-        return { kind: 'tracking' };
+        return { kind: 'tracking', explicit: true };
     }
     return {
         kind: 'server',
@@ -14383,7 +14383,8 @@ function createWorkspaceRegistryClient(registry, tracking, workspaceAuth) {
 }
 /**
  * Creates a client whose registry calls go to the Unity Catalog endpoints
- * of the tracking server's Databricks workspace.
+ * of the tracking server's Databricks workspace. `tracking` has no
+ * registry client of its own.
  */
 function createUnityCatalogClient(tracking) {
     const unityCatalog = new HttpClient({ ...tracking, unityCatalog: true });
@@ -14772,17 +14773,20 @@ function replayBundle(bundle, context) {
  * in the deferred run.
  */
 function replayRegistry(base, modelName) {
-    if (base.registry.kind !== 'tracking')
-        return base.registry;
+    const { registry } = base;
+    if (registry.kind !== 'tracking' || registry.explicit)
+        return registry;
     if (base.auth.databricks && isThreePartName(modelName)) {
         return { kind: 'unity-catalog' };
     }
-    return base.registry;
+    return registry;
 }
 /**
  * Returns the client of a replay: the sync run's own, or, for a bundle
  * that goes to Unity Catalog while the sync run's registry calls go to
- * the workspace registry, one that sends them to Unity Catalog.
+ * the workspace registry, one that sends them to Unity Catalog. That
+ * client has a request history of its own, and the sync run's client has
+ * no registry client then, because its registry is the tracking server.
  */
 function replayClient(http, registry) {
     if (registry.kind !== 'unity-catalog' || http.isUnityCatalog)

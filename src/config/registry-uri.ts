@@ -12,7 +12,14 @@ import { parseTrackingUri, type TrackingUri } from './tracking-uri.js'
  * server. `unity-catalog`: the Unity Catalog registry of the workspace.
  */
 export type RegistryTarget =
-  | { readonly kind: 'tracking' }
+  | {
+      readonly kind: 'tracking'
+      /**
+       * Set when `registry-uri` names the tracking server itself, which
+       * keeps a three-part name on Databricks out of Unity Catalog.
+       */
+      readonly explicit?: true
+    }
   | { readonly kind: 'workspace'; readonly workspace?: DatabricksSettings }
   | {
       readonly kind: 'server'
@@ -53,7 +60,7 @@ export function parseRegistryUri(
   }
   const parsed: TrackingUri = parseTrackingUri(setting, 'registry-uri')
   if (parsed.url.href === tracking.href && !parsed.username) {
-    return { kind: 'tracking' }
+    return { kind: 'tracking', explicit: true }
   }
   return {
     kind: 'server',

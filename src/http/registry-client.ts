@@ -107,7 +107,8 @@ export function createWorkspaceRegistryClient(
 
 /**
  * Creates a client whose registry calls go to the Unity Catalog endpoints
- * of the tracking server's Databricks workspace.
+ * of the tracking server's Databricks workspace. `tracking` has no
+ * registry client of its own.
  */
 export function createUnityCatalogClient(
   tracking: HttpClientOptions

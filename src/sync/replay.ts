@@ -108,18 +108,24 @@ export function replayBundle(
  * three-part name on Databricks goes to Unity Catalog, as it would have
  * in the deferred run.
  */
-function replayRegistry(base: Config, modelName: string): RegistryTarget {
-  if (base.registry.kind !== 'tracking') return base.registry
+export function replayRegistry(
+  base: Config,
+  modelName: string
+): RegistryTarget {
+  const { registry } = base
+  if (registry.kind !== 'tracking' || registry.explicit) return registry
   if (base.auth.databricks && isThreePartName(modelName)) {
     return { kind: 'unity-catalog' }
   }
-  return base.registry
+  return registry
 }
 
 /**
  * Returns the client of a replay: the sync run's own, or, for a bundle
  * that goes to Unity Catalog while the sync run's registry calls go to
- * the workspace registry, one that sends them to Unity Catalog.
+ * the workspace registry, one that sends them to Unity Catalog. That
+ * client has a request history of its own, and the sync run's client has
+ * no registry client then, because its registry is the tracking server.
  */
 export function replayClient(
   http: HttpClient,

@@ -93,7 +93,7 @@ describe('chooseRegistry with a server URL', () => {
       { modelName: 'fraud' }
     )
 
-    expect(registry).toEqual({ kind: 'tracking' })
+    expect(registry).toEqual({ kind: 'tracking', explicit: true })
   })
 
   it('names registry-uri for a local store', () => {

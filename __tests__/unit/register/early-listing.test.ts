@@ -15,6 +15,10 @@ import { listSourceEarly, resolveSource } from '../../../src/register/source.js'
 import { fakeClient, type FakeClient } from '../fixtures/fake-client.js'
 
 const LIST = 'artifacts/list'
+const DENIED = {
+  status: 403,
+  body: { error_code: 'PERMISSION_DENIED', message: 'no' }
+}
 const MLMODEL = 'flavors:\n  python_function: {}\n'
 
 let server: FakeServer
@@ -116,17 +120,36 @@ describe('listSourceEarly', () => {
   })
 
   it("reports the run's error first", async () => {
-    const denied = {
-      status: 403,
-      body: { error_code: 'PERMISSION_DENIED', message: 'no' }
-    }
-    server.faults.respond('runs/get', denied)
+    server.faults.add({ path: 'runs/get', delayMs: 1, respond: DENIED })
     server.faults.respond(/\/MLmodel$/, { status: 401, body: 'no' })
     const { http, log } = client()
     const early = listSourceEarly(http, source)
-    await expect(resolveSource(http, source, log, true, early)).rejects.toThrow(
-      'runs/get returned HTTP 403'
-    )
+    const resolving = resolveSource(http, source, log, true, early)
+    resolving.catch(() => undefined)
+    // The run's 403 is held until the download's 401 has come back.
+    await eventually(() => waiting.length === 1)
+    await eventually(() => downloads() === 1)
+    await new Promise(resolve => setTimeout(resolve, 50))
+    for (const end of waiting.splice(0)) end()
+
+    await expect(resolving).rejects.toThrow('runs/get returned HTTP 403')
+  })
+
+  it('fails only after both reads end', async () => {
+    server.faults.respond('runs/get', DENIED)
+    server.faults.delay(/\/MLmodel$/, 1)
+    const { http, log } = client()
+    const early = listSourceEarly(http, source)
+    let settled = false
+    const resolving = resolveSource(http, source, log, true, early)
+    resolving.catch(() => undefined).finally(() => (settled = true))
+    // The run's 403 comes back while the download is held.
+    await eventually(() => waiting.length === 1)
+    await new Promise(resolve => setTimeout(resolve, 50))
+    expect(settled).toBe(false)
+    for (const end of waiting.splice(0)) end()
+
+    await expect(resolving).rejects.toThrow('runs/get returned HTTP 403')
   })
 
   it('fails once, then resolving lists', async () => {

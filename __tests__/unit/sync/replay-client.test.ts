@@ -1,7 +1,8 @@
 /**
- * The client a replayed bundle registers with, against the in-process
- * fake: a bundle bound for Unity Catalog sends its registry calls to the
- * Unity Catalog endpoints even when the sync run's own client does not.
+ * The registry and client a replayed bundle registers with. A bundle goes
+ * to the registry its deferred run would have used. One bound for Unity
+ * Catalog sends its registry calls to the Unity Catalog endpoints of the
+ * in-process fake, even when the sync run's own client does not.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { Agent } from 'undici'
@@ -12,8 +13,10 @@ import {
 } from '../../../src/fake-server/index.js'
 import { createUnityCatalogClient } from '../../../src/http/registry-client.js'
 import { getRegisteredModel } from '../../../src/mlflow/registry.js'
-import { replayClient } from '../../../src/sync/replay.js'
+import { parseConfig } from '../../../src/config/parse-config.js'
+import { replayClient, replayRegistry } from '../../../src/sync/replay.js'
 import { fakeClient } from '../fixtures/fake-client.js'
+import { settingsFrom, type InputValues } from '../fixtures/settings.js'
 
 const MODEL = 'main.ml.churn'
 
@@ -60,5 +63,32 @@ describe('replayClient', () => {
     const unityCatalog = createUnityCatalogClient(http.options)
     const replay = replayClient(unityCatalog, { kind: 'unity-catalog' })
     expect(replay).toBe(unityCatalog)
+  })
+})
+
+describe('replayRegistry', () => {
+  const HOST = 'https://dbc-1.cloud.databricks.com'
+  const env = { DATABRICKS_HOST: HOST, DATABRICKS_TOKEN: 'dapi-test' }
+
+  function syncConfig(inputs: InputValues = {}) {
+    const settings = settingsFrom(
+      { mode: 'sync', 'tracking-uri': 'databricks', ...inputs },
+      env
+    )
+    return parseConfig(settings, process.cwd())
+  }
+
+  it('picks Unity Catalog for three parts', () => {
+    const registry = replayRegistry(syncConfig(), MODEL)
+    expect(registry).toEqual({ kind: 'unity-catalog' })
+  })
+
+  it('keeps one part in the workspace', () => {
+    expect(replayRegistry(syncConfig(), 'churn').kind).toBe('tracking')
+  })
+
+  it('keeps a registry-uri naming the workspace', () => {
+    const config = syncConfig({ 'registry-uri': HOST })
+    expect(replayRegistry(config, MODEL).kind).toBe('tracking')
   })
 })
