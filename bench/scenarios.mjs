@@ -270,8 +270,8 @@ async function deferRegistrations(bench, { source, count, url, bundleDir }) {
 }
 
 /**
- * Measures the time from spawning an entry point to the first request that reaches
- * the counting proxy, for a preflight.
+ * Measures the time from spawning an entry point to the first request
+ * that reaches the counting proxy, for a preflight.
  */
 export async function coldStart(bench, entry, env, repetitions) {
   const samples = []

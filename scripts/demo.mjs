@@ -176,9 +176,10 @@ try {
   if (!failed) {
     heading('Done')
     const report = JSON.parse(synced.outputs['sync-report'])
+    const versionOf = run => run.outputs['model-version']
     console.log(
-      `Run 1: ${first.outputs.outcome} version ${first.outputs['model-version']}; ` +
-        `run 2: ${second.outputs.outcome} version ${second.outputs['model-version']}; ` +
+      `Run 1: ${first.outputs.outcome} version ${versionOf(first)}; ` +
+        `run 2: ${second.outputs.outcome} version ${versionOf(second)}; ` +
         `outage run: ${deferred.outputs.outcome}, synced once as version ` +
         `${report[0]?.version}; the offline version is synced too.`
     )

@@ -11,7 +11,10 @@ import { parse } from 'yaml'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
 
-/** Returns the INPUT_* variables for `with:` values plus action.yml defaults. */
+/**
+ * Returns the INPUT_* variables for `with:` values plus action.yml
+ * defaults.
+ */
 export function inputVariables(inputs) {
   const action = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8'))
   const variables = {}

@@ -23,10 +23,11 @@ const APP = 'azure-app-for-tests'
 const ARM_TOKEN = 'arm-access-token-for-tests'
 
 /**
- * Starts a loopback stand-in for Entra ID's token endpoint. oidc-provider is not
- * used here because it accepts only client assertions that the client
- * signed itself (`iss` and `sub` equal to the client ID), while Entra's
- * federated credentials take a GitHub ID token, whose issuer is GitHub.
+ * Starts a loopback stand-in for Entra ID's token endpoint.
+ * oidc-provider is not used here because it accepts only client
+ * assertions that the client signed itself (`iss` and `sub` equal to the
+ * client ID), while Entra's federated credentials take a GitHub ID
+ * token, whose issuer is GitHub.
  * The stand-in checks what Entra checks in the request: the tenant path,
  * the client, the assertion type, the scope, and that the assertion is a
  * GitHub ID token for the api://AzureADTokenExchange audience.

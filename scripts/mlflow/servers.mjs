@@ -155,7 +155,10 @@ function tail(file) {
   }
 }
 
-/** Stops a server and its workers: SIGTERM to its process group, then SIGKILL. */
+/**
+ * Stops a server and its workers: SIGTERM to its process group, then
+ * SIGKILL.
+ */
 export async function stopMlflowServer(server) {
   const signalGroup = signal => {
     try {

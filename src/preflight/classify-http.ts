@@ -71,8 +71,8 @@ function classifyTooLarge(error: HttpError): Diagnosis {
   const limit = upload ? ` to at least ${formatBytes(upload.bytes)}` : ''
   return diagnose(
     'PAYLOAD_TOO_LARGE',
-    `${describeErrorResponder(error)} rejected ${body}${size} of ${operation} as ` +
-      'too large.',
+    `${describeErrorResponder(error)} rejected ${body}${size} of ` +
+      `${operation} as too large.`,
     "Raise the body limit of the proxy in front of MLflow (nginx's " +
       `client_max_body_size)${limit}, or upload large models to the ` +
       'artifact store directly, which takes multipart uploads.',
@@ -308,8 +308,8 @@ export function classifyBrokenRegistry(
     'SERVER_CONFIG',
     `The tracking server at ${new URL(request.url).origin} is reachable ` +
       `and answered ${trackingOperation}, but its model registry failed: ` +
-      `${describeErrorResponder(error)} answered ${request.operation} with HTTP ` +
-      `${response.status} through every retry, and again on one more ` +
+      `${describeErrorResponder(error)} answered ${request.operation} ` +
+      `with HTTP ${response.status} through every retry, and again on one more ` +
       `read after ${trackingOperation} succeeded. The server has no ` +
       'working model registry, so waiting or re-running will not help. ' +
       'The credentials are not at fault.',

@@ -52,7 +52,10 @@ function callTrigger(workflow: string): CallTrigger {
   return data.on.workflow_call
 }
 
-/** Lists each `with:` key of a step that runs the action, as `<file> <job>: <key>`. */
+/**
+ * Lists each `with:` key of a step that runs the action, as
+ * `<file> <job>: <key>`.
+ */
 function actionKeys(file: string): string[] {
   return jobsOf(file).flatMap(([job, body]) =>
     (body.steps ?? [])
