@@ -299,8 +299,8 @@ export function makeUploadModels(tempDir, largeBytes, smallFiles) {
 /**
  * Writes the page cache's dirty data to disk before a timed run. After an
  * upload of 1 GiB the kernel is still writing it back, and the server's
- * writes of many small files then wait for that: 2,000 files took about
- * 5.6 s right after the large uploads and about 2.7 s on a settled disk.
+ * writes of many small files wait for that. 2,000 files took about 5.6 s
+ * right after the large uploads, and about 2.7 s on a settled disk.
  */
 function settleDisk() {
   execFileSync('sync')

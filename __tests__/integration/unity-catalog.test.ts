@@ -19,6 +19,7 @@ import {
   uniqueRunId,
   type ActionRun
 } from '../support/registration.js'
+import { bundleTexts, expectSecretsAbsent } from '../support/secret-scan.js'
 import { testServers } from '../support/servers.js'
 import {
   startUnityCatalogStandIn,
@@ -718,6 +719,7 @@ describe('Unity Catalog bundle sync', () => {
         },
         runEnv
       )
+      const bundleFiles = bundleTexts(bundles)
       proxy.setFaults([])
 
       const synced = await runAction(
@@ -733,6 +735,10 @@ describe('Unity Catalog bundle sync', () => {
           request.path.includes('/unity-catalog/model-versions/create')
         )
       ).toBe(true)
+      expect(Object.keys(bundleFiles)).not.toEqual([])
+      expectSecretsAbsent({ values: storageSecrets() }, bundleFiles)
+      expect(leakedSecrets(deferred.host, storageSecrets())).toEqual([])
+      expect(leakedSecrets(synced.host, storageSecrets())).toEqual([])
     } finally {
       await proxy.close()
       await rm(bundles, { recursive: true, force: true })

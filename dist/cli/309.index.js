@@ -10605,12 +10605,10 @@ async function readModelFile(http, run, root, artifactPath) {
     return modelText === undefined ? undefined : { run, modelText };
 }
 /**
- * Reads the run and, behind the artifact proxy, the `MLmodel` file of a
- * source whose listing showed that file, both at once, as the listing
- * named the run's artifact directory. The reads are undefined when the
- * file is gone by the time it is downloaded. Both requests end before
- * an error is raised, and the run's error comes first, as when the run
- * was read before the file.
+ * Reads the run and, behind the artifact proxy, the `MLmodel` file that
+ * the listing showed, both at once. `reads` is undefined when the file is
+ * gone by the time it is downloaded. An error is raised only after both
+ * requests end, and the run's error first, as when they were sequential.
  */
 async function readListedFacts(http, uri, root) {
     const proxied = proxyPath(root);
@@ -10624,9 +10622,9 @@ async function readListedFacts(http, uri, root) {
         throw run.reason;
     if (download.status === 'rejected')
         throw download.reason;
+    const modelText = download.value;
     if (proxied === undefined)
         return { run: run.value, reads: { run: run.value } };
-    const modelText = download.value;
     if (modelText === undefined)
         return { run: run.value };
     return { run: run.value, reads: { run: run.value, modelText } };

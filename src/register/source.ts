@@ -127,8 +127,9 @@ function parseRunsUri(source: string): RunsUri | undefined {
   return { runId: match[1], artifactPath: match[2] }
 }
 
-/** The reads that resolving a `runs:/` source needs, and those done. */
+/** The options of resolving a `runs:/` source. */
 interface RunsResolution {
+  /** Whether the release comparison needs the run and MLmodel file. */
   readonly readFacts: boolean
   /** An early listing of the source, if one succeeded. */
   readonly listed: RunListing | undefined
@@ -239,12 +240,10 @@ async function readModelFile(
 }
 
 /**
- * Reads the run and, behind the artifact proxy, the `MLmodel` file of a
- * source whose listing showed that file, both at once, as the listing
- * named the run's artifact directory. The reads are undefined when the
- * file is gone by the time it is downloaded. Both requests end before
- * an error is raised, and the run's error comes first, as when the run
- * was read before the file.
+ * Reads the run and, behind the artifact proxy, the `MLmodel` file that
+ * the listing showed, both at once. `reads` is undefined when the file is
+ * gone by the time it is downloaded. An error is raised only after both
+ * requests end, and the run's error first, as when they were sequential.
  */
 async function readListedFacts(
   http: HttpClient,
@@ -260,9 +259,9 @@ async function readListedFacts(
   ])
   if (run.status === 'rejected') throw run.reason
   if (download.status === 'rejected') throw download.reason
+  const modelText = download.value
   if (proxied === undefined)
     return { run: run.value, reads: { run: run.value } }
-  const modelText = download.value
   if (modelText === undefined) return { run: run.value }
   return { run: run.value, reads: { run: run.value, modelText } }
 }

@@ -25,7 +25,7 @@ let server: FakeServer
 let dispatcher: Agent
 let source: string
 let artifactRoot: string
-/** Delays of the fake that are still waiting; they end with the test. */
+/** Delays of the fake that are still waiting. Each ends with the test. */
 let waiting: (() => void)[] = []
 
 beforeEach(async () => {
@@ -64,7 +64,7 @@ function downloads(): number {
   return server.requests.matching({ path: /\/MLmodel$/ }).length
 }
 
-/** Waits until `check` holds, for at most two seconds. */
+/** Waits until `check` returns true, for at most two seconds. */
 async function eventually(check: () => boolean): Promise<void> {
   for (let waited = 0; !check() && waited < 2000; waited += 5) {
     await new Promise(resolve => setTimeout(resolve, 5))
