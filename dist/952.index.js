@@ -7726,7 +7726,9 @@ const {
   kResume
 } = __webpack_require__(46130)
 const connectH1 = __webpack_require__(5580)
-const connectH2 = __webpack_require__(93045)
+let http2Client
+const connectH2 = (client, socket) =>
+  (http2Client ??= __webpack_require__(93045))(client, socket)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')

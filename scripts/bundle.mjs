@@ -7,6 +7,8 @@
 import { spawnSync } from 'node:child_process'
 import { chmodSync, renameSync, rmSync } from 'node:fs'
 
+import { loadHttp2OnDemand } from './lazy-http2.mjs'
+
 const entries = [
   { entry: 'src/index.ts', out: '.dist-build' },
   { entry: 'src/cli/index.ts', out: '.dist-build/cli' }
@@ -23,6 +25,13 @@ for (const { entry, out } of entries) {
     rmSync('.dist-build', { recursive: true, force: true })
     process.exit(result.status ?? 1)
   }
+}
+try {
+  for (const { out } of entries) loadHttp2OnDemand(out)
+} catch (error) {
+  console.error(error.message)
+  rmSync('.dist-build', { recursive: true, force: true })
+  process.exit(1)
 }
 chmodSync('.dist-build/cli/index.js', 0o755)
 rmSync('dist', { recursive: true, force: true })

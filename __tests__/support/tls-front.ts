@@ -16,6 +16,8 @@ export interface TlsFront extends Nginx {
   urlFor(host: string): string
   /** The access log lines so far: `METHOD path status`. */
   requests(): string[]
+  /** The protocol of each request so far, such as `HTTP/2.0`. */
+  protocols(): string[]
 }
 
 /** Options of a TLS front. */
@@ -24,6 +26,8 @@ export interface TlsFrontOptions {
   readonly clientCa?: string
   /** Directives added inside `location /`, such as header checks. */
   readonly location?: string
+  /** Offers HTTP/2 in ALPN, which nginx then prefers to HTTP/1.1. */
+  readonly http2?: boolean
 }
 
 /** Starts nginx with TLS on a free loopback port, proxying to `upstream`. */
@@ -37,13 +41,15 @@ export async function startTlsFront(
     : ''
   const nginx = await startNginx(
     port => `log_format requests '$request_method $uri $status';
+  log_format protocols '$server_protocol';
   server {
-    listen 127.0.0.1:${port} ssl;
+    listen 127.0.0.1:${port} ssl${options.http2 ? ' http2' : ''};
     ssl_certificate ${certificate.cert};
     ssl_certificate_key ${certificate.key};
     ${mutual}
     client_max_body_size 100m;
     access_log requests.log requests;
+    access_log protocols.log protocols;
     location / {
       ${options.location ?? ''}
       proxy_pass ${upstream};
@@ -51,11 +57,12 @@ export async function startTlsFront(
   }`,
     { tls: true }
   )
-  const log = path.join(nginx.dir, 'requests.log')
+  const log = (name: string) => readLines(path.join(nginx.dir, name))
   return {
     ...nginx,
     urlFor: host => `https://${host}:${nginx.port}`,
-    requests: () => readLines(log)
+    requests: () => log('requests.log'),
+    protocols: () => log('protocols.log')
   }
 }
 

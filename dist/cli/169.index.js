@@ -25389,7 +25389,9 @@ const {
   kResume
 } = __webpack_require__(46130)
 const connectH1 = __webpack_require__(5580)
-const connectH2 = __webpack_require__(93045)
+let http2Client
+const connectH2 = (client, socket) =>
+  (http2Client ??= __webpack_require__(93045))(client, socket)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -53478,7 +53480,9 @@ const {
   kResume
 } = __webpack_require__(99411)
 const connectH1 = __webpack_require__(81557)
-const connectH2 = __webpack_require__(94092)
+let http2Client
+const connectH2 = (client, socket) =>
+  (http2Client ??= __webpack_require__(94092))(client, socket)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')

@@ -9715,7 +9715,9 @@ const {
   kQueuedAbort
 } = __webpack_require__(36443)
 const connectH1 = __webpack_require__(637)
-const connectH2 = __webpack_require__(88788)
+let http2Client
+const connectH2 = (client, socket) =>
+  (http2Client ??= __webpack_require__(88788))(client, socket)
 
 const kClosedResolve = Symbol('kClosedResolve')
 const kCancelConnect = Symbol('kCancelConnect')

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto'
-
 import type { AwsCredentials } from '../config/aws-credentials.js'
 import type { SageMakerTarget } from '../config/sagemaker-arn.js'
 import { EMPTY_PAYLOAD_HASH, signRequest } from './sigv4-signer.js'
@@ -9,6 +7,7 @@ import type {
   OutgoingBody,
   OutgoingRequest
 } from './provider.js'
+import { nodeCrypto } from '../node-crypto.js'
 
 /**
  * AWS Signature Version 4 for SageMaker managed MLflow, as the
@@ -63,7 +62,7 @@ export class SigV4Auth implements AuthProvider {
 /** Returns the hex SHA-256 of a body, reading a stream to its end. */
 export async function hashPayload(body: OutgoingBody): Promise<string> {
   if (body === undefined) return EMPTY_PAYLOAD_HASH
-  const hash = createHash('sha256')
+  const hash = nodeCrypto().createHash('sha256')
   const source = typeof body === 'string' ? body : body.open()
   if (typeof source === 'string' || Buffer.isBuffer(source)) {
     return hash.update(source).digest('hex')

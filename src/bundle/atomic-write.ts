@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto'
 import { rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+
+import { nodeCrypto } from '../node-crypto.js'
 
 /**
  * Writes a file under a temporary name in the same directory, then
@@ -14,7 +15,7 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const temporary = path.join(
     path.dirname(file),
-    `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`
+    `.${path.basename(file)}.${nodeCrypto().randomBytes(6).toString('hex')}.tmp`
   )
   try {
     await writeFile(temporary, data, { flag: 'wx', mode: 0o644 })

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { mkdir, open } from 'node:fs/promises'
 import path from 'node:path'
@@ -6,6 +5,7 @@ import path from 'node:path'
 import type { ModelDirectory } from '../register/model-directory.js'
 import { resolveInside } from './bundle-paths.js'
 import type { BundleFile } from './manifest.js'
+import { nodeCrypto } from '../node-crypto.js'
 
 /**
  * Copies a model directory's files into `target` inside a bundle root,
@@ -32,7 +32,7 @@ async function copyWithHash(
   source: string,
   destination: string
 ): Promise<{ size: number; sha256: string }> {
-  const hash = createHash('sha256')
+  const hash = nodeCrypto().createHash('sha256')
   let size = 0
   const output = await open(destination, 'wx', 0o644)
   try {
@@ -52,7 +52,7 @@ async function copyWithHash(
 export async function hashFile(
   file: string
 ): Promise<{ size: number; sha256: string }> {
-  const hash = createHash('sha256')
+  const hash = nodeCrypto().createHash('sha256')
   let size = 0
   for await (const chunk of createReadStream(file)) {
     const buffer = chunk as Buffer

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { lstat, readFile, readdir } from 'node:fs/promises'
 import path from 'node:path'
 
@@ -12,6 +11,7 @@ import {
   manifestSchema,
   type BundleManifest
 } from './manifest.js'
+import { nodeCrypto } from '../node-crypto.js'
 
 /** A bundle whose manifest and files all passed verification. */
 export interface VerifiedBundle {
@@ -40,7 +40,7 @@ async function readManifestText(directory: string): Promise<string> {
   const recorded = (
     await readFile(path.join(directory, MANIFEST_CHECKSUM_FILE), 'utf8')
   ).split(/\s/)[0]
-  const actual = createHash('sha256').update(bytes).digest('hex')
+  const actual = nodeCrypto().createHash('sha256').update(bytes).digest('hex')
   if (recorded !== actual) {
     throw invalidBundle(
       directory,

@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 
@@ -19,6 +18,7 @@ import {
   type BundleFile,
   type BundleManifest
 } from './manifest.js'
+import { nodeCrypto } from '../node-crypto.js'
 
 /**
  * The inputs of a registry bundle: a deferred registration, with its
@@ -99,7 +99,10 @@ function bundleKey(key: string, forceNew: boolean, bundleId: string): string {
   // NOTE: a version created in the failed run itself carries the run's
   // key, so a forced registration that failed after its create is
   // registered a second time by the sync.
-  return createHash('sha256').update(`${key}\0${bundleId}`).digest('hex')
+  return nodeCrypto()
+    .createHash('sha256')
+    .update(`${key}\0${bundleId}`)
+    .digest('hex')
 }
 
 function buildManifest(
@@ -160,7 +163,7 @@ async function writeManifest(
         'bundle was written.'
     )
   }
-  const digest = createHash('sha256').update(text).digest('hex')
+  const digest = nodeCrypto().createHash('sha256').update(text).digest('hex')
   await writeFileAtomic(path.join(staging, MANIFEST_FILE), text)
   await writeFileAtomic(
     path.join(staging, MANIFEST_CHECKSUM_FILE),
@@ -172,5 +175,5 @@ async function writeManifest(
 function newBundleId(modelName: string, now: Date): string {
   const time = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')
   const slug = modelName.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 80)
-  return `${time}-${slug}-${randomBytes(4).toString('hex')}`
+  return `${time}-${slug}-${nodeCrypto().randomBytes(4).toString('hex')}`
 }

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 
@@ -13,6 +13,7 @@ import {
   parseSigstoreSettings,
   type SigstoreSettings
 } from './sigstore-settings.js'
+import { nodeCrypto } from '../node-crypto.js'
 
 /** The signing method and the keys that sign and check signatures. */
 export interface SigningSettings {
@@ -89,7 +90,7 @@ function readPrivateKey(
     )
   }
   try {
-    return createPrivateKey({ key: setting.value, format: 'pem' })
+    return nodeCrypto().createPrivateKey({ key: setting.value, format: 'pem' })
   } catch {
     // The error text of OpenSSL can quote key bytes, so it is dropped.
     throw configError(
@@ -131,7 +132,7 @@ function readPublicKey(
     )
   }
   try {
-    return createPublicKey({ key: text, format: 'pem' })
+    return nodeCrypto().createPublicKey({ key: text, format: 'pem' })
   } catch {
     throw configError(
       label,

@@ -1,4 +1,4 @@
-import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto'
+import type { KeyObject, X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 
@@ -8,6 +8,7 @@ import { configError } from '../diagnosis/diagnosis.js'
 import { booleanSchema, parseSetting, settingLabel } from './fields.js'
 import type { InputName } from './inputs.js'
 import type { Setting } from './settings.js'
+import { nodeCrypto } from '../node-crypto.js'
 
 /** A client certificate for mutual TLS, checked against its key. */
 export interface ClientCertificate {
@@ -213,9 +214,10 @@ function parseCertificates(
       `Point \`${name}\` at the PEM certificate file.`
     )
   }
+  const { X509Certificate: Certificate } = nodeCrypto()
   return certificates.map((block, index) => {
     try {
-      return { block, certificate: new X509Certificate(block.text) }
+      return { block, certificate: new Certificate(block.text) }
     } catch {
       throw configError(
         settingLabel(name, setting),
@@ -264,7 +266,7 @@ function decryptKey(
     )
   }
   try {
-    return createPrivateKey({
+    return nodeCrypto().createPrivateKey({
       key: block.text,
       ...(encrypted ? { passphrase: passphraseSetting?.value ?? '' } : {})
     })

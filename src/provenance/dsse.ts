@@ -1,8 +1,9 @@
-import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 
 import { z } from 'zod'
 
 import { configError } from '../diagnosis/diagnosis.js'
+import { nodeCrypto } from '../node-crypto.js'
 
 /** A DSSE envelope as JSON carries it: payload and signatures in base64. */
 export const envelopeSchema = z.object({
@@ -59,7 +60,7 @@ export function signEnvelope(
   privateKey: KeyObject
 ): Envelope {
   const digest = digestForKey(privateKey, 'input `signing-key`')
-  const signature = sign(
+  const signature = nodeCrypto().sign(
     digest,
     preAuthEncoding(payloadType, payload),
     privateKey
@@ -83,7 +84,7 @@ export function verifyEnvelope(
   const payload = Buffer.from(envelope.payload, 'base64')
   const first = envelope.signatures[0]
   if (!first) return undefined
-  const valid = verify(
+  const valid = nodeCrypto().verify(
     digest,
     preAuthEncoding(envelope.payloadType, payload),
     publicKey,
@@ -94,6 +95,7 @@ export function verifyEnvelope(
 
 /** Returns the SubjectPublicKeyInfo PEM of a private or public key. */
 export function publicKeyPem(key: KeyObject): string {
-  const publicKey = key.type === 'private' ? createPublicKey(key) : key
+  const publicKey =
+    key.type === 'private' ? nodeCrypto().createPublicKey(key) : key
   return publicKey.export({ type: 'spki', format: 'pem' }).toString()
 }

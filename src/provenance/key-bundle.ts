@@ -1,8 +1,9 @@
-import { createHash, type KeyObject } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 
 import { z } from 'zod'
 
 import { envelopeSchema, publicKeyPem, type Envelope } from './dsse.js'
+import { nodeCrypto } from '../node-crypto.js'
 
 /** The media type of Sigstore bundle v0.3, which model-signing writes. */
 export const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json'
@@ -28,7 +29,10 @@ export type Bundle = z.infer<typeof bundleSchema>
  * SHA-256 of its SubjectPublicKeyInfo PEM text.
  */
 export function publicKeyHint(key: KeyObject): string {
-  return createHash('sha256').update(publicKeyPem(key)).digest('hex')
+  return nodeCrypto()
+    .createHash('sha256')
+    .update(publicKeyPem(key))
+    .digest('hex')
 }
 
 /**

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto'
 import type { Readable } from 'node:stream'
 
 import type { ModelDirectory } from '../register/model-directory.js'
+import { nodeCrypto } from '../node-crypto.js'
 
 /** One file of a model and the SHA-256 of its contents, in hex. */
 export interface FileDigest {
@@ -121,7 +121,7 @@ function compareCodePoints(a: string, b: string): number {
 
 /** Returns the SHA-256 of a stream's bytes in hex, chunk by chunk. */
 export async function hashStream(stream: Readable): Promise<string> {
-  const hash = createHash('sha256')
+  const hash = nodeCrypto().createHash('sha256')
   for await (const chunk of stream) hash.update(chunk as Buffer)
   return hash.digest('hex')
 }
@@ -131,7 +131,7 @@ export async function hashStream(stream: Readable): Promise<string> {
  * digest, in manifest order. It is the statement's subject digest.
  */
 export function rootDigest(files: readonly FileDigest[]): string {
-  const hash = createHash('sha256')
+  const hash = nodeCrypto().createHash('sha256')
   for (const file of files) hash.update(Buffer.from(file.digest, 'hex'))
   return hash.digest('hex')
 }

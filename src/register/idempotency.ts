@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto'
-
+import { nodeCrypto } from '../node-crypto.js'
 import type { Provenance } from './provenance.js'
 
 /**
@@ -24,5 +23,8 @@ export function deriveIdempotencyKey(
       ? `source:${origin.source}`
       : `sha256:${origin.contentDigest}`
   ]
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex')
+  return nodeCrypto()
+    .createHash('sha256')
+    .update(JSON.stringify(parts))
+    .digest('hex')
 }

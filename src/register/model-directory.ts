@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
@@ -6,6 +5,7 @@ import path from 'node:path'
 import { forEachBounded } from '../async/bounded-pool.js'
 import { configError } from '../diagnosis/diagnosis.js'
 import { releasingChunks } from '../http/chunk-memory.js'
+import { nodeCrypto } from '../node-crypto.js'
 
 /** One file of a local model directory. */
 export interface ModelFile {
@@ -58,7 +58,7 @@ export async function readModelDirectory(
   files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : 1))
 
   const hashed = await hashFiles(files, keptBytesLimit)
-  const digest = createHash('sha256')
+  const digest = nodeCrypto().createHash('sha256')
   for (const file of hashed) {
     digest.update(`${file.relativePath}\0${file.sha256}\n`)
   }
@@ -200,7 +200,7 @@ async function hashFiles(
       return
     }
     const bytes = await readFile(file.absolutePath)
-    const sha256 = createHash('sha256').update(bytes).digest('hex')
+    const sha256 = nodeCrypto().createHash('sha256').update(bytes).digest('hex')
     // A file whose size changed since the listing is read again for the
     // upload, which then fails on the length the listing gave.
     const keep =
@@ -214,7 +214,7 @@ async function hashFiles(
 }
 
 async function hashStream(file: string): Promise<string> {
-  const hash = createHash('sha256')
+  const hash = nodeCrypto().createHash('sha256')
   const chunks = releasingChunks(createReadStream(file))
   for await (const chunk of chunks) hash.update(chunk as Buffer)
   return hash.digest('hex')

@@ -1,3 +1,4 @@
+import { afterIo } from '../async/after-io.js'
 import type { Config, Tag } from '../config/config.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
@@ -126,12 +127,21 @@ async function registerVersion(
       )
     : undefined
   reading?.catch(() => undefined)
-  const preflight = await checkTargetModel(http, config.modelName, log)
+  const checking = checkTargetModel(http, config.modelName, log)
+  // The key of a registration from a source needs no reply, so it is
+  // derived while the preflight's requests are in flight. Its hash loads
+  // node:crypto, which takes about 5 ms.
+  const keying = reading
+    ? undefined
+    : afterIo(() => registrationKey(config, context.provenance, undefined))
+  keying?.catch(() => undefined)
+  const preflight = await checking
   context.progress.preflight = preflight
   const directory = await reading
   const digest = directory && directoryDigest(directory)
   context.progress.modelDigest = digest
-  const key = registrationKey(config, context.provenance, directory)
+  const key =
+    (await keying) ?? registrationKey(config, context.provenance, directory)
   const tags = [...versionTags(context, key), ...signatureTags(digest)]
 
   const seen = new Map<string, ModelVersion>()

@@ -1,5 +1,3 @@
-import { createHash, randomUUID } from 'node:crypto'
-
 import type { Tag } from '../config/config.js'
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
@@ -30,6 +28,7 @@ import type { ModelDirectory, ModelFile } from './model-directory.js'
 import { createWithReadBack } from './read-back-create.js'
 import type { ResolvedSource } from './source.js'
 import { fileProgressLogger } from './upload-progress.js'
+import { nodeCrypto } from '../node-crypto.js'
 
 /** Where and how to upload a local model directory. */
 export interface UploadPlan {
@@ -92,7 +91,10 @@ export function uploadKey(
     scope.experimentName,
     directory.contentDigest
   ]
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex')
+  return nodeCrypto()
+    .createHash('sha256')
+    .update(JSON.stringify(parts))
+    .digest('hex')
 }
 
 /**
@@ -236,7 +238,10 @@ function createUploadRun(
   plan: UploadPlan,
   log: Logger
 ): Promise<RunInfo> {
-  const requestTag = { key: CREATE_REQUEST_TAG, value: randomUUID() }
+  const requestTag = {
+    key: CREATE_REQUEST_TAG,
+    value: nodeCrypto().randomUUID()
+  }
   const tags = [...plan.runTags, requestTag]
   if (plan.uploadKey !== undefined) {
     tags.push({ key: UPLOAD_KEY_TAG, value: plan.uploadKey })

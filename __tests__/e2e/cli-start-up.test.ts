@@ -1,0 +1,74 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
+
+import { CLI_ENTRY } from '../support/run-cli.js'
+import { testServers, uniqueModelName } from '../support/servers.js'
+import {
+  inheritedEnv,
+  spawnNode,
+  type ProcessResult
+} from '../support/spawn-node.js'
+
+// Jest 30 takes `testTimeout` from the global configuration only, so the
+// e2e project's value in jest.config.js does not reach this file.
+jest.setTimeout(120_000)
+
+// Node's modules that the bundled CLI loads only when it needs them:
+// undici's HTTP/2 client (with TLS) on a server that picks h2, crypto on
+// the first hash, key or signature, and V8 and vm on the first upload.
+// Each takes milliseconds to load, which a preflight over plain HTTP
+// would pay for nothing.
+const LOADED_ON_DEMAND = ['http2', 'tls', 'crypto', 'v8', 'vm']
+
+describe('CLI start-up', () => {
+  let directory: string
+  let result: ProcessResult
+  let builtins: string[]
+
+  beforeAll(async () => {
+    directory = await mkdtemp(path.join(tmpdir(), 'cli-start-up-'))
+    const preload = path.join(directory, 'record-builtins.cjs')
+    const record = path.join(directory, 'builtins.json')
+    await writeFile(
+      preload,
+      `process.on('exit', () => require('node:fs').writeFileSync(` +
+        `${JSON.stringify(record)}, JSON.stringify(process.moduleLoadList)))`
+    )
+    result = await spawnNode(
+      CLI_ENTRY,
+      [
+        'preflight',
+        ...['--tracking-uri', testServers().plain.url],
+        ...['--model-name', uniqueModelName('start-up')]
+      ],
+      {
+        env: { ...inheritedEnv(), NODE_OPTIONS: `--require ${preload}` },
+        cwd: directory
+      }
+    )
+    const loaded = JSON.parse(await readFile(record, 'utf8')) as string[]
+    builtins = loaded
+      .filter(entry => entry.startsWith('NativeModule '))
+      .map(entry => entry.slice('NativeModule '.length))
+  })
+
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true })
+  })
+
+  it('runs the preflight', () => {
+    expect(result.stderr).toContain('Preflight passed')
+    expect(result.exitCode).toBe(0)
+  })
+
+  it('records the modules that the run loaded', () => {
+    expect(builtins).toEqual(expect.arrayContaining(['http', 'net']))
+  })
+
+  it.each(LOADED_ON_DEMAND)('does not load node:%s', name => {
+    expect(builtins).not.toContain(name)
+  })
+})
