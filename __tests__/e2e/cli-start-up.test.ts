@@ -16,11 +16,11 @@ import {
 // e2e project's value in jest.config.js does not reach this file.
 jest.setTimeout(120_000)
 
-// Node's modules that the bundled CLI loads only when it needs them:
-// undici's HTTP/2 client (with TLS) on a server that picks h2, crypto on
-// the first hash, key or signature, and V8 and vm on the first upload.
-// Each takes milliseconds to load, which a preflight over plain HTTP
-// would pay for nothing.
+// The bundled CLI loads these of Node's modules only when it needs them.
+// undici's HTTP/2 client, with TLS, loads for a connection that uses
+// HTTP/2; crypto for the first hash, random value, key or certificate;
+// V8 and vm for the first file streamed in chunks. Each takes
+// milliseconds to load, which a preflight over plain HTTP would waste.
 const LOADED_ON_DEMAND = ['http2', 'tls', 'crypto', 'v8', 'vm']
 
 describe('CLI start-up', () => {

@@ -4720,6 +4720,8 @@ function ignoredHokusaiKey(mode, auth) {
     return [`${HOKUSAI_KEY_VARIABLE}: ${reason}`];
 }
 
+// EXTERNAL MODULE: ./src/node-crypto.ts
+var node_crypto = __webpack_require__(58357);
 ;// CONCATENATED MODULE: ./src/auth/sigv4-signer.ts
 /** The SHA-256 of an empty body, in hex. */
 const EMPTY_PAYLOAD_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -4804,8 +4806,6 @@ function pickAddedHeaders(signed, original, options) {
     return added;
 }
 
-// EXTERNAL MODULE: ./src/node-crypto.ts
-var node_crypto = __webpack_require__(58357);
 ;// CONCATENATED MODULE: ./src/auth/sigv4.ts
 
 
@@ -8103,8 +8103,8 @@ function youngCollector() {
     if (collector !== undefined)
         return collector;
     try {
-        // node:v8 and node:vm load here, on the first upload, because loading
-        // them takes about 2 ms that a registration without upload would waste.
+        // node:v8 and node:vm load here, for the first file streamed in chunks
+        // (to hash or upload), because loading them at start takes about 2 ms.
         const v8 = process.getBuiltinModule('node:v8');
         const vm = process.getBuiltinModule('node:vm');
         // The flag takes effect for contexts made after it is set, so the
@@ -16148,9 +16148,10 @@ function configError(input, problem, fix) {
 /* harmony export */ });
 /**
  * Returns Node's crypto module, which loads on the first call. Node 24
- * takes about 5 ms to load it. A CLI run calls this only when it first
- * hashes, signs or reads a key, and a registration from a runs:/ source
- * does that while its first requests are in flight.
+ * takes about 5 ms to load it, so a CLI run loads it only when it first
+ * needs a hash, a random value, a key or a certificate. A registration
+ * from a source needs the first hash while its first requests are in
+ * flight.
  */
 function nodeCrypto() {
     return process.getBuiltinModule('node:crypto');

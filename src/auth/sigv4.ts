@@ -1,5 +1,6 @@
 import type { AwsCredentials } from '../config/aws-credentials.js'
 import type { SageMakerTarget } from '../config/sagemaker-arn.js'
+import { nodeCrypto } from '../node-crypto.js'
 import { EMPTY_PAYLOAD_HASH, signRequest } from './sigv4-signer.js'
 import type {
   AuthProvider,
@@ -7,7 +8,6 @@ import type {
   OutgoingBody,
   OutgoingRequest
 } from './provider.js'
-import { nodeCrypto } from '../node-crypto.js'
 
 /**
  * AWS Signature Version 4 for SageMaker managed MLflow, as the

@@ -2,10 +2,10 @@ import { createReadStream } from 'node:fs'
 import { mkdir, open } from 'node:fs/promises'
 import path from 'node:path'
 
+import { nodeCrypto } from '../node-crypto.js'
 import type { ModelDirectory } from '../register/model-directory.js'
 import { resolveInside } from './bundle-paths.js'
 import type { BundleFile } from './manifest.js'
-import { nodeCrypto } from '../node-crypto.js'
 
 /**
  * Copies a model directory's files into `target` inside a bundle root,

@@ -2,6 +2,7 @@ import { lstat, readFile, readdir } from 'node:fs/promises'
 import path from 'node:path'
 
 import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
+import { nodeCrypto } from '../node-crypto.js'
 import { resolveInside } from './bundle-paths.js'
 import { hashFile } from './copy-files.js'
 import {
@@ -11,7 +12,6 @@ import {
   manifestSchema,
   type BundleManifest
 } from './manifest.js'
-import { nodeCrypto } from '../node-crypto.js'
 
 /** A bundle whose manifest and files all passed verification. */
 export interface VerifiedBundle {

@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { RegistrationFields } from '../config/registration-fields.js'
 import type { Diagnosis } from '../diagnosis/diagnosis.js'
 import { describeUrl } from '../http/url.js'
+import { nodeCrypto } from '../node-crypto.js'
 import { readModelDirectory } from '../register/model-directory.js'
 import type { Provenance } from '../register/provenance.js'
 import { registrationKey } from '../register/register.js'
@@ -18,7 +19,6 @@ import {
   type BundleFile,
   type BundleManifest
 } from './manifest.js'
-import { nodeCrypto } from '../node-crypto.js'
 
 /**
  * The inputs of a registry bundle: a deferred registration, with its

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { z } from 'zod'
 
 import { configError } from '../diagnosis/diagnosis.js'
+import { nodeCrypto } from '../node-crypto.js'
 import { booleanSchema, parseSetting, quote, settingLabel } from './fields.js'
 import type { Mode } from './config.js'
 import { SIGNING_METHODS, type InputName } from './inputs.js'
@@ -13,7 +14,6 @@ import {
   parseSigstoreSettings,
   type SigstoreSettings
 } from './sigstore-settings.js'
-import { nodeCrypto } from '../node-crypto.js'
 
 /** The signing method and the keys that sign and check signatures. */
 export interface SigningSettings {

@@ -5,10 +5,10 @@ import path from 'node:path'
 import { z } from 'zod'
 
 import { configError } from '../diagnosis/diagnosis.js'
+import { nodeCrypto } from '../node-crypto.js'
 import { booleanSchema, parseSetting, settingLabel } from './fields.js'
 import type { InputName } from './inputs.js'
 import type { Setting } from './settings.js'
-import { nodeCrypto } from '../node-crypto.js'
 
 /** A client certificate for mutual TLS, checked against its key. */
 export interface ClientCertificate {

@@ -42,8 +42,8 @@ async function* collectWhileStreaming(
 function youngCollector(): Collect | null {
   if (collector !== undefined) return collector
   try {
-    // node:v8 and node:vm load here, on the first upload, because loading
-    // them takes about 2 ms that a registration without upload would waste.
+    // node:v8 and node:vm load here, for the first file streamed in chunks
+    // (to hash or upload), because loading them at start takes about 2 ms.
     const v8 = process.getBuiltinModule('node:v8')
     const vm = process.getBuiltinModule('node:vm')
     // The flag takes effect for contexts made after it is set, so the

@@ -2,8 +2,8 @@ import type { KeyObject } from 'node:crypto'
 
 import { z } from 'zod'
 
-import { envelopeSchema, publicKeyPem, type Envelope } from './dsse.js'
 import { nodeCrypto } from '../node-crypto.js'
+import { envelopeSchema, publicKeyPem, type Envelope } from './dsse.js'
 
 /** The media type of Sigstore bundle v0.3, which model-signing writes. */
 export const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json'

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream'
 
-import type { ModelDirectory } from '../register/model-directory.js'
 import { nodeCrypto } from '../node-crypto.js'
+import type { ModelDirectory } from '../register/model-directory.js'
 
 /** One file of a model and the SHA-256 of its contents, in hex. */
 export interface FileDigest {

@@ -21,6 +21,7 @@ import {
   findRunByTag,
   getExperimentId
 } from '../mlflow/tracking.js'
+import { nodeCrypto } from '../node-crypto.js'
 import { countOf } from '../text/plural.js'
 import { formatBytes } from './byte-size.js'
 import { explainArtifactRefusal } from './artifact-permission.js'
@@ -28,7 +29,6 @@ import type { ModelDirectory, ModelFile } from './model-directory.js'
 import { createWithReadBack } from './read-back-create.js'
 import type { ResolvedSource } from './source.js'
 import { fileProgressLogger } from './upload-progress.js'
-import { nodeCrypto } from '../node-crypto.js'
 
 /** Where and how to upload a local model directory. */
 export interface UploadPlan {
