@@ -26,7 +26,11 @@ export interface TlsFrontOptions {
   readonly clientCa?: string
   /** Directives added inside `location /`, such as header checks. */
   readonly location?: string
-  /** Offers HTTP/2 in ALPN, which nginx then prefers to HTTP/1.1. */
+  /**
+   * Offers HTTP/2 in ALPN, which nginx then prefers to HTTP/1.1. It uses
+   * `listen ... http2`, the form of Debian's nginx 1.22; nginx 1.25.1
+   * and later still accept it, with a warning.
+   */
   readonly http2?: boolean
 }
 
