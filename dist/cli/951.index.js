@@ -10187,7 +10187,10 @@ async function setAliases(http, version, aliases, log) {
         catch (error) {
             throw explainAliasRejection(error, version, aliases.slice(index));
         }
-        log.info(`Alias '${alias}' now points to version ${version.version}`);
+        // A re-run sets the alias again, because it may have moved after the
+        // version was read, and the log reports when it did not move.
+        const verb = version.aliases.includes(alias) ? 'still' : 'now';
+        log.info(`Alias '${alias}' ${verb} points to version ${version.version}`);
     }
 }
 /**
@@ -13876,13 +13879,17 @@ const CHANGE_MARKS = {
     added: 'new',
     removed: 'removed'
 };
-/** Renders the release comparison as Markdown for the job summary. */
-function renderComparison(comparison) {
+/**
+ * Renders the release comparison as Markdown for the job summary. The
+ * candidate's column is labelled `reused` when this run found the
+ * version registered already, and `new` otherwise.
+ */
+function renderComparison(comparison, reused = false) {
     const { baseline, candidate } = comparison;
     const oldLabel = baseline
         ? `Version ${baseline.version} ('${comparison.alias}' now)`
         : undefined;
-    const newLabel = `Version ${candidate.version} (new)`;
+    const newLabel = `Version ${candidate.version} ` + (reused ? '(reused)' : '(new)');
     return [
         `#### Release: '${comparison.alias}'`,
         '',
@@ -14095,7 +14102,8 @@ function renderSummary(summary) {
         lines.push('', ...renderPlannedCalls(summary.plannedCalls));
     }
     if (summary.comparison) {
-        lines.push('', ...renderComparison(summary.comparison));
+        const reused = summary.outcome === 'reused';
+        lines.push('', ...renderComparison(summary.comparison, reused));
     }
     if (summary.diagnosis)
         lines.push('', ...renderDiagnosis(summary.diagnosis));
@@ -14149,9 +14157,12 @@ function renderDiagnosis(diagnosis) {
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi;
 /**
  * Tokens in an `Authorization`-style value. A challenge such as
- * `Basic realm="mlflow"` is kept, because it contains no credential.
+ * `Basic realm="mlflow"` is kept, because it contains no credential. A
+ * word of lowercase letters only is kept too, as in "the Basic
+ * credentials for user 'ci-bot'", because a configured token is removed
+ * as a known secret anyway.
  */
-const SCHEME_TOKEN = /\b(Bearer|Basic|Token)\s+(?!realm=)[\w.~+/=-]{8,}/g;
+const SCHEME_TOKEN = /\b(Bearer|Basic|Token)\s+(?!realm=)(?![a-z]+(?![\w.~+/=-]))[\w.~+/=-]{8,}/g;
 /** Query parameters that commonly carry a credential or a signature. */
 const SECRET_PARAMETERS = [
     'access_token',

@@ -3,9 +3,13 @@ const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi
 
 /**
  * Tokens in an `Authorization`-style value. A challenge such as
- * `Basic realm="mlflow"` is kept, because it contains no credential.
+ * `Basic realm="mlflow"` is kept, because it contains no credential. A
+ * word of lowercase letters only is kept too, as in "the Basic
+ * credentials for user 'ci-bot'", because a configured token is removed
+ * as a known secret anyway.
  */
-const SCHEME_TOKEN = /\b(Bearer|Basic|Token)\s+(?!realm=)[\w.~+/=-]{8,}/g
+const SCHEME_TOKEN =
+  /\b(Bearer|Basic|Token)\s+(?!realm=)(?![a-z]+(?![\w.~+/=-]))[\w.~+/=-]{8,}/g
 
 /** Query parameters that commonly carry a credential or a signature. */
 const SECRET_PARAMETERS = [

@@ -85,7 +85,8 @@ export function renderSummary(summary: RunSummary): string {
     lines.push('', ...renderPlannedCalls(summary.plannedCalls))
   }
   if (summary.comparison) {
-    lines.push('', ...renderComparison(summary.comparison))
+    const reused = summary.outcome === 'reused'
+    lines.push('', ...renderComparison(summary.comparison, reused))
   }
   if (summary.diagnosis) lines.push('', ...renderDiagnosis(summary.diagnosis))
   return `${lines.join('\n')}\n`

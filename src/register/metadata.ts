@@ -86,7 +86,10 @@ export async function setAliases(
     } catch (error) {
       throw explainAliasRejection(error, version, aliases.slice(index))
     }
-    log.info(`Alias '${alias}' now points to version ${version.version}`)
+    // A re-run sets the alias again, because it may have moved after the
+    // version was read, and the log reports when it did not move.
+    const verb = version.aliases.includes(alias) ? 'still' : 'now'
+    log.info(`Alias '${alias}' ${verb} points to version ${version.version}`)
   }
 }
 

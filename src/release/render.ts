@@ -18,13 +18,21 @@ const CHANGE_MARKS: Record<string, string> = {
   removed: 'removed'
 }
 
-/** Renders the release comparison as Markdown for the job summary. */
-export function renderComparison(comparison: ReleaseComparison): string[] {
+/**
+ * Renders the release comparison as Markdown for the job summary. The
+ * candidate's column is labelled `reused` when this run found the
+ * version registered already, and `new` otherwise.
+ */
+export function renderComparison(
+  comparison: ReleaseComparison,
+  reused = false
+): string[] {
   const { baseline, candidate } = comparison
   const oldLabel = baseline
     ? `Version ${baseline.version} ('${comparison.alias}' now)`
     : undefined
-  const newLabel = `Version ${candidate.version} (new)`
+  const newLabel =
+    `Version ${candidate.version} ` + (reused ? '(reused)' : '(new)')
   return [
     `#### Release: '${comparison.alias}'`,
     '',

@@ -30,6 +30,15 @@ describe('redactText', () => {
     expect(redactText(text, [])).toBe('Bearer *** and Basic ***')
   })
 
+  it('keeps a word after a scheme name', () => {
+    const text = "rejected the Basic credentials for user 'ci-bot'"
+    expect(redactText(text, [])).toBe(text)
+  })
+
+  it('removes a lowercase token with a digit', () => {
+    expect(redactText('Bearer abcdefgh1', [])).toBe('Bearer ***')
+  })
+
   it('keeps a Basic challenge', () => {
     const text = 'WWW-Authenticate: Basic realm="mlflow"'
     expect(redactText(text, [])).toBe(text)

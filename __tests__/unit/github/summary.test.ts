@@ -41,6 +41,26 @@ const REJECTED = diagnose(
 const linesOf = (summary: RunSummary): string[] =>
   renderSummary(summary).split('\n')
 
+describe('renderSummary of a reused version', () => {
+  const lines = linesOf({
+    ...REGISTERED,
+    outcome: 'reused',
+    comparison: {
+      alias: 'champion',
+      candidate: { version: '3', runId: 'abc' },
+      metrics: [],
+      params: [],
+      tags: [],
+      gates: [],
+      verdict: "Version 3 is the first with alias 'champion'."
+    }
+  })
+
+  it('labels the candidate as reused', () => {
+    expect(lines).toContain('|  | Version 3 (reused) |')
+  })
+})
+
 describe('renderSummary of a success', () => {
   const lines = linesOf(REGISTERED)
 

@@ -47,6 +47,15 @@ describe('renderComparison', () => {
     expect(lines).toContain('| auc | 0.9 |')
   })
 
+  it('labels a reused version', () => {
+    const lines = renderComparison(
+      comparison({ candidate: { version: '4', runId: 'abc' } }),
+      true
+    )
+    expect(lines).toContain('|  | Version 4 (reused) |')
+    expect(lines.join('\n')).not.toContain('(new)')
+  })
+
   it('caps the metric table and points to the output', () => {
     const metrics = Array.from({ length: 30 }, (_, i) =>
       metric(`m${String(i).padStart(2, '0')}`, 'same')
