@@ -263,18 +263,27 @@ function rejectRepeatedOptions(
 }
 
 /**
- * Rewords Node's error for an unknown option, whose text suggests `--` to
- * pass positional arguments, a hint that does not apply here.
+ * Rewords Node's errors for an unknown option, whose text suggests `--`
+ * to pass positional arguments, a hint that does not apply here, and for
+ * an option without its value, whose text names a placeholder.
  */
 function describeParseError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
   const code = (error as { code?: unknown } | undefined)?.code
-  const option = /'(-[^']*)'/.exec(message)?.[1]
+  const option = /'(--?[\w-]+)/.exec(message)?.[1]
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) {
     return (
       `Unknown option ${option}. Run mlflow-register <command> --help ` +
       'for the options.'
     )
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    // Node reports a value that starts with a dash as ambiguous, since
+    // it could be the next option.
+    return message.includes('ambiguous')
+      ? `The value of ${option} starts with a dash. Write it as ` +
+          `${option}=VALUE, or give a value that does not.`
+      : `The option ${option} needs a value: ${option} VALUE.`
   }
   return message
 }

@@ -27,7 +27,10 @@ export async function runCli(
     args = parseCliArgs(argv)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
-    streams.stderr(`error: ${error.message}\n\n${helpText()}\n`)
+    streams.stderr(
+      `error: ${error.message}\nRun mlflow-register --help for the ` +
+        'commands, or mlflow-register <command> --help for the options.\n'
+    )
     return 2
   }
   if (args.version) {

@@ -45,6 +45,23 @@ describe('parseCliArgs commands', () => {
     )
   })
 
+  it('names an option without its value', () => {
+    const error = thrownBy(() => parseCliArgs(['register', '--wait-timeout']))
+    expect((error as UsageError).message).toBe(
+      'The option --wait-timeout needs a value: --wait-timeout VALUE.'
+    )
+  })
+
+  it('explains a value that starts with a dash', () => {
+    const error = thrownBy(() =>
+      parseCliArgs(['register', '--wait-timeout', '-5'])
+    )
+    expect((error as UsageError).message).toBe(
+      'The value of --wait-timeout starts with a dash. Write it as ' +
+        '--wait-timeout=VALUE, or give a value that does not.'
+    )
+  })
+
   it('rejects an extra positional argument', () => {
     const error = thrownBy(() => parseCliArgs(['register', 'fraud-model']))
     expect(error).toBeInstanceOf(UsageError)
