@@ -15504,7 +15504,9 @@ function inputVariable(name) {
  * because its value came from there, and the step's `with:` block becomes
  * the command line. A setting such as `` `allow-insecure-http: true` ``
  * becomes `--allow-insecure-http true`, and `` `mode: sync` `` the
- * command `sync`. Other backticked words stay as they are.
+ * command `sync`. Other backticked words stay as they are. "The action"
+ * and "this action", as the diagnoses call the client, become
+ * `mlflow-register`.
  */
 function toFlagWording(text, fromVariables = new Set()) {
     const name = (input) => fromVariables.has(input) ? inputVariable(input) : `--${input}`;
@@ -15513,7 +15515,8 @@ function toFlagWording(text, fromVariables = new Set()) {
         .replace(/`([a-z][a-z-]*): ([^`\n]+)`/g, (match, input, value) => FLAG_NAMES.has(input) ? `\`--${input} ${String(value)}\`` : match)
         .replace(/input `([a-z][a-z-]*)`/g, (match, input) => FLAG_NAMES.has(input) ? name(input) : match)
         .replace(/`([a-z][a-z-]*)`/g, (match, input) => FLAG_NAMES.has(input) ? name(input) : match)
-        .replace(/in the step's `with:` block/g, 'on the command line');
+        .replace(/in the step's `with:` block/g, 'on the command line')
+        .replace(/\b(?:[Tt]he|[Tt]his) action\b/g, 'mlflow-register');
 }
 
 ;// CONCATENATED MODULE: ./src/cli/cli-host.ts

@@ -21,7 +21,9 @@ export function inputVariable(name: string): string {
  * because its value came from there, and the step's `with:` block becomes
  * the command line. A setting such as `` `allow-insecure-http: true` ``
  * becomes `--allow-insecure-http true`, and `` `mode: sync` `` the
- * command `sync`. Other backticked words stay as they are.
+ * command `sync`. Other backticked words stay as they are. "The action"
+ * and "this action", as the diagnoses call the client, become
+ * `mlflow-register`.
  */
 export function toFlagWording(
   text: string,
@@ -41,4 +43,5 @@ export function toFlagWording(
       FLAG_NAMES.has(input) ? name(input) : match
     )
     .replace(/in the step's `with:` block/g, 'on the command line')
+    .replace(/\b(?:[Tt]he|[Tt]his) action\b/g, 'mlflow-register')
 }

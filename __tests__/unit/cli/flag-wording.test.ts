@@ -20,7 +20,15 @@ describe('toFlagWording', () => {
     ],
     [
       'Run this action with `mode: sync`.',
-      'Run this action with the `sync` command.'
+      'Run mlflow-register with the `sync` command.'
+    ],
+    [
+      'The server asked for credentials, but the action sent none.',
+      'The server asked for credentials, but mlflow-register sent none.'
+    ],
+    [
+      'The action is configured wrongly',
+      'mlflow-register is configured wrongly'
     ]
   ])('rewords %j', (text, expected) => {
     expect(toFlagWording(text)).toBe(expected)
