@@ -129,7 +129,7 @@ async function reportPreflight(
   secrets: readonly string[]
 ): Promise<void> {
   if (result.config?.mode !== 'preflight') return
-  const file = await writePreflightReport(result, secrets, host.env, host.log)
+  const file = await writePreflightReport(result, secrets, host)
   if (file) result.reportPath = file
 }
 

@@ -14221,10 +14221,10 @@ function resolveReportPath(reportPath, env) {
 }
 /**
  * Renders the preflight report: the job summary's content under a title,
- * with every secret and credential-like text removed, so that it can be
- * attached to a bug report.
+ * in the host's `wording`, with every secret and credential-like text
+ * removed, so that it can be attached to a bug report.
  */
-function renderPreflightReport(result, secrets, now = new Date()) {
+function renderPreflightReport(result, secrets, now = new Date(), wording = text => text) {
     const body = renderSummary(summarize(result)).replace(/^### /, '## ');
     const header = [
         '# MLflow preflight report',
@@ -14233,20 +14233,20 @@ function renderPreflightReport(result, secrets, now = new Date()) {
             'tokens are removed.',
         ''
     ];
-    return redactText([...header, body].join('\n'), secrets);
+    return redactText(wording([...header, body].join('\n')), secrets);
 }
 /**
  * Writes the redacted preflight report and returns its path. A report
  * that cannot be written is logged as a warning and does not fail the
  * run, because the job summary contains the same content.
  */
-async function writePreflightReport(result, secrets, env, log) {
+async function writePreflightReport(result, secrets, host) {
+    const { env, log, wording } = host;
     const file = resolveReportPath(result.config?.reportPath, env);
+    const report = renderPreflightReport(result, secrets, new Date(), wording);
     try {
         await (0,promises_.mkdir)(external_node_path_default().dirname(file), { recursive: true });
-        await (0,promises_.writeFile)(file, renderPreflightReport(result, secrets), {
-            mode: 0o600
-        });
+        await (0,promises_.writeFile)(file, report, { mode: 0o600 });
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
@@ -14341,6 +14341,7 @@ function recordSecrets(host) {
             host.setOutput(name, value);
         },
         writeSummary: markdown => host.writeSummary(markdown),
+        wording: host.wording,
         setFailed: message => {
             host.setFailed(message);
         },
@@ -15202,7 +15203,7 @@ async function runWithServer(host, config, secrets, result) {
 async function reportPreflight(host, result, secrets) {
     if (result.config?.mode !== 'preflight')
         return;
-    const file = await writePreflightReport(result, secrets, host.env, host.log);
+    const file = await writePreflightReport(result, secrets, host);
     if (file)
         result.reportPath = file;
 }
@@ -15553,6 +15554,7 @@ function createCliHost(options) {
     };
     const host = {
         env: options.env,
+        wording: reword,
         outputs: new Map(),
         failed: false,
         log: {

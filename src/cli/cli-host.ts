@@ -54,6 +54,7 @@ export function createCliHost(options: CliHostOptions): Host & {
   }
   const host = {
     env: options.env,
+    wording: reword,
     outputs: new Map<string, string>(),
     failed: false,
     log: {

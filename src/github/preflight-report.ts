@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
-import type { Logger } from '../host/host.js'
+import type { Host } from '../host/host.js'
 import type { RunResult } from './outputs.js'
 import { summarize } from './outputs.js'
 import { renderSummary } from './summary.js'
@@ -25,13 +25,14 @@ export function resolveReportPath(
 
 /**
  * Renders the preflight report: the job summary's content under a title,
- * with every secret and credential-like text removed, so that it can be
- * attached to a bug report.
+ * in the host's `wording`, with every secret and credential-like text
+ * removed, so that it can be attached to a bug report.
  */
 export function renderPreflightReport(
   result: RunResult,
   secrets: readonly string[],
-  now: Date = new Date()
+  now: Date = new Date(),
+  wording: (text: string) => string = text => text
 ): string {
   const body = renderSummary(summarize(result)).replace(/^### /, '## ')
   const header = [
@@ -41,7 +42,7 @@ export function renderPreflightReport(
       'tokens are removed.',
     ''
   ]
-  return redactText([...header, body].join('\n'), secrets)
+  return redactText(wording([...header, body].join('\n')), secrets)
 }
 
 /**
@@ -52,15 +53,14 @@ export function renderPreflightReport(
 export async function writePreflightReport(
   result: RunResult,
   secrets: readonly string[],
-  env: NodeJS.ProcessEnv,
-  log: Logger
+  host: Pick<Host, 'env' | 'log' | 'wording'>
 ): Promise<string | undefined> {
+  const { env, log, wording } = host
   const file = resolveReportPath(result.config?.reportPath, env)
+  const report = renderPreflightReport(result, secrets, new Date(), wording)
   try {
     await mkdir(path.dirname(file), { recursive: true })
-    await writeFile(file, renderPreflightReport(result, secrets), {
-      mode: 0o600
-    })
+    await writeFile(file, report, { mode: 0o600 })
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     log.warning(`Could not write the preflight report to ${file}: ${reason}`, {

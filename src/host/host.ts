@@ -30,6 +30,13 @@ export interface Host {
   setOutput(name: string, value: string): void
   /** Appends Markdown to the job summary, where there is one. */
   writeSummary(markdown: string): Promise<void>
+  /**
+   * Rewrites a message for where it is read, when that is not a
+   * workflow: the CLI names flags where the action's messages name
+   * inputs. The run applies it to files it writes itself, such as the
+   * preflight report.
+   */
+  readonly wording?: ((text: string) => string) | undefined
   /** Marks the run failed; the process exits with code 1. */
   setFailed(message: string): void
   /** Storage for registry bundles that outlives the job, where there is one. */

@@ -21,6 +21,7 @@ export function recordSecrets(host: Host): {
       host.setOutput(name, value)
     },
     writeSummary: markdown => host.writeSummary(markdown),
+    wording: host.wording,
     setFailed: message => {
       host.setFailed(message)
     },

@@ -100,3 +100,23 @@ describe('runCli with the server down', () => {
     }
   })
 })
+
+describe('runCli preflight report', () => {
+  it('names flags where the action names inputs', async () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'cli-report-'))
+    const report = path.join(directory, 'report.md')
+    try {
+      const result = await cli([
+        'preflight',
+        ...['--tracking-uri', 'http://127.0.0.1:9', '--model-name', 'm'],
+        ...['--max-attempts', '1', '--report-path', report]
+      ])
+      const text = readFileSync(report, 'utf8')
+      expect(result.exitCode).toBe(1)
+      expect(text).toContain('tracking-uri: --tracking-uri')
+      expect(text).not.toContain('input `tracking-uri`')
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
+  })
+})
