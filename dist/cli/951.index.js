@@ -15464,16 +15464,15 @@ function rejectRepeatedOptions(tokens) {
 }
 /**
  * Rewords Node's errors for an unknown option, whose text suggests `--`
- * to pass positional arguments, a hint that does not apply here, and for
- * an option without its value, whose text names a placeholder.
+ * to pass positional arguments, and for an option without its value,
+ * whose text names a placeholder. The CLI adds where the help is.
  */
 function describeParseError(error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = error?.code;
     const option = /'(--?[\w-]+)/.exec(message)?.[1];
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) {
-        return (`Unknown option ${option}. Run mlflow-register <command> --help ` +
-            'for the options.');
+        return `Unknown option ${option}.`;
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
         // Node reports a value that starts with a dash as ambiguous, since

@@ -39,10 +39,7 @@ describe('parseCliArgs commands', () => {
 
   it('rejects an unknown option plainly', () => {
     const error = thrownBy(() => parseCliArgs(['register', '--bogus']))
-    expect((error as UsageError).message).toBe(
-      'Unknown option --bogus. Run mlflow-register <command> --help for ' +
-        'the options.'
-    )
+    expect((error as UsageError).message).toBe('Unknown option --bogus.')
   })
 
   it('names an option without its value', () => {

@@ -120,3 +120,14 @@ describe('runCli preflight report', () => {
     }
   })
 })
+
+describe('runCli with an unknown option', () => {
+  it('points to the help once', async () => {
+    const result = await cli(['register', '--bogus'])
+    const hints = result.stderr.match(/--help/g) ?? []
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toContain('error: Unknown option --bogus.\n')
+    expect(hints).toHaveLength(2)
+    expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(2)
+  })
+})
