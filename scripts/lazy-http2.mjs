@@ -15,7 +15,7 @@ const MODULE = /^\/\*{3}\/ (\d+):\n([\s\S]*?)^\/\*{3}\/ \}\)/gm
 
 /**
  * Rewrites the JavaScript files of one build in `directory` in place.
- * Throws unless it rewrote as many copies as the build holds, each to
+ * Throws unless it rewrote as many copies as the build contains, each to
  * load a module that exports the HTTP/2 client, so that an undici
  * release that loads its HTTP/2 client otherwise fails the build.
  * @param {string} directory

@@ -18,9 +18,9 @@ jest.setTimeout(120_000)
 
 // The bundled CLI loads these of Node's modules only when it needs them.
 // undici's HTTP/2 client, with TLS, loads for a connection that uses
-// HTTP/2; crypto for the first hash, random value, key or certificate;
-// V8 and vm for the first file streamed in chunks. Each takes
-// milliseconds to load, which a preflight over plain HTTP would waste.
+// HTTP/2. Crypto loads for the first hash, random value, key or
+// certificate, and V8 and vm for the first file streamed in chunks. Each
+// takes milliseconds to load, which a preflight over plain HTTP wastes.
 const LOADED_ON_DEMAND = ['http2', 'tls', 'crypto', 'v8', 'vm']
 
 describe('CLI start-up', () => {

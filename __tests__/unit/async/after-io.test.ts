@@ -16,7 +16,7 @@ describe('afterIo', () => {
     ).rejects.toBe(failure)
   })
 
-  it('runs after the current task and its promise jobs', async () => {
+  it('runs after pending promise jobs', async () => {
     const order: string[] = []
     const done = afterIo(() => order.push('work'))
     order.push('caller')

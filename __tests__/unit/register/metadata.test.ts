@@ -47,7 +47,7 @@ function aliasRequests(): number {
 }
 
 describe('setAliases', () => {
-  it('logs that a new alias now points to the version', async () => {
+  it('logs a moved alias as now', async () => {
     const { http, log } = fakeClient(server, dispatcher)
     await setAliases(http, versionWithAliases([]), ['champion'], log)
     expect(log.lines).toContain(
@@ -56,7 +56,7 @@ describe('setAliases', () => {
     expect(aliasRequests()).toBe(1)
   })
 
-  it('logs that an alias it had still points there', async () => {
+  it('logs an unmoved alias as still', async () => {
     server.state.registry.setAlias(MODEL, 'champion', '1')
     const { http, log } = fakeClient(server, dispatcher)
     await setAliases(http, versionWithAliases(['champion']), ['champion'], log)
