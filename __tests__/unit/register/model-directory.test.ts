@@ -199,6 +199,15 @@ describe('readModelDirectory symbolic links', () => {
     )
   })
 
+  it('orders a folder after a sibling that extends its name', async () => {
+    symlinkSync('missing', path.join(model, 'data/nested/b-link'))
+    symlinkSync('data', path.join(model, 'data-link'))
+    const error = await rejectionOf(readModelDirectory(model))
+    expect((error as DiagnosedError).diagnosis.detail).toContain(
+      'data-link is a symbolic link to a directory'
+    )
+  })
+
   it('tells the user to copy the file instead', async () => {
     writeFileSync(path.join(sandbox, 'weights.bin'), 'outside')
     symlinkSync(path.join(sandbox, 'weights.bin'), path.join(model, 'w.bin'))
@@ -225,6 +234,23 @@ describe('readModelDirectory kept bytes', () => {
     const large = directory.files.find(f => f.relativePath === 'large.bin')
     expect(large?.sha256).toMatch(/^[0-9a-f]{64}$/)
     expect(large?.contents).toBeUndefined()
+  })
+
+  it('keeps the files that come first in path order', async () => {
+    const body = Buffer.alloc(2 ** 15)
+    for (const name of ['c.bin', 'a.bin', 'b.bin']) {
+      writeFileSync(path.join(model, name), body)
+    }
+    // Room for two of them beside the 27 bytes of the other files.
+    const directory = await readModelDirectory(model, 2 ** 16 + 27)
+    const kept = directory.files.filter(file => file.contents)
+    expect(kept.map(file => file.relativePath)).toEqual([
+      'MLmodel',
+      'a.bin',
+      'b.bin',
+      'data/nested/params.json',
+      'model.pkl'
+    ])
   })
 
   it('keeps at most the limit in all', async () => {
