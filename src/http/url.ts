@@ -28,6 +28,11 @@ export function joinUrl(base: URL, path: string, query: Query = {}): URL {
 
 /** Shows a URL without user info, query or fragment, safe for logs. */
 export function describeUrl(url: URL | string): string {
+  // The fast path reads an http(s) URL's parts instead of parsing a copy,
+  // because a debug line describes every request of an upload.
+  if (url instanceof URL && /^https?:$/.test(url.protocol)) {
+    return `${url.protocol}//${url.host}${url.pathname}`
+  }
   const copy = new URL(String(url))
   copy.username = ''
   copy.password = ''

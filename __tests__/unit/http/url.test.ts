@@ -65,6 +65,23 @@ describe('describeUrl', () => {
     )
   })
 
+  it('drops user info and query of a URL object', () => {
+    const url = new URL('https://u:p@[::1]:8443/a%20b/c?token=x#f')
+    expect(describeUrl(url)).toBe('https://[::1]:8443/a%20b/c')
+  })
+
+  it('drops the default port of a URL object', () => {
+    expect(describeUrl(new URL('https://h.test:443/a'))).toBe(
+      'https://h.test/a'
+    )
+  })
+
+  it('describes a URL object of another scheme', () => {
+    expect(describeUrl(new URL('s3://u:p@bucket/key?x=1'))).toBe(
+      's3://bucket/key'
+    )
+  })
+
   it('keeps the port and path of a URL object', () => {
     expect(describeUrl(new URL('http://127.0.0.1:5000/m/api'))).toBe(
       'http://127.0.0.1:5000/m/api'
