@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { Agent } from 'undici'
+import { Agent, type Dispatcher } from 'undici'
 
 import {
   startFakeServer,
@@ -24,6 +24,7 @@ import {
   UPLOAD_CONCURRENCY,
   UPLOAD_KEY_TAG,
   uploadKey,
+  WORKER_STAGGER_MS,
   uploadModelDirectory,
   type UploadPlan
 } from '../../../src/register/upload.js'
@@ -112,6 +113,15 @@ describe('uploadModelDirectory run create', () => {
   })
 })
 
+/** Writes three times as many small files as are uploaded at once. */
+async function writeManyFiles(): Promise<string> {
+  const directory = await mkdtemp(path.join(tmpdir(), 'many-files-'))
+  for (let i = 0; i < UPLOAD_CONCURRENCY * 3; i++) {
+    await writeFile(path.join(directory, `part-${i}.bin`), `part ${i}`)
+  }
+  return directory
+}
+
 describe('uploadModelDirectory after a refused file', () => {
   const ARTIFACT_PUT = /\/mlflow-artifacts\/artifacts\//
   let manyFiles: string
@@ -119,10 +129,7 @@ describe('uploadModelDirectory after a refused file', () => {
   beforeEach(async () => {
     // Three times as many files as are sent at once, so that a file
     // started after the refusal shows in the count.
-    manyFiles = await mkdtemp(path.join(tmpdir(), 'many-files-'))
-    for (let i = 0; i < UPLOAD_CONCURRENCY * 3; i++) {
-      await writeFile(path.join(manyFiles, `part-${i}.bin`), `part ${i}`)
-    }
+    manyFiles = await writeManyFiles()
     model = await readModelDirectory(manyFiles)
     // The refusal comes once the first files have all reached the
     // server, while the others are still in flight.
@@ -158,6 +165,65 @@ describe('uploadModelDirectory after a refused file', () => {
     await expect(upload()).rejects.toThrow()
     await settle()
     expect(client.log.lines.join('\n')).not.toContain('Retrying')
+  })
+})
+
+describe('uploadModelDirectory worker start', () => {
+  /** An agent that notes when each request is handed to it. */
+  class TimingAgent extends Agent {
+    readonly sent: { method: string; path: string; at: number }[] = []
+
+    override dispatch(
+      options: Dispatcher.DispatchOptions,
+      handler: Dispatcher.DispatchHandler
+    ): boolean {
+      const { method, path } = options
+      this.sent.push({ method, path, at: performance.now() })
+      return super.dispatch(options, handler)
+    }
+  }
+
+  let manyFiles: string
+  let timing: TimingAgent
+
+  beforeEach(async () => {
+    manyFiles = await writeManyFiles()
+    model = await readModelDirectory(manyFiles)
+    timing = new TimingAgent()
+    client = fakeClient(server, timing)
+    // Each file takes longer than all the pauses, so the first files sent
+    // are one from each worker.
+    server.faults.delay(/\/mlflow-artifacts\/artifacts\//, 100, {
+      method: 'PUT'
+    })
+  })
+
+  afterEach(async () => {
+    await timing.destroy()
+    await rm(manyFiles, { recursive: true, force: true })
+  })
+
+  // Node's timers fire at most about 1 ms early, so the last worker's
+  // first file goes out no sooner than that after its pause, counted from
+  // when the run's create was sent.
+  it('spaces out the start of the workers', async () => {
+    await upload()
+    const create = timing.sent.find(sent => sent.path.endsWith(RUN_CREATE))
+    const puts = timing.sent.filter(sent => sent.method === 'PUT')
+    const createdAt = create?.at ?? Number.NaN
+    const lastStartAt = puts[UPLOAD_CONCURRENCY - 1]?.at ?? Number.NaN
+    const pause = (UPLOAD_CONCURRENCY - 1) * WORKER_STAGGER_MS
+    expect(lastStartAt - createdAt).toBeGreaterThanOrEqual(pause - 1)
+  })
+
+  it('starts one worker for a single file', async () => {
+    model = await readModelDirectory(
+      path.resolve(import.meta.dirname, '../../../examples/model')
+    )
+    const single = { ...model, files: model.files.slice(0, 1) }
+    await uploadModelDirectory(client.http, single, PLAN, client.log)
+    const puts = timing.sent.filter(sent => sent.method === 'PUT')
+    expect(puts).toHaveLength(1)
   })
 })
 
