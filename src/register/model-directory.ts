@@ -1,16 +1,23 @@
 import {
+  closeSync,
+  constants as fsConstants,
   createReadStream,
+  fstatSync,
   lstatSync,
-  readdirSync,
+  opendirSync,
+  openSync,
   readFileSync,
+  readSync,
   realpathSync,
-  statSync
+  statSync,
+  type Dir
 } from 'node:fs'
 import { lstat, readFile, realpath } from 'node:fs/promises'
 import path from 'node:path'
 
 import { forEachBounded } from '../async/bounded-pool.js'
-import { forEachInSlices } from '../async/time-slices.js'
+import { FirstFailure } from '../async/first-failure.js'
+import { forEachInSlices, TimeSlicer } from '../async/time-slices.js'
 import { configError } from '../diagnosis/diagnosis.js'
 import { releasingChunks } from '../http/chunk-memory.js'
 import { nodeCrypto } from '../node-crypto.js'
@@ -29,7 +36,8 @@ export interface ModelFile {
   readonly contents?: Buffer
 }
 
-type ListedFile = Omit<ModelFile, 'sha256' | 'contents'>
+/** A file as the listing found it, before it is read. */
+export type ListedFile = Omit<ModelFile, 'sha256' | 'contents'>
 
 /** The files of a local model directory and a digest of their contents. */
 export interface ModelDirectory {
@@ -61,9 +69,12 @@ export async function readModelDirectory(
   keptBytesLimit = 0
 ): Promise<ModelDirectory> {
   const realRoot = await realpath(root)
-  const files = await listFiles(realRoot)
+  // One clock for the listing and the hashing, so that every stretch of
+  // synchronous calls ends within a slice.
+  const slicer = new TimeSlicer()
+  const files = await listFiles(realRoot, slicer)
 
-  const hashed = await hashFiles(files, keptBytesLimit)
+  const hashed = await hashFiles(files, keptBytesLimit, slicer)
   const digest = nodeCrypto().createHash('sha256')
   for (const file of hashed) {
     digest.update(`${file.relativePath}\0${file.sha256}\n`)
@@ -113,25 +124,36 @@ interface ListingFailure {
  * let the preflight's responses through. Of the entries that fail, the
  * first in path order is reported, so the error is the same on every run.
  */
-async function listFiles(root: string): Promise<ListedFile[]> {
+async function listFiles(
+  root: string,
+  slicer: TimeSlicer
+): Promise<ListedFile[]> {
   const files: ListedFile[] = []
   const failures: ListingFailure[] = []
   const folders = ['']
-  for (let folder = folders.pop(); folder !== undefined;) {
-    const directory = path.join(root, folder)
-    const relativeOf = (name: string): string =>
-      folder ? `${folder}/${name}` : name
-    await forEachInSlices(readNames(directory, folder, failures), name => {
-      const relativePath = relativeOf(name)
-      try {
-        const entry = listEntry(root, relativePath, path.join(directory, name))
-        if (entry === 'directory') folders.push(relativePath)
-        else if (entry) files.push(entry)
-      } catch (error) {
-        failures.push({ relativePath, error })
-      }
-    })
+  for (
+    let folder = folders.pop();
+    folder !== undefined;
     folder = folders.pop()
+  ) {
+    const directory = path.join(root, folder)
+    const prefix = folder ? `${folder}/` : ''
+    const names = folderNames(directory, folder, failures)
+    await forEachInSlices(
+      names,
+      name => {
+        const relativePath = prefix + name
+        try {
+          const absolutePath = path.join(directory, name)
+          const entry = listEntry(root, relativePath, absolutePath)
+          if (entry === 'directory') folders.push(relativePath)
+          else if (entry) files.push(entry)
+        } catch (error) {
+          failures.push({ relativePath, error })
+        }
+      },
+      slicer
+    )
   }
   const [first] = failures.sort((a, b) =>
     byPath(a.relativePath, b.relativePath)
@@ -140,17 +162,30 @@ async function listFiles(root: string): Promise<ListedFile[]> {
   return files.sort((a, b) => byPath(a.relativePath, b.relativePath))
 }
 
-/** Lists the names in a folder, or none when it cannot be read. */
-function readNames(
+/**
+ * Yields the names in a folder one at a time, so that a folder of many
+ * entries is read in slices too, and records why it cannot be read.
+ */
+function* folderNames(
   directory: string,
   relativePath: string,
   failures: ListingFailure[]
-): string[] {
+): Generator<string> {
+  let folder: Dir
   try {
-    return readdirSync(directory)
+    folder = opendirSync(directory)
   } catch (error) {
     failures.push({ relativePath, error })
-    return []
+    return
+  }
+  try {
+    for (let entry = folder.readSync(); entry; entry = folder.readSync()) {
+      yield entry.name
+    }
+  } catch (error) {
+    failures.push({ relativePath, error })
+  } finally {
+    folder.closeSync()
   }
 }
 
@@ -199,10 +234,15 @@ function followLink(
   }
 }
 
-/** Resolves a link's target, or gives undefined when it is missing. */
+/**
+ * Resolves a link's target as the kernel does, or gives undefined when it
+ * is missing. Node's own `realpathSync` applies a `..` in the link's text
+ * before the links in front of it, so a link through `x/..`, where `x`
+ * links elsewhere, would seem to stay inside the model.
+ */
 function realTarget(link: string): string | undefined {
   try {
-    return realpathSync(link)
+    return realpathSync.native(link)
   } catch {
     return undefined
   }
@@ -244,47 +284,102 @@ export const KEPT_BYTES_LIMIT = 2 ** 24
  * Hashes the files and keeps the bytes of small files, in path order, up
  * to `keptBytesLimit` in all. Small files are read synchronously in
  * slices; larger ones through Node's thread pool, {@link HASH_CONCURRENCY}
- * at a time, meanwhile.
+ * at a time, meanwhile. A failure is reported as a loop in path order
+ * would meet it: files after the first failed one are skipped or
+ * cancelled, and files before it are still read.
  */
 async function hashFiles(
   files: readonly ListedFile[],
-  keptBytesLimit: number
+  keptBytesLimit: number,
+  slicer: TimeSlicer
 ): Promise<ModelFile[]> {
   const hashed = new Array<ModelFile>(files.length)
   const entries = files.map((file, index) => ({ file, index }))
+  const failure = new FirstFailure()
   const large = forEachBounded(
     entries.filter(({ file }) => file.size > SMALL_FILE_BYTES),
     HASH_CONCURRENCY,
     async ({ file, index }) => {
-      hashed[index] = await hashLargeFile(file)
+      if (failure.skips(index)) return
+      const signal = failure.track(index)
+      try {
+        hashed[index] = await hashLargeFile(file, signal)
+      } catch (error) {
+        if (!signal.aborted) failure.record(index, error)
+      } finally {
+        failure.untrack(index)
+      }
     }
   )
   let keptBytes = 0
-  const smallEntries = entries.filter(
-    ({ file }) => file.size <= SMALL_FILE_BYTES
+  const small = forEachInSlices(
+    entries.filter(({ file }) => file.size <= SMALL_FILE_BYTES),
+    ({ file, index }) => {
+      if (failure.skips(index)) return
+      try {
+        const bytes = readSmallFile(file)
+        // A file whose size changed since the listing is read again for
+        // the upload, which then fails on the length the listing gave.
+        const keep =
+          bytes.length === file.size &&
+          keptBytes + bytes.length <= keptBytesLimit
+        if (keep) keptBytes += bytes.length
+        hashed[index] = {
+          ...file,
+          sha256: sha256Of(bytes),
+          ...(keep ? { contents: bytes } : {})
+        }
+      } catch (error) {
+        failure.record(index, error)
+      }
+    },
+    slicer
   )
-  const small = forEachInSlices(smallEntries, ({ file, index }) => {
-    const bytes = readFileSync(file.absolutePath)
-    // A file whose size changed since the listing is read again for the
-    // upload, which then fails on the length the listing gave.
-    const keep =
-      bytes.length === file.size && keptBytes + bytes.length <= keptBytesLimit
-    if (keep) keptBytes += bytes.length
-    hashed[index] = {
-      ...file,
-      sha256: sha256Of(bytes),
-      ...(keep ? { contents: bytes } : {})
-    }
-  })
   await Promise.all([small, large])
+  failure.throwIfAny()
   return hashed
 }
 
-async function hashLargeFile(file: ListedFile): Promise<ModelFile> {
+/**
+ * Reads a small file whole with synchronous calls. It is opened without
+ * blocking and checked to be a regular file still, because a read from a
+ * named pipe put in its place since the listing would block the process.
+ */
+export function readSmallFile(file: ListedFile): Buffer {
+  const flags = fsConstants.O_RDONLY | fsConstants.O_NONBLOCK
+  const descriptor = openSync(file.absolutePath, flags)
+  try {
+    if (!fstatSync(descriptor).isFile()) {
+      throw configError(
+        'input `model-path`',
+        `${file.relativePath} stopped being a regular file while the ` +
+          'model directory was read',
+        'Leave the model directory unchanged while it is registered.'
+      )
+    }
+    // One byte more than the listed size shows whether the file grew.
+    const buffer = Buffer.allocUnsafe(file.size + 1)
+    let length = 0
+    let read = -1
+    while (read !== 0 && length < buffer.length) {
+      read = readSync(descriptor, buffer, length, buffer.length - length, null)
+      length += read
+    }
+    if (length <= file.size) return buffer.subarray(0, length)
+    return Buffer.concat([buffer, readFileSync(descriptor)])
+  } finally {
+    closeSync(descriptor)
+  }
+}
+
+async function hashLargeFile(
+  file: ListedFile,
+  signal: AbortSignal
+): Promise<ModelFile> {
   const sha256 =
     file.size > WHOLE_READ_BYTES
-      ? await hashStream(file.absolutePath)
-      : sha256Of(await readFile(file.absolutePath))
+      ? await hashStream(file.absolutePath, signal)
+      : sha256Of(await readFile(file.absolutePath, { signal }))
   return { ...file, sha256 }
 }
 
@@ -292,9 +387,9 @@ function sha256Of(bytes: Buffer): string {
   return nodeCrypto().createHash('sha256').update(bytes).digest('hex')
 }
 
-async function hashStream(file: string): Promise<string> {
+async function hashStream(file: string, signal: AbortSignal): Promise<string> {
   const hash = nodeCrypto().createHash('sha256')
-  const chunks = releasingChunks(createReadStream(file))
+  const chunks = releasingChunks(createReadStream(file, { signal }))
   for await (const chunk of chunks) hash.update(chunk as Buffer)
   return hash.digest('hex')
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 
-import { forEachInSlices } from '../../../src/async/time-slices.js'
+import { forEachInSlices, TimeSlicer } from '../../../src/async/time-slices.js'
 
 /** Blocks the thread for `ms`, as a slow synchronous call would. */
 function busyWait(ms: number): void {
@@ -23,10 +23,10 @@ describe('forEachInSlices', () => {
     await forEachInSlices(
       ['a', 'b', 'c'],
       item => {
-        busyWait(2)
+        busyWait(6)
         order.push(item)
       },
-      1
+      new TimeSlicer(5)
     )
     expect(order.indexOf('callback')).toBeGreaterThan(0)
     expect(order.indexOf('callback')).toBeLessThan(order.length - 1)
@@ -35,7 +35,11 @@ describe('forEachInSlices', () => {
   it('runs short work without a turn of the event loop', async () => {
     const order: string[] = []
     setImmediate(() => order.push('callback'))
-    await forEachInSlices(['a', 'b'], item => order.push(item), 1_000)
+    await forEachInSlices(
+      ['a', 'b'],
+      item => order.push(item),
+      new TimeSlicer(1_000)
+    )
     expect(order).toEqual(['a', 'b'])
   })
 
@@ -48,5 +52,23 @@ describe('forEachInSlices', () => {
     })
     await expect(run).rejects.toBe(failure)
     expect(seen).toEqual([1])
+  })
+
+  it('keeps one clock across loops that share a slicer', async () => {
+    const order: string[] = []
+    const slicer = new TimeSlicer(5)
+    setImmediate(() => order.push('callback'))
+    for (const folder of ['a', 'b', 'c']) {
+      await forEachInSlices(
+        [folder],
+        item => {
+          busyWait(3)
+          order.push(item)
+        },
+        slicer
+      )
+    }
+    expect(order.indexOf('callback')).toBeGreaterThan(0)
+    expect(order.indexOf('callback')).toBeLessThan(order.length - 1)
   })
 })

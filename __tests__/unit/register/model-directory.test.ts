@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import {
   mkdirSync,
   mkdtempSync,
@@ -15,9 +16,11 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { DiagnosedError } from '../../../src/diagnosis/diagnosis.js'
 import {
   KEPT_BYTES_LIMIT,
-  readModelDirectory
+  readModelDirectory,
+  readSmallFile,
+  type ListedFile
 } from '../../../src/register/model-directory.js'
-import { rejectionOf } from '../fixtures/thrown.js'
+import { rejectionOf, thrownBy } from '../fixtures/thrown.js'
 
 let sandbox: string
 let model: string
@@ -208,6 +211,21 @@ describe('readModelDirectory symbolic links', () => {
     )
   })
 
+  // The kernel resolves `x` before the `..` after it, so this link leads
+  // to other/a/model/model.pkl, outside the model, though its text ends
+  // in model/model.pkl.
+  it('rejects a link whose .. follows a linked folder', async () => {
+    mkdirSync(path.join(sandbox, 'other/a/b'), { recursive: true })
+    mkdirSync(path.join(sandbox, 'other/a/model'))
+    writeFileSync(path.join(sandbox, 'other/a/model/model.pkl'), 'outside')
+    symlinkSync(path.join(sandbox, 'other/a/b'), path.join(sandbox, 'x'))
+    symlinkSync('../x/../model/model.pkl', path.join(model, 'l.pkl'))
+    const error = await rejectionOf(readModelDirectory(model))
+    expect((error as DiagnosedError).diagnosis.detail).toContain(
+      'l.pkl is a symbolic link to a path outside the model directory'
+    )
+  })
+
   it('tells the user to copy the file instead', async () => {
     writeFileSync(path.join(sandbox, 'weights.bin'), 'outside')
     symlinkSync(path.join(sandbox, 'weights.bin'), path.join(model, 'w.bin'))
@@ -269,3 +287,40 @@ describe('readModelDirectory kept bytes', () => {
     expect(directory.files.filter(f => !f.contents).length).toBeGreaterThan(0)
   })
 })
+
+describe('readSmallFile', () => {
+  it('reads a file of the listed size', () => {
+    const file = listed('model.pkl', 7)
+    expect(readSmallFile(file).toString()).toBe('weights')
+  })
+
+  it('reads a file that grew since the listing to its end', () => {
+    write('model.pkl', 'weights and more')
+    const bytes = readSmallFile(listed('model.pkl', 7))
+    expect(bytes.toString()).toBe('weights and more')
+  })
+
+  it('reads a file that shrank since the listing', () => {
+    write('model.pkl', 'w')
+    expect(readSmallFile(listed('model.pkl', 7)).toString()).toBe('w')
+  })
+
+  it('rejects a named pipe without waiting for a writer', () => {
+    const pipe = path.join(model, 'pipe')
+    execFileSync('mkfifo', [pipe])
+    const error = thrownBy(() => readSmallFile(listed('pipe', 7)))
+    expect((error as DiagnosedError).diagnosis.detail).toContain(
+      'pipe stopped being a regular file'
+    )
+  })
+})
+
+/** Describes a file below the model as the listing would. */
+function listed(relativePath: string, size: number): ListedFile {
+  return {
+    relativePath,
+    absolutePath: path.join(model, relativePath),
+    size,
+    isSymlink: false
+  }
+}

@@ -215,16 +215,6 @@ describe('uploadModelDirectory worker start', () => {
     const pause = (UPLOAD_CONCURRENCY - 1) * WORKER_STAGGER_MS
     expect(lastStartAt - createdAt).toBeGreaterThanOrEqual(pause - 1)
   })
-
-  it('starts one worker for a single file', async () => {
-    model = await readModelDirectory(
-      path.resolve(import.meta.dirname, '../../../examples/model')
-    )
-    const single = { ...model, files: model.files.slice(0, 1) }
-    await uploadModelDirectory(client.http, single, PLAN, client.log)
-    const puts = timing.sent.filter(sent => sent.method === 'PUT')
-    expect(puts).toHaveLength(1)
-  })
 })
 
 /** Waits past the fault's delay, so a file still uploading would show. */
