@@ -156,11 +156,9 @@ async function deferRegistration(
       now: new Date()
     })
   } catch (writeError) {
-    const reason =
-      writeError instanceof Error ? writeError.message : String(writeError)
     host.log.error(
       `The registration could not be deferred: writing the bundle to ` +
-        `${directory} failed: ${reason}`,
+        `${directory} failed: ${describeWriteError(writeError)}`,
       { title: 'Registry bundle not written' }
     )
     throw new DiagnosedError(diagnosis, { cause: writeError })
@@ -190,4 +188,16 @@ function jobIdTokens(host: Host): IdTokenSource {
       host.setSecret(value)
     }
   }
+}
+
+/**
+ * Describes why a bundle could not be written: a diagnosed error by its
+ * detail and fix, since its message repeats the input in its title.
+ */
+function describeWriteError(error: unknown): string {
+  if (!(error instanceof DiagnosedError)) {
+    return error instanceof Error ? error.message : String(error)
+  }
+  const { detail, fix } = error.diagnosis
+  return `${detail}${/[.!?]$/.test(detail) ? '' : '.'} ${fix}`
 }

@@ -1,18 +1,17 @@
 import {
   closeSync,
   constants as fsConstants,
-  createReadStream,
   fstatSync,
   lstatSync,
   opendirSync,
   openSync,
-  readFileSync,
   readSync,
   realpathSync,
   statSync,
-  type Dir
+  type Dir,
+  type Stats
 } from 'node:fs'
-import { lstat, readFile, realpath } from 'node:fs/promises'
+import { lstat, open, realpath, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 
 import { forEachBounded } from '../async/bounded-pool.js'
@@ -76,9 +75,11 @@ export async function readModelDirectory(
 
   const hashed = await hashFiles(files, keptBytesLimit, slicer)
   const digest = nodeCrypto().createHash('sha256')
-  for (const file of hashed) {
-    digest.update(`${file.relativePath}\0${file.sha256}\n`)
-  }
+  await forEachInSlices(
+    hashed,
+    file => digest.update(`${file.relativePath}\0${file.sha256}\n`),
+    slicer
+  )
   const given = trimTrailingSeparators(path.normalize(root))
   return {
     root: realRoot,
@@ -136,6 +137,8 @@ async function listFiles(
     folder !== undefined;
     folder = folders.pop()
   ) {
+    // Every folder counts against the slice, empty ones too.
+    await slicer.pause()
     const directory = path.join(root, folder)
     const prefix = folder ? `${folder}/` : ''
     const names = folderNames(directory, folder, failures)
@@ -159,6 +162,8 @@ async function listFiles(
     byPath(a.relativePath, b.relativePath)
   )
   if (first) throw first.error
+  // NOTE: the sort is not sliced; for 100,000 files it blocks the event
+  // loop for about 120 ms.
   return files.sort((a, b) => byPath(a.relativePath, b.relativePath))
 }
 
@@ -179,6 +184,11 @@ function* folderNames(
     return
   }
   try {
+    // A folder replaced by a link since its parent was listed would be
+    // read through the link, perhaps from outside the model.
+    if (realpathSync.native(directory) !== directory) {
+      throw changedWhileRead(relativePath, 'a folder', 'a symbolic link')
+    }
     for (let entry = folder.readSync(); entry; entry = folder.readSync()) {
       yield entry.name
     }
@@ -267,8 +277,8 @@ const HASH_CONCURRENCY = 8
 const WHOLE_READ_BYTES = 2 ** 20
 
 /**
- * Files up to this size are read with one synchronous call each, and may
- * keep their bytes for an upload.
+ * Files up to this size are read with synchronous calls, and may keep
+ * their bytes for an upload.
  */
 const SMALL_FILE_BYTES = 2 ** 16
 
@@ -296,21 +306,28 @@ async function hashFiles(
   const hashed = new Array<ModelFile>(files.length)
   const entries = files.map((file, index) => ({ file, index }))
   const failure = new FirstFailure()
+  const hashLarge = async (
+    entry: { file: ListedFile; index: number },
+    grew = false
+  ): Promise<void> => {
+    const { file, index } = entry
+    if (failure.skips(index)) return
+    const signal = failure.track(index)
+    try {
+      hashed[index] = await hashLargeFile(file, signal, grew)
+    } catch (error) {
+      if (!signal.aborted) failure.record(index, error)
+    } finally {
+      failure.untrack(index)
+    }
+  }
   const large = forEachBounded(
     entries.filter(({ file }) => file.size > SMALL_FILE_BYTES),
     HASH_CONCURRENCY,
-    async ({ file, index }) => {
-      if (failure.skips(index)) return
-      const signal = failure.track(index)
-      try {
-        hashed[index] = await hashLargeFile(file, signal)
-      } catch (error) {
-        if (!signal.aborted) failure.record(index, error)
-      } finally {
-        failure.untrack(index)
-      }
-    }
+    entry => hashLarge(entry)
   )
+  // Small files that grew past the limit since the listing are streamed.
+  const grown: { file: ListedFile; index: number }[] = []
   let keptBytes = 0
   const small = forEachInSlices(
     entries.filter(({ file }) => file.size <= SMALL_FILE_BYTES),
@@ -318,6 +335,10 @@ async function hashFiles(
       if (failure.skips(index)) return
       try {
         const bytes = readSmallFile(file)
+        if (bytes === undefined) {
+          grown.push({ file, index })
+          return
+        }
         // A file whose size changed since the listing is read again for
         // the upload, which then fails on the length the listing gave.
         const keep =
@@ -336,26 +357,26 @@ async function hashFiles(
     slicer
   )
   await Promise.all([small, large])
+  await forEachBounded(grown, HASH_CONCURRENCY, entry => hashLarge(entry, true))
   failure.throwIfAny()
   return hashed
 }
 
 /**
- * Reads a small file whole with synchronous calls. It is opened without
- * blocking and checked to be a regular file still, because a read from a
- * named pipe put in its place since the listing would block the process.
+ * Reads a small file whole with synchronous calls, or gives undefined
+ * when it has grown past {@link SMALL_FILE_BYTES} since the listing and
+ * must be streamed. It is opened without blocking or following a link,
+ * and checked to be a regular file still: a named pipe put in its place
+ * would block the process, and a link could lead out of the model.
  */
-export function readSmallFile(file: ListedFile): Buffer {
-  const flags = fsConstants.O_RDONLY | fsConstants.O_NONBLOCK
-  const descriptor = openSync(file.absolutePath, flags)
+export function readSmallFile(file: ListedFile): Buffer | undefined {
+  const flags =
+    fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOFOLLOW
+  const descriptor = openChanged(file, flags)
   try {
-    if (!fstatSync(descriptor).isFile()) {
-      throw configError(
-        'input `model-path`',
-        `${file.relativePath} stopped being a regular file while the ` +
-          'model directory was read',
-        'Leave the model directory unchanged while it is registered.'
-      )
+    const info = fstatSync(descriptor)
+    if (!info.isFile()) {
+      throw changedWhileRead(file.relativePath, REGULAR_FILE, kindOf(info))
     }
     // One byte more than the listed size shows whether the file grew.
     const buffer = Buffer.allocUnsafe(file.size + 1)
@@ -366,30 +387,96 @@ export function readSmallFile(file: ListedFile): Buffer {
       length += read
     }
     if (length <= file.size) return buffer.subarray(0, length)
-    return Buffer.concat([buffer, readFileSync(descriptor)])
+    const grown = Buffer.allocUnsafe(SMALL_FILE_BYTES + 1 - length)
+    const more = readSync(descriptor, grown, 0, grown.length, null)
+    if (length + more > SMALL_FILE_BYTES) return undefined
+    return Buffer.concat([buffer, grown.subarray(0, more)])
   } finally {
     closeSync(descriptor)
   }
 }
 
+/**
+ * Opens a listed file, and explains the errors that mean it was replaced
+ * since the listing: a socket cannot be opened (ENXIO), and a link is not
+ * followed (ELOOP).
+ */
+function openChanged(file: ListedFile, flags: number): number {
+  try {
+    return openSync(file.absolutePath, flags)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENXIO') {
+      throw changedWhileRead(file.relativePath, REGULAR_FILE, 'a socket')
+    }
+    if (code === 'ELOOP') {
+      throw changedWhileRead(file.relativePath, REGULAR_FILE, 'a symbolic link')
+    }
+    throw error
+  }
+}
+
+const REGULAR_FILE = 'a regular file'
+
+function kindOf(info: Stats): string {
+  if (info.isDirectory()) return 'a directory'
+  if (info.isFIFO()) return 'a named pipe'
+  if (info.isSocket()) return 'a socket'
+  if (info.isSymbolicLink()) return 'a symbolic link'
+  return 'a device'
+}
+
+function changedWhileRead(
+  relativePath: string,
+  listedAs: string,
+  nowIs: string
+): Error {
+  return configError(
+    'input `model-path`',
+    `${relativePath} was ${listedAs} when the model directory was ` +
+      `listed and is now ${nowIs}`,
+    'Leave the model directory unchanged while it is registered.'
+  )
+}
+
+/**
+ * Hashes a file through Node's thread pool: whole when the listing found
+ * it no larger than {@link WHOLE_READ_BYTES}, else streamed, as is a file
+ * that grew since the listing. Like a small file, it is opened without
+ * following a link.
+ */
 async function hashLargeFile(
   file: ListedFile,
-  signal: AbortSignal
+  signal: AbortSignal,
+  grew: boolean
 ): Promise<ModelFile> {
-  const sha256 =
-    file.size > WHOLE_READ_BYTES
-      ? await hashStream(file.absolutePath, signal)
-      : sha256Of(await readFile(file.absolutePath, { signal }))
-  return { ...file, sha256 }
+  const handle = await open(
+    file.absolutePath,
+    fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW
+  )
+  try {
+    const sha256 =
+      grew || file.size > WHOLE_READ_BYTES
+        ? await hashStream(handle, signal)
+        : sha256Of(await handle.readFile({ signal }))
+    return { ...file, sha256 }
+  } finally {
+    await handle.close()
+  }
 }
 
 function sha256Of(bytes: Buffer): string {
   return nodeCrypto().createHash('sha256').update(bytes).digest('hex')
 }
 
-async function hashStream(file: string, signal: AbortSignal): Promise<string> {
+async function hashStream(
+  handle: FileHandle,
+  signal: AbortSignal
+): Promise<string> {
   const hash = nodeCrypto().createHash('sha256')
-  const chunks = releasingChunks(createReadStream(file, { signal }))
-  for await (const chunk of chunks) hash.update(chunk as Buffer)
+  const stream = handle.createReadStream({ signal, autoClose: false })
+  for await (const chunk of releasingChunks(stream)) {
+    hash.update(chunk as Buffer)
+  }
   return hash.digest('hex')
 }

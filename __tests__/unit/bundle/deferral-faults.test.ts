@@ -4,7 +4,15 @@
  * between the create and the alias), run in-process against the fake.
  */
 import { generateKeyPairSync } from 'node:crypto'
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -157,5 +165,24 @@ describe('outage after the version was created', () => {
       .listVersions()
       .filter(version => version.name === 'fraud-model')
     expect(versions).toHaveLength(1)
+  })
+})
+
+describe('deferral that cannot write its bundle', () => {
+  it('names the input once and gives the fix', async () => {
+    const model = path.join(bundleDir, 'model')
+    mkdirSync(model)
+    writeFileSync(path.join(model, 'MLmodel'), 'flavors: {}\n')
+    writeFileSync(path.join(bundleDir, 'secret.txt'), 'outside')
+    symlinkSync('../secret.txt', path.join(model, 'leak.txt'))
+    server.faults.respond(/./, { status: 503, body: 'unavailable' })
+    const { host } = await register({ 'model-path': model })
+
+    const line = host.lines.find(l => l.title === 'Registry bundle not written')
+    expect(line?.message).toContain(
+      'failed: input `model-path`: leak.txt is a symbolic link'
+    )
+    expect(line?.message).not.toContain('Invalid input')
+    expect(line?.message).toContain('Copy the file into the model directory')
   })
 })

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { once } from 'node:events'
 import {
   mkdirSync,
   mkdtempSync,
@@ -8,6 +9,7 @@ import {
   symlinkSync,
   writeFileSync
 } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -291,18 +293,23 @@ describe('readModelDirectory kept bytes', () => {
 describe('readSmallFile', () => {
   it('reads a file of the listed size', () => {
     const file = listed('model.pkl', 7)
-    expect(readSmallFile(file).toString()).toBe('weights')
+    expect(readSmallFile(file)?.toString()).toBe('weights')
   })
 
   it('reads a file that grew since the listing to its end', () => {
     write('model.pkl', 'weights and more')
     const bytes = readSmallFile(listed('model.pkl', 7))
-    expect(bytes.toString()).toBe('weights and more')
+    expect(bytes?.toString()).toBe('weights and more')
+  })
+
+  it('leaves a file that grew past 64 KiB to be streamed', () => {
+    writeFileSync(path.join(model, 'model.pkl'), Buffer.alloc(2 ** 16 + 1))
+    expect(readSmallFile(listed('model.pkl', 7))).toBeUndefined()
   })
 
   it('reads a file that shrank since the listing', () => {
     write('model.pkl', 'w')
-    expect(readSmallFile(listed('model.pkl', 7)).toString()).toBe('w')
+    expect(readSmallFile(listed('model.pkl', 7))?.toString()).toBe('w')
   })
 
   it('rejects a named pipe without waiting for a writer', () => {
@@ -310,7 +317,32 @@ describe('readSmallFile', () => {
     execFileSync('mkfifo', [pipe])
     const error = thrownBy(() => readSmallFile(listed('pipe', 7)))
     expect((error as DiagnosedError).diagnosis.detail).toContain(
-      'pipe stopped being a regular file'
+      'pipe was a regular file when the model directory was listed and ' +
+        'is now a named pipe'
+    )
+  })
+
+  it('rejects a socket without a raw error', async () => {
+    const socketPath = path.join(model, 'socket')
+    const server = createServer().listen(socketPath)
+    await once(server, 'listening')
+    try {
+      const error = thrownBy(() => readSmallFile(listed('socket', 7)))
+      expect((error as DiagnosedError).diagnosis.detail).toContain(
+        'is now a socket'
+      )
+    } finally {
+      server.close()
+    }
+  })
+
+  it('does not follow a link put in place of a file', () => {
+    writeFileSync(path.join(sandbox, 'secret.txt'), 'outside')
+    rmSync(path.join(model, 'model.pkl'))
+    symlinkSync(path.join(sandbox, 'secret.txt'), path.join(model, 'model.pkl'))
+    const error = thrownBy(() => readSmallFile(listed('model.pkl', 7)))
+    expect((error as DiagnosedError).diagnosis.detail).toContain(
+      'is now a symbolic link'
     )
   })
 })
