@@ -1,17 +1,11 @@
 import {
-  closeSync,
-  constants as fsConstants,
-  fstatSync,
   lstatSync,
   opendirSync,
-  openSync,
-  readSync,
   realpathSync,
   statSync,
-  type Dir,
-  type Stats
+  type Dir
 } from 'node:fs'
-import { lstat, open, realpath, type FileHandle } from 'node:fs/promises'
+import { lstat, realpath, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 
 import { forEachBounded } from '../async/bounded-pool.js'
@@ -20,6 +14,11 @@ import { forEachInSlices, TimeSlicer } from '../async/time-slices.js'
 import { configError } from '../diagnosis/diagnosis.js'
 import { releasingChunks } from '../http/chunk-memory.js'
 import { nodeCrypto } from '../node-crypto.js'
+import {
+  changedSinceListing,
+  openListedFile,
+  readSmallFile
+} from './listed-file-reads.js'
 
 /** One file of a local model directory. */
 export interface ModelFile {
@@ -186,8 +185,13 @@ function* folderNames(
   try {
     // A folder replaced by a link since its parent was listed would be
     // read through the link, perhaps from outside the model.
+    // NOTE: a link put in place and removed again between the open and
+    // this check goes unseen; Node's Dir does not expose its descriptor.
     if (realpathSync.native(directory) !== directory) {
-      throw changedWhileRead(relativePath, 'a folder', 'a symbolic link')
+      throw changedSinceListing(
+        `${relativePath} was a directory`,
+        'reached through a symbolic link'
+      )
     }
     for (let entry = folder.readSync(); entry; entry = folder.readSync()) {
       yield entry.name
@@ -334,7 +338,7 @@ async function hashFiles(
     ({ file, index }) => {
       if (failure.skips(index)) return
       try {
-        const bytes = readSmallFile(file)
+        const bytes = readSmallFile(file, SMALL_FILE_BYTES)
         if (bytes === undefined) {
           grown.push({ file, index })
           return
@@ -363,98 +367,20 @@ async function hashFiles(
 }
 
 /**
- * Reads a small file whole with synchronous calls, or gives undefined
- * when it has grown past {@link SMALL_FILE_BYTES} since the listing and
- * must be streamed. It is opened without blocking or following a link,
- * and checked to be a regular file still: a named pipe put in its place
- * would block the process, and a link could lead out of the model.
- */
-export function readSmallFile(file: ListedFile): Buffer | undefined {
-  const flags =
-    fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOFOLLOW
-  const descriptor = openChanged(file, flags)
-  try {
-    const info = fstatSync(descriptor)
-    if (!info.isFile()) {
-      throw changedWhileRead(file.relativePath, REGULAR_FILE, kindOf(info))
-    }
-    // One byte more than the listed size shows whether the file grew.
-    const buffer = Buffer.allocUnsafe(file.size + 1)
-    let length = 0
-    let read = -1
-    while (read !== 0 && length < buffer.length) {
-      read = readSync(descriptor, buffer, length, buffer.length - length, null)
-      length += read
-    }
-    if (length <= file.size) return buffer.subarray(0, length)
-    const grown = Buffer.allocUnsafe(SMALL_FILE_BYTES + 1 - length)
-    const more = readSync(descriptor, grown, 0, grown.length, null)
-    if (length + more > SMALL_FILE_BYTES) return undefined
-    return Buffer.concat([buffer, grown.subarray(0, more)])
-  } finally {
-    closeSync(descriptor)
-  }
-}
-
-/**
- * Opens a listed file, and explains the errors that mean it was replaced
- * since the listing: a socket cannot be opened (ENXIO), and a link is not
- * followed (ELOOP).
- */
-function openChanged(file: ListedFile, flags: number): number {
-  try {
-    return openSync(file.absolutePath, flags)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENXIO') {
-      throw changedWhileRead(file.relativePath, REGULAR_FILE, 'a socket')
-    }
-    if (code === 'ELOOP') {
-      throw changedWhileRead(file.relativePath, REGULAR_FILE, 'a symbolic link')
-    }
-    throw error
-  }
-}
-
-const REGULAR_FILE = 'a regular file'
-
-function kindOf(info: Stats): string {
-  if (info.isDirectory()) return 'a directory'
-  if (info.isFIFO()) return 'a named pipe'
-  if (info.isSocket()) return 'a socket'
-  if (info.isSymbolicLink()) return 'a symbolic link'
-  return 'a device'
-}
-
-function changedWhileRead(
-  relativePath: string,
-  listedAs: string,
-  nowIs: string
-): Error {
-  return configError(
-    'input `model-path`',
-    `${relativePath} was ${listedAs} when the model directory was ` +
-      `listed and is now ${nowIs}`,
-    'Leave the model directory unchanged while it is registered.'
-  )
-}
-
-/**
  * Hashes a file through Node's thread pool: whole when the listing found
  * it no larger than {@link WHOLE_READ_BYTES}, else streamed, as is a file
- * that grew since the listing. Like a small file, it is opened without
- * following a link.
+ * that grew since the listing. Rejects once `signal` aborts.
  */
-async function hashLargeFile(
+export async function hashLargeFile(
   file: ListedFile,
   signal: AbortSignal,
   grew: boolean
 ): Promise<ModelFile> {
-  const handle = await open(
-    file.absolutePath,
-    fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW
-  )
+  const handle = await openListedFile(file)
   try {
+    // A stream made with a signal that is already aborted emits an error
+    // that nothing can catch, which would end the process.
+    signal.throwIfAborted()
     const sha256 =
       grew || file.size > WHOLE_READ_BYTES
         ? await hashStream(handle, signal)

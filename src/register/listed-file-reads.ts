@@ -1,0 +1,124 @@
+import {
+  closeSync,
+  constants as fsConstants,
+  fstatSync,
+  openSync,
+  readSync,
+  type Stats
+} from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
+
+import { configError } from '../diagnosis/diagnosis.js'
+import type { ListedFile } from './model-directory.js'
+
+/**
+ * Opens a file without blocking and without following a link in its
+ * last component. A named pipe put in a listed file's place would block
+ * the read, and a link could lead out of the model.
+ */
+const OPEN_FLAGS =
+  fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOFOLLOW
+
+/**
+ * Reads a listed file whole with synchronous calls, or gives undefined
+ * when it has grown past `limit` bytes since the listing and must be
+ * streamed instead. It must still be a regular file.
+ */
+export function readSmallFile(
+  file: ListedFile,
+  limit: number
+): Buffer | undefined {
+  let descriptor: number
+  try {
+    descriptor = openSync(file.absolutePath, OPEN_FLAGS)
+  } catch (error) {
+    throw explainOpenError(file, error)
+  }
+  try {
+    checkRegular(file, fstatSync(descriptor))
+    // One byte more than the listed size shows whether the file grew.
+    const buffer = Buffer.allocUnsafe(file.size + 1)
+    const length = readInto(descriptor, buffer)
+    if (length <= file.size) return buffer.subarray(0, length)
+    const rest = Buffer.allocUnsafe(Math.max(0, limit + 1 - length))
+    const more = readInto(descriptor, rest)
+    if (length + more > limit) return undefined
+    return Buffer.concat([buffer, rest.subarray(0, more)])
+  } finally {
+    closeSync(descriptor)
+  }
+}
+
+/** Reads until the buffer is full or the file ends; gives the length. */
+function readInto(descriptor: number, buffer: Buffer): number {
+  let length = 0
+  let read = -1
+  while (read !== 0 && length < buffer.length) {
+    read = readSync(descriptor, buffer, length, buffer.length - length, null)
+    length += read
+  }
+  return length
+}
+
+/**
+ * Opens a listed file to read through Node's thread pool, with the same
+ * checks as {@link readSmallFile}. The caller closes the handle.
+ */
+export async function openListedFile(file: ListedFile): Promise<FileHandle> {
+  let handle: FileHandle
+  try {
+    handle = await open(file.absolutePath, OPEN_FLAGS)
+  } catch (error) {
+    throw explainOpenError(file, error)
+  }
+  try {
+    checkRegular(file, await handle.stat())
+  } catch (error) {
+    await handle.close()
+    throw error
+  }
+  return handle
+}
+
+/**
+ * Explains the open errors that mean a file was replaced since the
+ * listing: a socket cannot be opened (ENXIO), and a link is not followed
+ * (ELOOP). Other errors pass unchanged.
+ */
+function explainOpenError(file: ListedFile, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ENXIO') return replaced(file, 'a socket')
+  if (code === 'ELOOP') return replaced(file, 'a symbolic link')
+  return error
+}
+
+function checkRegular(file: ListedFile, info: Stats): void {
+  if (!info.isFile()) throw replaced(file, kindOf(info))
+}
+
+function kindOf(info: Stats): string {
+  if (info.isDirectory()) return 'a directory'
+  if (info.isFIFO()) return 'a named pipe'
+  if (info.isSocket()) return 'a socket'
+  return 'a device'
+}
+
+/** Reports a listed file that is no longer a regular file. */
+function replaced(file: ListedFile, nowIs: string): Error {
+  const name = file.isSymlink
+    ? `The target of ${file.relativePath}`
+    : file.relativePath
+  return changedSinceListing(`${name} was a regular file`, nowIs)
+}
+
+/**
+ * Reports a path of the model directory that changed between the listing
+ * and its read, such as a folder that is now reached through a link.
+ */
+export function changedSinceListing(wasWhat: string, nowIs: string): Error {
+  return configError(
+    'input `model-path`',
+    `${wasWhat} when the model directory was listed and is now ${nowIs}`,
+    'Leave the model directory unchanged while it is registered.'
+  )
+}
