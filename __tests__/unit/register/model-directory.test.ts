@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import {
   mkdirSync,
   mkdtempSync,
@@ -301,6 +302,18 @@ describe('hashLargeFile', () => {
     expect((error as Error).name).toBe('AbortError')
     // An uncaught stream error would surface on a later turn.
     await new Promise(resolve => setTimeout(resolve, 50))
+  })
+
+  it('hashes a file of several parts as one', async () => {
+    const bytes = Buffer.alloc(3 * 2 ** 20 + 5)
+    for (let i = 0; i < bytes.length; i += 4093) bytes[i] = i % 251
+    writeFileSync(path.join(model, 'model.pkl'), bytes)
+    const file = await hashLargeFile(
+      listed('model.pkl', bytes.length),
+      new AbortController().signal,
+      false
+    )
+    expect(file.sha256).toBe(createHash('sha256').update(bytes).digest('hex'))
   })
 
   it('streams a file that grew to the end', async () => {
