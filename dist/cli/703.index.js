@@ -3134,8 +3134,8 @@ class HttpClient {
         if (target !== this)
             return target.json(request, schema);
         const response = await this.send(request);
-        // The request's facts are built only for an error: for thousands of
-        // uploaded files, building them for every response cost 30 ms of CPU.
+        // The request's facts are built only for an error, because building
+        // them for each of 2,000 uploaded files cost about 20 ms of CPU.
         const failure = (problem) => new HttpError(this.describe(request, joinUrl(this.options.baseUrl, this.apiPath(request.path))), readResponseFacts(response.status, response.headers, response.text), problem);
         let parsed;
         try {
@@ -10286,7 +10286,7 @@ class FirstFailure {
 ;// CONCATENATED MODULE: ./src/async/time-slices.ts
 /**
  * The longest stretch of synchronous work between two turns of the event
- * loop. Responses to requests in flight wait at most about this long.
+ * loop, so responses to requests in flight wait up to about this long.
  */
 const SLICE_MS = 4;
 /**
@@ -10336,7 +10336,7 @@ const OPEN_FLAGS = external_node_fs_.constants.O_RDONLY | external_node_fs_.cons
 /**
  * Reads a listed file whole with synchronous calls, or gives undefined
  * when it has grown past `limit` bytes since the listing and must be
- * streamed instead. It must still be a regular file.
+ * read in parts instead. It must still be a regular file.
  */
 function readSmallFile(file, limit) {
     let descriptor;
@@ -10363,7 +10363,7 @@ function readSmallFile(file, limit) {
         (0,external_node_fs_.closeSync)(descriptor);
     }
 }
-/** Reads until the buffer is full or the file ends; gives the length. */
+/** Reads until the buffer is full or the file ends, and returns the length. */
 function readInto(descriptor, buffer) {
     let length = 0;
     let read = -1;
@@ -10665,7 +10665,8 @@ async function hashFiles(files, keptBytesLimit, slicer) {
         }
     };
     const large = forEachBounded(entries.filter(({ file }) => file.size > SMALL_FILE_BYTES), HASH_CONCURRENCY, entry => hashLarge(entry));
-    // Small files that grew past the limit since the listing are streamed.
+    // Small files that grew past the limit since the listing are read in
+    // parts, as large ones are.
     const grown = [];
     let keptBytes = 0;
     const small = forEachInSlices(entries.filter(({ file }) => file.size <= SMALL_FILE_BYTES), ({ file, index }) => {
@@ -10700,17 +10701,16 @@ async function hashFiles(files, keptBytesLimit, slicer) {
 }
 /**
  * Hashes a file through Node's thread pool: whole when the listing found
- * it no larger than {@link WHOLE_READ_BYTES}, else streamed, as is a file
+ * it no larger than {@link WHOLE_READ_BYTES}, else in parts, as is a file
  * that grew since the listing. Rejects once `signal` aborts.
  */
 async function hashLargeFile(file, signal, grew) {
     const handle = await openListedFile(file);
     try {
-        // A stream made with a signal that is already aborted emits an error
-        // that nothing can catch, which would end the process.
+        // A read cancelled before it starts rejects here, not mid-file.
         signal.throwIfAborted();
         const sha256 = grew || file.size > WHOLE_READ_BYTES
-            ? await hashStream(handle, signal)
+            ? await hashInParts(handle, signal)
             : sha256Of(await handle.readFile({ signal }));
         return { ...file, sha256 };
     }
@@ -10730,7 +10730,7 @@ const HASH_READ_BYTES = 2 ** 20;
  * 1 GiB from the page cache this took about 0.9 s against 1.1 s through a
  * read stream of the same part size.
  */
-async function hashStream(handle, signal) {
+async function hashInParts(handle, signal) {
     const hash = (0,node_crypto/* nodeCrypto */.S)().createHash('sha256');
     let reading = Buffer.allocUnsafe(HASH_READ_BYTES);
     let spare = Buffer.allocUnsafe(HASH_READ_BYTES);

@@ -1,6 +1,6 @@
 /**
  * The longest stretch of synchronous work between two turns of the event
- * loop. Responses to requests in flight wait at most about this long.
+ * loop, so responses to requests in flight wait up to about this long.
  */
 export const SLICE_MS = 4
 

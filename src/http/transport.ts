@@ -243,8 +243,8 @@ export class HttpClient {
     const target = this.route(request)
     if (target !== this) return target.json(request, schema)
     const response = await this.send(request)
-    // The request's facts are built only for an error: for thousands of
-    // uploaded files, building them for every response cost 30 ms of CPU.
+    // The request's facts are built only for an error, because building
+    // them for each of 2,000 uploaded files cost about 20 ms of CPU.
     const failure = (problem: string): HttpError =>
       new HttpError(
         this.describe(

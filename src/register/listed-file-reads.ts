@@ -22,7 +22,7 @@ const OPEN_FLAGS =
 /**
  * Reads a listed file whole with synchronous calls, or gives undefined
  * when it has grown past `limit` bytes since the listing and must be
- * streamed instead. It must still be a regular file.
+ * read in parts instead. It must still be a regular file.
  */
 export function readSmallFile(
   file: ListedFile,
@@ -49,7 +49,7 @@ export function readSmallFile(
   }
 }
 
-/** Reads until the buffer is full or the file ends; gives the length. */
+/** Reads until the buffer is full or the file ends, and returns the length. */
 function readInto(descriptor: number, buffer: Buffer): number {
   let length = 0
   let read = -1

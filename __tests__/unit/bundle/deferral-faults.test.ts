@@ -178,7 +178,9 @@ describe('deferral that cannot write its bundle', () => {
     server.faults.respond(/./, { status: 503, body: 'unavailable' })
     const { host } = await register({ 'model-path': model })
 
-    const line = host.lines.find(l => l.title === 'Registry bundle not written')
+    const line = host.lines.find(
+      logLine => logLine.title === 'Registry bundle not written'
+    )
     expect(line?.message).toContain(
       'failed: input `model-path`: leak.txt is a symbolic link'
     )

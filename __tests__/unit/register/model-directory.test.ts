@@ -261,8 +261,8 @@ describe('readModelDirectory kept bytes', () => {
     }
     // Room for two of them beside the 27 bytes of the other files.
     const directory = await readModelDirectory(model, 2 ** 16 + 27)
-    const kept = directory.files.filter(file => file.contents)
-    expect(kept.map(file => file.relativePath)).toEqual([
+    const keptFiles = directory.files.filter(file => file.contents)
+    expect(keptFiles.map(file => file.relativePath)).toEqual([
       'MLmodel',
       'a.bin',
       'b.bin',
@@ -316,7 +316,7 @@ describe('hashLargeFile', () => {
     expect(file.sha256).toBe(createHash('sha256').update(bytes).digest('hex'))
   })
 
-  it('streams a file that grew to the end', async () => {
+  it('hashes a grown file to its end', async () => {
     writeFileSync(path.join(model, 'model.pkl'), 'weights and more')
     const file = await hashLargeFile(
       listed('model.pkl', 7),

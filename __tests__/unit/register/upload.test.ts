@@ -203,9 +203,9 @@ describe('uploadModelDirectory worker start', () => {
     await rm(manyFiles, { recursive: true, force: true })
   })
 
-  // Node's timers fire at most about 1 ms early, so the last worker's
-  // first file goes out no sooner than that after its pause, counted from
-  // when the run's create was sent.
+  // Node's timers can fire up to about 1 ms early, because its clock
+  // counts whole milliseconds. So the last worker's first file goes out
+  // no sooner than its pause less 1 ms after the run's create was sent.
   it('spaces out the start of the workers', async () => {
     await upload()
     const create = timing.sent.find(sent => sent.path.endsWith(RUN_CREATE))
