@@ -1,4 +1,9 @@
-import { beforeAll, describe, expect, it, jest } from '@jest/globals'
+import { randomBytes } from 'node:crypto'
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 
 import {
   adminApi,
@@ -21,6 +26,13 @@ jest.setTimeout(120_000)
 
 const RUN_ID = '73914025'
 const DESCRIPTION = 'Linear regression on four features, from examples/model'
+
+interface RestRun {
+  run: {
+    info: { status: string }
+    data: { tags?: { key: string; value: string }[] }
+  }
+}
 
 interface RestRegisteredModel {
   registered_model: { aliases?: { alias: string; version: string }[] }
@@ -142,6 +154,91 @@ describe.each(['plain', 'basicAuth'] as const)(
 
     it('run shows no secret', () => {
       expect(leakedSecrets(registration.host, [], target.user)).toEqual([])
+    })
+  }
+)
+
+describe.each(['plain', 'basicAuth'] as const)(
+  'a forced version of a directory with a large file on the %s server',
+  serverName => {
+    const runId = '73914026'
+    let target: Target
+    let modelName: string
+    let model: string
+    let first: ActionRun
+    let forced: ActionRun
+    let versions: RestModelVersion[]
+
+    /** Registers the model; `force` hashes its large file during upload. */
+    function register(force: boolean): Promise<ActionRun> {
+      return runAction(
+        {
+          ...targetInputs(target),
+          'model-name': modelName,
+          'model-path': model,
+          'force-new-version': String(force)
+        },
+        githubEnv(runId)
+      )
+    }
+
+    beforeAll(async () => {
+      target = await createTarget(serverName)
+      modelName = uniqueModelName('forced-directory')
+      model = await mkdtemp(path.join(tmpdir(), 'forced-model-'))
+      await cp('examples/model', model, { recursive: true })
+      await writeFile(path.join(model, 'weights.bin'), randomBytes(3 << 20))
+      first = await register(false)
+      forced = await register(true)
+      versions = await Promise.all(
+        ['1', '2'].map(v => getModelVersion(serverName, modelName, v))
+      )
+    })
+
+    afterAll(async () => {
+      await rm(model, { recursive: true, force: true })
+    })
+
+    it('forced run registers version 2', () => {
+      expect(first.result.outcome).toBe('registered')
+      expect(forced.result.outcome).toBe('registered')
+      expect(forced.host.outputs.get('model-version')).toBe('2')
+    })
+
+    // The first run hashes the files before the upload, the forced one
+    // while it sends them; both must record the same digest and key.
+    it('both versions record the same digest and key', () => {
+      const [one, two] = versions.map(tagsOf)
+      const digest = one?.['mlflow_register.model_digest']
+      expect(digest).toMatch(/^[0-9a-f]{64}$/)
+      expect(two?.['mlflow_register.model_digest']).toBe(digest)
+      expect(forced.host.outputs.get('model-digest')).toBe(digest)
+      const key = one?.['mlflow_register.idempotency_key']
+      expect(two?.['mlflow_register.idempotency_key']).toBe(key)
+    })
+
+    it('both runs carry the digest and are finished', async () => {
+      const runs = await Promise.all(
+        versions.map(version =>
+          adminApi<RestRun>(serverName, 'GET', 'runs/get', {
+            query: { run_id: version.run_id ?? '' }
+          })
+        )
+      )
+      const digests = runs.map(({ run }) =>
+        run.data.tags?.find(t => t.key === 'mlflow_register.model_digest')
+      )
+      expect(digests[1]?.value).toBe(digests[0]?.value)
+      expect(digests[1]?.value).toMatch(/^[0-9a-f]{64}$/)
+      expect(runs.map(({ run }) => run.info.status)).toEqual([
+        'FINISHED',
+        'FINISHED'
+      ])
+      expect(versions[1]?.run_id).not.toBe(versions[0]?.run_id)
+    })
+
+    it('forced run shows no secret', () => {
+      expect(leakedSecrets(forced.host, [], target.user)).toEqual([])
     })
   }
 )

@@ -3009,6 +3009,7 @@ const runSearchRoutes = [
 
 
 
+
 const tracking_API = '/api/2.0/mlflow';
 function createExperiment(context) {
     const params = parseParams(context.request, {
@@ -3100,6 +3101,15 @@ function updateRun(context) {
     }
     return messageResponse({ run_info: runInfoJson(run) });
 }
+function setRunTag(context) {
+    const runId = runIdParams(context);
+    const params = parseParams(context.request, {
+        key: requiredString,
+        value: schemas/* string */.YjP().default('')
+    });
+    context.state.tracking.getRun(runId).tags.set(params.key, params.value);
+    return messageResponse({});
+}
 /**
  * Lists a run's artifacts below `path`, with paths relative to the run's
  * artifact root. Only runs whose root is on the artifact proxy have
@@ -3162,6 +3172,12 @@ const trackingRoutes = [
         method: 'POST',
         path: `${tracking_API}/runs/update`,
         handle: updateRun,
+        authorize: canUpdateRun
+    },
+    {
+        method: 'POST',
+        path: `${tracking_API}/runs/set-tag`,
+        handle: setRunTag,
         authorize: canUpdateRun
     },
     {

@@ -1,9 +1,7 @@
-import { createReadStream } from 'node:fs'
-import { PassThrough, pipeline, Transform, type Readable } from 'node:stream'
+import { PassThrough, type Readable } from 'node:stream'
 
 import type { z } from 'zod'
 
-import { releasingChunks } from '../http/chunk-memory.js'
 import type { HttpClient } from '../http/transport.js'
 import { ARTIFACTS_API } from './api-paths.js'
 import { emptyResponse, listArtifactsResponse } from './schemas.js'
@@ -23,32 +21,23 @@ export function encodePath(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/')
 }
 
-/**
- * The size of one read from a file being uploaded. Larger reads than the
- * stream's 64 KiB mean fewer chunks for the upload to pass on.
- */
-const READ_CHUNK = 2 ** 20
-
-/** A file to upload, with its bytes when they are already in memory. */
-export interface UploadFile {
-  readonly absolutePath: string
+/** The body of one file's upload, which each attempt opens again. */
+export interface UploadBody {
   readonly size: number
-  readonly contents?: Buffer
+  /** The local file that the body reads, named in diagnoses. */
+  readonly path: string
+  open(): Readable | Buffer
 }
 
 /**
- * Uploads one file through the artifact proxy as a raw PUT. The body is
- * sent from `contents` when given, else streamed from the file, with an
+ * Uploads one file through the artifact proxy as a raw PUT, with an
  * explicit `Content-Length`, never chunked, so proxies that enforce body
- * limits can see the size. `onProgress` receives the bytes read from the
- * file so far each time the stream passes a chunk on, starting from zero
- * again when a retry re-sends the file.
+ * limits can see the size.
  */
 export async function uploadArtifact(
   http: HttpClient,
   destination: string,
-  file: UploadFile,
-  onProgress?: (sentBytes: number) => void,
+  body: UploadBody,
   signal?: AbortSignal
 ): Promise<void> {
   await http.json(
@@ -57,14 +46,10 @@ export async function uploadArtifact(
       path: `${ARTIFACTS_API}/${encodePath(destination)}`,
       body: {
         contentType: 'application/octet-stream',
-        length: file.size,
-        open: () => {
-          if (file.contents) return file.contents
-          const stream = openFileStream(file.absolutePath, file.size)
-          return onProgress ? countBytes(stream, onProgress) : stream
-        }
+        length: body.size,
+        open: () => body.open()
       },
-      file: file.absolutePath,
+      file: body.path,
       operation: 'upload artifact',
       resource: `artifact ${destination}`,
       idempotent: true,
@@ -72,44 +57,6 @@ export async function uploadArtifact(
     },
     emptyResponse
   )
-}
-
-/**
- * Opens a file to upload. A file stream allocates a buffer of its read
- * size for every read, including the last one that finds the end. So a
- * small file is read with a buffer of its own size: with 1 MiB buffers,
- * 2,000 files of 4 KiB allocated 4 GiB, and collecting it took about a
- * quarter of the CPU time of their upload. Only a file larger than one
- * read needs the collections that keep a long upload's memory flat.
- * The buffer has one byte more than the size, so a file that grew since
- * it was listed fails its first read with a length mismatch. With the
- * size alone, the server could respond once it had those bytes, before
- * the next read, and store a prefix of the file as a success.
- */
-function openFileStream(path: string, size: number): Readable {
-  const highWaterMark = Math.min(READ_CHUNK, size + 1)
-  const stream = createReadStream(path, { highWaterMark })
-  return size > READ_CHUNK ? releasingChunks(stream) : stream
-}
-
-/**
- * Passes a stream through unchanged and reports the running byte count.
- * `pipeline` destroys the returned stream when the file cannot be read,
- * so the request fails instead of waiting for bytes that never come.
- */
-function countBytes(
-  source: Readable,
-  onProgress: (sentBytes: number) => void
-): Readable {
-  let sentBytes = 0
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      sentBytes += chunk.length
-      onProgress(sentBytes)
-      done(null, chunk)
-    }
-  })
-  return pipeline(source, counter, () => undefined)
 }
 
 /** Uploads a small text file, such as `model.sig`, as a raw PUT. */

@@ -162,6 +162,25 @@ export async function endRun(
   )
 }
 
+/** Sets one tag of a run, replacing its value if the run has the tag. */
+export async function setRunTag(
+  http: HttpClient,
+  runId: string,
+  tag: Tag
+): Promise<void> {
+  await http.json(
+    {
+      method: 'POST',
+      path: `${API}/runs/set-tag`,
+      json: { run_id: runId, key: tag.key, value: tag.value },
+      operation: 'set run tag',
+      resource: `run ${runId}`,
+      idempotent: true
+    },
+    emptyResponse
+  )
+}
+
 /** Gets a run's info. */
 export async function getRun(
   http: HttpClient,

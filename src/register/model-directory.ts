@@ -54,6 +54,17 @@ export interface ModelDirectory {
 }
 
 /**
+ * A model directory whose files over 64 KiB are not hashed yet, because
+ * the upload hashes them as it sends them.
+ */
+export interface ListedModelDirectory extends Omit<
+  ModelDirectory,
+  'files' | 'contentDigest'
+> {
+  readonly files: readonly (ModelFile | ListedFile)[]
+}
+
+/**
  * Lists a model directory and hashes its files, streamed so memory stays
  * flat for large files. Symbolic links are followed only when they stay
  * inside the directory; a link out of it is rejected, so a crafted model
@@ -65,28 +76,78 @@ export async function readModelDirectory(
   root: string,
   keptBytesLimit = 0
 ): Promise<ModelDirectory> {
+  const { directory, slicer } = await readFiles(root, keptBytesLimit, true)
+  return completeDirectory(directory, new Map(), slicer)
+}
+
+/**
+ * Lists a model directory as {@link readModelDirectory} does, but hashes
+ * only the files up to 64 KiB, which it reads whole. An upload that
+ * hashes the larger ones as it sends them then needs one read of them
+ * instead of two.
+ */
+export async function listModelDirectory(
+  root: string,
+  keptBytesLimit: number
+): Promise<ListedModelDirectory> {
+  return (await readFiles(root, keptBytesLimit, false)).directory
+}
+
+/**
+ * Completes a listed directory with the SHA-256 of each file it has not
+ * hashed, as `digests` gives it by relative path, and computes the
+ * content digest.
+ */
+export async function completeDirectory(
+  listed: ListedModelDirectory,
+  digests: ReadonlyMap<string, string>,
+  slicer = new TimeSlicer()
+): Promise<ModelDirectory> {
+  const files = listed.files.map((file): ModelFile => {
+    if ('sha256' in file) return file
+    const sha256 = digests.get(file.relativePath)
+    if (sha256 === undefined) {
+      throw new Error(`${file.relativePath} was never hashed`)
+    }
+    return { ...file, sha256 }
+  })
+  return withContentDigest(listed, files, slicer)
+}
+
+async function readFiles(
+  root: string,
+  keptBytesLimit: number,
+  hashLarge: boolean
+): Promise<{ directory: ListedModelDirectory; slicer: TimeSlicer }> {
   const realRoot = await realpath(root)
   // One clock for the listing and the hashing, so that every stretch of
   // synchronous calls ends within a slice.
   const slicer = new TimeSlicer()
   const files = await listFiles(realRoot, slicer)
-
-  const hashed = await hashFiles(files, keptBytesLimit, slicer)
-  const digest = nodeCrypto().createHash('sha256')
-  await forEachInSlices(
-    hashed,
-    file => digest.update(`${file.relativePath}\0${file.sha256}\n`),
-    slicer
-  )
+  const read = await hashFiles(files, keptBytesLimit, slicer, hashLarge)
   const given = trimTrailingSeparators(path.normalize(root))
-  return {
+  const directory = {
     root: realRoot,
     modelName: modelNameOf(given, realRoot),
     rootIsSymlink: (await lstat(given)).isSymbolicLink(),
-    files: hashed,
-    totalBytes: files.reduce((sum, file) => sum + file.size, 0),
-    contentDigest: digest.digest('hex')
+    files: read,
+    totalBytes: files.reduce((sum, file) => sum + file.size, 0)
   }
+  return { directory, slicer }
+}
+
+async function withContentDigest(
+  listed: ListedModelDirectory,
+  files: readonly ModelFile[],
+  slicer: TimeSlicer
+): Promise<ModelDirectory> {
+  const digest = nodeCrypto().createHash('sha256')
+  await forEachInSlices(
+    files,
+    file => digest.update(`${file.relativePath}\0${file.sha256}\n`),
+    slicer
+  )
+  return { ...listed, files, contentDigest: digest.digest('hex') }
 }
 
 /**
@@ -303,21 +364,26 @@ interface IndexedFile {
  * Hashes the files and keeps the bytes of small files, in path order, up
  * to `keptBytesLimit` in all. Small files are read synchronously in
  * slices; larger ones through Node's thread pool, {@link HASH_CONCURRENCY}
- * at a time, meanwhile. A failure is reported as a loop in path order
+ * at a time, meanwhile, or not at all when `hashLarge` is false. A failure is reported as a loop in path order
  * would meet it: files after the first failed one are skipped or
  * cancelled, and files before it are still read.
  */
 async function hashFiles(
   files: readonly ListedFile[],
   keptBytesLimit: number,
-  slicer: TimeSlicer
-): Promise<ModelFile[]> {
-  const hashed = new Array<ModelFile>(files.length)
+  slicer: TimeSlicer,
+  hashLarge: boolean
+): Promise<(ModelFile | ListedFile)[]> {
+  const hashed = new Array<ModelFile | ListedFile>(files.length)
   const entries: IndexedFile[] = files.map((file, index) => ({ file, index }))
   const failure = new FirstFailure()
-  const hashLarge = async (entry: IndexedFile, grew = false): Promise<void> => {
+  const hashOne = async (entry: IndexedFile, grew = false): Promise<void> => {
     const { file, index } = entry
     if (failure.skips(index)) return
+    if (!hashLarge) {
+      hashed[index] = file
+      return
+    }
     const signal = failure.track(index)
     try {
       hashed[index] = await hashLargeFile(file, signal, grew)
@@ -330,7 +396,7 @@ async function hashFiles(
   const large = forEachBounded(
     entries.filter(({ file }) => file.size > SMALL_FILE_BYTES),
     HASH_CONCURRENCY,
-    entry => hashLarge(entry)
+    entry => hashOne(entry)
   )
   // Small files that grew past the limit since the listing are read in
   // parts, as large ones are.
@@ -364,7 +430,7 @@ async function hashFiles(
     slicer
   )
   await Promise.all([small, large])
-  await forEachBounded(grown, HASH_CONCURRENCY, entry => hashLarge(entry, true))
+  await forEachBounded(grown, HASH_CONCURRENCY, entry => hashOne(entry, true))
   failure.throwIfAny()
   return hashed
 }

@@ -30,7 +30,9 @@ import { deriveIdempotencyKey } from './idempotency.js'
 import { setAliases, updateReusedVersion } from './metadata.js'
 import {
   KEPT_BYTES_LIMIT,
+  listModelDirectory,
   readModelDirectory,
+  type ListedModelDirectory,
   type ModelDirectory
 } from './model-directory.js'
 import {
@@ -121,10 +123,7 @@ async function registerVersion(
   // keep their bytes for the artifact proxy's upload; an upload to Unity
   // Catalog storage reads them from disk.
   const reading = config.modelPath
-    ? readModelDirectory(
-        config.modelPath,
-        http.isUnityCatalog ? 0 : KEPT_BYTES_LIMIT
-      )
+    ? readLocalModel(config, http.isUnityCatalog)
     : undefined
   reading?.catch(() => undefined)
   const checking = checkTargetModel(http, config.modelName, log)
@@ -137,32 +136,30 @@ async function registerVersion(
   keying?.catch(() => undefined)
   const preflight = await checking
   context.progress.preflight = preflight
-  const directory = await reading
-  const digest = directory && directoryDigest(directory)
-  context.progress.modelDigest = digest
-  const key =
-    (await keying) ?? registrationKey(config, context.provenance, directory)
-  const tags = [...versionTags(context, key), ...signatureTags(digest)]
+  const read = await reading
+  // A directory whose large files are hashed during the upload gets its
+  // key and digest only then; it always makes a new version.
+  const identity =
+    read && !isHashed(read) ? undefined : identify(context, read, await keying)
 
   const seen = new Map<string, ModelVersion>()
   const existing =
-    preflight.model && !config.forceNewVersion
+    identity && preflight.model && !config.forceNewVersion
       ? await findVersionByKey(
           http,
           config.modelName,
-          key,
+          identity.key,
           log,
           preflight.model,
           seen
         )
       : undefined
   const obtained = existing
-    ? await reuseVersion(context, existing)
+    ? await reuseVersion(context, existing, knownIdentity(identity))
     : await createNewVersion(
         context,
-        directory && (await signDirectory(context, directory)),
-        tags,
-        key,
+        read && (await signDirectory(context, read)),
+        identity,
         {
           modelExists: !!preflight.model,
           readFacts: comparisonNeedsFacts(config, preflight.model),
@@ -172,7 +169,7 @@ async function registerVersion(
   if (!existing) {
     context.progress.preflight = recordWriteProven(preflight, config.modelName)
   }
-  const version = await completeVersion(context, obtained, directory)
+  const version = await completeVersion(context, obtained, read)
   context.progress.version = version
   const ready = await waitUntilReady(http, version, config.waitTimeoutMs, log)
   // The guards run first, so a conflict stops before the comparison
@@ -188,8 +185,55 @@ async function registerVersion(
   return {
     outcome: existing ? 'reused' : 'registered',
     version: ready,
-    idempotencyKey: key
+    idempotencyKey: obtained.key
   }
+}
+
+/**
+ * Reads a local model directory for its registration. With
+ * `force-new-version` and no signature, nothing needs the digest before
+ * the upload, so the upload hashes the files over 64 KiB as it sends
+ * them, and each is read once: for a file of 1 GiB that saves the 0.9 s
+ * that hashing it takes first.
+ */
+function readLocalModel(
+  config: Config,
+  unityCatalog: boolean
+): Promise<ModelDirectory | ListedModelDirectory> {
+  const root = config.modelPath ?? ''
+  if (unityCatalog) return readModelDirectory(root, 0)
+  const hashLater = config.forceNewVersion && config.signing.method === 'none'
+  return hashLater
+    ? listModelDirectory(root, KEPT_BYTES_LIMIT)
+    : readModelDirectory(root, KEPT_BYTES_LIMIT)
+}
+
+function isHashed(
+  directory: ModelDirectory | ListedModelDirectory
+): directory is ModelDirectory {
+  return 'contentDigest' in directory
+}
+
+/** The idempotency key of a registration and its version's tags. */
+interface Identity {
+  readonly key: string
+  readonly tags: readonly Tag[]
+}
+
+/**
+ * Returns the key and tags of a registration, and records the model
+ * digest of a local model. `sourceKey` is a source's key, derived before.
+ */
+function identify(
+  context: RegistrationContext,
+  directory: ModelDirectory | undefined,
+  sourceKey?: string
+): Identity {
+  const digest = directory && directoryDigest(directory)
+  context.progress.modelDigest = digest
+  const key =
+    sourceKey ?? registrationKey(context.config, context.provenance, directory)
+  return { key, tags: [...versionTags(context, key), ...signatureTags(digest)] }
 }
 
 /**
@@ -198,8 +242,9 @@ async function registerVersion(
  */
 async function signDirectory(
   context: RegistrationContext,
-  directory: ModelDirectory
+  directory: ModelDirectory | ListedModelDirectory
 ): Promise<LocalModel> {
+  if (!isHashed(directory)) return { directory, signed: undefined }
   const { config, log, idTokens } = context
   const signed = await signModelDirectory(directory, config, log, idTokens)
   return { directory, signed }
@@ -207,7 +252,8 @@ async function signDirectory(
 
 async function reuseVersion(
   context: RegistrationContext,
-  existing: ModelVersion
+  existing: ModelVersion,
+  identity: Identity
 ): Promise<ObtainedVersion> {
   const { http, config, log } = context
   log.info(
@@ -224,7 +270,7 @@ async function reuseVersion(
     config.description,
     log
   )
-  return { version: existing, createdModel: false }
+  return { version: existing, createdModel: false, key: identity.key }
 }
 
 /**
@@ -258,14 +304,16 @@ async function compareBeforeAliases(
 async function completeVersion(
   context: RegistrationContext,
   obtained: ObtainedVersion,
-  directory: ModelDirectory | undefined
+  directory: ModelDirectory | ListedModelDirectory | undefined
 ): Promise<ModelVersion> {
   const { http, config, log } = context
   const { version } = obtained
   if (!http.isUnityCatalog) return version
   if (version.status !== 'PENDING_REGISTRATION') return version
+  // A Unity Catalog model is read with every file hashed.
+  const hashed = directory && isHashed(directory) ? directory : undefined
   const files =
-    obtained.files ?? (await pendingVersionFiles(context, version, directory))
+    obtained.files ?? (await pendingVersionFiles(context, version, hashed))
   return completeUnityCatalogVersion(
     http,
     version,
@@ -275,9 +323,12 @@ async function completeVersion(
   )
 }
 
-/** A local model directory with its digest and signature. */
+/**
+ * A local model directory with its signature, if signed. Its large files
+ * may still be unhashed, for the upload to hash.
+ */
 interface LocalModel {
-  readonly directory: ModelDirectory
+  readonly directory: ModelDirectory | ListedModelDirectory
   readonly signed: DirectoryProvenance | undefined
 }
 
@@ -289,6 +340,8 @@ interface ObtainedVersion {
   readonly files?: UnityCatalogFiles
   /** This run created the registered model. */
   readonly createdModel: boolean
+  /** The registration's idempotency key. */
+  readonly key: string
 }
 
 /** The registered model a new version goes into. */
@@ -320,25 +373,26 @@ function comparisonNeedsFacts(
 async function createNewVersion(
   context: RegistrationContext,
   local: LocalModel | undefined,
-  runTags: readonly Tag[],
-  idempotencyKey: string,
+  identity: Identity | undefined,
   target: NewVersionTarget
 ): Promise<ObtainedVersion> {
   const { http, config, log } = context
   const { modelExists } = target
-  const prepared: { source: ResolvedSource; files?: UnityCatalogFiles } =
-    http.isUnityCatalog
-      ? await prepareUnityCatalogSource(context, local)
-      : { source: await prepareSource(context, local, runTags, target) }
+  const prepared: PreparedSource = http.isUnityCatalog
+    ? {
+        ...(await prepareUnityCatalogSource(context, hashedOnly(local))),
+        identity: knownIdentity(identity)
+      }
+    : await prepareSource(context, local, identity, target)
   const { source } = prepared
-  // The run tags hold a local model's digest already. A verified
+  // The identity's tags hold a local model's digest already. A verified
   // source's digest and the signature's location are known only now;
   // in Unity Catalog the signature's location is tagged after upload.
   const signatureUri = http.isUnityCatalog
     ? undefined
     : local?.signed?.signatureFile && `${source.source}/${SIGNATURE_FILE}`
   const tags = [
-    ...runTags,
+    ...prepared.identity.tags,
     ...signatureTags(
       local ? undefined : context.progress.modelDigest,
       signatureUri
@@ -356,7 +410,7 @@ async function createNewVersion(
       source,
       ...(config.description ? { description: config.description } : {}),
       tags,
-      idempotencyKey
+      idempotencyKey: prepared.identity.key
     },
     log
   )
@@ -368,49 +422,101 @@ async function createNewVersion(
     version,
     source,
     createdModel,
+    key: prepared.identity.key,
     ...(prepared.files ? { files: prepared.files } : {})
   }
 }
 
+/** The source of a new version, and the registration's identity. */
+interface PreparedSource {
+  readonly source: ResolvedSource
+  readonly identity: Identity
+  /** The files of a new Unity Catalog version, still to be uploaded. */
+  readonly files?: UnityCatalogFiles
+}
+
+/**
+ * Returns the identity of a registration that has it before its source
+ * is prepared: every one but a local model hashed during its upload.
+ */
+function knownIdentity(identity: Identity | undefined): Identity {
+  if (!identity) throw new Error('the registration has no key yet')
+  return identity
+}
+
+/** A local model with every file hashed, as Unity Catalog's is read. */
+interface HashedLocalModel extends LocalModel {
+  readonly directory: ModelDirectory
+}
+
+function hashedOnly(
+  local: LocalModel | undefined
+): HashedLocalModel | undefined {
+  if (!local) return undefined
+  const { directory, signed } = local
+  if (!isHashed(directory)) {
+    throw new Error('a Unity Catalog model is hashed before its upload')
+  }
+  return { directory, signed }
+}
+
+/**
+ * Uploads a local model into a run, or resolves a remote source. A local
+ * model hashed during its upload gets its identity, and its run the
+ * model digest tag, once the upload is done.
+ */
 async function prepareSource(
   context: RegistrationContext,
   local: LocalModel | undefined,
-  tags: readonly Tag[],
+  identity: Identity | undefined,
   target: NewVersionTarget
-): Promise<ResolvedSource> {
+): Promise<PreparedSource> {
   const { http, config, log } = context
-  if (!local) return resolveRemoteSource(context, target)
-  const signatureFile = local.signed?.signatureFile
+  if (!local) {
+    const source = await resolveRemoteSource(context, target)
+    return { source, identity: knownIdentity(identity) }
+  }
+  const { directory, signed } = local
+  const signatureFile = signed?.signatureFile
   // A forced new version gets a run of its own, because resuming the
   // earlier attempt's run would give it the source of the version it
   // replaces.
   // NOTE: the sync of a deferred forced registration does not resume the
   // run that the deferred attempt created, so that run stays unused.
-  const key = config.forceNewVersion
-    ? undefined
-    : tags.find(tag => tag.key === IDEMPOTENCY_TAG)?.value
+  const key = config.forceNewVersion ? undefined : identity?.key
   const scope = {
     modelName: config.modelName,
     experimentName: config.experimentName
   }
   const uploaded = await uploadModelDirectory(
     http,
-    local.directory,
+    directory,
     {
       experimentName: config.experimentName,
       artifactPath: config.artifactPath,
       runName: `register-${config.modelName}`,
-      runTags: tags.filter(tag => tag.key !== IDEMPOTENCY_TAG),
+      runTags: identity
+        ? identity.tags.filter(tag => tag.key !== IDEMPOTENCY_TAG)
+        : describingTags(context),
+      ...(identity
+        ? {}
+        : { digestTags: done => signatureTags(directoryDigest(done)) }),
       ...(signatureFile ? { extraFiles: [signatureFile] } : {}),
-      ...(key ? { uploadKey: uploadKey(key, scope, local.directory) } : {})
+      ...(key && isHashed(directory)
+        ? { uploadKey: uploadKey(key, scope, directory) }
+        : {})
     },
     log
   )
-  return sourceForRegistry(
-    uploaded,
-    config.registry,
-    `runs:/${uploaded.runId ?? ''}/${config.artifactPath}`
-  )
+  const { runId } = uploaded.source
+  return {
+    source: sourceForRegistry(
+      uploaded.source,
+      config.registry,
+      `runs:/${runId ?? ''}/${config.artifactPath}`
+    ),
+    identity: identity ?? identify(context, uploaded.directory)
+  }
 }
 
 /**
@@ -457,10 +563,22 @@ export function registrationKey(
 
 /** Builds the tags of a new version: provenance, user tags, the key. */
 export function versionTags(context: RegistrationContext, key: string): Tag[] {
+  const tags = describingTags(context)
+  return [
+    ...tags.filter(tag => tag.key !== IDEMPOTENCY_TAG),
+    { key: IDEMPOTENCY_TAG, value: key }
+  ]
+}
+
+/**
+ * Returns the provenance tags and the user's tags, which replace
+ * provenance tags of the same key.
+ */
+function describingTags(context: RegistrationContext): Tag[] {
   const tags = new Map<string, string>()
-  for (const tag of provenanceTags(context.provenance))
+  for (const tag of provenanceTags(context.provenance)) {
     tags.set(tag.key, tag.value)
+  }
   for (const tag of context.config.tags) tags.set(tag.key, tag.value)
-  tags.set(IDEMPOTENCY_TAG, key)
-  return [...tags].map(([tagKey, value]) => ({ key: tagKey, value }))
+  return [...tags].map(([key, value]) => ({ key, value }))
 }

@@ -1,7 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 
 import type { Tag } from '../config/config.js'
-import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
+import {
+  configError,
+  DiagnosedError,
+  diagnose
+} from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
 import { MAX_CONNECTIONS } from '../http/dispatcher.js'
@@ -21,13 +25,21 @@ import {
   createRun,
   endRun,
   findRunByTag,
-  getExperimentId
+  getExperimentId,
+  setRunTag
 } from '../mlflow/tracking.js'
 import { nodeCrypto } from '../node-crypto.js'
 import { countOf } from '../text/plural.js'
 import { formatBytes } from './byte-size.js'
 import { explainArtifactRefusal } from './artifact-permission.js'
-import type { ModelDirectory, ModelFile } from './model-directory.js'
+import { fileUploadBody } from './file-upload-body.js'
+import {
+  completeDirectory,
+  type ListedFile,
+  type ListedModelDirectory,
+  type ModelDirectory,
+  type ModelFile
+} from './model-directory.js'
 import { createWithReadBack } from './read-back-create.js'
 import type { ResolvedSource } from './source.js'
 import { fileProgressLogger } from './upload-progress.js'
@@ -50,6 +62,18 @@ export interface UploadPlan {
    * upload must go into a new run, such as for `force-new-version`.
    */
   readonly uploadKey?: string
+  /**
+   * Run tags that need the SHA-256 of the files that the upload hashes
+   * as it sends them, such as the model digest. They are set once the
+   * files are stored, before the run ends.
+   */
+  readonly digestTags?: (directory: ModelDirectory) => readonly Tag[]
+}
+
+/** A model directory stored in a run, with every file hashed. */
+export interface UploadedModel {
+  readonly source: ResolvedSource
+  readonly directory: ModelDirectory
 }
 
 /** The registration an upload belongs to, as part of its upload key. */
@@ -124,13 +148,15 @@ export const WORKER_STAGGER_MS = 4
 /**
  * Uploads a local model directory into a new run through the server's
  * artifact proxy, and returns the run's model directory as the source.
+ * Each file read from disk is hashed as it is sent: a file not hashed
+ * before gets its SHA-256 so, and one hashed before must still match.
  */
 export async function uploadModelDirectory(
   http: HttpClient,
-  directory: ModelDirectory,
+  directory: ModelDirectory | ListedModelDirectory,
   plan: UploadPlan,
   log: Logger
-): Promise<ResolvedSource> {
+): Promise<UploadedModel> {
   const experimentId = await ensureExperiment(http, plan.experimentName, log)
   const earlier = await findEarlierUploadRun(http, experimentId, plan)
   const run = earlier ?? (await createUploadRun(http, experimentId, plan, log))
@@ -167,6 +193,7 @@ export async function uploadModelDirectory(
     ...file,
     size: Buffer.byteLength(file.text)
   }))
+  let complete: ModelDirectory
   try {
     const pending = earlier
       ? await skipStoredFiles(http, modelFiles, destination, run.run_id, log)
@@ -176,8 +203,12 @@ export async function uploadModelDirectory(
         `(${formatBytes(sumBytes(pending) + sumBytes(generated))}) into ` +
         `run ${run.run_id} of experiment '${plan.experimentName}'`
     )
-    await uploadFiles(http, pending, destination, generated, log)
+    const sent = await uploadFiles(http, pending, destination, generated, log)
     await verifyUploadedSizes(http, destination, [...modelFiles, ...generated])
+    complete = await completeDirectory(directory, sent)
+    for (const tag of plan.digestTags?.(complete) ?? []) {
+      await setRunTag(http, run.run_id, tag)
+    }
   } catch (error) {
     await failRun().catch(() => undefined)
     throw explainArtifactRefusal(error, {
@@ -187,10 +218,11 @@ export async function uploadModelDirectory(
     })
   }
   await endRun(http, run.run_id, 'FINISHED')
-  return {
+  const source = {
     source: `${run.artifact_uri}/${plan.artifactPath}`,
     runId: run.run_id
   }
+  return { source, directory: complete }
 }
 
 /**
@@ -217,11 +249,11 @@ async function findEarlierUploadRun(
  */
 async function skipStoredFiles(
   http: HttpClient,
-  files: readonly ModelFile[],
+  files: readonly SentFile[],
   destination: string,
   runId: string,
   log: Logger
-): Promise<ModelFile[]> {
+): Promise<SentFile[]> {
   const stored = await listStoredSizes(http, destination, files)
   const pending = files.filter(
     file => stored.get(file.relativePath) !== file.size
@@ -287,17 +319,22 @@ async function ensureExperiment(
   }
 }
 
+/** A model file to send, hashed before or not. */
+type SentFile = ModelFile | ListedFile
+
 /**
  * Uploads the model files, with {@link UPLOAD_CONCURRENCY} at once, and
- * then the generated files.
+ * then the generated files. Returns the SHA-256 of each file that was
+ * read from disk, by relative path.
  */
 async function uploadFiles(
   http: HttpClient,
-  files: readonly ModelFile[],
+  files: readonly SentFile[],
   destination: string,
   extraFiles: readonly GeneratedFile[],
   log: Logger
-): Promise<void> {
+): Promise<Map<string, string>> {
+  const sent = new Map<string, string>()
   const queue = [...files]
   const total = files.length + extraFiles.length
   const totalBytes = sumBytes(files)
@@ -310,13 +347,16 @@ async function uploadFiles(
   let failure: { error: unknown } | undefined
   const worker = async (): Promise<void> => {
     for (let file = queue.shift(); file; file = queue.shift()) {
+      const body = fileUploadBody(file, fileProgressLogger(file, log))
       await uploadArtifact(
         http,
         `${destination}/${file.relativePath}`,
-        file,
-        fileProgressLogger(file, log),
+        body,
         abort.signal
       )
+      const digest = body.sentDigest()
+      if (digest !== undefined)
+        sent.set(file.relativePath, checked(file, digest))
       doneBytes += file.size
       doneFiles++
       const share =
@@ -350,4 +390,23 @@ async function uploadFiles(
     )
   }
   log.info(`Uploaded ${countOf(total, 'file')}`)
+  return sent
+}
+
+/**
+ * Returns the SHA-256 of a file's sent bytes, once it matches the hash
+ * taken when the directory was read, if there was one. A file changed
+ * in between would be stored with a digest that is not its own.
+ */
+function checked(file: SentFile, sentDigest: string): string {
+  if ('sha256' in file && file.sha256 !== sentDigest) {
+    throw configError(
+      'input `model-path`',
+      `${file.relativePath} changed while the model was registered: its ` +
+        `SHA-256 was ${file.sha256} when the directory was read and ` +
+        `${sentDigest} when it was uploaded`,
+      'Leave the model directory unchanged while it is registered.'
+    )
+  }
+  return sentDigest
 }

@@ -106,6 +106,24 @@ describe('run create and get', () => {
     })
   })
 
+  it.each(targets)('sets and replaces a tag on $name', async target => {
+    const run = await createRun(target)
+    for (const value of ['first', 'second']) {
+      const reply = await callOk(target, 'POST', api('runs/set-tag'), {
+        json: { run_id: run.run_id, key: 'model.digest', value }
+      })
+      expect(reply).toEqual({})
+    }
+    const fetched = await callOk(target, 'GET', api('runs/get'), {
+      query: { run_id: run.run_id }
+    })
+    expect(fetched.run).toMatchObject({
+      data: {
+        tags: expect.arrayContaining([{ key: 'model.digest', value: 'second' }])
+      }
+    })
+  })
+
   it.each(targets)('rejects an unknown run on $name', async target => {
     const reply = await call(target, 'GET', api('runs/get'), {
       query: { run_id: '0123456789abcdef0123456789abcdef' }

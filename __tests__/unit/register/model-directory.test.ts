@@ -16,7 +16,9 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { DiagnosedError } from '../../../src/diagnosis/diagnosis.js'
 import {
   KEPT_BYTES_LIMIT,
+  completeDirectory,
   hashLargeFile,
+  listModelDirectory,
   readModelDirectory,
   type ListedFile
 } from '../../../src/register/model-directory.js'
@@ -285,6 +287,41 @@ describe('readModelDirectory kept bytes', () => {
     expect(keptTotal).toBeLessThanOrEqual(limit)
     expect(keptTotal).toBeGreaterThan(limit - 2 ** 16)
     expect(directory.files.filter(f => !f.contents).length).toBeGreaterThan(0)
+  })
+})
+
+describe('listModelDirectory', () => {
+  const large = 'x'.repeat(2 ** 16 + 1)
+
+  beforeEach(() => {
+    write('data/weights.bin', large)
+  })
+
+  it('hashes only the files up to 64 KiB', async () => {
+    const listed = await listModelDirectory(model, KEPT_BYTES_LIMIT)
+    const hashed = listed.files.filter(file => 'sha256' in file)
+    expect(hashed.map(file => file.relativePath)).toEqual([
+      'MLmodel',
+      'data/nested/params.json',
+      'model.pkl'
+    ])
+    expect(listed).not.toHaveProperty('contentDigest')
+  })
+
+  it('completes to what readModelDirectory gives', async () => {
+    const listed = await listModelDirectory(model, KEPT_BYTES_LIMIT)
+    const sha256 = createHash('sha256').update(large).digest('hex')
+    const digests = new Map([['data/weights.bin', sha256]])
+    expect(await completeDirectory(listed, digests)).toEqual(
+      await readModelDirectory(model, KEPT_BYTES_LIMIT)
+    )
+  })
+
+  it('will not complete without every digest', async () => {
+    const listed = await listModelDirectory(model, KEPT_BYTES_LIMIT)
+    await expect(completeDirectory(listed, new Map())).rejects.toThrow(
+      'data/weights.bin was never hashed'
+    )
   })
 })
 

@@ -3,7 +3,8 @@
  * where a lost response to the create of the upload run must not leave a
  * second run behind.
  */
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { cp, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -16,6 +17,7 @@ import {
 } from '../../../src/fake-server/index.js'
 import {
   KEPT_BYTES_LIMIT,
+  listModelDirectory,
   readModelDirectory,
   type ModelDirectory
 } from '../../../src/register/model-directory.js'
@@ -30,6 +32,7 @@ import {
 } from '../../../src/register/upload.js'
 import { nginxPage } from '../../../src/fake-server/faults/canned.js'
 import { proxyPath, uploadArtifact } from '../../../src/mlflow/artifacts.js'
+import { fileUploadBody } from '../../../src/register/file-upload-body.js'
 import { fakeClient, type FakeClient } from '../fixtures/fake-client.js'
 
 const RUN_CREATE = 'runs/create'
@@ -85,7 +88,7 @@ describe('uploadModelDirectory run create', () => {
     const source = await upload()
     const runs = uploadRuns()
     expect(runs).toHaveLength(1)
-    expect(source.runId).toBe(runs[0]?.runId)
+    expect(source.source.runId).toBe(runs[0]?.runId)
     expect(server.requests.matching({ path: RUN_CREATE })).toHaveLength(1)
   })
 
@@ -102,7 +105,7 @@ describe('uploadModelDirectory run create', () => {
     const source = await upload()
     const runs = uploadRuns()
     expect(runs).toHaveLength(1)
-    expect(source.runId).toBe(runs[0]?.runId)
+    expect(source.source.runId).toBe(runs[0]?.runId)
     expect(server.requests.matching({ path: RUN_CREATE })).toHaveLength(2)
   })
 
@@ -247,7 +250,7 @@ describe('uploadModelDirectory with an upload key', () => {
   it('second upload reuses the run', async () => {
     const first = await keyedUpload()
     const second = await keyedUpload()
-    expect(second.runId).toBe(first.runId)
+    expect(second.source.runId).toBe(first.source.runId)
     expect(uploadRuns()).toHaveLength(1)
   })
 
@@ -380,10 +383,15 @@ describe('uploadArtifact after a file grew', () => {
     for (let i = 0; i < 32; i++) {
       const file = path.join(directory, `weights-${i}.bin`)
       await writeFile(file, Buffer.alloc(8192))
-      const listed = { absolutePath: file, size: 4096 }
+      const listed = {
+        relativePath: `weights-${i}.bin`,
+        absolutePath: file,
+        size: 4096,
+        isSymlink: false
+      }
       const destination = `1/run/artifacts/model/weights-${i}.bin`
       await expect(
-        uploadArtifact(client.http, destination, listed)
+        uploadArtifact(client.http, destination, fileUploadBody(listed))
       ).rejects.toThrow(/content-length/)
     }
   })
@@ -407,20 +415,93 @@ describe('uploadModelDirectory of small files', () => {
   it('sends the bytes that were hashed', async () => {
     model = await readModelDirectory(directory, KEPT_BYTES_LIMIT)
     await writeFile(path.join(directory, 'weights.bin'), 'edited bytes')
-    const { source } = await upload()
+    const { source } = (await upload()).source
     const stored = await server.state.artifacts.get(
       `${proxyPath(source)}/weights.bin`
     )
     expect(stored?.toString()).toBe('hashed bytes')
   })
 
-  it('reads a file without kept bytes from disk', async () => {
+  // A file read from disk again is hashed as it is sent, and must still
+  // have the contents it had when the directory was read.
+  it('fails for a file changed since it was hashed', async () => {
     model = await readModelDirectory(directory)
     await writeFile(path.join(directory, 'weights.bin'), 'changed byte')
-    const { source } = await upload()
-    const stored = await server.state.artifacts.get(
-      `${proxyPath(source)}/weights.bin`
+    await expect(upload()).rejects.toThrow(
+      'weights.bin changed while the model was registered'
     )
-    expect(stored?.toString()).toBe('changed byte')
+    expect(uploadRuns()[0]?.status).toBe('FAILED')
+  })
+})
+
+describe('uploadModelDirectory of a directory listed unhashed', () => {
+  let directory: string
+
+  beforeEach(async () => {
+    directory = await mkdtemp(path.join(tmpdir(), 'upload-listed-'))
+    await writeFile(path.join(directory, 'MLmodel'), 'flavors: {}\n')
+    // One file of several reads, one of a single read, one kept.
+    await writeFile(path.join(directory, 'weights.bin'), randomBytes(3 << 20))
+    await writeFile(path.join(directory, 'vocab.bin'), randomBytes(200_000))
+    await writeFile(path.join(directory, 'other.bin'), 'other bytes')
+  })
+
+  afterEach(async () => {
+    await rm(directory, { recursive: true, force: true })
+  })
+
+  function uploadListed(plan: UploadPlan = PLAN) {
+    return listModelDirectory(directory, KEPT_BYTES_LIMIT).then(listed =>
+      uploadModelDirectory(client.http, listed, plan, client.log)
+    )
+  }
+
+  it('hashes the large files as it sends them', async () => {
+    const { directory: uploaded } = await uploadListed()
+    const read = await readModelDirectory(directory, KEPT_BYTES_LIMIT)
+    expect(uploaded.files.map(file => file.sha256)).toEqual(
+      read.files.map(file => file.sha256)
+    )
+    expect(uploaded.contentDigest).toBe(read.contentDigest)
+  })
+
+  it('sets the digest tags on the run before it ends', async () => {
+    await uploadListed({
+      ...PLAN,
+      digestTags: done => [{ key: 'model.digest', value: done.contentDigest }]
+    })
+    const read = await readModelDirectory(directory)
+    const [run] = uploadRuns()
+    expect(run?.tags.get('model.digest')).toBe(read.contentDigest)
+    const calls = server.requests.entries.map(request => request.path)
+    const tagged = calls.findIndex(call => call.endsWith('runs/set-tag'))
+    expect(tagged).toBeGreaterThan(0)
+    expect(tagged).toBeLessThan(
+      calls.findLastIndex(call => call.endsWith('runs/update'))
+    )
+  })
+
+  // A retry sends the file from its start, and the hash starts over too.
+  it('hashes only the bytes of the attempt that was stored', async () => {
+    server.faults.dropAfterCommit('model/weights.bin', { times: 1 })
+    const { directory: uploaded } = await uploadListed()
+    const read = await readModelDirectory(directory)
+    expect(uploaded.contentDigest).toBe(read.contentDigest)
+    const puts = server.requests.matching({ path: 'model/weights.bin' })
+    expect(puts).toHaveLength(2)
+  })
+
+  it('refuses a large file replaced by a link', async () => {
+    const listed = await listModelDirectory(directory, KEPT_BYTES_LIMIT)
+    const weights = path.join(directory, 'weights.bin')
+    await rm(weights)
+    await symlink(path.join(directory, 'vocab.bin'), weights)
+    await expect(
+      uploadModelDirectory(client.http, listed, PLAN, client.log)
+    ).rejects.toThrow(
+      'weights.bin was a regular file when the model directory was listed ' +
+        'and is now a symbolic link'
+    )
+    expect(uploadRuns()[0]?.status).toBe('FAILED')
   })
 })

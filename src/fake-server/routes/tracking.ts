@@ -1,3 +1,5 @@
+import { z } from 'zod'
+
 import {
   canCreateInExperiment,
   canReadExperiment,
@@ -125,6 +127,16 @@ function updateRun(context: RouteContext) {
   return messageResponse({ run_info: runInfoJson(run) })
 }
 
+function setRunTag(context: RouteContext) {
+  const runId = runIdParams(context)
+  const params = parseParams(context.request, {
+    key: requiredString,
+    value: z.string().default('')
+  })
+  context.state.tracking.getRun(runId).tags.set(params.key, params.value)
+  return messageResponse({})
+}
+
 /**
  * Lists a run's artifacts below `path`, with paths relative to the run's
  * artifact root. Only runs whose root is on the artifact proxy have
@@ -189,6 +201,12 @@ export const trackingRoutes: readonly Route[] = [
     method: 'POST',
     path: `${API}/runs/update`,
     handle: updateRun,
+    authorize: canUpdateRun
+  },
+  {
+    method: 'POST',
+    path: `${API}/runs/set-tag`,
+    handle: setRunTag,
     authorize: canUpdateRun
   },
   {
