@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process'
 import { chmodSync, renameSync, rmSync } from 'node:fs'
 
+import { loadActionsCoreImportsOnDemand } from './lazy-actions-core.mjs'
 import { loadHttp2OnDemand } from './lazy-http2.mjs'
 
 const entries = [
@@ -28,6 +29,9 @@ for (const { entry, out } of entries) {
 }
 try {
   for (const { out } of entries) loadHttp2OnDemand(out)
+  // Only the action loads @actions/core at start. The CLI loads it with
+  // @actions/attest, and its build inlines http-client and exec.
+  loadActionsCoreImportsOnDemand('.dist-build')
 } catch (error) {
   console.error(error.message)
   rmSync('.dist-build', { recursive: true, force: true })

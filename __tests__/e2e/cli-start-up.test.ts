@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 
 import { CLI_ENTRY } from '../support/run-cli.js'
+import {
+  recordBuiltins,
+  type BuiltinsRecorder
+} from '../support/loaded-builtins.js'
 import { testServers, uniqueModelName } from '../support/servers.js'
 import {
   inheritedEnv,
@@ -24,19 +24,12 @@ jest.setTimeout(120_000)
 const LOADED_ON_DEMAND = ['http2', 'tls', 'crypto', 'v8', 'vm']
 
 describe('CLI start-up', () => {
-  let directory: string
+  let recorder: BuiltinsRecorder
   let result: ProcessResult
   let builtins: string[]
 
   beforeAll(async () => {
-    directory = await mkdtemp(path.join(tmpdir(), 'cli-start-up-'))
-    const preload = path.join(directory, 'record-builtins.cjs')
-    const record = path.join(directory, 'builtins.json')
-    await writeFile(
-      preload,
-      `process.on('exit', () => require('node:fs').writeFileSync(` +
-        `${JSON.stringify(record)}, JSON.stringify(process.moduleLoadList)))`
-    )
+    recorder = await recordBuiltins()
     result = await spawnNode(
       CLI_ENTRY,
       [
@@ -45,18 +38,15 @@ describe('CLI start-up', () => {
         ...['--model-name', uniqueModelName('start-up')]
       ],
       {
-        env: { ...inheritedEnv(), NODE_OPTIONS: `--require ${preload}` },
-        cwd: directory
+        env: { ...inheritedEnv(), NODE_OPTIONS: recorder.nodeOptions },
+        cwd: recorder.directory
       }
     )
-    const loaded = JSON.parse(await readFile(record, 'utf8')) as string[]
-    builtins = loaded
-      .filter(entry => entry.startsWith('NativeModule '))
-      .map(entry => entry.slice('NativeModule '.length))
+    builtins = await recorder.read()
   })
 
   afterAll(async () => {
-    await rm(directory, { recursive: true, force: true })
+    await recorder.remove()
   })
 
   it('runs the preflight', () => {

@@ -1,3 +1,6 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 
 import {
@@ -85,3 +88,87 @@ describe('action with github-oidc without id-token: write', () => {
     expect(error?.message).toContain('id-token: write')
   })
 })
+
+// @actions/attest 3.2.0 requests an ID token for the audience `nobody`
+// with core.getIDToken, then reads the signing keys of the issuer, which
+// it derives from GITHUB_SERVER_URL (https://github.com in these runs).
+// A loopback proxy rejects that request with 403, so the run fails after
+// the ID token request and before anything leaves the machine.
+describe('action with attest and github-oidc', () => {
+  let result: ActionResult
+  let tokens: string[]
+  let proxy: RejectingProxy
+
+  beforeAll(async () => {
+    proxy = await startRejectingProxy()
+    const before = standIn.issuedTokens.length
+    result = await runAction({
+      inputs: {
+        ...registerStep(),
+        attest: 'true',
+        'github-token': 'ghs_attest0test0token0value'
+      },
+      env: {
+        ...standIn.env,
+        HTTPS_PROXY: proxy.url,
+        NO_PROXY: '127.0.0.1,localhost'
+      }
+    })
+    tokens = standIn.issuedTokens.slice(before)
+  })
+
+  afterAll(async () => {
+    await proxy.stop()
+  })
+
+  it('requests an ID token through @actions/core', () => {
+    const audiences = tokens.map(token => readAudience(token))
+    expect(audiences).toContain('nobody')
+  })
+
+  it('reads the issuer keys after the ID token', () => {
+    expect(proxy.targets).toContain('token.actions.githubusercontent.com:443')
+  })
+
+  it('fails with ATTESTATION_FAILED', () => {
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs.diagnosis).toBe('ATTESTATION_FAILED')
+  })
+})
+
+function readAudience(jwt: string): unknown {
+  const payload = jwt.split('.')[1] ?? ''
+  const claims = JSON.parse(
+    Buffer.from(payload, 'base64url').toString('utf8')
+  ) as { aud?: unknown }
+  return claims.aud
+}
+
+/** A loopback proxy that rejects every request and records its target. */
+interface RejectingProxy {
+  readonly url: string
+  /** The targets of CONNECT requests, as `host:port`. */
+  readonly targets: string[]
+  stop(): Promise<void>
+}
+
+async function startRejectingProxy(): Promise<RejectingProxy> {
+  const targets: string[] = []
+  const server = createServer((_, response) => {
+    response.writeHead(403).end()
+  })
+  server.on('connect', (request: { url?: string }, socket) => {
+    targets.push(request.url ?? '')
+    socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    targets,
+    stop: async () => {
+      server.closeAllConnections()
+      await new Promise(resolve => server.close(resolve))
+    }
+  }
+}
