@@ -150,7 +150,7 @@ describe('dry run of a model directory', () => {
     const operations = plannedCalls(dryRun).map(call => call.operation)
     expect(operations[0]).toBe('create experiment')
     expect(operations[1]).toBe('create run')
-    expect(operations).toContain('upload')
+    expect(operations).toContain('upload artifact')
     expect(operations.slice(-3)).toEqual([
       'end run',
       'create registered model',
@@ -167,3 +167,52 @@ describe('dry run of a model directory', () => {
     expect(await countWrites(modelName)).toBe(0)
   })
 })
+
+// A forced upload without signing tags its run with the model digest
+// after the files, because it hashes them as it sends them.
+describe('dry run of a forced model directory', () => {
+  const modelName = uniqueModelName('dry-run-forced')
+  const env = githubEnv(uniqueRunId())
+  const inputs = {
+    'tracking-uri': server().url,
+    'model-name': modelName,
+    'model-path': 'examples/model',
+    'experiment-name': uniqueModelName('dry-run-forced'),
+    'force-new-version': 'true'
+  }
+  let dryRun: ActionRun
+
+  beforeAll(async () => {
+    dryRun = await runAction({ ...inputs, 'dry-run': 'true' }, env)
+  })
+
+  it('matches the writes of a real run', async () => {
+    const steps = composeRegistration(inputs, env)
+    try {
+      await steps.register()
+    } finally {
+      await steps.close()
+    }
+    const writes = steps.http.requests
+      .filter(request => request.method !== 'GET')
+      .filter(request => !request.path.endsWith('/search'))
+      .map(request => toPlannedCall(request, new URL(server().url)))
+    expect(comparable(writes)).toEqual(comparable(plannedCalls(dryRun)))
+  })
+})
+
+/**
+ * Returns what a plan and a real run share: each write's operation, with
+ * the keys of the tags a run gets, as ids, times and paths differ.
+ */
+function comparable(calls: readonly PlannedCall[]): string[] {
+  return calls.map(call => {
+    const body = call.body as
+      { key?: string; tags?: { key: string }[] } | undefined
+    const keys = [
+      ...(body?.tags ?? []).map(tag => tag.key),
+      ...(body?.key ? [body.key] : [])
+    ].filter(key => key !== 'mlflow_register.create_request')
+    return [call.operation, ...keys.sort()].join(' ')
+  })
+}

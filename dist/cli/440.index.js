@@ -3029,6 +3029,7 @@ function encodeComponentStrict(component) {
 
 
 
+
 /**
  * The paths of MLflow's model registry API, as MLflow's clients send them
  * to the registry URI rather than the tracking URI.
@@ -3269,6 +3270,10 @@ class HttpClient {
             return { status: response.statusCode, headers: response.headers, text };
         }
         catch (error) {
+            // A body or sink that stops the request with its own diagnosis,
+            // such as a file changed since it was hashed, is no network fault.
+            if (error instanceof diagnosis_diagnosis/* DiagnosedError */.xB)
+                throw error;
             throw new ConnectionError(this.describe(request, url), errorCode(error), {
                 cause: error
             });
@@ -8445,14 +8450,14 @@ async function forEachBounded(items, limit, task) {
 
 /**
  * Lists the file sizes directly below a path of the artifact proxy, by
- * file name. Directories and files without a size are left out.
+ * file name; directories are left out. MLflow lists an empty file with
+ * no size, because its JSON leaves out fields that are zero.
  */
 async function listArtifactSizes(http, path) {
     const sizes = new Map();
     for (const file of await listProxyFiles(http, path)) {
-        if (!file.is_dir && file.file_size !== undefined) {
-            sizes.set(file.path, Number(file.file_size));
-        }
+        if (!file.is_dir)
+            sizes.set(file.path, Number(file.file_size ?? 0));
     }
     return sizes;
 }
@@ -10342,6 +10347,11 @@ function replaced(file, nowIs) {
 function changedSinceListing(wasWhat, nowIs) {
     return (0,diagnosis_diagnosis/* configError */.Fj)('input `model-path`', `${wasWhat} when the model directory was listed and is now ${nowIs}`, 'Leave the model directory unchanged while it is registered.');
 }
+/** Reports a file whose contents differ from those hashed before. */
+function changedContents(relativePath) {
+    return (0,diagnosis_diagnosis/* configError */.Fj)('input `model-path`', `${relativePath} changed while the model was registered: its ` +
+        'contents differ from those hashed when the directory was read', 'Leave the model directory unchanged while it is registered.');
+}
 
 ;// CONCATENATED MODULE: ./src/register/model-directory.ts
 
@@ -11193,6 +11203,7 @@ function youngCollector() {
 
 
 
+
 /**
  * The size of one read from a file being uploaded. Larger reads than a
  * file stream's 64 KiB mean fewer chunks for the upload to pass on.
@@ -11221,21 +11232,20 @@ function fileUploadBody(file, onProgress) {
                 ? releasingChunks(chunks)
                 : external_node_stream_.Readable.from(chunks, { objectMode: false });
         },
-        sentDigest: () => {
-            if (attempt?.bytes !== file.size)
-                return undefined;
-            attempt.hex ??= attempt.hash.digest('hex');
-            return attempt.hex;
-        }
+        sentDigest: () => attempt?.hex
     };
 }
 /**
  * Reads a file in chunks of up to {@link READ_CHUNK} and hashes each as
  * it passes. A file up to one read gets a buffer of its own size plus one
  * byte: a file stream allocates its read size for every read, and with
- * 1 MiB buffers 2,000 files of 4 KiB allocated 4 GiB. The extra byte
- * makes a file that grew since the listing fail its first read with a
- * length mismatch, before the server could store a prefix of it.
+ * 1 MiB buffers 2,000 files of 4 KiB allocated 4 GiB.
+ *
+ * The chunk that completes the listed size is held back until the read
+ * finds the end of the file and the hash matches the one taken before,
+ * if any. A file that grew, shrank or changed since then stops the
+ * request before the server has all of its bytes, so the server stores
+ * no such file as a success.
  */
 async function* readAndHash(file, attempt, onProgress) {
     const handle = await openListedFile(file);
@@ -11244,16 +11254,35 @@ async function* readAndHash(file, attempt, onProgress) {
             highWaterMark: Math.min(READ_CHUNK, file.size + 1),
             autoClose: false
         });
+        let last;
         for await (const chunk of chunks) {
+            if (attempt.bytes + chunk.length > file.size) {
+                throw changedSinceListing(file_upload_body_sizeOf(file), 'larger');
+            }
             attempt.hash.update(chunk);
             attempt.bytes += chunk.length;
             onProgress?.(attempt.bytes);
-            yield chunk;
+            if (attempt.bytes === file.size)
+                last = chunk;
+            else
+                yield chunk;
         }
+        if (attempt.bytes < file.size) {
+            throw changedSinceListing(file_upload_body_sizeOf(file), 'smaller');
+        }
+        attempt.hex = attempt.hash.digest('hex');
+        if ('sha256' in file && file.sha256 !== attempt.hex) {
+            throw changedContents(file.relativePath);
+        }
+        if (last)
+            yield last;
     }
     finally {
         await handle.close();
     }
+}
+function file_upload_body_sizeOf(file) {
+    return `${file.relativePath} had ${countOf(file.size, 'byte')}`;
 }
 
 ;// CONCATENATED MODULE: ./src/register/upload-progress.ts
@@ -11511,7 +11540,7 @@ async function uploadFiles(http, files, destination, extraFiles, log) {
             await uploadArtifact(http, `${destination}/${file.relativePath}`, body, abort.signal);
             const digest = body.sentDigest();
             if (digest !== undefined)
-                sent.set(file.relativePath, checked(file, digest));
+                sent.set(file.relativePath, digest);
             doneBytes += file.size;
             doneFiles++;
             const share = totalBytes > 0 ? doneBytes / totalBytes : doneFiles / files.length;
@@ -11538,19 +11567,6 @@ async function uploadFiles(http, files, destination, extraFiles, log) {
     }
     log.info(`Uploaded ${countOf(total, 'file')}`);
     return sent;
-}
-/**
- * Returns the SHA-256 of a file's sent bytes, once it matches the hash
- * taken when the directory was read, if there was one. A file changed
- * in between would be stored with a digest that is not its own.
- */
-function checked(file, sentDigest) {
-    if ('sha256' in file && file.sha256 !== sentDigest) {
-        throw (0,diagnosis_diagnosis/* configError */.Fj)('input `model-path`', `${file.relativePath} changed while the model was registered: its ` +
-            `SHA-256 was ${file.sha256} when the directory was read and ` +
-            `${sentDigest} when it was uploaded`, 'Leave the model directory unchanged while it is registered.');
-    }
-    return sentDigest;
 }
 
 // EXTERNAL MODULE: external "node:url"
@@ -13015,10 +13031,16 @@ function readLocalModel(config, unityCatalog) {
     const root = config.modelPath ?? '';
     if (unityCatalog)
         return readModelDirectory(root, 0);
-    const hashLater = config.forceNewVersion && config.signing.method === 'none';
-    return hashLater
+    return hashesDuringUpload(config, unityCatalog)
         ? listModelDirectory(root, KEPT_BYTES_LIMIT)
         : readModelDirectory(root, KEPT_BYTES_LIMIT);
+}
+/**
+ * Tells whether the upload of a local model hashes its large files as it
+ * sends them, so that its run gets the model digest tag only after them.
+ */
+function hashesDuringUpload(config, unityCatalog) {
+    return (!unityCatalog && config.forceNewVersion && config.signing.method === 'none');
 }
 function isHashed(directory) {
     return 'contentDigest' in directory;
@@ -13547,6 +13569,7 @@ const manifestSchema = schemas/* strictObject */.rej({
 
 
 
+
 const write_bundle_RUNS_URI = /^runs:\/([^/]+)\//;
 /**
  * Writes a registry bundle. It is built in a hidden staging directory and
@@ -13571,7 +13594,11 @@ async function writeBundle(request) {
         await writeManifest(staging, manifest, request.secrets);
         const final = external_node_path_default().join(request.directory, bundleId);
         await (0,promises_.rename)(staging, final);
-        return { path: final, manifest };
+        return {
+            path: final,
+            manifest,
+            ...(directory ? { modelDigest: directoryDigest(directory) } : {})
+        };
     }
     catch (error) {
         await (0,promises_.rm)(staging, { recursive: true, force: true });
@@ -13785,6 +13812,10 @@ async function deferRegistration(step, provenance, diagnosis, result) {
     result.outcome = 'deferred';
     result.diagnosis = diagnosis;
     result.bundle = { path: bundle.path };
+    // A registration that hashes its large files during the upload has no
+    // digest yet when the upload fails; the bundle's copy has one.
+    if (bundle.modelDigest)
+        result.modelDigest ??= bundle.modelDigest;
     host.log.warning(`${diagnosis.detail} The registration of '${config.modelName}' is ` +
         `deferred: its registry bundle is at ${bundle.path}. A sync ` +
         '(`mode: sync`) registers it once the server is back.', { title: `Registration deferred: ${diagnosis.code}` });
@@ -15222,11 +15253,17 @@ async function planUpload(context, directory, tags, signed) {
             name: config.experimentName
         }));
     }
+    // An upload that hashes the files as it sends them tags the run with
+    // the model digest after them.
+    const digestLater = hashesDuringUpload(config, http.isUnityCatalog);
+    const lateTags = digestLater
+        ? tags.filter(tag => tag.key === MODEL_DIGEST_TAG)
+        : [];
     requests.push(plan_registration_write('POST', `${API}/runs/create`, 'create run', {
         experiment_id: experimentId ?? '<new experiment id>',
         run_name: `register-${config.modelName}`,
         start_time: '<now>',
-        tags: tags.filter(tag => tag.key !== IDEMPOTENCY_TAG)
+        tags: tags.filter(tag => tag.key !== IDEMPOTENCY_TAG && !lateTags.includes(tag))
     }));
     const root = `<artifact root of the new run>/${config.artifactPath}`;
     const signatureFile = signed?.signatureFile;
@@ -15236,7 +15273,14 @@ async function planUpload(context, directory, tags, signed) {
     if (signatureFile)
         uploads.push(signatureFile.relativePath);
     for (const file of uploads) {
-        requests.push(plan_registration_write('PUT', `${ARTIFACTS_API}/${root}/${file}`, 'upload'));
+        requests.push(plan_registration_write('PUT', `${ARTIFACTS_API}/${root}/${file}`, 'upload artifact'));
+    }
+    for (const tag of lateTags) {
+        requests.push(plan_registration_write('POST', `${API}/runs/set-tag`, 'set run tag', {
+            run_id: '<new run id>',
+            key: tag.key,
+            value: tag.value
+        }));
     }
     requests.push(plan_registration_write('POST', `${API}/runs/update`, 'end run', {
         run_id: '<new run id>',

@@ -3403,7 +3403,11 @@ class ArtifactStore {
                 continue;
             entries.set(name, rest.length > 0
                 ? { path: name, isDir: true }
-                : { path: name, isDir: false, fileSize: size });
+                : {
+                    path: name,
+                    isDir: false,
+                    ...(size > 0 ? { fileSize: size } : {})
+                });
         }
         return [...entries.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
     }

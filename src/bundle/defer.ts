@@ -167,6 +167,9 @@ async function deferRegistration(
   result.outcome = 'deferred'
   result.diagnosis = diagnosis
   result.bundle = { path: bundle.path }
+  // A registration that hashes its large files during the upload has no
+  // digest yet when the upload fails; the bundle's copy has one.
+  if (bundle.modelDigest) result.modelDigest ??= bundle.modelDigest
   host.log.warning(
     `${diagnosis.detail} The registration of '${config.modelName}' is ` +
       `deferred: its registry bundle is at ${bundle.path}. A sync ` +

@@ -5,6 +5,7 @@ import type { RegistrationFields } from '../config/registration-fields.js'
 import type { Diagnosis } from '../diagnosis/diagnosis.js'
 import { describeUrl } from '../http/url.js'
 import { nodeCrypto } from '../node-crypto.js'
+import { directoryDigest } from '../provenance/registration-signing.js'
 import { readModelDirectory } from '../register/model-directory.js'
 import type { Provenance } from '../register/provenance.js'
 import { registrationKey } from '../register/register.js'
@@ -49,6 +50,8 @@ export interface WrittenBundle {
   /** The bundle's directory. */
   readonly path: string
   readonly manifest: BundleManifest
+  /** The model digest of the local model directory it holds, if any. */
+  readonly modelDigest?: string
 }
 
 const RUNS_URI = /^runs:\/([^/]+)\//
@@ -82,7 +85,11 @@ export async function writeBundle(
     await writeManifest(staging, manifest, request.secrets)
     const final = path.join(request.directory, bundleId)
     await rename(staging, final)
-    return { path: final, manifest }
+    return {
+      path: final,
+      manifest,
+      ...(directory ? { modelDigest: directoryDigest(directory) } : {})
+    }
   } catch (error) {
     await rm(staging, { recursive: true, force: true })
     throw error

@@ -6,6 +6,7 @@ import type { z } from 'zod'
 import type { AuthProvider } from '../auth/provider.js'
 import type { ExtraHeader } from '../config/extra-headers.js'
 import type { MaskSecret } from '../config/secrets.js'
+import { DiagnosedError } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
 import {
   ConnectionError,
@@ -405,6 +406,9 @@ export class HttpClient {
       )
       return { status: response.statusCode, headers: response.headers, text }
     } catch (error) {
+      // A body or sink that stops the request with its own diagnosis,
+      // such as a file changed since it was hashed, is no network fault.
+      if (error instanceof DiagnosedError) throw error
       throw new ConnectionError(this.describe(request, url), errorCode(error), {
         cause: error
       })

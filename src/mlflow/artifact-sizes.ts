@@ -6,7 +6,8 @@ import { encodePath, listProxyFiles } from './artifacts.js'
 
 /**
  * Lists the file sizes directly below a path of the artifact proxy, by
- * file name. Directories and files without a size are left out.
+ * file name; directories are left out. MLflow lists an empty file with
+ * no size, because its JSON leaves out fields that are zero.
  */
 export async function listArtifactSizes(
   http: HttpClient,
@@ -14,9 +15,7 @@ export async function listArtifactSizes(
 ): Promise<Map<string, number>> {
   const sizes = new Map<string, number>()
   for (const file of await listProxyFiles(http, path)) {
-    if (!file.is_dir && file.file_size !== undefined) {
-      sizes.set(file.path, Number(file.file_size))
-    }
+    if (!file.is_dir) sizes.set(file.path, Number(file.file_size ?? 0))
   }
   return sizes
 }

@@ -3,7 +3,12 @@ import { Readable } from 'node:stream'
 import { releasingChunks } from '../http/chunk-memory.js'
 import type { UploadBody } from '../mlflow/artifacts.js'
 import { nodeCrypto } from '../node-crypto.js'
-import { openListedFile } from './listed-file-reads.js'
+import { countOf } from '../text/plural.js'
+import {
+  changedContents,
+  changedSinceListing,
+  openListedFile
+} from './listed-file-reads.js'
 import type { ListedFile, ModelFile } from './model-directory.js'
 
 /**
@@ -16,8 +21,8 @@ const READ_CHUNK = 2 ** 20
 export interface FileUploadBody extends UploadBody {
   /**
    * The SHA-256 in hex of the bytes that the last attempt read from the
-   * file, once it read all of them; undefined for a body sent from
-   * memory, whose hash is the file's own.
+   * file, once it read all of them and found the end; undefined for a
+   * body sent from memory, whose hash is the file's own.
    */
   sentDigest(): string | undefined
 }
@@ -47,11 +52,7 @@ export function fileUploadBody(
         ? releasingChunks(chunks)
         : Readable.from(chunks, { objectMode: false })
     },
-    sentDigest: () => {
-      if (attempt?.bytes !== file.size) return undefined
-      attempt.hex ??= attempt.hash.digest('hex')
-      return attempt.hex
-    }
+    sentDigest: () => attempt?.hex
   }
 }
 
@@ -66,12 +67,16 @@ interface Attempt {
  * Reads a file in chunks of up to {@link READ_CHUNK} and hashes each as
  * it passes. A file up to one read gets a buffer of its own size plus one
  * byte: a file stream allocates its read size for every read, and with
- * 1 MiB buffers 2,000 files of 4 KiB allocated 4 GiB. The extra byte
- * makes a file that grew since the listing fail its first read with a
- * length mismatch, before the server could store a prefix of it.
+ * 1 MiB buffers 2,000 files of 4 KiB allocated 4 GiB.
+ *
+ * The chunk that completes the listed size is held back until the read
+ * finds the end of the file and the hash matches the one taken before,
+ * if any. A file that grew, shrank or changed since then stops the
+ * request before the server has all of its bytes, so the server stores
+ * no such file as a success.
  */
 async function* readAndHash(
-  file: ListedFile,
+  file: ListedFile | ModelFile,
   attempt: Attempt,
   onProgress: ((sentBytes: number) => void) | undefined
 ): AsyncGenerator<Buffer> {
@@ -81,13 +86,30 @@ async function* readAndHash(
       highWaterMark: Math.min(READ_CHUNK, file.size + 1),
       autoClose: false
     })
+    let last: Buffer | undefined
     for await (const chunk of chunks as AsyncIterable<Buffer>) {
+      if (attempt.bytes + chunk.length > file.size) {
+        throw changedSinceListing(sizeOf(file), 'larger')
+      }
       attempt.hash.update(chunk)
       attempt.bytes += chunk.length
       onProgress?.(attempt.bytes)
-      yield chunk
+      if (attempt.bytes === file.size) last = chunk
+      else yield chunk
     }
+    if (attempt.bytes < file.size) {
+      throw changedSinceListing(sizeOf(file), 'smaller')
+    }
+    attempt.hex = attempt.hash.digest('hex')
+    if ('sha256' in file && file.sha256 !== attempt.hex) {
+      throw changedContents(file.relativePath)
+    }
+    if (last) yield last
   } finally {
     await handle.close()
   }
+}
+
+function sizeOf(file: ListedFile): string {
+  return `${file.relativePath} had ${countOf(file.size, 'byte')}`
 }

@@ -122,3 +122,13 @@ export function changedSinceListing(wasWhat: string, nowIs: string): Error {
     'Leave the model directory unchanged while it is registered.'
   )
 }
+
+/** Reports a file whose contents differ from those hashed before. */
+export function changedContents(relativePath: string): Error {
+  return configError(
+    'input `model-path`',
+    `${relativePath} changed while the model was registered: its ` +
+      'contents differ from those hashed when the directory was read',
+    'Leave the model directory unchanged while it is registered.'
+  )
+}

@@ -15,6 +15,7 @@ import { findVersionByKey } from './find-version.js'
 import { reusedVersionRequests } from './metadata.js'
 import { SIGNATURE_FILE } from '../provenance/model-digest.js'
 import {
+  MODEL_DIGEST_TAG,
   signModelDirectory,
   signatureTags,
   sourceModelDigest,
@@ -24,6 +25,7 @@ import { readModelDirectory, type ModelDirectory } from './model-directory.js'
 import { NEW_VERSION, toPlannedCall, type PlannedCall } from './planned-call.js'
 import { IDEMPOTENCY_TAG } from './provenance.js'
 import {
+  hashesDuringUpload,
   registrationKey,
   versionTags,
   type RegistrationContext
@@ -185,12 +187,20 @@ async function planUpload(
       })
     )
   }
+  // An upload that hashes the files as it sends them tags the run with
+  // the model digest after them.
+  const digestLater = hashesDuringUpload(config, http.isUnityCatalog)
+  const lateTags = digestLater
+    ? tags.filter(tag => tag.key === MODEL_DIGEST_TAG)
+    : []
   requests.push(
     write('POST', `${API}/runs/create`, 'create run', {
       experiment_id: experimentId ?? '<new experiment id>',
       run_name: `register-${config.modelName}`,
       start_time: '<now>',
-      tags: tags.filter(tag => tag.key !== IDEMPOTENCY_TAG)
+      tags: tags.filter(
+        tag => tag.key !== IDEMPOTENCY_TAG && !lateTags.includes(tag)
+      )
     })
   )
   const root = `<artifact root of the new run>/${config.artifactPath}`
@@ -200,7 +210,18 @@ async function planUpload(
     .filter(file => file !== signatureFile?.relativePath)
   if (signatureFile) uploads.push(signatureFile.relativePath)
   for (const file of uploads) {
-    requests.push(write('PUT', `${ARTIFACTS_API}/${root}/${file}`, 'upload'))
+    requests.push(
+      write('PUT', `${ARTIFACTS_API}/${root}/${file}`, 'upload artifact')
+    )
+  }
+  for (const tag of lateTags) {
+    requests.push(
+      write('POST', `${API}/runs/set-tag`, 'set run tag', {
+        run_id: '<new run id>',
+        key: tag.key,
+        value: tag.value
+      })
+    )
   }
   requests.push(
     write('POST', `${API}/runs/update`, 'end run', {

@@ -202,10 +202,22 @@ function readLocalModel(
 ): Promise<ModelDirectory | ListedModelDirectory> {
   const root = config.modelPath ?? ''
   if (unityCatalog) return readModelDirectory(root, 0)
-  const hashLater = config.forceNewVersion && config.signing.method === 'none'
-  return hashLater
+  return hashesDuringUpload(config, unityCatalog)
     ? listModelDirectory(root, KEPT_BYTES_LIMIT)
     : readModelDirectory(root, KEPT_BYTES_LIMIT)
+}
+
+/**
+ * Tells whether the upload of a local model hashes its large files as it
+ * sends them, so that its run gets the model digest tag only after them.
+ */
+export function hashesDuringUpload(
+  config: Pick<Config, 'forceNewVersion' | 'signing'>,
+  unityCatalog: boolean
+): boolean {
+  return (
+    !unityCatalog && config.forceNewVersion && config.signing.method === 'none'
+  )
 }
 
 function isHashed(

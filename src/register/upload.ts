@@ -1,11 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 
 import type { Tag } from '../config/config.js'
-import {
-  configError,
-  DiagnosedError,
-  diagnose
-} from '../diagnosis/diagnosis.js'
+import { DiagnosedError, diagnose } from '../diagnosis/diagnosis.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
 import { MAX_CONNECTIONS } from '../http/dispatcher.js'
@@ -355,8 +351,7 @@ async function uploadFiles(
         abort.signal
       )
       const digest = body.sentDigest()
-      if (digest !== undefined)
-        sent.set(file.relativePath, checked(file, digest))
+      if (digest !== undefined) sent.set(file.relativePath, digest)
       doneBytes += file.size
       doneFiles++
       const share =
@@ -391,22 +386,4 @@ async function uploadFiles(
   }
   log.info(`Uploaded ${countOf(total, 'file')}`)
   return sent
-}
-
-/**
- * Returns the SHA-256 of a file's sent bytes, once it matches the hash
- * taken when the directory was read, if there was one. A file changed
- * in between would be stored with a digest that is not its own.
- */
-function checked(file: SentFile, sentDigest: string): string {
-  if ('sha256' in file && file.sha256 !== sentDigest) {
-    throw configError(
-      'input `model-path`',
-      `${file.relativePath} changed while the model was registered: its ` +
-        `SHA-256 was ${file.sha256} when the directory was read and ` +
-        `${sentDigest} when it was uploaded`,
-      'Leave the model directory unchanged while it is registered.'
-    )
-  }
-  return sentDigest
 }

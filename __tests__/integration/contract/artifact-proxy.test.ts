@@ -74,6 +74,18 @@ describe('artifact list', () => {
     })
   })
 
+  // MLflow leaves out a size of 0, as protobuf's JSON does for defaults.
+  it.each(targets)('lists no size for an empty file on $name', async target => {
+    const experimentId = await createExperiment(target)
+    await putArtifact(target, `${experimentId}/model/__init__.py`, '')
+    const reply = await callOk(target, 'GET', ARTIFACTS, {
+      query: { path: `${experimentId}/model` }
+    })
+    expect(reply).toEqual({
+      files: [{ path: '__init__.py', is_dir: false }]
+    })
+  })
+
   it.each(targets)('returns {} for an empty path on $name', async target => {
     const experimentId = await createExperiment(target)
     const reply = await call(target, 'GET', ARTIFACTS, {

@@ -160,4 +160,19 @@ describe('run artifacts list', () => {
       { path: 'model/data', is_dir: true }
     ])
   })
+
+  it.each(targets)(
+    'lists an empty file without size on $name',
+    async target => {
+      const run = await createRun(target)
+      const root = (run.artifact_uri ?? '').replace('mlflow-artifacts:/', '')
+      await putArtifact(target, `${root}/model/__init__.py`, '')
+      const reply = await callOk(target, 'GET', api('artifacts/list'), {
+        query: { run_id: run.run_id, path: 'model' }
+      })
+      expect(reply.files).toEqual([
+        { path: 'model/__init__.py', is_dir: false }
+      ])
+    }
+  )
 })

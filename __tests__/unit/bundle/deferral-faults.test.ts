@@ -23,6 +23,8 @@ import {
   type FakeServer
 } from '../../../src/fake-server/index.js'
 import { run } from '../../../src/main.js'
+import { directoryDigest } from '../../../src/provenance/registration-signing.js'
+import { readModelDirectory } from '../../../src/register/model-directory.js'
 import { RecordingHost } from '../../support/recording-host.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../../..')
@@ -186,5 +188,32 @@ describe('deferral that cannot write its bundle', () => {
     )
     expect(line?.message).not.toContain('Invalid input')
     expect(line?.message).toContain('Copy the file into the model directory')
+  })
+})
+
+describe('deferral of a forced upload', () => {
+  let model: string
+
+  beforeEach(() => {
+    model = mkdtempSync(path.join(tmpdir(), 'forced-upload-'))
+    writeFileSync(path.join(model, 'MLmodel'), 'flavors: {}\n')
+    writeFileSync(path.join(model, 'weights.bin'), Buffer.alloc(200_000, 7))
+  })
+
+  afterEach(() => {
+    rmSync(model, { recursive: true, force: true })
+  })
+
+  // Such an upload hashes the large file as it sends it, so when the
+  // file is never sent the digest comes from the bundle's copy.
+  it('outputs the model digest of the bundle', async () => {
+    server.faults.respond(/weights\.bin$/, { status: 503, body: 'down' })
+    const { host, result } = await register({
+      'model-path': model,
+      'force-new-version': 'true'
+    })
+    expect(result.outcome).toBe('deferred')
+    const directory = await readModelDirectory(model)
+    expect(host.outputs.get('model-digest')).toBe(directoryDigest(directory))
   })
 })

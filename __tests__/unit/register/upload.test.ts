@@ -32,7 +32,9 @@ import {
 } from '../../../src/register/upload.js'
 import { nginxPage } from '../../../src/fake-server/faults/canned.js'
 import { proxyPath, uploadArtifact } from '../../../src/mlflow/artifacts.js'
+import { DiagnosedError } from '../../../src/diagnosis/diagnosis.js'
 import { fileUploadBody } from '../../../src/register/file-upload-body.js'
+import { rejectionOf } from '../fixtures/thrown.js'
 import { fakeClient, type FakeClient } from '../fixtures/fake-client.js'
 
 const RUN_CREATE = 'runs/create'
@@ -392,7 +394,10 @@ describe('uploadArtifact after a file grew', () => {
       const destination = `1/run/artifacts/model/weights-${i}.bin`
       await expect(
         uploadArtifact(client.http, destination, fileUploadBody(listed))
-      ).rejects.toThrow(/content-length/)
+      ).rejects.toThrow(
+        `weights-${i}.bin had 4096 bytes when the model directory was ` +
+          'listed and is now larger'
+      )
     }
   })
 })
@@ -412,6 +417,17 @@ describe('uploadModelDirectory of small files', () => {
 
   // The bytes kept from hashing are sent, so a file rewritten after the
   // hash cannot make the stored model differ from its digest.
+  // MLflow lists an empty file without a size, and so does the fake.
+  it('uploads an empty file', async () => {
+    await writeFile(path.join(directory, '__init__.py'), '')
+    model = await readModelDirectory(directory, KEPT_BYTES_LIMIT)
+    const { source } = (await upload()).source
+    const stored = await server.state.artifacts.get(
+      `${proxyPath(source)}/__init__.py`
+    )
+    expect(stored?.length).toBe(0)
+  })
+
   it('sends the bytes that were hashed', async () => {
     model = await readModelDirectory(directory, KEPT_BYTES_LIMIT)
     await writeFile(path.join(directory, 'weights.bin'), 'edited bytes')
@@ -491,14 +507,57 @@ describe('uploadModelDirectory of a directory listed unhashed', () => {
     expect(puts).toHaveLength(2)
   })
 
+  // The check comes before the last chunk goes out, so the server never
+  // has the whole of a changed file, and a later attempt sends it again.
+  it.each([
+    ['changed', 'weights.bin changed while the model was registered', 3 << 20],
+    ['grown', 'weights.bin had 3145728 bytes when', (3 << 20) + 72],
+    ['shrunk', 'and is now smaller', 2 << 20]
+  ])('stores no %s large file', async (_case, message, size) => {
+    const read = await readModelDirectory(directory, KEPT_BYTES_LIMIT)
+    await writeFile(path.join(directory, 'weights.bin'), randomBytes(size))
+    const failure = await rejectionOf(
+      uploadModelDirectory(client.http, read, PLAN, client.log)
+    )
+    expect(failure).toBeInstanceOf(DiagnosedError)
+    expect((failure as DiagnosedError).diagnosis.code).toBe('CLIENT_CONFIG')
+    expect((failure as Error).message).toContain(message)
+    const root = proxyPath(uploadRuns()[0]?.artifactUri ?? '') ?? ''
+    const stored = await server.state.artifacts.get(`${root}/model/weights.bin`)
+    expect(stored).toBeUndefined()
+  })
+
+  it('sends a file again once it is restored', async () => {
+    const weights = path.join(directory, 'weights.bin')
+    const original = randomBytes(3 << 20)
+    await writeFile(weights, original)
+    const read = await readModelDirectory(directory, KEPT_BYTES_LIMIT)
+    const plan = { ...PLAN, uploadKey: uploadKey('key-1', SCOPE, read) }
+    await writeFile(weights, randomBytes(3 << 20))
+    await expect(
+      uploadModelDirectory(client.http, read, plan, client.log)
+    ).rejects.toThrow('weights.bin changed')
+    await writeFile(weights, original)
+    const { source } = (
+      await uploadModelDirectory(client.http, read, plan, client.log)
+    ).source
+    const stored = await server.state.artifacts.get(
+      `${proxyPath(source)}/weights.bin`
+    )
+    expect(stored?.equals(original)).toBe(true)
+    expect(uploadRuns()).toHaveLength(1)
+  })
+
   it('refuses a large file replaced by a link', async () => {
     const listed = await listModelDirectory(directory, KEPT_BYTES_LIMIT)
     const weights = path.join(directory, 'weights.bin')
     await rm(weights)
     await symlink(path.join(directory, 'vocab.bin'), weights)
-    await expect(
+    const failure = await rejectionOf(
       uploadModelDirectory(client.http, listed, PLAN, client.log)
-    ).rejects.toThrow(
+    )
+    expect(failure).toBeInstanceOf(DiagnosedError)
+    expect((failure as Error).message).toContain(
       'weights.bin was a regular file when the model directory was listed ' +
         'and is now a symbolic link'
     )

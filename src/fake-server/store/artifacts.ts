@@ -10,6 +10,7 @@ export interface ArtifactEntry {
   /** The entry's name relative to the listed directory. */
   readonly path: string
   readonly isDir: boolean
+  /** Left out for an empty file, as MLflow's JSON leaves out zeros. */
   readonly fileSize?: number
 }
 
@@ -68,7 +69,11 @@ export class ArtifactStore {
         name,
         rest.length > 0
           ? { path: name, isDir: true }
-          : { path: name, isDir: false, fileSize: size }
+          : {
+              path: name,
+              isDir: false,
+              ...(size > 0 ? { fileSize: size } : {})
+            }
       )
     }
     return [...entries.values()].sort((a, b) => (a.path < b.path ? -1 : 1))
