@@ -98,7 +98,9 @@ function deferImports(body, where) {
  * Proxy forwards.
  */
 function checkReadsOnlyExports(body, variable, where) {
-  const code = body.replace(/^;?\/\/.*$/gm, '')
+  // A spread, `...variable`, is a use that is no read: the space keeps
+  // its last dot from reading as a property access.
+  const code = body.replace(/^;?\/\/.*$/gm, '').replaceAll('...', '... ')
   const uses = code.match(new RegExp(`(?<![\\w$.])${variable}(?![\\w$])`, 'g'))
   const reads = code.match(
     new RegExp(`(?<![\\w$.])${variable}(?:/\\*[^*]*\\*/)?\\.[\\w$]+`, 'g')
