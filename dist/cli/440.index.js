@@ -9814,7 +9814,7 @@ async function findVersionByKey(http, modelName, key, log, model, seen) {
             return undefined;
         if (listed.complete)
             return readAfterIncompleteSearch(http, model, key, log);
-        return readNewestVersions(http, modelName, key, newest);
+        return readNewestVersions(http, modelName, newest, version => carriesKey(version, key));
     }
     const page = await searchNewestVersions(http, modelName, NEWEST_PAGE);
     if (!page.versions.some(version => version.version === String(newest))) {
@@ -9840,7 +9840,7 @@ function readAfterIncompleteSearch(http, model, key, log) {
         'which exists, so the action reads the newest ' +
         `${Math.min(newest, EXACT_READ_VERSIONS)} versions one by one to ` +
         'find one registered with this idempotency key.', { title: 'Version search is incomplete' });
-    return readNewestVersions(http, model.name, key, newest);
+    return readNewestVersions(http, model.name, newest, version => carriesKey(version, key));
 }
 function carriesKey(version, key) {
     const tag = version.tags.find(t => t.key === IDEMPOTENCY_TAG);
@@ -9870,7 +9870,18 @@ async function confirmOldest(http, modelName, key, candidates, log) {
 function newestVersion(model) {
     return Math.max(0, ...model.latest_versions.map(v => Number(v.version)));
 }
-async function readNewestVersions(http, modelName, key, newest) {
+/**
+ * Finds the version that carries a tag unique to one create request, by
+ * exact reads of the newest versions: a create that committed moments
+ * ago is among them, and a search could still miss it.
+ */
+async function findVersionByRequestTag(http, model, tag) {
+    const newest = newestVersion(model);
+    if (newest === 0)
+        return undefined;
+    return readNewestVersions(http, model.name, newest, version => version.tags.some(t => t.key === tag.key && t.value === tag.value));
+}
+async function readNewestVersions(http, modelName, newest, matches) {
     const oldest = Math.max(1, newest - EXACT_READ_VERSIONS + 1);
     let match;
     for (let number = newest; number >= oldest; number--) {
@@ -9884,7 +9895,7 @@ async function readNewestVersions(http, modelName, key, newest) {
                 continue;
             throw error;
         }
-        if (carriesKey(version, key))
+        if (matches(version))
             match = version;
     }
     return match;
@@ -9907,6 +9918,16 @@ function searchFilter(http, modelName, key) {
 ;// CONCATENATED MODULE: ./src/register/read-back-create.ts
 
 
+
+/**
+ * The tag that contains a random id of one create request. After a lost
+ * response it finds what that create committed, and only that.
+ */
+const CREATE_REQUEST_TAG = 'mlflow_register.create_request';
+/** Returns a {@link CREATE_REQUEST_TAG} with a new random id. */
+function newCreateRequestTag() {
+    return { key: CREATE_REQUEST_TAG, value: (0,node_crypto/* nodeCrypto */.S)().randomUUID() };
+}
 /**
  * Sends a create request, and after a transient failure reads back what
  * it may have committed before sending it again, within the client's
@@ -9997,8 +10018,8 @@ async function readRacedModel(http, name, cause) {
 /**
  * Creates a model version with its tags and description in the same
  * request, so a refusal leaves no half-tagged version. A create whose
- * answer was lost is re-sent only after a lookup by idempotency key shows
- * that it did not commit.
+ * response was lost is sent again only after a lookup by idempotency
+ * key, or by its request tag, shows that it did not commit.
  */
 async function createVersion(http, request, log) {
     return createWithReadBack(http, log, 'create model version', {
@@ -10008,7 +10029,9 @@ async function createVersion(http, request, log) {
             ...(request.source.runId ? { runId: request.source.runId } : {}),
             ...(request.source.modelId ? { modelId: request.source.modelId } : {}),
             ...(request.description ? { description: request.description } : {}),
-            tags: request.tags
+            tags: request.requestTag
+                ? [...request.tags, request.requestTag]
+                : request.tags
         }),
         readBack: bounded => readBackVersion(bounded, request, log)
     });
@@ -10022,6 +10045,9 @@ async function readBackVersion(http, request, log) {
     const model = await getRegisteredModel(http, request.modelName);
     if (!model)
         return undefined;
+    if (request.requestTag) {
+        return findVersionByRequestTag(http, model, request.requestTag);
+    }
     return findVersionByKey(http, request.modelName, request.idempotencyKey, log, model);
 }
 
@@ -11332,12 +11358,6 @@ function fileProgressLogger(file, log, stepBytes = PROGRESS_STEP_BYTES) {
 
 
 
-/**
- * The run tag that contains a random id of one upload's create request,
- * so that a create whose response was lost is found again instead of
- * being sent a second time.
- */
-const CREATE_REQUEST_TAG = 'mlflow_register.create_request';
 /** The run tag that contains the {@link uploadKey} of the run's upload. */
 const UPLOAD_KEY_TAG = 'mlflow_register.upload_key';
 /**
@@ -11486,10 +11506,7 @@ function sumBytes(files) {
  * second, unused run.
  */
 function createUploadRun(http, experimentId, plan, log) {
-    const requestTag = {
-        key: CREATE_REQUEST_TAG,
-        value: (0,node_crypto/* nodeCrypto */.S)().randomUUID()
-    };
+    const requestTag = newCreateRequestTag();
     const tags = [...plan.runTags, requestTag];
     if (plan.uploadKey !== undefined) {
         tags.push({ key: UPLOAD_KEY_TAG, value: plan.uploadKey });
@@ -12939,6 +12956,7 @@ function pendingTimeout(version, elapsedMs) {
 
 
 
+
 /**
  * Registers the model version: preflight, then the existing version with
  * this run's idempotency key if there is one, else upload (for a local
@@ -13149,7 +13167,9 @@ async function createNewVersion(context, local, identity, target) {
         source,
         ...(config.description ? { description: config.description } : {}),
         tags,
-        idempotencyKey: prepared.identity.key
+        idempotencyKey: prepared.identity.key,
+        // A forced version shares its key with the version it follows.
+        ...(config.forceNewVersion ? { requestTag: newCreateRequestTag() } : {})
     }, log);
     log.info(`Created version ${version.version} of '${config.modelName}' from ` +
         source.source);

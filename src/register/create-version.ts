@@ -9,7 +9,7 @@ import {
   isAlreadyExists
 } from '../mlflow/registry.js'
 import type { ModelVersion } from '../mlflow/schemas.js'
-import { findVersionByKey } from './find-version.js'
+import { findVersionByKey, findVersionByRequestTag } from './find-version.js'
 import { createWithReadBack } from './read-back-create.js'
 import type { ResolvedSource } from './source.js'
 
@@ -75,13 +75,18 @@ export interface VersionRequest {
   readonly description?: string
   readonly tags: readonly Tag[]
   readonly idempotencyKey: string
+  /**
+   * A tag unique to this create request. A forced new version needs it,
+   * because it shares its idempotency key with the version before it.
+   */
+  readonly requestTag?: Tag
 }
 
 /**
  * Creates a model version with its tags and description in the same
  * request, so a refusal leaves no half-tagged version. A create whose
- * answer was lost is re-sent only after a lookup by idempotency key shows
- * that it did not commit.
+ * response was lost is sent again only after a lookup by idempotency
+ * key, or by its request tag, shows that it did not commit.
  */
 export async function createVersion(
   http: HttpClient,
@@ -96,7 +101,9 @@ export async function createVersion(
         ...(request.source.runId ? { runId: request.source.runId } : {}),
         ...(request.source.modelId ? { modelId: request.source.modelId } : {}),
         ...(request.description ? { description: request.description } : {}),
-        tags: request.tags
+        tags: request.requestTag
+          ? [...request.tags, request.requestTag]
+          : request.tags
       }),
     readBack: bounded => readBackVersion(bounded, request, log)
   })
@@ -114,6 +121,9 @@ async function readBackVersion(
 ): Promise<ModelVersion | undefined> {
   const model = await getRegisteredModel(http, request.modelName)
   if (!model) return undefined
+  if (request.requestTag) {
+    return findVersionByRequestTag(http, model, request.requestTag)
+  }
   return findVersionByKey(
     http,
     request.modelName,

@@ -21,8 +21,8 @@ const READ_CHUNK = 2 ** 20
 export interface FileUploadBody extends UploadBody {
   /**
    * The SHA-256 in hex of the bytes that the last attempt read from the
-   * file, once it read all of them and found the end; undefined for a
-   * body sent from memory, whose hash is the file's own.
+   * file, once it read all of them and found the end. A body sent from
+   * memory has none, because its bytes are the ones already hashed.
    */
   sentDigest(): string | undefined
 }

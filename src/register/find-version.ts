@@ -1,3 +1,4 @@
+import type { Tag } from '../config/config.js'
 import type { Logger } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
 import { modelResource } from '../mlflow/api-paths.js'
@@ -69,7 +70,9 @@ export async function findVersionByKey(
     )
     if (seesNewest) return undefined
     if (listed.complete) return readAfterIncompleteSearch(http, model, key, log)
-    return readNewestVersions(http, modelName, key, newest)
+    return readNewestVersions(http, modelName, newest, version =>
+      carriesKey(version, key)
+    )
   }
   const page = await searchNewestVersions(http, modelName, NEWEST_PAGE)
   if (!page.versions.some(version => version.version === String(newest))) {
@@ -103,7 +106,9 @@ function readAfterIncompleteSearch(
       'find one registered with this idempotency key.',
     { title: 'Version search is incomplete' }
   )
-  return readNewestVersions(http, model.name, key, newest)
+  return readNewestVersions(http, model.name, newest, version =>
+    carriesKey(version, key)
+  )
 }
 
 function carriesKey(version: ModelVersion, key: string): boolean {
@@ -157,11 +162,28 @@ function newestVersion(model: RegisteredModel): number {
   return Math.max(0, ...model.latest_versions.map(v => Number(v.version)))
 }
 
+/**
+ * Finds the version that carries a tag unique to one create request, by
+ * exact reads of the newest versions: a create that committed moments
+ * ago is among them, and a search could still miss it.
+ */
+export async function findVersionByRequestTag(
+  http: HttpClient,
+  model: RegisteredModel,
+  tag: Tag
+): Promise<ModelVersion | undefined> {
+  const newest = newestVersion(model)
+  if (newest === 0) return undefined
+  return readNewestVersions(http, model.name, newest, version =>
+    version.tags.some(t => t.key === tag.key && t.value === tag.value)
+  )
+}
+
 async function readNewestVersions(
   http: HttpClient,
   modelName: string,
-  key: string,
-  newest: number
+  newest: number,
+  matches: (version: ModelVersion) => boolean
 ): Promise<ModelVersion | undefined> {
   const oldest = Math.max(1, newest - EXACT_READ_VERSIONS + 1)
   let match: ModelVersion | undefined
@@ -174,7 +196,7 @@ async function readNewestVersions(
       if (isNotFound(error)) continue
       throw error
     }
-    if (carriesKey(version, key)) match = version
+    if (matches(version)) match = version
   }
   return match
 }

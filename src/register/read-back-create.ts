@@ -1,7 +1,20 @@
+import type { Tag } from '../config/config.js'
 import type { Logger } from '../host/host.js'
 import { ConnectionError, HttpError, isRequestError } from '../http/errors.js'
 import { isTransient, retryDelay } from '../http/retry.js'
 import type { HttpClient } from '../http/transport.js'
+import { nodeCrypto } from '../node-crypto.js'
+
+/**
+ * The tag that contains a random id of one create request. After a lost
+ * response it finds what that create committed, and only that.
+ */
+export const CREATE_REQUEST_TAG = 'mlflow_register.create_request'
+
+/** Returns a {@link CREATE_REQUEST_TAG} with a new random id. */
+export function newCreateRequestTag(): Tag {
+  return { key: CREATE_REQUEST_TAG, value: nodeCrypto().randomUUID() }
+}
 
 /**
  * A create request whose response may be lost, and how to find its result.

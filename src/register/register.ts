@@ -25,6 +25,7 @@ import {
 } from '../release/release.js'
 import { checkAliasGuards, confirmGuardedAliases } from './alias-guard.js'
 import { createVersion, ensureRegisteredModel } from './create-version.js'
+import { newCreateRequestTag } from './read-back-create.js'
 import { findVersionByKey } from './find-version.js'
 import { deriveIdempotencyKey } from './idempotency.js'
 import { setAliases, updateReusedVersion } from './metadata.js'
@@ -422,7 +423,9 @@ async function createNewVersion(
       source,
       ...(config.description ? { description: config.description } : {}),
       tags,
-      idempotencyKey: prepared.identity.key
+      idempotencyKey: prepared.identity.key,
+      // A forced version shares its key with the version it follows.
+      ...(config.forceNewVersion ? { requestTag: newCreateRequestTag() } : {})
     },
     log
   )

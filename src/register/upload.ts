@@ -36,7 +36,7 @@ import {
   type ModelDirectory,
   type ModelFile
 } from './model-directory.js'
-import { createWithReadBack } from './read-back-create.js'
+import { createWithReadBack, newCreateRequestTag } from './read-back-create.js'
 import type { ResolvedSource } from './source.js'
 import { fileProgressLogger } from './upload-progress.js'
 
@@ -83,13 +83,6 @@ export interface GeneratedFile {
   readonly relativePath: string
   readonly text: string
 }
-
-/**
- * The run tag that contains a random id of one upload's create request,
- * so that a create whose response was lost is found again instead of
- * being sent a second time.
- */
-export const CREATE_REQUEST_TAG = 'mlflow_register.create_request'
 
 /** The run tag that contains the {@link uploadKey} of the run's upload. */
 export const UPLOAD_KEY_TAG = 'mlflow_register.upload_key'
@@ -281,10 +274,7 @@ function createUploadRun(
   plan: UploadPlan,
   log: Logger
 ): Promise<RunInfo> {
-  const requestTag = {
-    key: CREATE_REQUEST_TAG,
-    value: nodeCrypto().randomUUID()
-  }
+  const requestTag = newCreateRequestTag()
   const tags = [...plan.runTags, requestTag]
   if (plan.uploadKey !== undefined) {
     tags.push({ key: UPLOAD_KEY_TAG, value: plan.uploadKey })

@@ -19,6 +19,7 @@ import {
   type VersionRequest
 } from '../../../src/register/create-version.js'
 import { IDEMPOTENCY_TAG } from '../../../src/register/provenance.js'
+import { CREATE_REQUEST_TAG } from '../../../src/register/read-back-create.js'
 import { fakeClient, type FakeClient } from '../fixtures/fake-client.js'
 import { rejectionOf } from '../fixtures/thrown.js'
 
@@ -66,6 +67,48 @@ function versionCount(): number {
 function createCount(): number {
   return server.requests.matching({ path: CREATE }).length
 }
+
+// A forced version carries the same key as the one before it, so only
+// its request tag tells the version that its own create committed.
+describe('createVersion of a forced version', () => {
+  const forced: VersionRequest = {
+    ...REQUEST,
+    requestTag: { key: CREATE_REQUEST_TAG, value: 'request-2' }
+  }
+
+  beforeEach(async () => {
+    const { http, log } = client()
+    await createVersion(http, REQUEST, log)
+  })
+
+  it.each([
+    ['dropped', () => server.faults.dropAfterCommit(CREATE, { times: 1 })],
+    [
+      'refused',
+      () => server.faults.respondAfterCommit(CREATE, unavailable, { times: 1 })
+    ]
+  ])('reads back its own create when %s', async (_case, fault) => {
+    fault()
+    const { http, log } = client()
+    const version = await createVersion(http, forced, log)
+    expect(version.version).toBe('2')
+    expect(versionCount()).toBe(2)
+  })
+
+  it('sends again when nothing committed', async () => {
+    server.faults.sequence(CREATE, [locked])
+    const { http, log } = client()
+    const version = await createVersion(http, forced, log)
+    expect(version.version).toBe('2')
+    expect(versionCount()).toBe(2)
+  })
+
+  it('tags the version with its request', async () => {
+    const { http, log } = client()
+    const version = await createVersion(http, forced, log)
+    expect(version.tags).toContainEqual(forced.requestTag)
+  })
+})
 
 describe('createVersion after a lost response', () => {
   it('reads back a committed create', async () => {

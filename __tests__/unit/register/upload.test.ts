@@ -22,7 +22,6 @@ import {
   type ModelDirectory
 } from '../../../src/register/model-directory.js'
 import {
-  CREATE_REQUEST_TAG,
   UPLOAD_CONCURRENCY,
   UPLOAD_KEY_TAG,
   uploadKey,
@@ -34,6 +33,7 @@ import { nginxPage } from '../../../src/fake-server/faults/canned.js'
 import { proxyPath, uploadArtifact } from '../../../src/mlflow/artifacts.js'
 import { DiagnosedError } from '../../../src/diagnosis/diagnosis.js'
 import { fileUploadBody } from '../../../src/register/file-upload-body.js'
+import { CREATE_REQUEST_TAG } from '../../../src/register/read-back-create.js'
 import { rejectionOf } from '../fixtures/thrown.js'
 import { fakeClient, type FakeClient } from '../fixtures/fake-client.js'
 
