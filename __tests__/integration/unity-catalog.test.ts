@@ -177,6 +177,21 @@ describe('Unity Catalog registration to S3', () => {
     expect(standIn.models.get(modelName)?.versions).toHaveLength(1)
   })
 
+  // Unity Catalog lists no newest versions and searches by name alone, so
+  // the forced create is found again by its request tag among them all.
+  it('reads back a forced create that committed', async () => {
+    standIn.behaviour.failCreateAfterCommit = 1
+    const forced = await runAction(
+      inputs(modelName, { 'force-new-version': 'true' }),
+      env(runId)
+    )
+
+    expect(forced.result.outcome).toBe('registered')
+    expect(forced.result.version?.version).toBe('2')
+    const versions = standIn.models.get(modelName)?.versions ?? []
+    expect(versions.map(version => version.status)).toEqual(['READY', 'READY'])
+  })
+
   it('masks the token and storage secrets', () => {
     expect(leakedSecrets(first.host, storageSecrets())).toEqual([])
     expect(first.host.secrets).toContain(moto.temporary.secretAccessKey)

@@ -86,6 +86,11 @@ export interface StandInBehaviour {
    */
   failFinalize: number
   /**
+   * How many model-version creates are stored and then answered with
+   * HTTP 503, as when a response is lost after the create committed.
+   */
+  failCreateAfterCommit: number
+  /**
    * How many presigned upload URLs are issued already expired, signed
    * an hour ago, before valid ones.
    */
@@ -177,6 +182,7 @@ export async function startUnityCatalogStandIn(options: {
     rejectedCredentials: false,
     sseS3: false,
     failFinalize: 0,
+    failCreateAfterCommit: 0,
     expiredUploadUrls: 0,
     rejectUploadUrls: false,
     credentialLifetimeMs: undefined
@@ -276,6 +282,10 @@ export async function startUnityCatalogStandIn(options: {
           : []
       }
       target.versions.push(created)
+      if (behaviour.failCreateAfterCommit > 0) {
+        behaviour.failCreateAfterCommit--
+        throw new UcError(503, 'TEMPORARILY_UNAVAILABLE', 'Try again.')
+      }
       return { model_version: versionJson(target, created) }
     },
     'POST model-versions/generate-temporary-credentials': (_, body) => {

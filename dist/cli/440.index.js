@@ -9480,12 +9480,74 @@ function describeGates(comparison) {
     return `gate ${names} failed, so '${alias}' does not move`;
 }
 
+;// CONCATENATED MODULE: ./src/register/read-back-create.ts
+
+
+
+/**
+ * The tag that contains a random id of one create request. After a lost
+ * response it finds what that create committed, and only that.
+ */
+const CREATE_REQUEST_TAG = 'mlflow_register.create_request';
+/** Returns a {@link CREATE_REQUEST_TAG} with a new random id. */
+function newCreateRequestTag() {
+    return { key: CREATE_REQUEST_TAG, value: (0,node_crypto/* nodeCrypto */.S)().randomUUID() };
+}
+/**
+ * Sends a create request, and after a transient failure reads back what
+ * it may have committed before sending it again, within the client's
+ * retry policy. The policy's `budgetMs` covers the whole exchange: the
+ * waits between creates and the retries of every request the steps send.
+ */
+async function createWithReadBack(http, log, operation, steps) {
+    const policy = http.options.retry;
+    const started = policy.now();
+    const bounded = http.withRetryDeadline(started + policy.budgetMs);
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await steps.create(bounded);
+        }
+        catch (error) {
+            if (!isRequestError(error) || !isTransient(error))
+                throw error;
+            // The last attempt is read back too, because it may have committed.
+            const found = await steps.readBack(bounded);
+            if (found !== undefined) {
+                log.warning(`The server reported ${describe(error)} for ${operation}, but it ` +
+                    'had committed; continuing with the committed result.', { title: 'Create committed despite an error' });
+                return found;
+            }
+            if (attempt >= policy.maxAttempts)
+                throw error;
+            const delay = retryDelay(policy, attempt, error);
+            if (policy.now() - started + delay > policy.budgetMs)
+                throw error;
+            log.info(`${operation} did not commit (${describe(error)}); sending it ` +
+                `again (attempt ${attempt + 1} of ${policy.maxAttempts}) in ` +
+                `${(delay / 1000).toFixed(1)} s`);
+            await policy.sleep(delay);
+        }
+    }
+}
+function describe(error) {
+    if (error instanceof HttpError)
+        return `HTTP ${error.response.status}`;
+    return error instanceof ConnectionError ? error.code : 'an error';
+}
+
 ;// CONCATENATED MODULE: ./src/release/version-facts.ts
 
 
 
 
 
+
+/**
+ * Tags whose values the action sets for its own bookkeeping and which
+ * say nothing about the model. The `ci.*` tags are compared as
+ * provenance instead.
+ */
+const BOOKKEEPING_TAGS = new Set([IDEMPOTENCY_TAG, CREATE_REQUEST_TAG]);
 /**
  * Reads a version's source run and `MLmodel` file, unless resolving its
  * source already read them. A run or file that cannot be read leaves a
@@ -9534,7 +9596,7 @@ function describeVersion(version) {
             ...present('commit', tags.get('ci.commit')),
             ...present('runUrl', tags.get('ci.run_url'))
         },
-        tags: new Map([...tags].filter(([key]) => !key.startsWith('ci.') && key !== IDEMPOTENCY_TAG))
+        tags: new Map([...tags].filter(([key]) => !key.startsWith('ci.') && !BOOKKEEPING_TAGS.has(key)))
     };
 }
 async function readRun(http, runId) {
@@ -9829,7 +9891,7 @@ async function findVersionByKey(http, modelName, key, log, model, seen) {
             seen?.set(version.version, version);
     }
     if (matching.length > 0 || (page.complete && tagsShown)) {
-        return confirmOldest(http, modelName, key, matching, log);
+        return confirmOldest(http, modelName, keyTag(key), matching, log);
     }
     return searchByKey(http, modelName, key, log);
 }
@@ -9843,26 +9905,35 @@ function readAfterIncompleteSearch(http, model, key, log) {
     return readNewestVersions(http, model.name, newest, version => carriesKey(version, key));
 }
 function carriesKey(version, key) {
-    const tag = version.tags.find(t => t.key === IDEMPOTENCY_TAG);
-    return tag?.value === key;
+    return carriesTag(version, keyTag(key));
 }
-async function searchByKey(http, modelName, key, log) {
-    const candidates = await searchModelVersions(http, searchFilter(http, modelName, key), modelResource(modelName));
+function carriesTag(version, tag) {
+    return version.tags.some(t => t.key === tag.key && t.value === tag.value);
+}
+function keyTag(key) {
+    return { key: IDEMPOTENCY_TAG, value: key };
+}
+function searchByKey(http, modelName, key, log) {
+    return searchByTag(http, modelName, keyTag(key), log);
+}
+async function searchByTag(http, modelName, tag, log) {
+    const candidates = await searchModelVersions(http, searchFilter(http, modelName, tag), modelResource(modelName));
     // NOTE: on Unity Catalog every version of the model is a candidate, so
-    // this sends one GET per version until one carries the key.
+    // this sends one GET per version until one carries the tag.
     const matching = candidates.filter(version => version.name === modelName);
-    return confirmOldest(http, modelName, key, matching, log);
+    return confirmOldest(http, modelName, tag, matching, log);
 }
 /** Confirms candidates by exact reads, oldest first, and returns one. */
-async function confirmOldest(http, modelName, key, candidates, log) {
+async function confirmOldest(http, modelName, tag, candidates, log) {
     const matching = [...candidates].sort((a, b) => Number(a.version) - Number(b.version));
-    if (matching.length > 1) {
+    if (matching.length > 1 && tag.key === IDEMPOTENCY_TAG) {
         log.warning(`Versions ${matching.map(v => v.version).join(', ')} of ` +
-            `'${modelName}' share idempotency key ${key}; using the oldest.`, { title: 'Duplicate model versions' });
+            `'${modelName}' share idempotency key ${tag.value}; using the ` +
+            'oldest.', { title: 'Duplicate model versions' });
     }
     for (const candidate of matching) {
         const confirmed = await getModelVersion(http, modelName, candidate.version);
-        if (carriesKey(confirmed, key))
+        if (carriesTag(confirmed, tag))
             return confirmed;
     }
     return undefined;
@@ -9871,15 +9942,20 @@ function newestVersion(model) {
     return Math.max(0, ...model.latest_versions.map(v => Number(v.version)));
 }
 /**
- * Finds the version that carries a tag unique to one create request, by
- * exact reads of the newest versions: a create that committed moments
- * ago is among them, and a search could still miss it.
+ * Finds the version that carries a tag unique to one create request. A
+ * search by the tag comes first; as a search can lag behind a create
+ * that committed moments ago, the newest versions are then read one by
+ * one. Unity Catalog lists no newest versions, and its search by name
+ * already returns every version.
  */
-async function findVersionByRequestTag(http, model, tag) {
+async function findVersionByRequestTag(http, model, tag, log) {
+    const found = await searchByTag(http, model.name, tag, log);
+    if (found || http.isUnityCatalog)
+        return found;
     const newest = newestVersion(model);
     if (newest === 0)
         return undefined;
-    return readNewestVersions(http, model.name, newest, version => version.tags.some(t => t.key === tag.key && t.value === tag.value));
+    return readNewestVersions(http, model.name, newest, version => carriesTag(version, tag));
 }
 async function readNewestVersions(http, modelName, newest, matches) {
     const oldest = Math.max(1, newest - EXACT_READ_VERSIONS + 1);
@@ -9901,73 +9977,19 @@ async function readNewestVersions(http, modelName, newest, matches) {
     return match;
 }
 /**
- * Builds the search filter. Unity Catalog's search accepts only one
- * `name = '...'` (or `run_id`) condition, as MLflow 3.17's store states,
- * so there the tag is matched on the client. A name with a quote cannot
+ * Builds the search filter for the versions with a tag, whose value
+ * contains no quote. Unity Catalog's search accepts only one `name =
+ * '...'` (or `run_id`) condition, as MLflow 3.17's store states, so
+ * there the tag is matched on the client. A name with a quote cannot
  * go into a filter safely, so it is matched on the client too.
  */
-function searchFilter(http, modelName, key) {
-    const tagFilter = `tags.\`${IDEMPOTENCY_TAG}\` = '${key}'`;
+function searchFilter(http, modelName, tag) {
+    const tagFilter = `tags.\`${tag.key}\` = '${tag.value}'`;
     if (http.isUnityCatalog)
         return `name = '${modelName}'`;
     if (modelName.includes("'"))
         return tagFilter;
     return `name = '${modelName}' AND ${tagFilter}`;
-}
-
-;// CONCATENATED MODULE: ./src/register/read-back-create.ts
-
-
-
-/**
- * The tag that contains a random id of one create request. After a lost
- * response it finds what that create committed, and only that.
- */
-const CREATE_REQUEST_TAG = 'mlflow_register.create_request';
-/** Returns a {@link CREATE_REQUEST_TAG} with a new random id. */
-function newCreateRequestTag() {
-    return { key: CREATE_REQUEST_TAG, value: (0,node_crypto/* nodeCrypto */.S)().randomUUID() };
-}
-/**
- * Sends a create request, and after a transient failure reads back what
- * it may have committed before sending it again, within the client's
- * retry policy. The policy's `budgetMs` covers the whole exchange: the
- * waits between creates and the retries of every request the steps send.
- */
-async function createWithReadBack(http, log, operation, steps) {
-    const policy = http.options.retry;
-    const started = policy.now();
-    const bounded = http.withRetryDeadline(started + policy.budgetMs);
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await steps.create(bounded);
-        }
-        catch (error) {
-            if (!isRequestError(error) || !isTransient(error))
-                throw error;
-            // The last attempt is read back too, because it may have committed.
-            const found = await steps.readBack(bounded);
-            if (found !== undefined) {
-                log.warning(`The server reported ${describe(error)} for ${operation}, but it ` +
-                    'had committed; continuing with the committed result.', { title: 'Create committed despite an error' });
-                return found;
-            }
-            if (attempt >= policy.maxAttempts)
-                throw error;
-            const delay = retryDelay(policy, attempt, error);
-            if (policy.now() - started + delay > policy.budgetMs)
-                throw error;
-            log.info(`${operation} did not commit (${describe(error)}); sending it ` +
-                `again (attempt ${attempt + 1} of ${policy.maxAttempts}) in ` +
-                `${(delay / 1000).toFixed(1)} s`);
-            await policy.sleep(delay);
-        }
-    }
-}
-function describe(error) {
-    if (error instanceof HttpError)
-        return `HTTP ${error.response.status}`;
-    return error instanceof ConnectionError ? error.code : 'an error';
 }
 
 ;// CONCATENATED MODULE: ./src/register/create-version.ts
@@ -10046,7 +10068,7 @@ async function readBackVersion(http, request, log) {
     if (!model)
         return undefined;
     if (request.requestTag) {
-        return findVersionByRequestTag(http, model, request.requestTag);
+        return findVersionByRequestTag(http, model, request.requestTag, log);
     }
     return findVersionByKey(http, request.modelName, request.idempotencyKey, log, model);
 }
@@ -11883,6 +11905,9 @@ function localStorageFiles(directory) {
     return directory.files.map(file => ({
         relativePath: file.relativePath,
         size: file.size,
+        // NOTE: unlike an upload through the artifact proxy, this read
+        // follows a link and checks neither the size nor the hash of a file
+        // changed since the model directory was read.
         open: () => (0,external_node_fs_.createReadStream)(file.absolutePath)
     }));
 }
@@ -13042,8 +13067,9 @@ async function registerVersion(context, early) {
  * Reads a local model directory for its registration. With
  * `force-new-version` and no signature, nothing needs the digest before
  * the upload, so the upload hashes the files over 64 KiB as it sends
- * them, and each is read once: for a file of 1 GiB that saves the 0.9 s
- * that hashing it takes first.
+ * them, and each is read once (twice with SigV4, whose signature covers
+ * the body). For a file of 1 GiB that saves the 0.9 s that hashing it
+ * takes first.
  */
 function readLocalModel(config, unityCatalog) {
     const root = config.modelPath ?? '';
@@ -15171,6 +15197,7 @@ function upload(file) {
 
 
 
+
 /**
  * Plans a registration without writing: the same preflight, idempotency
  * lookup, source resolution and alias guards as {@link registerModel},
@@ -15212,6 +15239,11 @@ async function planRegistration(context) {
         calls: requests.map(request => toPlannedCall(request, config.trackingUri))
     };
 }
+/** The random request tag of a create, as a plan shows it. */
+const PLANNED_REQUEST_TAG = {
+    key: CREATE_REQUEST_TAG,
+    value: '<random id>'
+};
 async function planNewVersion(context, directory, key, modelExists) {
     const { http, config, log } = context;
     // Key signing and verifying only read, so a dry run does both for real.
@@ -15238,7 +15270,7 @@ async function planNewVersion(context, directory, key, modelExists) {
         ...(source.runId ? { runId: source.runId } : {}),
         ...(source.modelId ? { modelId: source.modelId } : {}),
         ...(config.description ? { description: config.description } : {}),
-        tags
+        tags: config.forceNewVersion ? [...tags, PLANNED_REQUEST_TAG] : tags
     }));
     return [...requests, ...(unityCatalog?.completion ?? [])];
 }
@@ -15283,7 +15315,10 @@ async function planUpload(context, directory, tags, signed) {
         experiment_id: experimentId ?? '<new experiment id>',
         run_name: `register-${config.modelName}`,
         start_time: '<now>',
-        tags: tags.filter(tag => tag.key !== IDEMPOTENCY_TAG && !lateTags.includes(tag))
+        tags: [
+            ...tags.filter(tag => tag.key !== IDEMPOTENCY_TAG && !lateTags.includes(tag)),
+            PLANNED_REQUEST_TAG
+        ]
     }));
     const root = `<artifact root of the new run>/${config.artifactPath}`;
     const signatureFile = signed?.signatureFile;

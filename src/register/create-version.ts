@@ -122,7 +122,7 @@ async function readBackVersion(
   const model = await getRegisteredModel(http, request.modelName)
   if (!model) return undefined
   if (request.requestTag) {
-    return findVersionByRequestTag(http, model, request.requestTag)
+    return findVersionByRequestTag(http, model, request.requestTag, log)
   }
   return findVersionByKey(
     http,

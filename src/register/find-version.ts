@@ -86,7 +86,7 @@ export async function findVersionByKey(
     for (const version of page.versions) seen?.set(version.version, version)
   }
   if (matching.length > 0 || (page.complete && tagsShown)) {
-    return confirmOldest(http, modelName, key, matching, log)
+    return confirmOldest(http, modelName, keyTag(key), matching, log)
   }
   return searchByKey(http, modelName, key, log)
 }
@@ -112,48 +112,65 @@ function readAfterIncompleteSearch(
 }
 
 function carriesKey(version: ModelVersion, key: string): boolean {
-  const tag = version.tags.find(t => t.key === IDEMPOTENCY_TAG)
-  return tag?.value === key
+  return carriesTag(version, keyTag(key))
 }
 
-async function searchByKey(
+function carriesTag(version: ModelVersion, tag: Tag): boolean {
+  return version.tags.some(t => t.key === tag.key && t.value === tag.value)
+}
+
+function keyTag(key: string): Tag {
+  return { key: IDEMPOTENCY_TAG, value: key }
+}
+
+function searchByKey(
   http: HttpClient,
   modelName: string,
   key: string,
   log: Logger
 ): Promise<ModelVersion | undefined> {
+  return searchByTag(http, modelName, keyTag(key), log)
+}
+
+async function searchByTag(
+  http: HttpClient,
+  modelName: string,
+  tag: Tag,
+  log: Logger
+): Promise<ModelVersion | undefined> {
   const candidates = await searchModelVersions(
     http,
-    searchFilter(http, modelName, key),
+    searchFilter(http, modelName, tag),
     modelResource(modelName)
   )
   // NOTE: on Unity Catalog every version of the model is a candidate, so
-  // this sends one GET per version until one carries the key.
+  // this sends one GET per version until one carries the tag.
   const matching = candidates.filter(version => version.name === modelName)
-  return confirmOldest(http, modelName, key, matching, log)
+  return confirmOldest(http, modelName, tag, matching, log)
 }
 
 /** Confirms candidates by exact reads, oldest first, and returns one. */
 async function confirmOldest(
   http: HttpClient,
   modelName: string,
-  key: string,
+  tag: Tag,
   candidates: readonly ModelVersion[],
   log: Logger
 ): Promise<ModelVersion | undefined> {
   const matching = [...candidates].sort(
     (a, b) => Number(a.version) - Number(b.version)
   )
-  if (matching.length > 1) {
+  if (matching.length > 1 && tag.key === IDEMPOTENCY_TAG) {
     log.warning(
       `Versions ${matching.map(v => v.version).join(', ')} of ` +
-        `'${modelName}' share idempotency key ${key}; using the oldest.`,
+        `'${modelName}' share idempotency key ${tag.value}; using the ` +
+        'oldest.',
       { title: 'Duplicate model versions' }
     )
   }
   for (const candidate of matching) {
     const confirmed = await getModelVersion(http, modelName, candidate.version)
-    if (carriesKey(confirmed, key)) return confirmed
+    if (carriesTag(confirmed, tag)) return confirmed
   }
   return undefined
 }
@@ -163,19 +180,24 @@ function newestVersion(model: RegisteredModel): number {
 }
 
 /**
- * Finds the version that carries a tag unique to one create request, by
- * exact reads of the newest versions: a create that committed moments
- * ago is among them, and a search could still miss it.
+ * Finds the version that carries a tag unique to one create request. A
+ * search by the tag comes first; as a search can lag behind a create
+ * that committed moments ago, the newest versions are then read one by
+ * one. Unity Catalog lists no newest versions, and its search by name
+ * already returns every version.
  */
 export async function findVersionByRequestTag(
   http: HttpClient,
   model: RegisteredModel,
-  tag: Tag
+  tag: Tag,
+  log: Logger
 ): Promise<ModelVersion | undefined> {
+  const found = await searchByTag(http, model.name, tag, log)
+  if (found || http.isUnityCatalog) return found
   const newest = newestVersion(model)
   if (newest === 0) return undefined
   return readNewestVersions(http, model.name, newest, version =>
-    version.tags.some(t => t.key === tag.key && t.value === tag.value)
+    carriesTag(version, tag)
   )
 }
 
@@ -202,13 +224,14 @@ async function readNewestVersions(
 }
 
 /**
- * Builds the search filter. Unity Catalog's search accepts only one
- * `name = '...'` (or `run_id`) condition, as MLflow 3.17's store states,
- * so there the tag is matched on the client. A name with a quote cannot
+ * Builds the search filter for the versions with a tag, whose value
+ * contains no quote. Unity Catalog's search accepts only one `name =
+ * '...'` (or `run_id`) condition, as MLflow 3.17's store states, so
+ * there the tag is matched on the client. A name with a quote cannot
  * go into a filter safely, so it is matched on the client too.
  */
-function searchFilter(http: HttpClient, modelName: string, key: string) {
-  const tagFilter = `tags.\`${IDEMPOTENCY_TAG}\` = '${key}'`
+function searchFilter(http: HttpClient, modelName: string, tag: Tag) {
+  const tagFilter = `tags.\`${tag.key}\` = '${tag.value}'`
   if (http.isUnityCatalog) return `name = '${modelName}'`
   if (modelName.includes("'")) return tagFilter
   return `name = '${modelName}' AND ${tagFilter}`

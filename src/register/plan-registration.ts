@@ -24,6 +24,7 @@ import {
 import { readModelDirectory, type ModelDirectory } from './model-directory.js'
 import { NEW_VERSION, toPlannedCall, type PlannedCall } from './planned-call.js'
 import { IDEMPOTENCY_TAG } from './provenance.js'
+import { CREATE_REQUEST_TAG } from './read-back-create.js'
 import {
   hashesDuringUpload,
   registrationKey,
@@ -93,6 +94,12 @@ export async function planRegistration(
   }
 }
 
+/** The random request tag of a create, as a plan shows it. */
+const PLANNED_REQUEST_TAG: Tag = {
+  key: CREATE_REQUEST_TAG,
+  value: '<random id>'
+}
+
 async function planNewVersion(
   context: RegistrationContext,
   directory: ModelDirectory | undefined,
@@ -126,7 +133,7 @@ async function planNewVersion(
       ...(source.runId ? { runId: source.runId } : {}),
       ...(source.modelId ? { modelId: source.modelId } : {}),
       ...(config.description ? { description: config.description } : {}),
-      tags
+      tags: config.forceNewVersion ? [...tags, PLANNED_REQUEST_TAG] : tags
     })
   )
   return [...requests, ...(unityCatalog?.completion ?? [])]
@@ -198,9 +205,12 @@ async function planUpload(
       experiment_id: experimentId ?? '<new experiment id>',
       run_name: `register-${config.modelName}`,
       start_time: '<now>',
-      tags: tags.filter(
-        tag => tag.key !== IDEMPOTENCY_TAG && !lateTags.includes(tag)
-      )
+      tags: [
+        ...tags.filter(
+          tag => tag.key !== IDEMPOTENCY_TAG && !lateTags.includes(tag)
+        ),
+        PLANNED_REQUEST_TAG
+      ]
     })
   )
   const root = `<artifact root of the new run>/${config.artifactPath}`

@@ -194,8 +194,9 @@ async function registerVersion(
  * Reads a local model directory for its registration. With
  * `force-new-version` and no signature, nothing needs the digest before
  * the upload, so the upload hashes the files over 64 KiB as it sends
- * them, and each is read once: for a file of 1 GiB that saves the 0.9 s
- * that hashing it takes first.
+ * them, and each is read once (twice with SigV4, whose signature covers
+ * the body). For a file of 1 GiB that saves the 0.9 s that hashing it
+ * takes first.
  */
 function readLocalModel(
   config: Config,

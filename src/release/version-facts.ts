@@ -4,12 +4,20 @@ import { isNotFound } from '../mlflow/registry.js'
 import type { ModelVersion, RunWithData } from '../mlflow/schemas.js'
 import { getRunWithData } from '../mlflow/tracking.js'
 import { IDEMPOTENCY_TAG } from '../register/provenance.js'
+import { CREATE_REQUEST_TAG } from '../register/read-back-create.js'
 import type { SourceReads } from '../register/source.js'
 import {
   parseModelFacts,
   readModelFacts,
   type ModelFacts
 } from './model-file.js'
+
+/**
+ * Tags whose values the action sets for its own bookkeeping and which
+ * say nothing about the model. The `ci.*` tags are compared as
+ * provenance instead.
+ */
+const BOOKKEEPING_TAGS = new Set([IDEMPOTENCY_TAG, CREATE_REQUEST_TAG])
 
 /** A version's origin, read back from its CI provenance tags. */
 export interface VersionProvenance {
@@ -101,7 +109,7 @@ function describeVersion(version: ModelVersion): VersionFacts {
     },
     tags: new Map(
       [...tags].filter(
-        ([key]) => !key.startsWith('ci.') && key !== IDEMPOTENCY_TAG
+        ([key]) => !key.startsWith('ci.') && !BOOKKEEPING_TAGS.has(key)
       )
     )
   }

@@ -20,6 +20,9 @@ export function localStorageFiles(directory: ModelDirectory): StorageFile[] {
   return directory.files.map(file => ({
     relativePath: file.relativePath,
     size: file.size,
+    // NOTE: unlike an upload through the artifact proxy, this read
+    // follows a link and checks neither the size nor the hash of a file
+    // changed since the model directory was read.
     open: () => createReadStream(file.absolutePath)
   }))
 }

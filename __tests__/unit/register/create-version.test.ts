@@ -3,7 +3,14 @@
  * whose answer was lost is sent again only when a lookup by idempotency
  * key shows that it did not commit.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import {
+  afterEach,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  jest
+} from '@jest/globals'
 import { Agent } from 'undici'
 
 import {
@@ -12,6 +19,7 @@ import {
 } from '../../../src/fake-server/index.js'
 import { DiagnosedError } from '../../../src/diagnosis/diagnosis.js'
 import { HttpError } from '../../../src/http/errors.js'
+import { HttpClient } from '../../../src/http/transport.js'
 import type { RetryPolicy } from '../../../src/http/retry.js'
 import {
   createVersion,
@@ -59,6 +67,19 @@ function client(retry: Partial<RetryPolicy> = {}): FakeClient {
   return fakeClient(server, dispatcher, retry)
 }
 
+/** Registers a version in the fake's store directly, as another job. */
+function addVersion(source: string): void {
+  server.state.registry.createVersion({
+    name: MODEL,
+    source,
+    storageLocation: '',
+    runId: '',
+    runLink: '',
+    description: '',
+    tags: []
+  })
+}
+
 function versionCount(): number {
   return server.state.registry.listVersions().filter(v => v.name === MODEL)
     .length
@@ -101,6 +122,32 @@ describe('createVersion of a forced version', () => {
     const version = await createVersion(http, forced, log)
     expect(version.version).toBe('2')
     expect(versionCount()).toBe(2)
+  })
+
+  // The exact reads cover the 20 newest versions; the search by the tag
+  // finds the version past them.
+  it('reads back its own create past 20 newer versions', async () => {
+    server.faults.dropAfterCommit(CREATE, { times: 1 })
+    // Taken unbound on purpose: the mock calls it on each client.
+    const send = Reflect.get<HttpClient, 'send'>(HttpClient.prototype, 'send')
+    let added = false
+    const spy = jest
+      .spyOn(HttpClient.prototype, 'send')
+      .mockImplementation(function (this: HttpClient, request) {
+        if (!added && request.path.endsWith(GET_MODEL)) {
+          added = true
+          for (let i = 0; i < 20; i++) addVersion(`s3://models/other/${i}`)
+        }
+        return send.call(this, request)
+      })
+    try {
+      const { http, log } = client()
+      const version = await createVersion(http, forced, log)
+      expect(version.version).toBe('2')
+      expect(versionCount()).toBe(22)
+    } finally {
+      spy.mockRestore()
+    }
   })
 
   it('tags the version with its request', async () => {

@@ -415,8 +415,6 @@ describe('uploadModelDirectory of small files', () => {
     await rm(directory, { recursive: true, force: true })
   })
 
-  // The bytes kept from hashing are sent, so a file rewritten after the
-  // hash cannot make the stored model differ from its digest.
   // MLflow lists an empty file without a size, and so does the fake.
   it('uploads an empty file', async () => {
     await writeFile(path.join(directory, '__init__.py'), '')
@@ -428,6 +426,8 @@ describe('uploadModelDirectory of small files', () => {
     expect(stored?.length).toBe(0)
   })
 
+  // The bytes kept from hashing are sent, so a file rewritten after the
+  // hash cannot make the stored model differ from its digest.
   it('sends the bytes that were hashed', async () => {
     model = await readModelDirectory(directory, KEPT_BYTES_LIMIT)
     await writeFile(path.join(directory, 'weights.bin'), 'edited bytes')
