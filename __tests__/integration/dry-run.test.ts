@@ -40,6 +40,28 @@ async function countWrites(modelName: string): Promise<number> {
   )
 }
 
+/**
+ * Registers for real and returns the version and the writes it sent, as
+ * planned calls; searches are reads sent as POST.
+ */
+async function registerForReal(
+  inputs: Readonly<Record<string, string>>,
+  env: NodeJS.ProcessEnv
+): Promise<{ version: string; writes: PlannedCall[] }> {
+  const steps = composeRegistration(inputs, env)
+  let version: string
+  try {
+    version = (await steps.register()).version.version
+  } finally {
+    await steps.close()
+  }
+  const writes = steps.http.requests
+    .filter(request => request.method !== 'GET')
+    .filter(request => !request.path.endsWith('/search'))
+    .map(request => toPlannedCall(request, new URL(server().url)))
+  return { version, writes }
+}
+
 function plannedCalls(run: ActionRun): PlannedCall[] {
   return JSON.parse(
     run.host.outputs.get('planned-calls') ?? '[]'
@@ -102,17 +124,7 @@ describe('dry run of a runs:/ source', () => {
   })
 
   it('matches the writes of a real run', async () => {
-    const steps = composeRegistration(inputs, env)
-    let version: string
-    try {
-      version = (await steps.register()).version.version
-    } finally {
-      await steps.close()
-    }
-    const writes = steps.http.requests
-      .filter(request => request.method !== 'GET')
-      .filter(request => !request.path.endsWith('/search'))
-      .map(request => toPlannedCall(request, new URL(server().url)))
+    const { version, writes } = await registerForReal(inputs, env)
     const planned = JSON.parse(
       JSON.stringify(plannedCalls(dryRun)).replaceAll(NEW_VERSION, version)
     ) as PlannedCall[]
@@ -169,37 +181,32 @@ describe('dry run of a model directory', () => {
 })
 
 // A forced upload without signing tags its run with the model digest
-// after the files, because it hashes them as it sends them.
-describe('dry run of a forced model directory', () => {
-  const modelName = uniqueModelName('dry-run-forced')
-  const env = githubEnv(uniqueRunId())
-  const inputs = {
-    'tracking-uri': server().url,
-    'model-name': modelName,
-    'model-path': 'examples/model',
-    'experiment-name': uniqueModelName('dry-run-forced'),
-    'force-new-version': 'true'
-  }
-  let dryRun: ActionRun
-
-  beforeAll(async () => {
-    dryRun = await runAction({ ...inputs, 'dry-run': 'true' }, env)
-  })
-
-  it('matches the writes of a real run', async () => {
-    const steps = composeRegistration(inputs, env)
-    try {
-      await steps.register()
-    } finally {
-      await steps.close()
+// after the files, because it hashes them as it sends them; an upload
+// that is not forced tags its run with its upload key.
+describe.each(['true', 'false'])(
+  'dry run of a model directory with force-new-version %s',
+  force => {
+    const modelName = uniqueModelName('dry-run-forced')
+    const env = githubEnv(uniqueRunId())
+    const inputs = {
+      'tracking-uri': server().url,
+      'model-name': modelName,
+      'model-path': 'examples/model',
+      'experiment-name': uniqueModelName('dry-run-forced'),
+      'force-new-version': force
     }
-    const writes = steps.http.requests
-      .filter(request => request.method !== 'GET')
-      .filter(request => !request.path.endsWith('/search'))
-      .map(request => toPlannedCall(request, new URL(server().url)))
-    expect(comparable(writes)).toEqual(comparable(plannedCalls(dryRun)))
-  })
-})
+    let dryRun: ActionRun
+
+    beforeAll(async () => {
+      dryRun = await runAction({ ...inputs, 'dry-run': 'true' }, env)
+    })
+
+    it('matches the writes of a real run', async () => {
+      const { writes } = await registerForReal(inputs, env)
+      expect(comparable(writes)).toEqual(comparable(plannedCalls(dryRun)))
+    })
+  }
+)
 
 /**
  * Returns what a plan and a real run share: each write's operation, with

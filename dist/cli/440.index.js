@@ -831,8 +831,8 @@ const OUTPUTS = [
         name: 'planned-calls',
         description: 'JSON list of the writes a dry run planned, each with `method`, ' +
             '`path`, `body` and `operation`; placeholders in angle brackets ' +
-            'stand for values the server assigns. Empty unless `dry-run` is ' +
-            'true.'
+            'stand for values known only on a real run, such as ids and times. ' +
+            'Empty unless `dry-run` is true.'
     },
     {
         name: 'report-path',
@@ -9923,9 +9923,16 @@ async function searchByTag(http, modelName, tag, log) {
     const matching = candidates.filter(version => version.name === modelName);
     return confirmOldest(http, modelName, tag, matching, log);
 }
-/** Confirms candidates by exact reads, oldest first, and returns one. */
+/**
+ * Confirms candidates by exact reads and returns one: for the key the
+ * oldest, for a create request's tag the newest, which is where its own
+ * version is among all the versions a search on Unity Catalog returns.
+ */
 async function confirmOldest(http, modelName, tag, candidates, log) {
-    const matching = [...candidates].sort((a, b) => Number(a.version) - Number(b.version));
+    const newestFirst = tag.key !== IDEMPOTENCY_TAG;
+    const matching = [...candidates].sort((a, b) => newestFirst
+        ? Number(b.version) - Number(a.version)
+        : Number(a.version) - Number(b.version));
     if (matching.length > 1 && tag.key === IDEMPOTENCY_TAG) {
         log.warning(`Versions ${matching.map(v => v.version).join(', ')} of ` +
             `'${modelName}' share idempotency key ${tag.value}; using the ` +
@@ -13065,11 +13072,12 @@ async function registerVersion(context, early) {
 }
 /**
  * Reads a local model directory for its registration. With
- * `force-new-version` and no signature, nothing needs the digest before
- * the upload, so the upload hashes the files over 64 KiB as it sends
- * them, and each is read once (twice with SigV4, whose signature covers
- * the body). For a file of 1 GiB that saves the 0.9 s that hashing it
- * takes first.
+ * `force-new-version` and no signature, outside Unity Catalog (whose
+ * upload reads the files again), nothing needs the digest before the
+ * upload. The upload then hashes the files over 64 KiB as it sends them,
+ * and each is read once, or twice with SigV4, whose signature covers the
+ * body. For a file of 1 GiB that saves the 0.9 s that hashing it takes
+ * first.
  */
 function readLocalModel(config, unityCatalog) {
     const root = config.modelPath ?? '';
@@ -15198,6 +15206,7 @@ function upload(file) {
 
 
 
+
 /**
  * Plans a registration without writing: the same preflight, idempotency
  * lookup, source resolution and alias guards as {@link registerModel},
@@ -15317,7 +15326,8 @@ async function planUpload(context, directory, tags, signed) {
         start_time: '<now>',
         tags: [
             ...tags.filter(tag => tag.key !== IDEMPOTENCY_TAG && !lateTags.includes(tag)),
-            PLANNED_REQUEST_TAG
+            PLANNED_REQUEST_TAG,
+            ...plannedUploadKey(config, directory, tags)
         ]
     }));
     const root = `<artifact root of the new run>/${config.artifactPath}`;
@@ -15349,6 +15359,20 @@ async function planUpload(context, directory, tags, signed) {
             runId: '<new run id>'
         }
     };
+}
+/**
+ * Returns the upload key tag that the run gets, unless the version is
+ * forced, whose upload never goes into an earlier attempt's run.
+ */
+function plannedUploadKey(config, directory, tags) {
+    const key = tags.find(tag => tag.key === IDEMPOTENCY_TAG)?.value;
+    if (config.forceNewVersion || key === undefined)
+        return [];
+    const scope = {
+        modelName: config.modelName,
+        experimentName: config.experimentName
+    };
+    return [{ key: UPLOAD_KEY_TAG, value: uploadKey(key, scope, directory) }];
 }
 function plan_registration_write(method, path, operation, json) {
     return {

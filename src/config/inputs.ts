@@ -740,8 +740,8 @@ export const OUTPUTS = [
     description:
       'JSON list of the writes a dry run planned, each with `method`, ' +
       '`path`, `body` and `operation`; placeholders in angle brackets ' +
-      'stand for values the server assigns. Empty unless `dry-run` is ' +
-      'true.'
+      'stand for values known only on a real run, such as ids and times. ' +
+      'Empty unless `dry-run` is true.'
   },
   {
     name: 'report-path',

@@ -149,7 +149,11 @@ async function searchByTag(
   return confirmOldest(http, modelName, tag, matching, log)
 }
 
-/** Confirms candidates by exact reads, oldest first, and returns one. */
+/**
+ * Confirms candidates by exact reads and returns one: for the key the
+ * oldest, for a create request's tag the newest, which is where its own
+ * version is among all the versions a search on Unity Catalog returns.
+ */
 async function confirmOldest(
   http: HttpClient,
   modelName: string,
@@ -157,8 +161,11 @@ async function confirmOldest(
   candidates: readonly ModelVersion[],
   log: Logger
 ): Promise<ModelVersion | undefined> {
-  const matching = [...candidates].sort(
-    (a, b) => Number(a.version) - Number(b.version)
+  const newestFirst = tag.key !== IDEMPOTENCY_TAG
+  const matching = [...candidates].sort((a, b) =>
+    newestFirst
+      ? Number(b.version) - Number(a.version)
+      : Number(a.version) - Number(b.version)
   )
   if (matching.length > 1 && tag.key === IDEMPOTENCY_TAG) {
     log.warning(

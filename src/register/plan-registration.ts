@@ -25,6 +25,7 @@ import { readModelDirectory, type ModelDirectory } from './model-directory.js'
 import { NEW_VERSION, toPlannedCall, type PlannedCall } from './planned-call.js'
 import { IDEMPOTENCY_TAG } from './provenance.js'
 import { CREATE_REQUEST_TAG } from './read-back-create.js'
+import { UPLOAD_KEY_TAG, uploadKey } from './upload.js'
 import {
   hashesDuringUpload,
   registrationKey,
@@ -209,7 +210,8 @@ async function planUpload(
         ...tags.filter(
           tag => tag.key !== IDEMPOTENCY_TAG && !lateTags.includes(tag)
         ),
-        PLANNED_REQUEST_TAG
+        PLANNED_REQUEST_TAG,
+        ...plannedUploadKey(config, directory, tags)
       ]
     })
   )
@@ -247,6 +249,24 @@ async function planUpload(
       runId: '<new run id>'
     }
   }
+}
+
+/**
+ * Returns the upload key tag that the run gets, unless the version is
+ * forced, whose upload never goes into an earlier attempt's run.
+ */
+function plannedUploadKey(
+  config: Config,
+  directory: ModelDirectory,
+  tags: readonly Tag[]
+): Tag[] {
+  const key = tags.find(tag => tag.key === IDEMPOTENCY_TAG)?.value
+  if (config.forceNewVersion || key === undefined) return []
+  const scope = {
+    modelName: config.modelName,
+    experimentName: config.experimentName
+  }
+  return [{ key: UPLOAD_KEY_TAG, value: uploadKey(key, scope, directory) }]
 }
 
 function write(

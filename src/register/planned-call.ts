@@ -3,7 +3,8 @@ import { joinUrl } from '../http/url.js'
 
 /**
  * One write that a registration would send, as a dry run shows it. Values
- * the server assigns on a real run are placeholders in angle brackets.
+ * known only on a real run, such as the ids the server assigns, the
+ * times and a random request id, are placeholders in angle brackets.
  */
 export interface PlannedCall {
   readonly method: ApiRequest['method']

@@ -192,11 +192,12 @@ async function registerVersion(
 
 /**
  * Reads a local model directory for its registration. With
- * `force-new-version` and no signature, nothing needs the digest before
- * the upload, so the upload hashes the files over 64 KiB as it sends
- * them, and each is read once (twice with SigV4, whose signature covers
- * the body). For a file of 1 GiB that saves the 0.9 s that hashing it
- * takes first.
+ * `force-new-version` and no signature, outside Unity Catalog (whose
+ * upload reads the files again), nothing needs the digest before the
+ * upload. The upload then hashes the files over 64 KiB as it sends them,
+ * and each is read once, or twice with SigV4, whose signature covers the
+ * body. For a file of 1 GiB that saves the 0.9 s that hashing it takes
+ * first.
  */
 function readLocalModel(
   config: Config,

@@ -150,6 +150,25 @@ describe('createVersion of a forced version', () => {
     }
   })
 
+  // A search that misses the new version leaves the exact reads, which
+  // must match the whole tag and not an earlier forced version's.
+  it.each([1, 2])(
+    'reads back past an empty search after %i forced',
+    async earlier => {
+      const { http, log } = client()
+      for (let i = 0; i < earlier; i++) {
+        const requestTag = { key: CREATE_REQUEST_TAG, value: `old-${i}` }
+        await createVersion(http, { ...REQUEST, requestTag }, log)
+      }
+      server.faults.setQuirks({ emptyVersionSearch: true })
+      server.faults.dropAfterCommit(CREATE, { times: 1 })
+      const version = await createVersion(http, forced, log)
+      expect(version.version).toBe(String(2 + earlier))
+      expect(versionCount()).toBe(2 + earlier)
+      expect(createCount()).toBe(2 + earlier)
+    }
+  )
+
   it('tags the version with its request', async () => {
     const { http, log } = client()
     const version = await createVersion(http, forced, log)
