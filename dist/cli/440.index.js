@@ -11907,16 +11907,25 @@ async function finalizeModelVersion(http, name, version) {
 ;// CONCATENATED MODULE: ./src/storage/storage-file.ts
 
 
-/** Lists the files of a local model directory for an upload to storage. */
+
+/**
+ * Lists the files of a local model directory for an upload to storage.
+ * Each is read as an upload through the artifact proxy reads it: without
+ * following a link, and checked against its size and hash before its
+ * last bytes go out.
+ */
 function localStorageFiles(directory) {
-    return directory.files.map(file => ({
-        relativePath: file.relativePath,
-        size: file.size,
-        // NOTE: unlike an upload through the artifact proxy, this read
-        // follows a link and checks neither the size nor the hash of a file
-        // changed since the model directory was read.
-        open: () => (0,external_node_fs_.createReadStream)(file.absolutePath)
-    }));
+    return directory.files.map(file => {
+        const body = fileUploadBody(file);
+        return {
+            relativePath: file.relativePath,
+            size: file.size,
+            open: () => {
+                const opened = body.open();
+                return Buffer.isBuffer(opened) ? external_node_stream_.Readable.from([opened]) : opened;
+            }
+        };
+    });
 }
 /**
  * Lists the files of a model directory behind the tracking server's

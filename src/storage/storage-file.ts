@@ -1,9 +1,9 @@
-import { createReadStream } from 'node:fs'
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 
 import type { HttpClient } from '../http/transport.js'
 import type { ProxyFile } from '../mlflow/artifact-tree.js'
 import { openArtifactStream } from '../mlflow/artifacts.js'
+import { fileUploadBody } from '../register/file-upload-body.js'
 import type { ModelDirectory } from '../register/model-directory.js'
 
 /** One model file to write to a Unity Catalog storage location. */
@@ -15,16 +15,24 @@ export interface StorageFile {
   open(): Readable
 }
 
-/** Lists the files of a local model directory for an upload to storage. */
+/**
+ * Lists the files of a local model directory for an upload to storage.
+ * Each is read as an upload through the artifact proxy reads it: without
+ * following a link, and checked against its size and hash before its
+ * last bytes go out.
+ */
 export function localStorageFiles(directory: ModelDirectory): StorageFile[] {
-  return directory.files.map(file => ({
-    relativePath: file.relativePath,
-    size: file.size,
-    // NOTE: unlike an upload through the artifact proxy, this read
-    // follows a link and checks neither the size nor the hash of a file
-    // changed since the model directory was read.
-    open: () => createReadStream(file.absolutePath)
-  }))
+  return directory.files.map(file => {
+    const body = fileUploadBody(file)
+    return {
+      relativePath: file.relativePath,
+      size: file.size,
+      open: () => {
+        const opened = body.open()
+        return Buffer.isBuffer(opened) ? Readable.from([opened]) : opened
+      }
+    }
+  })
 }
 
 /**
