@@ -180,9 +180,9 @@ describe('dry run of a model directory', () => {
   })
 })
 
-// A forced upload without signing tags its run with the model digest
-// after the files, because it hashes them as it sends them; an upload
-// that is not forced tags its run with its upload key.
+// A forced upload without signing hashes the files as it sends them, so
+// it tags its run with the model digest after them. An upload that is
+// not forced tags its run with its upload key.
 describe.each(['true', 'false'])(
   'dry run of a model directory with force-new-version %s',
   force => {

@@ -86,7 +86,7 @@ export interface StandInBehaviour {
    */
   failFinalize: number
   /**
-   * How many model-version creates are stored and then answered with
+   * How many model-version creates are stored and then rejected with
    * HTTP 503, as when a response is lost after the create committed.
    */
   failCreateAfterCommit: number

@@ -9544,7 +9544,7 @@ function describe(error) {
 
 /**
  * Tags whose values the action sets for its own bookkeeping and which
- * say nothing about the model. The `ci.*` tags are compared as
+ * describe nothing about the model. The `ci.*` tags are compared as
  * provenance instead.
  */
 const BOOKKEEPING_TAGS = new Set([IDEMPOTENCY_TAG, CREATE_REQUEST_TAG]);
@@ -9950,10 +9950,10 @@ function newestVersion(model) {
 }
 /**
  * Finds the version that carries a tag unique to one create request. A
- * search by the tag comes first; as a search can lag behind a create
- * that committed moments ago, the newest versions are then read one by
- * one. Unity Catalog lists no newest versions, and its search by name
- * already returns every version.
+ * search by the tag comes first. A search can lag behind a create that
+ * committed moments ago, so when it finds nothing the newest versions
+ * are read one by one. Unity Catalog lists no newest versions, and its
+ * search by name already returns every version.
  */
 async function findVersionByRequestTag(http, model, tag, log) {
     const found = await searchByTag(http, model.name, tag, log);
@@ -13044,7 +13044,7 @@ async function registerVersion(context, early) {
     context.progress.preflight = preflight;
     const read = await reading;
     // A directory whose large files are hashed during the upload gets its
-    // key and digest only then; it always makes a new version.
+    // key and digest only then. It always makes a new version.
     const identity = read && !isHashed(read) ? undefined : identify(context, read, await keying);
     const seen = new Map();
     const existing = identity && preflight.model && !config.forceNewVersion
@@ -13090,14 +13090,13 @@ async function registerVersion(context, early) {
  */
 function readLocalModel(config, unityCatalog) {
     const root = config.modelPath ?? '';
-    if (unityCatalog)
-        return readModelDirectory(root, 0);
-    return hashesDuringUpload(config, unityCatalog)
-        ? listModelDirectory(root, KEPT_BYTES_LIMIT)
-        : readModelDirectory(root, KEPT_BYTES_LIMIT);
+    if (hashesDuringUpload(config, unityCatalog)) {
+        return listModelDirectory(root, KEPT_BYTES_LIMIT);
+    }
+    return readModelDirectory(root, unityCatalog ? 0 : KEPT_BYTES_LIMIT);
 }
 /**
- * Tells whether the upload of a local model hashes its large files as it
+ * Checks whether the upload of a local model hashes its large files as it
  * sends them, so that its run gets the model digest tag only after them.
  */
 function hashesDuringUpload(config, unityCatalog) {
@@ -13190,7 +13189,7 @@ async function createNewVersion(context, local, identity, target) {
         }
         : await prepareSource(context, local, identity, target);
     const { source } = prepared;
-    // The identity's tags hold a local model's digest already. A verified
+    // The identity's tags contain a local model's digest already. A verified
     // source's digest and the signature's location are known only now;
     // in Unity Catalog the signature's location is tagged after upload.
     const signatureUri = http.isUnityCatalog

@@ -188,10 +188,10 @@ function newestVersion(model: RegisteredModel): number {
 
 /**
  * Finds the version that carries a tag unique to one create request. A
- * search by the tag comes first; as a search can lag behind a create
- * that committed moments ago, the newest versions are then read one by
- * one. Unity Catalog lists no newest versions, and its search by name
- * already returns every version.
+ * search by the tag comes first. A search can lag behind a create that
+ * committed moments ago, so when it finds nothing the newest versions
+ * are read one by one. Unity Catalog lists no newest versions, and its
+ * search by name already returns every version.
  */
 export async function findVersionByRequestTag(
   http: HttpClient,

@@ -139,7 +139,7 @@ async function registerVersion(
   context.progress.preflight = preflight
   const read = await reading
   // A directory whose large files are hashed during the upload gets its
-  // key and digest only then; it always makes a new version.
+  // key and digest only then. It always makes a new version.
   const identity =
     read && !isHashed(read) ? undefined : identify(context, read, await keying)
 
@@ -204,14 +204,14 @@ function readLocalModel(
   unityCatalog: boolean
 ): Promise<ModelDirectory | ListedModelDirectory> {
   const root = config.modelPath ?? ''
-  if (unityCatalog) return readModelDirectory(root, 0)
-  return hashesDuringUpload(config, unityCatalog)
-    ? listModelDirectory(root, KEPT_BYTES_LIMIT)
-    : readModelDirectory(root, KEPT_BYTES_LIMIT)
+  if (hashesDuringUpload(config, unityCatalog)) {
+    return listModelDirectory(root, KEPT_BYTES_LIMIT)
+  }
+  return readModelDirectory(root, unityCatalog ? 0 : KEPT_BYTES_LIMIT)
 }
 
 /**
- * Tells whether the upload of a local model hashes its large files as it
+ * Checks whether the upload of a local model hashes its large files as it
  * sends them, so that its run gets the model digest tag only after them.
  */
 export function hashesDuringUpload(
@@ -400,7 +400,7 @@ async function createNewVersion(
       }
     : await prepareSource(context, local, identity, target)
   const { source } = prepared
-  // The identity's tags hold a local model's digest already. A verified
+  // The identity's tags contain a local model's digest already. A verified
   // source's digest and the signature's location are known only now;
   // in Unity Catalog the signature's location is tagged after upload.
   const signatureUri = http.isUnityCatalog

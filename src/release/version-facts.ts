@@ -14,7 +14,7 @@ import {
 
 /**
  * Tags whose values the action sets for its own bookkeeping and which
- * say nothing about the model. The `ci.*` tags are compared as
+ * describe nothing about the model. The `ci.*` tags are compared as
  * provenance instead.
  */
 const BOOKKEEPING_TAGS = new Set([IDEMPOTENCY_TAG, CREATE_REQUEST_TAG])

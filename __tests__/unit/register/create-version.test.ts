@@ -90,7 +90,7 @@ function createCount(): number {
 }
 
 // A forced version carries the same key as the one before it, so only
-// its request tag tells the version that its own create committed.
+// its request tag identifies the version that its own create committed.
 describe('createVersion of a forced version', () => {
   const forced: VersionRequest = {
     ...REQUEST,

@@ -5,7 +5,7 @@ import { knownVersionFacts } from '../../../src/release/version-facts.js'
 
 describe('knownVersionFacts tags', () => {
   // The key and a forced version's create request differ between any
-  // two versions, and say nothing about the model.
+  // two versions and describe nothing about the model.
   it('leaves out the bookkeeping tags', () => {
     const version = modelVersionSchema.parse({
       name: 'fraud-model',
