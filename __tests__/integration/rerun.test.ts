@@ -97,28 +97,43 @@ describe('re-run with changed inputs', () => {
     expect(await listVersionNumbers('plain', modelName)).toEqual(['1'])
   })
 
-  it('force-new-version creates another version', async () => {
-    const runId = uniqueRunId()
-    const modelName = uniqueModelName('rerun')
+  /** Registers, then re-runs the same workflow run with a forced version. */
+  async function registerThenForce(runId: string, modelName: string) {
     await runAction(inputsFor(modelName, {}), githubEnv(runId))
-    const second = await runAction(
+    return runAction(
       inputsFor(modelName, { 'force-new-version': 'true' }),
       rerunEnv(runId)
     )
+  }
+
+  it('force-new-version creates another version', async () => {
+    const modelName = uniqueModelName('rerun')
+    const second = await registerThenForce(uniqueRunId(), modelName)
 
     expect(second.result.outcome).toBe('registered')
     expect(second.host.outputs.get('model-version')).toBe('2')
     expect(await listVersionNumbers('plain', modelName)).toEqual(['1', '2'])
   })
 
-  it('force-new-version uploads into a new run', async () => {
+  it('a later re-run reuses the first version, not a forced one', async () => {
     const runId = uniqueRunId()
     const modelName = uniqueModelName('rerun')
-    await runAction(inputsFor(modelName, {}), githubEnv(runId))
-    await runAction(
-      inputsFor(modelName, { 'force-new-version': 'true' }),
-      rerunEnv(runId)
-    )
+    await registerThenForce(runId, modelName)
+    const third = await runAction(inputsFor(modelName, {}), {
+      ...githubEnv(runId),
+      GITHUB_RUN_ATTEMPT: '3'
+    })
+
+    expect(third.result.outcome).toBe('reused')
+    expect(third.host.outputs.get('model-version')).toBe('1')
+    const warnings = third.host.lines.filter(l => l.level === 'warning')
+    expect(warnings.map(l => l.title)).not.toContain('Duplicate model versions')
+    expect(await listVersionNumbers('plain', modelName)).toEqual(['1', '2'])
+  })
+
+  it('force-new-version uploads into a new run', async () => {
+    const modelName = uniqueModelName('rerun')
+    await registerThenForce(uniqueRunId(), modelName)
 
     const first = await getModelVersion('plain', modelName, '1')
     const second = await getModelVersion('plain', modelName, '2')

@@ -9831,6 +9831,7 @@ function aliasRace(version, guard, actual) {
 
 
 
+
 /**
  * How many of the newest versions are read one by one when the version
  * search cannot be trusted. A re-run usually follows its first attempt
@@ -9927,14 +9928,20 @@ async function searchByTag(http, modelName, tag, log) {
  * Confirms candidates by exact reads and returns one: for the key the
  * oldest, for a create request's tag the newest, which is where its own
  * version is among all the versions a search on Unity Catalog returns.
+ *
+ * A version created with `force-new-version` carries the key of the same
+ * content and a create request's tag. It was wanted as another version,
+ * so for the key it comes after the others and is no duplicate.
  */
 async function confirmOldest(http, modelName, tag, candidates, log) {
-    const newestFirst = tag.key !== IDEMPOTENCY_TAG;
-    const matching = [...candidates].sort((a, b) => newestFirst
-        ? Number(b.version) - Number(a.version)
-        : Number(a.version) - Number(b.version));
-    if (matching.length > 1 && tag.key === IDEMPOTENCY_TAG) {
-        log.warning(`Versions ${matching.map(v => v.version).join(', ')} of ` +
+    const byKey = tag.key === IDEMPOTENCY_TAG;
+    const matching = [...candidates].sort((a, b) => byKey
+        ? Number(forced(a)) - Number(forced(b)) ||
+            Number(a.version) - Number(b.version)
+        : Number(b.version) - Number(a.version));
+    const unforced = matching.filter(version => !forced(version));
+    if (byKey && unforced.length > 1) {
+        log.warning(`Versions ${unforced.map(v => v.version).join(', ')} of ` +
             `'${modelName}' share idempotency key ${tag.value}; using the ` +
             'oldest.', { title: 'Duplicate model versions' });
     }
@@ -9944,6 +9951,10 @@ async function confirmOldest(http, modelName, tag, candidates, log) {
             return confirmed;
     }
     return undefined;
+}
+/** Whether a version was created with `force-new-version`. */
+function forced(version) {
+    return version.tags.some(tag => tag.key === CREATE_REQUEST_TAG);
 }
 function newestVersion(model) {
     return Math.max(0, ...model.latest_versions.map(v => Number(v.version)));

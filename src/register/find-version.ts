@@ -11,6 +11,7 @@ import {
 } from '../mlflow/registry.js'
 import type { ModelVersion, RegisteredModel } from '../mlflow/schemas.js'
 import { IDEMPOTENCY_TAG } from './provenance.js'
+import { CREATE_REQUEST_TAG } from './read-back-create.js'
 
 /**
  * How many of the newest versions are read one by one when the version
@@ -153,6 +154,10 @@ async function searchByTag(
  * Confirms candidates by exact reads and returns one: for the key the
  * oldest, for a create request's tag the newest, which is where its own
  * version is among all the versions a search on Unity Catalog returns.
+ *
+ * A version created with `force-new-version` carries the key of the same
+ * content and a create request's tag. It was wanted as another version,
+ * so for the key it comes after the others and is no duplicate.
  */
 async function confirmOldest(
   http: HttpClient,
@@ -161,15 +166,17 @@ async function confirmOldest(
   candidates: readonly ModelVersion[],
   log: Logger
 ): Promise<ModelVersion | undefined> {
-  const newestFirst = tag.key !== IDEMPOTENCY_TAG
+  const byKey = tag.key === IDEMPOTENCY_TAG
   const matching = [...candidates].sort((a, b) =>
-    newestFirst
-      ? Number(b.version) - Number(a.version)
-      : Number(a.version) - Number(b.version)
+    byKey
+      ? Number(forced(a)) - Number(forced(b)) ||
+        Number(a.version) - Number(b.version)
+      : Number(b.version) - Number(a.version)
   )
-  if (matching.length > 1 && tag.key === IDEMPOTENCY_TAG) {
+  const unforced = matching.filter(version => !forced(version))
+  if (byKey && unforced.length > 1) {
     log.warning(
-      `Versions ${matching.map(v => v.version).join(', ')} of ` +
+      `Versions ${unforced.map(v => v.version).join(', ')} of ` +
         `'${modelName}' share idempotency key ${tag.value}; using the ` +
         'oldest.',
       { title: 'Duplicate model versions' }
@@ -180,6 +187,11 @@ async function confirmOldest(
     if (carriesTag(confirmed, tag)) return confirmed
   }
   return undefined
+}
+
+/** Whether a version was created with `force-new-version`. */
+function forced(version: ModelVersion): boolean {
+  return version.tags.some(tag => tag.key === CREATE_REQUEST_TAG)
 }
 
 function newestVersion(model: RegisteredModel): number {

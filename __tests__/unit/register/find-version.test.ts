@@ -14,6 +14,7 @@ import { getRegisteredModel } from '../../../src/mlflow/registry.js'
 import type { ModelVersion } from '../../../src/mlflow/schemas.js'
 import { findVersionByKey } from '../../../src/register/find-version.js'
 import { IDEMPOTENCY_TAG } from '../../../src/register/provenance.js'
+import { CREATE_REQUEST_TAG } from '../../../src/register/read-back-create.js'
 import { fakeClient, type FakeClient } from '../fixtures/fake-client.js'
 
 const MODEL = 'churn'
@@ -103,6 +104,51 @@ describe('findVersionByKey', () => {
     expect(warnings).toEqual([
       expect.stringContaining('returned no version 3, which exists')
     ])
+  })
+})
+
+describe('findVersionByKey with forced versions', () => {
+  /** Adds one version with the key; a forced one has a request tag. */
+  function addKeyed(forced: boolean): void {
+    const number = server.state.registry.listVersions().length + 1
+    server.state.registry.createVersion({
+      name: MODEL,
+      source: `s3://bucket/model-${number}`,
+      storageLocation: `s3://bucket/model-${number}`,
+      runId: '',
+      runLink: '',
+      description: '',
+      tags: [
+        { key: IDEMPOTENCY_TAG, value: KEY },
+        ...(forced ? [{ key: CREATE_REQUEST_TAG, value: `id-${number}` }] : [])
+      ]
+    })
+  }
+
+  function warnings(): string[] {
+    return client.log.lines.filter(l => l.startsWith('warning:'))
+  }
+
+  it('prefers an unforced version and sees no duplicate', async () => {
+    addKeyed(true)
+    addKeyed(false)
+    expect((await find())?.version).toBe('2')
+    expect(warnings()).toEqual([])
+  })
+
+  it('names only unforced versions as duplicates', async () => {
+    addKeyed(false)
+    addKeyed(true)
+    addKeyed(false)
+    expect((await find())?.version).toBe('1')
+    expect(warnings()).toEqual([expect.stringContaining('Versions 1, 3 of')])
+  })
+
+  it('reuses a forced version when no other has the key', async () => {
+    addKeyed(true)
+    addKeyed(true)
+    expect((await find())?.version).toBe('1')
+    expect(warnings()).toEqual([])
   })
 })
 
