@@ -142,6 +142,18 @@ describe('re-run with changed inputs', () => {
     expect(second.run_id).not.toBe(first.run_id)
   })
 
+  it('outside CI says what the reused version had in common', async () => {
+    const modelName = uniqueModelName('rerun')
+    await runAction(inputsFor(modelName, {}), {})
+    const second = await runAction(inputsFor(modelName, {}), {})
+
+    expect(second.result.outcome).toBe('reused')
+    const info = second.host.lines.map(line => line.message)
+    expect(info).toContainEqual(
+      expect.stringContaining('registered from the same model outside CI')
+    )
+  })
+
   it('other workflow run creates another version', async () => {
     const modelName = uniqueModelName('rerun')
     await runAction(inputsFor(modelName, {}), githubEnv(uniqueRunId()))

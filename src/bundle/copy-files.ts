@@ -3,14 +3,27 @@ import { mkdir, open } from 'node:fs/promises'
 import path from 'node:path'
 
 import { nodeCrypto } from '../node-crypto.js'
-import type { ModelDirectory } from '../register/model-directory.js'
+import {
+  changedContents,
+  changedSinceListing,
+  listedFileChunks,
+  openListedFile
+} from '../register/listed-file-reads.js'
+import type { ModelDirectory, ModelFile } from '../register/model-directory.js'
+import { countOf } from '../text/plural.js'
 import { resolveInside } from './bundle-paths.js'
 import type { BundleFile } from './manifest.js'
 
 /**
- * Copies a model directory's files into `target` inside a bundle root,
- * hashing each copy as it is written, and returns the manifest entries.
- * Files are created with `wx`, so nothing existing is overwritten.
+ * Copies a model directory's files into `target` inside a bundle root
+ * and returns the manifest entries. Files are created with `wx`, so
+ * nothing existing is overwritten.
+ *
+ * Each file is opened as the hashing opened it, without following a link
+ * and only as the regular file the listing found, and its copy must have
+ * the size and SHA-256 that the hashing found. A file that changed since
+ * then fails the bundle, whose digest would otherwise not match the
+ * model that a sync registers.
  */
 export async function copyModelFiles(
   directory: ModelDirectory,
@@ -22,30 +35,43 @@ export async function copyModelFiles(
     const relative = `${target}/${file.relativePath}`
     const destination = resolveInside(root, relative)
     await mkdir(path.dirname(destination), { recursive: true })
-    const { size, sha256 } = await copyWithHash(file.absolutePath, destination)
-    files.push({ path: relative, size, sha256 })
+    await copyChecked(file, destination)
+    files.push({ path: relative, size: file.size, sha256: file.sha256 })
   }
   return files
 }
 
-async function copyWithHash(
-  source: string,
+/** The size of one read of a file being copied, as a file stream's. */
+const COPY_CHUNK = 64 * 1024
+
+async function copyChecked(
+  file: ModelFile,
   destination: string
-): Promise<{ size: number; sha256: string }> {
+): Promise<void> {
   const hash = nodeCrypto().createHash('sha256')
   let size = 0
-  const output = await open(destination, 'wx', 0o644)
+  const input = await openListedFile(file)
   try {
-    for await (const chunk of createReadStream(source)) {
-      const buffer = chunk as Buffer
-      hash.update(buffer)
-      size += buffer.length
-      await output.write(buffer)
+    const output = await open(destination, 'wx', 0o644)
+    try {
+      for await (const chunk of listedFileChunks(file, input, COPY_CHUNK)) {
+        hash.update(chunk)
+        size += chunk.length
+        await output.write(chunk)
+      }
+    } finally {
+      await output.close()
     }
   } finally {
-    await output.close()
+    await input.close()
   }
-  return { size, sha256: hash.digest('hex') }
+  if (size !== file.size) {
+    const was = `${file.relativePath} had ${countOf(file.size, 'byte')}`
+    throw changedSinceListing(was, size > file.size ? 'larger' : 'smaller')
+  }
+  if (hash.digest('hex') !== file.sha256) {
+    throw changedContents(file.relativePath)
+  }
 }
 
 /** Hashes a file with SHA-256, streamed; returns the hex digest and size. */

@@ -7,6 +7,7 @@ import { countOf } from '../text/plural.js'
 import {
   changedContents,
   changedSinceListing,
+  listedFileChunks,
   openListedFile
 } from './listed-file-reads.js'
 import type { ListedFile, ModelFile } from './model-directory.js'
@@ -82,12 +83,9 @@ async function* readAndHash(
 ): AsyncGenerator<Buffer> {
   const handle = await openListedFile(file)
   try {
-    const chunks = handle.createReadStream({
-      highWaterMark: Math.min(READ_CHUNK, file.size + 1),
-      autoClose: false
-    })
+    const chunkBytes = Math.min(READ_CHUNK, file.size + 1)
     let last: Buffer | undefined
-    for await (const chunk of chunks as AsyncIterable<Buffer>) {
+    for await (const chunk of listedFileChunks(file, handle, chunkBytes)) {
       if (attempt.bytes + chunk.length > file.size) {
         throw changedSinceListing(sizeOf(file), 'larger')
       }

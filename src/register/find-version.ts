@@ -71,9 +71,7 @@ export async function findVersionByKey(
     )
     if (seesNewest) return undefined
     if (listed.complete) return readAfterIncompleteSearch(http, model, key, log)
-    return readNewestVersions(http, modelName, newest, version =>
-      carriesKey(version, key)
-    )
+    return readNewestVersions(http, modelName, newest, keyTag(key))
   }
   const page = await searchNewestVersions(http, modelName, NEWEST_PAGE)
   if (!page.versions.some(version => version.version === String(newest))) {
@@ -107,9 +105,7 @@ function readAfterIncompleteSearch(
       'find one registered with this idempotency key.',
     { title: 'Version search is incomplete' }
   )
-  return readNewestVersions(http, model.name, newest, version =>
-    carriesKey(version, key)
-  )
+  return readNewestVersions(http, model.name, newest, keyTag(key))
 }
 
 function carriesKey(version: ModelVersion, key: string): boolean {
@@ -167,11 +163,8 @@ async function confirmOldest(
   log: Logger
 ): Promise<ModelVersion | undefined> {
   const byKey = tag.key === IDEMPOTENCY_TAG
-  const matching = [...candidates].sort((a, b) =>
-    byKey
-      ? Number(forced(a)) - Number(forced(b)) ||
-        Number(a.version) - Number(b.version)
-      : Number(b.version) - Number(a.version)
+  const matching = [...candidates].sort(
+    byKey ? byKeyPreference : (a, b) => Number(b.version) - Number(a.version)
   )
   const unforced = matching.filter(version => !forced(version))
   if (byKey && unforced.length > 1) {
@@ -187,6 +180,14 @@ async function confirmOldest(
     if (carriesTag(confirmed, tag)) return confirmed
   }
   return undefined
+}
+
+/** Orders versions with one key: unforced before forced, then oldest. */
+function byKeyPreference(a: ModelVersion, b: ModelVersion): number {
+  return (
+    Number(forced(a)) - Number(forced(b)) ||
+    Number(a.version) - Number(b.version)
+  )
 }
 
 /** Whether a version was created with `force-new-version`. */
@@ -215,19 +216,22 @@ export async function findVersionByRequestTag(
   if (found || http.isUnityCatalog) return found
   const newest = newestVersion(model)
   if (newest === 0) return undefined
-  return readNewestVersions(http, model.name, newest, version =>
-    carriesTag(version, tag)
-  )
+  return readNewestVersions(http, model.name, newest, tag)
 }
 
+/**
+ * Reads the newest versions one by one, newest first. For a create
+ * request's tag the first match is the one; for the key the matches are
+ * ordered as {@link byKeyPreference} orders them.
+ */
 async function readNewestVersions(
   http: HttpClient,
   modelName: string,
   newest: number,
-  matches: (version: ModelVersion) => boolean
+  tag: Tag
 ): Promise<ModelVersion | undefined> {
   const oldest = Math.max(1, newest - EXACT_READ_VERSIONS + 1)
-  let match: ModelVersion | undefined
+  const matches: ModelVersion[] = []
   for (let number = newest; number >= oldest; number--) {
     let version: ModelVersion
     try {
@@ -237,9 +241,11 @@ async function readNewestVersions(
       if (isNotFound(error)) continue
       throw error
     }
-    if (matches(version)) match = version
+    if (!carriesTag(version, tag)) continue
+    if (tag.key !== IDEMPOTENCY_TAG) return version
+    matches.push(version)
   }
-  return match
+  return matches.sort(byKeyPreference)[0]
 }
 
 /**

@@ -35,13 +35,13 @@ export function readSmallFile(
     throw explainOpenError(file, error)
   }
   try {
-    checkRegular(file, fstatSync(descriptor))
+    checkListed(file, fstatSync(descriptor))
     // One byte more than the listed size shows whether the file grew.
     const buffer = Buffer.allocUnsafe(file.size + 1)
-    const length = readInto(descriptor, buffer)
+    const length = readInto(file, descriptor, buffer)
     if (length <= file.size) return buffer.subarray(0, length)
     const rest = Buffer.allocUnsafe(Math.max(0, limit + 1 - length))
-    const more = readInto(descriptor, rest)
+    const more = readInto(file, descriptor, rest)
     if (length + more > limit) return undefined
     return Buffer.concat([buffer, rest.subarray(0, more)])
   } finally {
@@ -50,12 +50,16 @@ export function readSmallFile(
 }
 
 /** Reads until the buffer is full or the file ends, and returns the length. */
-function readInto(descriptor: number, buffer: Buffer): number {
+function readInto(file: ListedFile, descriptor: number, buffer: Buffer) {
   let length = 0
   let read = -1
-  while (read !== 0 && length < buffer.length) {
-    read = readSync(descriptor, buffer, length, buffer.length - length, null)
-    length += read
+  try {
+    while (read !== 0 && length < buffer.length) {
+      read = readSync(descriptor, buffer, length, buffer.length - length, null)
+      length += read
+    }
+  } catch (error) {
+    throw explainReadError(file, error)
   }
   return length
 }
@@ -72,7 +76,7 @@ export async function openListedFile(file: ListedFile): Promise<FileHandle> {
     throw explainOpenError(file, error)
   }
   try {
-    checkRegular(file, await handle.stat())
+    checkListed(file, await handle.stat())
   } catch (error) {
     await handle.close()
     throw error
@@ -81,19 +85,71 @@ export async function openListedFile(file: ListedFile): Promise<FileHandle> {
 }
 
 /**
- * Explains the open errors that mean a file was replaced since the
- * listing: a socket cannot be opened (ENXIO), and a link is not followed
- * (ELOOP). Other errors pass unchanged.
+ * Reads an open listed file from its start in chunks of up to
+ * `chunkBytes`, with a failed read explained as the file's. The caller
+ * closes the handle.
+ */
+export async function* listedFileChunks(
+  file: ListedFile,
+  handle: FileHandle,
+  chunkBytes: number
+): AsyncGenerator<Buffer> {
+  const chunks = handle.createReadStream({
+    start: 0,
+    highWaterMark: chunkBytes,
+    autoClose: false
+  })
+  try {
+    yield* chunks as AsyncIterable<Buffer>
+  } catch (error) {
+    throw explainReadError(file, error)
+  }
+}
+
+/**
+ * Explains the open errors that mean a file was replaced or removed
+ * since the listing: a socket cannot be opened (ENXIO), a link is not
+ * followed (ELOOP), and a file or a folder on its path is gone (ENOENT,
+ * ENOTDIR). Other errors of the file system are explained as a file that
+ * cannot be read.
  */
 function explainOpenError(file: ListedFile, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException).code
   if (code === 'ENXIO') return replaced(file, 'a socket')
   if (code === 'ELOOP') return replaced(file, 'a symbolic link')
-  return error
+  if (code === 'ENOENT' || code === 'ENOTDIR') return replaced(file, 'gone')
+  return explainReadError(file, error)
 }
 
-function checkRegular(file: ListedFile, info: Stats): void {
+/**
+ * Explains an error of the file system while a listed file is opened or
+ * read, such as EACCES or EIO, as the file that cannot be read. Any
+ * other error, such as a diagnosis or an abort, passes unchanged. The
+ * upload must not take a local file's failure for the server's.
+ */
+export function explainReadError(file: ListedFile, error: unknown): unknown {
+  if (!(error instanceof Error)) return error
+  const { syscall, code } = error as NodeJS.ErrnoException
+  if (syscall === undefined) return error
+  return configError(
+    'input `model-path`',
+    `${file.relativePath} could not be read: ${syscall} failed with ` +
+      (code ?? 'an error'),
+    "Make every file of the model directory readable by the runner's " +
+      'user, and leave the directory unchanged while it is registered.'
+  )
+}
+
+/**
+ * Checks that an open file is a regular file and the one the listing
+ * found. A folder on its path replaced by a link since then would lead
+ * to another file, perhaps outside the model.
+ */
+function checkListed(file: ListedFile, info: Stats): void {
   if (!info.isFile()) throw replaced(file, kindOf(info))
+  if (info.dev !== file.fileId.dev || info.ino !== file.fileId.ino) {
+    throw replaced(file, 'another file')
+  }
 }
 
 function kindOf(info: Stats): string {

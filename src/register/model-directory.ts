@@ -15,6 +15,7 @@ import { configError } from '../diagnosis/diagnosis.js'
 import { nodeCrypto } from '../node-crypto.js'
 import {
   changedSinceListing,
+  explainReadError,
   openListedFile,
   readSmallFile
 } from './listed-file-reads.js'
@@ -29,8 +30,19 @@ export interface ModelFile {
   readonly sha256: string
   /** Whether the path is a symbolic link, read as the file it points to. */
   readonly isSymlink: boolean
+  /**
+   * The device and inode that the listing found. A read checks them, so
+   * a file reached through a folder replaced by a link is not read.
+   */
+  readonly fileId: FileId
   /** Bytes that were hashed, kept for the upload of a small file. */
   readonly contents?: Buffer
+}
+
+/** Which file a path named when it was listed. */
+export interface FileId {
+  readonly dev: number
+  readonly ino: number
 }
 
 /** A file as the listing found it, before it is read. */
@@ -281,7 +293,13 @@ function listEntry(
   if (info.isDirectory()) return 'directory'
   if (info.isSymbolicLink()) return followLink(root, relativePath, absolutePath)
   if (!info.isFile()) return undefined
-  return { relativePath, absolutePath, size: info.size, isSymlink: false }
+  return {
+    relativePath,
+    absolutePath,
+    size: info.size,
+    isSymlink: false,
+    fileId: { dev: info.dev, ino: info.ino }
+  }
 }
 
 function followLink(
@@ -304,7 +322,8 @@ function followLink(
     relativePath,
     absolutePath: target,
     size: info.size,
-    isSymlink: true
+    isSymlink: true,
+    fileId: { dev: info.dev, ino: info.ino }
   }
 }
 
@@ -454,6 +473,8 @@ export async function hashLargeFile(
         ? await hashInParts(handle, signal)
         : sha256Of(await handle.readFile({ signal }))
     return { ...file, sha256 }
+  } catch (error) {
+    throw explainReadError(file, error)
   } finally {
     await handle.close()
   }

@@ -273,7 +273,7 @@ async function reuseVersion(
   const { http, config, log } = context
   log.info(
     `Version ${existing.version} of '${config.modelName}' was already ` +
-      'registered by this run (same idempotency key); reusing it.'
+      `registered ${reuseReason(context)}; reusing it.`
   )
   // Set now, so a refused tag update still reports the version.
   context.progress.version = existing
@@ -286,6 +286,19 @@ async function reuseVersion(
     log
   )
   return { version: existing, createdModel: false, key: identity.key }
+}
+
+/** Says what an earlier registration with the same key had in common. */
+function reuseReason(context: RegistrationContext): string {
+  const { config, provenance } = context
+  if (config.idempotencyKey) {
+    return `with idempotency key ${config.idempotencyKey}`
+  }
+  if (provenance.runId) return 'by this CI run (same idempotency key)'
+  return (
+    'from the same model outside CI (same idempotency key, which ' +
+    'outside CI depends only on the model name and its content or source)'
+  )
 }
 
 /**

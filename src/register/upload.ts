@@ -29,6 +29,7 @@ import { countOf } from '../text/plural.js'
 import { formatBytes } from './byte-size.js'
 import { explainArtifactRefusal } from './artifact-permission.js'
 import { fileUploadBody } from './file-upload-body.js'
+import { checkProxyFileNames } from './proxy-file-names.js'
 import {
   completeDirectory,
   type ListedFile,
@@ -146,6 +147,7 @@ export async function uploadModelDirectory(
   plan: UploadPlan,
   log: Logger
 ): Promise<UploadedModel> {
+  checkProxyFileNames(directory.files)
   const experimentId = await ensureExperiment(http, plan.experimentName, log)
   const earlier = await findEarlierUploadRun(http, experimentId, plan)
   const run = earlier ?? (await createUploadRun(http, experimentId, plan, log))

@@ -169,6 +169,21 @@ describe('createVersion of a forced version', () => {
     }
   )
 
+  it('stops the exact reads at its own version', async () => {
+    const { http, log } = client()
+    for (let i = 0; i < 3; i++) {
+      const requestTag = { key: CREATE_REQUEST_TAG, value: `old-${i}` }
+      await createVersion(http, { ...REQUEST, requestTag }, log)
+    }
+    server.faults.setQuirks({ emptyVersionSearch: true })
+    server.faults.dropAfterCommit(CREATE, { times: 1 })
+    server.requests.clear()
+    const version = await createVersion(http, forced, log)
+    expect(version.version).toBe('5')
+    const reads = server.requests.matching({ path: 'model-versions/get' })
+    expect(reads).toHaveLength(1)
+  })
+
   it('tags the version with its request', async () => {
     const { http, log } = client()
     const version = await createVersion(http, forced, log)

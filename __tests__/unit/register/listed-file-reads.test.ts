@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process'
 import { once } from 'node:events'
 import {
+  mkdirSync,
   mkdtempSync,
   realpathSync,
+  renameSync,
   rmSync,
   symlinkSync,
   writeFileSync
@@ -15,11 +17,13 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 
 import { DiagnosedError } from '../../../src/diagnosis/diagnosis.js'
 import {
+  explainReadError,
   openListedFile,
   readSmallFile
 } from '../../../src/register/listed-file-reads.js'
 import type { ListedFile } from '../../../src/register/model-directory.js'
 import { rejectionOf, thrownBy } from '../fixtures/thrown.js'
+import { fileIdOf } from '../fixtures/file-id.js'
 
 const LIMIT = 2 ** 16
 let folder: string
@@ -39,13 +43,29 @@ function listed(name: string, size = 7, isSymlink = false): ListedFile {
     relativePath: name,
     absolutePath: path.join(folder, name),
     size,
-    isSymlink
+    isSymlink,
+    fileId: fileIdOf(path.join(folder, name))
   }
 }
 
 /** Returns the detail of the diagnosis that `action` throws. */
 function detailOf(action: () => unknown): string {
   return (thrownBy(action) as DiagnosedError).diagnosis.detail
+}
+
+/**
+ * Lists `sub/model.pkl`, then puts a link to another folder, holding a
+ * file of the same name and size, in the place of `sub`.
+ */
+function listThenSwapFolder(): ListedFile {
+  mkdirSync(path.join(folder, 'sub'))
+  writeFileSync(path.join(folder, 'sub', 'model.pkl'), 'weights')
+  const file = listed('sub/model.pkl')
+  mkdirSync(path.join(folder, 'elsewhere'))
+  writeFileSync(path.join(folder, 'elsewhere', 'model.pkl'), 'outside')
+  renameSync(path.join(folder, 'sub'), path.join(folder, 'sub-before'))
+  symlinkSync('elsewhere', path.join(folder, 'sub'))
+  return file
 }
 
 describe('readSmallFile', () => {
@@ -99,6 +119,23 @@ describe('readSmallFile', () => {
     )
   })
 
+  it('rejects a file that is gone', () => {
+    const file = listed('model.pkl')
+    rmSync(path.join(folder, 'model.pkl'))
+    expect(detailOf(() => readSmallFile(file, LIMIT))).toContain(
+      'model.pkl was a regular file when the model directory was listed ' +
+        'and is now gone'
+    )
+  })
+
+  it('does not read through a folder replaced by a link', () => {
+    const file = listThenSwapFolder()
+    expect(detailOf(() => readSmallFile(file, LIMIT))).toContain(
+      'sub/model.pkl was a regular file when the model directory was ' +
+        'listed and is now another file'
+    )
+  })
+
   it('names the target of a listed link', () => {
     execFileSync('mkfifo', [path.join(folder, 'pipe')])
     const file = { ...listed('pipe'), relativePath: 'alias.pkl' }
@@ -135,5 +172,42 @@ describe('openListedFile', () => {
     expect((error as DiagnosedError).diagnosis.detail).toContain(
       'is now a symbolic link'
     )
+  })
+})
+
+describe('openListedFile after a change', () => {
+  it('rejects a file that is gone', async () => {
+    const file = listed('model.pkl')
+    rmSync(path.join(folder, 'model.pkl'))
+    const error = await rejectionOf(openListedFile(file))
+    expect((error as DiagnosedError).diagnosis.detail).toContain('is now gone')
+  })
+
+  it('does not read through a folder replaced by a link', async () => {
+    const error = await rejectionOf(openListedFile(listThenSwapFolder()))
+    expect((error as DiagnosedError).diagnosis.detail).toContain(
+      'is now another file'
+    )
+  })
+})
+
+describe('explainReadError', () => {
+  it('explains a failed read as the model input', () => {
+    const failed = Object.assign(new Error('i/o error'), {
+      syscall: 'read',
+      code: 'EIO'
+    })
+    const error = explainReadError(listed('model.pkl'), failed)
+    expect(error).toBeInstanceOf(DiagnosedError)
+    const { diagnosis } = error as DiagnosedError
+    expect(diagnosis.code).toBe('CLIENT_CONFIG')
+    expect(diagnosis.detail).toContain(
+      'model.pkl could not be read: read failed with EIO'
+    )
+  })
+
+  it('passes an abort unchanged', () => {
+    const abort = new DOMException('stopped', 'AbortError')
+    expect(explainReadError(listed('model.pkl'), abort)).toBe(abort)
   })
 })

@@ -23,6 +23,7 @@ import {
   type ListedFile
 } from '../../../src/register/model-directory.js'
 import { rejectionOf } from '../fixtures/thrown.js'
+import { fileIdOf } from '../fixtures/file-id.js'
 
 let sandbox: string
 let model: string
@@ -373,6 +374,7 @@ function listed(relativePath: string, size: number): ListedFile {
     relativePath,
     absolutePath: path.join(model, relativePath),
     size,
-    isSymlink: false
+    isSymlink: false,
+    fileId: fileIdOf(path.join(model, relativePath))
   }
 }

@@ -36,6 +36,7 @@ import { fileUploadBody } from '../../../src/register/file-upload-body.js'
 import { CREATE_REQUEST_TAG } from '../../../src/register/read-back-create.js'
 import { rejectionOf } from '../fixtures/thrown.js'
 import { fakeClient, type FakeClient } from '../fixtures/fake-client.js'
+import { fileIdOf } from '../fixtures/file-id.js'
 
 const RUN_CREATE = 'runs/create'
 const SCOPE = { modelName: 'fraud-model', experimentName: 'uploads' }
@@ -389,7 +390,8 @@ describe('uploadArtifact after a file grew', () => {
         relativePath: `weights-${i}.bin`,
         absolutePath: file,
         size: 4096,
-        isSymlink: false
+        isSymlink: false,
+        fileId: fileIdOf(file)
       }
       const destination = `1/run/artifacts/model/weights-${i}.bin`
       await expect(
@@ -399,6 +401,45 @@ describe('uploadArtifact after a file grew', () => {
           'listed and is now larger'
       )
     }
+  })
+})
+
+describe('uploadArtifact after a file was removed', () => {
+  let directory: string
+
+  beforeEach(async () => {
+    directory = await mkdtemp(path.join(tmpdir(), 'upload-gone-'))
+  })
+
+  afterEach(async () => {
+    await rm(directory, { recursive: true, force: true })
+  })
+
+  // A local file's failure is the model input's, not a connection's: as
+  // a connection failure it would defer the registration into a bundle
+  // that lacks the file.
+  it('fails as the model input, not as the server', async () => {
+    const file = path.join(directory, 'weights.bin')
+    await writeFile(file, Buffer.alloc(100_000))
+    const listed = {
+      relativePath: 'sub/weights.bin',
+      absolutePath: file,
+      size: 100_000,
+      isSymlink: false,
+      fileId: fileIdOf(file)
+    }
+    await rm(file)
+    const failure = await rejectionOf(
+      uploadArtifact(
+        client.http,
+        '1/run/artifacts/model/sub/weights.bin',
+        fileUploadBody(listed)
+      )
+    )
+    expect(failure).toBeInstanceOf(DiagnosedError)
+    const { diagnosis } = failure as DiagnosedError
+    expect(diagnosis.code).toBe('CLIENT_CONFIG')
+    expect(diagnosis.detail).toContain('sub/weights.bin was a regular file')
   })
 })
 
