@@ -158,7 +158,7 @@ describe('certificate failures', () => {
       `localhost:${otherName.port} does not name that host (localhost): ` +
         'it names DNS:mlflow.example.test'
     )
-    expect(diagnosis?.detail).toContain('covers exactly one label')
+    expect(diagnosis?.detail).not.toContain('wildcard')
     expect(diagnosis?.evidence.serverCertificate).toContain(
       'issuer CN=MLflow Test Root CA'
     )

@@ -3,23 +3,32 @@ import { diagnose, type Diagnosis } from '../diagnosis/diagnosis.js'
 import type { HttpError } from '../http/errors.js'
 import { classifyIapForbidden } from './classify-iap.js'
 import { classifyProxyForbidden } from './classify-proxy.js'
+import { classifyGatewayUnauthorized } from './classify-gateway-auth.js'
 import { httpEvidence } from './evidence.js'
 import {
   claimedResponder,
   describeErrorResponder,
+  describeErrorResponderAtStart,
   describeResponder,
   foreignHeaders,
   formatResponderHeaders,
   identifyErrorResponder,
-  isMlflowResponder
+  isMlflowResponder,
+  proxyHeaders
 } from './responder.js'
 
-/** Classifies a 401: missing, wrong or wrong-kind credentials. */
+/**
+ * Classifies a 401: missing, wrong or wrong-kind credentials, for MLflow
+ * or for a proxy or gateway in front of it.
+ */
 export function classifyUnauthorized(error: HttpError): Diagnosis {
+  const gateway = classifyGatewayUnauthorized(error)
+  if (gateway) return gateway
+
   const { request, response } = error
   const evidence = httpEvidence(error)
   const responder = identifyErrorResponder(error)
-  const who = describeErrorResponder(error)
+  const who = describeErrorResponderAtStart(error)
   const challenge = response.wwwAuthenticate ?? ''
   const credential = request.credential
   const wantsBasic = /^basic\b/i.test(challenge)
@@ -81,16 +90,7 @@ export function classifyForbidden(error: HttpError): Diagnosis {
   const evidence = httpEvidence(error)
   const responder = identifyErrorResponder(error)
 
-  if (responder === 'mlflow-host-check') {
-    return diagnose(
-      'SERVER_CONFIG',
-      "MLflow's host-header check rejected the Host header " +
-        `'${request.host}'. The credentials are not at fault.`,
-      `Add '${request.host}' to the server's --allowed-hosts (or ` +
-        'MLFLOW_SERVER_ALLOWED_HOSTS), including the port if there is one.',
-      evidence
-    )
-  }
+  if (responder === 'mlflow-host-check') return hostCheckRejected(error)
   if (responder === 'mlflow-cors') {
     return diagnose(
       'SERVER_CONFIG',
@@ -125,6 +125,41 @@ export function classifyForbidden(error: HttpError): Diagnosis {
     'Find the proxy, gateway or firewall in front of MLflow and check its ' +
       'rules for this path, method and credential.',
     evidence
+  )
+}
+
+/**
+ * Diagnoses a rejection by MLflow's host-header check. A proxy in front
+ * of MLflow may rewrite Host (nginx sends the host of `proxy_pass`
+ * unless `proxy_set_header Host` sets another value), so the Host the action
+ * sent is the one to allow only when no proxy header shows.
+ */
+function hostCheckRejected(error: HttpError): Diagnosis {
+  const { request, response } = error
+  const allowedHosts =
+    "the server's --allowed-hosts (or MLFLOW_SERVER_ALLOWED_HOSTS), " +
+    'including the port if there is one'
+  const proxy = proxyHeaders(response)
+  if (proxy.length === 0) {
+    return diagnose(
+      'SERVER_CONFIG',
+      "MLflow's host-header check rejected the Host header " +
+        `'${request.host}'. The credentials are not at fault.`,
+      `Add '${request.host}' to ${allowedHosts}.`,
+      httpEvidence(error)
+    )
+  }
+  return diagnose(
+    'SERVER_CONFIG',
+    "MLflow's host-header check rejected the Host header it received. " +
+      `The action sent '${request.host}', but the response came through ` +
+      `a proxy (${proxy.join(', ')}), and a proxy in front of MLflow may ` +
+      'rewrite Host. The credentials are not at fault.',
+    `Add the Host value that the proxy forwards to ${allowedHosts}. For ` +
+      'nginx, that is its `proxy_set_header Host`, or the host and port ' +
+      `of \`proxy_pass\` when it sets none. It is '${request.host}' only ` +
+      'if the proxy passes Host through unchanged.',
+    httpEvidence(error)
   )
 }
 

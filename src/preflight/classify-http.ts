@@ -8,7 +8,11 @@ import { proxyAuth } from './classify-proxy.js'
 import { classifyClientCertPage } from './classify-tls.js'
 import { formatBytes } from '../register/byte-size.js'
 import { httpEvidence, stripQuery } from './evidence.js'
-import { describeErrorResponder, identifyErrorResponder } from './responder.js'
+import {
+  describeErrorResponder,
+  describeErrorResponderAtStart,
+  identifyErrorResponder
+} from './responder.js'
 
 const LOGIN_WORDS = /sign[ -]?in|log[ -]?in|authenticat|single sign-on|sso/i
 /**
@@ -45,7 +49,7 @@ export function classifyHttpError(error: HttpError): Diagnosis {
     case 411:
       return diagnose(
         'SERVER_CONFIG',
-        `${describeErrorResponder(error)} ` +
+        `${describeErrorResponderAtStart(error)} ` +
           `answered ${error.request.operation} with 411 Length Required, ` +
           'although the action sends Content-Length with every upload: ' +
           'an intermediary dropped the header or re-encoded the body.',
@@ -71,7 +75,7 @@ function classifyTooLarge(error: HttpError): Diagnosis {
   const limit = upload ? ` to at least ${formatBytes(upload.bytes)}` : ''
   return diagnose(
     'PAYLOAD_TOO_LARGE',
-    `${describeErrorResponder(error)} rejected ${body}${size} of ` +
+    `${describeErrorResponderAtStart(error)} rejected ${body}${size} of ` +
       `${operation} as too large.`,
     "Raise the body limit of the proxy in front of MLflow (nginx's " +
       `client_max_body_size)${limit}, or upload large models to the ` +
@@ -101,8 +105,8 @@ function classifyUnexpectedBody(error: HttpError): Diagnosis {
   return diagnose(
     'NOT_MLFLOW',
     `${error.request.url} answered HTTP ${response.status} with ` +
-      `${describeErrorResponder(error)} ` +
-      "instead of MLflow's JSON.",
+      `${describeErrorResponder(error)} instead of the JSON MLflow ` +
+      `returns for ${error.request.operation}.`,
     'Check that the tracking URI points at the MLflow server and not at ' +
       'another service, a load balancer page or a login portal.',
     evidence
@@ -236,7 +240,7 @@ function classifyServerError(error: HttpError): Diagnosis {
   }
   return diagnose(
     'SERVER_UNAVAILABLE',
-    `${describeErrorResponder(error)} answered ` +
+    `${describeErrorResponderAtStart(error)} answered ` +
       `${request.operation} with HTTP ${response.status}` +
       `${error.errorCode ? ` ${error.errorCode}` : ''}.`,
     'The server is overloaded, restarting or failing; check its logs. ' +

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net'
+
 import {
   diagnose,
   type Diagnosis,
@@ -145,13 +147,23 @@ function wrongHostname(
       ? `it names ${peer.altNames.join(', ')}`
       : `it has no subject alternative names, only the subject ${peer.subject}`
     : message
+  // Without the peer certificate, only Node's message lists the names.
+  const wildcard = (peer ? peer.altNames.join(' ') : message).includes('*')
+  const notes = [
+    wildcard
+      ? 'A wildcard name covers exactly one label: *.corp.test matches ' +
+        'mlflow.corp.test, not mlflow.eu.corp.test or corp.test.'
+      : '',
+    isIP(host) !== 0
+      ? 'An IP address in the tracking URI matches only an IP Address ' +
+        'entry of the certificate, never a DNS name.'
+      : ''
+  ].filter(Boolean)
   return diagnose(
     'TLS_HOSTNAME',
     `The certificate presented by ${url.host} does not name that host ` +
-      `(${host})` +
-      `${names ? `: ${names}` : ''}. A wildcard name covers exactly one ` +
-      'label: *.corp.test matches mlflow.corp.test, not ' +
-      'mlflow.eu.corp.test or corp.test.',
+      `(${host})${names ? `: ${names}` : ''}.` +
+      notes.map(note => ` ${note}`).join(''),
     'Use a host name the certificate lists in the tracking URI, or have ' +
       `the certificate reissued with ${host} among its names (an IP ` +
       'address needs an IP entry).',

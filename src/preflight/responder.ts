@@ -85,6 +85,15 @@ export function describeErrorResponder(error: HttpError): string {
 }
 
 /**
+ * Describes who sent a failed request's response, capitalised to start
+ * a sentence: "An HTML page ...", "MLflow's basic-auth app".
+ */
+export function describeErrorResponderAtStart(error: HttpError): string {
+  const phrase = describeErrorResponder(error)
+  return phrase.charAt(0).toUpperCase() + phrase.slice(1)
+}
+
+/**
  * Identifies the responder from the body and the challenge alone,
  * without comparing headers with earlier responses.
  */
@@ -137,6 +146,27 @@ export function foreignHeaders(
 }
 
 /**
+ * `Server` values of the servers MLflow runs under: uvicorn (the default
+ * of `mlflow server` 3.17.2), gunicorn, waitress, and Werkzeug for
+ * Flask's development server.
+ */
+const MLFLOW_SERVER_HEADER = /^(?:uvicorn|gunicorn|waitress|werkzeug)\b/i
+
+/**
+ * Lists the `Server` and `Via` headers that show a proxy in front of
+ * MLflow, as `Name: value`: any `Via`, and a `Server` that names none of
+ * the servers MLflow runs under.
+ */
+export function proxyHeaders(response: ResponseFacts): string[] {
+  const headers: string[] = []
+  if (response.server && !MLFLOW_SERVER_HEADER.test(response.server)) {
+    headers.push(`Server: ${response.server}`)
+  }
+  if (response.via) headers.push(`Via: ${response.via}`)
+  return headers
+}
+
+/**
  * Describes the responder in words, with the headers that show it. A
  * `conflicting` responder needs `earlier` to quote both signals.
  */
@@ -177,9 +207,32 @@ export function describeResponder(
       return `an HTML page${title}${suffix}`
     }
     case 'unknown':
-      return response.body === ''
-        ? `an empty body${suffix}`
-        : `plain text that is not MLflow's${suffix}`
+      return `${describeUnknownBody(response)}${suffix}`
+  }
+}
+
+/**
+ * Describes a body in none of the shapes {@link claimedResponder} recognises,
+ * by its content type: JSON, plain text or another media type.
+ */
+function describeUnknownBody(response: ResponseFacts): string {
+  if (response.body === '') return 'an empty body'
+  const mediaType = (response.contentType ?? '').split(';')[0]?.trim() ?? ''
+  if (/[/+]json$/i.test(mediaType) || isJson(response.body)) {
+    return "JSON that is not MLflow's"
+  }
+  if (mediaType === '' || /^text\/plain$/i.test(mediaType)) {
+    return "plain text that is not MLflow's"
+  }
+  return `a body of type ${mediaType} that is not MLflow's`
+}
+
+function isJson(body: string): boolean {
+  try {
+    JSON.parse(body)
+    return /^[[{]/.test(body.trim())
+  } catch {
+    return false
   }
 }
 

@@ -108,6 +108,35 @@ describe('server certificate failures', () => {
     expect(diagnosis.detail).toContain('covers exactly one label')
   })
 
+  it('hostname mismatch without a wildcard skips its rule', () => {
+    const peer = { ...PEER, altNames: ['DNS:mlflow.example.test'] }
+    const diagnosis = classifyFailure(
+      verificationError('ERR_TLS_CERT_ALTNAME_INVALID', peer)
+    )
+    expect(diagnosis.detail).toBe(
+      'The certificate presented by mlflow.test does not name that host ' +
+        '(mlflow.test): it names DNS:mlflow.example.test.'
+    )
+  })
+
+  it('IP host against DNS names', () => {
+    const peer = { ...PEER, altNames: ['DNS:mlflow.example.test'] }
+    const error = new ConnectionError(
+      requestFacts({ url: 'https://10.0.0.5:8443/api/2.0/mlflow/x' }),
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      {
+        cause: new CertificateVerificationError(
+          'ERR_TLS_CERT_ALTNAME_INVALID',
+          peer
+        )
+      }
+    )
+    const diagnosis = classifyFailure(error)
+    expect(diagnosis.detail).toContain('(10.0.0.5): it names DNS:')
+    expect(diagnosis.detail).toContain('matches only an IP Address entry')
+    expect(diagnosis.detail).not.toContain('wildcard')
+  })
+
   it('certificate without names says so', () => {
     const diagnosis = classifyFailure(
       verificationError('ERR_TLS_CERT_ALTNAME_INVALID', {

@@ -182,6 +182,28 @@ const SUCCESS_AND_REDIRECT_CASES: Case[] = [
     detail: ["plain text that is not MLflow's"]
   },
   {
+    name: '200 JSON from another service',
+    error: httpError(200, JSON_TYPE, '{"status": "ok"}'),
+    code: 'NOT_MLFLOW',
+    detail: ["with JSON that is not MLflow's"]
+  },
+  {
+    name: '200 JSON without a content type',
+    error: httpError(200, {}, '[1, 2]'),
+    code: 'NOT_MLFLOW',
+    detail: ["with JSON that is not MLflow's"]
+  },
+  {
+    name: '200 XML',
+    error: httpError(
+      200,
+      { 'content-type': 'application/xml' },
+      '<ListBucketResult></ListBucketResult>'
+    ),
+    code: 'NOT_MLFLOW',
+    detail: ["a body of type application/xml that is not MLflow's"]
+  },
+  {
     name: '302 to another host',
     error: httpError(
       302,
@@ -347,6 +369,42 @@ const AUTH_CASES: Case[] = [
     code: 'SERVER_CONFIG',
     detail: ["Host header 'mlflow.test:5000'", 'not at fault'],
     fix: /--allowed-hosts/
+  },
+  {
+    name: '403 from the host check under uvicorn',
+    error: httpError(403, { server: 'uvicorn' }, HOST_CHECK, {
+      host: 'mlflow.test:5000'
+    }),
+    code: 'SERVER_CONFIG',
+    detail: ["Host header 'mlflow.test:5000'"],
+    fix: /^Add 'mlflow.test:5000' to the server's --allowed-hosts/
+  },
+  {
+    name: '403 from the host check through nginx',
+    error: httpError(403, { server: 'nginx/1.22.1' }, HOST_CHECK, {
+      host: '127.0.0.1:5315'
+    }),
+    code: 'SERVER_CONFIG',
+    detail: [
+      'rejected the Host header it received',
+      "The action sent '127.0.0.1:5315'",
+      'through a proxy (Server: nginx/1.22.1)',
+      'may rewrite Host',
+      'not at fault'
+    ],
+    fix: /^Add the Host value that the proxy forwards[^]*`proxy_set_header/
+  },
+  {
+    name: '403 from the host check with Via',
+    error: httpError(
+      403,
+      { server: 'uvicorn', via: '1.1 corp-lb' },
+      HOST_CHECK,
+      { host: 'mlflow.test' }
+    ),
+    code: 'SERVER_CONFIG',
+    detail: ['through a proxy (Via: 1.1 corp-lb)'],
+    fix: /the proxy forwards/
   },
   {
     name: '403 from the CORS check',

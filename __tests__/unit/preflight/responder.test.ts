@@ -7,6 +7,7 @@ import {
   foreignHeaders,
   identifyResponder,
   isMlflowResponder,
+  proxyHeaders,
   type Responder
 } from '../../../src/preflight/responder.js'
 
@@ -215,6 +216,46 @@ describe('describeResponder', () => {
     expect(describeResponder('unknown', facts({}, 'Forbidden'))).toBe(
       "plain text that is not MLflow's"
     )
+  })
+
+  it('names JSON by its content type', () => {
+    const response = facts(
+      { 'content-type': 'application/json; charset=utf-8' },
+      '{"status": "ok"}'
+    )
+    expect(describeResponder('unknown', response)).toBe(
+      "JSON that is not MLflow's"
+    )
+  })
+
+  it('names a problem+json body as JSON', () => {
+    const response = facts(
+      { 'content-type': 'application/problem+json' },
+      '{"title": "Forbidden"'
+    )
+    expect(describeResponder('unknown', response)).toBe(
+      "JSON that is not MLflow's"
+    )
+  })
+
+  it('names another media type', () => {
+    const response = facts({ 'content-type': 'text/csv' }, 'a,b')
+    expect(describeResponder('unknown', response)).toBe(
+      "a body of type text/csv that is not MLflow's"
+    )
+  })
+})
+
+describe('proxyHeaders', () => {
+  it.each<[string, Record<string, string>, string[]]>([
+    ['uvicorn', { server: 'uvicorn' }, []],
+    ['gunicorn with a version', { server: 'gunicorn/23.0.0' }, []],
+    ['Werkzeug', { server: 'Werkzeug/3.1.3 Python/3.11.9' }, []],
+    ['nginx', { server: 'nginx/1.22.1' }, ['Server: nginx/1.22.1']],
+    ['a Via header', { server: 'uvicorn', via: '1.1 lb' }, ['Via: 1.1 lb']],
+    ['no headers', {}, []]
+  ])('%s', (_, headers, expected) => {
+    expect(proxyHeaders(readResponseFacts(403, headers, ''))).toEqual(expected)
   })
 })
 
