@@ -2,65 +2,6 @@ export const id = 710;
 export const ids = [710];
 export const modules = {
 
-/***/ 65494:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   GC: () => (/* binding */ bundleArtifactName),
-/* harmony export */   LH: () => (/* binding */ bundleCachePrefix),
-/* harmony export */   Q$: () => (/* binding */ bundleCacheKey),
-/* harmony export */   bf: () => (/* binding */ CACHE_TRANSFER_DIR),
-/* harmony export */   ms: () => (/* binding */ bundleIdOfCacheKey),
-/* harmony export */   zI: () => (/* binding */ bundleIdOfArtifact)
-/* harmony export */ });
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-
-/**
- * Names under which a registry bundle is stored on GitHub: an artifact
- * named after the bundle, and a cache entry whose key starts with a
- * prefix per repository and model, so a later run finds it by prefix.
- */
-const PREFIX = 'mlflow-register-bundle-';
-/**
- * The workspace folder that a bundle passes through on its way into and
- * out of the Actions cache. @actions/cache keys an entry's version on the
- * path strings it is given and stores paths relative to the workspace,
- * so this path is the same relative string in every run.
- * NOTE: @actions/cache globs the path from the working directory but
- * archives it relative to GITHUB_WORKSPACE; both agree only when the
- * action runs in the workspace, as the runner starts it.
- */
-const CACHE_TRANSFER_DIR = '.mlflow-register/transfer';
-/** Returns the artifact name of a bundle. */
-function bundleArtifactName(bundleId) {
-    return `${PREFIX}${bundleId}`;
-}
-/** Returns the bundle id of an artifact name, or undefined for others. */
-function bundleIdOfArtifact(name) {
-    return name.startsWith(PREFIX) ? name.slice(PREFIX.length) : undefined;
-}
-/**
- * Returns the cache key prefix of a repository's bundles, narrowed to one
- * model when a name is given. Commas are not allowed in cache keys.
- */
-function bundleCachePrefix(repository, modelName) {
-    const parts = [repository, ...(modelName ? [modelName] : [])];
-    const safe = parts.map(part => part.replace(/[,\s]+/g, '_'));
-    return `${PREFIX}${safe.join('/')}/`;
-}
-/** Returns the cache key of one bundle. */
-function bundleCacheKey(repository, modelName, bundleId) {
-    return `${bundleCachePrefix(repository, modelName)}${bundleId}`;
-}
-/** Returns the bundle id at the end of a cache key. */
-function bundleIdOfCacheKey(key) {
-    return node_path__WEBPACK_IMPORTED_MODULE_0___default().posix.basename(key);
-}
-
-
-/***/ }),
-
 /***/ 12215:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 

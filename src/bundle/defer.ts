@@ -173,7 +173,12 @@ async function deferRegistration(
   host.log.warning(
     `${diagnosis.detail} The registration of '${config.modelName}' is ` +
       `deferred: its registry bundle is at ${bundle.path}. A sync ` +
-      '(`mode: sync`) registers it once the server is back.',
+      '(`mode: sync`) registers it once the server is back.' +
+      (diagnosis.code === 'UNREACHABLE'
+        ? ' If the server should be up, check the host and port in ' +
+          '`tracking-uri`: a sync registers the bundle only on the ' +
+          'tracking URI it was written for.'
+        : ''),
     { title: `Registration deferred: ${diagnosis.code}` }
   )
 

@@ -77,9 +77,9 @@ function logOfflineDecision(log: Logger, config: OfflineConfig): void {
   const { registryDir, reason } = config.offline
   if (reason === 'no-tracking-uri') {
     log.warning(
-      'No tracking server is configured (input `tracking-uri` and ' +
-        'MLFLOW_TRACKING_URI are empty), so this run registers offline ' +
-        `into the local registry at ${registryDir}. Set \`tracking-uri\` ` +
+      'Neither `tracking-uri` nor MLFLOW_TRACKING_URI is set, so this ' +
+        'run registers offline into the local registry at ' +
+        `${registryDir}. Set \`tracking-uri\` ` +
         'to register on a server, `offline: true` to register offline ' +
         'without this warning, or `offline: false` to fail instead.',
       { title: 'Offline: no tracking server configured' }
@@ -102,8 +102,8 @@ function logNextStep(log: Logger, config: OfflineConfig): void {
     )
   }
   log.info(
-    'Run `mlflow-register sync --tracking-uri <url>` (or the action with ' +
-      '`mode: sync`) to register the local registry on a server.'
+    'A sync (`mode: sync`) with `tracking-uri` set registers the local ' +
+      'registry on a server.'
   )
 }
 

@@ -5,6 +5,7 @@ import { resolveBundleDir } from '../bundle/bundle-dir.js'
 import { bundleIdSchema } from '../bundle/manifest.js'
 import { readBundle } from '../bundle/read-bundle.js'
 import { DiagnosedError } from '../diagnosis/diagnosis.js'
+import { readFailedSync } from '../sync/failed-sync.js'
 import { listPendingBundles } from '../sync/find-bundles.js'
 import { countOf } from '../text/plural.js'
 import type { CliArgs } from './args.js'
@@ -25,7 +26,13 @@ interface BundleRow {
   readonly bundle: string
   readonly model?: string
   readonly createdAt?: string
+  /**
+   * The diagnosis code of the newest failure: the last failed sync's,
+   * or the deferral's when no sync failed.
+   */
   readonly lastError?: string
+  /** When that failure happened. */
+  readonly lastErrorAt?: string
   /** The verification failure; absent for a valid bundle. */
   readonly invalid?: string
 }
@@ -166,12 +173,14 @@ async function describeBundle(bundle: string): Promise<BundleRow> {
   const name = path.basename(bundle)
   try {
     const { manifest } = await readBundle(bundle)
+    const failedSync = await readFailedSync(bundle)
     return {
       kind: 'pending',
       bundle: name,
       model: manifest.registration.modelName,
       createdAt: manifest.createdAt,
-      lastError: manifest.lastError?.code ?? ''
+      lastError: failedSync?.code ?? manifest.lastError?.code ?? '',
+      lastErrorAt: failedSync?.failedAt ?? manifest.createdAt
     }
   } catch (error) {
     if (!(error instanceof DiagnosedError)) throw error

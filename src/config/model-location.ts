@@ -14,6 +14,14 @@ const URI_SCHEME = /^[a-z][a-z0-9+.-]*:/i
 const DRIVE_PATH = /^[a-z]:[\\/]/i
 
 /**
+ * The run id of a `runs:/` source, as MLflow 3.17's `_RUN_ID_REGEX`
+ * (mlflow/utils/validation.py) checks it: `^[a-zA-Z0-9][\w\-]{0,255}$`.
+ * Python's `\w` also matches Unicode letters and digits, and `\p{L}\p{N}`
+ * accepts every character that it matches in Python 3.11.
+ */
+const RUN_ID = /^[a-zA-Z0-9][\p{L}\p{N}_-]{0,255}$/u
+
+/**
  * Checks that exactly one of `source` and `model-path` is set, that a
  * source is a URI the server can resolve, and that a model path is a
  * readable MLflow model directory.
@@ -84,7 +92,27 @@ function checkSource(setting: Setting): string {
       'Add the artifact path of the model, as in runs:/<run-id>/model.'
     )
   }
+  checkRunId(value, label)
   return value
+}
+
+/**
+ * Checks the run id of a `runs:/` source before any request, so that a
+ * placeholder such as `<run-id>` copied from an example fails at once,
+ * also offline, where it would otherwise fail only when it is synced.
+ */
+function checkRunId(value: string, label: string): void {
+  const runId = /^runs:\/([^/]+)\//i.exec(value)?.[1]
+  if (runId === undefined || RUN_ID.test(runId)) return
+  throw configError(
+    label,
+    `${quote(value)} names the run ${quote(runId)}, but an MLflow run id ` +
+      'is 1 to 256 letters, digits, underscores or hyphens that start ' +
+      'with a letter or digit (MLflow makes them 32 hexadecimal digits)',
+    `Replace ${quote(runId)} with the id of the run that logged the ` +
+      'model: mlflow.active_run().info.run_id in the training code, or ' +
+      'the id after /runs/ in the URL of its page in the MLflow UI.'
+  )
 }
 
 function checkModelPath(setting: Setting, workspace: string): string {

@@ -4,12 +4,22 @@ import path from 'node:path'
 import { readBundle, type VerifiedBundle } from '../bundle/read-bundle.js'
 import { readSyncRecord, recordSync } from '../bundle/sync-record.js'
 import type { Config } from '../config/config.js'
-import { configError, type Diagnosis } from '../diagnosis/diagnosis.js'
+import {
+  DiagnosedError,
+  diagnose,
+  type Diagnosis
+} from '../diagnosis/diagnosis.js'
+import { bundleArtifactName } from '../github/bundle-names.js'
 import type { Host } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
 import { describeUrl } from '../http/url.js'
 import { classifyFailure } from '../preflight/classify.js'
 import { lockBundle } from './bundle-lock.js'
+import {
+  failedSyncFile,
+  recordFailedSync,
+  removeFailedSync
+} from './failed-sync.js'
 import { replayBundle } from './replay.js'
 
 /** The status of one bundle after a sync. */
@@ -44,7 +54,9 @@ export type BundleKind = 'pending' | 'local'
 
 /**
  * Syncs one bundle under its lock; returns undefined when `model-name`
- * filters it out. A failure is returned as a `failed` entry.
+ * filters it out. A failure is returned as a `failed` entry, and for a
+ * pending bundle that passed verification its diagnosis is recorded, so
+ * `list` shows the newest failure.
  */
 export async function syncBundle(
   step: SyncStep,
@@ -64,13 +76,17 @@ export async function syncBundle(
       ? await syncLocalVersion(step, verified)
       : await syncPendingBundle(step, verified)
   } catch (error) {
+    const diagnosis = classifyFailure(error)
+    if (verified && kind === 'pending') {
+      await keepFailedSync(step.host, bundlePath, diagnosis)
+    }
     return {
       bundle,
       ...(verified
         ? { modelName: verified.manifest.registration.modelName }
         : {}),
       status: 'failed',
-      diagnosis: classifyFailure(error)
+      diagnosis
     }
   } finally {
     await release()
@@ -81,13 +97,14 @@ async function syncPendingBundle(
   step: SyncStep,
   verified: VerifiedBundle
 ): Promise<SyncEntry> {
-  checkTrackingUri(step.config, verified)
+  checkTrackingUri(step, verified)
   const registration = await replayBundle(verified, {
     http: step.http,
     config: step.config,
     log: step.host.log
   })
   await rm(verified.path, { recursive: true, force: true })
+  await removeFailedSync(verified.path)
   return {
     bundle: verified.manifest.bundleId,
     modelName: verified.manifest.registration.modelName,
@@ -134,15 +151,68 @@ function trimSlashes(value: string): string {
   return value.replace(/\/+$/, '')
 }
 
-function checkTrackingUri(config: Config, bundle: VerifiedBundle): void {
-  const current = trimSlashes(describeUrl(config.trackingUri))
+/**
+ * Records a failed sync beside its bundle. A record that cannot be
+ * written is a warning, because the bundle itself stays pending as it is.
+ */
+async function keepFailedSync(
+  host: Host,
+  bundlePath: string,
+  diagnosis: Diagnosis
+): Promise<void> {
+  try {
+    await recordFailedSync(bundlePath, diagnosis, new Date())
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    host.log.warning(
+      `The failed sync of ${bundlePath} was not recorded: ${reason}. ` +
+        '`list` shows an older error for this bundle.',
+      { title: 'Failed sync not recorded' }
+    )
+  }
+}
+
+/**
+ * Stops the replay of a bundle written for another tracking server. The
+ * recorded URI may be the mistake, as when a mistyped port refused the
+ * connection and the registration was deferred, so the fix covers both.
+ */
+function checkTrackingUri(step: SyncStep, bundle: VerifiedBundle): void {
+  const current = trimSlashes(describeUrl(step.config.trackingUri))
   const recorded = trimSlashes(bundle.manifest.trackingUri ?? '')
   if (current === recorded) return
-  throw configError(
-    'input `tracking-uri`',
-    `bundle ${bundle.manifest.bundleId} was written for ${recorded}, but ` +
-      `this sync is configured for ${current}`,
-    `Run the sync with tracking-uri ${recorded}, or move the bundle to ` +
-      'another bundle-dir.'
+  throw new DiagnosedError(
+    diagnose(
+      'CLIENT_CONFIG',
+      `The bundle was written for ${recorded}, but this sync is ` +
+        `configured for ${current}. A bundle is synced only to the ` +
+        'tracking URI it was written for.',
+      `If ${recorded} is the right server, run the sync with ` +
+        `\`tracking-uri: ${recorded}\`. If that URI was a mistake, run ` +
+        'the registration again with the right `tracking-uri`, then ' +
+        `${deleteBundleStep(step.host, bundle)}.`,
+      {},
+      'The bundle was written for another tracking server'
+    )
+  )
+}
+
+/**
+ * Returns the step that deletes a pending bundle: on the command line its
+ * directory and failed-sync record, and on a runner its artifact and
+ * cache entry, from which every sync downloads it again.
+ */
+function deleteBundleStep(host: Host, bundle: VerifiedBundle): string {
+  const id = bundle.manifest.bundleId
+  if (!host.bundleStore) {
+    return (
+      'delete the bundle and its failed-sync record with ' +
+      `\`rm -r ${bundle.path} ${failedSyncFile(bundle.path)}\``
+    )
+  }
+  return (
+    `delete the bundle's artifact ${bundleArtifactName(id)} and its ` +
+    `cache entry (the key that ends in ${id}), or the next sync ` +
+    'downloads it again'
   )
 }

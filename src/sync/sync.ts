@@ -140,16 +140,24 @@ function syncFailure(
   entries: readonly SyncEntry[]
 ): DiagnosedError | undefined {
   const failed = entries.filter(entry => entry.status === 'failed')
-  const first = failed[0]?.diagnosis
-  if (!first) return undefined
+  const firstEntry = failed[0]
+  const first = firstEntry?.diagnosis
+  if (!firstEntry || !first) return undefined
+  const stay = failed.length === 1 ? 'stays' : 'stay'
   return new DiagnosedError({
     ...first,
     detail:
-      `${failed.length} of ${entries.length} bundles could not be synced ` +
-      `and stay pending. The first: ${first.detail}`
+      `${failed.length} of ${countOf(entries.length, 'bundle')} could not ` +
+      `be synced and ${stay} pending. The first, ${firstEntry.bundle}: ` +
+      first.detail
   })
 }
 
+/**
+ * Logs the result of one bundle. A failure's code is in the warning's
+ * title only, so the CLI, which prints the title before the message,
+ * does not show it twice.
+ */
 function logEntry(host: Host, entry: SyncEntry, kind: BundleKind): void {
   const model = entry.modelName ? ` ('${entry.modelName}')` : ''
   const subject =
@@ -162,15 +170,21 @@ function logEntry(host: Host, entry: SyncEntry, kind: BundleKind): void {
     const diagnosis = entry.diagnosis
     const stays = kind === 'local' ? 'is not synced' : 'stays pending'
     host.log.warning(
-      `${subject}${model} ${stays}: ` +
-        `${diagnosis?.code ?? ''} ${diagnosis?.detail ?? ''}`,
-      { title: `Bundle not synced: ${diagnosis?.code ?? 'failed'}` }
+      `${subject}${model} ${stays}: ${diagnosis?.detail ?? ''}`,
+      {
+        title: `Bundle not synced: ${diagnosis?.code ?? 'failed'}`
+      }
     )
   } else {
-    const after = kind === 'local' ? 'kept it' : 'removed it'
+    const registered =
+      entry.status === 'synced' ? 'registered' : 'already registered'
+    const after =
+      kind === 'local'
+        ? 'the local version stays in the local registry'
+        : 'the bundle is deleted'
     host.log.info(
-      `${subject}${model}: ${entry.status}, version ` +
-        `${entry.version ?? ''}; ${after}`
+      `${subject}${model}: ${registered} as version ` +
+        `${entry.version ?? ''} on the server; ${after}`
     )
   }
 }

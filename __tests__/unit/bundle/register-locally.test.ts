@@ -5,6 +5,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 
 import { readLocalRegistry } from '../../../src/bundle/local-registry.js'
+import { toFlagWording } from '../../../src/cli/flag-wording.js'
 import { run } from '../../../src/main.js'
 import { RecordingHost } from '../../support/recording-host.js'
 
@@ -51,6 +52,36 @@ describe('offline without a tracking URI', () => {
       'Offline: no tracking server configured'
     ])
     expect(warnings[0]?.message).toContain(registry)
+  })
+
+  it('does not repeat the title in the warning', async () => {
+    const host = await register()
+    const [warning] = host.lines.filter(line => line.level === 'warning')
+    expect(warning?.message).not.toMatch(/no tracking server/i)
+    expect(toFlagWording(warning?.message ?? '')).toMatch(
+      /^Neither --tracking-uri nor MLFLOW_TRACKING_URI is set, so /
+    )
+  })
+
+  it('names the sync once on the command line', async () => {
+    const host = await register()
+    const text = toFlagWording(host.logText())
+    expect(text).toContain(
+      'A sync (the `sync` command) with --tracking-uri set registers the ' +
+        'local registry on a server.'
+    )
+    expect(text).not.toContain('mlflow-register with the')
+  })
+
+  it('rejects a run id placeholder', async () => {
+    const host = await register({
+      'model-path': '',
+      source: 'runs:/<run-id>/model'
+    })
+    expect(host.outputs.get('outcome')).toBe('failed')
+    expect(host.outputs.get('diagnosis')).toBe('CLIENT_CONFIG')
+    expect(host.failure).toContain('Invalid input `source`')
+    expect((await readLocalRegistry(registry)).versions).toEqual([])
   })
 
   it('reuses the version on a re-run', async () => {

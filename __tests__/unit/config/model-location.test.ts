@@ -29,6 +29,7 @@ describe('parseModelLocation with source', () => {
   it.each([
     'runs:/0a1b2c/model',
     'runs:/0a1b2c/nested/model',
+    'runs:/my_run-2/model',
     'models:/fraud-model/3',
     'models:/fraud-model@champion',
     'models:/m-0a1b2c',
@@ -52,7 +53,12 @@ describe('parseModelLocation with source', () => {
     ['runs:/0a1b2c/', /names a run but no model path/],
     ['runs:/', /names no run/],
     ['models:/fraud-model', /names no version/],
-    ['models:/', /names no version/]
+    ['models:/', /names no version/],
+    ['runs:/<run-id>/model', /names the run "<run-id>", but an MLflow run/],
+    ['runs:/_abc/model', /names the run "_abc"/],
+    ['runs:/-abc/model', /names the run "-abc"/],
+    ['runs:/abc.def/model', /names the run "abc.def"/],
+    ['runs:/abc def/model', /names the run "abc def"/]
   ])('rejects %s', (source, problem) => {
     const error = diagnosedErrorOf(() =>
       parseModelLocation(input(source), undefined, workspace)
@@ -67,6 +73,34 @@ describe('parseModelLocation with source', () => {
       parseModelLocation(input('/tmp/model'), undefined, workspace)
     )
     expect(error.diagnosis.fix).toMatch(/`model-path`/)
+  })
+
+  it('accepts a run id of 256 characters', () => {
+    const source = `runs:/a${'b'.repeat(255)}/model`
+    expect(parseModelLocation(input(source), undefined, workspace)).toEqual({
+      source
+    })
+  })
+
+  it('rejects a run id of 257 characters', () => {
+    const source = `runs:/a${'b'.repeat(256)}/model`
+    const error = diagnosedErrorOf(() =>
+      parseModelLocation(input(source), undefined, workspace)
+    )
+    expect(error.diagnosis.detail).toContain('but an MLflow run id is')
+  })
+
+  it('says what a run id looks like', () => {
+    const error = diagnosedErrorOf(() =>
+      parseModelLocation(input('runs:/<run-id>/model'), undefined, workspace)
+    )
+    expect(error.diagnosis.detail).toContain(
+      'is 1 to 256 letters, digits, underscores or hyphens that start ' +
+        'with a letter or digit'
+    )
+    expect(error.diagnosis.fix).toContain(
+      'Replace "<run-id>" with the id of the run that logged the model'
+    )
   })
 
   it('suggests the artifact path for a bare run', () => {
