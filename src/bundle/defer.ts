@@ -161,6 +161,15 @@ async function deferRegistration(
         `${directory} failed: ${describeWriteError(writeError)}`,
       { title: 'Registry bundle not written' }
     )
+    // A model that no bundle may hold, such as one with file names the
+    // artifact proxy refuses, would fail in the same way once the server
+    // is back, so that is the failure to report.
+    if (
+      writeError instanceof DiagnosedError &&
+      writeError.diagnosis.code === 'CLIENT_CONFIG'
+    ) {
+      throw writeError
+    }
     throw new DiagnosedError(diagnosis, { cause: writeError })
   }
 

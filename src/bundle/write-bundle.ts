@@ -2,11 +2,13 @@ import { mkdir, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 
 import type { RegistrationFields } from '../config/registration-fields.js'
+import { isThreePartName } from '../config/registry-choice.js'
 import type { Diagnosis } from '../diagnosis/diagnosis.js'
 import { describeUrl } from '../http/url.js'
 import { nodeCrypto } from '../node-crypto.js'
 import { directoryDigest } from '../provenance/registration-signing.js'
 import { readModelDirectory } from '../register/model-directory.js'
+import { checkProxyFileNames } from '../register/proxy-file-names.js'
 import type { Provenance } from '../register/provenance.js'
 import { registrationKey } from '../register/register.js'
 import { writeFileAtomic } from './atomic-write.js'
@@ -73,6 +75,12 @@ export async function writeBundle(
     const directory = config.modelPath
       ? await readModelDirectory(config.modelPath)
       : undefined
+    // A sync could never upload file names that the artifact proxy
+    // refuses, so they never go into a bundle. Only a three-part name may
+    // go to Unity Catalog, whose storage takes them.
+    if (directory && !isThreePartName(config.modelName)) {
+      checkProxyFileNames(directory.files)
+    }
     const files = directory
       ? await copyModelFiles(directory, staging, MODEL_DIRECTORY)
       : []

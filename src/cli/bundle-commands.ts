@@ -67,11 +67,18 @@ export async function listBundles(
   for (const row of rows) {
     const facts = row.invalid
       ? `INVALID: ${row.invalid}`
-      : `${row.model ?? ''}  ${row.createdAt ?? ''}  ${row.lastError ?? ''}`
+      : `${row.model ?? ''}  ${row.createdAt ?? ''}  ${lastErrorText(row)}`
     streams.stdout(`${row.bundle}  ${facts}\n`)
   }
   printLocalVersions(registry, localRows, streams)
   return 0
+}
+
+/** Gives a row's newest error, with its time when a sync failed later. */
+function lastErrorText(row: BundleRow): string {
+  const code = row.lastError ?? ''
+  const later = row.lastErrorAt && row.lastErrorAt !== row.createdAt
+  return later ? `${code} (sync failed at ${row.lastErrorAt})` : code
 }
 
 /**
@@ -144,6 +151,15 @@ async function verifyAndPrint(
   try {
     const bundle = await readBundle(bundlePath)
     streams.stdout(`${JSON.stringify(bundle.manifest, null, 2)}\n`)
+    // The manifest keeps the deferral's error; a later failed sync is
+    // recorded beside the bundle.
+    const failedSync = await readFailedSync(bundlePath)
+    if (failedSync) {
+      streams.stderr(
+        `The last sync failed at ${failedSync.failedAt}: ` +
+          `${failedSync.code}: ${failedSync.title}\n`
+      )
+    }
     return 0
   } catch (error) {
     if (!(error instanceof DiagnosedError)) throw error
@@ -180,7 +196,8 @@ async function describeBundle(bundle: string): Promise<BundleRow> {
       model: manifest.registration.modelName,
       createdAt: manifest.createdAt,
       lastError: failedSync?.code ?? manifest.lastError?.code ?? '',
-      lastErrorAt: failedSync?.failedAt ?? manifest.createdAt
+      lastErrorAt:
+        failedSync?.failedAt ?? (manifest.lastError ? manifest.createdAt : '')
     }
   } catch (error) {
     if (!(error instanceof DiagnosedError)) throw error

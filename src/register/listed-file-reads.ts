@@ -3,6 +3,7 @@ import {
   constants as fsConstants,
   fstatSync,
   openSync,
+  readlinkSync,
   readSync,
   type Stats
 } from 'node:fs'
@@ -35,7 +36,7 @@ export function readSmallFile(
     throw explainOpenError(file, error)
   }
   try {
-    checkListed(file, fstatSync(descriptor))
+    checkListed(file, fstatSync(descriptor), descriptor)
     // One byte more than the listed size shows whether the file grew.
     const buffer = Buffer.allocUnsafe(file.size + 1)
     const length = readInto(file, descriptor, buffer)
@@ -76,7 +77,7 @@ export async function openListedFile(file: ListedFile): Promise<FileHandle> {
     throw explainOpenError(file, error)
   }
   try {
-    checkListed(file, await handle.stat())
+    checkListed(file, await handle.stat(), handle.fd)
   } catch (error) {
     await handle.close()
     throw error
@@ -122,19 +123,33 @@ function explainOpenError(file: ListedFile, error: unknown): unknown {
 }
 
 /**
- * Explains an error of the file system while a listed file is opened or
- * read, such as EACCES or EIO, as the file that cannot be read. Any
- * other error, such as a diagnosis or an abort, passes unchanged. The
- * upload must not take a local file's failure for the server's.
+ * Errors of the file system that concern the file read, as opposed to
+ * limits of the runner such as EMFILE or ENOMEM.
+ */
+const FILE_ERRORS = new Set([
+  'EACCES',
+  'EIO',
+  'EISDIR',
+  'ENAMETOOLONG',
+  'EPERM',
+  'ESTALE'
+])
+
+/**
+ * Explains an error of the file system that concerns a listed file being
+ * opened or read, such as EACCES or EIO, as the file that cannot be read.
+ * Any other error, such as a diagnosis, an abort or a limit of the
+ * runner, passes unchanged. The upload must not take a local file's
+ * failure for the server's.
  */
 export function explainReadError(file: ListedFile, error: unknown): unknown {
   if (!(error instanceof Error)) return error
   const { syscall, code } = error as NodeJS.ErrnoException
-  if (syscall === undefined) return error
+  if (syscall === undefined || code === undefined) return error
+  if (!FILE_ERRORS.has(code)) return error
   return configError(
     'input `model-path`',
-    `${file.relativePath} could not be read: ${syscall} failed with ` +
-      (code ?? 'an error'),
+    `${file.relativePath} could not be read: ${syscall} failed with ` + code,
     "Make every file of the model directory readable by the runner's " +
       'user, and leave the directory unchanged while it is registered.'
   )
@@ -145,10 +160,25 @@ export function explainReadError(file: ListedFile, error: unknown): unknown {
  * found. A folder on its path replaced by a link since then would lead
  * to another file, perhaps outside the model.
  */
-function checkListed(file: ListedFile, info: Stats): void {
+function checkListed(file: ListedFile, info: Stats, descriptor: number) {
   if (!info.isFile()) throw replaced(file, kindOf(info))
-  if (info.dev !== file.fileId.dev || info.ino !== file.fileId.ino) {
-    throw replaced(file, 'another file')
+  const sameId = info.dev === file.fileId.dev && info.ino === file.fileId.ino
+  if (sameId || openedPath(descriptor) === file.absolutePath) return
+  throw replaced(file, 'another file')
+}
+
+/**
+ * Returns the path that Linux gives for an open descriptor, which has no
+ * link in it. Some file systems number an unchanged file anew after a
+ * while, such as FUSE mounts without `use_ino` and CIFS mounts with
+ * `noserverino`; there the path shows that the file opened is still the
+ * one at the listed path. Elsewhere it is undefined.
+ */
+function openedPath(descriptor: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/self/fd/${descriptor}`)
+  } catch {
+    return undefined
   }
 }
 

@@ -34,6 +34,7 @@ import {
 } from './register.js'
 import { planUnityCatalogVersion } from './plan-unity-catalog.js'
 import { resolveSource, type ResolvedSource } from './source.js'
+import { checkProxyFileNames } from './proxy-file-names.js'
 
 /** The result of a dry run: the lookups and the writes it planned. */
 export interface RegistrationPlan {
@@ -61,6 +62,9 @@ export async function planRegistration(
   const directory = config.modelPath
     ? await readModelDirectory(config.modelPath)
     : undefined
+  if (directory && !http.isUnityCatalog) {
+    checkProxyFileNames(directory.files)
+  }
   const key = registrationKey(config, context.provenance, directory)
   const existing =
     preflight.model && !config.forceNewVersion

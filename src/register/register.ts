@@ -60,6 +60,7 @@ import {
   type UnityCatalogFiles
 } from './unity-catalog-version.js'
 import { waitUntilReady } from './wait-ready.js'
+import { checkProxyFileNames } from './proxy-file-names.js'
 
 /** The end state of a registration that succeeded. */
 export interface Registration {
@@ -199,15 +200,16 @@ async function registerVersion(
  * body. For a file of 1 GiB that saves the 0.9 s that hashing it takes
  * first.
  */
-function readLocalModel(
+async function readLocalModel(
   config: Config,
   unityCatalog: boolean
 ): Promise<ModelDirectory | ListedModelDirectory> {
   const root = config.modelPath ?? ''
-  if (hashesDuringUpload(config, unityCatalog)) {
-    return listModelDirectory(root, KEPT_BYTES_LIMIT)
-  }
-  return readModelDirectory(root, unityCatalog ? 0 : KEPT_BYTES_LIMIT)
+  const read = hashesDuringUpload(config, unityCatalog)
+    ? await listModelDirectory(root, KEPT_BYTES_LIMIT)
+    : await readModelDirectory(root, unityCatalog ? 0 : KEPT_BYTES_LIMIT)
+  if (!unityCatalog) checkProxyFileNames(read.files)
+  return read
 }
 
 /**

@@ -14,6 +14,7 @@ import type { Host } from '../host/host.js'
 import type { HttpClient } from '../http/transport.js'
 import { describeUrl } from '../http/url.js'
 import { classifyFailure } from '../preflight/classify.js'
+import { shellQuote } from '../text/shell-quote.js'
 import { lockBundle } from './bundle-lock.js'
 import {
   failedSyncFile,
@@ -207,7 +208,8 @@ function deleteBundleStep(host: Host, bundle: VerifiedBundle): string {
   if (!host.bundleStore) {
     return (
       'delete the bundle and its failed-sync record with ' +
-      `\`rm -r ${bundle.path} ${failedSyncFile(bundle.path)}\``
+      `\`rm -r ${shellQuote(bundle.path)} ` +
+      `${shellQuote(failedSyncFile(bundle.path))}\``
     )
   }
   return (

@@ -115,6 +115,32 @@ describe('deferral on an unavailable server', () => {
   })
 })
 
+describe('deferral of a model the artifact proxy cannot take', () => {
+  let model: string
+
+  beforeEach(() => {
+    model = mkdtempSync(path.join(tmpdir(), 'unstorable-model-'))
+    writeFileSync(path.join(model, 'MLmodel'), 'flavors: {}\n')
+    writeFileSync(path.join(model, 'notes#1.txt'), 'a note')
+  })
+
+  afterEach(() => {
+    rmSync(model, { recursive: true, force: true })
+  })
+
+  // A bundle of such names could never be synced, so the registration
+  // fails on the names at once instead.
+  it('fails on the file names and writes no bundle', async () => {
+    server.faults.respond(/./, { status: 503 })
+    const { result } = await register({ 'model-path': model })
+
+    expect(result.outcome).toBe('failed')
+    expect(result.diagnosis?.code).toBe('CLIENT_CONFIG')
+    expect(result.diagnosis?.detail).toContain('"notes#1.txt"')
+    expect(readdirSync(bundleDir)).toEqual([])
+  })
+})
+
 describe('registration that checks its source', () => {
   const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   const verifyKey = publicKey.export({ type: 'spki', format: 'pem' })

@@ -136,6 +136,13 @@ describe('readSmallFile', () => {
     )
   })
 
+  // FUSE mounts without stable inode numbers may number an unchanged
+  // file anew; its path shows that it is still the listed file.
+  it('reads a file renumbered at the same path', () => {
+    const file = { ...listed('model.pkl'), fileId: { dev: -1, ino: -1 } }
+    expect(readSmallFile(file, LIMIT)?.toString()).toBe('weights')
+  })
+
   it('names the target of a listed link', () => {
     execFileSync('mkfifo', [path.join(folder, 'pipe')])
     const file = { ...listed('pipe'), relativePath: 'alias.pkl' }
@@ -204,6 +211,14 @@ describe('explainReadError', () => {
     expect(diagnosis.detail).toContain(
       'model.pkl could not be read: read failed with EIO'
     )
+  })
+
+  it('passes a limit of the runner unchanged', () => {
+    const limit = Object.assign(new Error('too many open files'), {
+      syscall: 'open',
+      code: 'EMFILE'
+    })
+    expect(explainReadError(listed('model.pkl'), limit)).toBe(limit)
   })
 
   it('passes an abort unchanged', () => {

@@ -4,6 +4,7 @@
  * another tracking URI, and a sync whose failure replaces the error that
  * `list` shows.
  */
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -17,6 +18,7 @@ import {
   type FakeServer
 } from '../../../src/fake-server/index.js'
 import { run } from '../../../src/main.js'
+import { shellQuote } from '../../../src/text/shell-quote.js'
 import { RecordingHost } from '../../support/recording-host.js'
 
 let server: FakeServer
@@ -24,7 +26,8 @@ let bundleDir: string
 
 beforeEach(async () => {
   server = await startFakeServer()
-  bundleDir = mkdtempSync(path.join(tmpdir(), 'sync-failures-'))
+  // A space and a quote in the path show that printed commands quote it.
+  bundleDir = mkdtempSync(path.join(tmpdir(), "sync failures 'x'-"))
 })
 
 afterEach(async () => {
@@ -147,7 +150,8 @@ describe('sync of a bundle written for another URI', () => {
         'right --tracking-uri'
     )
     expect(synced.stderr).toContain(
-      `\`rm -r ${bundlePath} ${bundlePath}.failed-sync.json\``
+      `\`rm -r ${shellQuote(bundlePath)} ` +
+        `${shellQuote(`${bundlePath}.failed-sync.json`)}\``
     )
   })
 
@@ -162,9 +166,14 @@ describe('sync of a bundle written for another URI', () => {
   })
 
   it('leaves a bundle that the named command deletes', async () => {
-    await sync(server.url)
+    const synced = await sync(server.url)
     expect(existsSync(bundlePath)).toBe(true)
     expect(existsSync(`${bundlePath}.failed-sync.json`)).toBe(true)
+    const command = /`(rm -r [^`]+)`/.exec(synced.stderr)?.[1] ?? ''
+    execFileSync('sh', ['-c', command])
+    expect(existsSync(bundlePath)).toBe(false)
+    expect(existsSync(`${bundlePath}.failed-sync.json`)).toBe(false)
+    expect(existsSync(bundleDir)).toBe(true)
   })
 
   it('names the stored copies on a runner', async () => {
@@ -229,7 +238,18 @@ describe('list after a failed sync', () => {
     server.faults.respond(/./, UNAUTHORIZED)
     await sync(server.url, WRONG_PASSWORD)
     const listed = await cli(['list', '--bundle-dir', bundleDir])
-    expect(listed.stdout).toMatch(/ {2}AUTH_REJECTED\n$/)
+    expect(listed.stdout).toMatch(
+      / {2}AUTH_REJECTED \(sync failed at \d{4}-[^)]+\)\n$/
+    )
+  })
+
+  it('shows the failed sync beside the manifest', async () => {
+    server.faults.respond(/./, UNAUTHORIZED)
+    await sync(server.url, WRONG_PASSWORD)
+    const [bundle] = bundles()
+    const shown = await cli(['show', bundle ?? '', '--bundle-dir', bundleDir])
+    expect(shown.exitCode).toBe(0)
+    expect(shown.stderr).toMatch(/^The last sync failed at .*: AUTH_REJECTED: /)
   })
 
   it('deletes the record once synced', async () => {
