@@ -10546,7 +10546,7 @@ function readSmallFile(file, limit) {
         throw explainOpenError(file, error);
     }
     try {
-        checkListed(file, (0,external_node_fs_.fstatSync)(descriptor), descriptor);
+        checkListed(file, (0,external_node_fs_.fstatSync)(descriptor));
         // One byte more than the listed size shows whether the file grew.
         const buffer = Buffer.allocUnsafe(file.size + 1);
         const length = readInto(file, descriptor, buffer);
@@ -10590,7 +10590,7 @@ async function openListedFile(file) {
         throw explainOpenError(file, error);
     }
     try {
-        checkListed(file, await handle.stat(), handle.fd);
+        checkListed(file, await handle.stat());
     }
     catch (error) {
         await handle.close();
@@ -10635,22 +10635,27 @@ function explainOpenError(file, error) {
 }
 /**
  * Errors of the file system that concern the file read, as opposed to
- * limits of the runner such as EMFILE or ENOMEM.
+ * limits of the runner such as EMFILE or ENOMEM. ENOTCONN and ETIMEDOUT
+ * come from network and FUSE mounts whose server is gone.
  */
 const FILE_ERRORS = new Set([
     'EACCES',
     'EIO',
     'EISDIR',
     'ENAMETOOLONG',
+    'ENOTCONN',
     'EPERM',
-    'ESTALE'
+    'ESTALE',
+    'ETIMEDOUT',
+    'EUCLEAN'
 ]);
 /**
- * Explains an error of the file system that concerns a listed file being
- * opened or read, such as EACCES or EIO, as the file that cannot be read.
- * Any other error, such as a diagnosis, an abort or a limit of the
- * runner, passes unchanged. The upload must not take a local file's
- * failure for the server's.
+ * Explains an error of the system while a listed file is opened or read.
+ * One that concerns the file, such as EACCES or EIO, is the model
+ * input's; any other, such as EMFILE, is a limit of the runner. Either is
+ * a diagnosis, because the upload takes any other error for a failed
+ * connection, and so a local failure for the server's. An error without
+ * a system call, such as a diagnosis or an abort, passes unchanged.
  */
 function explainReadError(file, error) {
     if (!(error instanceof Error))
@@ -10658,37 +10663,29 @@ function explainReadError(file, error) {
     const { syscall, code } = error;
     if (syscall === undefined || code === undefined)
         return error;
-    if (!FILE_ERRORS.has(code))
-        return error;
-    return (0,diagnosis_diagnosis/* configError */.Fj)('input `model-path`', `${file.relativePath} could not be read: ${syscall} failed with ` + code, "Make every file of the model directory readable by the runner's " +
-        'user, and leave the directory unchanged while it is registered.');
+    const failed = `${file.relativePath} could not be read: ${syscall} failed`;
+    if (FILE_ERRORS.has(code)) {
+        return (0,diagnosis_diagnosis/* configError */.Fj)('input `model-path`', `${failed} with ${code}`, "Make every file of the model directory readable by the runner's " +
+            'user, and leave the directory unchanged while it is registered.');
+    }
+    return new diagnosis_diagnosis/* DiagnosedError */.xB((0,diagnosis_diagnosis/* diagnose */.h4)('CLIENT_CONFIG', `${failed} with ${code}, a limit of the runner rather than a ` +
+        'problem of the file', 'Free or raise the limit on the runner (for EMFILE, the open ' +
+        'files: `ulimit -n`), then run the registration again.', {}, 'The runner could not read a model file'));
 }
 /**
  * Checks that an open file is a regular file and the one the listing
  * found. A folder on its path replaced by a link since then would lead
  * to another file, perhaps outside the model.
+ *
+ * NOTE: a file system that numbers an unchanged file anew while it is
+ * closed, such as a FUSE mount without `use_ino` or a CIFS mount with
+ * `noserverino`, may fail a model here as changed.
  */
-function checkListed(file, info, descriptor) {
+function checkListed(file, info) {
     if (!info.isFile())
         throw replaced(file, kindOf(info));
-    const sameId = info.dev === file.fileId.dev && info.ino === file.fileId.ino;
-    if (sameId || openedPath(descriptor) === file.absolutePath)
-        return;
-    throw replaced(file, 'another file');
-}
-/**
- * Returns the path that Linux gives for an open descriptor, which has no
- * link in it. Some file systems number an unchanged file anew after a
- * while, such as FUSE mounts without `use_ino` and CIFS mounts with
- * `noserverino`; there the path shows that the file opened is still the
- * one at the listed path. Elsewhere it is undefined.
- */
-function openedPath(descriptor) {
-    try {
-        return (0,external_node_fs_.readlinkSync)(`/proc/self/fd/${descriptor}`);
-    }
-    catch {
-        return undefined;
+    if (info.dev !== file.fileId.dev || info.ino !== file.fileId.ino) {
+        throw replaced(file, 'another file');
     }
 }
 function kindOf(info) {
@@ -11667,10 +11664,12 @@ const PERCENT_ESCAPE = /%[0-9a-f]{2}/i;
 /**
  * Tells whether MLflow's artifact proxy would refuse a path or store it
  * under another name. Its path check (MLflow 3.17,
- * `validate_path_is_safe`) rejects `#`, decodes `%` escapes until nothing
- * changes, so `a%2Fb` becomes the folder `a/b` (a `%` that starts no
- * escape, as in `100%.txt`, stays), and turns control characters into
- * `%xx` escapes.
+ * `validate_path_is_safe`) rejects `#` and turns control characters into
+ * `%xx` escapes. It decodes `%` escapes until nothing changes, so `a%2Fb`
+ * becomes the folder `a/b` (a `%` that starts no escape, as in
+ * `100%.txt`, stays). Each decoding parses the path as a URL and joins
+ * it again, which drops an empty query (`what?` becomes `what`) and
+ * empty parameters (`weights;` becomes `weights`).
  */
 function isUnstorable(relativePath) {
     for (let i = 0; i < relativePath.length; i++) {
@@ -11678,7 +11677,24 @@ function isUnstorable(relativePath) {
         if (code < 0x20 || code === 0x7f)
             return true;
     }
-    return relativePath.includes('#') || PERCENT_ESCAPE.test(relativePath);
+    if (relativePath.includes('#') || PERCENT_ESCAPE.test(relativePath)) {
+        return true;
+    }
+    return losesEmptyParts(relativePath);
+}
+/**
+ * Tells whether Python's `urlunparse(urlparse(path))` drops a part of
+ * the path: a `?` that starts an empty query, or a `;` that starts empty
+ * parameters, which Python takes from the last segment before the query.
+ */
+function losesEmptyParts(relativePath) {
+    const queryAt = relativePath.indexOf('?');
+    if (queryAt === relativePath.length - 1)
+        return true;
+    const beforeQuery = queryAt < 0 ? relativePath : relativePath.slice(0, queryAt);
+    const lastSegment = beforeQuery.slice(beforeQuery.lastIndexOf('/') + 1);
+    const paramsAt = lastSegment.indexOf(';');
+    return paramsAt >= 0 && paramsAt === lastSegment.length - 1;
 }
 /**
  * Rejects model files whose paths the artifact proxy would refuse or
@@ -11699,7 +11715,9 @@ function checkProxyFileNames(files) {
     throw (0,diagnosis_diagnosis/* configError */.Fj)('input `model-path`', `${countOf(unstorable.length, 'file')} of the model ` +
         `(${firstNames}${more}) cannot go through MLflow's artifact proxy ` +
         "as named: it rejects '#' in a path, decodes a '%' followed by " +
-        'two hex digits as an escape, and renames control characters', "Rename the files without '#', '%' escapes or control characters, " +
+        'two hex digits as an escape, renames control characters, and ' +
+        "drops a '?' or ';' that ends a name", "Rename the files without '#', '%' escapes, control characters or " +
+        "a trailing '?' or ';', " +
         'or log the model with the MLflow client and register it by ' +
         '`source`.');
 }
@@ -14052,11 +14070,10 @@ async function writeBundle(request) {
             ? await readModelDirectory(config.modelPath)
             : undefined;
         // A sync could never upload file names that the artifact proxy
-        // refuses, so they never go into a bundle. Only a three-part name may
-        // go to Unity Catalog, whose storage takes them.
-        if (directory && !isThreePartName(config.modelName)) {
+        // refuses, so they never go into a bundle.
+        const unityCatalog = request.unityCatalog ?? isThreePartName(config.modelName);
+        if (directory && !unityCatalog)
             checkProxyFileNames(directory.files);
-        }
         const files = directory
             ? await copyModelFiles(directory, staging, MODEL_DIRECTORY)
             : [];
@@ -14271,20 +14288,23 @@ async function deferRegistration(step, provenance, diagnosis, result) {
             provenance,
             diagnosis,
             createdVersion: result.version?.version,
+            unityCatalog: step.http.isUnityCatalog,
             secrets: step.secrets,
             now: new Date()
         });
     }
     catch (writeError) {
-        host.log.error(`The registration could not be deferred: writing the bundle to ` +
-            `${directory} failed: ${describeWriteError(writeError)}`, { title: 'Registry bundle not written' });
         // A model that no bundle may hold, such as one with file names the
         // artifact proxy refuses, would fail in the same way once the server
         // is back, so that is the failure to report.
         if (writeError instanceof diagnosis_diagnosis/* DiagnosedError */.xB &&
             writeError.diagnosis.code === 'CLIENT_CONFIG') {
+            host.log.warning(`${diagnosis.detail} The registration was not deferred, because ` +
+                'no registry bundle may hold this model; see the error below.', { title: `Registration not deferred: ${diagnosis.code}` });
             throw writeError;
         }
+        host.log.error(`The registration could not be deferred: writing the bundle to ` +
+            `${directory} failed: ${describeWriteError(writeError)}`, { title: 'Registry bundle not written' });
         throw new diagnosis_diagnosis/* DiagnosedError */.xB(diagnosis, { cause: writeError });
     }
     result.outcome = 'deferred';
@@ -14692,6 +14712,8 @@ function describeProblem(error) {
 
 
 
+
+
 /** How long an offline registration waits for another one's lock. */
 const LOCK_WAIT_MS = 10_000;
 /**
@@ -14707,6 +14729,11 @@ async function registerLocally(host, config, secrets, result) {
     const directory = config.modelPath
         ? await readModelDirectory(config.modelPath)
         : undefined;
+    // Checked before the registry is touched; only a three-part name may go
+    // to Unity Catalog, whose storage takes any file name.
+    if (directory && !isThreePartName(config.modelName)) {
+        checkProxyFileNames(directory.files);
+    }
     const key = registrationKey(config, provenance, directory);
     const release = await lockRegistry(registryDir);
     try {
@@ -16237,7 +16264,7 @@ function deleteBundleStep(host, bundle) {
     const id = bundle.manifest.bundleId;
     if (!host.bundleStore) {
         return ('delete the bundle and its failed-sync record with ' +
-            `\`rm -r ${shellQuote(bundle.path)} ` +
+            `\`rm -r -- ${shellQuote(bundle.path)} ` +
             `${shellQuote(failedSyncFile(bundle.path))}\``);
     }
     return (`delete the bundle's artifact ${bundleArtifactName(id)} and its ` +

@@ -152,15 +152,11 @@ async function deferRegistration(
       provenance,
       diagnosis,
       createdVersion: result.version?.version,
+      unityCatalog: step.http.isUnityCatalog,
       secrets: step.secrets,
       now: new Date()
     })
   } catch (writeError) {
-    host.log.error(
-      `The registration could not be deferred: writing the bundle to ` +
-        `${directory} failed: ${describeWriteError(writeError)}`,
-      { title: 'Registry bundle not written' }
-    )
     // A model that no bundle may hold, such as one with file names the
     // artifact proxy refuses, would fail in the same way once the server
     // is back, so that is the failure to report.
@@ -168,8 +164,18 @@ async function deferRegistration(
       writeError instanceof DiagnosedError &&
       writeError.diagnosis.code === 'CLIENT_CONFIG'
     ) {
+      host.log.warning(
+        `${diagnosis.detail} The registration was not deferred, because ` +
+          'no registry bundle may hold this model; see the error below.',
+        { title: `Registration not deferred: ${diagnosis.code}` }
+      )
       throw writeError
     }
+    host.log.error(
+      `The registration could not be deferred: writing the bundle to ` +
+        `${directory} failed: ${describeWriteError(writeError)}`,
+      { title: 'Registry bundle not written' }
+    )
     throw new DiagnosedError(diagnosis, { cause: writeError })
   }
 

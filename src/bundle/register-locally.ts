@@ -4,9 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 import type { OfflineConfig } from '../config/offline-settings.js'
 import { settingLabel } from '../config/fields.js'
+import { isThreePartName } from '../config/registry-choice.js'
 import type { RunResult } from '../github/outputs.js'
 import type { Host, Logger } from '../host/host.js'
 import { readModelDirectory } from '../register/model-directory.js'
+import { checkProxyFileNames } from '../register/proxy-file-names.js'
 import { readProvenance } from '../register/provenance.js'
 import { registrationKey } from '../register/register.js'
 import { lockBundle } from '../sync/bundle-lock.js'
@@ -39,6 +41,11 @@ export async function registerLocally(
   const directory = config.modelPath
     ? await readModelDirectory(config.modelPath)
     : undefined
+  // Checked before the registry is touched; only a three-part name may go
+  // to Unity Catalog, whose storage takes any file name.
+  if (directory && !isThreePartName(config.modelName)) {
+    checkProxyFileNames(directory.files)
+  }
   const key = registrationKey(config, provenance, directory)
 
   const release = await lockRegistry(registryDir)

@@ -42,6 +42,11 @@ export interface BundleRequest {
   readonly localVersion?: string
   /** The version number created before the failure, if any. */
   readonly createdVersion?: string | undefined
+  /**
+   * Whether the registration goes to Unity Catalog, whose storage takes
+   * any file name. Unknown offline, where a three-part name may.
+   */
+  readonly unityCatalog?: boolean
   /** Every value masked in this run; none may reach the manifest. */
   readonly secrets: readonly string[]
   readonly now: Date
@@ -76,11 +81,10 @@ export async function writeBundle(
       ? await readModelDirectory(config.modelPath)
       : undefined
     // A sync could never upload file names that the artifact proxy
-    // refuses, so they never go into a bundle. Only a three-part name may
-    // go to Unity Catalog, whose storage takes them.
-    if (directory && !isThreePartName(config.modelName)) {
-      checkProxyFileNames(directory.files)
-    }
+    // refuses, so they never go into a bundle.
+    const unityCatalog =
+      request.unityCatalog ?? isThreePartName(config.modelName)
+    if (directory && !unityCatalog) checkProxyFileNames(directory.files)
     const files = directory
       ? await copyModelFiles(directory, staging, MODEL_DIRECTORY)
       : []

@@ -3,13 +3,16 @@ import {
   constants as fsConstants,
   fstatSync,
   openSync,
-  readlinkSync,
   readSync,
   type Stats
 } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 
-import { configError } from '../diagnosis/diagnosis.js'
+import {
+  configError,
+  DiagnosedError,
+  diagnose
+} from '../diagnosis/diagnosis.js'
 import type { ListedFile } from './model-directory.js'
 
 /**
@@ -36,7 +39,7 @@ export function readSmallFile(
     throw explainOpenError(file, error)
   }
   try {
-    checkListed(file, fstatSync(descriptor), descriptor)
+    checkListed(file, fstatSync(descriptor))
     // One byte more than the listed size shows whether the file grew.
     const buffer = Buffer.allocUnsafe(file.size + 1)
     const length = readInto(file, descriptor, buffer)
@@ -77,7 +80,7 @@ export async function openListedFile(file: ListedFile): Promise<FileHandle> {
     throw explainOpenError(file, error)
   }
   try {
-    checkListed(file, await handle.stat(), handle.fd)
+    checkListed(file, await handle.stat())
   } catch (error) {
     await handle.close()
     throw error
@@ -124,34 +127,52 @@ function explainOpenError(file: ListedFile, error: unknown): unknown {
 
 /**
  * Errors of the file system that concern the file read, as opposed to
- * limits of the runner such as EMFILE or ENOMEM.
+ * limits of the runner such as EMFILE or ENOMEM. ENOTCONN and ETIMEDOUT
+ * come from network and FUSE mounts whose server is gone.
  */
 const FILE_ERRORS = new Set([
   'EACCES',
   'EIO',
   'EISDIR',
   'ENAMETOOLONG',
+  'ENOTCONN',
   'EPERM',
-  'ESTALE'
+  'ESTALE',
+  'ETIMEDOUT',
+  'EUCLEAN'
 ])
 
 /**
- * Explains an error of the file system that concerns a listed file being
- * opened or read, such as EACCES or EIO, as the file that cannot be read.
- * Any other error, such as a diagnosis, an abort or a limit of the
- * runner, passes unchanged. The upload must not take a local file's
- * failure for the server's.
+ * Explains an error of the system while a listed file is opened or read.
+ * One that concerns the file, such as EACCES or EIO, is the model
+ * input's; any other, such as EMFILE, is a limit of the runner. Either is
+ * a diagnosis, because the upload takes any other error for a failed
+ * connection, and so a local failure for the server's. An error without
+ * a system call, such as a diagnosis or an abort, passes unchanged.
  */
 export function explainReadError(file: ListedFile, error: unknown): unknown {
   if (!(error instanceof Error)) return error
   const { syscall, code } = error as NodeJS.ErrnoException
   if (syscall === undefined || code === undefined) return error
-  if (!FILE_ERRORS.has(code)) return error
-  return configError(
-    'input `model-path`',
-    `${file.relativePath} could not be read: ${syscall} failed with ` + code,
-    "Make every file of the model directory readable by the runner's " +
-      'user, and leave the directory unchanged while it is registered.'
+  const failed = `${file.relativePath} could not be read: ${syscall} failed`
+  if (FILE_ERRORS.has(code)) {
+    return configError(
+      'input `model-path`',
+      `${failed} with ${code}`,
+      "Make every file of the model directory readable by the runner's " +
+        'user, and leave the directory unchanged while it is registered.'
+    )
+  }
+  return new DiagnosedError(
+    diagnose(
+      'CLIENT_CONFIG',
+      `${failed} with ${code}, a limit of the runner rather than a ` +
+        'problem of the file',
+      'Free or raise the limit on the runner (for EMFILE, the open ' +
+        'files: `ulimit -n`), then run the registration again.',
+      {},
+      'The runner could not read a model file'
+    )
   )
 }
 
@@ -159,26 +180,15 @@ export function explainReadError(file: ListedFile, error: unknown): unknown {
  * Checks that an open file is a regular file and the one the listing
  * found. A folder on its path replaced by a link since then would lead
  * to another file, perhaps outside the model.
+ *
+ * NOTE: a file system that numbers an unchanged file anew while it is
+ * closed, such as a FUSE mount without `use_ino` or a CIFS mount with
+ * `noserverino`, may fail a model here as changed.
  */
-function checkListed(file: ListedFile, info: Stats, descriptor: number) {
+function checkListed(file: ListedFile, info: Stats): void {
   if (!info.isFile()) throw replaced(file, kindOf(info))
-  const sameId = info.dev === file.fileId.dev && info.ino === file.fileId.ino
-  if (sameId || openedPath(descriptor) === file.absolutePath) return
-  throw replaced(file, 'another file')
-}
-
-/**
- * Returns the path that Linux gives for an open descriptor, which has no
- * link in it. Some file systems number an unchanged file anew after a
- * while, such as FUSE mounts without `use_ino` and CIFS mounts with
- * `noserverino`; there the path shows that the file opened is still the
- * one at the listed path. Elsewhere it is undefined.
- */
-function openedPath(descriptor: number): string | undefined {
-  try {
-    return readlinkSync(`/proc/self/fd/${descriptor}`)
-  } catch {
-    return undefined
+  if (info.dev !== file.fileId.dev || info.ino !== file.fileId.ino) {
+    throw replaced(file, 'another file')
   }
 }
 

@@ -7,17 +7,37 @@ const PERCENT_ESCAPE = /%[0-9a-f]{2}/i
 /**
  * Tells whether MLflow's artifact proxy would refuse a path or store it
  * under another name. Its path check (MLflow 3.17,
- * `validate_path_is_safe`) rejects `#`, decodes `%` escapes until nothing
- * changes, so `a%2Fb` becomes the folder `a/b` (a `%` that starts no
- * escape, as in `100%.txt`, stays), and turns control characters into
- * `%xx` escapes.
+ * `validate_path_is_safe`) rejects `#` and turns control characters into
+ * `%xx` escapes. It decodes `%` escapes until nothing changes, so `a%2Fb`
+ * becomes the folder `a/b` (a `%` that starts no escape, as in
+ * `100%.txt`, stays). Each decoding parses the path as a URL and joins
+ * it again, which drops an empty query (`what?` becomes `what`) and
+ * empty parameters (`weights;` becomes `weights`).
  */
 function isUnstorable(relativePath: string): boolean {
   for (let i = 0; i < relativePath.length; i++) {
     const code = relativePath.charCodeAt(i)
     if (code < 0x20 || code === 0x7f) return true
   }
-  return relativePath.includes('#') || PERCENT_ESCAPE.test(relativePath)
+  if (relativePath.includes('#') || PERCENT_ESCAPE.test(relativePath)) {
+    return true
+  }
+  return losesEmptyParts(relativePath)
+}
+
+/**
+ * Tells whether Python's `urlunparse(urlparse(path))` drops a part of
+ * the path: a `?` that starts an empty query, or a `;` that starts empty
+ * parameters, which Python takes from the last segment before the query.
+ */
+function losesEmptyParts(relativePath: string): boolean {
+  const queryAt = relativePath.indexOf('?')
+  if (queryAt === relativePath.length - 1) return true
+  const beforeQuery =
+    queryAt < 0 ? relativePath : relativePath.slice(0, queryAt)
+  const lastSegment = beforeQuery.slice(beforeQuery.lastIndexOf('/') + 1)
+  const paramsAt = lastSegment.indexOf(';')
+  return paramsAt >= 0 && paramsAt === lastSegment.length - 1
 }
 
 /**
@@ -42,8 +62,10 @@ export function checkProxyFileNames(
     `${countOf(unstorable.length, 'file')} of the model ` +
       `(${firstNames}${more}) cannot go through MLflow's artifact proxy ` +
       "as named: it rejects '#' in a path, decodes a '%' followed by " +
-      'two hex digits as an escape, and renames control characters',
-    "Rename the files without '#', '%' escapes or control characters, " +
+      'two hex digits as an escape, renames control characters, and ' +
+      "drops a '?' or ';' that ends a name",
+    "Rename the files without '#', '%' escapes, control characters or " +
+      "a trailing '?' or ';', " +
       'or log the model with the MLflow client and register it by ' +
       '`source`.'
   )

@@ -208,7 +208,7 @@ function deleteBundleStep(host: Host, bundle: VerifiedBundle): string {
   if (!host.bundleStore) {
     return (
       'delete the bundle and its failed-sync record with ' +
-      `\`rm -r ${shellQuote(bundle.path)} ` +
+      `\`rm -r -- ${shellQuote(bundle.path)} ` +
       `${shellQuote(failedSyncFile(bundle.path))}\``
     )
   }

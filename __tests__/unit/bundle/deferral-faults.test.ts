@@ -130,15 +130,22 @@ describe('deferral of a model the artifact proxy cannot take', () => {
 
   // A bundle of such names could never be synced, so the registration
   // fails on the names at once instead.
-  it('fails on the file names and writes no bundle', async () => {
-    server.faults.respond(/./, { status: 503 })
-    const { result } = await register({ 'model-path': model })
+  // A three-part name goes to Unity Catalog only on Databricks.
+  it.each(['fraud-model', 'risk.models.fraud'])(
+    'fails on the file names of %s and writes no bundle',
+    async modelName => {
+      server.faults.respond(/./, { status: 503 })
+      const { result } = await register({
+        'model-path': model,
+        'model-name': modelName
+      })
 
-    expect(result.outcome).toBe('failed')
-    expect(result.diagnosis?.code).toBe('CLIENT_CONFIG')
-    expect(result.diagnosis?.detail).toContain('"notes#1.txt"')
-    expect(readdirSync(bundleDir)).toEqual([])
-  })
+      expect(result.outcome).toBe('failed')
+      expect(result.diagnosis?.code).toBe('CLIENT_CONFIG')
+      expect(result.diagnosis?.detail).toContain('"notes#1.txt"')
+      expect(readdirSync(bundleDir)).toEqual([])
+    }
+  )
 })
 
 describe('registration that checks its source', () => {
@@ -197,23 +204,26 @@ describe('outage after the version was created', () => {
 })
 
 describe('deferral that cannot write its bundle', () => {
-  it('names the input once and gives the fix', async () => {
+  // A model that no bundle may hold fails in the same way once the server
+  // is back, so the registration fails on the model.
+  it('fails on the model and names it once', async () => {
     const model = path.join(bundleDir, 'model')
     mkdirSync(model)
     writeFileSync(path.join(model, 'MLmodel'), 'flavors: {}\n')
     writeFileSync(path.join(bundleDir, 'secret.txt'), 'outside')
     symlinkSync('../secret.txt', path.join(model, 'leak.txt'))
     server.faults.respond(/./, { status: 503, body: 'unavailable' })
-    const { host } = await register({ 'model-path': model })
+    const { host, result } = await register({ 'model-path': model })
 
-    const line = host.lines.find(
-      logLine => logLine.title === 'Registry bundle not written'
+    expect(result.outcome).toBe('failed')
+    expect(result.diagnosis?.code).toBe('CLIENT_CONFIG')
+    expect(result.diagnosis?.detail).toContain('leak.txt is a symbolic link')
+    expect(result.diagnosis?.fix).toContain(
+      'Copy the file into the model directory'
     )
-    expect(line?.message).toContain(
-      'failed: input `model-path`: leak.txt is a symbolic link'
-    )
-    expect(line?.message).not.toContain('Invalid input')
-    expect(line?.message).toContain('Copy the file into the model directory')
+    const titles = host.lines.map(line => line.title)
+    expect(titles).toContain('Registration not deferred: SERVER_UNAVAILABLE')
+    expect(titles).not.toContain('Registry bundle not written')
   })
 })
 

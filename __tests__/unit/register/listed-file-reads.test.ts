@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { once } from 'node:events'
 import {
+  linkSync,
   mkdirSync,
   mkdtempSync,
   realpathSync,
@@ -136,11 +137,14 @@ describe('readSmallFile', () => {
     )
   })
 
-  // FUSE mounts without stable inode numbers may number an unchanged
-  // file anew; its path shows that it is still the listed file.
-  it('reads a file renumbered at the same path', () => {
-    const file = { ...listed('model.pkl'), fileId: { dev: -1, ino: -1 } }
-    expect(readSmallFile(file, LIMIT)?.toString()).toBe('weights')
+  it('rejects a hard link put in place of a file', () => {
+    const file = listed('model.pkl')
+    writeFileSync(path.join(folder, 'secret.txt'), 'outside')
+    rmSync(path.join(folder, 'model.pkl'))
+    linkSync(path.join(folder, 'secret.txt'), path.join(folder, 'model.pkl'))
+    expect(detailOf(() => readSmallFile(file, LIMIT))).toContain(
+      'is now another file'
+    )
   })
 
   it('names the target of a listed link', () => {
@@ -213,12 +217,17 @@ describe('explainReadError', () => {
     )
   })
 
-  it('passes a limit of the runner unchanged', () => {
+  it('explains a limit of the runner as the runner', () => {
     const limit = Object.assign(new Error('too many open files'), {
       syscall: 'open',
       code: 'EMFILE'
     })
-    expect(explainReadError(listed('model.pkl'), limit)).toBe(limit)
+    const error = explainReadError(listed('model.pkl'), limit)
+    expect(error).toBeInstanceOf(DiagnosedError)
+    const { diagnosis } = error as DiagnosedError
+    expect(diagnosis.title).toBe('The runner could not read a model file')
+    expect(diagnosis.detail).toContain('a limit of the runner')
+    expect(diagnosis.fix).toContain('ulimit -n')
   })
 
   it('passes an abort unchanged', () => {

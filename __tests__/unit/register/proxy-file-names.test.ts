@@ -20,7 +20,12 @@ describe('checkProxyFileNames', () => {
     'data/50%_off.txt',
     'data/a%zz',
     'ünï cödé/😀 file.txt',
-    'per cent & more; (copy).pkl'
+    'per cent & more; (copy).pkl',
+    'a;b/c',
+    'a/b;c',
+    'a/b;c;',
+    'a/b?c',
+    'a?/b'
   ])('accepts %j', name => {
     expect(() => {
       checkProxyFileNames([{ relativePath: name }])
@@ -35,7 +40,11 @@ describe('checkProxyFileNames', () => {
     'line\nbreak',
     'tab\tx',
     'bell\u0007',
-    'del\u007f'
+    'del\u007f',
+    'what?',
+    'a/weights;',
+    'a/b;?c',
+    'a/;'
   ])('rejects %j', name => {
     expect(detailFor(name)).toContain(JSON.stringify(name))
   })

@@ -150,7 +150,7 @@ describe('sync of a bundle written for another URI', () => {
         'right --tracking-uri'
     )
     expect(synced.stderr).toContain(
-      `\`rm -r ${shellQuote(bundlePath)} ` +
+      `\`rm -r -- ${shellQuote(bundlePath)} ` +
         `${shellQuote(`${bundlePath}.failed-sync.json`)}\``
     )
   })
