@@ -2429,8 +2429,15 @@ function hostCheckRejected(error) {
 }
 function permissionDenied(error) {
     const { request } = error;
-    const user = describeUser(request);
     const target = request.resource ? ` on ${request.resource}` : '';
+    if (request.credential.kind === 'none') {
+        return (0,diagnosis_diagnosis/* diagnose */.h4)('FORBIDDEN_PERMISSION', `MLflow denied permission to ${request.operation}${target} to a ` +
+            'request without credentials.', 'Set the credentials of a user that has the permission this needs ' +
+            '(`username` and `password`, or a token): EDIT on the registered ' +
+            'model to create versions and set tags and aliases, EDIT on the ' +
+            'experiment to create runs and upload artifacts.', httpEvidence(error));
+    }
+    const user = describeUser(request);
     return (0,diagnosis_diagnosis/* diagnose */.h4)('FORBIDDEN_PERMISSION', `MLflow authenticated ${user} but denied permission to ` +
         `${request.operation}${target}.`, `An admin or the owner must grant ${user} the permission this needs: ` +
         'EDIT on the registered model to create versions and set tags and ' +
@@ -5627,6 +5634,81 @@ function normaliseHost(value) {
         : `https://${trimmed}`;
 }
 
+;// CONCATENATED MODULE: ./src/text/plural.ts
+/**
+ * Writes a count with its noun, such as `1 version` or `3 versions`.
+ * `plural` is for nouns whose plural is not the noun with an `s`.
+ */
+function countOf(count, noun, plural = `${noun}s`) {
+    return `${count} ${count === 1 ? noun : plural}`;
+}
+
+;// CONCATENATED MODULE: ./src/register/proxy-file-names.ts
+
+
+/** A `%` that MLflow's artifact proxy decodes as an escape. */
+const PERCENT_ESCAPE = /%[0-9a-f]{2}/i;
+/**
+ * Tells whether MLflow's artifact proxy would refuse a path or store it
+ * under another name. Its path check (MLflow 3.17,
+ * `validate_path_is_safe`) rejects `#` and turns control characters into
+ * `%xx` escapes. It decodes `%` escapes until nothing changes, so `a%2Fb`
+ * becomes the folder `a/b` (a `%` that starts no escape, as in
+ * `100%.txt`, stays). Each decoding parses the path as a URL and joins
+ * it again, which drops an empty query (`what?` becomes `what`) and
+ * empty parameters (`weights;` becomes `weights`).
+ */
+function isUnstorable(relativePath) {
+    for (let i = 0; i < relativePath.length; i++) {
+        const code = relativePath.charCodeAt(i);
+        if (code < 0x20 || code === 0x7f)
+            return true;
+    }
+    if (relativePath.includes('#') || PERCENT_ESCAPE.test(relativePath)) {
+        return true;
+    }
+    return losesEmptyParts(relativePath);
+}
+/**
+ * Tells whether Python's `urlunparse(urlparse(path))` drops a part of
+ * the path: a `?` that starts an empty query, or a `;` that starts empty
+ * parameters, which Python takes from the last segment before the query.
+ */
+function losesEmptyParts(relativePath) {
+    const queryAt = relativePath.indexOf('?');
+    if (queryAt === relativePath.length - 1)
+        return true;
+    const beforeQuery = queryAt < 0 ? relativePath : relativePath.slice(0, queryAt);
+    const lastSegment = beforeQuery.slice(beforeQuery.lastIndexOf('/') + 1);
+    const paramsAt = lastSegment.indexOf(';');
+    return paramsAt >= 0 && paramsAt === lastSegment.length - 1;
+}
+/**
+ * Rejects model files whose paths the artifact proxy would refuse or
+ * store under another name, before anything is written. A refusal in the
+ * middle of an upload would read as a server failure. A renamed file
+ * would read as an incomplete upload. A bundle of them could never be
+ * synced.
+ */
+function checkProxyFileNames(files) {
+    const unstorable = files.filter(file => isUnstorable(file.relativePath));
+    if (unstorable.length === 0)
+        return;
+    const firstNames = unstorable
+        .slice(0, 3)
+        .map(file => JSON.stringify(file.relativePath))
+        .join(', ');
+    const more = unstorable.length > 3 ? ` and ${unstorable.length - 3} more` : '';
+    throw (0,diagnosis_diagnosis/* configError */.Fj)('input `model-path`', `${countOf(unstorable.length, 'file')} of the model ` +
+        `(${firstNames}${more}) cannot go through MLflow's artifact proxy ` +
+        "as named: it rejects '#' in a path, decodes a '%' followed by " +
+        'two hex digits as an escape, renames control characters, and ' +
+        "drops a '?' or ';' that ends a name", "Rename the files without '#', '%' escapes, control characters or " +
+        "a trailing '?' or ';', " +
+        'or log the model with the MLflow client and register it by ' +
+        '`source`.');
+}
+
 ;// CONCATENATED MODULE: ./src/config/alias-guards.ts
 
 
@@ -5992,6 +6074,7 @@ function checkModelPath(setting, workspace) {
 
 
 
+
 /**
  * Validates the registration's settings. The model name and location are
  * required in `register` mode only; `sync` may filter by model name.
@@ -6042,6 +6125,12 @@ function parseArtifactPath(setting) {
     const parts = value.split('/');
     if (value === '' || parts.some(p => p === '' || p === '.' || p === '..')) {
         throw (0,diagnosis_diagnosis/* configError */.Fj)(settingLabel('artifact-path', setting), `${quote(setting.value)} is not a relative path inside a run`, 'Use a plain relative path such as model.');
+    }
+    // The model's files go below it, so only its own characters count.
+    if (isUnstorable(`${value}/file`)) {
+        throw (0,diagnosis_diagnosis/* configError */.Fj)(settingLabel('artifact-path', setting), `${quote(setting.value)} holds a character that MLflow's artifact ` +
+            "proxy refuses or decodes in a path: '#', a '%' followed by two " +
+            'hex digits, or a control character', 'Use a plain relative path such as model.');
     }
     return value;
 }
@@ -9622,15 +9711,6 @@ function thresholdOf(gate, baseline) {
     return { value, from: ` (version ${facts.version}, '${alias}')` };
 }
 
-;// CONCATENATED MODULE: ./src/text/plural.ts
-/**
- * Writes a count with its noun, such as `1 version` or `3 versions`.
- * `plural` is for nouns whose plural is not the noun with an `s`.
- */
-function countOf(count, noun, plural = `${noun}s`) {
-    return `${count} ${count === 1 ? noun : plural}`;
-}
-
 ;// CONCATENATED MODULE: ./src/release/verdict.ts
 
 /**
@@ -10546,7 +10626,7 @@ function readSmallFile(file, limit) {
         throw explainOpenError(file, error);
     }
     try {
-        checkListed(file, (0,external_node_fs_.fstatSync)(descriptor));
+        checkListed(file, statOpen(file, () => (0,external_node_fs_.fstatSync)(descriptor)));
         // One byte more than the listed size shows whether the file grew.
         const buffer = Buffer.allocUnsafe(file.size + 1);
         const length = readInto(file, descriptor, buffer);
@@ -10559,7 +10639,21 @@ function readSmallFile(file, limit) {
         return Buffer.concat([buffer, rest.subarray(0, more)]);
     }
     finally {
-        (0,external_node_fs_.closeSync)(descriptor);
+        try {
+            (0,external_node_fs_.closeSync)(descriptor);
+        }
+        catch {
+            // See closeListedFile.
+        }
+    }
+}
+/** Reads the status of an open listed file, with a failure explained. */
+function statOpen(file, stat) {
+    try {
+        return stat();
+    }
+    catch (error) {
+        throw explainReadError(file, error);
     }
 }
 /** Reads until the buffer is full or the file ends, and returns the length. */
@@ -10590,13 +10684,24 @@ async function openListedFile(file) {
         throw explainOpenError(file, error);
     }
     try {
-        checkListed(file, await handle.stat());
+        const info = await handle.stat().catch((error) => {
+            throw explainReadError(file, error);
+        });
+        checkListed(file, info);
     }
     catch (error) {
-        await handle.close();
+        await closeListedFile(handle);
         throw error;
     }
     return handle;
+}
+/**
+ * Closes a file that was opened only to read. Such a file has nothing to
+ * write back, so an error while closing it changes nothing that was read,
+ * and it must not replace the error or the result of the read.
+ */
+async function closeListedFile(handle) {
+    await handle.close().catch(() => undefined);
 }
 /**
  * Reads an open listed file from its start in chunks of up to
@@ -10634,28 +10739,26 @@ function explainOpenError(file, error) {
     return explainReadError(file, error);
 }
 /**
- * Errors of the file system that concern the file read, as opposed to
- * limits of the runner such as EMFILE or ENOMEM. ENOTCONN and ETIMEDOUT
- * come from network and FUSE mounts whose server is gone.
+ * Errors that show that the model directory cannot be read as given,
+ * such as missing permissions: an invalid `model-path`.
  */
-const FILE_ERRORS = new Set([
-    'EACCES',
-    'EIO',
-    'EISDIR',
-    'ENAMETOOLONG',
-    'ENOTCONN',
-    'EPERM',
-    'ESTALE',
-    'ETIMEDOUT',
-    'EUCLEAN'
+const INPUT_ERRORS = new Set(['EACCES', 'EISDIR', 'ENAMETOOLONG', 'EPERM']);
+/** Limits of the machine that runs the registration, not of the file. */
+const LIMIT_ERRORS = new Set([
+    'EAGAIN',
+    'EMFILE',
+    'ENFILE',
+    'ENOBUFS',
+    'ENOMEM'
 ]);
 /**
- * Explains an error of the system while a listed file is opened or read.
- * One that concerns the file, such as EACCES or EIO, is the model
- * input's; any other, such as EMFILE, is a limit of the runner. Either is
- * a diagnosis, because the upload takes any other error for a failed
- * connection, and so a local failure for the server's. An error without
- * a system call, such as a diagnosis or an abort, passes unchanged.
+ * Explains an error of the system while a listed file is opened, read or
+ * inspected: missing permissions as an invalid `model-path`, a limit such
+ * as EMFILE as the machine's, and any other, such as EIO or the ESTALE
+ * of a network mount, as the file system's. Each is a diagnosis, because
+ * the upload takes any other error for a failed connection, and so a
+ * local failure for the server's. An error without a system call, such
+ * as a diagnosis or an abort, passes unchanged.
  */
 function explainReadError(file, error) {
     if (!(error instanceof Error))
@@ -10664,13 +10767,20 @@ function explainReadError(file, error) {
     if (syscall === undefined || code === undefined)
         return error;
     const failed = `${file.relativePath} could not be read: ${syscall} failed`;
-    if (FILE_ERRORS.has(code)) {
+    if (INPUT_ERRORS.has(code)) {
         return (0,diagnosis_diagnosis/* configError */.Fj)('input `model-path`', `${failed} with ${code}`, "Make every file of the model directory readable by the runner's " +
             'user, and leave the directory unchanged while it is registered.');
     }
-    return new diagnosis_diagnosis/* DiagnosedError */.xB((0,diagnosis_diagnosis/* diagnose */.h4)('CLIENT_CONFIG', `${failed} with ${code}, a limit of the runner rather than a ` +
-        'problem of the file', 'Free or raise the limit on the runner (for EMFILE, the open ' +
-        'files: `ulimit -n`), then run the registration again.', {}, 'The runner could not read a model file'));
+    const limit = LIMIT_ERRORS.has(code);
+    return new diagnosis_diagnosis/* DiagnosedError */.xB((0,diagnosis_diagnosis/* diagnose */.h4)('CLIENT_CONFIG', limit
+        ? `${failed} with ${code}, a limit of the machine that runs ` +
+            'the registration'
+        : `${failed} with ${code}, an error of the file system`, limit
+        ? 'Free or raise the limit (for EMFILE, the open files: ' +
+            '`ulimit -n`), then run the registration again.'
+        : 'Check the disk or the mount that holds the model directory ' +
+            '(a network or FUSE mount may have gone away), then run the ' +
+            'registration again.', {}, 'A model file could not be read'));
 }
 /**
  * Checks that an open file is a regular file and the one the listing
@@ -11044,7 +11154,7 @@ async function hashLargeFile(file, signal, grew) {
         throw explainReadError(file, error);
     }
     finally {
-        await handle.close();
+        await closeListedFile(handle);
     }
 }
 function sha256Of(bytes) {
@@ -11649,77 +11759,11 @@ async function* readAndHash(file, attempt, onProgress) {
             yield last;
     }
     finally {
-        await handle.close();
+        await closeListedFile(handle);
     }
 }
 function file_upload_body_sizeOf(file) {
     return `${file.relativePath} had ${countOf(file.size, 'byte')}`;
-}
-
-;// CONCATENATED MODULE: ./src/register/proxy-file-names.ts
-
-
-/** A `%` that MLflow's artifact proxy decodes as an escape. */
-const PERCENT_ESCAPE = /%[0-9a-f]{2}/i;
-/**
- * Tells whether MLflow's artifact proxy would refuse a path or store it
- * under another name. Its path check (MLflow 3.17,
- * `validate_path_is_safe`) rejects `#` and turns control characters into
- * `%xx` escapes. It decodes `%` escapes until nothing changes, so `a%2Fb`
- * becomes the folder `a/b` (a `%` that starts no escape, as in
- * `100%.txt`, stays). Each decoding parses the path as a URL and joins
- * it again, which drops an empty query (`what?` becomes `what`) and
- * empty parameters (`weights;` becomes `weights`).
- */
-function isUnstorable(relativePath) {
-    for (let i = 0; i < relativePath.length; i++) {
-        const code = relativePath.charCodeAt(i);
-        if (code < 0x20 || code === 0x7f)
-            return true;
-    }
-    if (relativePath.includes('#') || PERCENT_ESCAPE.test(relativePath)) {
-        return true;
-    }
-    return losesEmptyParts(relativePath);
-}
-/**
- * Tells whether Python's `urlunparse(urlparse(path))` drops a part of
- * the path: a `?` that starts an empty query, or a `;` that starts empty
- * parameters, which Python takes from the last segment before the query.
- */
-function losesEmptyParts(relativePath) {
-    const queryAt = relativePath.indexOf('?');
-    if (queryAt === relativePath.length - 1)
-        return true;
-    const beforeQuery = queryAt < 0 ? relativePath : relativePath.slice(0, queryAt);
-    const lastSegment = beforeQuery.slice(beforeQuery.lastIndexOf('/') + 1);
-    const paramsAt = lastSegment.indexOf(';');
-    return paramsAt >= 0 && paramsAt === lastSegment.length - 1;
-}
-/**
- * Rejects model files whose paths the artifact proxy would refuse or
- * store under another name, before anything is written. A refusal in the
- * middle of an upload would read as a server failure. A renamed file
- * would read as an incomplete upload. A bundle of them could never be
- * synced.
- */
-function checkProxyFileNames(files) {
-    const unstorable = files.filter(file => isUnstorable(file.relativePath));
-    if (unstorable.length === 0)
-        return;
-    const firstNames = unstorable
-        .slice(0, 3)
-        .map(file => JSON.stringify(file.relativePath))
-        .join(', ');
-    const more = unstorable.length > 3 ? ` and ${unstorable.length - 3} more` : '';
-    throw (0,diagnosis_diagnosis/* configError */.Fj)('input `model-path`', `${countOf(unstorable.length, 'file')} of the model ` +
-        `(${firstNames}${more}) cannot go through MLflow's artifact proxy ` +
-        "as named: it rejects '#' in a path, decodes a '%' followed by " +
-        'two hex digits as an escape, renames control characters, and ' +
-        "drops a '?' or ';' that ends a name", "Rename the files without '#', '%' escapes, control characters or " +
-        "a trailing '?' or ';', " +
-        'or log the model with the MLflow client and register it by ' +
-        '`source`.');
 }
 
 ;// CONCATENATED MODULE: ./src/register/upload-progress.ts
@@ -13907,7 +13951,7 @@ async function copyChecked(file, destination) {
         }
     }
     finally {
-        await input.close();
+        await closeListedFile(input);
     }
     if (size !== file.size) {
         const was = `${file.relativePath} had ${countOf(file.size, 'byte')}`;
@@ -14294,11 +14338,12 @@ async function deferRegistration(step, provenance, diagnosis, result) {
         });
     }
     catch (writeError) {
-        // A model that no bundle may hold, such as one with file names the
-        // artifact proxy refuses, would fail in the same way once the server
-        // is back, so that is the failure to report.
+        // An invalid input, such as a model with file names the artifact
+        // proxy refuses, would fail in the same way once the server is back,
+        // so that is the failure to report. A file that could not be read
+        // for now, as at a limit of the machine, is not such an input.
         if (writeError instanceof diagnosis_diagnosis/* DiagnosedError */.xB &&
-            writeError.diagnosis.code === 'CLIENT_CONFIG') {
+            writeError.diagnosis.invalidSetting !== undefined) {
             host.log.warning(`${diagnosis.detail} The registration was not deferred, because ` +
                 'no registry bundle may hold this model; see the error below.', { title: `Registration not deferred: ${diagnosis.code}` });
             throw writeError;

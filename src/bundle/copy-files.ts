@@ -6,6 +6,7 @@ import { nodeCrypto } from '../node-crypto.js'
 import {
   changedContents,
   changedSinceListing,
+  closeListedFile,
   listedFileChunks,
   openListedFile
 } from '../register/listed-file-reads.js'
@@ -63,7 +64,7 @@ async function copyChecked(
       await output.close()
     }
   } finally {
-    await input.close()
+    await closeListedFile(input)
   }
   if (size !== file.size) {
     const was = `${file.relativePath} had ${countOf(file.size, 'byte')}`

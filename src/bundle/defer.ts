@@ -157,12 +157,13 @@ async function deferRegistration(
       now: new Date()
     })
   } catch (writeError) {
-    // A model that no bundle may hold, such as one with file names the
-    // artifact proxy refuses, would fail in the same way once the server
-    // is back, so that is the failure to report.
+    // An invalid input, such as a model with file names the artifact
+    // proxy refuses, would fail in the same way once the server is back,
+    // so that is the failure to report. A file that could not be read
+    // for now, as at a limit of the machine, is not such an input.
     if (
       writeError instanceof DiagnosedError &&
-      writeError.diagnosis.code === 'CLIENT_CONFIG'
+      writeError.diagnosis.invalidSetting !== undefined
     ) {
       host.log.warning(
         `${diagnosis.detail} The registration was not deferred, because ` +

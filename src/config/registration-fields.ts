@@ -1,4 +1,5 @@
 import { configError } from '../diagnosis/diagnosis.js'
+import { isUnstorable } from '../register/proxy-file-names.js'
 import { parseAliasGuards } from './alias-guards.js'
 import type { Config, Mode } from './config.js'
 import { booleanSchema, parseSetting, quote, settingLabel } from './fields.js'
@@ -113,6 +114,16 @@ function parseArtifactPath(setting: Setting): string {
     throw configError(
       settingLabel('artifact-path', setting),
       `${quote(setting.value)} is not a relative path inside a run`,
+      'Use a plain relative path such as model.'
+    )
+  }
+  // The model's files go below it, so only its own characters count.
+  if (isUnstorable(`${value}/file`)) {
+    throw configError(
+      settingLabel('artifact-path', setting),
+      `${quote(setting.value)} holds a character that MLflow's artifact ` +
+        "proxy refuses or decodes in a path: '#', a '%' followed by two " +
+        'hex digits, or a control character',
       'Use a plain relative path such as model.'
     )
   }

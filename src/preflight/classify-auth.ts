@@ -165,8 +165,20 @@ function hostCheckRejected(error: HttpError): Diagnosis {
 
 function permissionDenied(error: HttpError): Diagnosis {
   const { request } = error
-  const user = describeUser(request)
   const target = request.resource ? ` on ${request.resource}` : ''
+  if (request.credential.kind === 'none') {
+    return diagnose(
+      'FORBIDDEN_PERMISSION',
+      `MLflow denied permission to ${request.operation}${target} to a ` +
+        'request without credentials.',
+      'Set the credentials of a user that has the permission this needs ' +
+        '(`username` and `password`, or a token): EDIT on the registered ' +
+        'model to create versions and set tags and aliases, EDIT on the ' +
+        'experiment to create runs and upload artifacts.',
+      httpEvidence(error)
+    )
+  }
+  const user = describeUser(request)
   return diagnose(
     'FORBIDDEN_PERMISSION',
     `MLflow authenticated ${user} but denied permission to ` +

@@ -7,6 +7,7 @@ import { countOf } from '../text/plural.js'
 import {
   changedContents,
   changedSinceListing,
+  closeListedFile,
   listedFileChunks,
   openListedFile
 } from './listed-file-reads.js'
@@ -104,7 +105,7 @@ async function* readAndHash(
     }
     if (last) yield last
   } finally {
-    await handle.close()
+    await closeListedFile(handle)
   }
 }
 

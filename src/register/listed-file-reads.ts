@@ -39,7 +39,10 @@ export function readSmallFile(
     throw explainOpenError(file, error)
   }
   try {
-    checkListed(file, fstatSync(descriptor))
+    checkListed(
+      file,
+      statOpen(file, () => fstatSync(descriptor))
+    )
     // One byte more than the listed size shows whether the file grew.
     const buffer = Buffer.allocUnsafe(file.size + 1)
     const length = readInto(file, descriptor, buffer)
@@ -49,7 +52,20 @@ export function readSmallFile(
     if (length + more > limit) return undefined
     return Buffer.concat([buffer, rest.subarray(0, more)])
   } finally {
-    closeSync(descriptor)
+    try {
+      closeSync(descriptor)
+    } catch {
+      // See closeListedFile.
+    }
+  }
+}
+
+/** Reads the status of an open listed file, with a failure explained. */
+function statOpen(file: ListedFile, stat: () => Stats): Stats {
+  try {
+    return stat()
+  } catch (error) {
+    throw explainReadError(file, error)
   }
 }
 
@@ -80,12 +96,24 @@ export async function openListedFile(file: ListedFile): Promise<FileHandle> {
     throw explainOpenError(file, error)
   }
   try {
-    checkListed(file, await handle.stat())
+    const info = await handle.stat().catch((error: unknown) => {
+      throw explainReadError(file, error)
+    })
+    checkListed(file, info)
   } catch (error) {
-    await handle.close()
+    await closeListedFile(handle)
     throw error
   }
   return handle
+}
+
+/**
+ * Closes a file that was opened only to read. Such a file has nothing to
+ * write back, so an error while closing it changes nothing that was read,
+ * and it must not replace the error or the result of the read.
+ */
+export async function closeListedFile(handle: FileHandle): Promise<void> {
+  await handle.close().catch(() => undefined)
 }
 
 /**
@@ -126,36 +154,35 @@ function explainOpenError(file: ListedFile, error: unknown): unknown {
 }
 
 /**
- * Errors of the file system that concern the file read, as opposed to
- * limits of the runner such as EMFILE or ENOMEM. ENOTCONN and ETIMEDOUT
- * come from network and FUSE mounts whose server is gone.
+ * Errors that show that the model directory cannot be read as given,
+ * such as missing permissions: an invalid `model-path`.
  */
-const FILE_ERRORS = new Set([
-  'EACCES',
-  'EIO',
-  'EISDIR',
-  'ENAMETOOLONG',
-  'ENOTCONN',
-  'EPERM',
-  'ESTALE',
-  'ETIMEDOUT',
-  'EUCLEAN'
+const INPUT_ERRORS = new Set(['EACCES', 'EISDIR', 'ENAMETOOLONG', 'EPERM'])
+
+/** Limits of the machine that runs the registration, not of the file. */
+const LIMIT_ERRORS = new Set([
+  'EAGAIN',
+  'EMFILE',
+  'ENFILE',
+  'ENOBUFS',
+  'ENOMEM'
 ])
 
 /**
- * Explains an error of the system while a listed file is opened or read.
- * One that concerns the file, such as EACCES or EIO, is the model
- * input's; any other, such as EMFILE, is a limit of the runner. Either is
- * a diagnosis, because the upload takes any other error for a failed
- * connection, and so a local failure for the server's. An error without
- * a system call, such as a diagnosis or an abort, passes unchanged.
+ * Explains an error of the system while a listed file is opened, read or
+ * inspected: missing permissions as an invalid `model-path`, a limit such
+ * as EMFILE as the machine's, and any other, such as EIO or the ESTALE
+ * of a network mount, as the file system's. Each is a diagnosis, because
+ * the upload takes any other error for a failed connection, and so a
+ * local failure for the server's. An error without a system call, such
+ * as a diagnosis or an abort, passes unchanged.
  */
 export function explainReadError(file: ListedFile, error: unknown): unknown {
   if (!(error instanceof Error)) return error
   const { syscall, code } = error as NodeJS.ErrnoException
   if (syscall === undefined || code === undefined) return error
   const failed = `${file.relativePath} could not be read: ${syscall} failed`
-  if (FILE_ERRORS.has(code)) {
+  if (INPUT_ERRORS.has(code)) {
     return configError(
       'input `model-path`',
       `${failed} with ${code}`,
@@ -163,15 +190,22 @@ export function explainReadError(file: ListedFile, error: unknown): unknown {
         'user, and leave the directory unchanged while it is registered.'
     )
   }
+  const limit = LIMIT_ERRORS.has(code)
   return new DiagnosedError(
     diagnose(
       'CLIENT_CONFIG',
-      `${failed} with ${code}, a limit of the runner rather than a ` +
-        'problem of the file',
-      'Free or raise the limit on the runner (for EMFILE, the open ' +
-        'files: `ulimit -n`), then run the registration again.',
+      limit
+        ? `${failed} with ${code}, a limit of the machine that runs ` +
+            'the registration'
+        : `${failed} with ${code}, an error of the file system`,
+      limit
+        ? 'Free or raise the limit (for EMFILE, the open files: ' +
+            '`ulimit -n`), then run the registration again.'
+        : 'Check the disk or the mount that holds the model directory ' +
+            '(a network or FUSE mount may have gone away), then run the ' +
+            'registration again.',
       {},
-      'The runner could not read a model file'
+      'A model file could not be read'
     )
   )
 }

@@ -15,6 +15,7 @@ import { configError } from '../diagnosis/diagnosis.js'
 import { nodeCrypto } from '../node-crypto.js'
 import {
   changedSinceListing,
+  closeListedFile,
   explainReadError,
   openListedFile,
   readSmallFile
@@ -476,7 +477,7 @@ export async function hashLargeFile(
   } catch (error) {
     throw explainReadError(file, error)
   } finally {
-    await handle.close()
+    await closeListedFile(handle)
   }
 }
 

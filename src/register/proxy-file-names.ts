@@ -14,7 +14,7 @@ const PERCENT_ESCAPE = /%[0-9a-f]{2}/i
  * it again, which drops an empty query (`what?` becomes `what`) and
  * empty parameters (`weights;` becomes `weights`).
  */
-function isUnstorable(relativePath: string): boolean {
+export function isUnstorable(relativePath: string): boolean {
   for (let i = 0; i < relativePath.length; i++) {
     const code = relativePath.charCodeAt(i)
     if (code < 0x20 || code === 0x7f) return true

@@ -353,6 +353,13 @@ const AUTH_CASES: Case[] = [
     fix: /EDIT on the registered model/
   },
   {
+    name: '403 Permission denied without credentials',
+    error: httpError(403, HTML, 'Permission denied', CREATE),
+    code: 'FORBIDDEN_PERMISSION',
+    detail: ['create model version', 'a request without credentials'],
+    fix: /Set the credentials of a user/
+  },
+  {
     name: '403 MLflow JSON PERMISSION_DENIED',
     error: httpError(
       403,

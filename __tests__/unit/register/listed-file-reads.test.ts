@@ -203,30 +203,44 @@ describe('openListedFile after a change', () => {
 })
 
 describe('explainReadError', () => {
-  it('explains a failed read as the model input', () => {
-    const failed = Object.assign(new Error('i/o error'), {
-      syscall: 'read',
-      code: 'EIO'
-    })
-    const error = explainReadError(listed('model.pkl'), failed)
+  function errnoError(syscall: string, code: string): Error {
+    return Object.assign(new Error(`${code}: ${syscall}`), { syscall, code })
+  }
+
+  function explained(syscall: string, code: string) {
+    const error = explainReadError(
+      listed('model.pkl'),
+      errnoError(syscall, code)
+    )
     expect(error).toBeInstanceOf(DiagnosedError)
-    const { diagnosis } = error as DiagnosedError
-    expect(diagnosis.code).toBe('CLIENT_CONFIG')
+    return (error as DiagnosedError).diagnosis
+  }
+
+  it('explains missing permissions as the model input', () => {
+    const diagnosis = explained('open', 'EACCES')
+    expect(diagnosis.invalidSetting).toBe('input `model-path`')
     expect(diagnosis.detail).toContain(
-      'model.pkl could not be read: read failed with EIO'
+      'model.pkl could not be read: open failed with EACCES'
     )
   })
 
-  it('explains a limit of the runner as the runner', () => {
-    const limit = Object.assign(new Error('too many open files'), {
-      syscall: 'open',
-      code: 'EMFILE'
-    })
-    const error = explainReadError(listed('model.pkl'), limit)
-    expect(error).toBeInstanceOf(DiagnosedError)
-    const { diagnosis } = error as DiagnosedError
-    expect(diagnosis.title).toBe('The runner could not read a model file')
-    expect(diagnosis.detail).toContain('a limit of the runner')
+  // Such a failure may pass, so it is no invalid input, which would
+  // also stop a deferral.
+  it.each(['EIO', 'ESTALE', 'ENOTCONN'])(
+    'explains %s as the file system',
+    code => {
+      const diagnosis = explained('read', code)
+      expect(diagnosis.invalidSetting).toBeUndefined()
+      expect(diagnosis.title).toBe('A model file could not be read')
+      expect(diagnosis.detail).toContain(`${code}, an error of the file system`)
+      expect(diagnosis.fix).toContain('mount')
+    }
+  )
+
+  it('explains a limit of the machine as such', () => {
+    const diagnosis = explained('open', 'EMFILE')
+    expect(diagnosis.invalidSetting).toBeUndefined()
+    expect(diagnosis.detail).toContain('a limit of the machine')
     expect(diagnosis.fix).toContain('ulimit -n')
   })
 
