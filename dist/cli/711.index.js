@@ -2460,8 +2460,12 @@ function conflictingForbidden(error) {
         'gateway in front of MLflow most likely sent it, so it is not ' +
         'reported as an MLflow permission problem.', `Check the rules of the proxy or gateway that sends ${foreign} for ` +
         "this path, method and credential. If it only passed on MLflow's " +
-        `refusal, grant ${describeUser(request)} EDIT on the registered ` +
-        'model and the experiment.', httpEvidence(error));
+        (request.credential.kind === 'none'
+            ? 'refusal, set the credentials of a user (`username` and ' +
+                '`password`, or a token) with EDIT on the registered model and ' +
+                'the experiment.'
+            : `refusal, grant ${describeUser(request)} EDIT on the registered ` +
+                'model and the experiment.'), httpEvidence(error));
 }
 function describeUser(request) {
     return request.credential.kind === 'basic'
@@ -6126,11 +6130,12 @@ function parseArtifactPath(setting) {
     if (value === '' || parts.some(p => p === '' || p === '.' || p === '..')) {
         throw (0,diagnosis_diagnosis/* configError */.Fj)(settingLabel('artifact-path', setting), `${quote(setting.value)} is not a relative path inside a run`, 'Use a plain relative path such as model.');
     }
-    // The model's files go below it, so only its own characters count.
-    if (isUnstorable(`${value}/file`)) {
-        throw (0,diagnosis_diagnosis/* configError */.Fj)(settingLabel('artifact-path', setting), `${quote(setting.value)} holds a character that MLflow's artifact ` +
-            "proxy refuses or decodes in a path: '#', a '%' followed by two " +
-            'hex digits, or a control character', 'Use a plain relative path such as model.');
+    // The model's files go below it, so only its own characters count,
+    // and a `?` would end the path of the version's `runs:/` source.
+    if (value.includes('?') || isUnstorable(`${value}/file`)) {
+        throw (0,diagnosis_diagnosis/* configError */.Fj)(settingLabel('artifact-path', setting), `${quote(setting.value)} holds a character that MLflow refuses or ` +
+            "reads otherwise in an artifact path: '#', '?', a '%' followed " +
+            'by two hex digits, or a control character', 'Use a plain relative path such as model.');
     }
     return value;
 }
@@ -14345,7 +14350,7 @@ async function deferRegistration(step, provenance, diagnosis, result) {
         if (writeError instanceof diagnosis_diagnosis/* DiagnosedError */.xB &&
             writeError.diagnosis.invalidSetting !== undefined) {
             host.log.warning(`${diagnosis.detail} The registration was not deferred, because ` +
-                'no registry bundle may hold this model; see the error below.', { title: `Registration not deferred: ${diagnosis.code}` });
+                'the model directory is not valid as given; see the error below.', { title: `Registration not deferred: ${diagnosis.code}` });
             throw writeError;
         }
         host.log.error(`The registration could not be deferred: writing the bundle to ` +

@@ -167,7 +167,7 @@ async function deferRegistration(
     ) {
       host.log.warning(
         `${diagnosis.detail} The registration was not deferred, because ` +
-          'no registry bundle may hold this model; see the error below.',
+          'the model directory is not valid as given; see the error below.',
         { title: `Registration not deferred: ${diagnosis.code}` }
       )
       throw writeError

@@ -117,13 +117,14 @@ function parseArtifactPath(setting: Setting): string {
       'Use a plain relative path such as model.'
     )
   }
-  // The model's files go below it, so only its own characters count.
-  if (isUnstorable(`${value}/file`)) {
+  // The model's files go below it, so only its own characters count,
+  // and a `?` would end the path of the version's `runs:/` source.
+  if (value.includes('?') || isUnstorable(`${value}/file`)) {
     throw configError(
       settingLabel('artifact-path', setting),
-      `${quote(setting.value)} holds a character that MLflow's artifact ` +
-        "proxy refuses or decodes in a path: '#', a '%' followed by two " +
-        'hex digits, or a control character',
+      `${quote(setting.value)} holds a character that MLflow refuses or ` +
+        "reads otherwise in an artifact path: '#', '?', a '%' followed " +
+        'by two hex digits, or a control character',
       'Use a plain relative path such as model.'
     )
   }

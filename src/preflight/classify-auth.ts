@@ -210,8 +210,12 @@ function conflictingForbidden(error: HttpError): Diagnosis {
       'reported as an MLflow permission problem.',
     `Check the rules of the proxy or gateway that sends ${foreign} for ` +
       "this path, method and credential. If it only passed on MLflow's " +
-      `refusal, grant ${describeUser(request)} EDIT on the registered ` +
-      'model and the experiment.',
+      (request.credential.kind === 'none'
+        ? 'refusal, set the credentials of a user (`username` and ' +
+          '`password`, or a token) with EDIT on the registered model and ' +
+          'the experiment.'
+        : `refusal, grant ${describeUser(request)} EDIT on the registered ` +
+          'model and the experiment.'),
     httpEvidence(error)
   )
 }

@@ -479,6 +479,16 @@ const AUTH_CASES: Case[] = [
     fix: /sends Server: envoy, Via: 1.1 corp[^]*user 'ci-bot' EDIT/
   },
   {
+    name: '403 Permission denied with new headers and no credentials',
+    error: httpError(403, { ...HTML, server: 'envoy' }, 'Permission denied', {
+      ...CREATE,
+      earlierMlflowHeaders: { server: 'uvicorn' }
+    }),
+    code: 'FORBIDDEN_NON_MLFLOW',
+    detail: ['Server: envoy'],
+    fix: /set the credentials of a user/
+  },
+  {
     name: '403 Permission denied with earlier headers',
     error: httpError(
       403,
