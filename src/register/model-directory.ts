@@ -40,7 +40,7 @@ export interface ModelFile {
   readonly contents?: Buffer
 }
 
-/** Which file a path named when it was listed. */
+/** The device and inode of a file, as the listing found them. */
 export interface FileId {
   readonly dev: number
   readonly ino: number

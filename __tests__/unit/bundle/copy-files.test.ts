@@ -1,6 +1,6 @@
 /**
  * Copying a model directory into a bundle: a file that changed since it
- * was hashed fails the copy, so a bundle never holds other bytes than
+ * was hashed fails the copy, so a bundle never contains other bytes than
  * those its digest names.
  */
 import {

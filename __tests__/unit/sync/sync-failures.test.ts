@@ -247,9 +247,11 @@ describe('list after a failed sync', () => {
     server.faults.respond(/./, UNAUTHORIZED)
     await sync(server.url, WRONG_PASSWORD)
     const [bundle] = bundles()
-    const shown = await cli(['show', bundle ?? '', '--bundle-dir', bundleDir])
-    expect(shown.exitCode).toBe(0)
-    expect(shown.stderr).toMatch(/^The last sync failed at .*: AUTH_REJECTED: /)
+    const showRun = await cli(['show', bundle ?? '', '--bundle-dir', bundleDir])
+    expect(showRun.exitCode).toBe(0)
+    expect(showRun.stderr).toMatch(
+      /^The last sync failed at .*: AUTH_REJECTED: /
+    )
   })
 
   it('deletes the record once synced', async () => {
